@@ -239,7 +239,10 @@ impl Catalogue {
                 message,
             };
             if by_id.insert(ind.id.clone(), i).is_some() {
-                return Err(err("id", format!("duplicate id '{}'; every id must be unique", ind.id)));
+                return Err(err(
+                    "id",
+                    format!("duplicate id '{}'; every id must be unique", ind.id),
+                ));
             }
             for code in std::iter::once(&ind.kwb).chain(ind.aliases.iter()) {
                 if let Some(&other) = by_code.get(code) {
@@ -264,12 +267,19 @@ impl Catalogue {
                         file: indicators_name.to_string(),
                         line: i + 2,
                         column: "denominator".to_string(),
-                        message: format!("denominator '{d}' is not an indicator id in this file; use an existing id or leave it empty"),
+                        message: format!(
+                            "denominator '{d}' is not an indicator id in this file; use an existing id or leave it empty"
+                        ),
                     });
                 }
             }
         }
-        Ok(Catalogue { indicators, by_id, by_code, tables })
+        Ok(Catalogue {
+            indicators,
+            by_id,
+            by_code,
+            tables,
+        })
     }
 
     /// All indicators in file order.
@@ -295,17 +305,24 @@ impl Catalogue {
     /// occurrence number of its stem among the table's keys so far.
     pub fn by_odata_stem(&self, stem: &str, occurrence: u8, family: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| {
-            i.family == family && i.odata_stem.as_deref() == Some(stem) && i.odata_occurrence == occurrence
+            i.family == family
+                && i.odata_stem.as_deref() == Some(stem)
+                && i.odata_occurrence == occurrence
         })
     }
 
     /// Finds an indicator by its OData title (case- and space-insensitive).
     pub fn by_odata_title(&self, title: &str, family: &str) -> Option<&Indicator> {
-        let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let norm = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
         let t = norm(title);
-        self.indicators
-            .iter()
-            .find(|i| i.family == family && i.odata_title.as_deref().map(norm).as_deref() == Some(t.as_str()))
+        self.indicators.iter().find(|i| {
+            i.family == family && i.odata_title.as_deref().map(norm).as_deref() == Some(t.as_str())
+        })
     }
 
     /// The source tables.
@@ -323,7 +340,11 @@ impl Catalogue {
         self.tables
             .iter()
             .find(|t| t.family == family && t.edition == Some(edition))
-            .or_else(|| self.tables.iter().find(|t| t.family == family && t.edition.is_none()))
+            .or_else(|| {
+                self.tables
+                    .iter()
+                    .find(|t| t.family == family && t.edition.is_none())
+            })
     }
 
     /// Adds an uncatalogued indicator (for a column found in a file) and returns its id.
@@ -372,10 +393,18 @@ const COLUMNS: [&str; 14] = [
 ];
 
 fn parse_indicators(text: &str, file: &str) -> Result<Vec<Indicator>, CatalogueError> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| CatalogueError { file: file.into(), line: 1, column: "-".into(), message: e.to_string() })?
+        .map_err(|e| CatalogueError {
+            file: file.into(),
+            line: 1,
+            column: "-".into(),
+            message: e.to_string(),
+        })?
         .clone();
     let header: Vec<&str> = headers.iter().collect();
     if header != COLUMNS {
@@ -389,37 +418,97 @@ fn parse_indicators(text: &str, file: &str) -> Result<Vec<Indicator>, CatalogueE
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
-        let rec = rec.map_err(|e| CatalogueError { file: file.into(), line, column: "-".into(), message: e.to_string() })?;
-        let err = |column: &str, message: String| CatalogueError { file: file.into(), line, column: column.into(), message };
+        let rec = rec.map_err(|e| CatalogueError {
+            file: file.into(),
+            line,
+            column: "-".into(),
+            message: e.to_string(),
+        })?;
+        let err = |column: &str, message: String| CatalogueError {
+            file: file.into(),
+            line,
+            column: column.into(),
+            message,
+        };
         if rec.len() != COLUMNS.len() {
-            return Err(err("-", format!("{} fields, expected {}; quote fields that contain commas", rec.len(), COLUMNS.len())));
+            return Err(err(
+                "-",
+                format!(
+                    "{} fields, expected {}; quote fields that contain commas",
+                    rec.len(),
+                    COLUMNS.len()
+                ),
+            ));
         }
         let f = |k: usize| rec.get(k).unwrap_or("").trim();
-        let opt = |k: usize| if f(k).is_empty() { None } else { Some(f(k).to_string()) };
+        let opt = |k: usize| {
+            if f(k).is_empty() {
+                None
+            } else {
+                Some(f(k).to_string())
+            }
+        };
         if f(0).is_empty() || !f(0).chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(err("id", format!("'{}' is not a valid id; use letters, digits and _", f(0))));
+            return Err(err(
+                "id",
+                format!("'{}' is not a valid id; use letters, digits and _", f(0)),
+            ));
         }
         let unit = Unit::parse(f(8)).ok_or_else(|| {
             err("unit", format!("unknown unit '{}'; use count, percent, per_1000, eur_1000, mean, per_km2, km, ha, kwh, m3, class, code or score", f(8)))
         })?;
         let direction = Direction::parse(f(9)).ok_or_else(|| {
-            err("direction", format!("unknown direction '{}'; use higher_is_better, higher_is_worse or neutral", f(9)))
+            err(
+                "direction",
+                format!(
+                    "unknown direction '{}'; use higher_is_better, higher_is_worse or neutral",
+                    f(9)
+                ),
+            )
         })?;
-        let odata_occurrence = f(4).parse::<u8>().map_err(|_| err("odata_occurrence", format!("'{}' is not a small whole number (0 for the first occurrence)", f(4))))?;
+        let odata_occurrence = f(4).parse::<u8>().map_err(|_| {
+            err(
+                "odata_occurrence",
+                format!(
+                    "'{}' is not a small whole number (0 for the first occurrence)",
+                    f(4)
+                ),
+            )
+        })?;
         let rounding = match f(12) {
             "" => None,
-            s => Some(s.parse::<u32>().map_err(|_| err("rounding", format!("'{s}' is not a whole number (e.g. 5) or empty")))?),
+            s => Some(s.parse::<u32>().map_err(|_| {
+                err(
+                    "rounding",
+                    format!("'{s}' is not a whole number (e.g. 5) or empty"),
+                )
+            })?),
         };
         if f(6).is_empty() || f(7).is_empty() {
-            return Err(err("label_nl", "both label_nl and label_en are required".into()));
+            return Err(err(
+                "label_nl",
+                "both label_nl and label_en are required".into(),
+            ));
         }
         if f(13).is_empty() {
-            return Err(err("family", "family is required (kwb, benefits, wmo, crime, leefbaarometer, …)".into()));
+            return Err(err(
+                "family",
+                "family is required (kwb, benefits, wmo, crime, leefbaarometer, …)".into(),
+            ));
         }
         out.push(Indicator {
             id: f(0).to_string(),
-            kwb: if f(1).is_empty() { f(0).to_string() } else { f(1).to_string() },
-            aliases: f(2).split('|').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+            kwb: if f(1).is_empty() {
+                f(0).to_string()
+            } else {
+                f(1).to_string()
+            },
+            aliases: f(2)
+                .split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
             odata_stem: opt(3),
             odata_occurrence,
             odata_title: opt(5),
@@ -446,15 +535,26 @@ struct TablesFile {
 
 fn parse_tables(text: &str, file: &str) -> Result<Vec<TableEntry>, CatalogueError> {
     let parsed: TablesFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1)).unwrap_or(0);
-        CatalogueError { file: file.into(), line, column: "-".into(), message: e.message().to_string() }
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+            .unwrap_or(0);
+        CatalogueError {
+            file: file.into(),
+            line,
+            column: "-".into(),
+            message: e.message().to_string(),
+        }
     })?;
     if parsed.schema_version != 1 {
         return Err(CatalogueError {
             file: file.into(),
             line: 1,
             column: "schema_version".into(),
-            message: format!("schema_version {} is not supported; this build reads 1", parsed.schema_version),
+            message: format!(
+                "schema_version {} is not supported; this build reads 1",
+                parsed.schema_version
+            ),
         });
     }
     Ok(parsed.table)
@@ -466,13 +566,18 @@ mod tests {
 
     #[test]
     fn embedded_catalogue_is_valid() {
-        let c = Catalogue::from_sources(INDICATORS_CSV, "indicators.csv", TABLES_TOML, "tables.toml").unwrap();
+        let c =
+            Catalogue::from_sources(INDICATORS_CSV, "indicators.csv", TABLES_TOML, "tables.toml")
+                .unwrap();
         assert!(c.indicators().len() > 150);
         let p = c.get("p_wcorpw").unwrap();
         assert_eq!(p.unit, Unit::Percent);
         assert_eq!(p.denominator.as_deref(), Some("a_woning"));
         assert_eq!(c.by_code("g_woz", "kwb").unwrap().id, "g_wozbag");
-        assert_eq!(c.by_odata_stem("Appartement", 1, "kwb").unwrap().id, "g_gas_ap");
+        assert_eq!(
+            c.by_odata_stem("Appartement", 1, "kwb").unwrap().id,
+            "g_gas_ap"
+        );
         assert_eq!(c.table_for("kwb", 2024).unwrap().id, "85984NED");
         assert_eq!(c.table_for("crime", 2020).unwrap().id, "47018NED");
     }
@@ -480,14 +585,28 @@ mod tests {
     #[test]
     fn bad_catalogue_rows_name_line_and_column() {
         let header = COLUMNS.join(",");
-        let bad_unit = format!("{header}\na_inw,a_inw,,AantalInwoners,0,t,l,l,furlongs,neutral,,bevolking,5,kwb\n");
+        let bad_unit = format!(
+            "{header}\na_inw,a_inw,,AantalInwoners,0,t,l,l,furlongs,neutral,,bevolking,5,kwb\n"
+        );
         let e = Catalogue::from_sources(&bad_unit, "x.csv", TABLES_TOML, "t.toml").unwrap_err();
         assert_eq!((e.line, e.column.as_str()), (2, "unit"));
-        let bad_den = format!("{header}\na_inw,a_inw,,AantalInwoners,0,t,l,l,count,neutral,nope,bevolking,5,kwb\n");
-        let e = Catalogue::from_sources(&bad_den, "x.csv", "schema_version = 1\ntable = []\n", "t.toml").unwrap_err();
+        let bad_den = format!(
+            "{header}\na_inw,a_inw,,AantalInwoners,0,t,l,l,count,neutral,nope,bevolking,5,kwb\n"
+        );
+        let e = Catalogue::from_sources(
+            &bad_den,
+            "x.csv",
+            "schema_version = 1\ntable = []\n",
+            "t.toml",
+        )
+        .unwrap_err();
         assert_eq!(e.column, "denominator");
-        let dup = format!("{header}\na,a,,,0,,l,l,count,neutral,,t,,kwb\na,b,,,0,,l,l,count,neutral,,t,,kwb\n");
-        let e = Catalogue::from_sources(&dup, "x.csv", "schema_version = 1\ntable = []\n", "t.toml").unwrap_err();
+        let dup = format!(
+            "{header}\na,a,,,0,,l,l,count,neutral,,t,,kwb\na,b,,,0,,l,l,count,neutral,,t,,kwb\n"
+        );
+        let e =
+            Catalogue::from_sources(&dup, "x.csv", "schema_version = 1\ntable = []\n", "t.toml")
+                .unwrap_err();
         assert_eq!((e.line, e.column.as_str()), (3, "id"));
     }
 }

@@ -10,7 +10,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Administrative level of an area.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// The country (`NL00`).
@@ -88,7 +90,8 @@ impl fmt::Display for Level {
 impl FromStr for Level {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Level::parse(s).ok_or_else(|| format!("unknown level '{s}'; expected land, gemeente, wijk or buurt"))
+        Level::parse(s)
+            .ok_or_else(|| format!("unknown level '{s}'; expected land, gemeente, wijk or buurt"))
     }
 }
 
@@ -104,7 +107,9 @@ pub struct AreaCode {
 
 /// Why a text is not an area code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{text}' is not a CBS area code: {reason}; expected NL00, GM + 4 positions (GM0363), WK + 6 (WK0363AD) or BU + 8 (BU0363AD03)")]
+#[error(
+    "'{text}' is not a CBS area code: {reason}; expected NL00, GM + 4 positions (GM0363), WK + 6 (WK0363AD) or BU + 8 (BU0363AD03)"
+)]
 pub struct CodeError {
     /// The offending text (trimmed).
     pub text: String,
@@ -118,7 +123,10 @@ impl AreaCode {
     /// [`AreaCode::parse_unprefixed`] when the level is known from elsewhere.
     pub fn parse(text: &str) -> Result<AreaCode, CodeError> {
         let t = text.trim();
-        let err = |reason: &str| CodeError { text: t.to_string(), reason: reason.to_string() };
+        let err = |reason: &str| CodeError {
+            text: t.to_string(),
+            reason: reason.to_string(),
+        };
         if t.is_empty() {
             return Err(err("the code is empty"));
         }
@@ -153,12 +161,18 @@ impl AreaCode {
                 });
             }
         };
-        Self::build(level, t).map_err(|reason| CodeError { text: t.to_string(), reason })
+        Self::build(level, t).map_err(|reason| CodeError {
+            text: t.to_string(),
+            reason,
+        })
     }
 
     /// Builds a code from a level and the positions after the prefix.
     pub fn from_parts(level: Level, body: &str) -> Result<AreaCode, CodeError> {
-        Self::build(level, body.trim()).map_err(|reason| CodeError { text: body.trim().to_string(), reason })
+        Self::build(level, body.trim()).map_err(|reason| CodeError {
+            text: body.trim().to_string(),
+            reason,
+        })
     }
 
     fn build(level: Level, body: &str) -> Result<AreaCode, String> {
@@ -187,7 +201,10 @@ impl AreaCode {
         for (i, b) in body.bytes().enumerate() {
             bytes[2 + i] = b.to_ascii_uppercase();
         }
-        Ok(AreaCode { bytes, len: (2 + body.len()) as u8 })
+        Ok(AreaCode {
+            bytes,
+            len: (2 + body.len()) as u8,
+        })
     }
 
     /// The country code `NL00`.
@@ -287,10 +304,26 @@ mod tests {
         assert_eq!(c.wijk().unwrap().as_str(), "WK0363AD");
         assert_eq!(c.gemeente().unwrap().as_str(), "GM0363");
         assert_eq!(c.parent().unwrap().as_str(), "WK0363AD");
-        assert_eq!(AreaCode::parse("GM0344").unwrap().parent().unwrap().as_str(), "NL00");
-        assert_eq!(AreaCode::parse_unprefixed("03440111").unwrap().as_str(), "BU03440111");
-        assert_eq!(AreaCode::parse_unprefixed("034401").unwrap().as_str(), "WK034401");
-        assert_eq!(AreaCode::parse_unprefixed("GM0344").unwrap().as_str(), "GM0344");
+        assert_eq!(
+            AreaCode::parse("GM0344")
+                .unwrap()
+                .parent()
+                .unwrap()
+                .as_str(),
+            "NL00"
+        );
+        assert_eq!(
+            AreaCode::parse_unprefixed("03440111").unwrap().as_str(),
+            "BU03440111"
+        );
+        assert_eq!(
+            AreaCode::parse_unprefixed("034401").unwrap().as_str(),
+            "WK034401"
+        );
+        assert_eq!(
+            AreaCode::parse_unprefixed("GM0344").unwrap().as_str(),
+            "GM0344"
+        );
     }
 
     #[test]

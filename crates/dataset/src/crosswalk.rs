@@ -42,7 +42,10 @@ pub enum Method {
 impl Method {
     /// Whether a person should review the match.
     pub fn needs_review(self) -> bool {
-        matches!(self, Method::CodeNameChanged | Method::CodeReused | Method::Unmatched)
+        matches!(
+            self,
+            Method::CodeNameChanged | Method::CodeReused | Method::Unmatched
+        )
     }
 }
 
@@ -64,7 +67,10 @@ pub struct Link {
 }
 
 fn norm_name(s: &str) -> String {
-    s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
+    s.to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
 }
 
 fn overlap_area(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
@@ -72,7 +78,10 @@ fn overlap_area(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
 }
 
 fn rects_touch(a: &Rect<f64>, b: &Rect<f64>) -> bool {
-    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
+    a.min().x <= b.max().x
+        && b.min().x <= a.max().x
+        && a.min().y <= b.max().y
+        && b.min().y <= a.max().y
 }
 
 /// Builds the crosswalk from edition `from` to edition `to` at `level`.
@@ -80,21 +89,33 @@ fn rects_touch(a: &Rect<f64>, b: &Rect<f64>) -> bool {
 pub fn crosswalk(ds: &Dataset, from: Edition, to: Edition, level: Level) -> Vec<Link> {
     let src = ds.areas(from, level);
     let dst = ds.areas(to, level);
-    let src_by_code: HashMap<AreaCode, usize> = src.iter().enumerate().map(|(i, a)| (a.code, i)).collect();
+    let src_by_code: HashMap<AreaCode, usize> =
+        src.iter().enumerate().map(|(i, a)| (a.code, i)).collect();
     let mut src_by_name: HashMap<(Option<AreaCode>, String), Vec<usize>> = HashMap::new();
     for (i, a) in src.iter().enumerate() {
-        src_by_name.entry((a.code.gemeente(), norm_name(&a.name))).or_default().push(i);
+        src_by_name
+            .entry((a.code.gemeente(), norm_name(&a.name)))
+            .or_default()
+            .push(i);
     }
     let src_geo = ds.edition(from).map(|e| e.geometries());
     let dst_geo = ds.edition(to).map(|e| e.geometries());
     let src_rects: Vec<Option<(Rect<f64>, &MultiPolygon<f64>)>> = src
         .iter()
-        .map(|a| src_geo.and_then(|g| g.get(&a.code)).and_then(|g| g.bounding_rect().map(|r| (r, g))))
+        .map(|a| {
+            src_geo
+                .and_then(|g| g.get(&a.code))
+                .and_then(|g| g.bounding_rect().map(|r| (r, g)))
+        })
         .collect();
 
     let geometry_links = |target: &crate::dataset::Area| -> Vec<Link> {
-        let Some(tg) = dst_geo.and_then(|g| g.get(&target.code)) else { return Vec::new() };
-        let Some(tr) = tg.bounding_rect() else { return Vec::new() };
+        let Some(tg) = dst_geo.and_then(|g| g.get(&target.code)) else {
+            return Vec::new();
+        };
+        let Some(tr) = tg.bounding_rect() else {
+            return Vec::new();
+        };
         let total = tg.unsigned_area();
         if total <= 0.0 {
             return Vec::new();
@@ -118,7 +139,11 @@ pub fn crosswalk(ds: &Dataset, from: Edition, to: Edition, level: Level) -> Vec<
                 })
             })
             .collect();
-        links.sort_by(|a, b| b.share.partial_cmp(&a.share).unwrap_or(std::cmp::Ordering::Equal));
+        links.sort_by(|a, b| {
+            b.share
+                .partial_cmp(&a.share)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         links
     };
 
@@ -130,10 +155,17 @@ pub fn crosswalk(ds: &Dataset, from: Edition, to: Edition, level: Level) -> Vec<
                 out.push(link(Some(s), t, Method::CodeAndName, None));
                 continue;
             }
-            let shapes = (src_geo.and_then(|g| g.get(&s.code)), dst_geo.and_then(|g| g.get(&t.code)));
+            let shapes = (
+                src_geo.and_then(|g| g.get(&s.code)),
+                dst_geo.and_then(|g| g.get(&t.code)),
+            );
             if let (Some(sg), Some(tg)) = shapes {
                 let total = tg.unsigned_area();
-                let share = if total > 0.0 { overlap_area(sg, tg) / total } else { 0.0 };
+                let share = if total > 0.0 {
+                    overlap_area(sg, tg) / total
+                } else {
+                    0.0
+                };
                 if share >= 0.5 {
                     out.push(link(Some(s), t, Method::CodeRenamed, Some(share)));
                     continue;
@@ -167,7 +199,12 @@ pub fn crosswalk(ds: &Dataset, from: Edition, to: Edition, level: Level) -> Vec<
     out
 }
 
-fn link(s: Option<&crate::dataset::Area>, t: &crate::dataset::Area, method: Method, share: Option<f64>) -> Link {
+fn link(
+    s: Option<&crate::dataset::Area>,
+    t: &crate::dataset::Area,
+    method: Method,
+    share: Option<f64>,
+) -> Link {
     Link {
         from: s.map(|a| a.code),
         to: t.code,
@@ -185,7 +222,9 @@ mod tests {
     use geo_types::polygon;
 
     fn square(x0: f64, y0: f64, w: f64, h: f64) -> MultiPolygon<f64> {
-        MultiPolygon(vec![polygon![(x: x0, y: y0), (x: x0 + w, y: y0), (x: x0 + w, y: y0 + h), (x: x0, y: y0 + h), (x: x0, y: y0)]])
+        MultiPolygon(vec![
+            polygon![(x: x0, y: y0), (x: x0 + w, y: y0), (x: x0 + w, y: y0 + h), (x: x0, y: y0 + h), (x: x0, y: y0)],
+        ])
     }
 
     #[test]
@@ -193,7 +232,11 @@ mod tests {
         let mut ds = Dataset::default();
         let c = |s: &str| AreaCode::parse(s).unwrap();
         // 2021: A (0..100), B (100..200), C (200..300)
-        for (code, name, x) in [("BU90010001", "Aabuurt", 0.0), ("BU90010002", "Beekbuurt", 100.0), ("BU90010003", "Centrum", 200.0)] {
+        for (code, name, x) in [
+            ("BU90010001", "Aabuurt", 0.0),
+            ("BU90010002", "Beekbuurt", 100.0),
+            ("BU90010003", "Centrum", 200.0),
+        ] {
             ds.add_area(&Area::new(c(code), name, 2021));
             ds.set_geometry(2021, c(code), square(x, 0.0, 100.0, 100.0));
         }
@@ -214,7 +257,10 @@ mod tests {
         assert_eq!(find("BU90010001")[0].method, Method::CodeAndName);
         assert_eq!(find("BU90010003")[0].method, Method::CodeRenamed);
         let n = find("BU90010004");
-        assert_eq!((n[0].method, n[0].from, n[0].share), (Method::GeometryOverlap, Some(c("BU90010002")), Some(1.0)));
+        assert_eq!(
+            (n[0].method, n[0].from, n[0].share),
+            (Method::GeometryOverlap, Some(c("BU90010002")), Some(1.0))
+        );
         let r = find("BU90010002");
         assert_eq!((r[0].method, r[0].from), (Method::CodeReused, None));
         assert!(r[0].method.needs_review());

@@ -34,7 +34,14 @@ pub struct Area {
 impl Area {
     /// An area whose level and parent follow from its code.
     pub fn new(code: AreaCode, name: impl Into<String>, edition: Edition) -> Area {
-        Area { code, name: name.into(), level: code.level(), parent: code.parent(), edition, change_code: None }
+        Area {
+            code,
+            name: name.into(),
+            level: code.level(),
+            parent: code.parent(),
+            edition,
+            change_code: None,
+        }
     }
 }
 
@@ -100,6 +107,10 @@ pub struct ImportBatch {
     pub observations: Vec<Observation>,
     /// Geometries.
     pub geometries: Vec<GeometryRecord>,
+    /// Indicator columns (index into `indicators`) that are empty in the whole file for an
+    /// edition: not yet published (staged publication). Every area of that edition without a
+    /// cell reads as [`Missing::NotYetPublished`].
+    pub unpublished: Vec<(Edition, u16)>,
     /// Non-fatal remarks for the user (unknown columns kept as uncatalogued, periods chosen, …).
     pub warnings: Vec<String>,
 }
@@ -190,7 +201,11 @@ impl Default for Dataset {
 impl Dataset {
     /// An empty dataset over a catalogue.
     pub fn new(catalogue: Catalogue) -> Dataset {
-        Dataset { catalogue, editions: BTreeMap::new(), sources: Vec::new() }
+        Dataset {
+            catalogue,
+            editions: BTreeMap::new(),
+            sources: Vec::new(),
+        }
     }
 
     /// The catalogue (embedded entries plus uncatalogued columns met in files).
@@ -210,18 +225,32 @@ impl Dataset {
 
     /// Adds an area (or updates its name).
     pub fn add_area(&mut self, area: &Area) {
-        self.editions.entry(area.edition).or_default().area_index(area);
+        self.editions
+            .entry(area.edition)
+            .or_default()
+            .area_index(area);
     }
 
     /// Sets one cell; later sets overwrite earlier ones (newest import wins).
-    pub fn set_value(&mut self, edition: Edition, area: AreaCode, indicator: &Indicator, value: Value, flags: Flags, source: u32) {
+    pub fn set_value(
+        &mut self,
+        edition: Edition,
+        area: AreaCode,
+        indicator: &Indicator,
+        value: Value,
+        flags: Flags,
+        source: u32,
+    ) {
         if !indicator.catalogued {
             self.catalogue.add_uncatalogued(indicator.clone());
         }
         let ed = self.editions.entry(edition).or_default();
         let i = ed.ensure_area(area, edition);
         let n = ed.areas.len();
-        let col = ed.columns.entry(indicator.id.clone()).or_insert_with(|| vec![None; n]);
+        let col = ed
+            .columns
+            .entry(indicator.id.clone())
+            .or_insert_with(|| vec![None; n]);
         col[i] = Some((value, flags, source));
     }
 
@@ -249,6 +278,32 @@ impl Dataset {
         }
         for g in &batch.geometries {
             self.set_geometry(g.edition, g.code, g.geometry.clone());
+        }
+        for &(edition, ind) in &batch.unpublished {
+            if let Some(ind) = batch.indicators.get(ind as usize) {
+                self.mark_unpublished(edition, ind, source);
+            }
+        }
+    }
+
+    /// Marks an indicator as not yet published in an edition: every area of the edition
+    /// without a cell for it gets [`Missing::NotYetPublished`].
+    pub fn mark_unpublished(&mut self, edition: Edition, indicator: &Indicator, source: u32) {
+        if !indicator.catalogued {
+            self.catalogue.add_uncatalogued(indicator.clone());
+        }
+        let ed = self.editions.entry(edition).or_default();
+        let n = ed.areas.len();
+        let col = ed
+            .columns
+            .entry(indicator.id.clone())
+            .or_insert_with(|| vec![None; n]);
+        for c in col.iter_mut().filter(|c| c.is_none()) {
+            *c = Some((
+                Value::Missing(Missing::NotYetPublished),
+                Flags::empty(),
+                source,
+            ));
         }
     }
 
@@ -288,8 +343,15 @@ impl Dataset {
         let (value, mut flags, source) = (*e.columns.get(indicator)?.get(i)?)?;
         if let (Value::Number(_), Some(ind)) = (value, self.catalogue.get(indicator)) {
             if let Some(den) = ind.denominator.as_deref() {
-                let is_share = matches!(ind.unit, Unit::Percent | Unit::Per1000 | Unit::Mean | Unit::Eur1000);
-                let den_value = e.columns.get(den).and_then(|c| c.get(i).copied().flatten()).map(|c| c.0);
+                let is_share = matches!(
+                    ind.unit,
+                    Unit::Percent | Unit::Per1000 | Unit::Mean | Unit::Eur1000
+                );
+                let den_value = e
+                    .columns
+                    .get(den)
+                    .and_then(|c| c.get(i).copied().flatten())
+                    .map(|c| c.0);
                 if is_share {
                     if let Some(Value::Number(d)) = den_value {
                         if d < SMALL_DENOMINATOR {
@@ -299,21 +361,37 @@ impl Dataset {
                 }
             }
         }
-        Some(Cell { value, flags, source })
+        Some(Cell {
+            value,
+            flags,
+            source,
+        })
     }
 
     /// The number of an indicator for an area, if published.
     pub fn number(&self, edition: Edition, code: &AreaCode, indicator: &str) -> Option<f64> {
-        self.cell(edition, code, indicator).and_then(|c| c.value.number())
+        self.cell(edition, code, indicator)
+            .and_then(|c| c.value.number())
     }
 
     /// Coverage of every indicator present in an edition at a level.
     pub fn coverage(&self, edition: Edition, level: Level) -> Vec<Coverage> {
-        let Some(e) = self.editions.get(&edition) else { return Vec::new() };
-        let idx: Vec<(usize, &Area)> = e.areas.iter().enumerate().filter(|(_, a)| a.level == level).collect();
+        let Some(e) = self.editions.get(&edition) else {
+            return Vec::new();
+        };
+        let idx: Vec<(usize, &Area)> = e
+            .areas
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.level == level)
+            .collect();
         let mut out = Vec::new();
         for id in e.columns.keys() {
-            let mut c = Coverage { indicator: id.clone(), areas: idx.len(), ..Coverage::default() };
+            let mut c = Coverage {
+                indicator: id.clone(),
+                areas: idx.len(),
+                ..Coverage::default()
+            };
             for (i, a) in &idx {
                 match self.cell(edition, &a.code, id) {
                     None => c.absent += 1,
@@ -358,4 +436,3 @@ pub struct Coverage {
     /// Numbers flagged as having a small denominator.
     pub small_denominator: usize,
 }
-

@@ -20,5 +20,8 @@ pub mod value;
 pub use catalogue::{Catalogue, CatalogueError, Direction, Indicator, TableEntry, Unit};
 pub use code::{AreaCode, CodeError, Level};
 pub use crosswalk::{Link, Method, crosswalk};
-pub use dataset::{Area, Cell, Coverage, Dataset, Edition, EditionData, GeometryRecord, ImportBatch, Observation, SourceInfo};
+pub use dataset::{
+    Area, Cell, Coverage, Dataset, Edition, EditionData, GeometryRecord, ImportBatch, Observation,
+    SourceInfo,
+};
 pub use value::{Flags, Missing, SMALL_DENOMINATOR, Value, parse_cell};

@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// Why a value is absent. CBS symbols are kept apart: none of these is a zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
     /// `.`: figure not available (gegevens ontbreken), or an empty cell in a table
@@ -203,13 +205,28 @@ mod tests {
 
     #[test]
     fn cbs_symbols_are_not_zero() {
-        assert_eq!(parse_cell(" . ", false).unwrap(), Some(Value::Missing(Missing::NotAvailable)));
-        assert_eq!(parse_cell("x", false).unwrap(), Some(Value::Missing(Missing::Secret)));
-        assert_eq!(parse_cell("-", true).unwrap(), Some(Value::Missing(Missing::Nil)));
+        assert_eq!(
+            parse_cell(" . ", false).unwrap(),
+            Some(Value::Missing(Missing::NotAvailable))
+        );
+        assert_eq!(
+            parse_cell("x", false).unwrap(),
+            Some(Value::Missing(Missing::Secret))
+        );
+        assert_eq!(
+            parse_cell("-", true).unwrap(),
+            Some(Value::Missing(Missing::Nil))
+        );
         assert_eq!(parse_cell("", true).unwrap(), None);
-        assert_eq!(parse_cell("-99999999", false).unwrap(), Some(Value::Missing(Missing::NotAvailable)));
+        assert_eq!(
+            parse_cell("-99999999", false).unwrap(),
+            Some(Value::Missing(Missing::NotAvailable))
+        );
         assert_eq!(parse_cell("12,5", true).unwrap(), Some(Value::Number(12.5)));
-        assert_eq!(parse_cell("-3.25", false).unwrap(), Some(Value::Number(-3.25)));
+        assert_eq!(
+            parse_cell("-3.25", false).unwrap(),
+            Some(Value::Number(-3.25))
+        );
         assert!(parse_cell("12,5", false).is_err());
         assert!(parse_cell("1.5", true).is_err());
         assert!(parse_cell("abc", false).is_err());
