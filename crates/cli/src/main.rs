@@ -1,1 +1,83 @@
-fn main() {}
+//! `veerkracht`: the command-line entry point. It parses arguments and wires
+//! the library crates together; it computes nothing itself.
+
+mod commands;
+mod output;
+mod workspace;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const EXAMPLES: &str = "\
+Voorbeelden / examples:
+  veerkracht info                                   ingebouwde demoregio Veerstad (synthetische demodata)
+  veerkracht import kwb-2024.csv uitkeringen.csv    CBS-bestanden in ./veerkracht.gpkg laden
+  veerkracht import wijken_2024.geojson --edition 2024
+  veerkracht info --json                            werkruimte als JSON
+  veerkracht export --level buurt --edition 2024 --out buurten.xlsx
+  veerkracht export --level wijk --out wijken.gpkg  (laatste editie; opent in QGIS)
+  veerkracht crosswalk --from 2021 --to 2022 --level buurt
+  veerkracht indicators --theme zorg
+  veerkracht demo --out veerstad/                   de demobestanden wegschrijven
+
+Zonder --workspace gebruikt veerkracht ./veerkracht.gpkg als die bestaat, anders de demoregio.";
+
+/// veerkracht — veerkracht van buurten meten, vergelijken en plannen.
+///
+/// Leest CBS Kerncijfers wijken en buurten, uitkeringen, Wmo, misdrijven,
+/// Leefbaarometer en PDOK-geometrie in een werkruimte (GeoPackage) en maakt ze
+/// beschikbaar voor analyse en export. (Resilience of Dutch neighbourhoods.)
+#[derive(Parser)]
+#[command(name = "veerkracht", version, about, long_about = None, after_help = EXAMPLES)]
+struct Cli {
+    /// Workspace file (GeoPackage). Default: ./veerkracht.gpkg if it exists, else the demo region.
+    #[arg(long, global = true, value_name = "PATH")]
+    workspace: Option<PathBuf>,
+    /// Machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Editions, areas per level, indicator coverage, reliability and sources.
+    Info(commands::InfoArgs),
+    /// Import CBS/PDOK files into the workspace (one transaction; re-importing is a no-op).
+    Import(commands::ImportArgs),
+    /// Write one level and edition to CSV, GeoJSON, GeoPackage or XLSX (by extension).
+    Export(commands::ExportArgs),
+    /// List the indicator catalogue.
+    Indicators(commands::IndicatorsArgs),
+    /// Match areas between two editions (code, name, geometry overlap).
+    Crosswalk(commands::CrosswalkArgs),
+    /// Write the files of the synthetic demo region Veerstad to a directory.
+    Demo(commands::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = workspace::Context {
+        workspace: cli.workspace.clone(),
+        json: cli.json,
+    };
+    let result = match cli.command {
+        Command::Info(a) => commands::info(&ctx, a),
+        Command::Import(a) => commands::import(&ctx, a),
+        Command::Export(a) => commands::export(&ctx, a),
+        Command::Indicators(a) => commands::indicators(&ctx, a),
+        Command::Crosswalk(a) => commands::crosswalk(&ctx, a),
+        Command::Demo(a) => commands::demo(&ctx, a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let msg = format!("{e:#}").replace('\n', " ");
+            eprintln!("fout: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
