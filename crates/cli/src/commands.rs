@@ -362,14 +362,19 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<()> {
             "areas": s.areas, "indicators": s.indicators, "with_geometry": s.with_geometry, "synthetic": s.synthetic,
         }));
     }
+    let geometry = if s.format.has_geometry() {
+        format!(", {} met geometrie", s.with_geometry)
+    } else {
+        String::new()
+    };
     println!(
-        "{}: {} {} ({}), {} indicatoren, {} met geometrie{}",
+        "{}: {} {} ({}), {} indicatoren{}{}",
         s.path.display(),
         s.areas,
         a.level.plural(),
         edition,
         s.indicators,
-        s.with_geometry,
+        geometry,
         if s.synthetic {
             " — synthetische demodata"
         } else {

@@ -168,7 +168,8 @@ impl ExportTable {
 /// Builds the export table of `req.level` in `req.edition`.
 ///
 /// Indicator columns are those in `req.indicators` (ids, or KWB short codes and
-/// their aliases, resolved to ids; duplicates dropped), or else every indicator
+/// their aliases, resolved to ids; duplicates dropped; kept even without data,
+/// every cell then reading not available), or else every indicator
 /// with at least one cell (number or missing) at that level and edition, in
 /// catalogue order with uncatalogued indicators last.
 ///
@@ -217,7 +218,7 @@ pub fn table(ds: &Dataset, req: &ExportRequest) -> Result<ExportTable, ExportErr
             .enumerate()
             .map(|(i, ind)| (ind.id.as_str(), i))
             .collect();
-        columns.sort_by_key(|(id, _)| {
+        columns.sort_by_cached_key(|(id, _)| {
             let catalogued = catalogue.get(id).is_some_and(|i| i.catalogued);
             let at = position.get(id.as_str()).copied().unwrap_or(usize::MAX);
             (!catalogued, at, id.clone())

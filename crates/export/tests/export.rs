@@ -294,12 +294,10 @@ fn dutch_excel_csv_round_trip_through_the_importer() {
     round_trip(CsvDialect::DutchExcel, true);
 }
 
-/// The export as written, read by `veerkracht import` without any renaming.
-/// Ignored until veerkracht-ingest recognises the export's identity columns
-/// (`code`, `name`, `level`, `parent`, `edition`, `gemeente`) and skips `let_op`
-/// and `*_betrouwbaarheid`; today it stops with "no area code column".
+/// The export as written, read by `veerkracht import` without any renaming: ingest
+/// recognises the export's identity columns (`code`, `name`, `level`, `parent`,
+/// `edition`, `gemeente`) and skips `let_op` and `*_betrouwbaarheid`.
 #[test]
-#[ignore = "needs veerkracht-ingest to recognise the export layout (code/name/level/edition, let_op, *_betrouwbaarheid)"]
 fn csv_round_trip_without_adapter() {
     round_trip(CsvDialect::International, false);
     round_trip(CsvDialect::DutchExcel, false);

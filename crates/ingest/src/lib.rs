@@ -243,8 +243,22 @@ fn import_table(
     opts: &ImportOptions,
     file_edition: Option<Edition>,
 ) -> Result<ImportBatch> {
+    // veerkracht's own exports (columns code, level, edition) re-import column by column.
+    let own_export = ["code", "level", "edition"]
+        .iter()
+        .all(|c| t.column(c).is_some());
+    let marked_synthetic = t.column("let_op").is_some_and(|c| {
+        t.rows
+            .iter()
+            .any(|(_, r)| t.cell(r, c).contains("synthetisch"))
+    });
+    let opts = &ImportOptions {
+        synthetic: opts.synthetic || marked_synthetic,
+        ..opts.clone()
+    };
     let mapping = match &opts.mapping {
         Some((mname, mtext)) => Some(Mapping::parse(mtext, mname, catalogue)?),
+        None if own_export => None,
         None => Mapping::embedded(catalogue)
             .into_iter()
             .find(|m| m.matches(&t)),

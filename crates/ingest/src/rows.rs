@@ -30,6 +30,14 @@ pub struct IdColumns {
 
 /// Column names that identify rows rather than hold indicators.
 pub const IDENTITY_COLUMNS: &[&str] = &[
+    // veerkracht's own export columns
+    "code",
+    "name",
+    "level",
+    "parent",
+    "edition",
+    "gemeente",
+    "let_op",
     "id",
     "jaar",
     "gwb_code_10",
@@ -72,6 +80,9 @@ pub const IDENTITY_STEMS: &[&str] = &[
 /// Whether a header is an identity column.
 pub fn is_identity(header: &str) -> bool {
     let h = header.trim();
+    if h.ends_with("_betrouwbaarheid") {
+        return true; // reliability notes written by veerkracht's export; recomputed on import
+    }
     IDENTITY_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(h))
         || IDENTITY_STEMS.contains(&crate::text::odata_stem(h).0)
         || IDENTITY_STEMS.contains(&h)
@@ -82,7 +93,7 @@ pub fn find_id_columns(t: &RawTable, extra_codes: &[String]) -> Result<IdColumns
     let extra: Vec<&str> = extra_codes.iter().map(String::as_str).collect();
     let prefixed = t
         .column_any(&extra)
-        .or_else(|| t.column_any(&["gwb_code_10", "gwb_code", "statcode", "bu_code"]))
+        .or_else(|| t.column_any(&["gwb_code_10", "gwb_code", "statcode", "bu_code", "code"]))
         .or_else(|| t.column_stem("Codering"));
     let (code, unprefixed) = match prefixed {
         Some(c) => (c, false),
@@ -95,11 +106,11 @@ pub fn find_id_columns(t: &RawTable, extra_codes: &[String]) -> Result<IdColumns
         code,
         unprefixed,
         name: t
-            .column_any(&["regio", "statnaam", "naam", "wk_naam", "bu_naam"])
+            .column_any(&["regio", "statnaam", "naam", "wk_naam", "bu_naam", "name"])
             .or_else(|| t.column_stem("WijkenEnBuurten"))
             .or_else(|| t.column_stem("Wijken")),
         level: t
-            .column_any(&["recs"])
+            .column_any(&["recs", "level"])
             .or_else(|| t.column_stem("SoortRegio")),
         change: t
             .column_any(&["ind_wbi", "ind_wijk"])
@@ -107,7 +118,7 @@ pub fn find_id_columns(t: &RawTable, extra_codes: &[String]) -> Result<IdColumns
             .or_else(|| t.column_stem("IndelingswijzigingGemeenteWijkBuurt"))
             .or_else(|| t.column_stem("IndelingswijzigingWijken"))
             .or_else(|| t.column_stem("Indelingswijziging")),
-        year: t.column_any(&["jaar"]),
+        year: t.column_any(&["jaar", "edition"]),
         period: t
             .column_any(&["periode", "perioden"])
             .or_else(|| t.column_stem("Perioden")),
@@ -227,9 +238,11 @@ pub fn row_area(
             }
         }
     }
+    // OData v3 TypedDataSet rows carry the region *key* in the dimension column: no name.
     let name = ids
         .name
         .map(|c| t.cell(row, c).to_string())
+        .filter(|n| !n.eq_ignore_ascii_case(code_text))
         .unwrap_or_default();
     let change = ids.change.and_then(|c| {
         let s = t.cell(row, c);

@@ -454,3 +454,75 @@ fn same_file_twice_is_the_same_batch() {
     assert_eq!(a[0].source, b[0].source);
     assert_eq!(a[0].observations, b[0].observations);
 }
+
+#[test]
+fn odata_json_with_data_properties() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/odata");
+    let cat = Catalogue::embedded();
+    let b = import_path(&dir.join("85984NED_TypedDataSet.json"), &cat, &opts()).unwrap();
+    let b = &b[0];
+    let src = b.source.as_ref().unwrap();
+    assert_eq!(
+        (src.format.as_str(), src.table.as_deref()),
+        ("odata-json", Some("85984NED"))
+    );
+    assert!(
+        b.warnings
+            .iter()
+            .any(|w| w.contains("resolved by its title") && w.contains("g_wozbag")),
+        "{:?}",
+        b.warnings
+    );
+    let mut ds = veerkracht_dataset::Dataset::new(cat.clone());
+    ds.add_batch(b, 1);
+    let bu = code("BU90010001");
+    assert_eq!(
+        ds.area(2024, &bu).unwrap().name,
+        "",
+        "a TypedDataSet row holds the region key, not its name"
+    );
+    assert_eq!(ds.number(2024, &bu, "a_inw"), Some(1205.0));
+    assert_eq!(
+        ds.number(2024, &bu, "a_nl_all"),
+        Some(1100.0),
+        "Nederland_17 is herkomst"
+    );
+    assert_eq!(
+        ds.number(2024, &bu, "a_geb_nl"),
+        Some(1040.0),
+        "Nederland_20 is geboren in NL"
+    );
+    assert_eq!(ds.number(2024, &bu, "g_wozbag"), Some(255.0));
+    assert_eq!(
+        ds.cell(2024, &bu, "g_ink_pi").map(|c| c.value),
+        Some(Value::Missing(Missing::NotYetPublished))
+    );
+    let small = code("BU90010002");
+    assert_eq!(
+        ds.cell(2024, &small, "p_wcorpw").map(|c| c.value),
+        Some(Value::Missing(Missing::NotAvailable))
+    );
+    // The registry says loudly which measures of the 2024 edition the file lacks.
+    assert!(
+        b.warnings
+            .iter()
+            .any(|w| w.contains("registry measures not found") && w.contains("a_soz_wb")),
+        "{:?}",
+        b.warnings
+    );
+}
+
+#[test]
+fn the_registry_fails_loudly_when_cbs_renames_a_measure() {
+    let Some(raw) = real("cbs-kwb-2024-85984NED-partial/85984NED_odata_original.csv") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&raw).unwrap();
+    let renamed = text.replacen("InBezitWoningcorporatie_49", "EigendomCorporatie_49", 1);
+    let t = veerkracht_ingest::text::read_csv(renamed.trim_start_matches('\u{feff}'), "85984NED")
+        .unwrap();
+    assert_eq!(
+        veerkracht_ingest::registry::missing_measures(&t, &Catalogue::embedded(), 2024),
+        vec!["p_wcorpw".to_string()]
+    );
+}
