@@ -217,3 +217,18 @@ fn missing_values_are_never_zero() {
         ]
     );
 }
+
+#[test]
+fn codes_without_prefix_padding_and_case_are_normalised() {
+    let csv = "gwb_code_8;regio;recs;a_inw\n\"9001    \";Veerstad;Gemeente;1500\n900101;Centrum;Wijk;1500\n\" 90010101 \";Markt;Buurt;1500\n";
+    let b = import("codes.csv", csv.as_bytes()).unwrap();
+    let codes: Vec<String> = b[0].areas.iter().map(|a| a.code.to_string()).collect();
+    assert_eq!(codes, vec!["GM9001", "WK900101", "BU90010101"]);
+    let b = import(
+        "alfa.csv",
+        b"gwb_code;regio;a_inw\nwk0363ad ;Centrum-Oost;100\nBU0363AD03;Kop;50\n",
+    )
+    .unwrap();
+    assert_eq!(b[0].areas[0].code.to_string(), "WK0363AD");
+    assert_eq!(b[0].areas[1].code.parent().unwrap().to_string(), "WK0363AD");
+}

@@ -526,3 +526,40 @@ fn the_registry_fails_loudly_when_cbs_renames_a_measure() {
         vec!["p_wcorpw".to_string()]
     );
 }
+
+#[test]
+fn crosswalk_between_real_crime_editions() {
+    let Some(long) = real(
+        "cbs-misdrijven-wijk-buurt-2016-2018-partial/misdrijven_wijk_buurt_2016_2018_partial.csv",
+    ) else {
+        return;
+    };
+    let (ds, _) = load(&[(long, opts())]);
+    let links = veerkracht_dataset::crosswalk(&ds, 2017, 2018, Level::Buurt);
+    let targets: std::collections::BTreeSet<_> = links.iter().map(|l| l.to).collect();
+    assert_eq!(
+        targets.len(),
+        ds.areas(2018, Level::Buurt).len(),
+        "every 2018 buurt gets a line"
+    );
+    let same = links
+        .iter()
+        .filter(|l| l.method == veerkracht_dataset::Method::CodeAndName)
+        .count();
+    assert!(
+        same as f64 > 0.9 * targets.len() as f64,
+        "{same} of {}",
+        targets.len()
+    );
+    // Without shapes a changed name under the same code is flagged for review, never silently equal.
+    for l in links
+        .iter()
+        .filter(|l| l.method == veerkracht_dataset::Method::CodeNameChanged)
+    {
+        assert_ne!(
+            l.from_name.as_deref().map(str::to_lowercase),
+            Some(l.to_name.to_lowercase())
+        );
+        assert!(l.method.needs_review());
+    }
+}
