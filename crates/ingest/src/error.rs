@@ -16,6 +16,8 @@ pub struct IngestError {
     pub message: String,
     /// How to fix it.
     pub fix: String,
+    /// What `line` counts: `line` (CSV), `row` (XLSX) or `feature` (GeoJSON/GeoPackage).
+    pub place: &'static str,
     /// A stable machine-readable kind (`empty_file`, `not_utf8`, `bad_number`, …), used by tests and the error catalogue.
     pub kind: &'static str,
 }
@@ -34,6 +36,7 @@ impl IngestError {
             column: None,
             message: message.into(),
             fix: fix.into(),
+            place: "line",
             kind,
         }
     }
@@ -41,6 +44,20 @@ impl IngestError {
     /// With a line/row number.
     pub fn at_line(mut self, line: usize) -> IngestError {
         self.line = Some(line);
+        self
+    }
+
+    /// With a spreadsheet row number.
+    pub fn at_row(mut self, row: usize) -> IngestError {
+        self.line = Some(row);
+        self.place = "row";
+        self
+    }
+
+    /// With a 1-based feature number.
+    pub fn at_feature(mut self, feature: usize) -> IngestError {
+        self.line = Some(feature);
+        self.place = "feature";
         self
     }
 
@@ -55,7 +72,7 @@ impl fmt::Display for IngestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
         if let Some(l) = self.line {
-            write!(f, ": line {l}")?;
+            write!(f, ": {} {l}", self.place)?;
         }
         if let Some(c) = &self.column {
             write!(f, ", column '{c}'")?;

@@ -86,7 +86,7 @@ pub fn layer_to_batch(
             }
             Err(p) => {
                 return Err(IngestError::new(file, "invalid_geometry", format!("invalid geometry: {p}"), "repair the polygon in QGIS (Vector ▸ Geometry Tools ▸ Fix Geometries) or with ogr2ogr -makevalid, and export again")
-                    .at_line(f.index + 1));
+                    .at_feature(f.index + 1));
             }
         }
     }
@@ -134,14 +134,14 @@ pub fn layer_to_batch(
                 format!("feature has no '{key}'"),
                 "give every feature its code",
             )
-            .at_line(feature_no)
+            .at_feature(feature_no)
             .at_column(key));
         }
         let code = AreaCode::parse(&code_text)
             .or_else(|_| AreaCode::parse_unprefixed(&code_text))
             .map_err(|e| {
                 IngestError::new(file, "bad_code", e.to_string(), "correct the code")
-                    .at_line(feature_no)
+                    .at_feature(feature_no)
                     .at_column(key)
             })?;
         let edition = match edition.or_else(|| {
@@ -167,7 +167,7 @@ pub fn layer_to_batch(
                 format!("area {code} has two features (first: feature {first})"),
                 "dissolve the parts into one MultiPolygon per area",
             )
-            .at_line(feature_no)
+            .at_feature(feature_no)
             .at_column(key));
         }
         let name = f
@@ -215,7 +215,7 @@ pub fn layer_to_batch(
                             msg,
                             "correct the attribute",
                         )
-                        .at_line(feature_no)
+                        .at_feature(feature_no)
                         .at_column(k));
                     }
                 },

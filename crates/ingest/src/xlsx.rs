@@ -106,7 +106,7 @@ pub fn read_xlsx(bytes: &[u8], file: &str) -> Result<RawTable> {
                     msg,
                     "format the column as numbers or text in Excel",
                 )
-                .at_line(excel_row)
+                .at_row(excel_row)
                 .at_column(headers.get(j).map(String::as_str).unwrap_or("?"))
             })?;
             rec.push_field(&text);
