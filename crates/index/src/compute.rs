@@ -1,0 +1,709 @@
+//! Computing an index for one edition and level: raw values → screening →
+//! imputation → treatment → normalisation (against the reference population) →
+//! aggregation with re-weighting over what is present → score, rank, percentile,
+//! class, component scores, the "waarom" decomposition, 90th-percentile flags,
+//! reliability and coverage.
+
+use std::collections::HashMap;
+
+use veerkracht_dataset::{AreaCode, Dataset, Direction, Edition, Flags, Level, Value};
+
+use crate::definition::{
+    Aggregation, Definition, Imputation, Method, Normalisation, Reference, Transform, Treatment,
+};
+use crate::method::{
+    Treated, coinr_treatment, imd_transform, mean_sd, percentile_rank, rank_share,
+};
+
+/// Five neutral classes of the index percentile (no stigma: about attention, not about people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// Percentile < 20.
+    VeelAandachtNodig,
+    /// 20–40.
+    AandachtNodig,
+    /// 40–60.
+    Gemiddeld,
+    /// 60–80.
+    Veerkrachtig,
+    /// ≥ 80.
+    ZeerVeerkrachtig,
+}
+
+impl Class {
+    /// From a percentile 0–100.
+    pub fn from_percentile(p: f64) -> Class {
+        match p {
+            p if p < 20.0 => Class::VeelAandachtNodig,
+            p if p < 40.0 => Class::AandachtNodig,
+            p if p < 60.0 => Class::Gemiddeld,
+            p if p < 80.0 => Class::Veerkrachtig,
+            _ => Class::ZeerVeerkrachtig,
+        }
+    }
+    /// Dutch label.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Class::VeelAandachtNodig => "veel aandacht nodig",
+            Class::AandachtNodig => "aandacht nodig",
+            Class::Gemiddeld => "gemiddeld",
+            Class::Veerkrachtig => "veerkrachtig",
+            Class::ZeerVeerkrachtig => "zeer veerkrachtig",
+        }
+    }
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Class::VeelAandachtNodig => "much attention needed",
+            Class::AandachtNodig => "attention needed",
+            Class::Gemiddeld => "average",
+            Class::Veerkrachtig => "resilient",
+            Class::ZeerVeerkrachtig => "very resilient",
+        }
+    }
+}
+
+/// One indicator's value and share in an area's score.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Contribution {
+    /// Definition indicator id.
+    pub indicator: String,
+    /// Component id.
+    pub component: String,
+    /// Raw value after transform (before treatment), if present.
+    pub raw: Option<f64>,
+    /// Normalised score (higher = more veerkracht), if present.
+    pub normalised: Option<f64>,
+    /// Points of the index score this indicator contributes (sum over indicators = score).
+    pub contribution: Option<f64>,
+    /// National percentile (0–100) of the need-oriented value (higher = more need).
+    pub need_percentile: Option<f64>,
+    /// At or above the 90th need percentile (CDC SVI flag).
+    pub flag_p90: bool,
+    /// Value was imputed.
+    pub imputed: bool,
+    /// Why there is no value.
+    pub missing: Option<String>,
+    /// Reliability notes: `kleine_noemer`, `afgerond`.
+    pub reliability: Vec<&'static str>,
+}
+
+/// A component's score in an area.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ComponentScore {
+    /// Component id.
+    pub component: String,
+    /// Score (higher = more veerkracht), if enough indicators are present.
+    pub score: Option<f64>,
+    /// Share of the component's available indicator weight present.
+    pub weight_present: f64,
+    /// Number of SVI flags (≥ 90th need percentile) in this component.
+    pub flags: usize,
+}
+
+/// The index for one area.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AreaScore {
+    /// Code.
+    pub code: AreaCode,
+    /// Name.
+    pub name: String,
+    /// Gemeente.
+    pub gemeente: Option<AreaCode>,
+    /// Corporatiebuurt (p_wcorpw above the threshold); `None` when p_wcorpw is missing.
+    pub corporatiebuurt: Option<bool>,
+    /// Index score.
+    pub score: Option<f64>,
+    /// Rank among scored areas, 1 = lowest score (most attention needed).
+    pub rank: Option<usize>,
+    /// Percentile of the score among scored areas (0–100).
+    pub percentile: Option<f64>,
+    /// Class.
+    pub class: Option<Class>,
+    /// Component scores.
+    pub components: Vec<ComponentScore>,
+    /// Per indicator: value, normalised score, contribution, flags.
+    pub contributions: Vec<Contribution>,
+    /// Share of available indicators present (0–1).
+    pub coverage: f64,
+    /// No input with a small denominator.
+    pub reliable: bool,
+    /// Total SVI flags.
+    pub flags: usize,
+    /// Why there is no score.
+    pub note: Option<String>,
+}
+
+/// Facts about one indicator in this run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IndicatorRun {
+    /// Definition id.
+    pub id: String,
+    /// Component.
+    pub component: String,
+    /// Source catalogue id.
+    pub source: String,
+    /// Label.
+    pub label_nl: String,
+    /// Open-data proxy.
+    pub proxy: bool,
+    /// Any area has a value in this edition.
+    pub available: bool,
+    /// Areas with a value.
+    pub present: usize,
+    /// Outlier treatment applied.
+    pub treatment: Treated,
+}
+
+/// The result of one index computation.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IndexResult {
+    /// Definition id.
+    pub definition: String,
+    /// Edition.
+    pub edition: Edition,
+    /// Level.
+    pub level: Level,
+    /// Method used (the recipe, so the run can be repeated with one choice changed).
+    pub method: Method,
+    /// Component weights used.
+    pub component_weights: Vec<(String, f64)>,
+    /// Indicators.
+    pub indicators: Vec<IndicatorRun>,
+    /// Areas in code order.
+    pub areas: Vec<AreaScore>,
+}
+
+pub(crate) struct Raw {
+    value: Option<f64>,
+    missing: Option<String>,
+    reliability: Vec<&'static str>,
+}
+
+fn cell_number(
+    ds: &Dataset,
+    ed: Edition,
+    code: &AreaCode,
+    id: &str,
+) -> (Option<f64>, Option<String>, Flags) {
+    match ds.cell(ed, code, id) {
+        Some(c) => match c.value {
+            Value::Number(x) => (Some(x), None, c.flags),
+            Value::Missing(m) => (None, Some(format!("{id}: {}", m.label_nl())), c.flags),
+        },
+        None => (
+            None,
+            Some(format!("{id}: niet beschikbaar in deze editie")),
+            Flags::empty(),
+        ),
+    }
+}
+
+fn raw_value(
+    ds: &Dataset,
+    ed: Edition,
+    code: &AreaCode,
+    def: &crate::definition::IndicatorDef,
+) -> Raw {
+    let (v, miss, flags) = cell_number(ds, ed, code, &def.source);
+    let mut reliability = Vec::new();
+    if flags.contains(Flags::ROUNDED) {
+        reliability.push("afgerond");
+    }
+    if flags.contains(Flags::SMALL_DENOMINATOR) {
+        reliability.push("kleine_noemer");
+    }
+    let Some(v) = v else {
+        return Raw {
+            value: None,
+            missing: miss,
+            reliability,
+        };
+    };
+    let den = || -> Result<f64, String> {
+        let mut sum = 0.0;
+        for part in def.denominator.as_deref().unwrap_or("").split('+') {
+            let (d, m, _) = cell_number(ds, ed, code, part.trim());
+            sum += d.ok_or_else(|| m.unwrap_or_else(|| format!("{part}: ontbreekt")))?;
+        }
+        Ok(sum)
+    };
+    let value = match def.transform {
+        Transform::Value => Ok(v),
+        Transform::Log => {
+            if v > 0.0 {
+                Ok(v.ln())
+            } else {
+                Err(format!("{}: ≤ 0, geen logaritme", def.source))
+            }
+        }
+        Transform::Per1000 | Transform::Share | Transform::ShareOfSum => match den() {
+            Err(m) => Err(format!("noemer {m}")),
+            Ok(d) if d <= 0.0 => Err("noemer is 0".to_string()),
+            Ok(d) => {
+                if d < veerkracht_dataset::SMALL_DENOMINATOR
+                    && !reliability.contains(&"kleine_noemer")
+                {
+                    reliability.push("kleine_noemer");
+                }
+                Ok(v / d
+                    * if def.transform == Transform::Per1000 {
+                        1000.0
+                    } else {
+                        100.0
+                    })
+            }
+        },
+    };
+    match value {
+        Ok(x) => Raw {
+            value: Some(x),
+            missing: None,
+            reliability,
+        },
+        Err(m) => Raw {
+            value: None,
+            missing: Some(m),
+            reliability,
+        },
+    }
+}
+
+/// Options of a run that may override the definition's method (uncertainty analysis).
+#[derive(Debug, Clone)]
+pub struct Overrides {
+    /// Normalisation.
+    pub normalisation: Option<Normalisation>,
+    /// Treatment.
+    pub treatment: Option<Treatment>,
+    /// Indicator weights by definition id.
+    pub indicator_weights: Option<HashMap<String, f64>>,
+    /// Component weights by id.
+    pub component_weights: Option<HashMap<String, f64>>,
+}
+
+/// Computes the index of a definition for one edition and level.
+pub fn compute(def: &Definition, ds: &Dataset, edition: Edition, level: Level) -> IndexResult {
+    compute_with(
+        def,
+        ds,
+        edition,
+        level,
+        &Overrides {
+            normalisation: None,
+            treatment: None,
+            indicator_weights: None,
+            component_weights: None,
+        },
+    )
+}
+
+/// Prepared raw matrix, reusable across many runs (uncertainty analysis).
+pub struct Prepared {
+    pub(crate) areas: Vec<(AreaCode, String, Option<AreaCode>, Option<bool>)>,
+    pub(crate) raw: Vec<Vec<Raw>>, // [indicator][area]
+    pub(crate) imputed: Vec<Vec<bool>>,
+}
+
+/// Reads and transforms the raw values once.
+pub fn prepare(def: &Definition, ds: &Dataset, edition: Edition, level: Level) -> Prepared {
+    let areas: Vec<_> = ds
+        .areas(edition, level)
+        .into_iter()
+        .map(|a| {
+            let corp = ds
+                .number(edition, &a.code, "p_wcorpw")
+                .map(|p| p > def.method.corporatie_threshold);
+            (a.code, a.name.clone(), a.code.gemeente(), corp)
+        })
+        .collect();
+    let mut raw: Vec<Vec<Raw>> = def
+        .indicators()
+        .map(|(_, i)| {
+            areas
+                .iter()
+                .map(|a| raw_value(ds, edition, &a.0, i))
+                .collect()
+        })
+        .collect();
+    let mut imputed = vec![vec![false; areas.len()]; raw.len()];
+    if def.method.imputation != Imputation::None {
+        for (k, col) in raw.iter_mut().enumerate() {
+            let mut by_gm: HashMap<Option<AreaCode>, (f64, usize)> = HashMap::new();
+            let mut all = (0.0, 0usize);
+            for (a, r) in areas.iter().zip(col.iter()) {
+                if let Some(v) = r.value {
+                    let e = by_gm.entry(a.2).or_default();
+                    e.0 += v;
+                    e.1 += 1;
+                    all.0 += v;
+                    all.1 += 1;
+                }
+            }
+            for (j, r) in col.iter_mut().enumerate() {
+                if r.value.is_some() || all.1 == 0 {
+                    continue;
+                }
+                let fill = match def.method.imputation {
+                    Imputation::GemeenteMean => by_gm
+                        .get(&areas[j].2)
+                        .filter(|g| g.1 > 0)
+                        .map(|g| g.0 / g.1 as f64),
+                    Imputation::NationalMean => Some(all.0 / all.1 as f64),
+                    Imputation::None => None,
+                };
+                if let Some(f) = fill {
+                    r.value = Some(f);
+                    imputed[k][j] = true;
+                }
+            }
+        }
+    }
+    Prepared {
+        areas,
+        raw,
+        imputed,
+    }
+}
+
+/// Computes with method overrides.
+pub fn compute_with(
+    def: &Definition,
+    ds: &Dataset,
+    edition: Edition,
+    level: Level,
+    o: &Overrides,
+) -> IndexResult {
+    let p = prepare(def, ds, edition, level);
+    compute_prepared(def, &p, edition, level, o)
+}
+
+fn sorted(v: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut s: Vec<f64> = v.collect();
+    s.sort_by(|a, b| a.total_cmp(b));
+    s
+}
+
+/// Runs the method on prepared raw values.
+pub fn compute_prepared(
+    def: &Definition,
+    p: &Prepared,
+    edition: Edition,
+    level: Level,
+    o: &Overrides,
+) -> IndexResult {
+    let method = {
+        let mut m = def.method.clone();
+        if let Some(n) = o.normalisation {
+            m.normalisation = n;
+        }
+        if let Some(t) = o.treatment {
+            m.treatment = t;
+        }
+        m
+    };
+    let n_areas = p.areas.len();
+    let inds: Vec<_> = def.indicators().collect();
+    let w_ind: Vec<f64> = inds
+        .iter()
+        .map(|(_, i)| {
+            o.indicator_weights
+                .as_ref()
+                .and_then(|w| w.get(&i.id).copied())
+                .unwrap_or(i.weight)
+        })
+        .collect();
+    let w_comp: Vec<(String, f64)> = def
+        .component
+        .iter()
+        .map(|c| {
+            (
+                c.id.clone(),
+                o.component_weights
+                    .as_ref()
+                    .and_then(|w| w.get(&c.id).copied())
+                    .unwrap_or(c.weight),
+            )
+        })
+        .collect();
+
+    // Reference membership per area.
+    let in_reference = |j: usize, i: usize| -> bool {
+        match method.reference {
+            Reference::National => true,
+            Reference::Gemeente => p.areas[j].2 == p.areas[i].2,
+            Reference::Corporatiebuurten => p.areas[j].3 == Some(true),
+        }
+    };
+    let mut runs = Vec::new();
+    let mut normalised: Vec<Vec<Option<f64>>> = Vec::new();
+    let mut need_pct: Vec<Vec<Option<f64>>> = Vec::new();
+    for (k, (c, ind)) in inds.iter().enumerate() {
+        let col = &p.raw[k];
+        let present: Vec<f64> = col.iter().filter_map(|r| r.value).collect();
+        let treatment = match method.treatment {
+            Treatment::Coinr => coinr_treatment(&present),
+            Treatment::None => Treated::Untouched,
+        };
+        let sign = if ind.direction == Direction::HigherIsWorse {
+            -1.0
+        } else {
+            1.0
+        };
+        // oriented (higher = more veerkracht) treated values
+        let y: Vec<Option<f64>> = col
+            .iter()
+            .map(|r| r.value.map(|v| sign * treatment.apply(v)))
+            .collect();
+        let national_sorted = sorted(y.iter().flatten().copied());
+        let need_sorted = sorted(y.iter().flatten().map(|v| -v));
+        // reference distributions, cached per gemeente
+        let mut cache: HashMap<Option<AreaCode>, Vec<f64>> = HashMap::new();
+        let corp_sorted = sorted(
+            (0..n_areas)
+                .filter(|&j| p.areas[j].3 == Some(true))
+                .filter_map(|j| y[j]),
+        );
+        let mut norm_col = vec![None; n_areas];
+        for i in 0..n_areas {
+            let Some(yi) = y[i] else { continue };
+            let reference: &Vec<f64> = match method.reference {
+                Reference::National => &national_sorted,
+                Reference::Corporatiebuurten => &corp_sorted,
+                Reference::Gemeente => cache.entry(p.areas[i].2).or_insert_with(|| {
+                    sorted(
+                        (0..n_areas)
+                            .filter(|&j| in_reference(j, i))
+                            .filter_map(|j| y[j]),
+                    )
+                }),
+            };
+            if reference.is_empty() {
+                continue;
+            }
+            let v = match method.normalisation {
+                Normalisation::Percentile => 100.0 * percentile_rank(reference, yi),
+                Normalisation::Zscore => {
+                    let (m, s) = mean_sd(reference);
+                    if s > 0.0 { (yi - m) / s } else { 0.0 }
+                }
+                Normalisation::Minmax => {
+                    let (lo, hi) = (reference[0], reference[reference.len() - 1]);
+                    if hi > lo {
+                        100.0 * (yi - lo) / (hi - lo)
+                    } else {
+                        50.0
+                    }
+                }
+                Normalisation::Goalposts => {
+                    let [lo, hi] = ind.goalposts.unwrap_or([0.0, 1.0]);
+                    let raw = treatment.apply(p.raw[k][i].value.unwrap_or(lo));
+                    let g = (100.0 * (raw - lo) / (hi - lo)).clamp(0.0, 100.0);
+                    if sign < 0.0 { 100.0 - g } else { g }
+                }
+                Normalisation::Imd => {
+                    let need_ref: Vec<f64> = reference.iter().rev().map(|v| -v).collect();
+                    100.0 - imd_transform(rank_share(&need_ref, -yi))
+                }
+            };
+            norm_col[i] = Some(v);
+        }
+        let need_col: Vec<Option<f64>> = y
+            .iter()
+            .map(|v| v.map(|v| 100.0 * percentile_rank(&need_sorted, -v)))
+            .collect();
+        runs.push(IndicatorRun {
+            id: ind.id.clone(),
+            component: c.id.clone(),
+            source: ind.source.clone(),
+            label_nl: ind.label_nl.clone(),
+            proxy: ind.proxy,
+            available: !present.is_empty(),
+            present: present.len(),
+            treatment,
+        });
+        normalised.push(norm_col);
+        need_pct.push(need_col);
+    }
+    let available: Vec<bool> = runs.iter().map(|r| r.available).collect();
+    let n_available = available.iter().filter(|a| **a).count();
+
+    let geometric = method.aggregation == Aggregation::Geometric;
+    let shift = |s: f64| 1.0 + 0.99 * s; // 0–100 → 1–100 for the geometric mean
+    let mut areas = Vec::with_capacity(n_areas);
+    for i in 0..n_areas {
+        let (code, name, gemeente, corp) = p.areas[i].clone();
+        let mut contributions = Vec::with_capacity(inds.len());
+        let mut reliable = true;
+        for (k, (c, ind)) in inds.iter().enumerate() {
+            let r = &p.raw[k][i];
+            if r.reliability.contains(&"kleine_noemer") {
+                reliable = false;
+            }
+            let flag = need_pct[k][i].is_some_and(|q| q >= 90.0);
+            contributions.push(Contribution {
+                indicator: ind.id.clone(),
+                component: c.id.clone(),
+                raw: if p.imputed[k][i] { None } else { r.value },
+                normalised: normalised[k][i],
+                contribution: None,
+                need_percentile: need_pct[k][i],
+                flag_p90: flag,
+                imputed: p.imputed[k][i],
+                missing: if normalised[k][i].is_none() {
+                    Some(
+                        r.missing
+                            .clone()
+                            .unwrap_or_else(|| "geen referentie".into()),
+                    )
+                } else {
+                    None
+                },
+                reliability: r.reliability.clone(),
+            });
+        }
+        let present = (0..inds.len())
+            .filter(|&k| available[k] && normalised[k][i].is_some())
+            .count();
+        let coverage = if n_available > 0 {
+            present as f64 / n_available as f64
+        } else {
+            0.0
+        };
+        // Components.
+        let mut comps = Vec::new();
+        let mut offset = 0;
+        for (ci, c) in def.component.iter().enumerate() {
+            let ks: Vec<usize> = (offset..offset + c.indicator.len()).collect();
+            offset += c.indicator.len();
+            let avail_w: f64 = ks
+                .iter()
+                .filter(|&&k| available[k])
+                .map(|&k| w_ind[k])
+                .sum();
+            let pres: Vec<usize> = ks
+                .iter()
+                .copied()
+                .filter(|&k| available[k] && normalised[k][i].is_some())
+                .collect();
+            let pres_w: f64 = pres.iter().map(|&k| w_ind[k]).sum();
+            let share = if avail_w > 0.0 { pres_w / avail_w } else { 0.0 };
+            let score = if pres_w > 0.0 && share + 1e-12 >= method.component_min_share {
+                let s = if geometric {
+                    let l: f64 = pres
+                        .iter()
+                        .map(|&k| w_ind[k] * shift(normalised[k][i].unwrap_or(0.0)).ln())
+                        .sum::<f64>()
+                        / pres_w;
+                    (l.exp() - 1.0) / 0.99
+                } else {
+                    pres.iter()
+                        .map(|&k| w_ind[k] * normalised[k][i].unwrap_or(0.0))
+                        .sum::<f64>()
+                        / pres_w
+                };
+                Some(s)
+            } else {
+                None
+            };
+            let flags = ks.iter().filter(|&&k| contributions[k].flag_p90).count();
+            comps.push((
+                ci,
+                ComponentScore {
+                    component: c.id.clone(),
+                    score,
+                    weight_present: share,
+                    flags,
+                },
+                pres,
+                pres_w,
+            ));
+        }
+        let scored: Vec<&(usize, ComponentScore, Vec<usize>, f64)> =
+            comps.iter().filter(|c| c.1.score.is_some()).collect();
+        let total_w: f64 = scored.iter().map(|c| w_comp[c.0].1).sum();
+        let mut note = None;
+        let score = if coverage + 1e-12 < method.min_coverage {
+            note = Some(format!(
+                "te weinig gegevens: {present} van {n_available} beschikbare indicatoren (minimaal {:.0}%)",
+                method.min_coverage * 100.0
+            ));
+            None
+        } else if scored.is_empty() || total_w <= 0.0 {
+            note = Some("geen enkele component heeft genoeg gegevens".into());
+            None
+        } else if geometric {
+            let l: f64 = scored
+                .iter()
+                .map(|c| w_comp[c.0].1 * shift(c.1.score.unwrap_or(0.0)).ln())
+                .sum::<f64>()
+                / total_w;
+            Some((l.exp() - 1.0) / 0.99)
+        } else {
+            Some(
+                scored
+                    .iter()
+                    .map(|c| w_comp[c.0].1 * c.1.score.unwrap_or(0.0))
+                    .sum::<f64>()
+                    / total_w,
+            )
+        };
+        // The "waarom": each indicator's share of the score.
+        if let Some(s) = score {
+            let total_log = if geometric { shift(s).ln() } else { 0.0 };
+            for c in &scored {
+                let wc = w_comp[c.0].1 / total_w;
+                for &k in &c.2 {
+                    let wk = w_ind[k] / c.3;
+                    let n = normalised[k][i].unwrap_or(0.0);
+                    contributions[k].contribution = Some(if geometric {
+                        if total_log.abs() > 0.0 {
+                            s * wc * wk * shift(n).ln() / total_log
+                        } else {
+                            0.0
+                        }
+                    } else {
+                        wc * wk * n
+                    });
+                }
+            }
+        }
+        let flags = contributions.iter().filter(|c| c.flag_p90).count();
+        areas.push(AreaScore {
+            code,
+            name,
+            gemeente,
+            corporatiebuurt: corp,
+            score,
+            rank: None,
+            percentile: None,
+            class: None,
+            components: comps.into_iter().map(|c| c.1).collect(),
+            contributions,
+            coverage,
+            reliable,
+            flags,
+            note,
+        });
+    }
+    // Rank (1 = lowest score), percentile and class among scored areas.
+    let scores = sorted(areas.iter().filter_map(|a| a.score));
+    for a in areas.iter_mut() {
+        if let Some(s) = a.score {
+            a.rank = Some(scores.partition_point(|&x| x < s) + 1);
+            let pct = 100.0 * percentile_rank(&scores, s);
+            a.percentile = Some(pct);
+            a.class = Some(Class::from_percentile(pct));
+        }
+    }
+    IndexResult {
+        definition: def.id.clone(),
+        edition,
+        level,
+        method,
+        component_weights: w_comp,
+        indicators: runs,
+        areas,
+    }
+}

@@ -1,0 +1,16 @@
+//! # veerkracht-index
+//!
+//! The veerkracht index: a composite score per buurt defined as data
+//! (`data/index/*.toml`), explainable down to raw indicators, with the
+//! veerkracht signal and the corporatiebuurt comparison. Reads a
+//! [`veerkracht_dataset::Dataset`]; does no I/O.
+
+pub mod compute;
+pub mod definition;
+pub mod method;
+
+pub use compute::{
+    AreaScore, Class, ComponentScore, Contribution, IndexResult, IndicatorRun, Overrides, compute,
+    compute_with,
+};
+pub use definition::{Definition, DefinitionError};

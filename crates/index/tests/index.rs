@@ -1,0 +1,266 @@
+//! Index tests: hand oracles, properties (direction, re-weighting, weight scale),
+//! determinism, the demo region and the real partial KWB 2024.
+
+use std::collections::HashMap;
+
+use veerkracht_dataset::{Area, AreaCode, Catalogue, Dataset, Flags, Level, Value};
+use veerkracht_index::definition::Normalisation;
+use veerkracht_index::{Class, Definition, Overrides, compute, compute_with};
+
+const ONE: &str = r#"
+schema_version = 1
+id = "t"
+title_nl = "t"
+title_en = "t"
+level = "buurt"
+[method]
+reference = "national"
+min_coverage = 0.0
+imputation = "none"
+treatment = "none"
+normalisation = "percentile"
+aggregation = "arithmetic"
+component_min_share = 0.5
+corporatie_threshold = 66.7
+[[component]]
+id = "A"
+label_nl = "A"
+label_en = "A"
+role = "vulnerability"
+weight = 1.0
+  [[component.indicator]]
+  id = "wmo"
+  label_nl = "w"
+  label_en = "w"
+  source = "p_wmo_t"
+  transform = "value"
+  direction = "higher_is_worse"
+  weight = 1.0
+[[component]]
+id = "C"
+label_nl = "C"
+label_en = "C"
+role = "capacity"
+weight = 3.0
+  [[component.indicator]]
+  id = "arb"
+  label_nl = "a"
+  label_en = "a"
+  source = "p_arb_pp"
+  transform = "value"
+  direction = "higher_is_better"
+  weight = 1.0
+"#;
+
+fn code(i: usize) -> AreaCode {
+    AreaCode::parse(&format!("BU9001{:04}", i)).unwrap()
+}
+
+fn dataset(wmo: &[Option<f64>], arb: &[Option<f64>]) -> Dataset {
+    let cat = Catalogue::embedded();
+    let mut ds = Dataset::new(cat.clone());
+    for i in 0..wmo.len() {
+        ds.add_area(&Area::new(code(i), format!("Buurt {i}"), 2024));
+        for (id, v) in [("p_wmo_t", wmo[i]), ("p_arb_pp", arb[i])] {
+            if let Some(v) = v {
+                ds.set_value(
+                    2024,
+                    code(i),
+                    cat.get(id).unwrap(),
+                    Value::Number(v),
+                    Flags::empty(),
+                    1,
+                );
+            }
+        }
+    }
+    ds
+}
+
+fn def() -> Definition {
+    Definition::parse(ONE, "t.toml", &Catalogue::embedded()).unwrap()
+}
+
+#[test]
+fn percentile_oracle_oriented_by_direction() {
+    // Wmo per 1,000 of [10, 20, 20, 40] is higher_is_worse: need percentiles [0, 1/3, 1/3, 1],
+    // veerkracht scores are the mirrored ranks: 40 → 0, 20 → 1/3, 10 → 1 (ties at the lower rank).
+    let ds = dataset(
+        &[Some(10.0), Some(20.0), Some(20.0), Some(40.0)],
+        &[None; 4],
+    );
+    let r = compute(&def(), &ds, 2024, Level::Buurt);
+    let close = |a: Vec<f64>, b: [f64; 4]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+    let n: Vec<f64> = r
+        .areas
+        .iter()
+        .map(|a| a.contributions[0].normalised.unwrap())
+        .collect();
+    assert!(
+        close(n.clone(), [100.0, 100.0 / 3.0, 100.0 / 3.0, 0.0]),
+        "{n:?}"
+    );
+    let need: Vec<f64> = r
+        .areas
+        .iter()
+        .map(|a| a.contributions[0].need_percentile.unwrap())
+        .collect();
+    assert!(
+        close(need.clone(), [0.0, 100.0 / 3.0, 100.0 / 3.0, 100.0]),
+        "{need:?}"
+    );
+    // Only the highest need is at or above the 90th percentile (SVI flag).
+    assert_eq!(
+        r.areas.iter().map(|a| a.flags).collect::<Vec<_>>(),
+        vec![0, 0, 0, 1]
+    );
+    // Component C is absent everywhere: the index is re-weighted to A alone.
+    assert_eq!(r.areas[0].score, Some(100.0));
+    assert_eq!(r.areas[3].rank, Some(1), "rank 1 = most attention needed");
+    assert_eq!(r.areas[3].class, Some(Class::VeelAandachtNodig));
+    assert_eq!(r.areas[0].class, Some(Class::ZeerVeerkrachtig));
+}
+
+#[test]
+fn contributions_add_up_to_the_score_and_weights_matter() {
+    let ds = dataset(
+        &[Some(10.0), Some(20.0), Some(30.0), Some(40.0), Some(50.0)],
+        &[Some(80.0), Some(40.0), Some(60.0), Some(50.0), Some(70.0)],
+    );
+    let r = compute(&def(), &ds, 2024, Level::Buurt);
+    for a in &r.areas {
+        let sum: f64 = a.contributions.iter().filter_map(|c| c.contribution).sum();
+        assert!(
+            (sum - a.score.unwrap()).abs() < 1e-9,
+            "{} {sum} {:?}",
+            a.code,
+            a.score
+        );
+    }
+    // Area 0: wmo best (100), arb best (100) → 100. Area 1: wmo 75, arb 0 → (1*75 + 3*0)/4.
+    assert_eq!(r.areas[0].score, Some(100.0));
+    assert!((r.areas[1].score.unwrap() - 75.0 / 4.0).abs() < 1e-9);
+}
+
+#[test]
+fn scaling_all_weights_changes_nothing() {
+    let ds = dataset(
+        &[Some(10.0), Some(25.0), Some(30.0), Some(12.0), Some(50.0)],
+        &[Some(80.0), Some(40.0), None, Some(50.0), Some(70.0)],
+    );
+    let d = def();
+    let base = compute(&d, &ds, 2024, Level::Buurt);
+    for k in [0.1, 7.0] {
+        let o = Overrides {
+            normalisation: None,
+            treatment: None,
+            indicator_weights: Some(HashMap::from([
+                ("wmo".to_string(), k),
+                ("arb".to_string(), k),
+            ])),
+            component_weights: Some(HashMap::from([
+                ("A".to_string(), k),
+                ("C".to_string(), 3.0 * k),
+            ])),
+        };
+        let r = compute_with(&d, &ds, 2024, Level::Buurt, &o);
+        for (a, b) in base.areas.iter().zip(&r.areas) {
+            assert!((a.score.unwrap() - b.score.unwrap()).abs() < 1e-9);
+        }
+    }
+}
+
+#[test]
+fn monotone_in_direction() {
+    // Raising a higher_is_worse value never raises the area's score; raising a higher_is_better one never lowers it.
+    let wmo = [
+        Some(10.0),
+        Some(25.0),
+        Some(30.0),
+        Some(12.0),
+        Some(50.0),
+        Some(33.0),
+    ];
+    let arb = [
+        Some(80.0),
+        Some(40.0),
+        Some(45.0),
+        Some(50.0),
+        Some(70.0),
+        Some(61.0),
+    ];
+    let d = def();
+    for norm in [
+        Normalisation::Percentile,
+        Normalisation::Zscore,
+        Normalisation::Minmax,
+        Normalisation::Imd,
+    ] {
+        let o = Overrides {
+            normalisation: Some(norm),
+            treatment: None,
+            indicator_weights: None,
+            component_weights: None,
+        };
+        let base = compute_with(&d, &dataset(&wmo, &arb), 2024, Level::Buurt, &o);
+        for i in 0..wmo.len() {
+            let mut w = wmo;
+            w[i] = Some(w[i].unwrap() + 15.0);
+            let worse = compute_with(&d, &dataset(&w, &arb), 2024, Level::Buurt, &o);
+            assert!(
+                worse.areas[i].score.unwrap() <= base.areas[i].score.unwrap() + 1e-9,
+                "{norm:?} area {i}"
+            );
+            let mut a = arb;
+            a[i] = Some(a[i].unwrap() + 15.0);
+            let better = compute_with(&d, &dataset(&wmo, &a), 2024, Level::Buurt, &o);
+            assert!(
+                better.areas[i].score.unwrap() + 1e-9 >= base.areas[i].score.unwrap(),
+                "{norm:?} area {i}"
+            );
+        }
+    }
+}
+
+#[test]
+fn reweighting_when_a_component_is_missing_for_one_area() {
+    let ds = dataset(
+        &[Some(10.0), Some(20.0), Some(30.0)],
+        &[Some(50.0), None, Some(70.0)],
+    );
+    let r = compute(&def(), &ds, 2024, Level::Buurt);
+    let a = &r.areas[1];
+    assert_eq!(a.components[1].score, None);
+    assert_eq!(
+        a.score, a.components[0].score,
+        "only A is present: the index is A"
+    );
+    assert!((a.coverage - 0.5).abs() < 1e-12);
+    assert!(
+        a.contributions[1]
+            .missing
+            .as_deref()
+            .unwrap()
+            .contains("p_arb_pp")
+    );
+}
+
+#[test]
+fn embedded_definition_is_valid_and_bad_ones_are_explained() {
+    let d = Definition::veerkracht_basis();
+    assert_eq!(d.component.len(), 4);
+    assert!(d.indicators().all(|(_, i)| i.proxy));
+    let bad = ONE.replace("source = \"p_wmo_t\"", "source = \"p_nope\"");
+    let e = Definition::parse(&bad, "x.toml", &Catalogue::embedded())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("component A indicator wmo") && e.contains("p_nope"),
+        "{e}"
+    );
+    let bad = ONE.replace("normalisation = \"percentile\"", "normalisation = \"rank\"");
+    let e = Definition::parse(&bad, "x.toml", &Catalogue::embedded())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("x.toml: line"), "{e}");
+}
