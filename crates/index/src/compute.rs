@@ -176,9 +176,9 @@ pub struct IndexResult {
 }
 
 pub(crate) struct Raw {
-    value: Option<f64>,
-    missing: Option<String>,
-    reliability: Vec<&'static str>,
+    pub(crate) value: Option<f64>,
+    pub(crate) missing: Option<String>,
+    pub(crate) reliability: Vec<&'static str>,
 }
 
 fn cell_number(

@@ -8,9 +8,11 @@
 pub mod compute;
 pub mod definition;
 pub mod method;
+pub mod signal;
 
 pub use compute::{
     AreaScore, Class, ComponentScore, Contribution, IndexResult, IndicatorRun, Overrides, compute,
     compute_with,
 };
 pub use definition::{Definition, DefinitionError};
+pub use signal::{AreaSignal, Quadrant, SignalResult, signal};

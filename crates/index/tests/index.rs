@@ -264,3 +264,123 @@ fn embedded_definition_is_valid_and_bad_ones_are_explained() {
         .to_string();
     assert!(e.contains("x.toml: line"), "{e}");
 }
+
+fn demo() -> Dataset {
+    use veerkracht_ingest::{ImportOptions, import_bytes};
+    let cat = Catalogue::embedded();
+    let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
+    let mut ds = Dataset::new(cat.clone());
+    let opts = ImportOptions {
+        synthetic: true,
+        ..Default::default()
+    };
+    for (i, f) in region.files.iter().enumerate() {
+        if (f.name.ends_with(".csv") || f.name.ends_with(".geojson"))
+            && !f.name.contains("voorraad")
+        {
+            for b in import_bytes(&f.name, &f.bytes, &cat, &opts).unwrap() {
+                ds.add_batch(&b, i as u32 + 1);
+            }
+        }
+    }
+    ds
+}
+
+#[test]
+fn demo_region_index_and_signal_find_what_the_generator_made() {
+    let ds = demo();
+    let d = Definition::veerkracht_basis();
+    let r = compute(&d, &ds, 2024, Level::Buurt);
+    assert_eq!(r.areas.len(), 151);
+    let scored = r.areas.iter().filter(|a| a.score.is_some()).count();
+    assert!(
+        scored >= 147,
+        "{scored} of 151 scored (the uninhabited buurten are screened out)"
+    );
+    // 2024 has no income yet: the indicator is reported as unavailable, and every area says so.
+    let inc = r
+        .indicators
+        .iter()
+        .find(|i| i.id == "laag_inkomen_pct")
+        .unwrap();
+    assert!(!inc.available);
+    assert!(r.areas.iter().all(|a| {
+        a.contributions
+            .iter()
+            .find(|c| c.indicator == "laag_inkomen_pct")
+            .unwrap()
+            .missing
+            .as_deref()
+            .unwrap()
+            .contains("nog niet gepubliceerd")
+    }));
+    // Deterministic.
+    let again = compute(&d, &ds, 2024, Level::Buurt);
+    assert_eq!(
+        serde_json::to_string(&r).unwrap(),
+        serde_json::to_string(&again).unwrap()
+    );
+
+    let s = veerkracht_index::signal(
+        &d,
+        &ds,
+        2020,
+        2024,
+        Level::Buurt,
+        veerkracht_index::signal::DEFAULT_TAU,
+    );
+    assert!(
+        s.pressure_indicators.contains(&"lbm_onv".to_string())
+            && s.pressure_indicators
+                .contains(&"misdrijven_per_1000".to_string())
+    );
+    let q = |code: &str| {
+        s.areas
+            .iter()
+            .find(|a| a.code.to_string() == code)
+            .and_then(|a| a.quadrant)
+    };
+    for code in [
+        "BU90010312",
+        "BU90010500",
+        "BU90010503",
+        "BU90010602",
+        "BU90010610",
+    ] {
+        assert_eq!(
+            q(code),
+            Some(veerkracht_index::Quadrant::VeerkrachtOnderDruk),
+            "{code}"
+        );
+    }
+    for code in [
+        "BU90010008",
+        "BU90010100",
+        "BU90010201",
+        "BU90010305",
+        "BU90010313",
+        "BU90010407",
+    ] {
+        assert_ne!(
+            q(code),
+            Some(veerkracht_index::Quadrant::VeerkrachtOnderDruk),
+            "improving buurt {code}"
+        );
+    }
+    // The two buurten split off BU90010603 in 2022 are compared with it (geometry crosswalk).
+    let split: Vec<_> = s
+        .areas
+        .iter()
+        .filter(|a| {
+            a.note
+                .as_deref()
+                .is_some_and(|n| n.contains("voorganger BU90010603"))
+        })
+        .collect();
+    assert_eq!(split.len(), 2);
+    assert!(s.areas.iter().all(|a| {
+        a.note
+            .as_deref()
+            .is_none_or(|n| !n.contains("indeling gewijzigd"))
+    }));
+}
