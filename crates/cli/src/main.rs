@@ -1,6 +1,7 @@
 //! `veerkracht`: the command-line entry point. It parses arguments and wires
 //! the library crates together; it computes nothing itself.
 
+mod analysis;
 mod commands;
 mod output;
 mod workspace;
@@ -20,6 +21,9 @@ Voorbeelden / examples:
   veerkracht export --level wijk --out wijken.gpkg  (laatste editie; opent in QGIS)
   veerkracht crosswalk --from 2021 --to 2022 --level buurt
   veerkracht indicators --theme zorg
+  veerkracht index --edition 2024                   veerkracht-index per buurt (hoger = meer veerkracht)
+  veerkracht index --area BU90010312                waarom scoort deze buurt zo?
+  veerkracht signal --from 2020 --to 2024           kwetsbaarheid en druk samen omhoog?
   veerkracht demo --out veerstad/                   de demobestanden wegschrijven
 
 Zonder --workspace gebruikt veerkracht ./veerkracht.gpkg als die bestaat, anders de demoregio.";
@@ -56,6 +60,10 @@ enum Command {
     Crosswalk(commands::CrosswalkArgs),
     /// Write the files of the synthetic demo region Veerstad to a directory.
     Demo(commands::DemoArgs),
+    /// The veerkracht index per area: score, class, components and the "waarom".
+    Index(analysis::IndexArgs),
+    /// The veerkracht signal: did vulnerability and pressure rise together?
+    Signal(analysis::SignalArgs),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +79,8 @@ fn main() -> ExitCode {
         Command::Indicators(a) => commands::indicators(&ctx, a),
         Command::Crosswalk(a) => commands::crosswalk(&ctx, a),
         Command::Demo(a) => commands::demo(&ctx, a),
+        Command::Index(a) => analysis::index(&ctx, a),
+        Command::Signal(a) => analysis::signal(&ctx, a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

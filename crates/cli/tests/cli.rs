@@ -253,3 +253,55 @@ fn help_and_errors() {
             .any(|i| i["id"] == "p_wcorpw")
     );
 }
+
+#[test]
+fn index_and_signal_on_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r = ok_json(
+        d,
+        &["index", "--edition", "2024", "--json", "--out", "index.csv"],
+    );
+    assert_eq!(r["areas"].as_array().unwrap().len(), 151);
+    assert_eq!(r["definition"], "veerkracht-basis");
+    let csv = std::fs::read_to_string(d.join("index.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 152);
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .contains("bijstand_per_1000_bijdrage")
+    );
+    let one = ok_json(d, &["index", "--area", "BU90010312", "--json"]);
+    let sum: f64 = one["contributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["contribution"].as_f64())
+        .sum();
+    assert!((sum - one["score"].as_f64().unwrap()).abs() < 1e-9);
+    let s = ok_json(
+        d,
+        &[
+            "signal",
+            "--from",
+            "2020",
+            "--to",
+            "2024",
+            "--json",
+            "--out",
+            "signaal.geojson",
+        ],
+    );
+    let hit = s["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "BU90010503")
+        .unwrap();
+    assert_eq!(hit["quadrant"], "veerkracht_onder_druk");
+    let g: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("signaal.geojson")).unwrap()).unwrap();
+    assert_eq!(g["features"].as_array().unwrap().len(), 151);
+    one_line_error(&run(d, &["signal", "--from", "2024", "--to", "2020"]));
+}

@@ -1,0 +1,490 @@
+//! `veerkracht index` and `veerkracht signal`: run the index crate and print or write its results.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use clap::Args;
+use serde_json::json;
+use veerkracht_dataset::{Catalogue, Dataset, Level};
+use veerkracht_index::{Definition, IndexResult, SignalResult};
+
+use crate::output;
+use crate::workspace::Context;
+
+#[derive(Args)]
+pub struct IndexArgs {
+    /// Index definition (TOML); default: the embedded veerkracht-basis.
+    #[arg(long, value_name = "TOML")]
+    definition: Option<PathBuf>,
+    /// Edition (default: the latest with areas at the level).
+    #[arg(long)]
+    edition: Option<u16>,
+    /// Level (default: the definition's, buurt).
+    #[arg(long)]
+    level: Option<Level>,
+    /// Write every area with score, components and contributions: .csv or .geojson.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Show the "waarom" of one area (code) instead of the overview.
+    #[arg(long, value_name = "CODE")]
+    area: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SignalArgs {
+    /// Index definition (TOML); default: the embedded veerkracht-basis.
+    #[arg(long, value_name = "TOML")]
+    definition: Option<PathBuf>,
+    /// First edition.
+    #[arg(long)]
+    from: u16,
+    /// Last edition.
+    #[arg(long)]
+    to: u16,
+    /// Level.
+    #[arg(long, default_value = "buurt")]
+    level: Level,
+    /// Dead band in standard deviations: smaller changes count as stable.
+    #[arg(long, default_value_t = veerkracht_index::signal::DEFAULT_TAU)]
+    tau: f64,
+    /// Write every area's signal: .csv or .geojson.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+fn definition(path: &Option<PathBuf>) -> Result<Definition> {
+    match path {
+        None => Ok(Definition::veerkracht_basis()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read", p.display()))?;
+            Ok(Definition::parse(
+                &text,
+                &p.display().to_string(),
+                &Catalogue::embedded(),
+            )?)
+        }
+    }
+}
+
+fn latest(ds: &Dataset, level: Level) -> Result<u16> {
+    match ds
+        .editions()
+        .into_iter()
+        .rev()
+        .find(|e| !ds.areas(*e, level).is_empty())
+    {
+        Some(e) => Ok(e),
+        None => bail!(
+            "no {} in the workspace — import KWB data first",
+            level.plural()
+        ),
+    }
+}
+
+fn f(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into())
+}
+
+pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
+    let def = definition(&a.definition)?;
+    let (origin, ds) = ctx.load()?;
+    let level = a.level.unwrap_or(def.level);
+    let edition = match a.edition {
+        Some(e) => e,
+        None => latest(&ds, level)?,
+    };
+    if ds.areas(edition, level).is_empty() {
+        bail!(
+            "edition {edition} has no {} — editions present: {:?}",
+            level.plural(),
+            ds.editions()
+        );
+    }
+    let r = veerkracht_index::compute(&def, &ds, edition, level);
+    if let Some(out) = &a.out {
+        write_index(&ds, &r, out)?;
+    }
+    if let Some(code) = &a.area {
+        let c = veerkracht_dataset::AreaCode::parse(code)?;
+        let Some(area) = r.areas.iter().find(|x| x.code == c) else {
+            bail!("area {c} is not a {} in {edition}", level)
+        };
+        if ctx.json {
+            return output::json(&serde_json::to_value(area)?);
+        }
+        return print_area(&def, &r, area);
+    }
+    if ctx.json {
+        return output::json(&serde_json::to_value(&r)?);
+    }
+    let scored: Vec<_> = r.areas.iter().filter(|x| x.score.is_some()).collect();
+    println!(
+        "{} — {} {} ({}), werkruimte: {}",
+        def.title_nl,
+        r.areas.len(),
+        level.plural(),
+        edition,
+        origin.describe()
+    );
+    println!(
+        "methode: referentie {:?}, normalisatie {:?}, aggregatie {:?}, behandeling {:?}, imputatie {:?}; hogere score = meer veerkracht",
+        r.method.reference,
+        r.method.normalisation,
+        r.method.aggregation,
+        r.method.treatment,
+        r.method.imputation
+    );
+    println!(
+        "score berekend voor {} van {} gebieden; de rest heeft te weinig gegevens.",
+        scored.len(),
+        r.areas.len()
+    );
+    println!("\nIndicatoren (alle open-data proxy's, geen tellingen van kwetsbare mensen):");
+    let mut rows = vec![vec![
+        "component".into(),
+        "indicator".into(),
+        "bron".into(),
+        "beschikbaar".into(),
+        "behandeling".into(),
+    ]];
+    for i in &r.indicators {
+        rows.push(vec![
+            i.component.clone(),
+            i.label_nl.clone(),
+            i.source.clone(),
+            if i.available {
+                format!("{} gebieden", i.present)
+            } else {
+                "niet in deze editie".into()
+            },
+            format!("{:?}", i.treatment),
+        ]);
+    }
+    print!("{}", output::table(&rows));
+    let mut classes: std::collections::BTreeMap<&str, usize> = Default::default();
+    for x in &scored {
+        if let Some(c) = x.class {
+            *classes.entry(c.label_nl()).or_default() += 1;
+        }
+    }
+    println!(
+        "\nKlassen: {}",
+        classes
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut by_rank = scored.clone();
+    by_rank.sort_by_key(|x| x.rank);
+    println!(
+        "\nGebieden die de meeste aandacht vragen (score, componenten A/B/C/D, vlaggen ≥ p90):"
+    );
+    let mut rows = vec![vec![
+        "rang".into(),
+        "code".into(),
+        "naam".into(),
+        "score".into(),
+        "A".into(),
+        "B".into(),
+        "C".into(),
+        "D".into(),
+        "vlaggen".into(),
+        "dekking".into(),
+    ]];
+    for x in by_rank.iter().take(15) {
+        let comp = |id: &str| {
+            f(x.components
+                .iter()
+                .find(|c| c.component == id)
+                .and_then(|c| c.score))
+        };
+        rows.push(vec![
+            x.rank.map(|r| r.to_string()).unwrap_or_default(),
+            x.code.to_string(),
+            x.name.clone(),
+            f(x.score),
+            comp("A"),
+            comp("B"),
+            comp("C"),
+            comp("D"),
+            x.flags.to_string(),
+            format!(
+                "{:.0}%{}",
+                x.coverage * 100.0,
+                if x.reliable { "" } else { " (onbetrouwbaar)" }
+            ),
+        ]);
+    }
+    print!("{}", output::table(&rows));
+    println!("\n(waarom: veerkracht index --area CODE; alles: --json of --out FILE.csv)");
+    Ok(())
+}
+
+fn print_area(def: &Definition, r: &IndexResult, a: &veerkracht_index::AreaScore) -> Result<()> {
+    println!("{} {} — {} ({})", a.code, a.name, def.title_nl, r.edition);
+    match (a.score, a.class) {
+        (Some(s), Some(c)) => println!(
+            "score {s:.1} (percentiel {:.0}, rang {} van {}): {}",
+            a.percentile.unwrap_or(0.0),
+            a.rank.unwrap_or(0),
+            r.areas.iter().filter(|x| x.score.is_some()).count(),
+            c.label_nl()
+        ),
+        _ => println!("geen score: {}", a.note.clone().unwrap_or_default()),
+    }
+    if a.corporatiebuurt == Some(true) {
+        println!(
+            "corporatiebuurt (meer dan {:.1}% corporatiewoningen)",
+            r.method.corporatie_threshold
+        );
+    }
+    println!(
+        "\nWaarom (bijdrage in scorepunten; hogere genormaliseerde waarde = meer veerkracht):"
+    );
+    let mut rows = vec![vec![
+        "comp.".into(),
+        "indicator".into(),
+        "waarde".into(),
+        "genorm.".into(),
+        "bijdrage".into(),
+        "p90".into(),
+        "opmerking".into(),
+    ]];
+    for c in &a.contributions {
+        let ind = def
+            .indicators()
+            .find(|(_, i)| i.id == c.indicator)
+            .map(|(_, i)| i.label_nl.clone())
+            .unwrap_or_default();
+        let mut note = c.missing.clone().unwrap_or_default();
+        if c.imputed {
+            note = "geïmputeerd".into();
+        }
+        if !c.reliability.is_empty() {
+            note = format!("{note} {}", c.reliability.join("+"))
+                .trim()
+                .to_string();
+        }
+        rows.push(vec![
+            c.component.clone(),
+            ind,
+            f(c.raw),
+            f(c.normalised),
+            f(c.contribution),
+            if c.flag_p90 {
+                "vlag".into()
+            } else {
+                String::new()
+            },
+            note,
+        ]);
+    }
+    print!("{}", output::table(&rows));
+    Ok(())
+}
+
+fn write_index(ds: &Dataset, r: &IndexResult, out: &Path) -> Result<()> {
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> = r
+        .areas
+        .iter()
+        .map(|a| {
+            let mut m = serde_json::Map::new();
+            m.insert("code".into(), json!(a.code.to_string()));
+            m.insert("name".into(), json!(a.name));
+            m.insert("gemeente".into(), json!(a.gemeente.map(|g| g.to_string())));
+            m.insert("corporatiebuurt".into(), json!(a.corporatiebuurt));
+            m.insert("score".into(), json!(a.score));
+            m.insert("rank".into(), json!(a.rank));
+            m.insert("percentile".into(), json!(a.percentile));
+            m.insert("klasse".into(), json!(a.class.map(|c| c.label_nl())));
+            for c in &a.components {
+                m.insert(format!("component_{}", c.component), json!(c.score));
+            }
+            for c in &a.contributions {
+                m.insert(format!("{}_waarde", c.indicator), json!(c.raw));
+                m.insert(format!("{}_bijdrage", c.indicator), json!(c.contribution));
+                m.insert(format!("{}_p90", c.indicator), json!(c.flag_p90));
+            }
+            m.insert("vlaggen".into(), json!(a.flags));
+            m.insert("dekking".into(), json!(a.coverage));
+            m.insert("betrouwbaar".into(), json!(a.reliable));
+            m.insert("opmerking".into(), json!(a.note));
+            m
+        })
+        .collect();
+    write_rows(ds, r.edition, rows, out, &ext)
+}
+
+/// Writes rows (code first) as CSV or GeoJSON (WGS84, shapes of the edition).
+pub fn write_rows(
+    ds: &Dataset,
+    edition: u16,
+    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+    out: &Path,
+    ext: &str,
+) -> Result<()> {
+    match ext {
+        "csv" => {
+            let mut w = csv::Writer::from_path(out)
+                .with_context(|| format!("{}: cannot write", out.display()))?;
+            let header: Vec<String> = rows
+                .first()
+                .map(|r| r.keys().cloned().collect())
+                .unwrap_or_default();
+            w.write_record(&header)?;
+            for r in &rows {
+                w.write_record(header.iter().map(|h| match r.get(h) {
+                    Some(serde_json::Value::Null) | None => String::new(),
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(v) => v.to_string(),
+                }))?;
+            }
+            w.flush()?;
+        }
+        "geojson" | "json" => {
+            let geoms = ds.edition(edition).map(|e| e.geometries());
+            let features = rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, props)| {
+                    let code = props
+                        .get("code")
+                        .and_then(|c| c.as_str())
+                        .and_then(|c| veerkracht_dataset::AreaCode::parse(c).ok());
+                    veerkracht_geo::Feature {
+                        index: i,
+                        geometry: code.and_then(|c| geoms.and_then(|g| g.get(&c)).cloned()),
+                        properties: props,
+                    }
+                })
+                .collect();
+            let layer = veerkracht_geo::Layer {
+                name: "veerkracht".into(),
+                crs: veerkracht_geo::Crs::RdNew,
+                features,
+            };
+            std::fs::write(
+                out,
+                veerkracht_geo::geojson::write_geojson(&layer, veerkracht_geo::Crs::Wgs84, 6),
+            )
+            .with_context(|| format!("{}: cannot write", out.display()))?;
+        }
+        other => bail!(
+            "{}: unknown output format '.{other}'; use .csv or .geojson",
+            out.display()
+        ),
+    }
+    Ok(())
+}
+
+pub fn signal(ctx: &Context, a: SignalArgs) -> Result<()> {
+    let def = definition(&a.definition)?;
+    let (origin, ds) = ctx.load()?;
+    for e in [a.from, a.to] {
+        if ds.areas(e, a.level).is_empty() {
+            bail!(
+                "edition {e} has no {} — editions present: {:?}",
+                a.level.plural(),
+                ds.editions()
+            );
+        }
+    }
+    if a.from >= a.to {
+        bail!("--from ({}) must be before --to ({})", a.from, a.to);
+    }
+    let s: SignalResult = veerkracht_index::signal(&def, &ds, a.from, a.to, a.level, a.tau);
+    if let Some(out) = &a.out {
+        let ext = out
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let rows = s
+            .areas
+            .iter()
+            .map(|x| {
+                let mut m = serde_json::Map::new();
+                m.insert("code".into(), json!(x.code.to_string()));
+                m.insert("name".into(), json!(x.name));
+                m.insert("gemeente".into(), json!(x.gemeente.map(|g| g.to_string())));
+                m.insert("d_kwetsbaarheid".into(), json!(x.d_vulnerability));
+                m.insert("d_druk".into(), json!(x.d_pressure));
+                m.insert("signaal".into(), json!(x.quadrant.map(|q| q.label_nl())));
+                m.insert(
+                    "d_kwetsbaarheid_relatief".into(),
+                    json!(x.d_vulnerability_rel),
+                );
+                m.insert("d_druk_relatief".into(), json!(x.d_pressure_rel));
+                m.insert(
+                    "signaal_relatief".into(),
+                    json!(x.quadrant_rel.map(|q| q.label_nl())),
+                );
+                m.insert("opmerking".into(), json!(x.note));
+                m
+            })
+            .collect();
+        write_rows(&ds, a.to, rows, out, &ext)?;
+    }
+    if ctx.json {
+        return output::json(&serde_json::to_value(&s)?);
+    }
+    println!(
+        "Veerkrachtsignaal {} → {} ({}), werkruimte: {}",
+        a.from,
+        a.to,
+        a.level.plural(),
+        origin.describe()
+    );
+    println!("kwetsbaarheid: {}", s.vulnerability_indicators.join(", "));
+    println!("druk: {}", s.pressure_indicators.join(", "));
+    if !s.dropped.is_empty() {
+        println!(
+            "niet in beide edities (weggelaten): {}",
+            s.dropped.join(", ")
+        );
+    }
+    println!(
+        "verandering in standaarddeviaties van {}; dode zone ±{} SD\n",
+        a.from, a.tau
+    );
+    for (q, n) in &s.counts {
+        println!("  {:<55} {n}", q.label_nl());
+    }
+    let mut hits: Vec<_> = s
+        .areas
+        .iter()
+        .filter(|x| x.quadrant == Some(veerkracht_index::Quadrant::VeerkrachtOnderDruk))
+        .collect();
+    hits.sort_by(|x, y| {
+        (y.d_vulnerability.unwrap_or(0.0) + y.d_pressure.unwrap_or(0.0))
+            .total_cmp(&(x.d_vulnerability.unwrap_or(0.0) + x.d_pressure.unwrap_or(0.0)))
+    });
+    if !hits.is_empty() {
+        println!("\nVeerkracht onder druk (kwetsbaarheid ↑ en druk ↑), absoluut:");
+        let mut rows = vec![vec![
+            "code".into(),
+            "naam".into(),
+            "Δ kwetsb.".into(),
+            "Δ druk".into(),
+            "relatief t.o.v. gemeente".into(),
+        ]];
+        for x in hits.iter().take(25) {
+            rows.push(vec![
+                x.code.to_string(),
+                x.name.clone(),
+                format!("{:+.2}", x.d_vulnerability.unwrap_or(0.0)),
+                format!("{:+.2}", x.d_pressure.unwrap_or(0.0)),
+                x.quadrant_rel
+                    .map(|q| q.label_nl().to_string())
+                    .unwrap_or_else(|| "-".into()),
+            ]);
+        }
+        print!("{}", output::table(&rows));
+    }
+    Ok(())
+}
