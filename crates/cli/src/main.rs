@@ -24,6 +24,7 @@ Voorbeelden / examples:
   veerkracht index --edition 2024                   veerkracht-index per buurt (hoger = meer veerkracht)
   veerkracht index --area BU90010312                waarom scoort deze buurt zo?
   veerkracht signal --from 2020 --to 2024           kwetsbaarheid en druk samen omhoog?
+  veerkracht compare corporatie                     corporatiebuurten tegenover overige buurten
   veerkracht demo --out veerstad/                   de demobestanden wegschrijven
 
 Zonder --workspace gebruikt veerkracht ./veerkracht.gpkg als die bestaat, anders de demoregio.";
@@ -64,6 +65,8 @@ enum Command {
     Index(analysis::IndexArgs),
     /// The veerkracht signal: did vulnerability and pressure rise together?
     Signal(analysis::SignalArgs),
+    /// Compare corporatiebuurten with the other buurten (bootstrap intervals, matched pairs).
+    Compare(analysis::CompareArgs),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
         Command::Demo(a) => commands::demo(&ctx, a),
         Command::Index(a) => analysis::index(&ctx, a),
         Command::Signal(a) => analysis::signal(&ctx, a),
+        Command::Compare(a) => analysis::compare(&ctx, a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -305,3 +305,37 @@ fn index_and_signal_on_the_demo() {
     assert_eq!(g["features"].as_array().unwrap().len(), 151);
     one_line_error(&run(d, &["signal", "--from", "2024", "--to", "2020"]));
 }
+
+#[test]
+fn compare_corporatie_on_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = ok_json(
+        dir.path(),
+        &[
+            "compare",
+            "corporatie",
+            "--json",
+            "--out",
+            "vergelijking.csv",
+        ],
+    );
+    assert_eq!(
+        c["n_corp"], 12,
+        "the generator made 12 corporation-dominated buurten"
+    );
+    let score = c["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["variable"] == "score")
+        .unwrap();
+    assert!(score["diff_mean"]["high"].as_f64().unwrap() < 0.0);
+    assert_eq!(c["sensitivity"].as_array().unwrap().len(), 4);
+    assert!(
+        std::fs::read_to_string(dir.path().join("vergelijking.csv"))
+            .unwrap()
+            .starts_with("variabele,label")
+    );
+    let again = ok_json(dir.path(), &["compare", "corporatie", "--json"]);
+    assert_eq!(c, again, "seeded: same output");
+}

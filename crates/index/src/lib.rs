@@ -5,11 +5,13 @@
 //! veerkracht signal and the corporatiebuurt comparison. Reads a
 //! [`veerkracht_dataset::Dataset`]; does no I/O.
 
+pub mod compare;
 pub mod compute;
 pub mod definition;
 pub mod method;
 pub mod signal;
 
+pub use compare::{Comparison, compare};
 pub use compute::{
     AreaScore, Class, ComponentScore, Contribution, IndexResult, IndicatorRun, Overrides, compute,
     compute_with,
