@@ -428,104 +428,7 @@ pub fn compute_prepared(
         })
         .collect();
 
-    // Reference membership per area.
-    let in_reference = |j: usize, i: usize| -> bool {
-        match method.reference {
-            Reference::National => true,
-            Reference::Gemeente => p.areas[j].2 == p.areas[i].2,
-            Reference::Corporatiebuurten => p.areas[j].3 == Some(true),
-        }
-    };
-    let mut runs = Vec::new();
-    let mut normalised: Vec<Vec<Option<f64>>> = Vec::new();
-    let mut need_pct: Vec<Vec<Option<f64>>> = Vec::new();
-    for (k, (c, ind)) in inds.iter().enumerate() {
-        let col = &p.raw[k];
-        let present: Vec<f64> = col.iter().filter_map(|r| r.value).collect();
-        let treatment = match method.treatment {
-            Treatment::Coinr => coinr_treatment(&present),
-            Treatment::None => Treated::Untouched,
-        };
-        let sign = if ind.direction == Direction::HigherIsWorse {
-            -1.0
-        } else {
-            1.0
-        };
-        // oriented (higher = more veerkracht) treated values
-        let y: Vec<Option<f64>> = col
-            .iter()
-            .map(|r| r.value.map(|v| sign * treatment.apply(v)))
-            .collect();
-        let national_sorted = sorted(y.iter().flatten().copied());
-        let need_sorted = sorted(y.iter().flatten().map(|v| -v));
-        // reference distributions, cached per gemeente
-        let mut cache: HashMap<Option<AreaCode>, Vec<f64>> = HashMap::new();
-        let corp_sorted = sorted(
-            (0..n_areas)
-                .filter(|&j| p.areas[j].3 == Some(true))
-                .filter_map(|j| y[j]),
-        );
-        let mut norm_col = vec![None; n_areas];
-        for i in 0..n_areas {
-            let Some(yi) = y[i] else { continue };
-            let reference: &Vec<f64> = match method.reference {
-                Reference::National => &national_sorted,
-                Reference::Corporatiebuurten => &corp_sorted,
-                Reference::Gemeente => cache.entry(p.areas[i].2).or_insert_with(|| {
-                    sorted(
-                        (0..n_areas)
-                            .filter(|&j| in_reference(j, i))
-                            .filter_map(|j| y[j]),
-                    )
-                }),
-            };
-            if reference.is_empty() {
-                continue;
-            }
-            let v = match method.normalisation {
-                Normalisation::Percentile => 100.0 * percentile_rank(reference, yi),
-                Normalisation::Zscore => {
-                    let (m, s) = mean_sd(reference);
-                    if s > 0.0 { (yi - m) / s } else { 0.0 }
-                }
-                Normalisation::Minmax => {
-                    let (lo, hi) = (reference[0], reference[reference.len() - 1]);
-                    if hi > lo {
-                        100.0 * (yi - lo) / (hi - lo)
-                    } else {
-                        50.0
-                    }
-                }
-                Normalisation::Goalposts => {
-                    let [lo, hi] = ind.goalposts.unwrap_or([0.0, 1.0]);
-                    let raw = treatment.apply(p.raw[k][i].value.unwrap_or(lo));
-                    let g = (100.0 * (raw - lo) / (hi - lo)).clamp(0.0, 100.0);
-                    if sign < 0.0 { 100.0 - g } else { g }
-                }
-                Normalisation::Imd => {
-                    let need_ref: Vec<f64> = reference.iter().rev().map(|v| -v).collect();
-                    100.0 - imd_transform(rank_share(&need_ref, -yi))
-                }
-            };
-            norm_col[i] = Some(v);
-        }
-        let need_col: Vec<Option<f64>> = y
-            .iter()
-            .map(|v| v.map(|v| 100.0 * percentile_rank(&need_sorted, -v)))
-            .collect();
-        runs.push(IndicatorRun {
-            id: ind.id.clone(),
-            component: c.id.clone(),
-            source: ind.source.clone(),
-            label_nl: ind.label_nl.clone(),
-            proxy: ind.proxy,
-            available: !present.is_empty(),
-            present: present.len(),
-            treatment,
-        });
-        normalised.push(norm_col);
-        need_pct.push(need_col);
-    }
+    let (runs, normalised, need_pct) = normalise(def, p, &method);
     let available: Vec<bool> = runs.iter().map(|r| r.available).collect();
     let n_available = available.iter().filter(|a| **a).count();
 
@@ -706,4 +609,120 @@ pub fn compute_prepared(
         indicators: runs,
         areas,
     }
+}
+
+/// Treatment and normalisation of every indicator for a method: the indicator facts, the
+/// normalised scores (higher = more veerkracht) and the national need percentiles, each
+/// indexed `[indicator][area]`.
+#[allow(clippy::type_complexity)]
+pub(crate) fn normalise(
+    def: &Definition,
+    p: &Prepared,
+    method: &Method,
+) -> (
+    Vec<IndicatorRun>,
+    Vec<Vec<Option<f64>>>,
+    Vec<Vec<Option<f64>>>,
+) {
+    let n_areas = p.areas.len();
+    let inds: Vec<_> = def.indicators().collect();
+    // Reference membership per area.
+    let in_reference = |j: usize, i: usize| -> bool {
+        match method.reference {
+            Reference::National => true,
+            Reference::Gemeente => p.areas[j].2 == p.areas[i].2,
+            Reference::Corporatiebuurten => p.areas[j].3 == Some(true),
+        }
+    };
+    let mut runs = Vec::new();
+    let mut normalised: Vec<Vec<Option<f64>>> = Vec::new();
+    let mut need_pct: Vec<Vec<Option<f64>>> = Vec::new();
+    for (k, (c, ind)) in inds.iter().enumerate() {
+        let col = &p.raw[k];
+        let present: Vec<f64> = col.iter().filter_map(|r| r.value).collect();
+        let treatment = match method.treatment {
+            Treatment::Coinr => coinr_treatment(&present),
+            Treatment::None => Treated::Untouched,
+        };
+        let sign = if ind.direction == Direction::HigherIsWorse {
+            -1.0
+        } else {
+            1.0
+        };
+        // oriented (higher = more veerkracht) treated values
+        let y: Vec<Option<f64>> = col
+            .iter()
+            .map(|r| r.value.map(|v| sign * treatment.apply(v)))
+            .collect();
+        let national_sorted = sorted(y.iter().flatten().copied());
+        let need_sorted = sorted(y.iter().flatten().map(|v| -v));
+        // reference distributions, cached per gemeente
+        let mut cache: HashMap<Option<AreaCode>, Vec<f64>> = HashMap::new();
+        let corp_sorted = sorted(
+            (0..n_areas)
+                .filter(|&j| p.areas[j].3 == Some(true))
+                .filter_map(|j| y[j]),
+        );
+        let mut norm_col = vec![None; n_areas];
+        for i in 0..n_areas {
+            let Some(yi) = y[i] else { continue };
+            let reference: &Vec<f64> = match method.reference {
+                Reference::National => &national_sorted,
+                Reference::Corporatiebuurten => &corp_sorted,
+                Reference::Gemeente => cache.entry(p.areas[i].2).or_insert_with(|| {
+                    sorted(
+                        (0..n_areas)
+                            .filter(|&j| in_reference(j, i))
+                            .filter_map(|j| y[j]),
+                    )
+                }),
+            };
+            if reference.is_empty() {
+                continue;
+            }
+            let v = match method.normalisation {
+                Normalisation::Percentile => 100.0 * percentile_rank(reference, yi),
+                Normalisation::Zscore => {
+                    let (m, s) = mean_sd(reference);
+                    if s > 0.0 { (yi - m) / s } else { 0.0 }
+                }
+                Normalisation::Minmax => {
+                    let (lo, hi) = (reference[0], reference[reference.len() - 1]);
+                    if hi > lo {
+                        100.0 * (yi - lo) / (hi - lo)
+                    } else {
+                        50.0
+                    }
+                }
+                Normalisation::Goalposts => {
+                    let [lo, hi] = ind.goalposts.unwrap_or([0.0, 1.0]);
+                    let raw = treatment.apply(p.raw[k][i].value.unwrap_or(lo));
+                    let g = (100.0 * (raw - lo) / (hi - lo)).clamp(0.0, 100.0);
+                    if sign < 0.0 { 100.0 - g } else { g }
+                }
+                Normalisation::Imd => {
+                    let need_ref: Vec<f64> = reference.iter().rev().map(|v| -v).collect();
+                    100.0 - imd_transform(rank_share(&need_ref, -yi))
+                }
+            };
+            norm_col[i] = Some(v);
+        }
+        let need_col: Vec<Option<f64>> = y
+            .iter()
+            .map(|v| v.map(|v| 100.0 * percentile_rank(&need_sorted, -v)))
+            .collect();
+        runs.push(IndicatorRun {
+            id: ind.id.clone(),
+            component: c.id.clone(),
+            source: ind.source.clone(),
+            label_nl: ind.label_nl.clone(),
+            proxy: ind.proxy,
+            available: !present.is_empty(),
+            present: present.len(),
+            treatment,
+        });
+        normalised.push(norm_col);
+        need_pct.push(need_col);
+    }
+    (runs, normalised, need_pct)
 }

@@ -10,6 +10,7 @@ pub mod compute;
 pub mod definition;
 pub mod method;
 pub mod signal;
+pub mod uncertainty;
 
 pub use compare::{Comparison, compare};
 pub use compute::{
@@ -18,3 +19,4 @@ pub use compute::{
 };
 pub use definition::{Definition, DefinitionError};
 pub use signal::{AreaSignal, Quadrant, SignalResult, signal};
+pub use uncertainty::{Uncertainty, uncertainty};

@@ -384,3 +384,85 @@ fn demo_region_index_and_signal_find_what_the_generator_made() {
             .is_none_or(|n| !n.contains("indeling gewijzigd"))
     }));
 }
+
+#[test]
+fn uncertainty_bands_sobol_and_determinism() {
+    use veerkracht_index::uncertainty::{Options, uncertainty};
+    let ds = demo();
+    let d = Definition::veerkracht_basis();
+    // No noise at all: every run is the nominal ranking.
+    let fixed = Options {
+        runs: 50,
+        concentration: 1e9,
+        normalisations: vec![Normalisation::Percentile],
+        treatments: vec![veerkracht_index::definition::Treatment::Coinr],
+        sobol_n: 20,
+        ..Options::default()
+    };
+    let u = uncertainty(&d, &ds, 2024, Level::Buurt, &fixed);
+    assert!(u.areas.len() >= 147);
+    for a in &u.areas {
+        assert!(
+            (a.rank_p5 - a.nominal_rank as f64).abs() < 1e-9
+                && (a.rank_p95 - a.nominal_rank as f64).abs() < 1e-9,
+            "{a:?}"
+        );
+    }
+    assert!(u.mean_rank_shift.abs() < 1e-9);
+    // Real noise: bands around the nominal rank; thread count does not change anything.
+    let o = Options {
+        runs: 200,
+        sobol_n: 40,
+        threads: 1,
+        ..Options::default()
+    };
+    let one = uncertainty(&d, &ds, 2024, Level::Buurt, &o);
+    let two = uncertainty(
+        &d,
+        &ds,
+        2024,
+        Level::Buurt,
+        &Options {
+            threads: 2,
+            ..o.clone()
+        },
+    );
+    assert_eq!(one, two);
+    assert!(one.mean_rank_shift > 0.5);
+    assert!(
+        one.areas
+            .iter()
+            .all(|a| a.rank_p5 <= a.median_rank && a.median_rank <= a.rank_p95)
+    );
+    let inside = one
+        .areas
+        .iter()
+        .filter(|a| a.rank_p5 <= a.nominal_rank as f64 && a.nominal_rank as f64 <= a.rank_p95)
+        .count();
+    assert!(
+        inside as f64 > 0.9 * one.areas.len() as f64,
+        "{inside} of {}",
+        one.areas.len()
+    );
+    assert_eq!(one.sobol.len(), 3);
+    for s in &one.sobol {
+        assert!(s.total >= 0.0 && s.total <= 1.5, "{s:?}");
+    }
+    // With only one normalisation and one treatment on offer, those choices cannot matter.
+    let w_only = uncertainty(
+        &d,
+        &ds,
+        2024,
+        Level::Buurt,
+        &Options {
+            runs: 10,
+            sobol_n: 40,
+            normalisations: vec![Normalisation::Percentile],
+            treatments: vec![veerkracht_index::definition::Treatment::None],
+            ..Options::default()
+        },
+    );
+    assert_eq!(w_only.sobol[1].total, 0.0);
+    assert_eq!(w_only.sobol[2].total, 0.0);
+    assert!(w_only.sobol[0].total > 0.5, "{:?}", w_only.sobol);
+}
