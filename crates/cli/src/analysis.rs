@@ -28,6 +28,12 @@ pub struct IndexArgs {
     /// Show the "waarom" of one area (code) instead of the overview.
     #[arg(long, value_name = "CODE")]
     area: Option<String>,
+    /// Monte Carlo runs for rank bands and Sobol indices (0 = none).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    uncertainty: usize,
+    /// Seed of the uncertainty analysis.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(Args)]
@@ -119,8 +125,16 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         );
     }
     let r = veerkracht_index::compute(&def, &ds, edition, level);
+    let unc = (a.uncertainty > 0).then(|| {
+        let o = veerkracht_index::uncertainty::Options {
+            runs: a.uncertainty,
+            seed: a.seed,
+            ..Default::default()
+        };
+        veerkracht_index::uncertainty(&def, &ds, edition, level, &o)
+    });
     if let Some(out) = &a.out {
-        write_index(&ds, &r, out)?;
+        write_index(&ds, &r, unc.as_ref(), out)?;
     }
     if let Some(code) = &a.area {
         let c = veerkracht_dataset::AreaCode::parse(code)?;
@@ -133,7 +147,11 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         return print_area(&def, &r, area);
     }
     if ctx.json {
-        return output::json(&serde_json::to_value(&r)?);
+        let mut v = serde_json::to_value(&r)?;
+        if let Some(u) = &unc {
+            v["uncertainty"] = serde_json::to_value(u)?;
+        }
+        return output::json(&v);
     }
     let scored: Vec<_> = r.areas.iter().filter(|x| x.score.is_some()).collect();
     println!(
@@ -235,6 +253,24 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         ]);
     }
     print!("{}", output::table(&rows));
+    if let Some(u) = &unc {
+        let widths: Vec<f64> = u.areas.iter().map(|b| b.rank_p95 - b.rank_p5).collect();
+        let mut w = widths.clone();
+        w.sort_by(|x, y| x.total_cmp(y));
+        println!(
+            "\nOnzekerheid ({} runs, seed {}): gemiddelde rangverschuiving {:.1}; mediane breedte van de 5–95%-rangband {:.0} plaatsen",
+            u.runs,
+            u.seed,
+            u.mean_rank_shift,
+            w.get(w.len() / 2).copied().unwrap_or(0.0)
+        );
+        for s in &u.sobol {
+            println!(
+                "  Sobol {:<13} eerste orde {:.2}, totaal {:.2}",
+                s.factor, s.first_order, s.total
+            );
+        }
+    }
     println!("\n(waarom: veerkracht index --area CODE; alles: --json of --out FILE.csv)");
     Ok(())
 }
@@ -302,7 +338,15 @@ fn print_area(def: &Definition, r: &IndexResult, a: &veerkracht_index::AreaScore
     Ok(())
 }
 
-fn write_index(ds: &Dataset, r: &IndexResult, out: &Path) -> Result<()> {
+fn write_index(
+    ds: &Dataset,
+    r: &IndexResult,
+    unc: Option<&veerkracht_index::Uncertainty>,
+    out: &Path,
+) -> Result<()> {
+    let bands: std::collections::HashMap<_, _> = unc
+        .map(|u| u.areas.iter().map(|b| (b.code, b)).collect())
+        .unwrap_or_default();
     let ext = out
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -320,6 +364,12 @@ fn write_index(ds: &Dataset, r: &IndexResult, out: &Path) -> Result<()> {
             m.insert("rank".into(), json!(a.rank));
             m.insert("percentile".into(), json!(a.percentile));
             m.insert("klasse".into(), json!(a.class.map(|c| c.label_nl())));
+            if unc.is_some() {
+                let b = bands.get(&a.code);
+                m.insert("rang_mediaan".into(), json!(b.map(|b| b.median_rank)));
+                m.insert("rang_p5".into(), json!(b.map(|b| b.rank_p5)));
+                m.insert("rang_p95".into(), json!(b.map(|b| b.rank_p95)));
+            }
             for c in &a.components {
                 m.insert(format!("component_{}", c.component), json!(c.score));
             }
