@@ -144,7 +144,31 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         if ctx.json {
             return output::json(&serde_json::to_value(area)?);
         }
-        return print_area(&def, &r, area);
+        print_area(&def, &r, area)?;
+        let peers = veerkracht_index::peers::peer_groups(&ds, edition, level, 10);
+        if let Some((_, list)) = peers.iter().find(|(code, _)| *code == c) {
+            let scores: Vec<f64> = list
+                .iter()
+                .filter_map(|p| {
+                    r.areas
+                        .iter()
+                        .find(|x| x.code == p.code)
+                        .and_then(|x| x.score)
+                })
+                .collect();
+            if !scores.is_empty() {
+                let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+                println!(
+                    "\nVergelijkbare buurten (stedelijkheid, omvang, woningvoorraad): gemiddelde score {mean:.1} over {}: {}",
+                    scores.len(),
+                    list.iter()
+                        .map(|p| p.code.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        return Ok(());
     }
     if ctx.json {
         let mut v = serde_json::to_value(&r)?;

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod compute;
 pub mod definition;
 pub mod method;
+pub mod peers;
 pub mod signal;
 pub mod uncertainty;
 

@@ -466,3 +466,27 @@ fn uncertainty_bands_sobol_and_determinism() {
     assert_eq!(w_only.sobol[2].total, 0.0);
     assert!(w_only.sobol[0].total > 0.5, "{:?}", w_only.sobol);
 }
+
+#[test]
+fn peer_groups_are_nearest_on_context() {
+    let ds = demo();
+    let groups = veerkracht_index::peers::peer_groups(&ds, 2024, Level::Buurt, 5);
+    assert_eq!(groups.len(), 151);
+    let with: Vec<_> = groups.iter().filter(|(_, p)| !p.is_empty()).collect();
+    assert!(with.len() >= 147);
+    for (code, peers) in &with {
+        assert_eq!(peers.len(), 5);
+        assert!(peers.iter().all(|p| p.code != *code));
+        assert!(peers.windows(2).all(|w| w[0].distance <= w[1].distance));
+    }
+    // Corporatiebuurten find mostly corporatiebuurten: the stock mix is part of the context.
+    let corp = |c: &AreaCode| ds.number(2024, c, "p_wcorpw").is_some_and(|p| p > 66.7);
+    let (mut same, mut total) = (0, 0);
+    for (code, peers) in &with {
+        if corp(code) {
+            same += peers.iter().filter(|p| corp(&p.code)).count();
+            total += peers.len();
+        }
+    }
+    assert!(same * 2 > total, "{same} of {total}");
+}
