@@ -34,6 +34,9 @@ pub struct IndexArgs {
     /// Seed of the uncertainty analysis.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Write a summary report: .md or .html (prints well to PDF).
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -135,6 +138,13 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     });
     if let Some(out) = &a.out {
         write_index(&ds, &r, unc.as_ref(), out)?;
+    }
+    if let Some(rep) = &a.report {
+        crate::report::write(
+            rep,
+            &format!("{} — {} {}", def.title_nl, level.plural(), edition),
+            &index_report(&def, &ds, &r, unc.as_ref(), &origin.describe()),
+        )?;
     }
     if let Some(code) = &a.area {
         let c = veerkracht_dataset::AreaCode::parse(code)?;
@@ -710,4 +720,98 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
         "\nGematcht: zelfde gemeente en stedelijkheidsklasse (ste_mvs), dichtstbijzijnd in inwonertal. Open-data proxy's, geen tellingen van kwetsbare mensen."
     );
     Ok(())
+}
+
+fn index_report(
+    def: &Definition,
+    ds: &Dataset,
+    r: &IndexResult,
+    unc: Option<&veerkracht_index::Uncertainty>,
+    origin: &str,
+) -> Vec<crate::report::Section> {
+    use crate::report::Section;
+    let synthetic = ds.sources().iter().any(|s| s.synthetic);
+    let mut secs = Vec::new();
+    let scored = r.areas.iter().filter(|a| a.score.is_some()).count();
+    let mut intro = vec![
+        format!("Werkruimte: {origin}. Editie {}, niveau {}; score berekend voor {scored} van {} gebieden.", r.edition, r.level.plural(), r.areas.len()),
+        "Hogere score = meer veerkracht. Klassen zijn percentielen van de score: veel aandacht nodig (< 20), aandacht nodig, gemiddeld, veerkrachtig, zeer veerkrachtig (≥ 80).".into(),
+        "Alle indicatoren zijn open-data proxy's; ze tellen geen kwetsbare mensen.".into(),
+    ];
+    if synthetic {
+        intro.insert(
+            0,
+            "LET OP: synthetische demodata — geen echte gegevens.".into(),
+        );
+    }
+    secs.push(Section {
+        heading: "Samenvatting".into(),
+        text: intro,
+        table: Vec::new(),
+    });
+    let m = &r.method;
+    secs.push(Section {
+        heading: "Methode".into(),
+        text: vec![format!(
+            "Referentie {:?}; screening: minimaal {:.0}% van de beschikbare indicatoren; imputatie {:?}; uitschieters {:?}; normalisatie {:?}; aggregatie {:?} met herweging over aanwezige componenten (minimaal {:.0}% van het gewicht); corporatiebuurt: meer dan {}% corporatiewoningen.",
+            m.reference, m.min_coverage * 100.0, m.imputation, m.treatment, m.normalisation, m.aggregation, m.component_min_share * 100.0, m.corporatie_threshold
+        )],
+        table: std::iter::once(vec!["component".into(), "indicator".into(), "bron".into(), "gewicht".into(), "beschikbaar".into(), "behandeling".into()])
+            .chain(def.indicators().zip(&r.indicators).map(|((c, i), run)| {
+                vec![format!("{} {}", c.id, c.label_nl), i.label_nl.clone(), i.source.clone(), format!("{}", i.weight), if run.available { run.present.to_string() } else { "niet in deze editie".into() }, format!("{:?}", run.treatment)]
+            }))
+            .collect(),
+    });
+    let mut by_rank: Vec<_> = r.areas.iter().filter(|a| a.score.is_some()).collect();
+    by_rank.sort_by_key(|a| a.rank);
+    let bands: std::collections::HashMap<_, _> = unc
+        .map(|u| u.areas.iter().map(|b| (b.code, b)).collect())
+        .unwrap_or_default();
+    secs.push(Section {
+        heading: "Gebieden die de meeste aandacht vragen".into(),
+        text: vec!["Rang 1 = laagste score. Vlaggen: indicatoren op of boven het 90e percentiel van de landelijke verdeling (zoals de SVI).".into()],
+        table: std::iter::once(vec!["rang".into(), "rangband 5–95%".into(), "code".into(), "naam".into(), "score".into(), "klasse".into(), "vlaggen".into(), "dekking".into()])
+            .chain(by_rank.iter().take(25).map(|a| {
+                vec![
+                    a.rank.map(|x| x.to_string()).unwrap_or_default(),
+                    bands.get(&a.code).map(|b| format!("{:.0}–{:.0}", b.rank_p5, b.rank_p95)).unwrap_or_else(|| "-".into()),
+                    a.code.to_string(),
+                    a.name.clone(),
+                    f(a.score),
+                    a.class.map(|c| c.label_nl().to_string()).unwrap_or_default(),
+                    a.flags.to_string(),
+                    format!("{:.0}%{}", a.coverage * 100.0, if a.reliable { "" } else { " (kleine noemer)" }),
+                ]
+            }))
+            .collect(),
+    });
+    if let Some(u) = unc {
+        secs.push(Section {
+            heading: "Onzekerheid en gevoeligheid".into(),
+            text: vec![format!("{} Monte Carlo-runs (seed {}) over gewichten (Dirichlet), normalisatie en behandeling van uitschieters; gemiddelde rangverschuiving {:.1}.", u.runs, u.seed, u.mean_rank_shift)],
+            table: std::iter::once(vec!["keuze".into(), "Sobol eerste orde".into(), "Sobol totaal".into()])
+                .chain(u.sobol.iter().map(|s| vec![s.factor.to_string(), format!("{:.2}", s.first_order), format!("{:.2}", s.total)]))
+                .collect(),
+        });
+    }
+    secs.push(Section {
+        heading: "Bronnen".into(),
+        text: Vec::new(),
+        table: std::iter::once(vec![
+            "bestand".into(),
+            "tabel".into(),
+            "soort".into(),
+            "periode".into(),
+        ])
+        .chain(ds.sources().iter().map(|s| {
+            vec![
+                s.file.clone(),
+                s.table.clone().unwrap_or_default(),
+                s.family.clone(),
+                s.period.clone().unwrap_or_default(),
+            ]
+        }))
+        .collect(),
+    });
+    secs
 }

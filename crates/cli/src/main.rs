@@ -4,6 +4,7 @@
 mod analysis;
 mod commands;
 mod output;
+mod report;
 mod workspace;
 
 use std::path::PathBuf;

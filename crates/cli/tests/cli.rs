@@ -304,6 +304,29 @@ fn index_and_signal_on_the_demo() {
         serde_json::from_str(&std::fs::read_to_string(d.join("signaal.geojson")).unwrap()).unwrap();
     assert_eq!(g["features"].as_array().unwrap().len(), 151);
     one_line_error(&run(d, &["signal", "--from", "2024", "--to", "2020"]));
+    ok_json(
+        d,
+        &[
+            "index",
+            "--uncertainty",
+            "100",
+            "--report",
+            "rapport.html",
+            "--json",
+        ],
+    );
+    let html = std::fs::read_to_string(d.join("rapport.html")).unwrap();
+    assert!(
+        html.contains("<table>")
+            && html.contains("synthetische demodata")
+            && html.contains("Sobol")
+    );
+    ok_json(d, &["index", "--report", "rapport.md", "--json"]);
+    assert!(
+        std::fs::read_to_string(d.join("rapport.md"))
+            .unwrap()
+            .starts_with("# Veerkracht-basis")
+    );
 }
 
 #[test]
