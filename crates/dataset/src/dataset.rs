@@ -271,9 +271,57 @@ impl Dataset {
         for a in &batch.areas {
             self.add_area(a);
         }
+        // Resolve each column once per (edition, indicator) and each row once per run of
+        // observations of one area (2 M cells for a national file: a map lookup per cell was
+        // half of the import time; see bench/README.md).
+        let mut editions: Vec<Edition> = Vec::new();
+        let mut last_e = None;
         for o in &batch.observations {
-            if let Some(ind) = batch.indicators.get(o.indicator as usize) {
-                self.set_value(o.edition, o.area, ind, o.value, o.flags, source);
+            if last_e != Some(o.edition) {
+                last_e = Some(o.edition);
+                if !editions.contains(&o.edition) {
+                    editions.push(o.edition);
+                }
+            }
+        }
+        for e in editions {
+            let ed = self.editions.entry(e).or_default();
+            let mut last: Option<AreaCode> = None;
+            for o in batch.observations.iter().filter(|o| o.edition == e) {
+                if last != Some(o.area) {
+                    ed.ensure_area(o.area, e);
+                    last = Some(o.area);
+                }
+            }
+            let n = ed.areas.len();
+            let mut cols: Vec<Option<Vec<Option<(Value, Flags, u32)>>>> =
+                (0..batch.indicators.len()).map(|_| None).collect();
+            let mut last: Option<(AreaCode, usize)> = None;
+            for o in batch.observations.iter().filter(|o| o.edition == e) {
+                let k = o.indicator as usize;
+                let Some(ind) = batch.indicators.get(k) else {
+                    continue;
+                };
+                let i = match last {
+                    Some((a, i)) if a == o.area => i,
+                    _ => {
+                        let i = ed.index[&o.area];
+                        last = Some((o.area, i));
+                        i
+                    }
+                };
+                let col = cols[k].get_or_insert_with(|| {
+                    if !ind.catalogued {
+                        self.catalogue.add_uncatalogued(ind.clone());
+                    }
+                    ed.columns.remove(&ind.id).unwrap_or_else(|| vec![None; n])
+                });
+                col[i] = Some((o.value, o.flags, source));
+            }
+            for (k, c) in cols.into_iter().enumerate() {
+                if let Some(c) = c {
+                    ed.columns.insert(batch.indicators[k].id.clone(), c);
+                }
             }
         }
         for g in &batch.geometries {

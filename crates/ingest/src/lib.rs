@@ -230,7 +230,7 @@ pub fn import_bytes(
         return import_odata_json(name, &text, bytes, catalogue, opts, file_edition)
             .map(|b| vec![b]);
     }
-    text::check_line_lengths(bytes, name)?;
+    // Line lengths were checked above.
     let t = text::read_csv(&text, name)?;
     import_table(t, name, bytes, catalogue, opts, file_edition).map(|b| vec![b])
 }
@@ -282,12 +282,9 @@ fn import_table(
         ));
     }
     let mut batch = kwb::import_kwb(&t, catalogue, file_edition)?;
-    let editions: std::collections::BTreeSet<Edition> = batch
-        .observations
-        .iter()
-        .map(|o| o.edition)
-        .chain(batch.areas.iter().map(|a| a.edition))
-        .collect();
+    // Every observation's edition is its area's edition.
+    let editions: std::collections::BTreeSet<Edition> =
+        batch.areas.iter().map(|a| a.edition).collect();
     for &e in &editions {
         let missing = registry::missing_measures(&t, catalogue, e);
         if !missing.is_empty() && t.headers.len() > 60 {
