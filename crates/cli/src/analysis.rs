@@ -610,6 +610,9 @@ pub struct CompareArgs {
     /// Write the per-variable comparison as CSV.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// First edition of the trend comparison (default: the earliest edition with buurten, if older).
+    #[arg(long, value_name = "YEAR")]
+    trend_from: Option<u16>,
 }
 
 pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
@@ -622,6 +625,22 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
     let r = veerkracht_index::compute(&def, &ds, edition, Level::Buurt);
     let threshold = a.threshold.unwrap_or(def.method.corporatie_threshold);
     let c = veerkracht_index::compare(&def, &ds, &r, threshold, a.seed);
+    let trend_from = a.trend_from.or_else(|| {
+        ds.editions()
+            .into_iter()
+            .find(|e| *e < edition && !ds.areas(*e, Level::Buurt).is_empty())
+    });
+    let trend = trend_from.map(|from| {
+        veerkracht_index::compare::compare_trend(
+            &def,
+            &ds,
+            from,
+            edition,
+            Level::Buurt,
+            threshold,
+            a.seed,
+        )
+    });
     if let Some(out) = &a.out {
         let mut w = csv::Writer::from_path(out)
             .with_context(|| format!("{}: cannot write", out.display()))?;
@@ -643,7 +662,7 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
             "ci_gematcht_laag",
             "ci_gematcht_hoog",
         ])?;
-        for v in &c.variables {
+        for v in c.variables.iter().chain(trend.iter().flatten()) {
             let o = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
             w.write_record([
                 v.variable.clone(),
@@ -706,6 +725,24 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
         ]);
     }
     print!("{}", output::table(&rows));
+    if let (Some(from), Some(t)) = (trend_from, &trend) {
+        println!("\nTrend {from} → {edition} (verandering per buurt, zelfde code):");
+        let mut rows = vec![vec![
+            "variabele".into(),
+            "corporatie".into(),
+            "overig".into(),
+            "verschil [95%]".into(),
+        ]];
+        for v in t {
+            rows.push(vec![
+                v.label_nl.clone(),
+                format!("{} (n={})", f(v.mean_corp), v.n_corp),
+                format!("{} (n={})", f(v.mean_rest), v.n_rest),
+                iv(&v.diff_mean),
+            ]);
+        }
+        print!("{}", output::table(&rows));
+    }
     println!("\nGevoeligheid voor de grens:");
     for s in &c.sensitivity {
         println!(

@@ -354,6 +354,15 @@ fn compare_corporatie_on_the_demo() {
         .unwrap();
     assert!(score["diff_mean"]["high"].as_f64().unwrap() < 0.0);
     assert_eq!(c["sensitivity"].as_array().unwrap().len(), 4);
+    // The demo has six editions: the trend 2019→2024 is compared too; vulnerability rose more in corporatiebuurten.
+    assert_eq!(c["trend_from"], 2019);
+    let t = c["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["variable"] == "delta_bijstand_per_1000")
+        .unwrap();
+    assert!(t["n_corp"].as_u64().unwrap() >= 10, "{t}");
     assert!(
         std::fs::read_to_string(dir.path().join("vergelijking.csv"))
             .unwrap()

@@ -253,44 +253,7 @@ pub fn compare(
             vars.push((ind.id.clone(), ind.label_nl.clone(), col));
         }
     }
-    let variables = vars
-        .iter()
-        .enumerate()
-        .map(|(vi, (id, label, col))| {
-            let a: Vec<f64> = (0..codes.len())
-                .filter(|&i| corp[i] == Some(true))
-                .filter_map(|i| col[i])
-                .collect();
-            let b: Vec<f64> = (0..codes.len())
-                .filter(|&i| corp[i] == Some(false))
-                .filter_map(|i| col[i])
-                .collect();
-            let paired: Vec<f64> = pairs
-                .iter()
-                .filter_map(|&(i, j)| Some(col[i]? - col[j]?))
-                .collect();
-            let s = seed.wrapping_add(vi as u64 * 7919);
-            let iqr = |v: &[f64]| {
-                (!v.is_empty()).then(|| (quantile(&sorted(v), 0.25), quantile(&sorted(v), 0.75)))
-            };
-            VariableComparison {
-                variable: id.clone(),
-                label_nl: label.clone(),
-                n_corp: a.len(),
-                n_rest: b.len(),
-                mean_corp: (!a.is_empty()).then(|| mean(&a)),
-                mean_rest: (!b.is_empty()).then(|| mean(&b)),
-                median_corp: (!a.is_empty()).then(|| median(&a)),
-                median_rest: (!b.is_empty()).then(|| median(&b)),
-                iqr_corp: iqr(&a),
-                iqr_rest: iqr(&b),
-                diff_mean: bootstrap_diff(&a, &b, mean, s),
-                diff_median: bootstrap_diff(&a, &b, median, s + 1),
-                matched_pairs: paired.len(),
-                diff_matched: bootstrap_mean(&paired, s + 2),
-            }
-        })
-        .collect();
+    let variables = compare_columns(&vars, &corp, &pairs, seed);
     let scores: Vec<Option<f64>> = result.areas.iter().map(|a| a.score).collect();
     let sensitivity = THRESHOLDS
         .iter()
@@ -320,6 +283,95 @@ pub fn compare(
         variables,
         sensitivity,
     }
+}
+
+/// Compares columns of values (aligned with `corp`) between corporatiebuurten and the rest.
+fn compare_columns(
+    vars: &[(String, String, Vec<Option<f64>>)],
+    corp: &[Option<bool>],
+    pairs: &[(usize, usize)],
+    seed: u64,
+) -> Vec<VariableComparison> {
+    let n = corp.len();
+    vars.iter()
+        .enumerate()
+        .map(|(vi, (id, label, col))| {
+            let a: Vec<f64> = (0..n)
+                .filter(|&i| corp[i] == Some(true))
+                .filter_map(|i| col[i])
+                .collect();
+            let b: Vec<f64> = (0..n)
+                .filter(|&i| corp[i] == Some(false))
+                .filter_map(|i| col[i])
+                .collect();
+            let paired: Vec<f64> = pairs
+                .iter()
+                .filter_map(|&(i, j)| Some(col[i]? - col[j]?))
+                .collect();
+            let s = seed.wrapping_add(vi as u64 * 7919);
+            let iqr = |v: &[f64]| {
+                (!v.is_empty()).then(|| (quantile(&sorted(v), 0.25), quantile(&sorted(v), 0.75)))
+            };
+            VariableComparison {
+                variable: id.clone(),
+                label_nl: label.clone(),
+                n_corp: a.len(),
+                n_rest: b.len(),
+                mean_corp: (!a.is_empty()).then(|| mean(&a)),
+                mean_rest: (!b.is_empty()).then(|| mean(&b)),
+                median_corp: (!a.is_empty()).then(|| median(&a)),
+                median_rest: (!b.is_empty()).then(|| median(&b)),
+                iqr_corp: iqr(&a),
+                iqr_rest: iqr(&b),
+                diff_mean: bootstrap_diff(&a, &b, mean, s),
+                diff_median: bootstrap_diff(&a, &b, median, s + 1),
+                matched_pairs: paired.len(),
+                diff_matched: bootstrap_mean(&paired, s + 2),
+            }
+        })
+        .collect()
+}
+
+/// The trend difference: for every indicator available in both editions, the change
+/// `x_to − x_from` per area (same code), compared between the corporatiebuurten (as
+/// classified in `to`) and the rest, with the same statistics as the level comparison.
+pub fn compare_trend(
+    def: &Definition,
+    ds: &Dataset,
+    from: Edition,
+    to: Edition,
+    level: veerkracht_dataset::Level,
+    threshold: f64,
+    seed: u64,
+) -> Vec<VariableComparison> {
+    let pa = prepare(def, ds, from, level);
+    let pb = prepare(def, ds, to, level);
+    let idx: std::collections::HashMap<AreaCode, usize> =
+        pa.areas.iter().enumerate().map(|(i, a)| (a.0, i)).collect();
+    let codes: Vec<AreaCode> = pb.areas.iter().map(|a| a.0).collect();
+    let corp: Vec<Option<bool>> = codes
+        .iter()
+        .map(|c| ds.number(to, c, "p_wcorpw").map(|p| p > threshold))
+        .collect();
+    let pairs = matches(ds, to, &codes, &corp);
+    let vars: Vec<(String, String, Vec<Option<f64>>)> = def
+        .indicators()
+        .enumerate()
+        .map(|(k, (_, ind))| {
+            let col: Vec<Option<f64>> = codes
+                .iter()
+                .enumerate()
+                .map(|(ib, c)| Some(pb.raw[k][ib].value? - pa.raw[k][*idx.get(c)?].value?))
+                .collect();
+            (
+                format!("delta_{}", ind.id),
+                format!("Verandering {from}→{to}: {}", ind.label_nl),
+                col,
+            )
+        })
+        .filter(|(_, _, col)| col.iter().any(Option::is_some))
+        .collect();
+    compare_columns(&vars, &corp, &pairs, seed)
 }
 
 #[cfg(test)]
