@@ -686,7 +686,10 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
         w.flush()?;
     }
     if ctx.json {
-        return output::json(&serde_json::to_value(&c)?);
+        let mut v = serde_json::to_value(&c)?;
+        v["trend_from"] = json!(trend_from);
+        v["trend"] = serde_json::to_value(&trend)?;
+        return output::json(&v);
     }
     println!(
         "Corporatiebuurten (> {threshold}% corporatiewoningen) tegenover overige buurten, {edition}; werkruimte: {}",
