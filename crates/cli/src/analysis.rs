@@ -476,8 +476,9 @@ pub fn write_rows(
             )
             .with_context(|| format!("{}: cannot write", out.display()))?;
         }
+        "gpkg" => write_gpkg(ds, edition, rows, out)?,
         other => bail!(
-            "{}: unknown output format '.{other}'; use .csv or .geojson",
+            "{}: unknown output format '.{other}'; use .csv, .geojson or .gpkg",
             out.display()
         ),
     }
@@ -854,4 +855,63 @@ fn index_report(
         .collect(),
     });
     secs
+}
+
+/// Writes rows as a GeoPackage layer in RD New, named after the file, with column types from the values.
+fn write_gpkg(
+    ds: &Dataset,
+    edition: u16,
+    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+    out: &Path,
+) -> Result<()> {
+    use veerkracht_geo::gpkg::{ColumnDef, ColumnKind};
+    let geoms = ds.edition(edition).map(|e| e.geometries());
+    let mut columns: Vec<ColumnDef> = Vec::new();
+    if let Some(first) = rows.first() {
+        for k in first.keys() {
+            // The type of a column is that of its first non-null value.
+            let kind = rows.iter().find_map(|r| match r.get(k) {
+                Some(serde_json::Value::Number(_)) => Some(ColumnKind::Real),
+                Some(serde_json::Value::Bool(_)) => Some(ColumnKind::Integer),
+                Some(serde_json::Value::String(_)) => Some(ColumnKind::Text),
+                _ => None,
+            });
+            columns.push(ColumnDef::new(k.clone(), kind.unwrap_or(ColumnKind::Text)));
+        }
+    }
+    let features = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, props)| {
+            let code = props
+                .get("code")
+                .and_then(|c| c.as_str())
+                .and_then(|c| veerkracht_dataset::AreaCode::parse(c).ok());
+            veerkracht_geo::Feature {
+                index: i,
+                geometry: code.and_then(|c| geoms.and_then(|g| g.get(&c)).cloned()),
+                properties: props,
+            }
+        })
+        .collect();
+    let layer = veerkracht_geo::Layer {
+        name: "veerkracht".into(),
+        crs: veerkracht_geo::Crs::RdNew,
+        features,
+    };
+    let tmp = out.with_extension("gpkg.tmp");
+    let _ = std::fs::remove_file(&tmp);
+    let conn = rusqlite::Connection::open(&tmp)
+        .with_context(|| format!("{}: cannot create", tmp.display()))?;
+    let table = out
+        .file_stem()
+        .map(|s| {
+            s.to_string_lossy()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        })
+        .unwrap_or_else(|| "veerkracht".into());
+    veerkracht_geo::gpkg::write_layer(&conn, &table, &layer, &columns, veerkracht_geo::Crs::RdNew)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
+    drop(conn);
+    std::fs::rename(&tmp, out).with_context(|| format!("{}: cannot write", out.display()))
 }

@@ -304,6 +304,16 @@ fn index_and_signal_on_the_demo() {
         serde_json::from_str(&std::fs::read_to_string(d.join("signaal.geojson")).unwrap()).unwrap();
     assert_eq!(g["features"].as_array().unwrap().len(), 151);
     one_line_error(&run(d, &["signal", "--from", "2024", "--to", "2020"]));
+    ok_json(d, &["index", "--json", "--out", "index.gpkg"]);
+    let conn = rusqlite::Connection::open(d.join("index.gpkg")).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM \"index\" WHERE geom IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 151);
     ok_json(
         d,
         &[
