@@ -56,9 +56,12 @@ pub struct SignalArgs {
     /// Dead band in standard deviations: smaller changes count as stable.
     #[arg(long, default_value_t = veerkracht_index::signal::DEFAULT_TAU)]
     tau: f64,
-    /// Write every area's signal: .csv or .geojson.
+    /// Write every area's signal: .csv, .geojson or .gpkg.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Write a summary report: .md or .html.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
 fn definition(path: &Option<PathBuf>) -> Result<Definition> {
@@ -532,6 +535,77 @@ pub fn signal(ctx: &Context, a: SignalArgs) -> Result<()> {
             .collect();
         write_rows(&ds, a.to, rows, out, &ext)?;
     }
+    if let Some(rep) = &a.report {
+        use crate::report::Section;
+        let mut secs = vec![Section {
+            heading: "Samenvatting".into(),
+            text: vec![
+                format!(
+                    "Werkruimte: {}. Veerkrachtsignaal {} → {} ({}): verandering in standaarddeviaties van {}, dode zone ±{} SD.",
+                    origin.describe(),
+                    a.from,
+                    a.to,
+                    a.level.plural(),
+                    a.from,
+                    a.tau
+                ),
+                format!(
+                    "Kwetsbaarheid: {}. Druk: {}.{}",
+                    s.vulnerability_indicators.join(", "),
+                    s.pressure_indicators.join(", "),
+                    if s.dropped.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" Niet in beide edities: {}.", s.dropped.join(", "))
+                    }
+                ),
+                "Signalerend, geen oordeel: bespreek de uitkomst met partners en lokale kennis."
+                    .into(),
+            ],
+            table: std::iter::once(vec!["signaal".into(), "gebieden".into()])
+                .chain(
+                    s.counts
+                        .iter()
+                        .map(|(q, n)| vec![q.label_nl().to_string(), n.to_string()]),
+                )
+                .collect(),
+        }];
+        secs.push(Section {
+            heading: "Veerkracht onder druk".into(),
+            text: Vec::new(),
+            table: std::iter::once(vec![
+                "code".into(),
+                "naam".into(),
+                "Δ kwetsbaarheid".into(),
+                "Δ druk".into(),
+                "relatief".into(),
+                "opmerking".into(),
+            ])
+            .chain(
+                s.areas
+                    .iter()
+                    .filter(|x| x.quadrant == Some(veerkracht_index::Quadrant::VeerkrachtOnderDruk))
+                    .map(|x| {
+                        vec![
+                            x.code.to_string(),
+                            x.name.clone(),
+                            f(x.d_vulnerability),
+                            f(x.d_pressure),
+                            x.quadrant_rel
+                                .map(|q| q.label_nl().to_string())
+                                .unwrap_or_default(),
+                            x.note.clone().unwrap_or_default(),
+                        ]
+                    }),
+            )
+            .collect(),
+        });
+        crate::report::write(
+            rep,
+            &format!("Veerkrachtsignaal {} → {}", a.from, a.to),
+            &secs,
+        )?;
+    }
     if ctx.json {
         return output::json(&serde_json::to_value(&s)?);
     }
@@ -614,6 +688,9 @@ pub struct CompareArgs {
     /// First edition of the trend comparison (default: the earliest edition with buurten, if older).
     #[arg(long, value_name = "YEAR")]
     trend_from: Option<u16>,
+    /// Write a summary report: .md or .html.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
 pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
@@ -685,6 +762,87 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
             ])?;
         }
         w.flush()?;
+    }
+    if let Some(rep) = &a.report {
+        use crate::report::Section;
+        let iv = |d: &Option<veerkracht_index::compare::Difference>| {
+            d.as_ref()
+                .map(|d| {
+                    format!(
+                        "{} [{}, {}]",
+                        signed(d.estimate),
+                        signed(d.low),
+                        signed(d.high)
+                    )
+                })
+                .unwrap_or_else(|| "-".into())
+        };
+        let table = |vars: &[veerkracht_index::compare::VariableComparison]| -> Vec<Vec<String>> {
+            std::iter::once(vec![
+                "variabele".into(),
+                "corporatie (n)".into(),
+                "overig (n)".into(),
+                "verschil gemiddelde [95%]".into(),
+                "verschil mediaan [95%]".into(),
+                "gematcht [95%] (paren)".into(),
+            ])
+            .chain(vars.iter().map(|v| {
+                vec![
+                    v.label_nl.clone(),
+                    format!("{} ({})", f(v.mean_corp), v.n_corp),
+                    format!("{} ({})", f(v.mean_rest), v.n_rest),
+                    iv(&v.diff_mean),
+                    iv(&v.diff_median),
+                    format!("{} ({})", iv(&v.diff_matched), v.matched_pairs),
+                ]
+            }))
+            .collect()
+        };
+        let mut secs = vec![Section {
+            heading: "Niveau".into(),
+            text: vec![
+                format!(
+                    "Werkruimte: {}. {} corporatiebuurten (> {threshold}% corporatiewoningen) van {} buurten met p_wcorpw, {edition}. Bootstrap 95%-intervallen, 1.000 trekkingen, seed {}. Gematcht: zelfde gemeente en stedelijkheidsklasse, dichtstbijzijnd in inwonertal.",
+                    origin.describe(),
+                    c.n_corp,
+                    c.classified,
+                    c.seed
+                ),
+                "Open-data proxy's, geen tellingen van kwetsbare mensen.".into(),
+            ],
+            table: table(&c.variables),
+        }];
+        if let (Some(from), Some(t)) = (trend_from, &trend) {
+            secs.push(Section {
+                heading: format!("Trend {from} → {edition}"),
+                text: vec!["Verandering per buurt met dezelfde code in beide edities.".into()],
+                table: table(t),
+            });
+        }
+        secs.push(Section {
+            heading: "Gevoeligheid voor de grens".into(),
+            text: Vec::new(),
+            table: std::iter::once(vec![
+                "grens".into(),
+                "corporatiebuurten".into(),
+                "overig".into(),
+                "verschil score [95%]".into(),
+            ])
+            .chain(c.sensitivity.iter().map(|s| {
+                vec![
+                    format!("> {}%", s.threshold),
+                    s.n_corp.to_string(),
+                    s.n_rest.to_string(),
+                    iv(&s.diff_mean_score),
+                ]
+            }))
+            .collect(),
+        });
+        crate::report::write(
+            rep,
+            &format!("Corporatiebuurten tegenover overige buurten, {edition}"),
+            &secs,
+        )?;
     }
     if ctx.json {
         let mut v = serde_json::to_value(&c)?;

@@ -378,6 +378,39 @@ fn compare_corporatie_on_the_demo() {
             .unwrap()
             .starts_with("variabele,label")
     );
+    ok_json(
+        dir.path(),
+        &[
+            "compare",
+            "corporatie",
+            "--json",
+            "--report",
+            "vergelijking.md",
+        ],
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("vergelijking.md"))
+            .unwrap()
+            .contains("## Trend 2019 → 2024")
+    );
+    ok_json(
+        dir.path(),
+        &[
+            "signal",
+            "--from",
+            "2020",
+            "--to",
+            "2024",
+            "--json",
+            "--report",
+            "signaal.html",
+        ],
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("signaal.html"))
+            .unwrap()
+            .contains("BU90010503")
+    );
     let again = ok_json(dir.path(), &["compare", "corporatie", "--json"]);
     assert_eq!(c, again, "seeded: same output");
 }
