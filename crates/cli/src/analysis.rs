@@ -452,27 +452,7 @@ pub fn write_rows(
             w.flush()?;
         }
         "geojson" | "json" => {
-            let geoms = ds.edition(edition).map(|e| e.geometries());
-            let features = rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, props)| {
-                    let code = props
-                        .get("code")
-                        .and_then(|c| c.as_str())
-                        .and_then(|c| veerkracht_dataset::AreaCode::parse(c).ok());
-                    veerkracht_geo::Feature {
-                        index: i,
-                        geometry: code.and_then(|c| geoms.and_then(|g| g.get(&c)).cloned()),
-                        properties: props,
-                    }
-                })
-                .collect();
-            let layer = veerkracht_geo::Layer {
-                name: "veerkracht".into(),
-                crs: veerkracht_geo::Crs::RdNew,
-                features,
-            };
+            let layer = rows_layer(ds, edition, rows);
             std::fs::write(
                 out,
                 veerkracht_geo::geojson::write_geojson(&layer, veerkracht_geo::Crs::Wgs84, 6),
@@ -1023,7 +1003,6 @@ fn write_gpkg(
     out: &Path,
 ) -> Result<()> {
     use veerkracht_geo::gpkg::{ColumnDef, ColumnKind};
-    let geoms = ds.edition(edition).map(|e| e.geometries());
     let mut columns: Vec<ColumnDef> = Vec::new();
     if let Some(first) = rows.first() {
         for k in first.keys() {
@@ -1037,26 +1016,7 @@ fn write_gpkg(
             columns.push(ColumnDef::new(k.clone(), kind.unwrap_or(ColumnKind::Text)));
         }
     }
-    let features = rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, props)| {
-            let code = props
-                .get("code")
-                .and_then(|c| c.as_str())
-                .and_then(|c| veerkracht_dataset::AreaCode::parse(c).ok());
-            veerkracht_geo::Feature {
-                index: i,
-                geometry: code.and_then(|c| geoms.and_then(|g| g.get(&c)).cloned()),
-                properties: props,
-            }
-        })
-        .collect();
-    let layer = veerkracht_geo::Layer {
-        name: "veerkracht".into(),
-        crs: veerkracht_geo::Crs::RdNew,
-        features,
-    };
+    let layer = rows_layer(ds, edition, rows);
     let tmp = out.with_extension("gpkg.tmp");
     let _ = std::fs::remove_file(&tmp);
     let conn = rusqlite::Connection::open(&tmp)
@@ -1072,4 +1032,33 @@ fn write_gpkg(
         .map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
     drop(conn);
     std::fs::rename(&tmp, out).with_context(|| format!("{}: cannot write", out.display()))
+}
+
+/// Rows (with a `code` property) as a layer with the edition's shapes, in RD New.
+fn rows_layer(
+    ds: &Dataset,
+    edition: u16,
+    rows: Vec<serde_json::Map<String, serde_json::Value>>,
+) -> veerkracht_geo::Layer {
+    let geoms = ds.edition(edition).map(|e| e.geometries());
+    let features = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, props)| {
+            let code = props
+                .get("code")
+                .and_then(|c| c.as_str())
+                .and_then(|c| veerkracht_dataset::AreaCode::parse(c).ok());
+            veerkracht_geo::Feature {
+                index: i,
+                geometry: code.and_then(|c| geoms.and_then(|g| g.get(&c)).cloned()),
+                properties: props,
+            }
+        })
+        .collect();
+    veerkracht_geo::Layer {
+        name: "veerkracht".into(),
+        crs: veerkracht_geo::Crs::RdNew,
+        features,
+    }
 }
