@@ -1,0 +1,263 @@
+//! WWS (woningwaarderingsstelsel) rent-points engine.
+//!
+//! Values a dwelling given as VERA `EenhedenEenheid` JSON under the Huurcommissie
+//! beleidsboek rules of July 2026 (the rules `woningwaardering==6.202607.3` implements):
+//! zelfstandige woonruimten ([`zel`], 12 stelselgroepen) and onzelfstandige woonruimten
+//! ([`onz`], 13 stelselgroepen), per rubriek, with the total, maximum rent, price
+//! surcharges and segment. Tables (rent per point, WOZ factors, label points, segment
+//! boundaries, COROP areas) are data in `data/wws/`, chosen by peildatum ([`tables`]).
+//! See `../shared/peers/woningwaardering/SCHEMA.md` for the input.
+//!
+//! * [`waardeer_json`] / [`waardeer`]: one unit; [`waardeer_many`]: object, array or NDJSON.
+//! * [`Resultaat::to_json`]: the reference's output structure; [`csv_header`] /
+//!   [`Resultaat::csv_row`]: a CSV summary for bulk runs.
+//! * [`whatif`]: field changes (JSON pointers) → Δ points per rubriek, Δ maximum rent,
+//!   segment change; per unit or over a portfolio.
+//! * [`flat`]: the flat portfolio CSV (one row per dwelling, e.g. the demo stock) valued as
+//!   an estimate; [`mix`]: rent mix per buurt (points bands, maximum vs actual rent,
+//!   segment and label shares).
+//! * Lenient by default: a bad or missing field gives a [`Warning`] naming it (JSON path);
+//!   [`Options::strict`] turns the first warning into an error. No network look-ups.
+//!
+//! The 337 reference fixtures match exactly (points, totals, maximum rent and the criterium
+//! lists), see `tests/fixtures.rs`.
+//!
+//! ```
+//! use veerkracht_wws::{Options, waardeer_json};
+//! let unit = r#"{"id":"x","Woningwaarderingstelsel":{"code":"ZEL"},"bouwjaar":1998,
+//!   "panden":[{"soort":{"code":"MGW"}}],"monumenten":[],
+//!   "ruimten":[{"id":"r1","naam":"Woonkamer","soort":{"code":"VTK"},
+//!               "detailSoort":{"code":"WOO"},"oppervlakte":24.0}]}"#;
+//! let r = waardeer_json(unit, &Options::default()).unwrap();
+//! assert_eq!(r.groep("OVZ").unwrap().punten, Some(24.0));
+//! ```
+
+pub mod flat;
+pub mod mix;
+pub mod model;
+pub mod onz;
+pub mod result;
+pub mod round;
+pub mod tables;
+pub mod whatif;
+pub mod zel;
+
+pub use model::{Date, Eenheid, Stelsel, Warning, parse_many};
+pub use result::{Groep, Resultaat, Waardering};
+pub use tables::{Segment, Tables};
+
+/// The rules in code follow the Huurcommissie beleidsboeken in force from this date (the
+/// 2026 books, July 2026 policy); tables follow the peildatum.
+pub const REGELS_VANAF: Date = Date::new(2026, 1, 1);
+
+/// Errors of the engine.
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum WwsError {
+    #[error("invalid JSON: {0}")]
+    Json(String),
+    #[error("invalid input: {0}")]
+    Input(String),
+    /// strict mode: a warning became an error
+    #[error("strict mode: {0}")]
+    Strict(Warning),
+    #[error("table error: {0}")]
+    Table(String),
+}
+
+/// How to value.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// the date whose rules and tables apply
+    pub peildatum: Date,
+    /// every warning (bad field, missing data a rule needs) is an error
+    pub strict: bool,
+    /// stelsel when the unit has no `Woningwaarderingstelsel`
+    pub default_stelsel: Stelsel,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            peildatum: Date::new(2026, 7, 1),
+            strict: false,
+            default_stelsel: Stelsel::Zelfstandig,
+        }
+    }
+}
+
+/// Values a parsed unit.
+pub fn waardeer(e: &Eenheid, opts: &Options) -> Result<Resultaat, WwsError> {
+    let stelsel = e.stelsel.unwrap_or(opts.default_stelsel);
+    let mut r = match stelsel {
+        Stelsel::Zelfstandig => zel::waardeer(e, opts, Tables::embedded(), None)?,
+        Stelsel::Onzelfstandig => onz::waardeer(e, opts, Tables::embedded(), None)?,
+    };
+    if e.stelsel.is_none() {
+        let w = Warning {
+            field: "eenheid.Woningwaarderingstelsel".into(),
+            message: format!(
+                "ontbreekt: gewaardeerd als {} ({})",
+                stelsel.code(),
+                stelsel.naam()
+            ),
+        };
+        if opts.strict {
+            return Err(WwsError::Strict(w));
+        }
+        r.warnings.insert(0, w);
+    }
+    Ok(r)
+}
+
+/// Parses one JSON object and values it; parse warnings are added to the result.
+pub fn waardeer_json(s: &str, opts: &Options) -> Result<Resultaat, WwsError> {
+    let (e, w) = Eenheid::from_json_str(s, opts.strict)?;
+    let mut r = waardeer(&e, opts)?;
+    let mut all = w;
+    all.append(&mut r.warnings);
+    r.warnings = all;
+    Ok(r)
+}
+
+/// Values every unit of a JSON object, array or NDJSON text; one result per unit (a unit
+/// that fails in strict mode gives an error in its place).
+pub fn waardeer_many(
+    s: &str,
+    opts: &Options,
+) -> Result<Vec<Result<Resultaat, WwsError>>, WwsError> {
+    let units = parse_many(s, false)?;
+    Ok(units
+        .into_iter()
+        .map(|(e, w)| {
+            if opts.strict
+                && let Some(first) = w.first()
+            {
+                return Err(WwsError::Strict(first.clone()));
+            }
+            let mut r = waardeer(&e, opts)?;
+            let mut all = w;
+            all.append(&mut r.warnings);
+            r.warnings = all;
+            Ok(r)
+        })
+        .collect())
+}
+
+/// CSV summary for bulk output: the header line.
+pub fn csv_header() -> String {
+    let mut cols = vec![
+        "id".to_string(),
+        "stelsel".to_string(),
+        "punten".to_string(),
+    ];
+    let mut codes: Vec<&str> = zel::GROEPEN.iter().map(|g| g.0).collect();
+    for (c, _) in onz::GROEPEN {
+        if !codes.contains(&c) {
+            codes.push(c);
+        }
+    }
+    cols.extend(codes.iter().map(|c| format!("punten_{c}")));
+    cols.extend(
+        [
+            "maximale_huur",
+            "opslagpercentage",
+            "huurprijsopslag",
+            "maximale_huur_inclusief_opslag",
+            "segment",
+            "waarschuwingen",
+        ]
+        .map(str::to_string),
+    );
+    cols.join(",")
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+impl Resultaat {
+    /// One CSV line matching [`csv_header`] (a rubriek that does not apply is empty).
+    pub fn csv_row(&self) -> String {
+        let mut cols = vec![
+            csv_field(self.id.as_deref().unwrap_or("")),
+            self.stelsel.code().to_string(),
+            self.punten.to_string(),
+        ];
+        let mut codes: Vec<&str> = zel::GROEPEN.iter().map(|g| g.0).collect();
+        for (c, _) in onz::GROEPEN {
+            if !codes.contains(&c) {
+                codes.push(c);
+            }
+        }
+        for c in codes {
+            cols.push(
+                self.groep(c)
+                    .and_then(|g| g.punten)
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        cols.push(format!("{:.2}", self.maximale_huur));
+        cols.push(
+            self.opslagpercentage
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+        );
+        cols.push(format!("{:.2}", self.huurprijsopslag));
+        cols.push(format!("{:.2}", self.maximale_huur_inclusief_opslag));
+        cols.push(
+            self.segment
+                .map(|s| s.naam().to_string())
+                .unwrap_or_default(),
+        );
+        cols.push(csv_field(
+            &self
+                .warnings
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ));
+        cols.join(",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_row_matches_header() {
+        let unit = r#"{"id":"a,b","Woningwaarderingstelsel":{"code":"ZEL"},"bouwjaar":1998,
+          "panden":[{"soort":{"code":"MGW"}}],"monumenten":[],
+          "ruimten":[{"id":"r1","soort":{"code":"VTK"},"detailSoort":{"code":"WOO"},"oppervlakte":24.0}]}"#;
+        let rs = waardeer_many(
+            &format!("{unit}\n{unit}\n").replace("\n          ", " "),
+            &Options::default(),
+        );
+        let rs = rs.unwrap();
+        assert_eq!(rs.len(), 2);
+        let r = rs[0].as_ref().unwrap();
+        let row = r.csv_row();
+        assert!(row.starts_with("\"a,b\",ZEL,"));
+        // same number of fields as the header (the quoted id holds one comma, the
+        // warnings column is quoted when it has one)
+        let fields = |s: &str| {
+            let mut n = 1;
+            let mut q = false;
+            for c in s.chars() {
+                match c {
+                    '"' => q = !q,
+                    ',' if !q => n += 1,
+                    _ => {}
+                }
+            }
+            n
+        };
+        assert_eq!(fields(&row), fields(&csv_header()));
+    }
+}

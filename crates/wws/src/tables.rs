@@ -1,0 +1,726 @@
+//! Dated tables from `data/wws/` (embedded at compile time), chosen by peildatum.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::WwsError;
+use crate::model::{Date, Stelsel};
+
+const HUURPRIJZEN_TOML: &str = include_str!("../../../data/wws/huurprijstabellen.toml");
+const PARAMETERS_TOML: &str = include_str!("../../../data/wws/parameters.toml");
+const COROP_TOML: &str = include_str!("../../../data/wws/corop.toml");
+
+fn date_of(d: &toml::value::Datetime) -> Result<Date, WwsError> {
+    let dd = d
+        .date
+        .ok_or_else(|| WwsError::Table(format!("{d} is not a date")))?;
+    Ok(Date::new(dd.year as i32, dd.month as u32, dd.day as u32))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHuurTabel {
+    stelsel: String,
+    geldig_vanaf: toml::value::Datetime,
+    bron: String,
+    volledig: bool,
+    punten_vanaf: Option<i64>,
+    bedragen: Option<Vec<f64>>,
+    ankers: Option<Vec<(i64, f64)>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHuur {
+    tabel: Vec<RawHuurTabel>,
+}
+
+/// A point → euro table valid from `geldig_vanaf`.
+#[derive(Debug, Clone)]
+pub struct HuurTabel {
+    pub stelsel: Stelsel,
+    pub geldig_vanaf: Date,
+    pub bron: String,
+    pub volledig: bool,
+    /// (points, euro), ascending
+    pub rows: Vec<(i64, f64)>,
+}
+
+impl HuurTabel {
+    /// Maximum rent for a whole number of points. Below the first row: the first row;
+    /// above the last row of a complete table: linear with the last step.
+    pub fn bedrag(&self, punten: f64) -> Result<f64, WwsError> {
+        let p = punten.round() as i64;
+        if let Some(&(_, b)) = self.rows.iter().find(|r| r.0 == p) {
+            return Ok(b);
+        }
+        let n = self.rows.len();
+        let (last_p, last_b) = self.rows[n - 1];
+        if p > last_p && n >= 2 && self.rows[n - 2].0 == last_p - 1 {
+            let step = last_b - self.rows[n - 2].1;
+            return Ok(crate::round::cents(last_b + (p - last_p) as f64 * step));
+        }
+        if self.volledig && p < self.rows[0].0 {
+            return Ok(self.rows[0].1);
+        }
+        Err(WwsError::Table(format!(
+            "the {} table of {} does not hold {p} points (incomplete table: {})",
+            self.stelsel.code(),
+            self.geldig_vanaf,
+            self.bron
+        )))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWozFactor {
+    waardepeildatum: toml::value::Datetime,
+    onderdeel_1: f64,
+    onderdeel_2: f64,
+    onderdeel_2_corop: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct WozFactor {
+    pub waardepeildatum: Date,
+    pub onderdeel_1: f64,
+    pub onderdeel_2: f64,
+    pub onderdeel_2_corop: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMinWoz {
+    geldig_vanaf: toml::value::Datetime,
+    waarde: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLabel {
+    geldig_vanaf: toml::value::Datetime,
+    stelsel: String,
+    epv: (f64, f64),
+    labels: Vec<(String, String, String, f64, f64)>,
+    bouwjaar: Vec<(i32, i32, f64, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LabelRow {
+    pub label: String,
+    /// energie-index range (lower exclusive, upper inclusive); None for labels without a range
+    pub ei: Option<(f64, f64)>,
+    pub egw: f64,
+    pub mgw: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct LabelTabel {
+    pub geldig_vanaf: Date,
+    pub stelsel: Stelsel,
+    pub epv: (f64, f64),
+    pub labels: Vec<LabelRow>,
+    /// (from, to inclusive; 0 = open), egw, mgw
+    pub bouwjaar: Vec<(i32, i32, f64, f64)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLabelM2 {
+    geldig_vanaf: toml::value::Datetime,
+    stelsel: String,
+    epv_per_m2: f64,
+    labels: Vec<(String, String, String, f64)>,
+    bouwjaar: Vec<(i32, i32, f64)>,
+}
+
+/// ONZ: points per m² by label / energie-index / bouwjaar.
+#[derive(Debug, Clone)]
+pub struct LabelTabelM2 {
+    pub geldig_vanaf: Date,
+    pub stelsel: Stelsel,
+    pub epv_per_m2: f64,
+    /// label, energie-index range, points per m²
+    pub labels: Vec<(String, Option<(f64, f64)>, f64)>,
+    pub bouwjaar: Vec<(i32, i32, f64)>,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct OnzWoz {
+    pub grens_procent: f64,
+    pub hoog: f64,
+    pub midden: f64,
+    pub laag: f64,
+    pub geen_woz: f64,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct RawSegment {
+    geldig_vanaf: toml::value::Datetime,
+    sociaal_max: i64,
+    midden_max: i64,
+    liberalisatiegrens: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Segmentgrenzen {
+    pub geldig_vanaf: Date,
+    pub sociaal_max: i64,
+    pub midden_max: i64,
+    pub liberalisatiegrens: Option<f64>,
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawOpslag {
+    pub rijksmonument: f64,
+    pub rijksmonument_punten_oud_contract: f64,
+    pub rijksmonument_punten_oud_contract_onz: f64,
+    pub gemeentelijk_provinciaal_monument: f64,
+    pub beschermd_gezicht: f64,
+    pub beschermd_gezicht_bouwjaar_voor: i32,
+    pub nieuwbouw: f64,
+    pub nieuwbouw_bouwstart_voor: toml::value::Datetime,
+    pub nieuwbouw_in_exploitatie_na: toml::value::Datetime,
+    pub nieuwbouw_jaren: i32,
+    pub nieuwbouw_punten_min: f64,
+    pub nieuwbouw_punten_max: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParams {
+    woz_factor: Vec<RawWozFactor>,
+    minimum_woz: Vec<RawMinWoz>,
+    energielabel: Vec<RawLabel>,
+    segment: Vec<RawSegment>,
+    opslag: RawOpslag,
+    energielabel_per_m2: Vec<RawLabelM2>,
+    onz_woz: OnzWoz,
+    flat: FlatAannames,
+}
+
+/// Assumptions of the flat portfolio form (`[flat]` in parameters.toml).
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct FlatAannames {
+    pub aandeel_vertrekken: f64,
+    pub aandeel_overige: f64,
+    pub aanrecht_mm: f64,
+    pub sanitair: Vec<String>,
+    pub apart_toilet: bool,
+    pub buitenruimte_m2_mgw: f64,
+    pub buitenruimte_m2_egw: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorop {
+    bron: String,
+    /// COROP code → BAG woonplaatscodes
+    gebied: Vec<RawCoropGebied>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCoropGebied {
+    code: String,
+    naam: String,
+    #[serde(default)]
+    gemiddelde_woz_per_m2: Vec<(i32, f64)>,
+    woonplaatsen: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Opslag {
+    pub rijksmonument: f64,
+    pub rijksmonument_punten_oud_contract: f64,
+    pub rijksmonument_punten_oud_contract_onz: f64,
+    pub gemeentelijk_provinciaal_monument: f64,
+    pub beschermd_gezicht: f64,
+    pub beschermd_gezicht_bouwjaar_voor: i32,
+    pub nieuwbouw: f64,
+    pub nieuwbouw_bouwstart_voor: Date,
+    pub nieuwbouw_in_exploitatie_na: Date,
+    pub nieuwbouw_jaren: i32,
+    pub nieuwbouw_punten_min: f64,
+    pub nieuwbouw_punten_max: f64,
+}
+
+/// All tables, validated.
+#[derive(Debug, Clone)]
+pub struct Tables {
+    pub huur: Vec<HuurTabel>,
+    pub woz_factoren: Vec<WozFactor>,
+    pub minimum_woz: Vec<(Date, f64)>,
+    pub labels: Vec<LabelTabel>,
+    pub segmenten: Vec<Segmentgrenzen>,
+    pub opslag: Opslag,
+    pub corop_bron: String,
+    /// (woonplaatscode, corop code, corop naam), sorted by woonplaatscode
+    pub corop: Vec<(u32, String, String)>,
+    /// COROP code → [(year, average WOZ value per m²)]
+    pub corop_woz_per_m2: Vec<(String, Vec<(i32, f64)>)>,
+    pub labels_m2: Vec<LabelTabelM2>,
+    pub onz_woz: OnzWoz,
+    pub flat: FlatAannames,
+}
+
+fn stelsel_of(s: &str) -> Result<Stelsel, WwsError> {
+    match s {
+        "ZEL" => Ok(Stelsel::Zelfstandig),
+        "ONZ" => Ok(Stelsel::Onzelfstandig),
+        o => Err(WwsError::Table(format!("unknown stelsel {o:?}"))),
+    }
+}
+
+fn bound(s: &str) -> Result<f64, WwsError> {
+    match s {
+        "-inf" => Ok(f64::NEG_INFINITY),
+        "inf" => Ok(f64::INFINITY),
+        x => x
+            .parse()
+            .map_err(|_| WwsError::Table(format!("bad energie-index bound {x:?}"))),
+    }
+}
+
+impl Tables {
+    /// The tables embedded from `data/wws/` (parsed once).
+    pub fn embedded() -> &'static Tables {
+        static T: OnceLock<Tables> = OnceLock::new();
+        T.get_or_init(|| {
+            Tables::parse(HUURPRIJZEN_TOML, PARAMETERS_TOML, COROP_TOML)
+                .unwrap_or_else(|e| panic!("data/wws tables are invalid: {e}"))
+        })
+    }
+
+    /// Parses and validates the three table files.
+    pub fn parse(huur: &str, params: &str, corop: &str) -> Result<Tables, WwsError> {
+        let raw: RawHuur = toml::from_str(huur)
+            .map_err(|e| WwsError::Table(format!("huurprijstabellen.toml: {e}")))?;
+        let mut tabellen = Vec::new();
+        for t in raw.tabel {
+            let stelsel = stelsel_of(&t.stelsel)?;
+            let geldig_vanaf = date_of(&t.geldig_vanaf)?;
+            let rows: Vec<(i64, f64)> = if t.volledig {
+                let (Some(start), Some(b)) = (t.punten_vanaf, t.bedragen) else {
+                    return Err(WwsError::Table(format!(
+                        "{} table {geldig_vanaf}: a complete table needs punten_vanaf and bedragen",
+                        t.stelsel
+                    )));
+                };
+                b.into_iter()
+                    .enumerate()
+                    .map(|(i, x)| (start + i as i64, x))
+                    .collect()
+            } else {
+                t.ankers.ok_or_else(|| {
+                    WwsError::Table(format!(
+                        "{} table {geldig_vanaf}: an incomplete table needs ankers",
+                        t.stelsel
+                    ))
+                })?
+            };
+            if rows.is_empty() {
+                return Err(WwsError::Table(format!(
+                    "{} table {geldig_vanaf} is empty",
+                    t.stelsel
+                )));
+            }
+            for w in rows.windows(2) {
+                if w[1].0 <= w[0].0 || w[1].1 < w[0].1 {
+                    return Err(WwsError::Table(format!(
+                        "{} table {geldig_vanaf}: rows must ascend ({:?} then {:?})",
+                        t.stelsel, w[0], w[1]
+                    )));
+                }
+            }
+            if rows
+                .iter()
+                .any(|r| r.1 < 0.0 || ((r.1 * 100.0).round() - r.1 * 100.0).abs() > 1e-6)
+            {
+                return Err(WwsError::Table(format!(
+                    "{} table {geldig_vanaf}: amounts must be non-negative whole cents",
+                    t.stelsel
+                )));
+            }
+            tabellen.push(HuurTabel {
+                stelsel,
+                geldig_vanaf,
+                bron: t.bron,
+                volledig: t.volledig,
+                rows,
+            });
+        }
+        tabellen.sort_by_key(|t| (t.stelsel.code(), t.geldig_vanaf));
+
+        let p: RawParams =
+            toml::from_str(params).map_err(|e| WwsError::Table(format!("parameters.toml: {e}")))?;
+        let mut woz_factoren = p
+            .woz_factor
+            .iter()
+            .map(|w| {
+                Ok(WozFactor {
+                    waardepeildatum: date_of(&w.waardepeildatum)?,
+                    onderdeel_1: w.onderdeel_1,
+                    onderdeel_2: w.onderdeel_2,
+                    onderdeel_2_corop: w.onderdeel_2_corop,
+                })
+            })
+            .collect::<Result<Vec<_>, WwsError>>()?;
+        woz_factoren.sort_by_key(|w| w.waardepeildatum);
+        if woz_factoren
+            .iter()
+            .any(|w| w.onderdeel_1 <= 0.0 || w.onderdeel_2 <= 0.0 || w.onderdeel_2_corop <= 0.0)
+        {
+            return Err(WwsError::Table("WOZ factors must be positive".into()));
+        }
+        let mut minimum_woz = p
+            .minimum_woz
+            .iter()
+            .map(|m| Ok((date_of(&m.geldig_vanaf)?, m.waarde)))
+            .collect::<Result<Vec<_>, WwsError>>()?;
+        minimum_woz.sort_by_key(|m| m.0);
+        let mut labels = Vec::new();
+        for l in p.energielabel {
+            let mut rows = Vec::new();
+            for (label, lo, hi, egw, mgw) in l.labels {
+                let ei = if lo.is_empty() && hi.is_empty() {
+                    None
+                } else {
+                    Some((bound(&lo)?, bound(&hi)?))
+                };
+                rows.push(LabelRow {
+                    label,
+                    ei,
+                    egw,
+                    mgw,
+                });
+            }
+            labels.push(LabelTabel {
+                geldig_vanaf: date_of(&l.geldig_vanaf)?,
+                stelsel: stelsel_of(&l.stelsel)?,
+                epv: l.epv,
+                labels: rows,
+                bouwjaar: l.bouwjaar,
+            });
+        }
+        labels.sort_by_key(|l| l.geldig_vanaf);
+        let mut segmenten = p
+            .segment
+            .iter()
+            .map(|s| {
+                if s.sociaal_max >= s.midden_max {
+                    return Err(WwsError::Table(
+                        "segment: sociaal_max must be < midden_max".into(),
+                    ));
+                }
+                Ok(Segmentgrenzen {
+                    geldig_vanaf: date_of(&s.geldig_vanaf)?,
+                    sociaal_max: s.sociaal_max,
+                    midden_max: s.midden_max,
+                    liberalisatiegrens: s.liberalisatiegrens,
+                })
+            })
+            .collect::<Result<Vec<_>, WwsError>>()?;
+        segmenten.sort_by_key(|s| s.geldig_vanaf);
+        let o = p.opslag;
+        let opslag = Opslag {
+            rijksmonument: o.rijksmonument,
+            rijksmonument_punten_oud_contract: o.rijksmonument_punten_oud_contract,
+            rijksmonument_punten_oud_contract_onz: o.rijksmonument_punten_oud_contract_onz,
+            gemeentelijk_provinciaal_monument: o.gemeentelijk_provinciaal_monument,
+            beschermd_gezicht: o.beschermd_gezicht,
+            beschermd_gezicht_bouwjaar_voor: o.beschermd_gezicht_bouwjaar_voor,
+            nieuwbouw: o.nieuwbouw,
+            nieuwbouw_bouwstart_voor: date_of(&o.nieuwbouw_bouwstart_voor)?,
+            nieuwbouw_in_exploitatie_na: date_of(&o.nieuwbouw_in_exploitatie_na)?,
+            nieuwbouw_jaren: o.nieuwbouw_jaren,
+            nieuwbouw_punten_min: o.nieuwbouw_punten_min,
+            nieuwbouw_punten_max: o.nieuwbouw_punten_max,
+        };
+
+        let c: RawCorop =
+            toml::from_str(corop).map_err(|e| WwsError::Table(format!("corop.toml: {e}")))?;
+        let mut corop_rows = Vec::new();
+        let mut corop_woz_per_m2 = Vec::new();
+        for g in c.gebied {
+            if !g.gemiddelde_woz_per_m2.is_empty() {
+                if g.gemiddelde_woz_per_m2.iter().any(|x| x.1 <= 0.0) {
+                    return Err(WwsError::Table(format!(
+                        "corop.toml: COROP {} has a non-positive WOZ value per m²",
+                        g.code
+                    )));
+                }
+                corop_woz_per_m2.push((g.code.clone(), g.gemiddelde_woz_per_m2.clone()));
+            }
+            for w in g.woonplaatsen {
+                corop_rows.push((w, g.code.clone(), g.naam.clone()));
+            }
+        }
+        corop_rows.sort_by_key(|r| r.0);
+        if corop_rows.windows(2).any(|w| w[0].0 == w[1].0) {
+            return Err(WwsError::Table(
+                "corop.toml: a woonplaats is in two COROP areas".into(),
+            ));
+        }
+
+        let mut labels_m2 = Vec::new();
+        for l in p.energielabel_per_m2 {
+            let mut rows = Vec::new();
+            for (label, lo, hi, pts) in l.labels {
+                let ei = if lo.is_empty() && hi.is_empty() {
+                    None
+                } else {
+                    Some((bound(&lo)?, bound(&hi)?))
+                };
+                rows.push((label, ei, pts));
+            }
+            labels_m2.push(LabelTabelM2 {
+                geldig_vanaf: date_of(&l.geldig_vanaf)?,
+                stelsel: stelsel_of(&l.stelsel)?,
+                epv_per_m2: l.epv_per_m2,
+                labels: rows,
+                bouwjaar: l.bouwjaar,
+            });
+        }
+        labels_m2.sort_by_key(|l| l.geldig_vanaf);
+
+        Ok(Tables {
+            corop_woz_per_m2,
+            labels_m2,
+            onz_woz: p.onz_woz,
+            flat: {
+                let f = p.flat;
+                if !(0.0..=1.0).contains(&(f.aandeel_vertrekken + f.aandeel_overige)) {
+                    return Err(WwsError::Table(
+                        "[flat]: aandeel_vertrekken + aandeel_overige must be within 0..1".into(),
+                    ));
+                }
+                f
+            },
+            huur: tabellen,
+            woz_factoren,
+            minimum_woz,
+            labels,
+            segmenten,
+            opslag,
+            corop_bron: c.bron,
+            corop: corop_rows,
+        })
+    }
+
+    /// The rent table in force at `peildatum`.
+    pub fn huurtabel(&self, stelsel: Stelsel, peildatum: Date) -> Result<&HuurTabel, WwsError> {
+        self.huur
+            .iter()
+            .filter(|t| t.stelsel == stelsel && t.geldig_vanaf <= peildatum)
+            .max_by_key(|t| t.geldig_vanaf)
+            .ok_or_else(|| {
+                WwsError::Table(format!(
+                    "no {} rent table for peildatum {peildatum}",
+                    stelsel.code()
+                ))
+            })
+    }
+
+    /// WOZ factors for a WOZ waardepeildatum (latest row not after it).
+    pub fn woz_factor(&self, waardepeildatum: Date) -> Option<WozFactor> {
+        self.woz_factoren
+            .iter()
+            .rev()
+            .find(|w| w.waardepeildatum <= waardepeildatum)
+            .copied()
+    }
+
+    /// Statutory minimum WOZ value at `peildatum` with its date.
+    pub fn minimum_woz(&self, peildatum: Date) -> Option<(Date, f64)> {
+        self.minimum_woz
+            .iter()
+            .rev()
+            .find(|m| m.0 <= peildatum)
+            .copied()
+    }
+
+    pub fn labeltabel(&self, stelsel: Stelsel, peildatum: Date) -> Option<&LabelTabel> {
+        self.labels
+            .iter()
+            .filter(|l| l.stelsel == stelsel && l.geldig_vanaf <= peildatum)
+            .max_by_key(|l| l.geldig_vanaf)
+    }
+
+    pub fn labeltabel_m2(&self, stelsel: Stelsel, peildatum: Date) -> Option<&LabelTabelM2> {
+        self.labels_m2
+            .iter()
+            .filter(|l| l.stelsel == stelsel && l.geldig_vanaf <= peildatum)
+            .max_by_key(|l| l.geldig_vanaf)
+    }
+
+    /// Average WOZ value per m² of a COROP area for the year of the WOZ waardepeildatum.
+    pub fn corop_woz_per_m2(&self, corop: &str, jaar: i32) -> Option<f64> {
+        self.corop_woz_per_m2
+            .iter()
+            .find(|c| c.0 == corop)?
+            .1
+            .iter()
+            .find(|x| x.0 == jaar)
+            .map(|x| x.1)
+    }
+
+    pub fn segmentgrenzen(&self, peildatum: Date) -> Option<Segmentgrenzen> {
+        self.segmenten
+            .iter()
+            .rev()
+            .find(|s| s.geldig_vanaf <= peildatum)
+            .copied()
+    }
+
+    /// COROP area (code, name) of a BAG woonplaatscode.
+    pub fn corop(&self, woonplaatscode: &str) -> Option<(&str, &str)> {
+        let code: u32 = woonplaatscode.trim().parse().ok()?;
+        let i = self.corop.binary_search_by_key(&code, |r| r.0).ok()?;
+        Some((&self.corop[i].1, &self.corop[i].2))
+    }
+}
+
+/// Rent segment under the Wet betaalbare huur.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Segment {
+    Sociaal,
+    Middenhuur,
+    VrijeSector,
+}
+
+impl Segment {
+    pub fn of(punten: f64, grenzen: &Segmentgrenzen) -> Segment {
+        let p = punten.round() as i64;
+        if p <= grenzen.sociaal_max {
+            Segment::Sociaal
+        } else if p <= grenzen.midden_max {
+            Segment::Middenhuur
+        } else {
+            Segment::VrijeSector
+        }
+    }
+    pub fn naam(self) -> &'static str {
+        match self {
+            Segment::Sociaal => "sociale huur",
+            Segment::Middenhuur => "middenhuur",
+            Segment::VrijeSector => "vrije sector",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t() -> &'static Tables {
+        Tables::embedded()
+    }
+
+    #[test]
+    fn embedded_tables_validate() {
+        let t = t();
+        assert!(
+            t.huur
+                .iter()
+                .any(|h| h.volledig && h.stelsel == Stelsel::Zelfstandig)
+        );
+        assert!(
+            t.huur
+                .iter()
+                .any(|h| h.volledig && h.stelsel == Stelsel::Onzelfstandig)
+        );
+        assert!(!t.woz_factoren.is_empty());
+        assert!(!t.corop.is_empty());
+    }
+
+    #[test]
+    fn max_rent_jul_2024_domain_11_1_and_2() {
+        let h = t()
+            .huurtabel(Stelsel::Zelfstandig, Date::new(2024, 7, 1))
+            .unwrap();
+        assert_eq!(h.bedrag(143.0).unwrap(), 879.58);
+        assert_eq!(h.bedrag(144.0).unwrap(), 886.07);
+        assert_eq!(h.bedrag(186.0).unwrap(), 1157.95);
+        assert_eq!(h.bedrag(249.0).unwrap(), 1565.73);
+        assert_eq!(h.bedrag(250.0).unwrap(), 1572.20);
+        // §11 item 2: 255 points → 1,572.20 + 5 × 6.47
+        assert_eq!(h.bedrag(255.0).unwrap(), 1604.55);
+        // not typed yet: an error, never a guess
+        assert!(h.bedrag(120.0).is_err());
+    }
+
+    #[test]
+    fn max_rent_jan_2026_domain_11_3() {
+        let h = t()
+            .huurtabel(Stelsel::Zelfstandig, Date::new(2026, 3, 1))
+            .unwrap();
+        assert_eq!(h.bedrag(40.0).unwrap(), 250.26);
+        assert_eq!(h.bedrag(110.0).unwrap(), 706.32);
+        assert_eq!(h.bedrag(143.0).unwrap(), 932.93);
+        assert_eq!(h.bedrag(144.0).unwrap(), 939.73);
+        assert_eq!(h.bedrag(186.0).unwrap(), 1228.07);
+        assert_eq!(h.bedrag(10.0).unwrap(), 250.26);
+        // linear above 250
+        let step = h.bedrag(250.0).unwrap() - h.bedrag(249.0).unwrap();
+        assert!(
+            (h.bedrag(260.0).unwrap() - (h.bedrag(250.0).unwrap() + 10.0 * step)).abs() < 0.006
+        );
+    }
+
+    #[test]
+    fn ceiling_2025_domain_11_4() {
+        let h = t()
+            .huurtabel(Stelsel::Zelfstandig, Date::new(2025, 6, 1))
+            .unwrap();
+        assert_eq!(h.bedrag(186.0).unwrap(), 1184.82);
+        let s = t().segmentgrenzen(Date::new(2025, 6, 1)).unwrap();
+        assert_eq!(s.liberalisatiegrens, Some(900.07));
+    }
+
+    #[test]
+    fn segments_domain_11_5() {
+        let g = t().segmentgrenzen(Date::new(2026, 7, 1)).unwrap();
+        assert_eq!(Segment::of(143.0, &g), Segment::Sociaal);
+        assert_eq!(Segment::of(144.0, &g), Segment::Middenhuur);
+        assert_eq!(Segment::of(186.0, &g), Segment::Middenhuur);
+        assert_eq!(Segment::of(187.0, &g), Segment::VrijeSector);
+    }
+
+    #[test]
+    fn woz_factor_by_waardepeildatum() {
+        let w = t().woz_factor(Date::new(2024, 1, 1)).unwrap();
+        assert_eq!(
+            (w.onderdeel_1, w.onderdeel_2, w.onderdeel_2_corop),
+            (15329.0, 242.0, 103.0)
+        );
+        let w = t().woz_factor(Date::new(2023, 1, 1)).unwrap();
+        assert_eq!(
+            (w.onderdeel_1, w.onderdeel_2, w.onderdeel_2_corop),
+            (14543.0, 229.0, 97.0)
+        );
+        assert_eq!(t().minimum_woz(Date::new(2026, 7, 1)).unwrap().1, 85806.0);
+    }
+
+    #[test]
+    fn corop_lookup() {
+        assert_eq!(t().corop("3594").map(|c| c.0), Some("23"));
+        assert_eq!(t().corop("3295").map(|c| c.0), Some("17"));
+        assert_eq!(t().corop("abc"), None);
+    }
+
+    #[test]
+    fn invalid_tables_are_rejected() {
+        let bad = "[[tabel]]\nstelsel = \"ZEL\"\ngeldig_vanaf = 2026-01-01\nbron = \"x\"\nvolledig = true\npunten_vanaf = 40\nbedragen = [10.0, 9.0]\n";
+        assert!(Tables::parse(bad, PARAMETERS_TOML, COROP_TOML).is_err());
+        let bad2 = "[[tabel]]\nstelsel = \"XYZ\"\ngeldig_vanaf = 2026-01-01\nbron = \"x\"\nvolledig = false\nankers = [[1, 1.0]]\n";
+        assert!(Tables::parse(bad2, PARAMETERS_TOML, COROP_TOML).is_err());
+    }
+}
