@@ -206,6 +206,25 @@ fn raw_value(
     code: &AreaCode,
     def: &crate::definition::IndicatorDef,
 ) -> Raw {
+    let own = raw_value_of(ds, ed, code, def);
+    if own.value.is_some() || !def.fallback_wijk || code.level() != Level::Buurt {
+        return own;
+    }
+    match code.wijk().map(|w| raw_value_of(ds, ed, &w, def)) {
+        Some(mut w) if w.value.is_some() => {
+            w.reliability.push("wijkwaarde");
+            w
+        }
+        _ => own,
+    }
+}
+
+fn raw_value_of(
+    ds: &Dataset,
+    ed: Edition,
+    code: &AreaCode,
+    def: &crate::definition::IndicatorDef,
+) -> Raw {
     let (v, miss, flags) = cell_number(ds, ed, code, &def.source);
     let mut reliability = Vec::new();
     if flags.contains(Flags::ROUNDED) {

@@ -149,6 +149,10 @@ pub struct IndicatorDef {
     /// Goalposts [low, high] for goalposts normalisation (raw, after transform).
     #[serde(default)]
     pub goalposts: Option<[f64; 2]>,
+    /// When a buurt has no value, use its wijk's (marked `wijkwaarde`): for figures CBS
+    /// publishes per wijk only (Wmo clients, 85995NED).
+    #[serde(default)]
+    pub fallback_wijk: bool,
 }
 
 /// A component.

@@ -108,3 +108,56 @@ fn index_and_comparison_on_real_kwb_2024() {
     );
     assert!(c.sensitivity.windows(2).all(|w| w[0].n_corp >= w[1].n_corp));
 }
+
+#[test]
+fn wmo_per_wijk_fills_buurten_marked_as_wijk_values() {
+    let (Some(k), Some(w)) = (
+        real("cbs-kwb-2024-85984NED-partial/kwb2024_partial.csv"),
+        real("cbs-wmo-clienten-wijk-2024h1/wmo_clienten_wijk_2024h1.csv"),
+    ) else {
+        return;
+    };
+    let cat = Catalogue::embedded();
+    let mut ds = Dataset::new(cat.clone());
+    for (i, p) in [k, w].iter().enumerate() {
+        for b in import_path(p, &cat, &ImportOptions::default()).unwrap() {
+            ds.add_batch(&b, i as u32 + 1);
+        }
+    }
+    let r = compute(&Definition::veerkracht_basis(), &ds, 2024, Level::Buurt);
+    let wmo: Vec<_> = r
+        .areas
+        .iter()
+        .map(|a| {
+            a.contributions
+                .iter()
+                .find(|c| c.indicator == "wmo_per_1000")
+                .unwrap()
+        })
+        .collect();
+    let filled = wmo.iter().filter(|c| c.raw.is_some()).count();
+    assert!(filled > 6000, "{filled} buurten get their wijk's Wmo rate");
+    assert!(
+        wmo.iter()
+            .filter(|c| c.raw.is_some())
+            .all(|c| c.reliability.contains(&"wijkwaarde"))
+    );
+    // Each buurt carries exactly its wijk's published rate.
+    let a = r
+        .areas
+        .iter()
+        .zip(&wmo)
+        .find(|(_, c)| c.raw.is_some())
+        .unwrap()
+        .0;
+    let wijk = a.code.wijk().unwrap();
+    assert_eq!(
+        wmo.iter()
+            .zip(&r.areas)
+            .find(|(_, x)| x.code == a.code)
+            .unwrap()
+            .0
+            .raw,
+        ds.number(2024, &wijk, "p_wmo_t")
+    );
+}
