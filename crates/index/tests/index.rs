@@ -490,3 +490,101 @@ fn peer_groups_are_nearest_on_context() {
     }
     assert!(same * 2 > total, "{same} of {total}");
 }
+
+#[test]
+fn imputation_reference_and_goalposts() {
+    // Two gemeenten: GM9001 (areas 0-2) and GM9002 (areas 3-4).
+    let cat = Catalogue::embedded();
+    let mut ds = Dataset::new(cat.clone());
+    let codes = [
+        "BU90010001",
+        "BU90010002",
+        "BU90010003",
+        "BU90020001",
+        "BU90020002",
+    ];
+    let wmo = [Some(10.0), Some(30.0), None, Some(100.0), Some(200.0)];
+    for (c, w) in codes.iter().zip(wmo) {
+        let c = AreaCode::parse(c).unwrap();
+        ds.add_area(&Area::new(c, "b", 2024));
+        if let Some(w) = w {
+            ds.set_value(
+                2024,
+                c,
+                cat.get("p_wmo_t").unwrap(),
+                Value::Number(w),
+                Flags::empty(),
+                1,
+            );
+        }
+        ds.set_value(
+            2024,
+            c,
+            cat.get("p_arb_pp").unwrap(),
+            Value::Number(60.0),
+            Flags::empty(),
+            1,
+        );
+    }
+    let with =
+        |from: &str, to: &str| Definition::parse(&ONE.replace(from, to), "t.toml", &cat).unwrap();
+    // Gemeente mean: area 2 gets (10 + 30) / 2 = 20, marked imputed, raw hidden.
+    let d = with("imputation = \"none\"", "imputation = \"gemeente_mean\"");
+    let r = compute(&d, &ds, 2024, Level::Buurt);
+    let c = &r.areas[2].contributions[0];
+    assert!(c.imputed && c.raw.is_none() && c.normalised.is_some());
+    // National mean: (10 + 30 + 100 + 200) / 4 = 85 → ranks between 30 and 100.
+    let d = with("imputation = \"none\"", "imputation = \"national_mean\"");
+    let r = compute(&d, &ds, 2024, Level::Buurt);
+    let need: Vec<f64> = r
+        .areas
+        .iter()
+        .map(|a| a.contributions[0].need_percentile.unwrap())
+        .collect();
+    assert!(need[2] > need[1] && need[2] < need[3], "{need:?}");
+    // Reference gemeente: the best buurt of each gemeente scores 100 on Wmo.
+    let d = with("reference = \"national\"", "reference = \"gemeente\"");
+    let r = compute(&d, &ds, 2024, Level::Buurt);
+    let n: Vec<Option<f64>> = r
+        .areas
+        .iter()
+        .map(|a| a.contributions[0].normalised)
+        .collect();
+    assert_eq!(
+        n,
+        vec![Some(100.0), Some(0.0), None, Some(100.0), Some(0.0)]
+    );
+    // Goalposts: Wmo 0..200 per 1,000 → 10 is 95 (higher is worse), 200 is 0; clamped.
+    let g = ONE
+        .replace(
+            "normalisation = \"percentile\"",
+            "normalisation = \"goalposts\"",
+        )
+        .replace(
+            "  weight = 1.0\n[[component]]",
+            "  weight = 1.0\n  goalposts = [0.0, 200.0]\n[[component]]",
+        )
+        .replace(
+            "  direction = \"higher_is_better\"\n  weight = 1.0",
+            "  direction = \"higher_is_better\"\n  weight = 1.0\n  goalposts = [0.0, 100.0]",
+        );
+    let d = Definition::parse(&g, "g.toml", &cat).unwrap();
+    let r = compute(&d, &ds, 2024, Level::Buurt);
+    assert_eq!(r.areas[0].contributions[0].normalised, Some(95.0));
+    assert_eq!(r.areas[4].contributions[0].normalised, Some(0.0));
+    assert_eq!(r.areas[0].contributions[1].normalised, Some(60.0));
+    // Goalposts are required for every indicator.
+    assert!(
+        Definition::parse(
+            &ONE.replace(
+                "normalisation = \"percentile\"",
+                "normalisation = \"goalposts\""
+            ),
+            "g.toml",
+            &cat
+        )
+        .unwrap_err()
+        .to_string()
+        .contains("goalposts")
+    );
+}
