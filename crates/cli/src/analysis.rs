@@ -22,7 +22,7 @@ pub struct IndexArgs {
     /// Level (default: the definition's, buurt).
     #[arg(long)]
     level: Option<Level>,
-    /// Write every area with score, components and contributions: .csv or .geojson.
+    /// Write every area with score, components and contributions: .csv, .geojson, .gpkg or .parquet.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Show the "waarom" of one area (code) instead of the overview.
@@ -56,7 +56,7 @@ pub struct SignalArgs {
     /// Dead band in standard deviations: smaller changes count as stable.
     #[arg(long, default_value_t = veerkracht_index::signal::DEFAULT_TAU)]
     tau: f64,
-    /// Write every area's signal: .csv, .geojson or .gpkg.
+    /// Write every area's signal: .csv, .geojson, .gpkg or .parquet.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Write a summary report: .md or .html.
@@ -460,8 +460,9 @@ pub fn write_rows(
             .with_context(|| format!("{}: cannot write", out.display()))?;
         }
         "gpkg" => write_gpkg(ds, edition, rows, out)?,
+        "parquet" => veerkracht_export::rows::write_parquet(&rows, out)?,
         other => bail!(
-            "{}: unknown output format '.{other}'; use .csv, .geojson or .gpkg",
+            "{}: unknown output format '.{other}'; use .csv, .geojson, .gpkg or .parquet",
             out.display()
         ),
     }

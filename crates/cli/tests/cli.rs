@@ -305,6 +305,24 @@ fn index_and_signal_on_the_demo() {
     assert_eq!(g["features"].as_array().unwrap().len(), 151);
     one_line_error(&run(d, &["signal", "--from", "2024", "--to", "2020"]));
     ok_json(d, &["index", "--json", "--out", "index.gpkg"]);
+    ok_json(
+        d,
+        &[
+            "signal",
+            "--from",
+            "2020",
+            "--to",
+            "2024",
+            "--json",
+            "--out",
+            "signaal.parquet",
+        ],
+    );
+    assert!(
+        std::fs::read(d.join("signaal.parquet"))
+            .unwrap()
+            .starts_with(b"PAR1")
+    );
     let conn = rusqlite::Connection::open(d.join("index.gpkg")).unwrap();
     let n: i64 = conn
         .query_row(

@@ -41,6 +41,7 @@ pub mod delimited;
 mod error;
 pub mod geojson;
 pub mod gpkg;
+pub mod rows;
 mod table;
 pub mod xlsx;
 
