@@ -6,6 +6,7 @@ mod commands;
 mod output;
 mod report;
 mod workspace;
+mod wws;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -68,6 +69,8 @@ enum Command {
     Signal(analysis::SignalArgs),
     /// Compare corporatiebuurten with the other buurten (bootstrap intervals, matched pairs).
     Compare(analysis::CompareArgs),
+    /// WWS rent points (huurpunten) per dwelling or portfolio, what-if changes, rent mix per buurt.
+    Wws(wws::WwsArgs),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
         Command::Index(a) => analysis::index(&ctx, a),
         Command::Signal(a) => analysis::signal(&ctx, a),
         Command::Compare(a) => analysis::compare(&ctx, a),
+        Command::Wws(a) => wws::wws(&ctx, a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -251,6 +251,12 @@ impl FlatUnit {
         u
     }
 
+    /// Points, maximum rent and segment of the row (the numbers of [`FlatUnit::waardeer`]).
+    pub fn waardeer_punten(&self, opts: &Options) -> Result<crate::Punten, WwsError> {
+        let (e, _) = Eenheid::from_json_value(&self.to_vera(opts), opts.strict)?;
+        crate::waardeer_punten(&e, opts)
+    }
+
     /// Values the row (an estimate: the result carries a warning saying so).
     pub fn waardeer(&self, opts: &Options) -> Result<crate::Resultaat, WwsError> {
         let (e, w) = Eenheid::from_json_value(&self.to_vera(opts), opts.strict)?;

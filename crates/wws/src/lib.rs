@@ -36,6 +36,7 @@ pub mod flat;
 pub mod mix;
 pub mod model;
 pub mod onz;
+mod prune;
 pub mod result;
 pub mod round;
 pub mod tables;
@@ -107,6 +108,25 @@ pub fn waardeer(e: &Eenheid, opts: &Options) -> Result<Resultaat, WwsError> {
         r.warnings.insert(0, w);
     }
     Ok(r)
+}
+
+/// The figures a bulk run needs: total points, maximum rent (incl. surcharges) and segment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Punten {
+    pub punten: f64,
+    pub maximale_huur_inclusief_opslag: f64,
+    pub segment: Option<Segment>,
+}
+
+/// Values a parsed unit for bulk use: the same numbers as [`waardeer`], without the
+/// per-criterium detail in the result.
+pub fn waardeer_punten(e: &Eenheid, opts: &Options) -> Result<Punten, WwsError> {
+    let r = waardeer(e, opts)?;
+    Ok(Punten {
+        punten: r.punten,
+        maximale_huur_inclusief_opslag: r.maximale_huur_inclusief_opslag,
+        segment: r.segment,
+    })
 }
 
 /// Parses one JSON object and values it; parse warnings are added to the result.

@@ -245,8 +245,22 @@ impl Eenheid {
     /// Parses one JSON object. Returns the unit and the warnings about fields that were
     /// dropped; in strict mode the first warning is an error.
     pub fn from_json_value(v: &Value, strict: bool) -> Result<(Eenheid, Vec<Warning>), WwsError> {
+        Self::parse_tree(v, strict, true)
+    }
+
+    /// A tree from `prune::from_str` (camelCase names only).
+    fn from_pruned_value(v: &Value, strict: bool) -> Result<(Eenheid, Vec<Warning>), WwsError> {
+        Self::parse_tree(v, strict, false)
+    }
+
+    fn parse_tree(
+        v: &Value,
+        strict: bool,
+        snake: bool,
+    ) -> Result<(Eenheid, Vec<Warning>), WwsError> {
         let mut p = Parser {
             warnings: Vec::new(),
+            snake,
         };
         let e = p.eenheid(v)?;
         if strict && let Some(w) = p.warnings.first() {
@@ -257,8 +271,8 @@ impl Eenheid {
 
     /// Parses a JSON string with one object.
     pub fn from_json_str(s: &str, strict: bool) -> Result<(Eenheid, Vec<Warning>), WwsError> {
-        let v: Value = serde_json::from_str(s).map_err(|e| WwsError::Json(e.to_string()))?;
-        Self::from_json_value(&v, strict)
+        let v = crate::prune::from_str(s).map_err(|e| WwsError::Json(e.to_string()))?;
+        Self::from_pruned_value(&v, strict)
     }
 }
 
@@ -266,34 +280,37 @@ impl Eenheid {
 pub fn parse_many(s: &str, strict: bool) -> Result<Vec<(Eenheid, Vec<Warning>)>, WwsError> {
     let t = s.trim_start();
     if t.starts_with('[') {
-        let v: Value = serde_json::from_str(s).map_err(|e| WwsError::Json(e.to_string()))?;
-        let arr = v.as_array().expect("checked");
+        let v = crate::prune::from_str(s).map_err(|e| WwsError::Json(e.to_string()))?;
+        let Some(arr) = v.as_array() else {
+            return Err(WwsError::Input("expected a list of eenheden".into()));
+        };
         return arr
             .iter()
-            .map(|o| Eenheid::from_json_value(o, strict))
+            .map(|o| Eenheid::from_pruned_value(o, strict))
             .collect();
     }
-    if let Ok(v) = serde_json::from_str::<Value>(s) {
-        return Ok(vec![Eenheid::from_json_value(&v, strict)?]);
+    if let Ok(v) = crate::prune::from_str(s) {
+        return Ok(vec![Eenheid::from_pruned_value(&v, strict)?]);
     }
     let mut out = Vec::new();
     for (i, line) in s.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value = serde_json::from_str(line)
+        let v = crate::prune::from_str(line)
             .map_err(|e| WwsError::Json(format!("line {}: {e}", i + 1)))?;
-        out.push(Eenheid::from_json_value(&v, strict)?);
+        out.push(Eenheid::from_pruned_value(&v, strict)?);
     }
     Ok(out)
 }
 
 /// Looks a key up in its camelCase spelling, then the snake_case one, then each alias.
 /// `null` counts as absent. No allocation: the snake_case key is built on the stack.
-fn get<'a>(o: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+/// `snake: false` on a tree from `prune` (names already camelCase).
+fn get<'a>(snake: bool, o: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
     for k in keys {
         let found = o.get(*k).or_else(|| {
-            if !k.bytes().any(|b| b.is_ascii_uppercase()) {
+            if !snake || !k.bytes().any(|b| b.is_ascii_uppercase()) {
                 return None;
             }
             let mut buf = [0u8; 96];
@@ -321,6 +338,8 @@ fn get<'a>(o: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
 
 struct Parser {
     warnings: Vec<Warning>,
+    /// also look members up in their snake_case spelling
+    snake: bool,
 }
 
 impl Parser {
@@ -332,7 +351,7 @@ impl Parser {
     }
 
     fn string(&mut self, o: &Map<String, Value>, keys: &[&str], path: &str) -> Option<String> {
-        match get(o, keys)? {
+        match get(self.snake, o, keys)? {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
             _ => {
@@ -343,7 +362,7 @@ impl Parser {
     }
 
     fn number(&mut self, o: &Map<String, Value>, keys: &[&str], path: &str) -> Option<f64> {
-        match get(o, keys)? {
+        match get(self.snake, o, keys)? {
             Value::Number(n) => n.as_f64(),
             Value::String(s) => match s.trim().parse::<f64>() {
                 Ok(x) if x.is_finite() => Some(x),
@@ -395,7 +414,7 @@ impl Parser {
     }
 
     fn boolean(&mut self, o: &Map<String, Value>, keys: &[&str], path: &str) -> Option<bool> {
-        match get(o, keys)? {
+        match get(self.snake, o, keys)? {
             Value::Bool(b) => Some(*b),
             _ => {
                 self.warn(
@@ -408,7 +427,7 @@ impl Parser {
     }
 
     fn date(&mut self, o: &Map<String, Value>, keys: &[&str], path: &str) -> Option<Date> {
-        let v = get(o, keys)?;
+        let v = get(self.snake, o, keys)?;
         match v.as_str().and_then(Date::parse) {
             Some(d) => Some(d),
             None => {
@@ -428,14 +447,19 @@ impl Parser {
         keys: &[&str],
         path: &str,
     ) -> Option<(String, Option<String>)> {
-        let v = get(o, keys)?;
-        self.refdata_value(v, &format!("{path}.{}", keys[0]))
+        let v = get(self.snake, o, keys)?;
+        self.refdata_value(v, &|| format!("{path}.{}", keys[0]))
     }
 
-    fn refdata_value(&mut self, v: &Value, field: &str) -> Option<(String, Option<String>)> {
+    /// `field` names the member in a warning (built only when one is given).
+    fn refdata_value(
+        &mut self,
+        v: &Value,
+        field: &dyn Fn() -> String,
+    ) -> Option<(String, Option<String>)> {
         let Some(obj) = v.as_object() else {
             self.warn(
-                field,
+                &field(),
                 "expected a referentiedata object {code, naam}; ignored",
             );
             return None;
@@ -444,14 +468,14 @@ impl Parser {
         match obj.get("code") {
             Some(Value::String(c)) if !c.is_empty() => Some((c.clone(), naam)),
             _ => {
-                self.warn(field, "referentiedata without a code; ignored");
+                self.warn(&field(), "referentiedata without a code; ignored");
                 None
             }
         }
     }
 
     fn list<'a>(&mut self, o: &'a Map<String, Value>, keys: &[&str], path: &str) -> &'a [Value] {
-        match get(o, keys) {
+        match get(self.snake, o, keys) {
             None => &[],
             Some(Value::Array(a)) => a,
             Some(_) => {
@@ -492,13 +516,13 @@ impl Parser {
         e.in_exploitatiedatum = self.date(o, &["inExploitatiedatum"], p);
         e.datum_afsluiten_huurovereenkomst = self.date(o, &["datumAfsluitenHuurovereenkomst"], p);
         e.doelgroep = self.refdata(o, &["doelgroep"], p).map(|r| r.0);
-        if let Some(v) = get(o, &["monumenten"]) {
+        if let Some(v) = get(self.snake, o, &["monumenten"]) {
             match v {
                 Value::Array(a) => {
                     let mut m = Vec::new();
                     for (i, x) in a.iter().enumerate() {
                         if let Some((c, _)) =
-                            self.refdata_value(x, &format!("eenheid.monumenten[{i}]"))
+                            self.refdata_value(x, &|| format!("eenheid.monumenten[{i}]"))
                         {
                             m.push(c);
                         }
@@ -521,7 +545,7 @@ impl Parser {
             let label = self.refdata(eo, &["label"], &path);
             // VERA types `waarde` as a string; a JSON number is rejected like the
             // reference does (field dropped with a warning)
-            let waarde = match get(eo, &["waarde"]) {
+            let waarde = match get(self.snake, eo, &["waarde"]) {
                 Some(Value::String(s)) => Some(s.clone()),
                 Some(other) => {
                     self.warn(
@@ -561,7 +585,9 @@ impl Parser {
         }
         // whole m² in VERA/BAG: a fraction is rejected like the reference does
         e.gebruiksoppervlakte = self.int(o, &["gebruiksoppervlakte"], p).map(|x| x as f64);
-        if let Some(Value::Object(ab)) = get(o, &["adresseerbaarObjectBasisregistratie"]) {
+        if let Some(Value::Object(ab)) =
+            get(self.snake, o, &["adresseerbaarObjectBasisregistratie"])
+        {
             e.bag_gebruikers_oppervlakte = self
                 .int(
                     ab,
@@ -570,11 +596,11 @@ impl Parser {
                 )
                 .map(|x| x as f64);
         }
-        if let Some(Value::Object(adres)) = get(o, &["adres"]) {
+        if let Some(Value::Object(adres)) = get(self.snake, o, &["adres"]) {
             e.adres = true;
-            e.adres_postcode_huisnummer =
-                get(adres, &["postcode"]).is_some() && get(adres, &["huisnummer"]).is_some();
-            if let Some(Value::Object(wp)) = get(adres, &["woonplaats"]) {
+            e.adres_postcode_huisnummer = get(self.snake, adres, &["postcode"]).is_some()
+                && get(self.snake, adres, &["huisnummer"]).is_some();
+            if let Some(Value::Object(wp)) = get(self.snake, adres, &["woonplaats"]) {
                 e.woonplaats_code = self.string(wp, &["code"], "eenheid.adres.woonplaats");
             }
         }
@@ -618,7 +644,7 @@ impl Parser {
             ..Default::default()
         };
         for (i, x) in self.list(o, &["installaties"], path).iter().enumerate() {
-            if let Some((c, _)) = self.refdata_value(x, &format!("{path}.installaties[{i}]")) {
+            if let Some((c, _)) = self.refdata_value(x, &|| format!("{path}.installaties[{i}]")) {
                 r.installaties.push(c);
             }
         }

@@ -2,7 +2,8 @@
 //!
 //! Opt-in: set `WWS_PEER_PYTHON` to a Python interpreter that has the package installed
 //! (e.g. a virtualenv made by the test script with `pip install woningwaardering==6.202607.3`).
-//! Without it the test prints a note and passes. `WWS_DIFF_UNITS` (default 2000) and
+//! Without it the test prints a note and passes, unless `CI` is set: then it fails
+//! (`.ci/run` makes `.ci/venv` and sets `WWS_PEER_PYTHON`). `WWS_DIFF_UNITS` (default 2000) and
 //! `WWS_DIFF_SEED` (default 1) choose the seeded random units made by
 //! `tests/differential/gen.py` from the fixture inputs in ../shared; the reference values
 //! them through `tests/differential/peer.py` with the network blocked. Every unit must
@@ -47,7 +48,15 @@ fn normalise(v: &Value) -> Value {
 #[test]
 fn differential_against_reference() {
     let Some(python) = std::env::var_os("WWS_PEER_PYTHON") else {
-        eprintln!("note: WWS_PEER_PYTHON not set; skipping the differential test");
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "WWS_PEER_PYTHON is not set, and CI is set: the differential test must not skip in CI \
+                 (.ci/run installs woningwaardering==6.202607.3 into .ci/venv and sets it)"
+            );
+        }
+        eprintln!(
+            "note: WWS_PEER_PYTHON not set; skipping the differential test (it fails under CI)"
+        );
         return;
     };
     let Some(fixtures) = common::peer("fixtures/tests/data") else {

@@ -1,0 +1,852 @@
+//! `veerkracht wws`: WWS rent points (huurpunten) per dwelling, for a portfolio, what-if
+//! changes and the rent mix per buurt. All rules live in `veerkracht-wws`; this module
+//! reads files, calls it and prints.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use clap::Args;
+use serde_json::{Value, json};
+use veerkracht_wws::flat::{FlatUnit, parse_csv};
+use veerkracht_wws::mix::{PUNTEN_KLASSEN, RentMix};
+use veerkracht_wws::whatif::{self, WhatIf, Wijziging};
+use veerkracht_wws::{
+    Date, Eenheid, Options, Resultaat, Segment, Warning, WwsError, csv_header, parse_many, waardeer,
+};
+
+use crate::output;
+use crate::workspace::Context;
+
+/// The demo region's corporation stock (flat portfolio form).
+const DEMO_STOCK: &str = "veerstad-corporatie-voorraad.csv";
+
+const WWS_EXAMPLES: &str = "\
+Voorbeelden / examples:
+  veerkracht wws woning.json                          punten per rubriek, maximale huur, segment
+  veerkracht wws woning.json --peildatum 2026-01-01 --json
+  veerkracht wws --bulk eenheden.ndjson --out punten.csv
+  veerkracht wws --bulk voorraad.csv --out punten.csv  platte voorraadvorm (schatting)
+  veerkracht wws --what-if 'energielabel(A)' woning.json
+  veerkracht wws --what-if 'energielabel(A)' --bulk voorraad.csv
+  veerkracht wws --rent-mix                           huurmix per buurt van de demoregio (synthetische demodata)
+  veerkracht wws --rent-mix --stock voorraad.csv";
+
+#[derive(Args)]
+#[command(after_help = WWS_EXAMPLES)]
+pub struct WwsArgs {
+    /// A unit as VERA `EenhedenEenheid` JSON (one object, an array or NDJSON).
+    #[arg(value_name = "UNIT.json", conflicts_with_all = ["bulk", "rent_mix"])]
+    unit: Option<PathBuf>,
+    /// A portfolio: VERA units as NDJSON or a JSON array, or the flat portfolio CSV.
+    #[arg(
+        long,
+        value_name = "UNITS.ndjson|.json|FLAT.csv",
+        conflicts_with = "rent_mix"
+    )]
+    bulk: Option<PathBuf>,
+    /// CSV with one row per unit (with --bulk; with --what-if the before/after per unit).
+    #[arg(long, value_name = "RESULTS.csv")]
+    out: Option<PathBuf>,
+    /// The date whose rules and tables apply (default 2026-07-01).
+    #[arg(long, value_name = "DATE")]
+    peildatum: Option<Date>,
+    /// Every warning (a bad or missing field) is an error.
+    #[arg(long)]
+    strict: bool,
+    /// A change to value before and after: `energielabel(A)` or `/json/pointer=VALUE`
+    /// (VALUE is JSON, or text). Repeatable.
+    #[arg(long = "what-if", value_name = "CHANGE")]
+    what_if: Vec<String>,
+    /// The rent mix per buurt of a flat portfolio CSV (default: the demo region's stock).
+    #[arg(long, conflicts_with = "what_if")]
+    rent_mix: bool,
+    /// The stock file for --rent-mix (flat portfolio CSV).
+    #[arg(long, value_name = "FILE", requires = "rent_mix")]
+    stock: Option<PathBuf>,
+}
+
+pub fn wws(ctx: &Context, a: WwsArgs) -> Result<()> {
+    let opts = Options {
+        peildatum: a.peildatum.unwrap_or(Options::default().peildatum),
+        strict: a.strict,
+        ..Options::default()
+    };
+    if a.rent_mix {
+        return rent_mix(ctx, &a, &opts);
+    }
+    if !a.what_if.is_empty() {
+        return what_if(ctx, &a, &opts);
+    }
+    if let Some(p) = &a.bulk {
+        let Some(out) = &a.out else {
+            bail!("--bulk needs --out RESULTS.csv");
+        };
+        return bulk(ctx, p, out, &opts);
+    }
+    let Some(p) = &a.unit else {
+        bail!(
+            "geef een eenheid (veerkracht wws UNIT.json), --bulk FILE --out RESULTS.csv of --rent-mix"
+        );
+    };
+    single(ctx, p, &opts)
+}
+
+fn read(p: &Path) -> Result<String> {
+    std::fs::read_to_string(p).with_context(|| format!("{}: cannot read", p.display()))
+}
+
+fn is_csv(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+fn progress(n: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(n);
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{msg}}"
+    )) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Values a parsed unit, prepending the parse warnings (strict: the first is an error).
+fn value_parsed(e: &Eenheid, w: Vec<Warning>, opts: &Options) -> Result<Resultaat, WwsError> {
+    if opts.strict
+        && let Some(first) = w.first()
+    {
+        return Err(WwsError::Strict(first.clone()));
+    }
+    let mut r = waardeer(e, opts)?;
+    let mut all = w;
+    all.append(&mut r.warnings);
+    r.warnings = all;
+    Ok(r)
+}
+
+/// `€ 1.234,56`
+fn euro(x: f64) -> String {
+    let cents = (x * 100.0).round() as i64;
+    let (sign, c) = if cents < 0 {
+        ("-", -cents)
+    } else {
+        ("", cents)
+    };
+    let whole = (c / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    format!("{sign}€ {grouped},{:02}", c % 100)
+}
+
+/// Points with a decimal comma, without trailing zeros beyond the quarter.
+fn pts(x: f64) -> String {
+    let x = if x.abs() < 0.005 { 0.0 } else { x };
+    let s = if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    };
+    s.replace('.', ",")
+}
+
+fn signed(x: f64, f: impl Fn(f64) -> String) -> String {
+    if x >= 0.005 {
+        format!("+{}", f(x))
+    } else {
+        f(x)
+    }
+}
+
+fn segment_naam(s: Option<Segment>) -> &'static str {
+    s.map(Segment::naam).unwrap_or("geen (onzelfstandig)")
+}
+
+// ---------------------------------------------------------------------------------------
+// one unit (or the few in one file)
+
+fn single(ctx: &Context, p: &Path, opts: &Options) -> Result<()> {
+    let text = read(p)?;
+    let units = parse_many(&text, false).with_context(|| p.display().to_string())?;
+    if units.is_empty() {
+        bail!("{}: geen eenheden gevonden", p.display());
+    }
+    let mut results = Vec::with_capacity(units.len());
+    for (e, w) in &units {
+        let r = value_parsed(e, w.clone(), opts).with_context(|| {
+            format!(
+                "{}: eenheid {}",
+                p.display(),
+                e.id.as_deref().unwrap_or("zonder id")
+            )
+        })?;
+        results.push(r);
+    }
+    if ctx.json {
+        let mut v: Vec<Value> = results
+            .iter()
+            .map(|r| {
+                let mut j = r.to_json();
+                j["id"] = json!(r.id);
+                j["peildatum"] = json!(opts.peildatum.to_string());
+                j
+            })
+            .collect();
+        return output::json(&if v.len() == 1 {
+            v.remove(0)
+        } else {
+            Value::Array(v)
+        });
+    }
+    for (i, r) in results.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        print_result(r, opts);
+    }
+    Ok(())
+}
+
+fn print_result(r: &Resultaat, opts: &Options) {
+    println!(
+        "Woningwaardering {} — {} ({}), peildatum {}",
+        r.id.as_deref().unwrap_or("(zonder id)"),
+        r.stelsel.naam(),
+        r.stelsel.code(),
+        opts.peildatum
+    );
+    let mut rows = vec![vec![
+        "rubriek".to_string(),
+        "omschrijving".to_string(),
+        "punten".to_string(),
+    ]];
+    for g in &r.groepen {
+        rows.push(vec![
+            g.code.to_string(),
+            g.naam.to_string(),
+            g.punten.map(pts).unwrap_or_else(|| "—".into()),
+        ]);
+    }
+    rows.push(vec!["".into(), "totaal".into(), pts(r.punten)]);
+    print!("{}", output::table(&rows));
+    println!("maximale huur:            {}", euro(r.maximale_huur));
+    if r.huurprijsopslag != 0.0 || r.opslagpercentage.is_some() {
+        println!(
+            "huurprijsopslag:          {}{}",
+            euro(r.huurprijsopslag),
+            r.opslagpercentage
+                .map(|p| format!(" ({} %)", pts(p * 100.0)))
+                .unwrap_or_default()
+        );
+    }
+    println!(
+        "maximale huur incl. opslag: {}",
+        euro(r.maximale_huur_inclusief_opslag)
+    );
+    println!("segment:                  {}", segment_naam(r.segment));
+    for w in &r.warnings {
+        println!("let op: {w}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// bulk
+
+struct Summary {
+    n: usize,
+    errors: Vec<(String, String)>,
+    som_punten: f64,
+    som_max: f64,
+    segments: BTreeMap<&'static str, usize>,
+    with_warnings: usize,
+}
+
+impl Summary {
+    fn new() -> Self {
+        Summary {
+            n: 0,
+            errors: Vec::new(),
+            som_punten: 0.0,
+            som_max: 0.0,
+            segments: BTreeMap::new(),
+            with_warnings: 0,
+        }
+    }
+    fn add(&mut self, r: &Resultaat) {
+        self.n += 1;
+        self.som_punten += r.punten;
+        self.som_max += r.maximale_huur_inclusief_opslag;
+        *self.segments.entry(segment_naam(r.segment)).or_default() += 1;
+        if !r.warnings.is_empty() {
+            self.with_warnings += 1;
+        }
+    }
+}
+
+fn error_row(id: &str, e: &str, cols: usize) -> String {
+    let q = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut f = vec![String::new(); cols];
+    f[0] = q(id);
+    f[cols - 1] = q(&format!("fout: {e}"));
+    f.join(",")
+}
+
+fn bulk(ctx: &Context, input: &Path, out: &Path, opts: &Options) -> Result<()> {
+    let text = read(input)?;
+    let file =
+        std::fs::File::create(out).with_context(|| format!("{}: cannot write", out.display()))?;
+    let mut w = std::io::BufWriter::new(file);
+    let header = csv_header();
+    let cols = header.split(',').count();
+    writeln!(w, "{header}")?;
+    let mut s = Summary::new();
+    let t0 = std::time::Instant::now();
+    let mut emit = |w: &mut std::io::BufWriter<std::fs::File>,
+                    id: &str,
+                    r: Result<Resultaat, WwsError>|
+     -> Result<()> {
+        match r {
+            Ok(r) => {
+                writeln!(w, "{}", r.csv_row())?;
+                s.add(&r);
+            }
+            Err(e) => {
+                writeln!(w, "{}", error_row(id, &e.to_string(), cols))?;
+                s.errors.push((id.to_string(), e.to_string()));
+            }
+        }
+        Ok(())
+    };
+    let flat = is_csv(input);
+    if flat {
+        let units = parse_csv(&text).with_context(|| input.display().to_string())?;
+        let bar = progress(units.len() as u64, "waarderen");
+        for (i, u) in units.iter().enumerate() {
+            emit(&mut w, &u.id, u.waardeer(opts))?;
+            if i % 1024 == 0 {
+                bar.set_position(i as u64);
+            }
+        }
+        bar.finish_and_clear();
+    } else {
+        let units = parse_many(&text, false).with_context(|| input.display().to_string())?;
+        let bar = progress(units.len() as u64, "waarderen");
+        for (i, (e, warn)) in units.into_iter().enumerate() {
+            let id = e.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
+            emit(&mut w, &id, value_parsed(&e, warn, opts))?;
+            if i % 1024 == 0 {
+                bar.set_position(i as u64);
+            }
+        }
+        bar.finish_and_clear();
+    }
+    w.flush()
+        .with_context(|| format!("{}: cannot write", out.display()))?;
+    let secs = t0.elapsed().as_secs_f64();
+    let total = s.n + s.errors.len();
+    if ctx.json {
+        return output::json(&json!({
+            "input": input.display().to_string(),
+            "out": out.display().to_string(),
+            "peildatum": opts.peildatum.to_string(),
+            "flat": flat,
+            "units": total,
+            "valued": s.n,
+            "errors": s.errors.iter().map(|(id, e)| json!({"id": id, "error": e})).collect::<Vec<_>>(),
+            "with_warnings": s.with_warnings,
+            "mean_points": if s.n > 0 { s.som_punten / s.n as f64 } else { 0.0 },
+            "mean_max_rent": if s.n > 0 { s.som_max / s.n as f64 } else { 0.0 },
+            "segments": s.segments,
+            "seconds": secs,
+        }));
+    }
+    println!(
+        "{}: {} eenheden gewaardeerd{} (peildatum {}, {:.2} s) → {}",
+        input.display(),
+        s.n,
+        if flat {
+            " als schatting uit de platte voorraadvorm"
+        } else {
+            ""
+        },
+        opts.peildatum,
+        secs,
+        out.display()
+    );
+    if s.n > 0 {
+        println!(
+            "gemiddeld {} punten, gemiddelde maximale huur {}",
+            pts((s.som_punten / s.n as f64 * 100.0).round() / 100.0),
+            euro(s.som_max / s.n as f64)
+        );
+        for (seg, k) in &s.segments {
+            println!(
+                "  {seg:<22} {k:>8}  ({} %)",
+                format!("{:.1}", 100.0 * *k as f64 / s.n as f64).replace('.', ",")
+            );
+        }
+    }
+    if s.with_warnings > 0 {
+        println!(
+            "let op: {} eenheden met waarschuwingen (kolom waarschuwingen)",
+            s.with_warnings
+        );
+    }
+    if !s.errors.is_empty() {
+        println!(
+            "fouten: {} eenheden niet gewaardeerd, bijv.:",
+            s.errors.len()
+        );
+        for (id, e) in s.errors.iter().take(5) {
+            println!("  {id}: {e}");
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// what-if
+
+/// Parses one `--what-if` spec into a change builder.
+enum Change {
+    Label(String),
+    Pointer(String, Value),
+}
+
+fn parse_change(s: &str) -> Result<Change> {
+    let t = s.trim();
+    if let Some(rest) = t
+        .strip_prefix("energielabel(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        let l = rest.trim().trim_matches(['"', '\'']).to_ascii_uppercase();
+        let code = match l.as_str() {
+            "A+" => "AP",
+            "A++" => "APP",
+            "A+++" => "AP3",
+            "A++++" => "AP4",
+            x => x,
+        }
+        .to_string();
+        const CODES: [&str; 11] = ["AP4", "AP3", "APP", "AP", "A", "B", "C", "D", "E", "F", "G"];
+        if !CODES.contains(&code.as_str()) {
+            bail!("--what-if {s:?}: onbekend energielabel {rest:?} (A++++ … G)");
+        }
+        return Ok(Change::Label(code));
+    }
+    if t.starts_with('/')
+        && let Some((p, v)) = t.split_once('=')
+    {
+        let v = serde_json::from_str(v.trim()).unwrap_or_else(|_| json!(v.trim()));
+        return Ok(Change::Pointer(p.trim().to_string(), v));
+    }
+    bail!("--what-if {s:?}: verwacht energielabel(A) of /json/pointer=WAARDE")
+}
+
+fn changes_for(specs: &[Change], unit: &Value, opts: &Options) -> Vec<Wijziging> {
+    let mut out = Vec::new();
+    for c in specs {
+        match c {
+            Change::Label(code) => out.extend(whatif::energielabel(unit, code, opts)),
+            Change::Pointer(p, v) => out.push(Wijziging {
+                pointer: p.clone(),
+                waarde: v.clone(),
+            }),
+        }
+    }
+    out
+}
+
+/// Units as JSON values: VERA JSON (object, array, NDJSON) or the flat CSV turned into VERA.
+fn unit_values(p: &Path, opts: &Options) -> Result<(Vec<Value>, bool)> {
+    let text = read(p)?;
+    if is_csv(p) {
+        let units: Vec<FlatUnit> = parse_csv(&text).with_context(|| p.display().to_string())?;
+        return Ok((units.iter().map(|u| u.to_vera(opts)).collect(), true));
+    }
+    let t = text.trim_start();
+    if t.starts_with('[') {
+        let v: Value = serde_json::from_str(&text)
+            .with_context(|| format!("{}: invalid JSON", p.display()))?;
+        let Value::Array(a) = v else { unreachable!() };
+        return Ok((a, false));
+    }
+    if let Ok(v) = serde_json::from_str::<Value>(&text) {
+        return Ok((vec![v], false));
+    }
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(
+            serde_json::from_str(line)
+                .with_context(|| format!("{}: line {}: invalid JSON", p.display(), i + 1))?,
+        );
+    }
+    Ok((out, false))
+}
+
+fn what_if(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
+    let specs: Vec<Change> = a
+        .what_if
+        .iter()
+        .map(|s| parse_change(s))
+        .collect::<Result<_>>()?;
+    let (input, portfolio) = match (&a.unit, &a.bulk) {
+        (Some(p), None) => (p, false),
+        (None, Some(p)) => (p, true),
+        _ => bail!("--what-if needs UNIT.json or --bulk FILE"),
+    };
+    let (units, flat) = unit_values(input, opts)?;
+    if units.is_empty() {
+        bail!("{}: geen eenheden gevonden", input.display());
+    }
+    if !portfolio && units.len() == 1 {
+        let w = whatif::what_if(&units[0], &changes_for(&specs, &units[0], opts), opts)
+            .with_context(|| input.display().to_string())?;
+        if ctx.json {
+            let mut j = w.to_json();
+            j["id"] = json!(w.voor.id);
+            j["wijzigingen"] = json!(a.what_if);
+            j["peildatum"] = json!(opts.peildatum.to_string());
+            return output::json(&j);
+        }
+        print_what_if(&w, &a.what_if, opts);
+        return Ok(());
+    }
+    let bar = progress(units.len() as u64, "wat-als");
+    let mut results: Vec<(String, Result<WhatIf, WwsError>)> = Vec::with_capacity(units.len());
+    for (i, u) in units.iter().enumerate() {
+        let id = u
+            .get("id")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("#{}", i + 1));
+        results.push((id, whatif::what_if(u, &changes_for(&specs, u, opts), opts)));
+        if i % 256 == 0 {
+            bar.set_position(i as u64);
+        }
+    }
+    bar.finish_and_clear();
+
+    // summary
+    let ok: Vec<&WhatIf> = results
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .collect();
+    let n = ok.len();
+    let mut per_rubriek: Vec<(&'static str, &'static str, f64)> = Vec::new();
+    let mut segment_changes: BTreeMap<(&'static str, &'static str), usize> = BTreeMap::new();
+    let (mut dp, mut dh, mut changed) = (0.0, 0.0, 0usize);
+    for w in &ok {
+        dp += w.delta_punten;
+        dh += w.delta_maximale_huur;
+        if w.delta_punten != 0.0 {
+            changed += 1;
+        }
+        for r in &w.rubrieken {
+            match per_rubriek.iter_mut().find(|x| x.0 == r.code) {
+                Some(x) => x.2 += r.delta,
+                None => per_rubriek.push((r.code, r.naam, r.delta)),
+            }
+        }
+        if w.segment_changed() {
+            *segment_changes
+                .entry((segment_naam(w.segment_voor), segment_naam(w.segment_na)))
+                .or_default() += 1;
+        }
+    }
+    let errors: Vec<(&String, String)> = results
+        .iter()
+        .filter_map(|(id, r)| r.as_ref().err().map(|e| (id, e.to_string())))
+        .collect();
+    if let Some(out) = &a.out {
+        let mut w = std::io::BufWriter::new(
+            std::fs::File::create(out)
+                .with_context(|| format!("{}: cannot write", out.display()))?,
+        );
+        writeln!(
+            w,
+            "id,punten_voor,punten_na,delta_punten,maximale_huur_voor,maximale_huur_na,delta_maximale_huur,segment_voor,segment_na,fout"
+        )?;
+        for (id, r) in &results {
+            let id = if id.contains([',', '"']) {
+                format!("\"{}\"", id.replace('"', "\"\""))
+            } else {
+                id.clone()
+            };
+            match r {
+                Ok(x) => writeln!(
+                    w,
+                    "{id},{},{},{},{:.2},{:.2},{:.2},{},{},",
+                    x.voor.punten,
+                    x.na.punten,
+                    x.delta_punten,
+                    x.voor.maximale_huur_inclusief_opslag,
+                    x.na.maximale_huur_inclusief_opslag,
+                    x.delta_maximale_huur,
+                    x.segment_voor.map(Segment::naam).unwrap_or(""),
+                    x.segment_na.map(Segment::naam).unwrap_or(""),
+                )?,
+                Err(e) => writeln!(w, "{id},,,,,,,,,\"{}\"", e.to_string().replace('"', "\"\""))?,
+            }
+        }
+        w.flush()?;
+    }
+    let mean = |x: f64| if n > 0 { x / n as f64 } else { 0.0 };
+    if ctx.json {
+        return output::json(&json!({
+            "input": input.display().to_string(),
+            "flat": flat,
+            "peildatum": opts.peildatum.to_string(),
+            "wijzigingen": a.what_if,
+            "units": results.len(),
+            "valued": n,
+            "errors": errors.iter().map(|(id, e)| json!({"id": id, "error": e})).collect::<Vec<_>>(),
+            "units_with_change": changed,
+            "delta_punten_totaal": dp,
+            "delta_punten_gemiddeld": mean(dp),
+            "delta_maximale_huur_totaal": (dh * 100.0).round() / 100.0,
+            "delta_maximale_huur_gemiddeld": mean(dh),
+            "rubrieken": per_rubriek.iter().map(|(c, naam, d)| json!({"code": c, "naam": naam, "delta_totaal": d, "delta_gemiddeld": mean(*d)})).collect::<Vec<_>>(),
+            "segmentwijzigingen": segment_changes.iter().map(|((v, na), k)| json!({"voor": v, "na": na, "aantal": k})).collect::<Vec<_>>(),
+            "out": a.out.as_ref().map(|p| p.display().to_string()),
+        }));
+    }
+    println!(
+        "Wat-als {} op {} ({} eenheden{}, peildatum {})",
+        a.what_if.join(" + "),
+        input.display(),
+        results.len(),
+        if flat {
+            ", schatting uit de platte voorraadvorm"
+        } else {
+            ""
+        },
+        opts.peildatum
+    );
+    println!(
+        "  {n} gewaardeerd, {changed} met andere punten; gemiddeld {} punten, maximale huur {} per maand (totaal {} per maand)",
+        signed((mean(dp) * 100.0).round() / 100.0, pts),
+        signed(mean(dh), euro),
+        signed(dh, euro)
+    );
+    let mut rows = vec![vec![
+        "rubriek".to_string(),
+        "omschrijving".to_string(),
+        "Δ punten gem.".to_string(),
+    ]];
+    for (c, naam, d) in per_rubriek.iter().filter(|x| mean(x.2).abs() >= 0.005) {
+        rows.push(vec![
+            c.to_string(),
+            naam.to_string(),
+            signed((mean(*d) * 100.0).round() / 100.0, pts),
+        ]);
+    }
+    if rows.len() > 1 {
+        print!("{}", output::table(&rows));
+    }
+    if segment_changes.is_empty() {
+        println!("  geen segmentwijzigingen");
+    }
+    for ((v, na), k) in &segment_changes {
+        println!("  {k} eenheden van {v} naar {na}");
+    }
+    if !errors.is_empty() {
+        println!("fouten: {} eenheden niet gewaardeerd, bijv.:", errors.len());
+        for (id, e) in errors.iter().take(5) {
+            println!("  {id}: {e}");
+        }
+    }
+    if let Some(out) = &a.out {
+        println!("per eenheid: {}", out.display());
+    }
+    Ok(())
+}
+
+fn print_what_if(w: &WhatIf, specs: &[String], opts: &Options) {
+    println!(
+        "Wat-als {} voor {} (peildatum {})",
+        specs.join(" + "),
+        w.voor.id.as_deref().unwrap_or("(zonder id)"),
+        opts.peildatum
+    );
+    let mut rows = vec![vec![
+        "rubriek".to_string(),
+        "omschrijving".to_string(),
+        "voor".to_string(),
+        "na".to_string(),
+        "Δ".to_string(),
+    ]];
+    let show = |p: Option<f64>| p.map(pts).unwrap_or_else(|| "—".into());
+    for r in &w.rubrieken {
+        rows.push(vec![
+            r.code.to_string(),
+            r.naam.to_string(),
+            show(r.voor),
+            show(r.na),
+            if r.delta == 0.0 {
+                String::new()
+            } else {
+                signed(r.delta, pts)
+            },
+        ]);
+    }
+    rows.push(vec![
+        String::new(),
+        "totaal".into(),
+        pts(w.voor.punten),
+        pts(w.na.punten),
+        signed(w.delta_punten, pts),
+    ]);
+    print!("{}", output::table(&rows));
+    println!(
+        "maximale huur incl. opslag: {} → {} ({})",
+        euro(w.voor.maximale_huur_inclusief_opslag),
+        euro(w.na.maximale_huur_inclusief_opslag),
+        signed(w.delta_maximale_huur, euro)
+    );
+    if w.segment_changed() {
+        println!(
+            "segment: {} → {}",
+            segment_naam(w.segment_voor),
+            segment_naam(w.segment_na)
+        );
+    } else {
+        println!("segment: {} (ongewijzigd)", segment_naam(w.segment_voor));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// rent mix
+
+fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
+    let (bron, text, synthetic) = match &a.stock {
+        Some(p) => (p.display().to_string(), read(p)?, false),
+        None => {
+            let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
+            let f = region
+                .file(DEMO_STOCK)
+                .ok_or_else(|| anyhow!("demo region has no {DEMO_STOCK}"))?;
+            (
+                format!("{DEMO_STOCK} (ingebouwde demoregio Veerstad — synthetische demodata)"),
+                String::from_utf8(f.bytes.clone())?,
+                true,
+            )
+        }
+    };
+    let units = parse_csv(&text).with_context(|| bron.clone())?;
+    let bar = progress(units.len() as u64, "waarderen");
+    let mut mix = RentMix::default();
+    let mut errors: Vec<(String, String)> = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        match u.waardeer(opts) {
+            Ok(r) => mix.add(
+                u.buurtcode.as_deref(),
+                &r,
+                u.kale_huur,
+                u.energielabel.as_deref(),
+            ),
+            Err(e) => errors.push((u.id.clone(), e.to_string())),
+        }
+        if i % 1024 == 0 {
+            bar.set_position(i as u64);
+        }
+    }
+    bar.finish_and_clear();
+    if ctx.json {
+        return output::json(&json!({
+            "bron": bron,
+            "synthetisch": synthetic,
+            "peildatum": opts.peildatum.to_string(),
+            "schatting": "platte voorraadvorm: aannames uit [flat] in data/wws/parameters.toml",
+            "punten_klassen": PUNTEN_KLASSEN.iter().map(|k| k.0).collect::<Vec<_>>(),
+            "buurten": mix.buurten,
+            "totaal": mix.totaal,
+            "errors": errors.iter().map(|(id, e)| json!({"id": id, "error": e})).collect::<Vec<_>>(),
+        }));
+    }
+    println!(
+        "Huurmix per buurt — {bron}, peildatum {} (schatting uit de platte voorraadvorm)",
+        opts.peildatum
+    );
+    let mut rows = vec![
+        [
+            "buurt",
+            "woningen",
+            "gem. punten",
+            "<100",
+            "100-143",
+            "144-186",
+            ">=187",
+            "gem. max. huur",
+            "gem. huur",
+            "huur/max",
+            "sociaal",
+            "midden",
+            "vrij",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+    ];
+    let pct = |k: usize, n: usize| {
+        if n == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.0} %", 100.0 * k as f64 / n as f64)
+        }
+    };
+    let row = |naam: &str, b: &veerkracht_wws::mix::BuurtMix| {
+        let mut r = vec![
+            naam.to_string(),
+            b.aantal.to_string(),
+            format!("{:.1}", b.gemiddelde_punten).replace('.', ","),
+        ];
+        r.extend(b.punten_verdeling.iter().map(|k| k.to_string()));
+        r.push(euro(b.gemiddelde_maximale_huur));
+        r.push(b.gemiddelde_huur.map(euro).unwrap_or_else(|| "—".into()));
+        r.push(
+            b.huur_als_aandeel_van_maximum
+                .map(|x| format!("{:.0} %", 100.0 * x))
+                .unwrap_or_else(|| "—".into()),
+        );
+        r.push(pct(b.sociaal, b.aantal));
+        r.push(pct(b.middenhuur, b.aantal));
+        r.push(pct(b.vrije_sector, b.aantal));
+        r
+    };
+    for (naam, b) in &mix.buurten {
+        rows.push(row(naam, b));
+    }
+    rows.push(row("totaal", &mix.totaal));
+    print!("{}", output::table(&rows));
+    let labels: Vec<String> = mix
+        .totaal
+        .labels
+        .iter()
+        .map(|(l, k)| format!("{l} {k}"))
+        .collect();
+    println!("energielabels: {}", labels.join(", "));
+    if !errors.is_empty() {
+        println!("fouten: {} woningen niet gewaardeerd, bijv.:", errors.len());
+        for (id, e) in errors.iter().take(5) {
+            println!("  {id}: {e}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! End-to-end tests of `veerkracht wws`: one unit against the reference fixtures of
+//! woningwaardering 6.202607.3 (read from ../shared, never copied), bulk CSV output,
+//! what-if per unit and over a portfolio, the rent mix of the demo region, one-line errors.
+//! With `CI` set, missing fixtures fail instead of skipping.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_veerkracht"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("binary runs")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = run(dir, args);
+    assert!(
+        o.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn ok_json(dir: &Path, args: &[&str]) -> Value {
+    let out = ok(dir, args);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"))
+}
+
+fn one_line_error(o: &Output) -> String {
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr).trim_end().to_string();
+    assert_eq!(err.lines().count(), 1, "one-line error: {err}");
+    assert!(err.starts_with("fout: "), "{err}");
+    err
+}
+
+/// The zelfstandige fixture pairs (input, expected output), or `None` (with a note) when
+/// ../shared is absent; with `CI` set that is a failure.
+fn fixtures() -> Option<Vec<(PathBuf, PathBuf)>> {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+        "../../../shared/peers/woningwaardering/fixtures/tests/data/zelfstandige_woonruimten",
+    );
+    if !base.exists() {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "{} is missing, and CI is set: fixture tests must not skip in CI",
+                base.display()
+            );
+        }
+        eprintln!(
+            "note: {} not found; skipping (fails under CI)",
+            base.display()
+        );
+        return None;
+    }
+    let mut out: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(base.join("output"))
+        .unwrap()
+        .flatten()
+        .map(|f| (base.join("input").join(f.file_name()), f.path()))
+        .filter(|(i, _)| i.exists())
+        .collect();
+    out.sort();
+    assert!(out.len() >= 10, "expected the full-unit fixtures");
+    Some(out)
+}
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn close(a: &Value, b: &Value) -> bool {
+    (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-6
+}
+
+#[test]
+fn one_unit_matches_the_reference_fixture() {
+    let Some(pairs) = fixtures() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for (input, expected) in pairs.iter().take(5) {
+        let inp = input.to_str().unwrap();
+        let got = ok_json(dir.path(), &["wws", inp, "--json"]);
+        let want = read_json(expected);
+        for k in ["punten", "maximaleHuur", "maximaleHuurInclusiefOpslag"] {
+            assert!(
+                close(&got[k], &want[k]),
+                "{}: {k} {} vs reference {}",
+                input.display(),
+                got[k],
+                want[k]
+            );
+        }
+        for g in want["groepen"].as_array().unwrap() {
+            let code = &g["criteriumGroep"]["stelselgroep"]["code"];
+            assert!(code.is_string(), "{g}");
+            let ours = got["groepen"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| &x["criteriumGroep"]["stelselgroep"]["code"] == code)
+                .unwrap_or_else(|| panic!("{}: no group {code}", input.display()));
+            match (ours["punten"].as_f64(), g["punten"].as_f64()) {
+                (Some(a), Some(b)) => assert!((a - b).abs() < 1e-6, "{code}: {a} vs {b}"),
+                (a, b) => assert_eq!(a.unwrap_or(0.0), b.unwrap_or(0.0), "{code}"),
+            }
+        }
+        assert_eq!(got["peildatum"], "2026-07-01");
+        assert!(got["segment"].is_string());
+        // the Dutch text names every rubriek, the total, the rent and the segment
+        let text = ok(dir.path(), &["wws", inp]);
+        assert!(
+            text.contains("totaal") && text.contains("maximale huur"),
+            "{text}"
+        );
+        assert!(text.contains("segment:"), "{text}");
+        assert!(text.contains("OVZ") && text.contains("WOZ"), "{text}");
+    }
+}
+
+#[test]
+fn bulk_ndjson_writes_one_csv_row_per_unit() {
+    let Some(pairs) = fixtures() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut nd = String::new();
+    for (i, _) in &pairs {
+        let v = read_json(i);
+        nd.push_str(&serde_json::to_string(&v).unwrap());
+        nd.push('\n');
+    }
+    std::fs::write(dir.path().join("units.ndjson"), nd).unwrap();
+    let s = ok_json(
+        dir.path(),
+        &[
+            "wws",
+            "--bulk",
+            "units.ndjson",
+            "--out",
+            "punten.csv",
+            "--json",
+        ],
+    );
+    assert_eq!(s["units"], pairs.len());
+    assert_eq!(s["valued"], pairs.len());
+    let csv = std::fs::read_to_string(dir.path().join("punten.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "punten").unwrap();
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), pairs.len());
+    for (row, (_, expected)) in rows.iter().zip(&pairs) {
+        let p: f64 = row.split(',').nth(col).unwrap().parse().unwrap();
+        assert_eq!(p, read_json(expected)["punten"].as_f64().unwrap(), "{row}");
+    }
+    // text output and the CSV error for a missing --out
+    let text = ok(
+        dir.path(),
+        &["wws", "--bulk", "units.ndjson", "--out", "b.csv"],
+    );
+    assert!(text.contains("eenheden gewaardeerd"), "{text}");
+    let err = one_line_error(&run(dir.path(), &["wws", "--bulk", "units.ndjson"]));
+    assert!(err.contains("--out"), "{err}");
+}
+
+#[test]
+fn what_if_one_unit_and_portfolio() {
+    let Some(pairs) = fixtures() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (input, expected) = &pairs[0];
+    let inp = input.to_str().unwrap();
+    let w = ok_json(
+        dir.path(),
+        &["wws", "--what-if", "energielabel(G)", inp, "--json"],
+    );
+    assert!(close(&w["puntenVoor"], &read_json(expected)["punten"]));
+    let d = w["puntenNa"].as_f64().unwrap() - w["puntenVoor"].as_f64().unwrap();
+    assert!((w["deltaPunten"].as_f64().unwrap() - d).abs() < 1e-9);
+    let ene = w["rubrieken"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "ENE")
+        .unwrap();
+    assert!(
+        close(&ene["delta"], &w["deltaPunten"]),
+        "only the label changed: {w}"
+    );
+    let text = ok(dir.path(), &["wws", "--what-if", "energielabel(G)", inp]);
+    assert!(
+        text.contains("Wat-als") && text.contains("segment"),
+        "{text}"
+    );
+
+    // over the demo region's stock (flat form)
+    ok(dir.path(), &["demo", "--out", "demo"]);
+    let p = ok_json(
+        dir.path(),
+        &[
+            "wws",
+            "--what-if",
+            "energielabel(A)",
+            "--bulk",
+            "demo/veerstad-corporatie-voorraad.csv",
+            "--out",
+            "whatif.csv",
+            "--json",
+        ],
+    );
+    let n = p["units"].as_u64().unwrap();
+    assert!(n > 1000, "{p}");
+    assert_eq!(p["valued"], n);
+    assert!(p["delta_punten_gemiddeld"].as_f64().unwrap() > 0.0);
+    assert!(!p["segmentwijzigingen"].as_array().unwrap().is_empty());
+    let rows = std::fs::read_to_string(dir.path().join("whatif.csv"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(rows as u64, n + 1);
+
+    let err = one_line_error(&run(dir.path(), &["wws", "--what-if", "label(A)", inp]));
+    assert!(err.contains("energielabel"), "{err}");
+}
+
+#[test]
+fn rent_mix_of_the_demo_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = ok_json(dir.path(), &["wws", "--rent-mix", "--json"]);
+    assert_eq!(m["synthetisch"], true);
+    assert!(
+        m["bron"]
+            .as_str()
+            .unwrap()
+            .contains("synthetische demodata")
+    );
+    let total = m["totaal"]["aantal"].as_u64().unwrap();
+    assert!(total > 1000);
+    let sum: u64 = m["buurten"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|b| b["aantal"].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, total);
+    let t = &m["totaal"];
+    assert_eq!(
+        t["sociaal"].as_u64().unwrap()
+            + t["middenhuur"].as_u64().unwrap()
+            + t["vrije_sector"].as_u64().unwrap(),
+        total
+    );
+    let share = t["huur_als_aandeel_van_maximum"].as_f64().unwrap();
+    assert!(share > 0.3 && share < 1.5, "{share}");
+    let text = ok(dir.path(), &["wws", "--rent-mix"]);
+    assert!(text.contains("synthetische demodata") && text.contains("totaal"));
+}

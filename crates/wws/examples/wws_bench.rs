@@ -1,0 +1,120 @@
+//! Throughput of the WWS engine on one core, for `bench/wws.sh`.
+//!
+//! `cargo run --release -p veerkracht-wws --example wws_bench -- UNITS.ndjson [RUNS] [FLAT.csv]`
+//!
+//! Prints one JSON object: units per second for
+//! * `parse_and_value`: NDJSON text → parsed units → full results (what the Python package's
+//!   `model_validate_json` + `waardeer` does), the median of RUNS runs;
+//! * `value_parsed`: full results from already parsed units;
+//! * `points_parsed`: the points-only path (`waardeer_punten`: total points, maximum rent and
+//!   segment) from already parsed units;
+//! * `flat`: the flat portfolio CSV (parse + value), when FLAT.csv is given.
+//!
+//! A checksum of the points is printed so the optimiser cannot drop the work.
+
+use std::time::Instant;
+
+use veerkracht_wws::{Options, parse_many, waardeer};
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let path = args
+        .get(1)
+        .expect("usage: wws_bench UNITS.ndjson [RUNS] [FLAT.csv]");
+    let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(15);
+    let text = std::fs::read_to_string(path).expect("read units");
+    let opts = Options::default();
+    let mut check = 0.0;
+
+    // parse + value, per run
+    let mut n = 0usize;
+    let mut times = Vec::new();
+    for run in 0..=runs {
+        let t0 = Instant::now();
+        let units = parse_many(&text, false).expect("parse");
+        for (e, _) in &units {
+            if let Ok(r) = waardeer(e, &opts) {
+                check += r.punten;
+            }
+        }
+        let dt = t0.elapsed().as_secs_f64();
+        n = units.len();
+        if run > 0 {
+            times.push(dt);
+        }
+    }
+    let parse_and_value = n as f64 / median(times);
+
+    // value only, from parsed units (repeat the set so one timing is ≥ ~50 ms)
+    let units = parse_many(&text, false).expect("parse");
+    let reps = (200_000 / n.max(1)).max(1);
+    let mut times = Vec::new();
+    for run in 0..=runs.min(7) {
+        let t0 = Instant::now();
+        for _ in 0..reps {
+            for (e, _) in &units {
+                if let Ok(r) = waardeer(e, &opts) {
+                    check += r.punten;
+                }
+            }
+        }
+        if run > 0 {
+            times.push(t0.elapsed().as_secs_f64());
+        }
+    }
+    let value_parsed = (n * reps) as f64 / median(times);
+
+    let mut times = Vec::new();
+    for run in 0..=runs.min(7) {
+        let t0 = Instant::now();
+        for _ in 0..reps {
+            for (e, _) in &units {
+                if let Ok(p) = veerkracht_wws::waardeer_punten(e, &opts) {
+                    check += p.punten;
+                }
+            }
+        }
+        if run > 0 {
+            times.push(t0.elapsed().as_secs_f64());
+        }
+    }
+    let points_parsed = (n * reps) as f64 / median(times);
+
+    let mut flat = serde_json::Value::Null;
+    if let Some(fp) = args.get(3) {
+        let ftext = std::fs::read_to_string(fp).expect("read flat CSV");
+        let mut times = Vec::new();
+        let mut fn_ = 0;
+        for run in 0..=3 {
+            let t0 = Instant::now();
+            let fu = veerkracht_wws::flat::parse_csv(&ftext).expect("flat CSV");
+            for u in &fu {
+                if let Ok(p) = u.waardeer_punten(&opts) {
+                    check += p.punten;
+                }
+            }
+            fn_ = fu.len();
+            if run > 0 {
+                times.push(t0.elapsed().as_secs_f64());
+            }
+        }
+        flat = serde_json::json!({"units": fn_, "units_per_s": fn_ as f64 / median(times)});
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "units": n,
+            "bytes": text.len(),
+            "parse_and_value_per_s": parse_and_value,
+            "value_parsed_per_s": value_parsed,
+            "points_parsed_per_s": points_parsed,
+            "flat": flat,
+            "checksum": check,
+        })
+    );
+}
