@@ -302,7 +302,9 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             let digits = 1 + (x % 18) as usize;
-            let mut s: String = (0..digits).map(|i| char::from(b'0' + ((x >> (i * 3)) % 10) as u8)).collect();
+            let mut s: String = (0..digits)
+                .map(|i| char::from(b'0' + ((x >> (i * 3)) % 10) as u8))
+                .collect();
             if x & 0x100 != 0 && digits > 1 {
                 let at = 1 + (x >> 20) as usize % (digits - 1);
                 s.insert(at, '.');
@@ -311,9 +313,17 @@ mod tests {
                 s.insert(0, '-');
             }
             let want = s.parse::<f64>().unwrap();
-            let want = if want <= -99_999_990.0 { Value::Missing(Missing::NotAvailable) } else { Value::Number(want) };
+            let want = if want <= -99_999_990.0 {
+                Value::Missing(Missing::NotAvailable)
+            } else {
+                Value::Number(want)
+            };
             assert_eq!(parse_cell(&s, false).unwrap(), Some(want), "{s}");
-            assert_eq!(parse_cell(&s.replace('.', ","), true).unwrap(), Some(want), "{s}");
+            assert_eq!(
+                parse_cell(&s.replace('.', ","), true).unwrap(),
+                Some(want),
+                "{s}"
+            );
         }
     }
 }
