@@ -416,6 +416,53 @@ impl Dataset {
         })
     }
 
+    /// The cells of one indicator for many areas, in the order of `codes`, each as
+    /// [`Dataset::cell`] would return it (same derived flags). Resolves the column, the
+    /// catalogue entry and the denominator column once instead of once per area: an index
+    /// over 13,500 buurten reads ~600,000 cells (bench/README.md).
+    pub fn cells(
+        &self,
+        edition: Edition,
+        codes: &[AreaCode],
+        indicator: &str,
+    ) -> Vec<Option<Cell>> {
+        let Some(e) = self.editions.get(&edition) else {
+            return vec![None; codes.len()];
+        };
+        let Some(col) = e.columns.get(indicator) else {
+            return vec![None; codes.len()];
+        };
+        let den_col = self.catalogue.get(indicator).and_then(|ind| {
+            let is_share = matches!(
+                ind.unit,
+                Unit::Percent | Unit::Per1000 | Unit::Mean | Unit::Eur1000
+            );
+            if is_share {
+                ind.denominator.as_deref().and_then(|d| e.columns.get(d))
+            } else {
+                None
+            }
+        });
+        codes
+            .iter()
+            .map(|code| {
+                let i = *e.index.get(code)?;
+                let (value, mut flags, source) = (*col.get(i)?)?;
+                if let (Value::Number(_), Some(dc)) = (value, den_col)
+                    && let Some(Some((Value::Number(d), _, _))) = dc.get(i)
+                    && *d < SMALL_DENOMINATOR
+                {
+                    flags = flags | Flags::SMALL_DENOMINATOR;
+                }
+                Some(Cell {
+                    value,
+                    flags,
+                    source,
+                })
+            })
+            .collect()
+    }
+
     /// The number of an indicator for an area, if published.
     pub fn number(&self, edition: Edition, code: &AreaCode, indicator: &str) -> Option<f64> {
         self.cell(edition, code, indicator)

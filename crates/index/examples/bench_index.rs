@@ -10,7 +10,8 @@
 //!
 //! Prints `key=value` lines on stdout (milliseconds, sizes, Sobol indices) and a summary on
 //! stderr. Writes the nominal score and rank and the Monte Carlo median rank / p5 / p95 of every
-//! area to OUT (default `bench/out/index_rust.csv`) for the cross-check with numpy.
+//! area to OUT (default `bench/out/index_rust.csv`) for the cross-check with numpy, and the
+//! nominal score under each of the 6 Monte Carlo method choices to OUT's `_variants.csv`.
 //!
 //! ```text
 //! cargo run --release -p veerkracht-index --example bench_index -- \
@@ -22,7 +23,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use veerkracht_dataset::{Catalogue, Dataset, Level};
-use veerkracht_index::compute::{Overrides, compute_prepared, prepare};
+use veerkracht_index::compute::{Overrides, compute_prepared, compute_with, prepare};
+use veerkracht_index::definition::{Normalisation, Treatment};
 use veerkracht_index::uncertainty::Options;
 use veerkracht_index::{Definition, compute, uncertainty};
 use veerkracht_ingest::{ImportOptions, import_bytes};
@@ -180,6 +182,51 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
 
+    // The nominal score under each of the 6 (normalisation, treatment) choices of the Monte
+    // Carlo design: checks that both sides use the same normalised matrices.
+    let variants_out = format!("{}_variants.csv", out.strip_suffix(".csv").unwrap_or(&out));
+    let choices = [
+        ("percentile", Normalisation::Percentile),
+        ("zscore", Normalisation::Zscore),
+        ("minmax", Normalisation::Minmax),
+    ];
+    let treatments = [("none", Treatment::None), ("coinr", Treatment::Coinr)];
+    let mut cols = Vec::new();
+    let mut header = String::from("code");
+    for (nn, nv) in choices {
+        for (tn, tv) in treatments {
+            let r = compute_with(
+                &def,
+                &ds,
+                EDITION,
+                level,
+                &Overrides {
+                    normalisation: Some(nv),
+                    treatment: Some(tv),
+                    ..none.clone()
+                },
+            );
+            let _ = write!(header, ",{nn}_{tn}");
+            cols.push(r.areas.into_iter().map(|a| a.score).collect::<Vec<_>>());
+        }
+    }
+    let mut csv = header + "\n";
+    for (i, a) in nominal.areas.iter().enumerate() {
+        csv.push_str(&a.code.to_string());
+        for c in &cols {
+            let _ = write!(
+                csv,
+                ",{}",
+                c[i].map(|x| format!("{x:?}")).unwrap_or_default()
+            );
+        }
+        csv.push('\n');
+    }
+    if let Err(e) = std::fs::write(&variants_out, csv) {
+        eprintln!("cannot write {variants_out}: {e}");
+        return ExitCode::FAILURE;
+    }
+
     eprintln!(
         "{path} as {name}: edition {EDITION}, level {level:?}: {n_areas} areas ({scored} scored), {n_ind} indicators in {} components",
         def.component.len()
@@ -188,7 +235,7 @@ fn main() -> ExitCode {
         "median of {n} after a warm-up: compute {compute_ms:.1} ms (prepare {prepare_ms:.1} + method {method_ms:.1}); \
          uncertainty 1,000 runs {mc_ms:.1} ms ({mc1_ms:.1} ms on 1 thread); + Sobol (N 200) {full_ms:.1} ms"
     );
-    eprintln!("wrote {out}");
+    eprintln!("wrote {out} and {variants_out}");
     println!("areas={n_areas}");
     println!("scored={scored}");
     println!("indicators={n_ind}");

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use veerkracht_dataset::{AreaCode, Dataset, Direction, Edition, Flags, Level, Value};
+use veerkracht_dataset::{AreaCode, Cell, Dataset, Direction, Edition, Flags, Level, Value};
 
 use crate::definition::{
     Aggregation, Definition, Imputation, Method, Normalisation, Reference, Transform, Treatment,
@@ -181,13 +181,8 @@ pub(crate) struct Raw {
     pub(crate) reliability: Vec<&'static str>,
 }
 
-fn cell_number(
-    ds: &Dataset,
-    ed: Edition,
-    code: &AreaCode,
-    id: &str,
-) -> (Option<f64>, Option<String>, Flags) {
-    match ds.cell(ed, code, id) {
+fn cell_number(cell: Option<Cell>, id: &str) -> (Option<f64>, Option<String>, Flags) {
+    match cell {
         Some(c) => match c.value {
             Value::Number(x) => (Some(x), None, c.flags),
             Value::Missing(m) => (None, Some(format!("{id}: {}", m.label_nl())), c.flags),
@@ -200,32 +195,14 @@ fn cell_number(
     }
 }
 
-fn raw_value(
-    ds: &Dataset,
-    ed: Edition,
-    code: &AreaCode,
+/// The raw value of one indicator in one area, from the cell of its source and the cells of
+/// its denominator parts (in the order of `def.denominator`).
+fn raw_value<'a>(
     def: &crate::definition::IndicatorDef,
+    source: Option<Cell>,
+    dens: impl Iterator<Item = (&'a str, Option<Cell>)>,
 ) -> Raw {
-    let own = raw_value_of(ds, ed, code, def);
-    if own.value.is_some() || !def.fallback_wijk || code.level() != Level::Buurt {
-        return own;
-    }
-    match code.wijk().map(|w| raw_value_of(ds, ed, &w, def)) {
-        Some(mut w) if w.value.is_some() => {
-            w.reliability.push("wijkwaarde");
-            w
-        }
-        _ => own,
-    }
-}
-
-fn raw_value_of(
-    ds: &Dataset,
-    ed: Edition,
-    code: &AreaCode,
-    def: &crate::definition::IndicatorDef,
-) -> Raw {
-    let (v, miss, flags) = cell_number(ds, ed, code, &def.source);
+    let (v, miss, flags) = cell_number(source, &def.source);
     let mut reliability = Vec::new();
     if flags.contains(Flags::ROUNDED) {
         reliability.push("afgerond");
@@ -240,10 +217,10 @@ fn raw_value_of(
             reliability,
         };
     };
-    let den = || -> Result<f64, String> {
+    let den = move || -> Result<f64, String> {
         let mut sum = 0.0;
-        for part in def.denominator.as_deref().unwrap_or("").split('+') {
-            let (d, m, _) = cell_number(ds, ed, code, part.trim());
+        for (part, cell) in dens {
+            let (d, m, _) = cell_number(cell, part.trim());
             sum += d.ok_or_else(|| m.unwrap_or_else(|| format!("{part}: ontbreekt")))?;
         }
         Ok(sum)
@@ -327,22 +304,80 @@ pub struct Prepared {
 
 /// Reads and transforms the raw values once.
 pub fn prepare(def: &Definition, ds: &Dataset, edition: Edition, level: Level) -> Prepared {
-    let areas: Vec<_> = ds
-        .areas(edition, level)
+    let listed = ds.areas(edition, level);
+    let codes: Vec<AreaCode> = listed.iter().map(|a| a.code).collect();
+    let corp = ds.cells(edition, &codes, "p_wcorpw");
+    let areas: Vec<_> = listed
         .into_iter()
-        .map(|a| {
-            let corp = ds
-                .number(edition, &a.code, "p_wcorpw")
+        .zip(corp)
+        .map(|(a, c)| {
+            let corp = c
+                .and_then(|c| c.value.number())
                 .map(|p| p > def.method.corporatie_threshold);
             (a.code, a.name.clone(), a.code.gemeente(), corp)
         })
         .collect();
+    // Every column the definition reads, fetched once (a denominator such as a_inw serves
+    // several indicators); for indicators with `fallback_wijk` also at the areas' wijken.
+    let wijken: Vec<Option<AreaCode>> = codes
+        .iter()
+        .map(|c| {
+            if c.level() == Level::Buurt {
+                c.wijk()
+            } else {
+                None
+            }
+        })
+        .collect();
+    let wijk_codes: Vec<AreaCode> = codes
+        .iter()
+        .zip(&wijken)
+        .map(|(c, w)| w.unwrap_or(*c))
+        .collect();
+    let mut columns: HashMap<&str, Vec<Option<Cell>>> = HashMap::new();
+    let mut wijk_columns: HashMap<&str, Vec<Option<Cell>>> = HashMap::new();
+    for (_, i) in def.indicators() {
+        let parts = i.denominator.as_deref().unwrap_or("").split('+');
+        for id in std::iter::once(i.source.as_str()).chain(parts.map(str::trim)) {
+            if !id.is_empty() && !columns.contains_key(id) {
+                columns.insert(id, ds.cells(edition, &codes, id));
+            }
+            if i.fallback_wijk && !id.is_empty() && !wijk_columns.contains_key(id) {
+                wijk_columns.insert(id, ds.cells(edition, &wijk_codes, id));
+            }
+        }
+    }
     let mut raw: Vec<Vec<Raw>> = def
         .indicators()
         .map(|(_, i)| {
-            areas
-                .iter()
-                .map(|a| raw_value(ds, edition, &a.0, i))
+            let parts: Vec<&str> = match i.transform {
+                Transform::Per1000 | Transform::Share | Transform::ShareOfSum => {
+                    i.denominator.as_deref().unwrap_or("").split('+').collect()
+                }
+                _ => Vec::new(),
+            };
+            let at = |cols: &HashMap<&str, Vec<Option<Cell>>>, j: usize| {
+                let dens = parts
+                    .iter()
+                    .map(|&part| (part, cols.get(part.trim()).and_then(|c| c[j])));
+                raw_value(i, cols[i.source.as_str()][j], dens)
+            };
+            (0..areas.len())
+                .map(|j| {
+                    let own = at(&columns, j);
+                    if own.value.is_some() || !i.fallback_wijk || wijken[j].is_none() {
+                        return own;
+                    }
+                    // A buurt without a value takes its wijk's (marked `wijkwaarde`): for
+                    // figures CBS publishes per wijk only (Wmo clients, 85995NED).
+                    let mut w = at(&wijk_columns, j);
+                    if w.value.is_some() {
+                        w.reliability.push("wijkwaarde");
+                        w
+                    } else {
+                        own
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -400,7 +435,8 @@ pub fn compute_with(
 
 fn sorted(v: impl Iterator<Item = f64>) -> Vec<f64> {
     let mut s: Vec<f64> = v.collect();
-    s.sort_by(|a, b| a.total_cmp(b));
+    // Values equal under `total_cmp` are the same bits, so an unstable sort gives the same.
+    s.sort_unstable_by(|a, b| a.total_cmp(b));
     s
 }
 
@@ -447,7 +483,7 @@ pub fn compute_prepared(
         })
         .collect();
 
-    let (runs, normalised, need_pct) = normalise(def, p, &method);
+    let (runs, normalised, need_pct) = normalise(def, p, &method, true);
     let available: Vec<bool> = runs.iter().map(|r| r.available).collect();
     let n_available = available.iter().filter(|a| **a).count();
 
@@ -630,14 +666,42 @@ pub fn compute_prepared(
     }
 }
 
+/// A sorted reference distribution with the statistics the normalisations need, computed
+/// once per reference instead of once per area (z-scores were O(N²); see bench/README.md).
+struct RefStats {
+    sorted: Vec<f64>,
+    mean: f64,
+    sd: f64,
+    /// Need-oriented reference (−y ascending), for the IMD transform only.
+    need: Vec<f64>,
+}
+
+impl RefStats {
+    fn new(sorted: Vec<f64>, imd: bool) -> RefStats {
+        let (mean, sd) = mean_sd(&sorted);
+        let need = if imd {
+            sorted.iter().rev().map(|v| -v).collect()
+        } else {
+            Vec::new()
+        };
+        RefStats {
+            sorted,
+            mean,
+            sd,
+            need,
+        }
+    }
+}
+
 /// Treatment and normalisation of every indicator for a method: the indicator facts, the
-/// normalised scores (higher = more veerkracht) and the national need percentiles, each
-/// indexed `[indicator][area]`.
+/// normalised scores (higher = more veerkracht) and the national need percentiles (empty
+/// columns unless `need`), each indexed `[indicator][area]`.
 #[allow(clippy::type_complexity)]
 pub(crate) fn normalise(
     def: &Definition,
     p: &Prepared,
     method: &Method,
+    need: bool,
 ) -> (
     Vec<IndicatorRun>,
     Vec<Vec<Option<f64>>>,
@@ -673,40 +737,55 @@ pub(crate) fn normalise(
             .iter()
             .map(|r| r.value.map(|v| sign * treatment.apply(v)))
             .collect();
-        let national_sorted = sorted(y.iter().flatten().copied());
-        let need_sorted = sorted(y.iter().flatten().map(|v| -v));
-        // reference distributions, cached per gemeente
-        let mut cache: HashMap<Option<AreaCode>, Vec<f64>> = HashMap::new();
-        let corp_sorted = sorted(
-            (0..n_areas)
-                .filter(|&j| p.areas[j].3 == Some(true))
-                .filter_map(|j| y[j]),
-        );
+        let imd = method.normalisation == Normalisation::Imd;
+        let national = RefStats::new(sorted(y.iter().flatten().copied()), imd);
+        let need_sorted = if need {
+            sorted(y.iter().flatten().map(|v| -v))
+        } else {
+            Vec::new()
+        };
+        // reference distributions and their statistics, once per reference (per gemeente cached)
+        let mut cache: HashMap<Option<AreaCode>, RefStats> = HashMap::new();
+        let corp = match method.reference {
+            Reference::Corporatiebuurten => RefStats::new(
+                sorted(
+                    (0..n_areas)
+                        .filter(|&j| p.areas[j].3 == Some(true))
+                        .filter_map(|j| y[j]),
+                ),
+                imd,
+            ),
+            _ => RefStats::new(Vec::new(), false),
+        };
         let mut norm_col = vec![None; n_areas];
         for i in 0..n_areas {
             let Some(yi) = y[i] else { continue };
-            let reference: &Vec<f64> = match method.reference {
-                Reference::National => &national_sorted,
-                Reference::Corporatiebuurten => &corp_sorted,
+            let reference: &RefStats = match method.reference {
+                Reference::National => &national,
+                Reference::Corporatiebuurten => &corp,
                 Reference::Gemeente => cache.entry(p.areas[i].2).or_insert_with(|| {
-                    sorted(
-                        (0..n_areas)
-                            .filter(|&j| in_reference(j, i))
-                            .filter_map(|j| y[j]),
+                    RefStats::new(
+                        sorted(
+                            (0..n_areas)
+                                .filter(|&j| in_reference(j, i))
+                                .filter_map(|j| y[j]),
+                        ),
+                        imd,
                     )
                 }),
             };
-            if reference.is_empty() {
+            let sorted_ref = &reference.sorted;
+            if sorted_ref.is_empty() {
                 continue;
             }
             let v = match method.normalisation {
-                Normalisation::Percentile => 100.0 * percentile_rank(reference, yi),
+                Normalisation::Percentile => 100.0 * percentile_rank(sorted_ref, yi),
                 Normalisation::Zscore => {
-                    let (m, s) = mean_sd(reference);
+                    let (m, s) = (reference.mean, reference.sd);
                     if s > 0.0 { (yi - m) / s } else { 0.0 }
                 }
                 Normalisation::Minmax => {
-                    let (lo, hi) = (reference[0], reference[reference.len() - 1]);
+                    let (lo, hi) = (sorted_ref[0], sorted_ref[sorted_ref.len() - 1]);
                     if hi > lo {
                         100.0 * (yi - lo) / (hi - lo)
                     } else {
@@ -719,17 +798,17 @@ pub(crate) fn normalise(
                     let g = (100.0 * (raw - lo) / (hi - lo)).clamp(0.0, 100.0);
                     if sign < 0.0 { 100.0 - g } else { g }
                 }
-                Normalisation::Imd => {
-                    let need_ref: Vec<f64> = reference.iter().rev().map(|v| -v).collect();
-                    100.0 - imd_transform(rank_share(&need_ref, -yi))
-                }
+                Normalisation::Imd => 100.0 - imd_transform(rank_share(&reference.need, -yi)),
             };
             norm_col[i] = Some(v);
         }
-        let need_col: Vec<Option<f64>> = y
-            .iter()
-            .map(|v| v.map(|v| 100.0 * percentile_rank(&need_sorted, -v)))
-            .collect();
+        let need_col: Vec<Option<f64>> = if need {
+            y.iter()
+                .map(|v| v.map(|v| 100.0 * percentile_rank(&need_sorted, -v)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         runs.push(IndicatorRun {
             id: ind.id.clone(),
             component: c.id.clone(),

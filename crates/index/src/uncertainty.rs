@@ -105,17 +105,42 @@ struct Choice {
     treat: usize,
 }
 
+/// One normalised matrix of the design, dense and indicator-major over the scored areas:
+/// `vals[k * n + j]` is indicator k of scored area j (0 when missing; `ln(1 + 0.99 v)` for the
+/// geometric mean), `pres` is 1 where the value is present and 0 where not. Scoring a run is
+/// then a few multiply-adds over contiguous slices (vectorised, no branches or allocations),
+/// in the same order per area as the sum over indicators, so the scores are bit-identical.
+struct Dense {
+    vals: Vec<f64>,
+    pres: Vec<f64>,
+    /// Per component and block of `SCORE_BLOCK` areas: the areas (offsets in the block) that
+    /// miss an available indicator of the component; for all others the present weight is the
+    /// component's available weight.
+    partial: Vec<Vec<u16>>,
+}
+
+/// Areas scored together per run (the block of every indicator's column stays in cache).
+const SCORE_BLOCK: usize = 256;
+
 struct Engine<'a> {
     def: &'a Definition,
-    matrices: Vec<Vec<Vec<Option<f64>>>>, // [norm * T + treat][indicator][area]
+    matrices: Vec<Dense>, // [norm * T + treat]
     n_treat: usize,
     available: Vec<bool>,
     comp_of: Vec<usize>,
+    /// Indicator range of every component (components are contiguous in definition order).
+    comp_range: Vec<std::ops::Range<usize>>,
     base_w_ind: Vec<f64>,
     base_w_comp: Vec<f64>,
     scored: Vec<usize>,
     nominal_rank: Vec<f64>,
     concentration: f64,
+}
+
+/// Order-preserving integer key of a score (total order; equal scores give equal keys).
+fn key(s: f64) -> u64 {
+    let b = if s == 0.0 { 0.0f64 } else { s }.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }
 
 impl Engine<'_> {
@@ -150,66 +175,183 @@ impl Engine<'_> {
         (w_ind, w_comp)
     }
 
-    /// Ranks (1 = lowest score) of the scored areas for one choice.
-    fn ranks(&self, c: Choice) -> Vec<f64> {
-        let m = &self.matrices[c.norm * self.n_treat + c.treat];
-        let (w_ind, w_comp) = self.weights(c.weight_seed);
-        let geometric = self.def.method.aggregation == Aggregation::Geometric;
-        let shift = |s: f64| 1.0 + 0.99 * s;
-        let n_comp = w_comp.len();
-        let mut avail_w = vec![0.0; n_comp];
-        for k in 0..w_ind.len() {
-            if self.available[k] {
-                avail_w[self.comp_of[k]] += w_ind[k];
-            }
-        }
-        let scores: Vec<f64> = self
-            .scored
+    /// Ranks (1 = lowest score, ties at the lower rank) of the scored areas for a batch of
+    /// runs that share one normalised matrix. The matrix is walked in blocks of areas that
+    /// stay in cache while every run of the batch scores them (one pass over memory per
+    /// batch instead of one per run). Per area the arithmetic is the sum over indicators in
+    /// definition order, as in `compute`.
+    fn ranks_batch(&self, matrix: usize, runs: &[Choice]) -> Vec<Vec<u32>> {
+        let m = &self.matrices[matrix];
+        let n = self.scored.len();
+        let min_share = self.def.method.component_min_share;
+        let weights: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> = runs
             .iter()
-            .map(|&i| {
-                let mut sum = vec![0.0; n_comp];
-                let mut wsum = vec![0.0; n_comp];
-                for k in 0..w_ind.len() {
-                    if let (true, Some(v)) = (self.available[k], m[k][i]) {
-                        let c = self.comp_of[k];
-                        sum[c] += w_ind[k] * if geometric { shift(v).ln() } else { v };
-                        wsum[c] += w_ind[k];
+            .map(|c| {
+                let (mut w_ind, w_comp) = self.weights(c.weight_seed);
+                // An unavailable indicator takes part with weight 0 (adds exactly nothing).
+                for (w, a) in w_ind.iter_mut().zip(&self.available) {
+                    if !a {
+                        *w = 0.0;
                     }
                 }
-                let (mut s, mut w) = (0.0, 0.0);
-                for c in 0..n_comp {
-                    if wsum[c] > 0.0
-                        && wsum[c] / avail_w[c] + 1e-12 >= self.def.method.component_min_share
-                    {
-                        s += w_comp[c] * sum[c] / wsum[c];
-                        w += w_comp[c];
-                    }
-                }
-                if w > 0.0 { s / w } else { f64::NAN }
+                let avail_w = self
+                    .comp_range
+                    .iter()
+                    .map(|r| w_ind[r.clone()].iter().sum())
+                    .collect();
+                (w_ind, w_comp, avail_w)
             })
             .collect();
-        let mut sorted = scores.clone();
-        sorted.sort_by(|a, b| a.total_cmp(b));
-        scores
-            .iter()
-            .map(|&s| (sorted.partition_point(|&x| x < s) + 1) as f64)
-            .collect()
+        let mut scores = vec![vec![0.0f64; n]; runs.len()];
+        const B: usize = SCORE_BLOCK;
+        let nblocks = n.div_ceil(B);
+        let (mut s, mut w) = ([0.0f64; B], [0.0f64; B]);
+        let (mut sum, mut wsum) = ([0.0f64; B], [0.0f64; B]);
+        for j0 in (0..n).step_by(B) {
+            let len = B.min(n - j0);
+            for (q, (w_ind, w_comp, avail_w)) in weights.iter().enumerate() {
+                s[..len].fill(0.0);
+                w[..len].fill(0.0);
+                for (ci, r) in self.comp_range.iter().enumerate() {
+                    let (wc, aw) = (w_comp[ci], avail_w[ci]);
+                    // Weighted sums, 8 areas at a time with the sums in registers; per area
+                    // the additions are in indicator order (a missing value is 0).
+                    let mut t0 = 0;
+                    while t0 < len {
+                        let lanes = 8.min(len - t0);
+                        let mut acc = [0.0f64; 8];
+                        for k in r.clone() {
+                            let wk = w_ind[k];
+                            let base = k * n + j0 + t0;
+                            if lanes == 8 {
+                                let v: &[f64; 8] =
+                                    m.vals[base..base + 8].try_into().expect("8 lanes");
+                                for (a, v) in acc.iter_mut().zip(v) {
+                                    *a += wk * v;
+                                }
+                            } else {
+                                for (a, v) in acc.iter_mut().zip(&m.vals[base..base + lanes]) {
+                                    *a += wk * v;
+                                }
+                            }
+                        }
+                        sum[t0..t0 + lanes].copy_from_slice(&acc[..lanes]);
+                        t0 += lanes;
+                    }
+                    // Present weight: the available weight (Σ w_k · 1 in the same order, bit
+                    // for bit) except where an area misses an indicator of this component.
+                    wsum[..len].fill(aw);
+                    for &t in &m.partial[ci * nblocks + j0 / B] {
+                        let t = t as usize;
+                        let mut ws = 0.0;
+                        for k in r.clone() {
+                            ws += w_ind[k] * m.pres[k * n + j0 + t];
+                        }
+                        wsum[t] = ws;
+                    }
+                    // Branch-free so that it vectorises; adding +0.0 leaves a sum unchanged.
+                    for t in 0..len {
+                        let ok = (wsum[t] > 0.0) & (wsum[t] / aw + 1e-12 >= min_share);
+                        s[t] += if ok { wc * sum[t] / wsum[t] } else { 0.0 };
+                        w[t] += if ok { wc } else { 0.0 };
+                    }
+                }
+                let out = &mut scores[q][j0..j0 + len];
+                for t in 0..len {
+                    out[t] = if w[t] > 0.0 { s[t] / w[t] } else { f64::NAN };
+                }
+            }
+        }
+        scores.iter().map(|sc| min_ranks(sc)).collect()
     }
 
-    fn shift(&self, c: Choice) -> f64 {
-        let r = self.ranks(c);
+    /// Ranks of many runs, on `threads` threads, in the order of `choices`.
+    fn ranks_many(&self, choices: &[Choice], threads: usize) -> Vec<Vec<u32>> {
+        const BATCH: usize = 16;
+        let mut tasks: Vec<(usize, Vec<usize>)> = Vec::new();
+        for matrix in 0..self.matrices.len() {
+            let runs: Vec<usize> = (0..choices.len())
+                .filter(|&r| choices[r].norm * self.n_treat + choices[r].treat == matrix)
+                .collect();
+            for b in runs.chunks(BATCH) {
+                tasks.push((matrix, b.to_vec()));
+            }
+        }
+        let done = parallel(tasks.len(), threads, |t| {
+            let (matrix, runs) = &tasks[t];
+            let cs: Vec<Choice> = runs.iter().map(|&r| choices[r]).collect();
+            self.ranks_batch(*matrix, &cs)
+        });
+        let mut out: Vec<Vec<u32>> = vec![Vec::new(); choices.len()];
+        for ((_, runs), ranks) in tasks.iter().zip(done) {
+            for (&r, x) in runs.iter().zip(ranks) {
+                out[r] = x;
+            }
+        }
+        out
+    }
+
+    /// Mean absolute rank shift against the nominal ranking.
+    fn shift(&self, r: &[u32]) -> f64 {
         r.iter()
             .zip(&self.nominal_rank)
-            .map(|(a, b)| (a - b).abs())
+            .map(|(&a, b)| (a as f64 - b).abs())
             .sum::<f64>()
             / r.len().max(1) as f64
     }
 }
 
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * q;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+/// Ranks (1 = lowest, ties at the lower rank) of scores; a NaN score (no component scored in
+/// this run) gets rank 1, as before.
+fn min_ranks(scores: &[f64]) -> Vec<u32> {
+    // (score key, area) packed in one integer: one comparison per step of the sort.
+    let mut keyed: Vec<u128> = scores
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.is_nan())
+        .map(|(j, &s)| (u128::from(key(s)) << 32) | j as u128)
+        .collect();
+    keyed.sort_unstable();
+    let mut ranks = vec![1u32; scores.len()];
+    let mut first = 0;
+    for p in 0..keyed.len() {
+        if p > 0 && keyed[p] >> 32 != keyed[p - 1] >> 32 {
+            first = p;
+        }
+        ranks[(keyed[p] & 0xFFFF_FFFF) as usize] = first as u32 + 1;
+    }
+    ranks
+}
+
+/// Quantiles (ascending `qs`; linear interpolation between the order statistics at
+/// `(n − 1) q`) of unsorted ranks, by selection from the top down instead of a full sort; NaN
+/// when there are no runs.
+fn quantiles<const Q: usize>(v: &mut [u32], qs: [f64; Q]) -> [f64; Q] {
+    let mut out = [f64::NAN; Q];
+    if v.is_empty() {
+        return out;
+    }
+    let n = v.len();
+    let mut end = n; // v[..end] holds the values not above the last selected position
+    for (qi, &q) in qs.iter().enumerate().rev() {
+        let h = (n - 1) as f64 * q;
+        let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+        let (_, &mut x_lo, right) = v[..end].select_nth_unstable(lo);
+        let x_hi = if hi > lo {
+            if hi < end {
+                *right.iter().min().expect("hi < end")
+            } else {
+                // hi was selected by a previous (higher) quantile: the smallest value at or
+                // above position `end`, already in place
+                v[end]
+            }
+        } else {
+            x_lo
+        };
+        out[qi] = x_lo as f64 + (h - lo as f64) * (x_hi as f64 - x_lo as f64);
+        end = lo;
+    }
+    out
 }
 
 fn draw(seed: u64, stream: u64, n_norm: usize, n_treat: usize) -> Choice {
@@ -223,26 +365,60 @@ fn draw(seed: u64, stream: u64, n_norm: usize, n_treat: usize) -> Choice {
     }
 }
 
-/// Runs `f` over `0..n` on `threads` threads, results in index order.
+/// Runs `f` over `0..n` on `threads` threads, results in index order. Tasks are handed out
+/// one at a time (a shared counter), so unequal tasks still keep every thread busy.
 fn parallel<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let threads = threads.clamp(1, n.max(1));
-    let chunk = n.div_ceil(threads);
+    if threads == 1 {
+        return (0..n).map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let f = &f;
+            .map(|_| {
+                let (f, next) = (&f, &next);
                 s.spawn(move || {
-                    (t * chunk..((t + 1) * chunk).min(n))
-                        .map(f)
-                        .collect::<Vec<T>>()
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= n {
+                            break;
+                        }
+                        done.push((i, f(i)));
+                    }
+                    done
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker thread"))
-            .collect()
-    })
+        for h in handles {
+            for (i, x) in h.join().expect("worker thread") {
+                slots[i] = Some(x);
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|x| x.expect("every task ran"))
+        .collect()
+}
+
+/// The normalisations the design may draw: those the definition's aggregation accepts
+/// (the geometric mean needs positive scores, so no z-scores — the same rule as
+/// [`Definition::parse`]); the definition's own choice when none is left.
+fn design_normalisations(def: &Definition, offered: &[Normalisation]) -> Vec<Normalisation> {
+    let ok: Vec<Normalisation> = offered
+        .iter()
+        .copied()
+        .filter(|n| {
+            !(def.method.aggregation == Aggregation::Geometric && *n == Normalisation::Zscore)
+        })
+        .collect();
+    if ok.is_empty() {
+        vec![def.method.normalisation]
+    } else {
+        ok
+    }
 }
 
 /// Uncertainty analysis of an index for one edition and level.
@@ -254,25 +430,89 @@ pub fn uncertainty(
     o: &Options,
 ) -> Uncertainty {
     let p: Prepared = prepare(def, ds, edition, level);
+    let normalisations = design_normalisations(def, &o.normalisations);
     let none = Overrides {
         normalisation: None,
         treatment: None,
         indicator_weights: None,
         component_weights: None,
     };
-    let nominal = compute_prepared(def, &p, edition, level, &none);
+    let choices: Vec<(Normalisation, Treatment)> = normalisations
+        .iter()
+        .flat_map(|&n| o.treatments.iter().map(move |&t| (n, t)))
+        .collect();
+    // The nominal run and the design's normalised matrices do not depend on each other:
+    // they run as one set of tasks (the nominal run, the longest, first).
+    enum Part {
+        Nominal(Box<crate::compute::IndexResult>),
+        Matrix(Vec<Vec<Option<f64>>>),
+    }
+    let mut parts = parallel(choices.len() + 1, o.threads, |x| {
+        if x == 0 {
+            return Part::Nominal(Box::new(compute_prepared(def, &p, edition, level, &none)));
+        }
+        let mut m = def.method.clone();
+        (m.normalisation, m.treatment) = choices[x - 1];
+        Part::Matrix(normalise(def, &p, &m, false).1)
+    })
+    .into_iter();
+    let Some(Part::Nominal(nominal)) = parts.next() else {
+        unreachable!("task 0 is the nominal run")
+    };
+    let cols: Vec<Vec<Vec<Option<f64>>>> = parts
+        .map(|x| match x {
+            Part::Matrix(c) => c,
+            Part::Nominal(_) => unreachable!("tasks 1.. are matrices"),
+        })
+        .collect();
     let scored: Vec<usize> = (0..nominal.areas.len())
         .filter(|&i| nominal.areas[i].score.is_some())
         .collect();
-    let mut matrices = Vec::new();
-    for &n in &o.normalisations {
-        for &t in &o.treatments {
-            let mut m = def.method.clone();
-            m.normalisation = n;
-            m.treatment = t;
-            matrices.push(normalise(def, &p, &m).1);
-        }
+    let available: Vec<bool> = nominal.indicators.iter().map(|i| i.available).collect();
+    let geometric = def.method.aggregation == Aggregation::Geometric;
+    let n_ind = available.len();
+    let n = scored.len();
+    let nblocks = n.div_ceil(SCORE_BLOCK);
+    let mut comp_range = Vec::new();
+    let mut start = 0;
+    for comp in &def.component {
+        comp_range.push(start..start + comp.indicator.len());
+        start += comp.indicator.len();
     }
+    let matrices: Vec<Dense> = cols
+        .iter()
+        .map(|cols| {
+            let mut vals = vec![0.0; n * n_ind];
+            let mut pres = vec![0.0; n * n_ind];
+            for (k, col) in cols.iter().enumerate() {
+                for (j, &i) in scored.iter().enumerate() {
+                    if let Some(v) = col[i] {
+                        vals[k * n + j] = if geometric { (1.0 + 0.99 * v).ln() } else { v };
+                        pres[k * n + j] = 1.0;
+                    }
+                }
+            }
+            let partial = comp_range
+                .iter()
+                .flat_map(|r| {
+                    let (pres, available) = (&pres, &available);
+                    (0..nblocks).map(move |b| {
+                        let (j0, j1) = (b * SCORE_BLOCK, ((b + 1) * SCORE_BLOCK).min(n));
+                        (j0..j1)
+                            .filter(|&j| r.clone().any(|k| available[k] && pres[k * n + j] == 0.0))
+                            .map(|j| (j - j0) as u16)
+                            .collect()
+                    })
+                })
+                .collect();
+            Dense {
+                vals,
+                pres,
+                partial,
+            }
+        })
+        .collect();
+    drop(cols);
     let comp_of: Vec<usize> = def
         .component
         .iter()
@@ -283,8 +523,9 @@ pub fn uncertainty(
         def,
         matrices,
         n_treat: o.treatments.len(),
-        available: nominal.indicators.iter().map(|i| i.available).collect(),
+        available,
         comp_of,
+        comp_range,
         base_w_ind: def.indicators().map(|(_, i)| i.weight).collect(),
         base_w_comp: def.component.iter().map(|c| c.weight).collect(),
         nominal_rank: scored
@@ -294,47 +535,45 @@ pub fn uncertainty(
         scored,
         concentration: o.concentration,
     };
-    let (nn, nt) = (o.normalisations.len(), o.treatments.len());
+    let (nn, nt) = (normalisations.len(), o.treatments.len());
     // Rank bands.
-    let all: Vec<Vec<f64>> = parallel(o.runs, o.threads, |r| {
-        engine.ranks(draw(o.seed, r as u64, nn, nt))
-    });
+    let choices: Vec<Choice> = (0..o.runs)
+        .map(|r| draw(o.seed, r as u64, nn, nt))
+        .collect();
+    let all: Vec<Vec<u32>> = engine.ranks_many(&choices, o.threads);
     let n_scored = engine.scored.len();
     let mut mean_shift = 0.0;
-    for r in &all {
-        mean_shift += r
-            .iter()
-            .zip(&engine.nominal_rank)
-            .map(|(a, b)| (a - b).abs())
-            .sum::<f64>()
-            / n_scored.max(1) as f64;
+    for s in parallel(all.len(), o.threads, |r| engine.shift(&all[r])) {
+        mean_shift += s;
     }
-    let areas = (0..n_scored)
-        .map(|j| {
-            let mut v: Vec<f64> = all.iter().map(|r| r[j]).collect();
-            v.sort_by(|a, b| a.total_cmp(b));
-            let i = engine.scored[j];
-            AreaBand {
-                code: nominal.areas[i].code,
-                nominal_rank: nominal.areas[i].rank.unwrap_or(0),
-                median_rank: if v.is_empty() {
-                    f64::NAN
-                } else {
-                    quantile(&v, 0.5)
-                },
-                rank_p5: if v.is_empty() {
-                    f64::NAN
-                } else {
-                    quantile(&v, 0.05)
-                },
-                rank_p95: if v.is_empty() {
-                    f64::NAN
-                } else {
-                    quantile(&v, 0.95)
-                },
+    // Median and 5–95 % band per area: blocks of areas are transposed out of the run-major
+    // ranks (so each run's row is read sequentially) and sorted, in parallel.
+    const BLOCK: usize = 16;
+    let n_runs = all.len();
+    let blocks = parallel(n_scored.div_ceil(BLOCK), o.threads, |b| {
+        let (j0, j1) = (b * BLOCK, ((b + 1) * BLOCK).min(n_scored));
+        let mut buf = vec![0u32; (j1 - j0) * n_runs];
+        for (r, ranks) in all.iter().enumerate() {
+            for (jj, &x) in ranks[j0..j1].iter().enumerate() {
+                buf[jj * n_runs + r] = x;
             }
-        })
-        .collect();
+        }
+        (j0..j1)
+            .map(|j| {
+                let v = &mut buf[(j - j0) * n_runs..(j - j0 + 1) * n_runs];
+                let i = engine.scored[j];
+                let [rank_p5, median_rank, rank_p95] = quantiles(v, [0.05, 0.5, 0.95]);
+                AreaBand {
+                    code: nominal.areas[i].code,
+                    nominal_rank: nominal.areas[i].rank.unwrap_or(0),
+                    median_rank,
+                    rank_p5,
+                    rank_p95,
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    let areas: Vec<AreaBand> = blocks.into_iter().flatten().collect();
     // Sobol indices over the three factor groups.
     let sobol = if o.sobol_n >= 2 {
         let n = o.sobol_n;
@@ -353,8 +592,15 @@ pub fn uncertainty(
             }
             c
         };
-        let fa = parallel(n, o.threads, |r| engine.shift(a[r]));
-        let fb = parallel(n, o.threads, |r| engine.shift(b[r]));
+        let shifts = |cs: &[Choice]| -> Vec<f64> {
+            engine
+                .ranks_many(cs, o.threads)
+                .iter()
+                .map(|r| engine.shift(r))
+                .collect()
+        };
+        let fa = shifts(&a);
+        let fb = shifts(&b);
         let all_f: Vec<f64> = fa.iter().chain(&fb).copied().collect();
         let m = all_f.iter().sum::<f64>() / all_f.len() as f64;
         let var = all_f.iter().map(|x| (x - m).powi(2)).sum::<f64>() / all_f.len() as f64;
@@ -362,7 +608,7 @@ pub fn uncertainty(
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                let fab = parallel(n, o.threads, |r| engine.shift(mix(i, r)));
+                let fab = shifts(&(0..n).map(|r| mix(i, r)).collect::<Vec<_>>());
                 let (s, st) = if var > 0.0 {
                     let s = (0..n).map(|r| fb[r] * (fab[r] - fa[r])).sum::<f64>() / n as f64 / var;
                     let st = (0..n).map(|r| (fa[r] - fab[r]).powi(2)).sum::<f64>()

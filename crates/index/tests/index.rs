@@ -588,3 +588,62 @@ fn imputation_reference_and_goalposts() {
         .contains("goalposts")
     );
 }
+
+#[test]
+fn geometric_definitions_never_draw_zscores() {
+    use veerkracht_index::uncertainty::{Options, uncertainty};
+    // Geometric aggregation cannot take negative z-scores (NaN logs would mis-rank every area).
+    let ds = demo();
+    let text = veerkracht_index::definition::VEERKRACHT_BASIS.replace(
+        "aggregation = \"arithmetic\"",
+        "aggregation = \"geometric\"",
+    );
+    let d = Definition::parse(&text, "geo.toml", &Catalogue::embedded()).unwrap();
+    let u = uncertainty(
+        &d,
+        &ds,
+        2024,
+        Level::Buurt,
+        &Options {
+            runs: 100,
+            sobol_n: 20,
+            ..Options::default()
+        },
+    );
+    assert!(
+        u.areas.iter().all(|a| a.median_rank.is_finite()
+            && a.rank_p5 >= 1.0
+            && a.rank_p95 <= u.areas.len() as f64),
+        "ranks stay within 1..N"
+    );
+    // Only z-scores on offer: the design falls back to the definition's own normalisation, so no noise from it.
+    let only_z = uncertainty(
+        &d,
+        &ds,
+        2024,
+        Level::Buurt,
+        &Options {
+            runs: 20,
+            sobol_n: 20,
+            normalisations: vec![Normalisation::Zscore],
+            ..Options::default()
+        },
+    );
+    assert_eq!(only_z.sobol[1].total, 0.0);
+    let own = uncertainty(
+        &d,
+        &ds,
+        2024,
+        Level::Buurt,
+        &Options {
+            runs: 20,
+            sobol_n: 20,
+            normalisations: vec![Normalisation::Percentile],
+            ..Options::default()
+        },
+    );
+    assert_eq!(
+        only_z, own,
+        "z-scores dropped: the design is the definition's own normalisation"
+    );
+}
