@@ -1,42 +1,10 @@
 //! End-to-end tests of the `veerkracht` binary: demo region, import, idempotence,
 //! transactions, export, crosswalk, JSON output and one-line errors.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use common::{ok_json, one_line_error, run};
 use serde_json::Value;
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_veerkracht"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("binary runs")
-}
-
-fn ok_json(dir: &Path, args: &[&str]) -> Value {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{args:?}: not JSON ({e}): {}",
-            String::from_utf8_lossy(&o.stdout)
-        )
-    })
-}
-
-fn one_line_error(o: &Output) -> String {
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr).trim_end().to_string();
-    assert_eq!(err.lines().count(), 1, "one-line error: {err}");
-    assert!(err.starts_with("fout: "), "{err}");
-    err
-}
 
 fn buurten(info: &Value, edition: u64) -> u64 {
     info["editions"]

@@ -4,61 +4,17 @@
 //! With `CI` set, missing fixtures fail instead of skipping.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_veerkracht"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("binary runs")
-}
+mod common;
 
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn ok_json(dir: &Path, args: &[&str]) -> Value {
-    let out = ok(dir, args);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"))
-}
-
-fn one_line_error(o: &Output) -> String {
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr).trim_end().to_string();
-    assert_eq!(err.lines().count(), 1, "one-line error: {err}");
-    assert!(err.starts_with("fout: "), "{err}");
-    err
-}
+use common::{ok, ok_json, one_line_error, run};
 
 /// The zelfstandige fixture pairs (input, expected output), or `None` (with a note) when
 /// ../shared is absent; with `CI` set that is a failure.
 fn fixtures() -> Option<Vec<(PathBuf, PathBuf)>> {
-    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
-        "../../../shared/peers/woningwaardering/fixtures/tests/data/zelfstandige_woonruimten",
-    );
-    if !base.exists() {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "{} is missing, and CI is set: fixture tests must not skip in CI",
-                base.display()
-            );
-        }
-        eprintln!(
-            "note: {} not found; skipping (fails under CI)",
-            base.display()
-        );
-        return None;
-    }
+    let base = veerkracht_testkit::peer("fixtures/tests/data/zelfstandige_woonruimten")?;
     let mut out: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(base.join("output"))
         .unwrap()
         .flatten()

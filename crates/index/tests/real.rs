@@ -2,27 +2,11 @@
 //! (172 gemeenten) with the real benefits 2024; fails (not skips) under CI when
 //! ../shared is missing.
 
-use std::path::PathBuf;
-
 use veerkracht_dataset::{Catalogue, Dataset, Level};
 use veerkracht_index::{Definition, compare, compute};
 use veerkracht_ingest::{ImportOptions, import_path};
 
-fn real(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/real")
-        .join(rel);
-    if p.exists() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} missing and CI is set",
-        p.display()
-    );
-    eprintln!("note: {} not found; skipping", p.display());
-    None
-}
+use veerkracht_testkit::real;
 
 #[test]
 fn index_and_comparison_on_real_kwb_2024() {
