@@ -746,18 +746,6 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
     }
     if let Some(rep) = &a.report {
         use crate::report::Section;
-        let iv = |d: &Option<veerkracht_index::compare::Difference>| {
-            d.as_ref()
-                .map(|d| {
-                    format!(
-                        "{} [{}, {}]",
-                        signed(d.estimate),
-                        signed(d.low),
-                        signed(d.high)
-                    )
-                })
-                .unwrap_or_else(|| "-".into())
-        };
         let table = |vars: &[veerkracht_index::compare::VariableComparison]| -> Vec<Vec<String>> {
             std::iter::once(vec![
                 "variabele".into(),
@@ -772,9 +760,9 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
                     v.label_nl.clone(),
                     format!("{} ({})", f(v.mean_corp), v.n_corp),
                     format!("{} ({})", f(v.mean_rest), v.n_rest),
-                    iv(&v.diff_mean),
-                    iv(&v.diff_median),
-                    format!("{} ({})", iv(&v.diff_matched), v.matched_pairs),
+                    interval(&v.diff_mean),
+                    interval(&v.diff_median),
+                    format!("{} ({})", interval(&v.diff_matched), v.matched_pairs),
                 ]
             }))
             .collect()
@@ -814,7 +802,7 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
                     format!("> {}%", s.threshold),
                     s.n_corp.to_string(),
                     s.n_rest.to_string(),
-                    iv(&s.diff_mean_score),
+                    interval(&s.diff_mean_score),
                 ]
             }))
             .collect(),
@@ -846,25 +834,13 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
         "verschil gemiddelde [95%]".into(),
         "gematcht (paren) [95%]".into(),
     ]];
-    let iv = |d: &Option<veerkracht_index::compare::Difference>| {
-        d.as_ref()
-            .map(|d| {
-                format!(
-                    "{} [{}, {}]",
-                    signed(d.estimate),
-                    signed(d.low),
-                    signed(d.high)
-                )
-            })
-            .unwrap_or_else(|| "-".into())
-    };
     for v in &c.variables {
         rows.push(vec![
             v.label_nl.clone(),
             format!("{} (n={})", f(v.mean_corp), v.n_corp),
             format!("{} (n={})", f(v.mean_rest), v.n_rest),
-            iv(&v.diff_mean),
-            format!("{} ({})", iv(&v.diff_matched), v.matched_pairs),
+            interval(&v.diff_mean),
+            format!("{} ({})", interval(&v.diff_matched), v.matched_pairs),
         ]);
     }
     print!("{}", output::table(&rows));
@@ -881,7 +857,7 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
                 v.label_nl.clone(),
                 format!("{} (n={})", f(v.mean_corp), v.n_corp),
                 format!("{} (n={})", f(v.mean_rest), v.n_rest),
-                iv(&v.diff_mean),
+                interval(&v.diff_mean),
             ]);
         }
         print!("{}", output::table(&rows));
@@ -893,7 +869,7 @@ pub fn compare(ctx: &Context, a: CompareArgs) -> Result<()> {
             s.threshold,
             s.n_corp,
             s.n_rest,
-            iv(&s.diff_mean_score)
+            interval(&s.diff_mean_score)
         );
     }
     println!(
@@ -1062,4 +1038,18 @@ fn rows_layer(
         crs: veerkracht_geo::Crs::RdNew,
         features,
     }
+}
+
+/// A bootstrap difference as "+1.2 [+0.4, +2.0]", or "-" when there is none.
+fn interval(d: &Option<veerkracht_index::compare::Difference>) -> String {
+    d.as_ref()
+        .map(|d| {
+            format!(
+                "{} [{}, {}]",
+                signed(d.estimate),
+                signed(d.low),
+                signed(d.high)
+            )
+        })
+        .unwrap_or_else(|| "-".into())
 }

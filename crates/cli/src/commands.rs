@@ -120,7 +120,7 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<()> {
         metadata: read_opt(&a.metadata)?,
         codes: read_opt(&a.codes)?,
     };
-    let bar = progress(a.files.len() as u64, "inlezen");
+    let bar = output::progress(a.files.len() as u64, "inlezen");
     let mut batches = Vec::new();
     for f in &a.files {
         bar.set_message(f.display().to_string());
@@ -155,19 +155,6 @@ pub fn import(ctx: &Context, a: ImportArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn progress(n: u64, what: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(n);
-    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
-        "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{msg}}"
-    )) {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Summary used by `info`.

@@ -42,3 +42,17 @@ pub fn table(rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// A progress bar on stderr, hidden when stderr is not a terminal (pipes, CI, tests).
+pub fn progress(n: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(n);
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{msg}}"
+    )) {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -101,19 +101,6 @@ fn is_csv(p: &Path) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
-fn progress(n: u64, what: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(n);
-    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
-        "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{msg}}"
-    )) {
-        bar.set_style(style);
-    }
-    bar
-}
-
 /// Values a parsed unit, prepending the parse warnings (strict: the first is an error).
 fn value_parsed(e: &Eenheid, w: Vec<Warning>, opts: &Options) -> Result<Resultaat, WwsError> {
     if opts.strict
@@ -334,7 +321,7 @@ fn bulk(ctx: &Context, input: &Path, out: &Path, opts: &Options) -> Result<()> {
     let flat = is_csv(input);
     if flat {
         let units = parse_csv(&text).with_context(|| input.display().to_string())?;
-        let bar = progress(units.len() as u64, "waarderen");
+        let bar = output::progress(units.len() as u64, "waarderen");
         for (i, u) in units.iter().enumerate() {
             emit(&mut w, &u.id, u.waardeer(opts))?;
             if i % 1024 == 0 {
@@ -344,7 +331,7 @@ fn bulk(ctx: &Context, input: &Path, out: &Path, opts: &Options) -> Result<()> {
         bar.finish_and_clear();
     } else {
         let units = parse_many(&text, false).with_context(|| input.display().to_string())?;
-        let bar = progress(units.len() as u64, "waarderen");
+        let bar = output::progress(units.len() as u64, "waarderen");
         for (i, (e, warn)) in units.into_iter().enumerate() {
             let id = e.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
             emit(&mut w, &id, value_parsed(&e, warn, opts))?;
@@ -529,7 +516,7 @@ fn what_if(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
         print_what_if(&w, &a.what_if, opts);
         return Ok(());
     }
-    let bar = progress(units.len() as u64, "wat-als");
+    let bar = output::progress(units.len() as u64, "wat-als");
     let mut results: Vec<(String, Result<WhatIf, WwsError>)> = Vec::with_capacity(units.len());
     for (i, u) in units.iter().enumerate() {
         let id = u
@@ -751,7 +738,7 @@ fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
         }
     };
     let units = parse_csv(&text).with_context(|| bron.clone())?;
-    let bar = progress(units.len() as u64, "waarderen");
+    let bar = output::progress(units.len() as u64, "waarderen");
     let mut mix = RentMix::default();
     let mut errors: Vec<(String, String)> = Vec::new();
     for (i, u) in units.iter().enumerate() {
