@@ -53,9 +53,9 @@ pub struct SignalArgs {
     /// Level.
     #[arg(long, default_value = "buurt")]
     level: Level,
-    /// Dead band in standard deviations: smaller changes count as stable.
-    #[arg(long, default_value_t = veerkracht_index::signal::DEFAULT_TAU)]
-    tau: f64,
+    /// Dead band in standard deviations: smaller changes count as stable (default: the definition's, 0.1).
+    #[arg(long)]
+    tau: Option<f64>,
     /// Write every area's signal: .csv, .geojson, .gpkg or .parquet.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -158,7 +158,7 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
             return output::json(&serde_json::to_value(area)?);
         }
         print_area(&def, &r, area)?;
-        let peers = veerkracht_index::peers::peer_groups(&ds, edition, level, 10);
+        let peers = veerkracht_index::peers::peer_groups(&def, &ds, edition, level, 10);
         if let Some((_, list)) = peers.iter().find(|(code, _)| *code == c) {
             let scores: Vec<f64> = list
                 .iter()
@@ -484,7 +484,8 @@ pub fn signal(ctx: &Context, a: SignalArgs) -> Result<()> {
     if a.from >= a.to {
         bail!("--from ({}) must be before --to ({})", a.from, a.to);
     }
-    let s: SignalResult = veerkracht_index::signal(&def, &ds, a.from, a.to, a.level, a.tau);
+    let tau = a.tau.unwrap_or(def.method.signal_dead_band);
+    let s: SignalResult = veerkracht_index::signal(&def, &ds, a.from, a.to, a.level, tau);
     if let Some(out) = &a.out {
         let ext = out
             .extension()
@@ -528,7 +529,7 @@ pub fn signal(ctx: &Context, a: SignalArgs) -> Result<()> {
                     a.to,
                     a.level.plural(),
                     a.from,
-                    a.tau
+                    tau
                 ),
                 format!(
                     "Kwetsbaarheid: {}. Druk: {}.{}",
@@ -607,7 +608,7 @@ pub fn signal(ctx: &Context, a: SignalArgs) -> Result<()> {
     }
     println!(
         "verandering in standaarddeviaties van {}; dode zone ±{} SD\n",
-        a.from, a.tau
+        a.from, tau
     );
     for (q, n) in &s.counts {
         println!("  {:<55} {n}", q.label_nl());

@@ -14,8 +14,6 @@ use veerkracht_dataset::{AreaCode, Dataset, Edition};
 use crate::compute::{IndexResult, prepare};
 use crate::definition::Definition;
 
-/// Default thresholds of the sensitivity run (% corporation dwellings).
-pub const THRESHOLDS: [f64; 4] = [50.0, 60.0, 66.7, 75.0];
 /// Bootstrap resamples.
 pub const BOOTSTRAP: usize = 1000;
 
@@ -255,7 +253,9 @@ pub fn compare(
     }
     let variables = compare_columns(&vars, &corp, &pairs, seed);
     let scores: Vec<Option<f64>> = result.areas.iter().map(|a| a.score).collect();
-    let sensitivity = THRESHOLDS
+    let sensitivity = def
+        .method
+        .corporatie_sensitivity
         .iter()
         .map(|&t| {
             let a: Vec<f64> = (0..codes.len())

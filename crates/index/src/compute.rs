@@ -32,15 +32,17 @@ pub enum Class {
 }
 
 impl Class {
-    /// From a percentile 0–100.
-    pub fn from_percentile(p: f64) -> Class {
-        match p {
-            p if p < 20.0 => Class::VeelAandachtNodig,
-            p if p < 40.0 => Class::AandachtNodig,
-            p if p < 60.0 => Class::Gemiddeld,
-            p if p < 80.0 => Class::Veerkrachtig,
-            _ => Class::ZeerVeerkrachtig,
-        }
+    /// From a percentile 0–100 and the upper bounds of the first four classes
+    /// (`class_bounds` in the definition, default 20/40/60/80).
+    pub fn from_percentile(p: f64, bounds: &[f64; 4]) -> Class {
+        const ORDER: [Class; 5] = [
+            Class::VeelAandachtNodig,
+            Class::AandachtNodig,
+            Class::Gemiddeld,
+            Class::Veerkrachtig,
+            Class::ZeerVeerkrachtig,
+        ];
+        ORDER[bounds.iter().take_while(|&&b| p >= b).count()]
     }
     /// Dutch label.
     pub fn label_nl(self) -> &'static str {
@@ -652,7 +654,7 @@ pub fn compute_prepared(
             a.rank = Some(scores.partition_point(|&x| x < s) + 1);
             let pct = 100.0 * percentile_rank(&scores, s);
             a.percentile = Some(pct);
-            a.class = Some(Class::from_percentile(pct));
+            a.class = Some(Class::from_percentile(pct, &method.class_bounds));
         }
     }
     IndexResult {

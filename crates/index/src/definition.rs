@@ -120,6 +120,41 @@ pub struct Method {
     pub component_min_share: f64,
     /// p_wcorpw above this (%) = corporatiebuurt.
     pub corporatie_threshold: f64,
+    /// Thresholds (%) of the corporatiebuurt sensitivity run.
+    #[serde(default = "default_sensitivity")]
+    pub corporatie_sensitivity: Vec<f64>,
+    /// Upper percentile bounds of the first four of the five classes.
+    #[serde(default = "default_class_bounds")]
+    pub class_bounds: [f64; 4],
+    /// Dead band of the veerkracht signal in standard deviations.
+    #[serde(default = "default_dead_band")]
+    pub signal_dead_band: f64,
+    /// Context variables of the peer groups (catalogue ids).
+    #[serde(default = "default_peer_context")]
+    pub peer_context: Vec<String>,
+    /// Those of `peer_context` taken as a logarithm (sizes and densities).
+    #[serde(default = "default_peer_context_log")]
+    pub peer_context_log: Vec<String>,
+}
+
+fn default_sensitivity() -> Vec<f64> {
+    vec![50.0, 60.0, 66.7, 75.0]
+}
+fn default_class_bounds() -> [f64; 4] {
+    [20.0, 40.0, 60.0, 80.0]
+}
+fn default_dead_band() -> f64 {
+    0.1
+}
+fn default_peer_context() -> Vec<String> {
+    [
+        "ste_mvs", "ste_oad", "a_inw", "p_koopw", "p_wcorpw", "p_mgezw",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+fn default_peer_context_log() -> Vec<String> {
+    ["ste_oad", "a_inw"].map(String::from).to_vec()
 }
 
 /// One indicator of a component.
@@ -266,6 +301,43 @@ impl Definition {
                     "use a number from 0 to 1",
                 ));
             }
+        }
+        if !m.class_bounds.windows(2).all(|w| w[0] < w[1])
+            || m.class_bounds[0] <= 0.0
+            || m.class_bounds[3] >= 100.0
+        {
+            return Err(err(
+                "method.class_bounds".into(),
+                format!("{:?} must rise strictly within 0–100", m.class_bounds),
+                "use e.g. [20, 40, 60, 80]",
+            ));
+        }
+        if !(m.signal_dead_band >= 0.0) {
+            return Err(err(
+                "method.signal_dead_band".into(),
+                format!("{} is negative", m.signal_dead_band),
+                "use 0 or more standard deviations, e.g. 0.1",
+            ));
+        }
+        for id in m.peer_context.iter().chain(&m.peer_context_log) {
+            if catalogue.get(id).is_none() {
+                return Err(err(
+                    "method.peer_context".into(),
+                    format!("'{id}' is not in the indicator catalogue"),
+                    "use catalogue ids",
+                ));
+            }
+        }
+        if let Some(id) = m
+            .peer_context_log
+            .iter()
+            .find(|id| !m.peer_context.contains(id))
+        {
+            return Err(err(
+                "method.peer_context_log".into(),
+                format!("'{id}' is not in peer_context"),
+                "list it in peer_context too",
+            ));
         }
         if m.aggregation == Aggregation::Geometric && m.normalisation == Normalisation::Zscore {
             return Err(err(

@@ -1,22 +1,12 @@
 //! Peer groups ("vergelijkbare buurten"): the k nearest areas on standardised
-//! context — urbanity (`ste_mvs`, `ste_oad`), size (log inhabitants) and stock
-//! mix (`p_koopw`, `p_wcorpw`, `p_mgezw`) — so a buurt is compared with buurten
+//! context — by default urbanity (`ste_mvs`, `ste_oad`), size (log inhabitants) and
+//! stock mix (`p_koopw`, `p_wcorpw`, `p_mgezw`), set in the definition's `peer_context` — so a buurt is compared with buurten
 //! like it, not with the whole country. Each variable is z-scored over the
 //! level and edition; the distance is Euclidean over the variables both areas
 //! have (scaled to the full set); areas with fewer than half the variables get
 //! no peers.
 
 use veerkracht_dataset::{AreaCode, Dataset, Edition, Level};
-
-/// Context variables: (catalogue id, log-transform).
-pub const CONTEXT: &[(&str, bool)] = &[
-    ("ste_mvs", false),
-    ("ste_oad", true),
-    ("a_inw", true),
-    ("p_koopw", false),
-    ("p_wcorpw", false),
-    ("p_mgezw", false),
-];
 
 /// A peer with its distance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -28,17 +18,25 @@ pub struct Peer {
 }
 
 /// The k nearest peers of every area (code order), empty for areas with too little context.
+/// The context variables are the definition's `peer_context` (logarithm for `peer_context_log`).
 pub fn peer_groups(
+    def: &crate::Definition,
     ds: &Dataset,
     edition: Edition,
     level: Level,
     k: usize,
 ) -> Vec<(AreaCode, Vec<Peer>)> {
+    let context: Vec<(&str, bool)> = def
+        .method
+        .peer_context
+        .iter()
+        .map(|id| (id.as_str(), def.method.peer_context_log.contains(id)))
+        .collect();
     let areas = ds.areas(edition, level);
     let raw: Vec<Vec<Option<f64>>> = areas
         .iter()
         .map(|a| {
-            CONTEXT
+            context
                 .iter()
                 .map(|&(id, log)| {
                     ds.number(edition, &a.code, id).and_then(|v| {
@@ -52,7 +50,7 @@ pub fn peer_groups(
                 .collect()
         })
         .collect();
-    let nv = CONTEXT.len();
+    let nv = context.len();
     let stats: Vec<(f64, f64)> = (0..nv)
         .map(|j| {
             let v: Vec<f64> = raw.iter().filter_map(|r| r[j]).collect();

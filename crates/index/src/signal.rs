@@ -22,9 +22,6 @@ use crate::compute::prepare;
 use crate::definition::{Definition, Role};
 use crate::method::mean_sd;
 
-/// Default dead band in standard deviations: smaller changes count as stable.
-pub const DEFAULT_TAU: f64 = 0.1;
-
 /// The four signal classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -321,14 +321,7 @@ fn demo_region_index_and_signal_find_what_the_generator_made() {
         serde_json::to_string(&again).unwrap()
     );
 
-    let s = veerkracht_index::signal(
-        &d,
-        &ds,
-        2020,
-        2024,
-        Level::Buurt,
-        veerkracht_index::signal::DEFAULT_TAU,
-    );
+    let s = veerkracht_index::signal(&d, &ds, 2020, 2024, Level::Buurt, d.method.signal_dead_band);
     assert!(
         s.pressure_indicators.contains(&"lbm_onv".to_string())
             && s.pressure_indicators
@@ -470,7 +463,13 @@ fn uncertainty_bands_sobol_and_determinism() {
 #[test]
 fn peer_groups_are_nearest_on_context() {
     let ds = demo();
-    let groups = veerkracht_index::peers::peer_groups(&ds, 2024, Level::Buurt, 5);
+    let groups = veerkracht_index::peers::peer_groups(
+        &Definition::veerkracht_basis(),
+        &ds,
+        2024,
+        Level::Buurt,
+        5,
+    );
     assert_eq!(groups.len(), 151);
     let with: Vec<_> = groups.iter().filter(|(_, p)| !p.is_empty()).collect();
     assert!(with.len() >= 147);
@@ -645,5 +644,56 @@ fn geometric_definitions_never_draw_zscores() {
     assert_eq!(
         only_z, own,
         "z-scores dropped: the design is the definition's own normalisation"
+    );
+}
+
+#[test]
+fn class_bounds_and_peer_context_come_from_the_definition() {
+    let cat = Catalogue::embedded();
+    let ds = dataset(
+        &[Some(10.0), Some(20.0), Some(30.0), Some(40.0), Some(50.0)],
+        &[None; 5],
+    );
+    let d = Definition::parse(
+        &ONE.replace(
+            "corporatie_threshold = 66.7",
+            "corporatie_threshold = 66.7\nclass_bounds = [5.0, 10.0, 15.0, 30.0]",
+        ),
+        "t.toml",
+        &cat,
+    )
+    .unwrap();
+    let r = compute(&d, &ds, 2024, Level::Buurt);
+    // Percentiles 100, 75, 50, 25, 0 with bounds 5/10/15/30: 25 is above the third bound.
+    let classes: Vec<Class> = r.areas.iter().map(|a| a.class.unwrap()).collect();
+    assert_eq!(
+        classes,
+        vec![
+            Class::ZeerVeerkrachtig,
+            Class::ZeerVeerkrachtig,
+            Class::ZeerVeerkrachtig,
+            Class::Veerkrachtig,
+            Class::VeelAandachtNodig
+        ]
+    );
+    let bad = ONE.replace(
+        "corporatie_threshold = 66.7",
+        "corporatie_threshold = 66.7\nclass_bounds = [40.0, 20.0, 60.0, 80.0]",
+    );
+    assert!(
+        Definition::parse(&bad, "t.toml", &cat)
+            .unwrap_err()
+            .to_string()
+            .contains("class_bounds")
+    );
+    let bad = ONE.replace(
+        "corporatie_threshold = 66.7",
+        "corporatie_threshold = 66.7\npeer_context = [\"a_inw\"]\npeer_context_log = [\"ste_oad\"]",
+    );
+    assert!(
+        Definition::parse(&bad, "t.toml", &cat)
+            .unwrap_err()
+            .to_string()
+            .contains("peer_context")
     );
 }

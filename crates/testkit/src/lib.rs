@@ -20,14 +20,19 @@ pub fn require(available: bool, what: &str) -> bool {
     if available {
         return true;
     }
-    assert!(!in_ci(), "{what} is required when CI is set, but it is missing");
+    assert!(
+        !in_ci(),
+        "{what} is required when CI is set, but it is missing"
+    );
     eprintln!("note: skipping: {what} is missing (this fails under CI)");
     false
 }
 
 /// A path under `../shared` (beside the repository), after [`require`].
 pub fn shared(relative: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(relative);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(relative);
     require(path.exists(), &format!("reference data {}", path.display())).then_some(path)
 }
 
@@ -43,6 +48,9 @@ pub fn peer(relative: &str) -> Option<PathBuf> {
 
 /// Whether the command-line tool `name` runs (`name --version`), after [`require`].
 pub fn tool(name: &str, install_hint: &str) -> bool {
-    let runs = Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success());
+    let runs = Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     require(runs, &format!("the tool {name} ({install_hint})"))
 }
