@@ -491,8 +491,9 @@ pub fn compute_prepared(
 
     let geometric = method.aggregation == Aggregation::Geometric;
     let shift = |s: f64| 1.0 + 0.99 * s; // 0–100 → 1–100 for the geometric mean
-    let mut areas = Vec::with_capacity(n_areas);
-    for i in 0..n_areas {
+    // One area's score, components and "waarom"; areas are independent, so large inputs are
+    // scored on several threads in contiguous chunks (the result does not depend on it).
+    let score_area = |i: usize| -> AreaScore {
         let (code, name, gemeente, corp) = p.areas[i].clone();
         let mut contributions = Vec::with_capacity(inds.len());
         let mut reliable = true;
@@ -630,7 +631,7 @@ pub fn compute_prepared(
             }
         }
         let flags = contributions.iter().filter(|c| c.flag_p90).count();
-        areas.push(AreaScore {
+        AreaScore {
             code,
             name,
             gemeente,
@@ -645,8 +646,31 @@ pub fn compute_prepared(
             reliable,
             flags,
             note,
-        });
-    }
+        }
+    };
+    let threads = if n_areas >= 2_000 {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    } else {
+        1
+    };
+    let mut areas: Vec<AreaScore> = if threads <= 1 {
+        (0..n_areas).map(score_area).collect()
+    } else {
+        let chunk = n_areas.div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..n_areas)
+                .step_by(chunk)
+                .map(|a| {
+                    let f = &score_area;
+                    s.spawn(move || (a..(a + chunk).min(n_areas)).map(f).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("scoring thread"))
+                .collect()
+        })
+    };
     // Rank (1 = lowest score), percentile and class among scored areas.
     let scores = sorted(areas.iter().filter_map(|a| a.score));
     for a in areas.iter_mut() {
@@ -709,6 +733,27 @@ pub(crate) fn normalise(
     Vec<Vec<Option<f64>>>,
     Vec<Vec<Option<f64>>>,
 ) {
+    let (runs, mut normalised, need_pct) =
+        normalise_many(def, p, method, &[method.normalisation], need);
+    (runs, normalised.pop().expect("one normalisation"), need_pct)
+}
+
+/// [`normalise`] for several normalisations under the method's treatment and reference: the
+/// treatment, the oriented values and the sorted reference distributions are computed once
+/// per indicator and shared (the uncertainty analysis draws among normalisations). The
+/// normalised matrices come back in the order of `norms`, each `[indicator][area]`.
+#[allow(clippy::type_complexity)]
+pub(crate) fn normalise_many(
+    def: &Definition,
+    p: &Prepared,
+    method: &Method,
+    norms: &[Normalisation],
+    need: bool,
+) -> (
+    Vec<IndicatorRun>,
+    Vec<Vec<Vec<Option<f64>>>>,
+    Vec<Vec<Option<f64>>>,
+) {
     let n_areas = p.areas.len();
     let inds: Vec<_> = def.indicators().collect();
     // Reference membership per area.
@@ -719,8 +764,9 @@ pub(crate) fn normalise(
             Reference::Corporatiebuurten => p.areas[j].3 == Some(true),
         }
     };
+    let imd = norms.contains(&Normalisation::Imd);
     let mut runs = Vec::new();
-    let mut normalised: Vec<Vec<Option<f64>>> = Vec::new();
+    let mut normalised: Vec<Vec<Vec<Option<f64>>>> = vec![Vec::new(); norms.len()];
     let mut need_pct: Vec<Vec<Option<f64>>> = Vec::new();
     for (k, (c, ind)) in inds.iter().enumerate() {
         let col = &p.raw[k];
@@ -739,13 +785,7 @@ pub(crate) fn normalise(
             .iter()
             .map(|r| r.value.map(|v| sign * treatment.apply(v)))
             .collect();
-        let imd = method.normalisation == Normalisation::Imd;
         let national = RefStats::new(sorted(y.iter().flatten().copied()), imd);
-        let need_sorted = if need {
-            sorted(y.iter().flatten().map(|v| -v))
-        } else {
-            Vec::new()
-        };
         // reference distributions and their statistics, once per reference (per gemeente cached)
         let mut cache: HashMap<Option<AreaCode>, RefStats> = HashMap::new();
         let corp = match method.reference {
@@ -759,7 +799,7 @@ pub(crate) fn normalise(
             ),
             _ => RefStats::new(Vec::new(), false),
         };
-        let mut norm_col = vec![None; n_areas];
+        let mut cols: Vec<Vec<Option<f64>>> = vec![vec![None; n_areas]; norms.len()];
         for i in 0..n_areas {
             let Some(yi) = y[i] else { continue };
             let reference: &RefStats = match method.reference {
@@ -780,31 +820,36 @@ pub(crate) fn normalise(
             if sorted_ref.is_empty() {
                 continue;
             }
-            let v = match method.normalisation {
-                Normalisation::Percentile => 100.0 * percentile_rank(sorted_ref, yi),
-                Normalisation::Zscore => {
-                    let (m, s) = (reference.mean, reference.sd);
-                    if s > 0.0 { (yi - m) / s } else { 0.0 }
-                }
-                Normalisation::Minmax => {
-                    let (lo, hi) = (sorted_ref[0], sorted_ref[sorted_ref.len() - 1]);
-                    if hi > lo {
-                        100.0 * (yi - lo) / (hi - lo)
-                    } else {
-                        50.0
+            for (norm, out) in norms.iter().zip(cols.iter_mut()) {
+                let v = match norm {
+                    Normalisation::Percentile => 100.0 * percentile_rank(sorted_ref, yi),
+                    Normalisation::Zscore => {
+                        let (m, s) = (reference.mean, reference.sd);
+                        if s > 0.0 { (yi - m) / s } else { 0.0 }
                     }
-                }
-                Normalisation::Goalposts => {
-                    let [lo, hi] = ind.goalposts.unwrap_or([0.0, 1.0]);
-                    let raw = treatment.apply(p.raw[k][i].value.unwrap_or(lo));
-                    let g = (100.0 * (raw - lo) / (hi - lo)).clamp(0.0, 100.0);
-                    if sign < 0.0 { 100.0 - g } else { g }
-                }
-                Normalisation::Imd => 100.0 - imd_transform(rank_share(&reference.need, -yi)),
-            };
-            norm_col[i] = Some(v);
+                    Normalisation::Minmax => {
+                        let (lo, hi) = (sorted_ref[0], sorted_ref[sorted_ref.len() - 1]);
+                        if hi > lo {
+                            100.0 * (yi - lo) / (hi - lo)
+                        } else {
+                            50.0
+                        }
+                    }
+                    Normalisation::Goalposts => {
+                        let [lo, hi] = ind.goalposts.unwrap_or([0.0, 1.0]);
+                        let raw = treatment.apply(p.raw[k][i].value.unwrap_or(lo));
+                        let g = (100.0 * (raw - lo) / (hi - lo)).clamp(0.0, 100.0);
+                        if sign < 0.0 { 100.0 - g } else { g }
+                    }
+                    Normalisation::Imd => 100.0 - imd_transform(rank_share(&reference.need, -yi)),
+                };
+                out[i] = Some(v);
+            }
         }
         let need_col: Vec<Option<f64>> = if need {
+            // The need percentile of −y against the national −y, which is the national
+            // sorted y reversed and negated.
+            let need_sorted: Vec<f64> = national.sorted.iter().rev().map(|v| -v).collect();
             y.iter()
                 .map(|v| v.map(|v| 100.0 * percentile_rank(&need_sorted, -v)))
                 .collect()
@@ -821,7 +866,9 @@ pub(crate) fn normalise(
             present: present.len(),
             treatment,
         });
-        normalised.push(norm_col);
+        for (all, col) in normalised.iter_mut().zip(cols) {
+            all.push(col);
+        }
         need_pct.push(need_col);
     }
     (runs, normalised, need_pct)

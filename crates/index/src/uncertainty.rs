@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::Gamma;
 use veerkracht_dataset::{AreaCode, Dataset, Edition, Level};
 
-use crate::compute::{Overrides, Prepared, compute_prepared, normalise, prepare};
+use crate::compute::{Overrides, Prepared, compute_prepared, normalise_many, prepare};
 use crate::definition::{Aggregation, Definition, Normalisation, Treatment};
 
 /// Options.
@@ -304,23 +304,57 @@ impl Engine<'_> {
 /// Ranks (1 = lowest, ties at the lower rank) of scores; a NaN score (no component scored in
 /// this run) gets rank 1, as before.
 fn min_ranks(scores: &[f64]) -> Vec<u32> {
-    // (score key, area) packed in one integer: one comparison per step of the sort.
-    let mut keyed: Vec<u128> = scores
+    // (score key, area) pairs sorted by key with an LSD radix sort: 8 passes of one byte,
+    // skipping the bytes every key shares (scores 0–100 share their sign and most of their
+    // exponent). Linear instead of n log n comparisons: this sort was half of the run time.
+    let mut keyed: Vec<(u64, u32)> = scores
         .iter()
         .enumerate()
         .filter(|(_, s)| !s.is_nan())
-        .map(|(j, &s)| (u128::from(key(s)) << 32) | j as u128)
+        .map(|(j, &s)| (key(s), j as u32))
         .collect();
-    keyed.sort_unstable();
+    radix_sort(&mut keyed);
     let mut ranks = vec![1u32; scores.len()];
     let mut first = 0;
     for p in 0..keyed.len() {
-        if p > 0 && keyed[p] >> 32 != keyed[p - 1] >> 32 {
+        if p > 0 && keyed[p].0 != keyed[p - 1].0 {
             first = p;
         }
-        ranks[(keyed[p] & 0xFFFF_FFFF) as usize] = first as u32 + 1;
+        ranks[keyed[p].1 as usize] = first as u32 + 1;
     }
     ranks
+}
+
+/// Stable LSD radix sort of (key, payload) pairs by key.
+fn radix_sort(v: &mut Vec<(u64, u32)>) {
+    let n = v.len();
+    if n < 2 {
+        return;
+    }
+    let mut counts = [[0usize; 256]; 8];
+    for &(k, _) in v.iter() {
+        for (b, c) in counts.iter_mut().enumerate() {
+            c[((k >> (8 * b)) & 0xFF) as usize] += 1;
+        }
+    }
+    let mut buf = vec![(0u64, 0u32); n];
+    for (b, c) in counts.iter().enumerate() {
+        if c.iter().any(|&x| x == n) {
+            continue; // every key has the same byte here
+        }
+        let mut offsets = [0usize; 256];
+        let mut sum = 0;
+        for (o, &x) in offsets.iter_mut().zip(c.iter()) {
+            *o = sum;
+            sum += x;
+        }
+        for &(k, j) in v.iter() {
+            let d = ((k >> (8 * b)) & 0xFF) as usize;
+            buf[offsets[d]] = (k, j);
+            offsets[d] += 1;
+        }
+        std::mem::swap(v, &mut buf);
+    }
 }
 
 /// Quantiles (ascending `qs`; linear interpolation between the order statistics at
@@ -437,34 +471,40 @@ pub fn uncertainty(
         indicator_weights: None,
         component_weights: None,
     };
-    let choices: Vec<(Normalisation, Treatment)> = normalisations
-        .iter()
-        .flat_map(|&n| o.treatments.iter().map(move |&t| (n, t)))
-        .collect();
-    // The nominal run and the design's normalised matrices do not depend on each other:
-    // they run as one set of tasks (the nominal run, the longest, first).
+    // The nominal run and the design's normalised matrices do not depend on each other: they
+    // run as one set of tasks (the nominal run, the longest, first). One task per treatment
+    // gives the matrices of every normalisation (they share the treated, sorted values).
     enum Part {
         Nominal(Box<crate::compute::IndexResult>),
-        Matrix(Vec<Vec<Option<f64>>>),
+        Matrices(Vec<Vec<Vec<Option<f64>>>>),
     }
-    let mut parts = parallel(choices.len() + 1, o.threads, |x| {
+    let mut parts = parallel(o.treatments.len() + 1, o.threads, |x| {
         if x == 0 {
             return Part::Nominal(Box::new(compute_prepared(def, &p, edition, level, &none)));
         }
         let mut m = def.method.clone();
-        (m.normalisation, m.treatment) = choices[x - 1];
-        Part::Matrix(normalise(def, &p, &m, false).1)
+        m.treatment = o.treatments[x - 1];
+        Part::Matrices(normalise_many(def, &p, &m, &normalisations, false).1)
     })
     .into_iter();
     let Some(Part::Nominal(nominal)) = parts.next() else {
         unreachable!("task 0 is the nominal run")
     };
-    let cols: Vec<Vec<Vec<Option<f64>>>> = parts
+    // [treatment][normalisation] → the matrix order of `Engine::matrices`, norm * T + treat.
+    let by_treatment: Vec<Vec<Vec<Vec<Option<f64>>>>> = parts
         .map(|x| match x {
-            Part::Matrix(c) => c,
+            Part::Matrices(c) => c,
             Part::Nominal(_) => unreachable!("tasks 1.. are matrices"),
         })
         .collect();
+    let nt = o.treatments.len();
+    let mut cols: Vec<Vec<Vec<Option<f64>>>> = Vec::with_capacity(normalisations.len() * nt);
+    let mut iters: Vec<_> = by_treatment.into_iter().map(|v| v.into_iter()).collect();
+    for _ in 0..normalisations.len() {
+        for it in iters.iter_mut() {
+            cols.push(it.next().expect("one matrix per normalisation"));
+        }
+    }
     let scored: Vec<usize> = (0..nominal.areas.len())
         .filter(|&i| nominal.areas[i].score.is_some())
         .collect();
@@ -634,5 +674,43 @@ pub fn uncertainty(
         areas,
         sobol,
         mean_rank_shift: mean_shift / o.runs.max(1) as f64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::RngExt;
+
+    /// The rank of every score by counting: 1 + the number of scores strictly below it.
+    fn ranks_by_counting(scores: &[f64]) -> Vec<u32> {
+        scores
+            .iter()
+            .map(|&s| {
+                if s.is_nan() {
+                    1
+                } else {
+                    1 + scores.iter().filter(|&&x| !x.is_nan() && x < s).count() as u32
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn radix_ranks_equal_counting_with_ties_signed_zeros_and_nan() {
+        let fixed = [3.5, -0.0, 0.0, 100.0, 3.5, f64::NAN, -2.0, 1e-300, 3.5, 99.999_999_999];
+        assert_eq!(min_ranks(&fixed), ranks_by_counting(&fixed));
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for n in [0usize, 1, 2, 17, 300, 5_000] {
+            // Few distinct values (many ties) and full-precision values, both signs.
+            let coarse: Vec<f64> = (0..n)
+                .map(|_| f64::from(rng.random_range(-20i32..20)) / 4.0)
+                .collect();
+            let fine: Vec<f64> = (0..n)
+                .map(|_| rng.random_range(-1.0e3f64..1.0e3))
+                .collect();
+            assert_eq!(min_ranks(&coarse), ranks_by_counting(&coarse), "n {n}");
+            assert_eq!(min_ranks(&fine), ranks_by_counting(&fine), "n {n}");
+        }
     }
 }
