@@ -1,0 +1,117 @@
+//! Global Moran's I with every output of esda's `Moran`: analytic inference under normality
+//! and randomisation, and permutation inference.
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::Weights;
+use crate::stats::{mean, norm_sf, std_pop};
+
+/// Global Moran's I (names as esda's attributes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[allow(non_snake_case)]
+pub struct Moran {
+    pub n: usize,
+    pub I: f64,
+    pub EI: f64,
+    pub VI_norm: f64,
+    pub seI_norm: f64,
+    pub z_norm: f64,
+    /// Two-tailed.
+    pub p_norm: f64,
+    pub VI_rand: f64,
+    pub seI_rand: f64,
+    pub z_rand: f64,
+    /// Two-tailed.
+    pub p_rand: f64,
+    pub permutations: usize,
+    pub seed: u64,
+    /// (larger + 1) / (permutations + 1), folded to the smaller tail; `None` without permutations.
+    pub p_sim: Option<f64>,
+    pub EI_sim: Option<f64>,
+    pub VI_sim: Option<f64>,
+    pub seI_sim: Option<f64>,
+    pub z_sim: Option<f64>,
+    /// One-tailed, in the direction of z_sim.
+    pub p_z_sim: Option<f64>,
+    /// The transformation the weights carried.
+    pub transform: char,
+}
+
+fn statistic(w: &Weights, z: &[f64], s0: f64, z2ss: f64) -> f64 {
+    let lag = w.lag(z);
+    let inum: f64 = z.iter().zip(&lag).map(|(a, b)| a * b).sum();
+    z.len() as f64 / s0 * inum / z2ss
+}
+
+/// Global Moran's I of `y` under the weights as given (transform them first: esda's default
+/// is row-standardised). Permutations shuffle all values (seeded ChaCha8).
+pub fn moran(y: &[f64], w: &Weights, permutations: usize, seed: u64) -> Moran {
+    let n = y.len();
+    assert_eq!(n, w.n(), "one value per unit");
+    let m = mean(y);
+    let z: Vec<f64> = y.iter().map(|v| v - m).collect();
+    let z2ss: f64 = z.iter().map(|v| v * v).sum();
+    let (s0, s1, s2) = (w.s0(), w.s1(), w.s2());
+    let nf = n as f64;
+    let ei = -1.0 / (nf - 1.0);
+    let n2 = nf * nf;
+    let s02 = s0 * s0;
+    let vi_norm = (n2 * s1 - nf * s2 + 3.0 * s02) / ((nf - 1.0) * (nf + 1.0) * s02)
+        - (1.0 / (nf - 1.0)).powi(2);
+    let k = (z.iter().map(|v| v.powi(4)).sum::<f64>() / nf)
+        / (z.iter().map(|v| v * v).sum::<f64>() / nf).powi(2);
+    let a = nf * ((n2 - 3.0 * nf + 3.0) * s1 - nf * s2 + 3.0 * s02);
+    let b = k * ((n2 - nf) * s1 - 2.0 * nf * s2 + 6.0 * s02);
+    let vi_rand = (a - b) / ((nf - 1.0) * (nf - 2.0) * (nf - 3.0) * s02) - ei * ei;
+    let i = statistic(w, &z, s0, z2ss);
+    let (se_norm, se_rand) = (vi_norm.sqrt(), vi_rand.sqrt());
+    let (z_norm, z_rand) = ((i - ei) / se_norm, (i - ei) / se_rand);
+    let two_tailed = |z: f64| 2.0 * norm_sf(z.abs());
+    let mut out = Moran {
+        n,
+        I: i,
+        EI: ei,
+        VI_norm: vi_norm,
+        seI_norm: se_norm,
+        z_norm,
+        p_norm: two_tailed(z_norm),
+        VI_rand: vi_rand,
+        seI_rand: se_rand,
+        z_rand,
+        p_rand: two_tailed(z_rand),
+        permutations,
+        seed,
+        p_sim: None,
+        EI_sim: None,
+        VI_sim: None,
+        seI_sim: None,
+        z_sim: None,
+        p_z_sim: None,
+        transform: w.transform().code(),
+    };
+    if permutations > 0 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut zp = z.clone();
+        let sims: Vec<f64> = (0..permutations)
+            .map(|_| {
+                zp.shuffle(&mut rng);
+                statistic(w, &zp, s0, z2ss)
+            })
+            .collect();
+        let larger = sims.iter().filter(|&&s| s >= i).count();
+        let larger = larger.min(permutations - larger);
+        let e = mean(&sims);
+        let se = std_pop(&sims);
+        let zs = (i - e) / se;
+        out.p_sim = Some((larger as f64 + 1.0) / (permutations as f64 + 1.0));
+        out.EI_sim = Some(e);
+        out.VI_sim = Some(se * se);
+        out.seI_sim = Some(se);
+        out.z_sim = Some(zs);
+        out.p_z_sim = Some(norm_sf(zs.abs()));
+    }
+    out
+}
