@@ -8,7 +8,8 @@
 //! * `value_parsed`: full results from already parsed units;
 //! * `points_parsed`: the points-only path (`waardeer_punten`: total points, maximum rent and
 //!   segment) from already parsed units;
-//! * `flat`: the flat portfolio CSV (parse + value), when FLAT.csv is given.
+//! * `flat`: the flat portfolio CSV (parse + points-only, `flat::waardeer_punten_csv` on one
+//!   thread), when FLAT.csv is given.
 //!
 //! A checksum of the points is printed so the optimiser cannot drop the work.
 
@@ -92,13 +93,12 @@ fn main() {
         let mut fn_ = 0;
         for run in 0..=3 {
             let t0 = Instant::now();
-            let fu = veerkracht_wws::flat::parse_csv(&ftext).expect("flat CSV");
-            for u in &fu {
-                if let Ok(p) = u.waardeer_punten(&opts) {
-                    check += p.punten;
-                }
-            }
-            fn_ = fu.len();
+            let pts = veerkracht_wws::flat::waardeer_punten_csv(&ftext, &opts, 1, |_, p| {
+                p.map(|p| p.punten).unwrap_or(0.0)
+            })
+            .expect("flat CSV");
+            check += pts.iter().sum::<f64>();
+            fn_ = pts.len();
             if run > 0 {
                 times.push(t0.elapsed().as_secs_f64());
             }

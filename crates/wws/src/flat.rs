@@ -21,7 +21,9 @@
 
 use serde_json::{Value, json};
 
-use crate::model::{Eenheid, Warning};
+use crate::model::{
+    Date, Eenheid, Element, Energieprestatie, Ruimte, Stelsel, Warning, WozEenheid,
+};
 use crate::tables::Tables;
 use crate::{Options, WwsError};
 
@@ -62,110 +64,303 @@ fn split(line: &str, sep: char) -> Vec<String> {
     out.into_iter().map(|s| s.trim().to_string()).collect()
 }
 
+/// The fields of a line, trimmed; borrowed from the line unless it has a quote.
+fn fields<'a>(line: &'a str, sep: char, out: &mut Vec<std::borrow::Cow<'a, str>>) {
+    out.clear();
+    if line.contains('"') {
+        out.extend(split(line, sep).into_iter().map(std::borrow::Cow::Owned));
+    } else {
+        out.extend(
+            line.split(sep)
+                .map(|f| std::borrow::Cow::Borrowed(f.trim())),
+        );
+    }
+}
+
 fn number(s: &str, decimal_comma: bool) -> Option<f64> {
     let t = s.trim();
     if t.is_empty() {
         return None;
     }
-    let t = if decimal_comma {
-        t.replace('.', "").replace(',', ".")
-    } else {
-        t.to_string()
-    };
+    if decimal_comma && t.contains(['.', ',']) {
+        // thousands points dropped, decimal comma → point (on the stack when short)
+        let mut buf = [0u8; 64];
+        let mut n = 0;
+        for b in t.bytes() {
+            let c = match b {
+                b'.' => continue,
+                b',' => b'.',
+                c => c,
+            };
+            if n == buf.len() {
+                let long = t.replace('.', "").replace(',', ".");
+                return long.parse().ok().filter(|x: &f64| x.is_finite());
+            }
+            buf[n] = c;
+            n += 1;
+        }
+        return std::str::from_utf8(&buf[..n])
+            .ok()?
+            .parse()
+            .ok()
+            .filter(|x: &f64| x.is_finite());
+    }
     t.parse().ok().filter(|x: &f64| x.is_finite())
 }
 
-/// Parses the flat CSV. Errors name the line and column.
-pub fn parse_csv(text: &str) -> Result<Vec<FlatUnit>, WwsError> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else {
-        return Ok(Vec::new());
-    };
-    let header = header.trim_start_matches('\u{feff}');
-    let sep = if header.contains(';') { ';' } else { ',' };
-    let decimal_comma = sep == ';';
-    let cols: Vec<String> = split(header, sep)
-        .into_iter()
-        .map(|c| c.to_lowercase())
-        .collect();
-    let col = |name: &str| cols.iter().position(|c| c == name);
-    let req = |name: &str| {
-        col(name).ok_or_else(|| {
-            WwsError::Input(format!("flat CSV: required column {name:?} is missing"))
+/// The columns of a flat CSV (from its header line).
+struct Header {
+    sep: char,
+    decimal_comma: bool,
+    cols: Vec<String>,
+    c_id: usize,
+    c_type: usize,
+    c_bj: usize,
+    c_opp: usize,
+    c_label: usize,
+    c_woz: usize,
+    c_kamers: Option<usize>,
+    c_buurt: Option<usize>,
+    c_huur: Option<usize>,
+    c_aanrecht: Option<usize>,
+    c_buiten: Option<usize>,
+}
+
+impl Header {
+    fn parse(header: &str) -> Result<Header, WwsError> {
+        let header = header.trim_start_matches('\u{feff}');
+        let sep = if header.contains(';') { ';' } else { ',' };
+        let cols: Vec<String> = split(header, sep)
+            .into_iter()
+            .map(|c| c.to_lowercase())
+            .collect();
+        let col = |name: &str| cols.iter().position(|c| c == name);
+        let req = |name: &str| {
+            col(name).ok_or_else(|| {
+                WwsError::Input(format!("flat CSV: required column {name:?} is missing"))
+            })
+        };
+        Ok(Header {
+            sep,
+            decimal_comma: sep == ';',
+            c_id: req("eenheid_id")?,
+            c_type: req("woningtype")?,
+            c_bj: req("bouwjaar")?,
+            c_opp: req("oppervlakte_m2")?,
+            c_label: req("energielabel")?,
+            c_woz: req("woz_waarde")?,
+            c_kamers: col("kamers"),
+            c_buurt: col("buurtcode"),
+            c_huur: col("kale_huur"),
+            c_aanrecht: col("aanrecht_mm"),
+            c_buiten: col("buitenruimte_m2"),
+            cols,
         })
-    };
-    let (c_id, c_type, c_bj, c_opp, c_label, c_woz) = (
-        req("eenheid_id")?,
-        req("woningtype")?,
-        req("bouwjaar")?,
-        req("oppervlakte_m2")?,
-        req("energielabel")?,
-        req("woz_waarde")?,
-    );
-    let (c_kamers, c_buurt, c_huur, c_aanrecht, c_buiten) = (
-        col("kamers"),
-        col("buurtcode"),
-        col("kale_huur"),
-        col("aanrecht_mm"),
-        col("buitenruimte_m2"),
-    );
-    let mut out = Vec::new();
-    for (i, line) in lines {
-        let f = split(line, sep);
-        let at = |c: usize| f.get(c).map(String::as_str).unwrap_or("");
+    }
+
+    /// One data line (`i`: its 0-based line index, for errors); `f` is a field buffer.
+    fn row<'a>(
+        &self,
+        i: usize,
+        line: &'a str,
+        f: &mut Vec<std::borrow::Cow<'a, str>>,
+    ) -> Result<FlatUnit, WwsError> {
+        fields(line, self.sep, f);
+        let at = |c: usize| f.get(c).map(|s| s.as_ref()).unwrap_or("");
         let bad = |c: usize, what: &str| {
             WwsError::Input(format!(
                 "flat CSV line {}: column {:?} = {:?} is not {what}",
                 i + 1,
-                cols[c],
+                self.cols[c],
                 at(c)
             ))
         };
-        let num = |c: usize| number(at(c), decimal_comma);
-        let eengezins = match at(c_type).to_ascii_uppercase().as_str() {
-            "EGW" => true,
-            "MGW" => false,
-            _ => return Err(bad(c_type, "EGW or MGW")),
+        let num = |c: usize| number(at(c), self.decimal_comma);
+        let ty = at(self.c_type);
+        let eengezins = if ty.eq_ignore_ascii_case("EGW") {
+            true
+        } else if ty.eq_ignore_ascii_case("MGW") {
+            false
+        } else {
+            return Err(bad(self.c_type, "EGW or MGW"));
         };
-        let label = at(c_label).trim().to_string();
-        out.push(FlatUnit {
-            id: at(c_id).to_string(),
-            buurtcode: c_buurt.map(|c| at(c).to_string()).filter(|s| !s.is_empty()),
+        let label = at(self.c_label).trim();
+        Ok(FlatUnit {
+            id: at(self.c_id).to_string(),
+            buurtcode: self
+                .c_buurt
+                .map(at)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             eengezins,
-            bouwjaar: num(c_bj)
+            bouwjaar: num(self.c_bj)
                 .filter(|x| x.fract() == 0.0)
-                .ok_or_else(|| bad(c_bj, "a year"))? as i32,
-            oppervlakte_m2: num(c_opp)
+                .ok_or_else(|| bad(self.c_bj, "a year"))? as i32,
+            oppervlakte_m2: num(self.c_opp)
                 .filter(|x| *x > 0.0)
-                .ok_or_else(|| bad(c_opp, "a positive area"))?,
-            kamers: match c_kamers.map(num) {
+                .ok_or_else(|| bad(self.c_opp, "a positive area"))?,
+            kamers: match self.c_kamers.map(num) {
                 Some(Some(k)) if k >= 1.0 && k.fract() == 0.0 => k as u32,
-                Some(Some(_)) => return Err(bad(c_kamers.unwrap_or(0), "a whole number ≥ 1")),
+                Some(Some(_)) => {
+                    return Err(bad(self.c_kamers.unwrap_or(0), "a whole number ≥ 1"));
+                }
                 _ => 3,
             },
-            energielabel: if label.is_empty() { None } else { Some(label) },
-            woz_waarde: num(c_woz)
+            energielabel: if label.is_empty() {
+                None
+            } else {
+                Some(label.to_string())
+            },
+            woz_waarde: num(self.c_woz)
                 .filter(|x| *x > 0.0)
-                .ok_or_else(|| bad(c_woz, "a positive amount"))?,
-            kale_huur: c_huur.and_then(num),
-            aanrecht_mm: c_aanrecht.and_then(num),
-            buitenruimte_m2: c_buiten.and_then(num),
-        });
+                .ok_or_else(|| bad(self.c_woz, "a positive amount"))?,
+            kale_huur: self.c_huur.and_then(num),
+            aanrecht_mm: self.c_aanrecht.and_then(num),
+            buitenruimte_m2: self.c_buiten.and_then(num),
+        })
+    }
+}
+
+/// Non-blank lines with their 0-based line index.
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+}
+
+/// Parses the flat CSV. Errors name the line and column.
+pub fn parse_csv(text: &str) -> Result<Vec<FlatUnit>, WwsError> {
+    let mut lines = data_lines(text);
+    let Some((_, header)) = lines.next() else {
+        return Ok(Vec::new());
+    };
+    let h = Header::parse(header)?;
+    let mut f = Vec::new();
+    lines.map(|(i, line)| h.row(i, line, &mut f)).collect()
+}
+
+/// Parses and values a flat CSV by the points-only path on `threads` threads and maps
+/// every row with `f` (for example to its points, or to an output line). The rows are
+/// split into one contiguous block per thread; the results are in row order, the same for
+/// any number of threads. A row that cannot be read fails the whole text with the error
+/// [`parse_csv`] gives.
+pub fn waardeer_punten_csv<T, F>(
+    text: &str,
+    opts: &Options,
+    threads: usize,
+    f: F,
+) -> Result<Vec<T>, WwsError>
+where
+    T: Send,
+    F: Fn(&FlatUnit, Result<crate::Punten, WwsError>) -> T + Sync,
+{
+    let mut lines = data_lines(text);
+    let Some((hi, header)) = lines.next() else {
+        return Ok(Vec::new());
+    };
+    let h = Header::parse(header)?;
+    // the data after the header line
+    let start = header.as_ptr() as usize - text.as_ptr() as usize + header.len();
+    let body = &text[start..];
+    let threads = threads.max(1);
+    // block boundaries just after a newline
+    let mut bounds = vec![0];
+    for k in 1..threads {
+        let mut b = body.len() * k / threads;
+        while b < body.len() && !body.is_char_boundary(b) {
+            b += 1;
+        }
+        let b = body[b..].find('\n').map_or(body.len(), |p| b + p + 1);
+        bounds.push(b.max(*bounds.last().expect("nonempty")));
+    }
+    bounds.push(body.len());
+    let block = |part: &str| -> Result<Vec<T>, WwsError> {
+        let mut out = Vec::with_capacity(part.len() / 48);
+        let mut fields = Vec::new();
+        let mut e = Eenheid::default();
+        // line numbers only matter for an error (recomputed then by parse_csv)
+        for line in part.lines().filter(|l| !l.trim().is_empty()) {
+            let u = h.row(hi, line, &mut fields)?;
+            u.fill(opts, &mut e);
+            let p = crate::waardeer_punten(&e, opts);
+            out.push(f(&u, p));
+        }
+        Ok(out)
+    };
+    let parts: Vec<Result<Vec<T>, WwsError>> = if threads == 1 {
+        vec![block(body)]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .map(|w| {
+                    let part = &body[w[0]..w[1]];
+                    let block = &block;
+                    s.spawn(move || block(part))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("valuation thread panicked"))
+                .collect()
+        })
+    };
+    let mut out = Vec::new();
+    for p in parts {
+        match p {
+            Ok(mut v) => {
+                if out.is_empty() {
+                    out = v;
+                } else {
+                    out.append(&mut v);
+                }
+            }
+            Err(_) => {
+                // the error with its line number, as the sequential reader gives it
+                return Err(parse_csv(text).err().expect("a row failed"));
+            }
+        }
     }
     Ok(out)
 }
 
 /// VERA label code of a display name (`A++` → `APP`).
 fn label_code(naam: &str) -> String {
+    label_code_str(naam).to_string()
+}
+
+fn label_code_str(naam: &str) -> &str {
     match naam {
-        "A+" => "AP".into(),
-        "A++" => "APP".into(),
-        "A+++" => "AP3".into(),
-        "A++++" => "AP4".into(),
-        x => x.to_string(),
+        "A+" => "AP",
+        "A++" => "APP",
+        "A+++" => "AP3",
+        "A++++" => "AP4",
+        x => x,
+    }
+}
+
+/// Sets an optional text, reusing its allocation.
+fn set(s: &mut Option<String>, v: &str) {
+    match s {
+        Some(x) => {
+            x.clear();
+            x.push_str(v);
+        }
+        None => *s = Some(v.to_string()),
+    }
+}
+
+/// Sets a list of texts, reusing the allocations.
+fn set_list(l: &mut Vec<String>, v: &[&str]) {
+    l.truncate(v.len());
+    for (i, x) in v.iter().enumerate() {
+        match l.get_mut(i) {
+            Some(s) => {
+                s.clear();
+                s.push_str(x);
+            }
+            None => l.push(x.to_string()),
+        }
     }
 }
 
@@ -251,17 +446,165 @@ impl FlatUnit {
         u
     }
 
-    /// Points, maximum rent and segment of the row (the numbers of [`FlatUnit::waardeer`]).
+    /// The unit of [`FlatUnit::to_vera`] built directly (no JSON): equal to parsing
+    /// `to_vera` (`tests/points_only.rs` checks it), which gives no warnings.
+    pub fn to_eenheid(&self, opts: &Options) -> Eenheid {
+        let mut e = Eenheid::default();
+        self.fill(opts, &mut e);
+        e
+    }
+
+    /// [`FlatUnit::to_eenheid`] into `e`, reusing its allocations (for bulk runs).
+    pub fn fill(&self, opts: &Options, e: &mut Eenheid) {
+        let a = &Tables::embedded().flat;
+        let pd = opts.peildatum;
+        let vertrekken = self.oppervlakte_m2 * a.aandeel_vertrekken;
+        let overige = self.oppervlakte_m2 * a.aandeel_overige;
+        let slaapkamers = self.kamers.saturating_sub(1).max(1);
+        let r2 = |x: f64| (x * 100.0).round() / 100.0;
+
+        set(&mut e.id, &self.id);
+        e.stelsel = Some(Stelsel::Zelfstandig);
+        e.bouwjaar = Some(self.bouwjaar);
+        e.begin_bouwdatum = None;
+        e.in_exploitatiedatum = None;
+        e.datum_afsluiten_huurovereenkomst = None;
+        e.doelgroep = None;
+        match &mut e.monumenten {
+            Some(m) => m.clear(),
+            None => e.monumenten = Some(Vec::new()),
+        }
+        set_list(&mut e.panden, &[if self.eengezins { "EGW" } else { "MGW" }]);
+        e.prijscomponenten.clear();
+        e.gebruiksoppervlakte = Some(self.oppervlakte_m2.round());
+        e.bag_gebruikers_oppervlakte = None;
+        e.woonplaats_code = None;
+        e.adres = false;
+        e.adres_postcode_huisnummer = false;
+        e.woz_eenheden.clear();
+        e.woz_eenheden.push(WozEenheid {
+            vastgestelde_waarde: Some(self.woz_waarde),
+            waardepeildatum: Some(Date::new(pd.year - 1, 1, 1)),
+        });
+        match &self.energielabel {
+            Some(l) => {
+                e.energieprestaties.resize_with(1, Default::default);
+                let ep: &mut Energieprestatie = &mut e.energieprestaties[0];
+                set(&mut ep.soort, "NTA");
+                set(&mut ep.status, "DEF");
+                ep.begindatum = Some(Date::new(pd.year - 1, 1, 1));
+                ep.einddatum = Some(Date::new(pd.year + 9, 1, 1));
+                set(&mut ep.label_code, label_code_str(l));
+                set(&mut ep.label_naam, l);
+                ep.waarde = None;
+            }
+            None => e.energieprestaties.clear(),
+        }
+
+        // rooms in the order of to_vera
+        let mut n = 0;
+        let mut room =
+            |e: &mut Eenheid, id: &str, naam: &str, soort: &str, detail: &str, opp: f64| {
+                if e.ruimten.len() == n {
+                    e.ruimten.push(Ruimte::default());
+                }
+                let r = &mut e.ruimten[n];
+                n += 1;
+                set(&mut r.id, id);
+                set(&mut r.naam, naam);
+                set(&mut r.soort, soort);
+                set(&mut r.detail_soort, detail);
+                r.detail_soort_naam = None;
+                r.oppervlakte = Some(opp);
+                r.verwarmd = (soort == "VTK").then_some(true);
+                r.lengte = None;
+                r.breedte = None;
+                r.hoogte = None;
+                r.verkoeld = None;
+                r.gedeeld_met_aantal_adressen = None;
+                r.gedeeld_met_aantal_onzelfstandige_woonruimten = None;
+                r.aantal = None;
+                r.installaties.clear();
+                r.bouwkundige_elementen.clear();
+                r.verbonden_ruimten.clear();
+                n - 1
+            };
+        room(
+            e,
+            "woonkamer",
+            "Woonkamer",
+            "VTK",
+            "WOO",
+            r2(vertrekken * 0.40),
+        );
+        let k = room(e, "keuken", "Keuken", "VTK", "KEU", r2(vertrekken * 0.12));
+        let els = &mut e.ruimten[k].bouwkundige_elementen;
+        els.push(Element {
+            id: Some("aanrecht".to_string()),
+            naam: None,
+            code: Some("AAN".to_string()),
+            lengte: Some(self.aanrecht_mm.unwrap_or(a.aanrecht_mm)),
+        });
+        let b = room(
+            e,
+            "badkamer",
+            "Badkamer",
+            "VTK",
+            "BAD",
+            r2(vertrekken * 0.08),
+        );
+        let sanitair: Vec<&str> = a.sanitair.iter().map(String::as_str).collect();
+        set_list(&mut e.ruimten[b].installaties, &sanitair);
+        let used: f64 = [0.40, 0.12, 0.08].iter().map(|f| r2(vertrekken * f)).sum();
+        let rest = r2(vertrekken) - used;
+        let mut id = String::new();
+        for k in 0..slaapkamers {
+            let opp = if k + 1 == slaapkamers {
+                r2(rest - r2(rest / f64::from(slaapkamers)) * f64::from(slaapkamers - 1))
+            } else {
+                r2(rest / f64::from(slaapkamers))
+            };
+            id.clear();
+            {
+                use std::fmt::Write;
+                let _ = write!(id, "slaapkamer{}", k + 1);
+            }
+            room(e, &id, "Slaapkamer", "VTK", "SLA", opp);
+        }
+        if a.apart_toilet {
+            let t = room(e, "toilet", "Toilet", "OVR", "TOI", 1.2);
+            set_list(&mut e.ruimten[t].installaties, &["STO"]);
+        }
+        if overige > 0.0 {
+            room(e, "berging", "Berging", "OVR", "BER", r2(overige));
+        }
+        let buiten = self.buitenruimte_m2.unwrap_or(if self.eengezins {
+            a.buitenruimte_m2_egw
+        } else {
+            a.buitenruimte_m2_mgw
+        });
+        if buiten > 0.0 {
+            let (code, naam) = if self.eengezins {
+                ("TUI", "Tuin")
+            } else {
+                ("BAL", "Balkon")
+            };
+            room(e, "buiten", naam, "BTR", code, buiten);
+        }
+        e.ruimten.truncate(n);
+    }
+
+    /// Points, maximum rent and segment of the row (the numbers of [`FlatUnit::waardeer`],
+    /// by the points-only path).
     pub fn waardeer_punten(&self, opts: &Options) -> Result<crate::Punten, WwsError> {
-        let (e, _) = Eenheid::from_json_value(&self.to_vera(opts), opts.strict)?;
-        crate::waardeer_punten(&e, opts)
+        crate::waardeer_punten(&self.to_eenheid(opts), opts)
     }
 
     /// Values the row (an estimate: the result carries a warning saying so).
     pub fn waardeer(&self, opts: &Options) -> Result<crate::Resultaat, WwsError> {
-        let (e, w) = Eenheid::from_json_value(&self.to_vera(opts), opts.strict)?;
+        let e = self.to_eenheid(opts);
         let mut r = crate::waardeer(&e, opts)?;
-        let mut all = w;
+        let mut all = Vec::new();
         all.push(Warning {
             field: "flat".into(),
             message: "estimate from the flat portfolio form ([flat] assumptions for rooms, kitchen, sanitary and outdoor space)".into(),

@@ -88,10 +88,14 @@ impl Default for Options {
 
 /// Values a parsed unit.
 pub fn waardeer(e: &Eenheid, opts: &Options) -> Result<Resultaat, WwsError> {
+    waardeer_mode(e, opts, false)
+}
+
+fn waardeer_mode(e: &Eenheid, opts: &Options, lean: bool) -> Result<Resultaat, WwsError> {
     let stelsel = e.stelsel.unwrap_or(opts.default_stelsel);
     let mut r = match stelsel {
-        Stelsel::Zelfstandig => zel::waardeer(e, opts, Tables::embedded(), None)?,
-        Stelsel::Onzelfstandig => onz::waardeer(e, opts, Tables::embedded(), None)?,
+        Stelsel::Zelfstandig => zel::waardeer_mode(e, opts, Tables::embedded(), None, lean)?,
+        Stelsel::Onzelfstandig => onz::waardeer_mode(e, opts, Tables::embedded(), None, lean)?,
     };
     if e.stelsel.is_none() {
         let w = Warning {
@@ -110,23 +114,67 @@ pub fn waardeer(e: &Eenheid, opts: &Options) -> Result<Resultaat, WwsError> {
     Ok(r)
 }
 
-/// The figures a bulk run needs: total points, maximum rent (incl. surcharges) and segment.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The numbers of a valuation without the criterium lines: points per stelselgroep, total,
+/// maximum rent (with surcharges) and segment, and the warnings.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Punten {
+    pub stelsel: Stelsel,
+    /// total, whole points
     pub punten: f64,
+    pub maximale_huur: f64,
+    pub opslagpercentage: Option<f64>,
+    pub huurprijsopslag: f64,
     pub maximale_huur_inclusief_opslag: f64,
     pub segment: Option<Segment>,
+    /// (stelselgroep code, points) in output order; `None`: the rubriek could not be valued
+    pub groepen: Vec<(&'static str, Option<f64>)>,
+    pub warnings: Vec<Warning>,
 }
 
-/// Values a parsed unit for bulk use: the same numbers as [`waardeer`], without the
-/// per-criterium detail in the result.
+impl Punten {
+    /// The numbers of a full result.
+    pub fn of(r: &Resultaat) -> Punten {
+        Punten {
+            stelsel: r.stelsel,
+            punten: r.punten,
+            maximale_huur: r.maximale_huur,
+            opslagpercentage: r.opslagpercentage,
+            huurprijsopslag: r.huurprijsopslag,
+            maximale_huur_inclusief_opslag: r.maximale_huur_inclusief_opslag,
+            segment: r.segment,
+            groepen: r.groepen.iter().map(|g| (g.code, g.punten)).collect(),
+            warnings: r.warnings.clone(),
+        }
+    }
+
+    fn from_lean(r: Resultaat) -> Punten {
+        Punten {
+            stelsel: r.stelsel,
+            punten: r.punten,
+            maximale_huur: r.maximale_huur,
+            opslagpercentage: r.opslagpercentage,
+            huurprijsopslag: r.huurprijsopslag,
+            maximale_huur_inclusief_opslag: r.maximale_huur_inclusief_opslag,
+            segment: r.segment,
+            groepen: r.groepen.iter().map(|g| (g.code, g.punten)).collect(),
+            warnings: r.warnings,
+        }
+    }
+
+    /// The points of one stelselgroep (`None` when absent or not valued).
+    pub fn groep(&self, code: &str) -> Option<f64> {
+        self.groepen.iter().find(|g| g.0 == code).and_then(|g| g.1)
+    }
+}
+
+/// Values a parsed unit for bulk use: the same rules and arithmetic as [`waardeer`] (one
+/// code path), but the criterium lines carry only their numbers: no ids, names or parent
+/// ids are built (lines are looked up by a hash of the id), no rounding lines are added
+/// and names are normalised only when one can enter an id a rule looks up. The numbers
+/// equal those of [`waardeer`] (`tests/points_only.rs` checks every fixture and generated
+/// unit); warnings may name a room by its own name instead of the numbered one.
 pub fn waardeer_punten(e: &Eenheid, opts: &Options) -> Result<Punten, WwsError> {
-    let r = waardeer(e, opts)?;
-    Ok(Punten {
-        punten: r.punten,
-        maximale_huur_inclusief_opslag: r.maximale_huur_inclusief_opslag,
-        segment: r.segment,
-    })
+    waardeer_mode(e, opts, true).map(Punten::from_lean)
 }
 
 /// Parses one JSON object and values it; parse warnings are added to the result.

@@ -174,6 +174,20 @@ impl Ruimte {
             .or_else(|| self.id.clone().filter(|s| !s.is_empty()))
             .unwrap_or_else(|| "Naamloze ruimte".to_string())
     }
+    /// [`Ruimte::weergavenaam`] without copying it.
+    pub fn weergavenaam_ref(&self) -> &str {
+        [&self.naam, &self.detail_soort_naam, &self.id]
+            .into_iter()
+            .find_map(|s| s.as_deref().filter(|s| !s.is_empty()))
+            .unwrap_or("Naamloze ruimte")
+    }
+    /// [`Ruimte::criterium_id`], borrowed when the room has an id.
+    pub fn criterium_seg(&self) -> std::borrow::Cow<'_, str> {
+        match &self.id {
+            Some(id) if !id.is_empty() => std::borrow::Cow::Borrowed(id),
+            _ => std::borrow::Cow::Owned(self.weergavenaam_ref().to_lowercase().replace(' ', "_")),
+        }
+    }
     /// Criterium-id segment: `id`, else the lower-cased name with underscores.
     pub fn criterium_id(&self) -> String {
         match &self.id {

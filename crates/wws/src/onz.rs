@@ -6,7 +6,7 @@
 //! are valued in the rubriek "gemeenschappelijke binnenruimten gedeeld met meerdere adressen".
 
 use crate::model::{Date, Eenheid, Ruimte, Stelsel};
-use crate::result::{Groep, Meeteenheid, Resultaat};
+use crate::result::{Groep, Lazy, Meeteenheid, Naam, Resultaat};
 use crate::round::{half_up, kwart, sig, whole};
 use crate::tables::Tables;
 use crate::zel::{
@@ -54,10 +54,21 @@ pub fn waardeer(
     t: &Tables,
     only: Option<&str>,
 ) -> Result<Resultaat, WwsError> {
+    waardeer_mode(e, opts, t, only, false)
+}
+
+/// [`waardeer`]; `lean`: points-only (criterium lines carry numbers, no texts).
+pub(crate) fn waardeer_mode(
+    e: &Eenheid,
+    opts: &Options,
+    t: &Tables,
+    only: Option<&str>,
+    lean: bool,
+) -> Result<Resultaat, WwsError> {
     // the reference numbers duplicate names when it values a whole stelsel, not when a
     // single stelselgroep is called; copy the unit only when a name changes
     let genormaliseerd;
-    let e = if only.is_none() && zel::namen_te_normaliseren(e) {
+    let e = if only.is_none() && zel::normaliseren_nodig(e, opts, lean) {
         let mut c = e.clone();
         zel::normaliseer_namen(&mut c);
         genormaliseerd = c;
@@ -70,6 +81,7 @@ pub fn waardeer(
         peildatum: opts.peildatum,
         t,
         warnings: Vec::new(),
+        lean,
     };
     zel::check_ruimten(&mut ctx);
     let groepen = match only {
@@ -116,7 +128,7 @@ fn groep(ctx: &mut Ctx, code: &'static str, prior: &[Groep]) -> Result<Groep, Ww
         .find(|g| g.0 == code)
         .map(|g| g.1)
         .unwrap_or("");
-    let mut g = Groep::new(code, naam);
+    let mut g = ctx.groep(code, naam);
     match code {
         "OVZ" => ovz(ctx, &mut g),
         "OOZ" => ooz(ctx, &mut g),
@@ -167,8 +179,8 @@ fn ovz_lines(g: &mut Groep, e: &Eenheid) -> f64 {
         let laag = gedeeld_met_laag(g, None, 1, onz_of(r));
         g.add_under(
             &laag,
-            &zel::seg_naam(r, &zel::naam_met_kasten(r)),
-            zel::naam_met_kasten(r),
+            &zel::seg_naam_met_kasten(r),
+            Lazy(|| zel::naam_met_kasten(r)),
         );
         let w = g.last();
         w.meeteenheid = Some(Meeteenheid::M2);
@@ -204,11 +216,11 @@ fn ooz(ctx: &mut Ctx, g: &mut Groep) {
     let mut totaal = 0.0;
     for r in &overige {
         totaal += toe_te_rekenen_oppervlakte(r);
-        let laag = gedeeld_met_laag(g, subtotaal.as_deref(), 1, onz_of(r));
+        let laag = gedeeld_met_laag(g, subtotaal.as_ref(), 1, onz_of(r));
         g.add_under(
             &laag,
-            &zel::seg_naam(r, &zel::naam_met_kasten(r)),
-            zel::naam_met_kasten(r),
+            &zel::seg_naam_met_kasten(r),
+            Lazy(|| zel::naam_met_kasten(r)),
         );
         let w = g.last();
         w.meeteenheid = Some(Meeteenheid::M2);
@@ -216,7 +228,7 @@ fn ooz(ctx: &mut Ctx, g: &mut Groep) {
     }
     let punten = whole(totaal) * 0.75;
     if let Some(s) = &subtotaal
-        && let Some(w) = g.woningwaarderingen.iter_mut().find(|w| w.id == *s)
+        && let Some(w) = g.line_mut(s)
     {
         w.punten = Some(punten);
     }
@@ -312,19 +324,20 @@ fn ene(ctx: &mut Ctx, g: &mut Groep) {
     });
     let ep_idx = zel::geldige_energieprestatie(ctx);
     let mut punten: Option<f64> = None;
-    let set = |g: &mut Groep, seg: &str, naam: String, per_m2: f64| {
+    fn set(g: &mut Groep, opp: f64, seg: &str, naam: impl Naam, per_m2: f64) -> f64 {
         g.add(seg, naam);
         let w = g.last();
         w.meeteenheid = Some(Meeteenheid::M2);
         w.aantal = Some(half_up(opp, 2));
         w.punten = Some(per_m2 * opp);
         per_m2 * opp
-    };
+    }
     if epv {
         punten = Some(set(
             g,
+            opp,
             "energieprestatievergoeding",
-            "Energieprestatievergoeding".into(),
+            "Energieprestatievergoeding",
             lt.epv_per_m2,
         ));
     } else if let Some(i) = ep_idx {
@@ -367,7 +380,7 @@ fn ene(ctx: &mut Ctx, g: &mut Groep) {
         if ok {
             let l = lookup.unwrap_or_default();
             match lt.labels.iter().find(|r| r.0 == l) {
-                Some(row) => punten = Some(set(g, "label", naam, row.2)),
+                Some(row) => punten = Some(set(g, opp, "label", naam, row.2)),
                 None => ctx.warn(
                     format!("eenheid.energieprestaties[{i}].label"),
                     format!("onbekend energielabel {l:?}: punten op basis van bouwjaar"),
@@ -383,7 +396,13 @@ fn ene(ctx: &mut Ctx, g: &mut Groep) {
             .iter()
             .find(|r| (r.0 == 0 || r.0 <= bj) && (r.1 == 0 || bj <= r.1))
     {
-        punten = Some(set(g, "bouwjaar", format!("Bouwjaar {bj}"), row.2));
+        punten = Some(set(
+            g,
+            opp,
+            "bouwjaar",
+            Lazy(|| format!("Bouwjaar {bj}")),
+            row.2,
+        ));
     }
     if punten.is_none() && !epv && ep_idx.is_none() && e.bouwjaar.is_none() {
         ctx.warn(
@@ -483,7 +502,7 @@ fn bui(ctx: &mut Ctx, g: &mut Groep) {
             r.gedeeld_met_aantal_adressen.unwrap_or(1).max(1),
             onz_of(r),
         );
-        g.add_under(&laag, &r.criterium_id(), r.weergavenaam());
+        g.add_under(&laag, &r.criterium_seg(), Lazy(|| r.weergavenaam()));
         let w = g.last();
         w.meeteenheid = Some(Meeteenheid::M2);
         w.aantal = Some(half_up(opp, 2));
@@ -602,33 +621,19 @@ fn woz(ctx: &mut Ctx, g: &mut Groep) {
     let p = g.add("percentage_verschil", "Percentage verschil");
     g.last().punten = Some(punten);
     g.last().aantal = Some(verschil);
-    for (seg, naam, aantal, m) in [
-        (
-            "woz_waarde",
-            format!("WOZ-waarde op waardepeildatum {}", zel::fmt_ddmmyyyy(wpd)),
-            waarde,
-            Meeteenheid::Euro,
-        ),
-        (
-            "gebruiksoppervlakte",
-            "Gebruiksoppervlakte".to_string(),
-            opp,
-            Meeteenheid::M2,
-        ),
-        (
-            "woz_waarde_per_m2",
-            "WOZ-waarde per m²".to_string(),
-            per_m2,
-            Meeteenheid::Euro,
-        ),
-        (
-            "gemiddelde_woz_waarde_per_m2",
-            format!("Gemiddelde WOZ-waarde per m² voor {corop_naam}"),
-            gem,
-            Meeteenheid::Euro,
-        ),
+    let naam = |seg: &str| match seg {
+        "woz_waarde" => format!("WOZ-waarde op waardepeildatum {}", zel::fmt_ddmmyyyy(wpd)),
+        "gebruiksoppervlakte" => "Gebruiksoppervlakte".to_string(),
+        "woz_waarde_per_m2" => "WOZ-waarde per m²".to_string(),
+        _ => format!("Gemiddelde WOZ-waarde per m² voor {corop_naam}"),
+    };
+    for (seg, aantal, m) in [
+        ("woz_waarde", waarde, Meeteenheid::Euro),
+        ("gebruiksoppervlakte", opp, Meeteenheid::M2),
+        ("woz_waarde_per_m2", per_m2, Meeteenheid::Euro),
+        ("gemiddelde_woz_waarde_per_m2", gem, Meeteenheid::Euro),
     ] {
-        g.add_under(&p, seg, naam);
+        g.add_under(&p, seg, Lazy(|| naam(seg)));
         g.last().aantal = Some(aantal);
         g.last().meeteenheid = Some(m);
     }

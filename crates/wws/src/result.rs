@@ -27,6 +27,10 @@ impl Meeteenheid {
 }
 
 /// One criterium line (`WoningwaarderingResultatenWoningwaardering`).
+///
+/// In a points-only valuation ([`crate::waardeer_punten`]) the lines carry their numbers but
+/// no texts: `id` and `naam` are empty and `parent` is `None` (lines are found by a hash
+/// of the id instead).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waardering {
     /// full path id (`rubriek__segment__...`)
@@ -37,6 +41,66 @@ pub struct Waardering {
     pub aantal: Option<f64>,
     pub punten: Option<f64>,
     pub opslagpercentage: Option<f64>,
+    /// points-only mode: FNV-1a hash of the id text (0 otherwise)
+    key: u64,
+}
+
+/// The id of a criterium line as the rules handle it: the path text (`rubriek__seg__…`),
+/// or in points-only mode the 64-bit FNV-1a hash of that text, extended segment by segment
+/// (so equal texts give equal keys without the text being built).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineId {
+    Text(String),
+    Key(u64),
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// The key of `parent` + `__` + `seg`.
+fn fnv_child(parent: u64, seg: &str) -> u64 {
+    fnv(fnv(parent, b"__"), seg.as_bytes())
+}
+
+/// A criterium name: given (`&str`, `String`) or built on demand ([`Lazy`]) so that a
+/// points-only valuation never formats it.
+pub trait Naam {
+    fn into_naam(self) -> String;
+}
+
+impl Naam for &str {
+    fn into_naam(self) -> String {
+        self.to_string()
+    }
+}
+
+impl Naam for String {
+    fn into_naam(self) -> String {
+        self
+    }
+}
+
+impl Naam for std::borrow::Cow<'_, str> {
+    fn into_naam(self) -> String {
+        self.into_owned()
+    }
+}
+
+/// A name built only when the line keeps texts.
+pub struct Lazy<F>(pub F);
+
+impl<F: FnOnce() -> String> Naam for Lazy<F> {
+    fn into_naam(self) -> String {
+        (self.0)()
+    }
 }
 
 /// One stelselgroep (rubriek).
@@ -48,6 +112,8 @@ pub struct Groep {
     pub punten: Option<f64>,
     pub opslagpercentage: Option<f64>,
     pub woningwaarderingen: Vec<Waardering>,
+    /// points-only: lines without texts
+    lean: bool,
 }
 
 impl Groep {
@@ -58,37 +124,116 @@ impl Groep {
             punten: Some(0.0),
             opslagpercentage: None,
             woningwaarderingen: Vec::new(),
+            lean: false,
         }
+    }
+
+    /// A group whose lines carry numbers only (points-only valuation).
+    pub(crate) fn new_lean(code: &'static str, naam: &'static str) -> Self {
+        Groep {
+            lean: true,
+            ..Groep::new(code, naam)
+        }
+    }
+
+    /// True in a points-only valuation (lines carry no ids or names).
+    pub fn is_lean(&self) -> bool {
+        self.lean
     }
 
     fn prefix(&self) -> &'static str {
         crate::zel::prefix_of(self.code)
     }
 
+    /// The id of a line `seg` directly under the group (whether or not it exists).
+    pub fn root_id(&self, seg: &str) -> LineId {
+        if self.lean {
+            LineId::Key(fnv_child(fnv(FNV_OFFSET, self.prefix().as_bytes()), seg))
+        } else {
+            LineId::Text(format!("{}__{}", self.prefix(), seg))
+        }
+    }
+
+    /// The id of a line `seg` under `parent` (whether or not it exists).
+    pub fn child_id(&self, parent: &LineId, seg: &str) -> LineId {
+        match parent {
+            LineId::Key(k) => LineId::Key(fnv_child(*k, seg)),
+            LineId::Text(p) => LineId::Text(format!("{p}__{seg}")),
+        }
+    }
+
+    /// The id of a line under `parent` whose segment is `parts` joined.
+    pub fn child_id_parts(&self, parent: &LineId, parts: &[&str]) -> LineId {
+        match parent {
+            LineId::Key(k) => LineId::Key(
+                parts
+                    .iter()
+                    .fold(fnv(*k, b"__"), |h, p| fnv(h, p.as_bytes())),
+            ),
+            LineId::Text(p) => LineId::Text(format!("{p}__{}", parts.concat())),
+        }
+    }
+
+    /// Adds a line with a given id (from [`Groep::root_id`], [`Groep::child_id`] or
+    /// [`Groep::child_id_parts`]) under `parent`.
+    pub fn push_id(&mut self, id: &LineId, parent: Option<&LineId>, naam: impl Naam) {
+        self.push(id, parent, naam);
+    }
+
     /// Adds a line directly under the group; `seg` is the id segment. Returns its id.
-    pub fn add(&mut self, seg: &str, naam: impl Into<String>) -> String {
-        let id = format!("{}__{}", self.prefix(), seg);
-        self.push(id.clone(), None, naam.into());
+    pub fn add(&mut self, seg: &str, naam: impl Naam) -> LineId {
+        let id = self.root_id(seg);
+        self.push(&id, None, naam);
         id
     }
 
     /// Adds a line under `parent`.
-    pub fn add_under(&mut self, parent: &str, seg: &str, naam: impl Into<String>) -> String {
-        let id = format!("{parent}__{seg}");
-        self.push(id.clone(), Some(parent.to_string()), naam.into());
+    pub fn add_under(&mut self, parent: &LineId, seg: &str, naam: impl Naam) -> LineId {
+        let id = self.child_id(parent, seg);
+        self.push(&id, Some(parent), naam);
         id
     }
 
-    fn push(&mut self, id: String, parent: Option<String>, naam: String) {
+    fn push(&mut self, id: &LineId, parent: Option<&LineId>, naam: impl Naam) {
+        let text = |i: &LineId| match i {
+            LineId::Text(s) => s.clone(),
+            LineId::Key(_) => String::new(),
+        };
+        let (id_text, key, naam, parent) = match id {
+            LineId::Key(k) => (String::new(), *k, String::new(), None),
+            LineId::Text(s) => (s.clone(), 0, naam.into_naam(), parent.map(text)),
+        };
         self.woningwaarderingen.push(Waardering {
-            id,
+            id: id_text,
             naam,
             parent,
             meeteenheid: None,
             aantal: None,
             punten: None,
             opslagpercentage: None,
+            key,
         });
+    }
+
+    /// The line with this id.
+    pub fn line_mut(&mut self, id: &LineId) -> Option<&mut Waardering> {
+        match id {
+            LineId::Key(k) => self.woningwaarderingen.iter_mut().find(|w| w.key == *k),
+            LineId::Text(s) => self.woningwaarderingen.iter_mut().find(|w| w.id == *s),
+        }
+    }
+
+    /// The line with this id.
+    pub fn line(&self, id: &LineId) -> Option<&Waardering> {
+        match id {
+            LineId::Key(k) => self.woningwaarderingen.iter().find(|w| w.key == *k),
+            LineId::Text(s) => self.woningwaarderingen.iter().find(|w| w.id == *s),
+        }
+    }
+
+    /// True when a line with this id exists.
+    pub fn has(&self, id: &LineId) -> bool {
+        self.line(id).is_some()
     }
 
     /// The last added line, to set its fields.

@@ -5,10 +5,11 @@
 //! comments refer to that beleidsboek.
 
 use crate::model::{Date, Eenheid, Ruimte, Stelsel, Warning};
-use crate::result::{Groep, Meeteenheid, Resultaat};
+use crate::result::{Groep, Lazy, LineId, Meeteenheid, Resultaat};
 use crate::round::{self, half_up, kwart, whole};
 use crate::tables::{Segment, Tables};
 use crate::{Options, WwsError};
+use std::borrow::Cow;
 
 /// (code, naam, id prefix) of the ZEL stelselgroepen, in output order.
 pub const GROEPEN: [(&str, &str, &str); 12] = [
@@ -86,9 +87,20 @@ pub(crate) struct Ctx<'a> {
     pub peildatum: Date,
     pub t: &'a Tables,
     pub warnings: Vec<Warning>,
+    /// points-only valuation: criterium lines without ids or names
+    pub lean: bool,
 }
 
 impl Ctx<'_> {
+    /// A new group in this valuation's mode.
+    pub fn groep(&self, code: &'static str, naam: &'static str) -> Groep {
+        if self.lean {
+            Groep::new_lean(code, naam)
+        } else {
+            Groep::new(code, naam)
+        }
+    }
+
     pub fn warn(&mut self, field: impl Into<String>, message: impl Into<String>) {
         let w = Warning {
             field: field.into(),
@@ -150,10 +162,35 @@ pub fn waardeer(
     t: &Tables,
     only: Option<&str>,
 ) -> Result<Resultaat, WwsError> {
+    waardeer_mode(e, opts, t, only, false)
+}
+
+/// True when names must be normalised before valuing: always with texts; in points-only
+/// mode only when a name can enter a criterium id that a rule looks up (a room without id,
+/// a parking space) or a warning can become the strict-mode error.
+pub(crate) fn normaliseren_nodig(e: &Eenheid, opts: &Options, lean: bool) -> bool {
+    if !namen_te_normaliseren(e) {
+        return false;
+    }
+    !lean
+        || opts.strict
+        || e.ruimten
+            .iter()
+            .any(|r| r.id.as_deref().is_none_or(str::is_empty) || parkeertype(r).is_some())
+}
+
+/// [`waardeer`]; `lean`: points-only (criterium lines carry numbers, no texts).
+pub(crate) fn waardeer_mode(
+    e: &Eenheid,
+    opts: &Options,
+    t: &Tables,
+    only: Option<&str>,
+    lean: bool,
+) -> Result<Resultaat, WwsError> {
     // the reference numbers duplicate names when it values a whole stelsel, not when a
     // single stelselgroep is called; copy the unit only when a name changes
     let genormaliseerd;
-    let e = if only.is_none() && namen_te_normaliseren(e) {
+    let e = if only.is_none() && normaliseren_nodig(e, opts, lean) {
         let mut c = e.clone();
         normaliseer_namen(&mut c);
         genormaliseerd = c;
@@ -166,6 +203,7 @@ pub fn waardeer(
         peildatum: opts.peildatum,
         t,
         warnings: Vec::new(),
+        lean,
     };
     check_ruimten(&mut ctx);
     let groepen = match only {
@@ -294,7 +332,7 @@ pub(crate) fn check_ruimten(ctx: &mut Ctx) {
 }
 
 pub(crate) fn groep(ctx: &mut Ctx, code: &'static str, prior: &[Groep]) -> Result<Groep, WwsError> {
-    let mut g = Groep::new(code, naam_of(code));
+    let mut g = ctx.groep(code, naam_of(code));
     match code {
         "OVZ" => ovz(ctx, &mut g),
         "OOZ" => ooz(ctx, &mut g),
@@ -316,7 +354,8 @@ pub(crate) fn groep(ctx: &mut Ctx, code: &'static str, prior: &[Groep]) -> Resul
 /// Adds the "Afronding op kwartpunten" line when the shown line points (2 decimals)
 /// do not add up to the rounded group total.
 pub(crate) fn afronding(g: &mut Groep) {
-    if !g.woningwaarderingen.iter().any(|w| w.punten.is_some()) {
+    // a line for display only: the group's points are set
+    if g.is_lean() || !g.woningwaarderingen.iter().any(|w| w.punten.is_some()) {
         return;
     }
     let shown: f64 = g
@@ -428,6 +467,14 @@ pub(crate) fn seg_naam(r: &Ruimte, naam: &str) -> String {
     }
 }
 
+/// [`seg_naam`] of a line named [`naam_met_kasten`], the name built only without id.
+pub(crate) fn seg_naam_met_kasten(r: &Ruimte) -> Cow<'_, str> {
+    match &r.id {
+        Some(id) if !id.is_empty() => Cow::Borrowed(id),
+        _ => Cow::Owned(naam_met_kasten(r).to_lowercase().replace(' ', "_")),
+    }
+}
+
 /// A zolder is reachable by a fixed stair unless only a vlizotrap is modelled.
 pub(crate) fn heeft_vaste_trap(r: &Ruimte) -> bool {
     r.has_element("TRA") || !r.has_element("VTR")
@@ -506,7 +553,7 @@ pub(crate) fn ovz(ctx: &mut Ctx, g: &mut Groep) {
         }
         let a = half_up(oppervlakte_met_kasten(r), 2);
         som += a;
-        g.add(&seg_naam(r, &naam_met_kasten(r)), naam_met_kasten(r));
+        g.add(&seg_naam_met_kasten(r), Lazy(|| naam_met_kasten(r)));
         let w = g.last();
         w.meeteenheid = Some(Meeteenheid::M2);
         w.aantal = Some(a);
@@ -553,9 +600,11 @@ pub(crate) fn ooz(ctx: &mut Ctx, g: &mut Groep) {
     };
     for r in e.ruimten.iter().filter(|r| !gedeeld_met_adressen(r)) {
         if classificeer(r) == Some(Klasse::Overig) {
+            let seg = seg_naam_met_kasten(r);
+            let naam = Lazy(|| naam_met_kasten(r));
             match &parent {
-                Some(p) => g.add_under(p, &seg_naam(r, &naam_met_kasten(r)), naam_met_kasten(r)),
-                None => g.add(&seg_naam(r, &naam_met_kasten(r)), naam_met_kasten(r)),
+                Some(p) => g.add_under(p, &seg, naam),
+                None => g.add(&seg, naam),
             };
             let w = g.last();
             w.meeteenheid = Some(Meeteenheid::M2);
@@ -613,7 +662,7 @@ pub(crate) fn deler(r: &Ruimte) -> u32 {
 pub(crate) fn vkv_lines(
     g: &mut Groep,
     ruimten: &[&Ruimte],
-    sub: &dyn Fn(&mut Groep, &Ruimte, &str, &str) -> String,
+    sub: &dyn Fn(&mut Groep, &Ruimte, &str, &str) -> LineId,
     divisor: &dyn Fn(&Ruimte) -> f64,
     maximeren: bool,
 ) {
@@ -626,18 +675,26 @@ pub(crate) fn vkv_lines(
     {
         let d = divisor(r);
         let ok = open_keuken(r);
-        let mut naam = r.weergavenaam();
-        if ok == 2 {
-            naam = format!("{naam} met open keuken");
-        }
+        let naam = || {
+            let n = r.weergavenaam();
+            if ok == 2 {
+                format!("{n} met open keuken")
+            } else {
+                n
+            }
+        };
         let p = sub(g, r, "verwarmde_vertrekken", "Verwarmde vertrekken");
-        g.add_under(&p, &seg_naam(r, &naam), naam);
+        let seg = match &r.id {
+            Some(id) if !id.is_empty() => Cow::Borrowed(id.as_str()),
+            _ => Cow::Owned(seg_naam(r, &naam())),
+        };
+        g.add_under(&p, &seg, Lazy(naam));
         g.last().punten = Some(if ok > 0 { 4.0 } else { 2.0 } / d);
         if r.verkoeld == Some(true) {
             let gd = usize::from(!is_prive(r));
             verkoeld[gd] += 1;
             let p = sub(g, r, "verkoelde_vertrekken", "Verkoelde vertrekken");
-            g.add_under(&p, &r.criterium_id(), r.weergavenaam());
+            g.add_under(&p, &r.criterium_seg(), Lazy(|| r.weergavenaam()));
             g.last().punten = Some(1.0 / d);
             if maximeren && verkoeld[gd] > 2 {
                 g.add_under(
@@ -668,7 +725,7 @@ pub(crate) fn vkv_lines(
             "verwarmde_overige_en_verkeersruimten",
             "Verwarmde overige en verkeersruimten",
         );
-        g.add_under(&p, &r.criterium_id(), r.weergavenaam());
+        g.add_under(&p, &r.criterium_seg(), Lazy(|| r.weergavenaam()));
         g.last().punten = Some(1.0 / d);
         let gd = usize::from(!is_prive(r));
         overig[gd] += 1;
@@ -732,9 +789,8 @@ pub fn punten_prive_buitenruimte(m2: f64) -> f64 {
 
 pub(crate) fn bui(ctx: &mut Ctx, g: &mut Groep) {
     let e = ctx.e;
-    let prefix = prefix_of("BUI");
     // (n addresses, id of the gedeeld-met line, summed m²)
-    let mut lagen: Vec<(u32, String, f64)> = Vec::new();
+    let mut lagen: Vec<(u32, LineId, f64)> = Vec::new();
     let mut prive_gewaardeerd = false;
     for (i, r) in e.ruimten.iter().enumerate() {
         if classificeer(r) != Some(Klasse::Buiten) {
@@ -761,26 +817,24 @@ pub(crate) fn bui(ctx: &mut Ctx, g: &mut Groep) {
         if n >= 2 && !voldoet_minimum_gemeenschappelijke_buitenruimte(r) {
             continue;
         }
-        let (seg, naam) = if n >= 2 {
-            (
-                format!("gedeeld_met_{n}_adressen"),
-                format!("Gedeeld met {n} adressen"),
-            )
-        } else {
-            ("prive".to_string(), "Privé".to_string())
-        };
-        let lid = format!("{prefix}__{seg}");
         let idx = match lagen.iter().position(|l| l.0 == n) {
             Some(k) => k,
             None => {
-                g.add(&seg, naam);
-                lagen.push((n, lid.clone(), 0.0));
+                let lid = if n >= 2 {
+                    g.add(
+                        &format!("gedeeld_met_{n}_adressen"),
+                        format!("Gedeeld met {n} adressen"),
+                    )
+                } else {
+                    g.add("prive", "Privé")
+                };
+                lagen.push((n, lid, 0.0));
                 lagen.len() - 1
             }
         };
         let a = half_up(r.oppervlakte.unwrap_or(0.0), 2);
         lagen[idx].2 += a;
-        g.add_under(&lid, &r.criterium_id(), r.weergavenaam());
+        g.add_under(&lagen[idx].1, &r.criterium_seg(), Lazy(|| r.weergavenaam()));
         g.last().meeteenheid = Some(Meeteenheid::M2);
         g.last().aantal = Some(a);
         if !gedeeld_met_adressen(r) {
@@ -800,7 +854,7 @@ pub(crate) fn bui(ctx: &mut Ctx, g: &mut Groep) {
     for (n, lid, som) in &lagen {
         let m2 = whole(*som);
         let factor = if *n == 1 { 0.35 } else { 0.75 };
-        if let Some(w) = g.woningwaarderingen.iter_mut().find(|w| w.id == *lid) {
+        if let Some(w) = g.line_mut(lid) {
             w.punten = Some(m2 * factor / f64::from(*n));
             w.aantal = Some(m2);
             w.meeteenheid = Some(Meeteenheid::M2);
@@ -925,7 +979,7 @@ pub(crate) fn ene(ctx: &mut Ctx, g: &mut Groep) {
     if epv {
         g.add(
             "energieprestatievergoeding",
-            format!("Energieprestatievergoeding {pandnaam}"),
+            Lazy(|| format!("Energieprestatievergoeding {pandnaam}")),
         );
         let p = col(lt.epv.0, lt.epv.1);
         g.last().punten = Some(p);
@@ -1000,7 +1054,7 @@ pub(crate) fn ene(ctx: &mut Ctx, g: &mut Groep) {
             .iter()
             .find(|r| (r.0 == 0 || r.0 <= bj) && (r.1 == 0 || bj <= r.1));
         if let Some(row) = row {
-            g.add("bouwjaar", format!("Bouwjaar {bj}"));
+            g.add("bouwjaar", Lazy(|| format!("Bouwjaar {bj}")));
             let p = col(row.2, row.3);
             g.last().punten = Some(p);
             punten = Some(p);
@@ -1140,15 +1194,15 @@ pub(crate) fn keuken_ruimte(
     g: &mut Groep,
     r: &Ruimte,
     stelsel: Stelsel,
-    parent: Option<&str>,
+    parent: Option<&LineId>,
     deler: f64,
 ) -> bool {
     if !is_keuken(ctx, r) {
         return false;
     }
     let rid = match parent {
-        Some(p) => g.add_under(p, &r.criterium_id(), r.weergavenaam()),
-        None => g.add(&r.criterium_id(), r.weergavenaam()),
+        Some(p) => g.add_under(p, &r.criterium_seg(), Lazy(|| r.weergavenaam())),
+        None => g.add(&r.criterium_seg(), Lazy(|| r.weergavenaam())),
     };
     let aanrechten: Vec<_> = r
         .bouwkundige_elementen
@@ -1185,9 +1239,18 @@ pub(crate) fn keuken_ruimte(
     let el_seg = |el: &crate::model::Element| {
         format!("lengte_aanrecht_{}", el.id.as_deref().unwrap_or("None"))
     };
+    // the id of an aanrecht line, without building its text in points-only mode
+    let el_id = |g: &Groep, parent: &LineId, el: &crate::model::Element| match parent {
+        LineId::Key(_) => g.child_id_parts(
+            parent,
+            &["lengte_aanrecht_", el.id.as_deref().unwrap_or("None")],
+        ),
+        LineId::Text(_) => g.child_id(parent, &el_seg(el)),
+    };
     if aanrechten.len() == 1 {
         let el = aanrechten[0];
-        g.add_under(&rid, &el_seg(el), el_naam(el));
+        let id = el_id(g, &rid, el);
+        g.push_id(&id, Some(&rid), Lazy(|| el_naam(el)));
         let w = g.last();
         w.meeteenheid = Some(Meeteenheid::Millimeter);
         w.aantal = el.lengte;
@@ -1199,23 +1262,25 @@ pub(crate) fn keuken_ruimte(
         w.aantal = Some(totaal);
         w.punten = Some(aanrecht_punten / deler);
         for el in &aanrechten {
-            g.add_under(&sid, &el_seg(el), el_naam(el));
+            let id = el_id(g, &sid, el);
+            g.push_id(&id, Some(&sid), Lazy(|| el_naam(el)));
             let w = g.last();
             w.meeteenheid = Some(Meeteenheid::Millimeter);
             w.aantal = el.lengte;
         }
     }
-    let xid = format!("{rid}__extra_voorzieningen");
+    let xid = g.child_id(&rid, "extra_voorzieningen");
     let mut extra = 0.0;
     for (code, seg, naam, p) in KEUKEN_EXTRA {
         let n = r.installaties.iter().filter(|c| *c == code).count();
         if n == 0 {
             continue;
         }
-        if !g.woningwaarderingen.iter().any(|w| w.id == xid) {
+        if !g.has(&xid) {
             g.add_under(&rid, "extra_voorzieningen", "Extra voorzieningen");
         }
-        g.add_under(&xid, &format!("extra_voorziening_{seg}"), naam);
+        let id = g.child_id_parts(&xid, &["extra_voorziening_", seg]);
+        g.push_id(&id, Some(&xid), naam);
         let w = g.last();
         w.meeteenheid = Some(Meeteenheid::Stuks);
         w.aantal = Some(n as f64);
@@ -1223,7 +1288,7 @@ pub(crate) fn keuken_ruimte(
         extra += p * n as f64;
     }
     if extra > aanrecht_punten {
-        if !g.woningwaarderingen.iter().any(|w| w.id == xid) {
+        if !g.has(&xid) {
             g.add_under(&rid, "extra_voorzieningen", "Extra voorzieningen");
         }
         g.add_under(
@@ -1353,7 +1418,7 @@ pub(crate) fn sanitair_ruimte(
     g: &mut Groep,
     r: &Ruimte,
     stelsel: Stelsel,
-    parent: Option<&str>,
+    parent: Option<&LineId>,
     deler: f64,
     uitzondering: bool,
 ) -> bool {
@@ -1364,8 +1429,17 @@ pub(crate) fn sanitair_ruimte(
     let n = |k: &str| inst.get(k).copied().unwrap_or(0);
     let badkamer = BADKAMERACHTIG.contains(&d);
     let gedeeld = !is_prive(r);
-    // lines: (segment under the room, naam, meeteenheid stuks?, aantal, punten, sub of extra?)
-    let mut lines: Vec<(String, String, Option<f64>, f64, bool)> = Vec::new();
+    // lines: (segment under the room, naam, meeteenheid stuks?, aantal, punten, sub of extra?);
+    // names are built only when the lines keep texts
+    let lean = g.is_lean();
+    let tekst = |f: &dyn Fn() -> String| -> Cow<'static, str> {
+        if lean {
+            Cow::Borrowed("")
+        } else {
+            Cow::Owned(f())
+        }
+    };
+    let mut lines: Vec<(Cow<'static, str>, Cow<'static, str>, Option<f64>, f64, bool)> = Vec::new();
     let toilet = if d == "TOI" {
         Some((3.75, 3.0))
     } else if badkamer {
@@ -1380,8 +1454,8 @@ pub(crate) fn sanitair_ruimte(
         ] {
             if n(k) > 0 {
                 lines.push((
-                    seg.into(),
-                    naam.into(),
+                    Cow::Borrowed(seg),
+                    Cow::Borrowed(naam),
                     Some(n(k) as f64),
                     p * n(k) as f64,
                     false,
@@ -1390,17 +1464,23 @@ pub(crate) fn sanitair_ruimte(
         }
     }
     let kort = korte_aanrechten(r);
-    for (k, seg, naam, per) in [
-        ("WAS", "wastafel", "Wastafel", 1.0),
-        ("MPW", "meerpersoonswastafel", "Meerpersoonswastafel", 1.5),
+    for (k, seg, max_seg, naam, per) in [
+        ("WAS", "wastafel", "max_punten_wastafel", "Wastafel", 1.0),
+        (
+            "MPW",
+            "meerpersoonswastafel",
+            "max_punten_meerpersoonswastafel",
+            "Meerpersoonswastafel",
+            1.5,
+        ),
     ] {
         let aantal = n(k);
         let spoel = if k == "WAS" { kort } else { 0 };
         let totaal = f64::from(aantal + spoel) * per;
         if spoel > 0 {
             lines.push((
-                seg.into(),
-                format!("{naam} (spoelbak in aanrecht < 1m)"),
+                Cow::Borrowed(seg),
+                tekst(&|| format!("{naam} (spoelbak in aanrecht < 1m)")),
                 Some(f64::from(spoel)),
                 f64::from(spoel) * per,
                 false,
@@ -1408,20 +1488,22 @@ pub(crate) fn sanitair_ruimte(
         }
         if aantal > 0 {
             lines.push((
-                seg.into(),
-                naam.into(),
+                Cow::Borrowed(seg),
+                Cow::Borrowed(naam),
                 Some(f64::from(aantal)),
                 f64::from(aantal) * per,
                 false,
             ));
         }
         if totaal > per && !badkamer && !uitzondering {
-            let naam = if gedeeld {
-                format!("Maximering voor {naam}")
-            } else {
-                format!("Max {per:?} punt voor {naam}")
-            };
-            lines.push((format!("max_punten_{seg}"), naam, None, per - totaal, false));
+            let naam = tekst(&|| {
+                if gedeeld {
+                    format!("Maximering voor {naam}")
+                } else {
+                    format!("Max {per:?} punt voor {naam}")
+                }
+            });
+            lines.push((Cow::Borrowed(max_seg), naam, None, per - totaal, false));
         }
     }
     if n("WAS") + n("MPW") < n("IKW") {
@@ -1444,8 +1526,8 @@ pub(crate) fn sanitair_ruimte(
             let pts = f64::from(bd[i]) * p;
             bad_douche_pts += pts;
             lines.push((
-                (*seg).into(),
-                (*naam).into(),
+                Cow::Borrowed(*seg),
+                Cow::Borrowed(*naam),
                 Some(f64::from(bd[i])),
                 pts,
                 false,
@@ -1475,24 +1557,36 @@ pub(crate) fn sanitair_ruimte(
                 }
                 let pts = f64::from(a) * p;
                 tot += pts;
-                lines.push((seg.into(), naam.into(), Some(f64::from(a)), pts, true));
+                lines.push((
+                    Cow::Borrowed(seg),
+                    Cow::Borrowed(naam),
+                    Some(f64::from(a)),
+                    pts,
+                    true,
+                ));
                 if k == "KAS" && pts > 0.75 {
                     let c = 0.75 - pts;
                     tot += c;
                     let naam = if gedeeld {
-                        "Maximering voor Kastruimte".to_string()
+                        "Maximering voor Kastruimte"
                     } else {
-                        "Max 0.75 punten voor Kastruimte".to_string()
+                        "Max 0.75 punten voor Kastruimte"
                     };
-                    lines.push(("max_punten_kastruimte".into(), naam, None, c, true));
+                    lines.push((
+                        Cow::Borrowed("max_punten_kastruimte"),
+                        Cow::Borrowed(naam),
+                        None,
+                        c,
+                        true,
+                    ));
                 }
                 if k == "STW" {
                     let c = ((f64::from(wastafels) * 2.0 - f64::from(a)) * 0.25).min(0.0);
                     if c < 0.0 {
                         tot += c;
                         lines.push((
-                            "max_stopcontact_bij_wastafel".into(),
-                            "Max 2 stopcontacten per wastafel".into(),
+                            Cow::Borrowed("max_stopcontact_bij_wastafel"),
+                            Cow::Borrowed("Max 2 stopcontacten per wastafel"),
                             None,
                             c,
                             true,
@@ -1503,8 +1597,8 @@ pub(crate) fn sanitair_ruimte(
             let m = (bad_douche_pts - tot).min(0.0);
             if m < 0.0 {
                 lines.push((
-                    "maximering_punten_voorzieningen".into(),
-                    "Max verdubbeling punten bad en douche".into(),
+                    Cow::Borrowed("maximering_punten_voorzieningen"),
+                    Cow::Borrowed("Max verdubbeling punten bad en douche"),
                     None,
                     m,
                     true,
@@ -1516,13 +1610,13 @@ pub(crate) fn sanitair_ruimte(
         return false;
     }
     let rid = match parent {
-        Some(p) => g.add_under(p, &r.criterium_id(), r.weergavenaam()),
-        None => g.add(&r.criterium_id(), r.weergavenaam()),
+        Some(p) => g.add_under(p, &r.criterium_seg(), Lazy(|| r.weergavenaam())),
+        None => g.add(&r.criterium_seg(), Lazy(|| r.weergavenaam())),
     };
-    let xid = format!("{rid}__extra_voorzieningen");
+    let xid = g.child_id(&rid, "extra_voorzieningen");
     for (seg, naam, aantal, pts, extra) in lines {
         if extra {
-            if !g.woningwaarderingen.iter().any(|w| w.id == xid) {
+            if !g.has(&xid) {
                 g.add_under(&rid, "extra_voorzieningen", "Extra voorzieningen");
             }
             g.add_under(&xid, &seg, naam);
@@ -1554,12 +1648,12 @@ pub(crate) fn san(ctx: &mut Ctx, g: &mut Groep) {
 // Shared-space layers ("Privé", "Gedeeld met n onzelfstandige woonruimten" /
 // "Gedeeld met n adressen") as the peer nests them.
 
-pub(crate) fn ensure(g: &mut Groep, parent: Option<&str>, seg: &str, naam: &str) -> String {
+pub(crate) fn ensure(g: &mut Groep, parent: Option<&LineId>, seg: &str, naam: &str) -> LineId {
     let id = match parent {
-        Some(p) => format!("{p}__{seg}"),
-        None => format!("{}__{seg}", prefix_of(g.code)),
+        Some(p) => g.child_id(p, seg),
+        None => g.root_id(seg),
     };
-    if !g.woningwaarderingen.iter().any(|w| w.id == id) {
+    if !g.has(&id) {
         match parent {
             Some(p) => g.add_under(p, seg, naam),
             None => g.add(seg, naam),
@@ -1571,15 +1665,15 @@ pub(crate) fn ensure(g: &mut Groep, parent: Option<&str>, seg: &str, naam: &str)
 /// The line under which a space shared with `adressen` addresses and `onz` rooms hangs.
 pub(crate) fn gedeeld_met_laag(
     g: &mut Groep,
-    parent: Option<&str>,
+    parent: Option<&LineId>,
     adressen: u32,
     onz: u32,
-) -> String {
-    let mut cur: Option<String> = parent.map(str::to_string);
+) -> LineId {
+    let mut cur: Option<LineId> = parent.cloned();
     if onz > 1 {
         cur = Some(ensure(
             g,
-            cur.as_deref(),
+            cur.as_ref(),
             &format!("gedeeld_met_{onz}_onzelfstandige_woonruimten"),
             &format!("Gedeeld met {onz} onzelfstandige woonruimten"),
         ));
@@ -1587,7 +1681,7 @@ pub(crate) fn gedeeld_met_laag(
     if adressen > 1 {
         return ensure(
             g,
-            cur.as_deref(),
+            cur.as_ref(),
             &format!("gedeeld_met_{adressen}_adressen"),
             &format!("Gedeeld met {adressen} adressen"),
         );
@@ -1595,7 +1689,7 @@ pub(crate) fn gedeeld_met_laag(
     if onz > 1 {
         return cur.expect("set");
     }
-    ensure(g, cur.as_deref(), "prive", "Privé")
+    ensure(g, cur.as_ref(), "prive", "Privé")
 }
 
 // ---------------------------------------------------------------------------------
@@ -1669,16 +1763,12 @@ pub(crate) fn parkeerruimte(ctx: &mut Ctx, g: &mut Groep, r: &Ruimte, i: usize) 
     let naam = r.weergavenaam();
     let cid = format!("{naam}_{ty}").to_lowercase().replace(' ', "_");
     let tel_op = |g: &mut Groep, seg: &str, naam: String, aantal: u32, pts: f64| {
-        let id = format!("{laag}__{seg}");
-        if !g.woningwaarderingen.iter().any(|w| w.id == id) {
+        let id = g.child_id(&laag, seg);
+        if !g.has(&id) {
             g.add_under(&laag, seg, naam);
             g.last().meeteenheid = Some(Meeteenheid::Stuks);
         }
-        let w = g
-            .woningwaarderingen
-            .iter_mut()
-            .find(|w| w.id == id)
-            .expect("added");
+        let w = g.line_mut(&id).expect("added");
         w.aantal = Some(w.aantal.unwrap_or(0.0) + f64::from(aantal));
         w.punten = Some(w.punten.unwrap_or(0.0) + pts);
     };
@@ -1815,8 +1905,8 @@ pub(crate) fn gemeenschappelijk(ctx: &mut Ctx, g: &mut Groep, stelsel: Stelsel) 
             }
             g.add_under(
                 &detail_parent,
-                &seg_naam(r, &naam_met_kasten(r)),
-                naam_met_kasten(r),
+                &seg_naam_met_kasten(r),
+                Lazy(|| naam_met_kasten(r)),
             );
             let w = g.last();
             w.meeteenheid = Some(Meeteenheid::M2);
@@ -1834,7 +1924,7 @@ pub(crate) fn gemeenschappelijk(ctx: &mut Ctx, g: &mut Groep, stelsel: Stelsel) 
                 g.last().punten = Some(-c / deler);
             }
         }
-        if !zolder && let Some(w) = g.woningwaarderingen.iter_mut().find(|w| w.id == sub) {
+        if !zolder && let Some(w) = g.line_mut(&sub) {
             w.punten = Some(punten);
         }
     }
@@ -2036,14 +2126,16 @@ pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
 
     g.add(
         "woz_waarde",
-        if minimum {
-            "Minimum WOZ-waarde (geen relevante WOZ-waarde beschikbaar)".to_string()
-        } else {
-            format!(
-                "WOZ-waarde op waardepeildatum {}",
-                fmt_ddmmyyyy(waardepeildatum)
-            )
-        },
+        Lazy(|| {
+            if minimum {
+                "Minimum WOZ-waarde (geen relevante WOZ-waarde beschikbaar)".to_string()
+            } else {
+                format!(
+                    "WOZ-waarde op waardepeildatum {}",
+                    fmt_ddmmyyyy(waardepeildatum)
+                )
+            }
+        }),
     );
     g.last().meeteenheid = Some(Meeteenheid::Euro);
     g.last().aantal = Some(waarde.trunc());
@@ -2111,7 +2203,7 @@ pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
     if woz_punten > 0.0 && woz_punten < minimum_punten {
         g.add(
             "nieuwbouw_minimum_punten",
-            format!("Nieuwbouw: min. {} punten", minimum_punten as i64),
+            Lazy(|| format!("Nieuwbouw: min. {} punten", minimum_punten as i64)),
         );
         g.last().punten = Some(minimum_punten - woz_punten);
     } else {
@@ -2205,10 +2297,12 @@ pub(crate) fn bij(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep], stelsel: Stelse
             .filter(|g| !zonder.contains(&g.code))
             .filter_map(|g| g.punten)
             .sum();
+        // the line `punten_voor_de_woz_waarde__nieuwbouw_minimum_punten` (of the WOZ group:
+        // ids start with the group's prefix)
         totaal -= prior
             .iter()
-            .flat_map(|g| g.woningwaarderingen.iter())
-            .filter(|w| w.id == "punten_voor_de_woz_waarde__nieuwbouw_minimum_punten")
+            .filter(|g| prefix_of(g.code) == "punten_voor_de_woz_waarde")
+            .filter_map(|g| g.line(&g.root_id("nieuwbouw_minimum_punten")))
             .filter_map(|w| w.punten)
             .map(round::cents)
             .sum::<f64>();
@@ -2245,11 +2339,7 @@ pub(crate) fn bij(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep], stelsel: Stelse
         );
         let id = ensure(g, Some(&laag), "laadpalen", "Laadpalen");
         let d = f64::from(deler(r));
-        let w = g
-            .woningwaarderingen
-            .iter_mut()
-            .find(|w| w.id == id)
-            .expect("added");
+        let w = g.line_mut(&id).expect("added");
         w.meeteenheid = Some(Meeteenheid::Stuks);
         let a = w.aantal.unwrap_or(0.0) + f64::from(n);
         w.aantal = Some(a);

@@ -1,0 +1,262 @@
+//! The points-only path (`waardeer_punten`, and the flat form's direct unit) must give the
+//! numbers of the full valuation (`waardeer`) exactly: points per stelselgroep, total,
+//! maximum rent, surcharges and segment, and the same warnings (by field) or the same
+//! error. Checked on every fixture input of ../shared (lenient and strict), on the units
+//! of the differential generator (when a Python is at hand: `WWS_PEER_PYTHON` or
+//! `python3`; the generator needs only the standard library) and on a seeded flat stock.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use veerkracht_wws::flat::{FlatUnit, parse_csv, waardeer_punten_csv};
+use veerkracht_wws::{Eenheid, Options, Punten, WwsError, parse_many, waardeer, waardeer_punten};
+
+fn same_numbers(a: &Punten, b: &Punten) -> bool {
+    let f = |x: f64, y: f64| x.to_bits() == y.to_bits() || (x == 0.0 && y == 0.0);
+    let fo = |x: Option<f64>, y: Option<f64>| match (x, y) {
+        (Some(x), Some(y)) => f(x, y),
+        (None, None) => true,
+        _ => false,
+    };
+    a.stelsel == b.stelsel
+        && f(a.punten, b.punten)
+        && f(a.maximale_huur, b.maximale_huur)
+        && fo(a.opslagpercentage, b.opslagpercentage)
+        && f(a.huurprijsopslag, b.huurprijsopslag)
+        && f(
+            a.maximale_huur_inclusief_opslag,
+            b.maximale_huur_inclusief_opslag,
+        )
+        && a.segment == b.segment
+        && a.groepen.len() == b.groepen.len()
+        && a.groepen
+            .iter()
+            .zip(&b.groepen)
+            .all(|(x, y)| x.0 == y.0 && fo(x.1, y.1))
+        && a.warnings
+            .iter()
+            .map(|w| &w.field)
+            .eq(b.warnings.iter().map(|w| &w.field))
+}
+
+/// Compares both paths on one unit; returns a description of a difference.
+fn compare(e: &Eenheid, opts: &Options) -> Option<String> {
+    let full = waardeer(e, opts).map(|r| Punten::of(&r));
+    let fast = waardeer_punten(e, opts);
+    let ok = match (&full, &fast) {
+        (Ok(a), Ok(b)) => same_numbers(a, b),
+        (Err(WwsError::Strict(a)), Err(WwsError::Strict(b))) => a.field == b.field,
+        (Err(a), Err(b)) => a == b,
+        _ => false,
+    };
+    (!ok).then(|| format!("full {full:?}\nfast {fast:?}"))
+}
+
+fn check_units(label: &str, units: &[(Eenheid, Vec<veerkracht_wws::Warning>)]) -> usize {
+    let mut bad = Vec::new();
+    for strict in [false, true] {
+        let opts = Options {
+            strict,
+            ..Options::default()
+        };
+        for (i, (e, _)) in units.iter().enumerate() {
+            if let Some(d) = compare(e, &opts) {
+                bad.push(format!("{label} unit {i} (strict {strict}): {d}"));
+            }
+        }
+    }
+    for b in bad.iter().take(5) {
+        eprintln!("{b}");
+    }
+    assert!(bad.is_empty(), "{label}: {} differences", bad.len());
+    units.len()
+}
+
+fn inputs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for f in rd.flatten() {
+        let p = f.path();
+        if p.is_dir() {
+            inputs(&p, out);
+        } else if p.extension().is_some_and(|x| x == "json")
+            && p.parent().is_some_and(|d| d.ends_with("input"))
+        {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn points_only_equals_full_on_fixtures() {
+    let Some(root) = common::peer("fixtures/tests/data") else {
+        return;
+    };
+    let mut files = Vec::new();
+    inputs(&root, &mut files);
+    files.sort();
+    assert!(files.len() >= 337, "{} fixture inputs", files.len());
+    let units: Vec<_> = files
+        .iter()
+        .flat_map(|p| parse_many(&std::fs::read_to_string(p).unwrap(), false).unwrap())
+        .collect();
+    let n = check_units("fixtures", &units);
+    eprintln!("points-only = full on {n} fixture inputs");
+}
+
+#[test]
+fn points_only_equals_full_on_generated_units() {
+    let Some(fixtures) = common::peer("fixtures/tests/data") else {
+        return;
+    };
+    let python = std::env::var_os("WWS_PEER_PYTHON").unwrap_or_else(|| "python3".into());
+    let gen_py = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/differential/gen.py");
+    let dir = std::env::temp_dir().join(format!("veerkracht-wws-points-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut total = 0;
+    for seed in [1, 2] {
+        let units = dir.join(format!("units-{seed}.ndjson"));
+        let st = Command::new(&python)
+            .arg(&gen_py)
+            .arg(&fixtures)
+            .arg("2000")
+            .arg(seed.to_string())
+            .arg(&units)
+            .status();
+        if !st.is_ok_and(|s| s.success()) {
+            if std::env::var_os("CI").is_some() {
+                panic!("gen.py could not run with {python:?}");
+            }
+            eprintln!("note: no Python for gen.py; generated units not checked");
+            return;
+        }
+        let parsed = parse_many(&std::fs::read_to_string(&units).unwrap(), false).unwrap();
+        total += check_units(&format!("generated seed {seed}"), &parsed);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("points-only = full on {total} generated units");
+}
+
+/// A seeded flat stock in the demo's format: every woningtype, bouwjaar 1900–2025, every
+/// label (and none), 1–8 kamers, optional worktop and outdoor overrides.
+pub fn flat_stock(n: usize, seed: u64) -> String {
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move |m: u64| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (s >> 33) % m
+    };
+    let labels = [
+        "A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G", "",
+    ];
+    let mut out = String::from(
+        "eenheid_id;buurtcode;woningtype;bouwjaar;oppervlakte_m2;kamers;energielabel;woz_waarde;kale_huur;aanrecht_mm;buitenruimte_m2\n",
+    );
+    for i in 0..n {
+        let egw = next(3) == 0;
+        let opp = 18 + next(160);
+        let frac = if next(4) == 0 {
+            format!(",{}", next(10))
+        } else {
+            String::new()
+        };
+        let aanrecht = match next(5) {
+            0 => "900".to_string(),
+            1 => "2400".to_string(),
+            _ => String::new(),
+        };
+        let buiten = match next(6) {
+            0 => "0".to_string(),
+            1 => format!("{}", next(60)),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "T{i:07};BU{:08};{};{};{opp}{frac};{};{};{};{},{:02};{aanrecht};{buiten}\n",
+            next(500),
+            if egw { "EGW" } else { "MGW" },
+            1900 + next(126),
+            1 + next(8),
+            labels[next(labels.len() as u64) as usize],
+            40_000 + next(900_000),
+            300 + next(1200),
+            next(100),
+        ));
+    }
+    out
+}
+
+#[test]
+fn points_only_equals_full_on_flat_stock() {
+    let text = flat_stock(6000, 7);
+    let units: Vec<FlatUnit> = parse_csv(&text).unwrap();
+    assert_eq!(units.len(), 6000);
+    let opts = Options::default();
+    let mut bad = 0;
+    for u in &units {
+        let full = u.waardeer(&opts).map(|r| Punten::of(&r));
+        let fast = u.waardeer_punten(&opts);
+        let ok = match (&full, &fast) {
+            (Ok(a), Ok(b)) => {
+                // the full result adds the "estimate" warning
+                let mut a = a.clone();
+                a.warnings.retain(|w| w.field != "flat");
+                same_numbers(&a, b)
+            }
+            (Err(a), Err(b)) => a == b,
+            _ => false,
+        };
+        if !ok {
+            bad += 1;
+            if bad < 4 {
+                eprintln!("{}: full {full:?}\nfast {fast:?}", u.id);
+            }
+        }
+    }
+    assert_eq!(bad, 0);
+}
+
+#[test]
+fn flat_unit_built_directly_equals_the_parsed_vera_unit() {
+    let text = flat_stock(3000, 11);
+    let opts = Options::default();
+    let mut reused = Eenheid::default();
+    for u in parse_csv(&text).unwrap() {
+        let (parsed, w) = Eenheid::from_json_value(&u.to_vera(&opts), true).unwrap();
+        assert!(w.is_empty());
+        assert_eq!(u.to_eenheid(&opts), parsed, "{}", u.id);
+        // filling a unit that held another row gives the same unit
+        u.fill(&opts, &mut reused);
+        assert_eq!(reused, parsed, "{} (reused)", u.id);
+    }
+}
+
+#[test]
+fn flat_bulk_is_the_sequential_result_for_any_thread_count() {
+    let text = flat_stock(2500, 3);
+    let opts = Options::default();
+    let seq: Vec<(String, Punten)> = parse_csv(&text)
+        .unwrap()
+        .iter()
+        .map(|u| (u.id.clone(), u.waardeer_punten(&opts).unwrap()))
+        .collect();
+    for threads in [1, 2, 3, 7] {
+        let bulk =
+            waardeer_punten_csv(&text, &opts, threads, |u, p| (u.id.clone(), p.unwrap())).unwrap();
+        assert_eq!(bulk, seq, "{threads} threads");
+    }
+    // a bad row: the error of the sequential reader (line number included)
+    let bad = text.replacen(";MGW;", ";FLAT;", 1);
+    let err = waardeer_punten_csv(&bad, &opts, 2, |_, p| p.is_ok()).unwrap_err();
+    assert_eq!(err, parse_csv(&bad).unwrap_err());
+    assert!(
+        waardeer_punten_csv("", &opts, 2, |_, p| p.is_ok())
+            .unwrap()
+            .is_empty()
+    );
+}
