@@ -359,7 +359,10 @@ mod tests {
         );
         // Corner-only contact within tolerance is queen, not rook.
         let c = vec![square(0.0, 0.0, 10.0), square(10.2, 10.2, 10.0)];
-        assert_eq!(contiguity(&c, Contiguity::Queen, 0.5), vec![vec![1], vec![0]]);
+        assert_eq!(
+            contiguity(&c, Contiguity::Queen, 0.5),
+            vec![vec![1], vec![0]]
+        );
         assert_eq!(contiguity(&c, Contiguity::Rook, 0.5), vec![vec![], vec![]]);
     }
 

@@ -78,7 +78,13 @@ fn parse_header(file: &str, line: &str) -> Result<usize, FileError> {
     let n_text = match parts.as_slice() {
         [n] => n,
         [_, n, ..] => n,
-        [] => return Err(err(file, 1, "empty header; expected `n` or `0 n shapefile id`")),
+        [] => {
+            return Err(err(
+                file,
+                1,
+                "empty header; expected `n` or `0 n shapefile id`",
+            ));
+        }
     };
     n_text.parse::<usize>().map_err(|_| {
         err(
@@ -180,7 +186,10 @@ pub fn read_gal(text: &str, file: &str) -> Result<Weights, FileError> {
                     return Err(err(
                         file,
                         ln + 1,
-                        format!("unit {}: neighbour '{s}' is not a unit of this file", ids[i]),
+                        format!(
+                            "unit {}: neighbour '{s}' is not a unit of this file",
+                            ids[i]
+                        ),
                     ));
                 }
             }
@@ -219,7 +228,11 @@ pub fn read_gwt(text: &str, file: &str, ids: Option<&[String]>) -> Result<Weight
             ));
         };
         let x: f64 = x.parse().map_err(|_| {
-            err(file, ln, format!("weight '{x}' is not a number (use a decimal point)"))
+            err(
+                file,
+                ln,
+                format!("weight '{x}' is not a number (use a decimal point)"),
+            )
         })?;
         if !x.is_finite() {
             return Err(err(file, ln, format!("weight '{x}' is not finite")));
@@ -229,7 +242,11 @@ pub fn read_gwt(text: &str, file: &str, ids: Option<&[String]>) -> Result<Weight
                 return Ok(i);
             }
             if ids.is_some() {
-                return Err(err(file, ln, format!("'{s}' is not one of the given units")));
+                return Err(err(
+                    file,
+                    ln,
+                    format!("'{s}' is not one of the given units"),
+                ));
             }
             order.push(s.to_string());
             index.insert(s.to_string(), order.len() - 1);
@@ -310,7 +327,10 @@ mod tests {
     fn bad_files_name_the_line() {
         let e = read_gal("2\nA 1\nB C\nB 1\nA\n", "bad.gal").unwrap_err();
         assert_eq!((e.line, e.file.as_str()), (3, "bad.gal"));
-        assert!(e.message.contains("1 neighbours announced, 2 listed"), "{e}");
+        assert!(
+            e.message.contains("1 neighbours announced, 2 listed"),
+            "{e}"
+        );
         let e = read_gal("2\nA 1\nZ\nB 0\n", "bad.gal").unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.message.contains("'Z' is not a unit"), "{e}");
@@ -320,6 +340,9 @@ mod tests {
         assert_eq!(e.line, 2);
         assert!(e.message.contains("decimal point"), "{e}");
         let e = read_gal("3\nA 1\nB\nB 1\nA\n", "bad.gal").unwrap_err();
-        assert!(e.message.contains("announces 3 units, the file has 2"), "{e}");
+        assert!(
+            e.message.contains("announces 3 units, the file has 2"),
+            "{e}"
+        );
     }
 }

@@ -92,10 +92,12 @@ impl Draws {
     /// Draw `p`: the first `card` indices (into the units other than `i`) mapped to units.
     #[inline]
     fn units(&self, p: usize, card: usize, i: usize) -> impl Iterator<Item = usize> + '_ {
-        self.ids[p * self.k..p * self.k + card].iter().map(move |&m| {
-            let m = m as usize;
-            if m >= i { m + 1 } else { m }
-        })
+        self.ids[p * self.k..p * self.k + card]
+            .iter()
+            .map(move |&m| {
+                let m = m as usize;
+                if m >= i { m + 1 } else { m }
+            })
     }
 }
 
@@ -270,12 +272,7 @@ fn quadrant_label(q: u8, coding: Quadrants, nl: bool) -> &'static str {
     }
 }
 
-fn significance(
-    p: &[f64],
-    island: &[bool],
-    alpha: f64,
-    c: Correction,
-) -> (f64, Vec<bool>) {
+fn significance(p: &[f64], island: &[bool], alpha: f64, c: Correction) -> (f64, Vec<bool>) {
     let cut = c.cutoff(p, alpha);
     let sig = p
         .iter()

@@ -63,7 +63,11 @@ pub struct Weights {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum WeightsError {
     #[error("unit {unit} lists neighbour index {neighbour}, but there are only {n} units")]
-    OutOfRange { unit: usize, neighbour: usize, n: usize },
+    OutOfRange {
+        unit: usize,
+        neighbour: usize,
+        n: usize,
+    },
     #[error("unit {unit} lists itself as a neighbour; self-weights are not supported here")]
     SelfNeighbour { unit: usize },
     #[error("unit {unit} lists neighbour {neighbour} twice")]
@@ -327,9 +331,11 @@ impl Weights {
     /// Whether some link i → j has no j → i.
     pub fn is_asymmetric(&self) -> bool {
         (0..self.n()).any(|i| {
-            self.neighbours[i]
-                .iter()
-                .any(|&j| self.neighbours[j as usize].binary_search(&(i as u32)).is_err())
+            self.neighbours[i].iter().any(|&j| {
+                self.neighbours[j as usize]
+                    .binary_search(&(i as u32))
+                    .is_err()
+            })
         })
     }
 
@@ -392,7 +398,11 @@ impl Weights {
                 .into_iter()
                 .map(|i| self.ids[i].clone())
                 .collect(),
-            components: self.component_labels().into_iter().max().map_or(0, |m| m + 1),
+            components: self
+                .component_labels()
+                .into_iter()
+                .max()
+                .map_or(0, |m| m + 1),
             asymmetric: self.is_asymmetric(),
             transform: self.transform.code(),
             s0: self.s0(),

@@ -37,7 +37,11 @@ fn checkerboard_is_perfectly_negative() {
         assert!(close(m.I, -1.0), "{t:?}: I = {}", m.I);
         assert!(close(m.EI, -1.0 / 15.0));
     }
-    let l = moran_local(&y, &lattice().transformed(Transform::Row), &LocalOptions::default());
+    let l = moran_local(
+        &y,
+        &lattice().transformed(Transform::Row),
+        &LocalOptions::default(),
+    );
     assert!(l.is.iter().all(|&i| close(i, -0.9375)), "{:?}", l.is);
     // HL (4) where the value is +1, LH (2) where it is −1.
     for (k, &q) in l.q.iter().enumerate() {
@@ -52,7 +56,11 @@ fn halves_give_17_over_24_row_standardised() {
     assert!(close(b.I, 2.0 / 3.0), "{}", b.I);
     let r = moran(&y, &lattice().transformed(Transform::Row), 0, 1);
     assert!(close(r.I, 17.0 / 24.0), "{}", r.I);
-    let l = moran_local(&y, &lattice().transformed(Transform::Row), &LocalOptions::default());
+    let l = moran_local(
+        &y,
+        &lattice().transformed(Transform::Row),
+        &LocalOptions::default(),
+    );
     for (k, &i) in l.is.iter().enumerate() {
         let (row, col) = (k / 4, k % 4);
         let want = if col == 0 || col == 3 {
@@ -94,8 +102,19 @@ fn p_sim_is_bounded_by_the_permutations_and_seeded() {
         ..LocalOptions::default()
     };
     let l = moran_local(&y, &w, &o);
-    assert!(l.sim.iter().all(|s| s.p_sim >= 0.001 && s.p_sim <= 0.5 + 1e-12));
-    let one = moran_local(&y, &w, &LocalOptions { threads: 1, ..o.clone() });
+    assert!(
+        l.sim
+            .iter()
+            .all(|s| s.p_sim >= 0.001 && s.p_sim <= 0.5 + 1e-12)
+    );
+    let one = moran_local(
+        &y,
+        &w,
+        &LocalOptions {
+            threads: 1,
+            ..o.clone()
+        },
+    );
     let two = moran_local(&y, &w, &LocalOptions { threads: 2, ..o });
     assert_eq!(one, two, "threads do not change the result");
 }
