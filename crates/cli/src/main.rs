@@ -5,6 +5,7 @@ mod analysis;
 mod commands;
 mod output;
 mod report;
+mod spatial;
 mod workspace;
 mod wws;
 
@@ -27,6 +28,8 @@ Voorbeelden / examples:
   veerkracht index --area BU90010312                waarom scoort deze buurt zo?
   veerkracht signal --from 2020 --to 2024           kwetsbaarheid en druk samen omhoog?
   veerkracht compare corporatie                     corporatiebuurten tegenover overige buurten
+  veerkracht spatial lisa --indicator p_wmo_t --level wijk   clusters (hoog-hoog, laag-laag, …)
+  veerkracht spatial moran --index veerkracht-basis  ruimtelijke autocorrelatie van de index
   veerkracht demo --out veerstad/                   de demobestanden wegschrijven
 
 Zonder --workspace gebruikt veerkracht ./veerkracht.gpkg als die bestaat, anders de demoregio.";
@@ -71,6 +74,9 @@ enum Command {
     Compare(analysis::CompareArgs),
     /// WWS rent points (huurpunten) per dwelling or portfolio, what-if changes, rent mix per buurt.
     Wws(wws::WwsArgs),
+    /// Spatial weights and autocorrelation: Moran's I, LISA clusters, Getis-Ord hotspots.
+    #[command(subcommand)]
+    Spatial(spatial::SpatialCommand),
 }
 
 fn main() -> ExitCode {
@@ -90,6 +96,7 @@ fn main() -> ExitCode {
         Command::Signal(a) => analysis::signal(&ctx, a),
         Command::Compare(a) => analysis::compare(&ctx, a),
         Command::Wws(a) => wws::wws(&ctx, a),
+        Command::Spatial(c) => spatial::spatial(&ctx, c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
