@@ -525,7 +525,9 @@ impl FlatUnit {
                 r.gedeeld_met_aantal_onzelfstandige_woonruimten = None;
                 r.aantal = None;
                 r.installaties.clear();
-                r.bouwkundige_elementen.clear();
+                if detail != "KEU" {
+                    r.bouwkundige_elementen.clear();
+                }
                 r.verbonden_ruimten.clear();
                 n - 1
             };
@@ -539,12 +541,12 @@ impl FlatUnit {
         );
         let k = room(e, "keuken", "Keuken", "VTK", "KEU", r2(vertrekken * 0.12));
         let els = &mut e.ruimten[k].bouwkundige_elementen;
-        els.push(Element {
-            id: Some("aanrecht".to_string()),
-            naam: None,
-            code: Some("AAN".to_string()),
-            lengte: Some(self.aanrecht_mm.unwrap_or(a.aanrecht_mm)),
-        });
+        els.resize_with(1, Element::default);
+        let el = &mut els[0];
+        set(&mut el.id, "aanrecht");
+        el.naam = None;
+        set(&mut el.code, "AAN");
+        el.lengte = Some(self.aanrecht_mm.unwrap_or(a.aanrecht_mm));
         let b = room(
             e,
             "badkamer",

@@ -33,6 +33,7 @@
 //! ```
 
 pub mod flat;
+mod kern;
 pub mod mix;
 pub mod model;
 pub mod onz;
@@ -167,14 +168,28 @@ impl Punten {
     }
 }
 
-/// Values a parsed unit for bulk use: the same rules and arithmetic as [`waardeer`] (one
-/// code path), but the criterium lines carry only their numbers: no ids, names or parent
-/// ids are built (lines are looked up by a hash of the id), no rounding lines are added
-/// and names are normalised only when one can enter an id a rule looks up. The numbers
-/// equal those of [`waardeer`] (`tests/points_only.rs` checks every fixture and generated
-/// unit); warnings may name a room by its own name instead of the numbered one.
+/// Values a parsed unit for bulk use: the numbers of [`waardeer`] without criterium lines.
+///
+/// The common zelfstandige woonruimte (private rooms, no parking, zolder, monument or
+/// zorgwoning; see `kern.rs`) is valued without any line: each rubriek sums the points its
+/// lines would carry, with the same helpers and arithmetic. Every other unit goes through
+/// the rules of [`waardeer`] in a lean mode: the lines carry only their numbers (no ids,
+/// names or parent ids; lines are looked up by a hash of the id), no rounding lines are
+/// added and names are normalised only when one can enter an id a rule looks up. The
+/// numbers equal those of [`waardeer`] (`tests/points_only.rs` checks every fixture,
+/// generated units and a flat stock); warnings may name a room by its own name instead of
+/// the numbered one.
 pub fn waardeer_punten(e: &Eenheid, opts: &Options) -> Result<Punten, WwsError> {
+    if let Some(p) = kern::punten(e, opts)? {
+        return Ok(p);
+    }
     waardeer_mode(e, opts, true).map(Punten::from_lean)
+}
+
+/// True when [`waardeer_punten`] values `e` without criterium lines (for benchmarks).
+#[doc(hidden)]
+pub fn waardeer_punten_zonder_regels(e: &Eenheid, opts: &Options) -> bool {
+    matches!(kern::punten(e, opts), Ok(Some(_)))
 }
 
 /// Parses one JSON object and values it; parse warnings are added to the result.

@@ -114,6 +114,8 @@ pub struct Groep {
     pub woningwaarderingen: Vec<Waardering>,
     /// points-only: lines without texts
     lean: bool,
+    /// points-only: the key of the group's id prefix
+    root: u64,
 }
 
 impl Groep {
@@ -125,6 +127,7 @@ impl Groep {
             opslagpercentage: None,
             woningwaarderingen: Vec::new(),
             lean: false,
+            root: 0,
         }
     }
 
@@ -132,6 +135,7 @@ impl Groep {
     pub(crate) fn new_lean(code: &'static str, naam: &'static str) -> Self {
         Groep {
             lean: true,
+            root: fnv(FNV_OFFSET, crate::zel::prefix_of(code).as_bytes()),
             ..Groep::new(code, naam)
         }
     }
@@ -148,7 +152,7 @@ impl Groep {
     /// The id of a line `seg` directly under the group (whether or not it exists).
     pub fn root_id(&self, seg: &str) -> LineId {
         if self.lean {
-            LineId::Key(fnv_child(fnv(FNV_OFFSET, self.prefix().as_bytes()), seg))
+            LineId::Key(fnv_child(self.root, seg))
         } else {
             LineId::Text(format!("{}__{}", self.prefix(), seg))
         }

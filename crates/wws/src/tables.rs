@@ -52,6 +52,16 @@ impl HuurTabel {
     /// above the last row of a complete table: linear with the last step.
     pub fn bedrag(&self, punten: f64) -> Result<f64, WwsError> {
         let p = punten.round() as i64;
+        // rows ascend by one point (validated when loaded): look at the row p − first first
+        if let Some(&(q, b)) = self
+            .rows
+            .first()
+            .and_then(|r| usize::try_from(p - r.0).ok())
+            .and_then(|i| self.rows.get(i))
+            && q == p
+        {
+            return Ok(b);
+        }
         if let Some(&(_, b)) = self.rows.iter().find(|r| r.0 == p) {
             return Ok(b);
         }

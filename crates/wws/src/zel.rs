@@ -265,9 +265,43 @@ pub(crate) fn totals(
 ) -> Result<Resultaat, WwsError> {
     let punten = whole(groepen.iter().filter_map(|g| g.punten).map(kwart).sum());
     let opslag: f64 = groepen.iter().filter_map(|g| g.opslagpercentage).sum();
+    let mut warnings = warnings;
+    let n = totals_nums(punten, opslag, stelsel, peildatum, t, &mut warnings)?;
+    Ok(Resultaat {
+        id,
+        stelsel,
+        punten,
+        maximale_huur: n.maximale_huur,
+        opslagpercentage: n.opslagpercentage,
+        huurprijsopslag: n.huurprijsopslag,
+        maximale_huur_inclusief_opslag: n.maximale_huur_inclusief_opslag,
+        segment: n.segment,
+        groepen,
+        warnings,
+    })
+}
+
+/// The rent figures of a total.
+pub(crate) struct Huur {
+    pub maximale_huur: f64,
+    pub opslagpercentage: Option<f64>,
+    pub huurprijsopslag: f64,
+    pub maximale_huur_inclusief_opslag: f64,
+    pub segment: Option<Segment>,
+}
+
+/// Maximum rent, surcharges and segment of `punten` (whole) with the summed surcharge
+/// percentage `opslag`; warnings about the peildatum are added.
+pub(crate) fn totals_nums(
+    punten: f64,
+    opslag: f64,
+    stelsel: Stelsel,
+    peildatum: Date,
+    t: &Tables,
+    warnings: &mut Vec<Warning>,
+) -> Result<Huur, WwsError> {
     let opslagpercentage = if opslag != 0.0 { Some(opslag) } else { None };
     let tabel = t.huurtabel(stelsel, peildatum)?;
-    let mut warnings = warnings;
     if peildatum < crate::REGELS_VANAF {
         warnings.push(Warning {
             field: "peildatum".into(),
@@ -295,17 +329,12 @@ pub(crate) fn totals(
         Stelsel::Zelfstandig => t.segmentgrenzen(peildatum).map(|g| Segment::of(punten, &g)),
         Stelsel::Onzelfstandig => None,
     };
-    Ok(Resultaat {
-        id,
-        stelsel,
-        punten,
+    Ok(Huur {
         maximale_huur,
         opslagpercentage,
         huurprijsopslag,
         maximale_huur_inclusief_opslag: round::cents(maximale_huur + huurprijsopslag),
         segment,
-        groepen,
-        warnings,
     })
 }
 
@@ -391,6 +420,32 @@ pub(crate) const VERTREK_OF_OVERIG: [&str; 19] = [
 ];
 pub(crate) const ZOLDER: [&str; 2] = ["ZOL", "ZVT"];
 
+/// A three-letter code as a number (other lengths: 0, which no code table holds).
+const fn c3(s: &str) -> u32 {
+    let b = s.as_bytes();
+    if b.len() == 3 {
+        b[0] as u32 | (b[1] as u32) << 8 | (b[2] as u32) << 16
+    } else {
+        0
+    }
+}
+
+const fn c3s<const N: usize>(t: [&str; N]) -> [u32; N] {
+    let mut out = [0u32; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = c3(t[i]);
+        i += 1;
+    }
+    out
+}
+
+const VERKEER_C: [u32; 7] = c3s(VERKEER);
+const ALTIJD_VERTREK_C: [u32; 4] = c3s(ALTIJD_VERTREK);
+const BUITEN_C: [u32; 11] = c3s(BUITEN);
+const VERTREK_OF_OVERIG_C: [u32; 19] = c3s(VERTREK_OF_OVERIG);
+const ZOLDER_C: [u32; 2] = c3s(ZOLDER);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Klasse {
     Vertrek,
@@ -417,7 +472,7 @@ pub(crate) fn is_prive(r: &Ruimte) -> bool {
 pub(crate) fn oppervlakte_kasten(r: &Ruimte) -> f64 {
     match &r.detail_soort {
         None => 0.0,
-        Some(d) if VERKEER.contains(&d.as_str()) => 0.0,
+        Some(d) if VERKEER_C.contains(&c3(d)) => 0.0,
         _ => r
             .verbonden_ruimten
             .iter()
@@ -436,7 +491,7 @@ pub(crate) fn oppervlakte_met_kasten(r: &Ruimte) -> f64 {
 
 pub(crate) fn aantal_kasten(r: &Ruimte) -> usize {
     match &r.detail_soort {
-        Some(d) if !VERKEER.contains(&d.as_str()) => r
+        Some(d) if !VERKEER_C.contains(&c3(d)) => r
             .verbonden_ruimten
             .iter()
             .filter(|v| v.is_detail("KAS"))
@@ -486,22 +541,23 @@ pub fn classificeer(r: &Ruimte) -> Option<Klasse> {
     let soort = r.soort.as_deref()?;
     let d = r.detail_soort.as_deref()?;
     let opp = oppervlakte_met_kasten(r);
-    if soort == "VRK" || VERKEER.contains(&d) {
+    let dc = c3(d);
+    if soort == "VRK" || VERKEER_C.contains(&dc) {
         return Some(Klasse::Verkeer);
     }
-    if BUITEN.contains(&d)
+    if BUITEN_C.contains(&dc)
         || (d == "CAR" && is_prive(r))
         || (d == "PAR" && soort == "BTR" && is_prive(r))
     {
         return Some(Klasse::Buiten);
     }
-    if ALTIJD_VERTREK.contains(&d) {
+    if ALTIJD_VERTREK_C.contains(&dc) {
         return Some(Klasse::Vertrek);
     }
     if d == "CAR" {
         return None;
     }
-    if ZOLDER.contains(&d) {
+    if ZOLDER_C.contains(&dc) {
         // §2.2.1.3: a zoldervertrek reachable by a fixed stair, ≥ 4 m², is a vertrek
         if soort == "VTK" && d == "ZVT" && heeft_vaste_trap(r) && opp >= 4.0 - 1e-9 {
             return Some(Klasse::Vertrek);
@@ -518,7 +574,7 @@ pub fn classificeer(r: &Ruimte) -> Option<Klasse> {
     if d == "PAR" {
         return None;
     }
-    if VERTREK_OF_OVERIG.contains(&d) {
+    if VERTREK_OF_OVERIG_C.contains(&dc) {
         if soort == "VTK" {
             if opp >= 4.0 - 1e-9 {
                 return Some(Klasse::Vertrek);
@@ -571,7 +627,7 @@ pub(crate) fn overige_ruimten(e: &Eenheid) -> impl Iterator<Item = &Ruimte> {
 pub(crate) fn is_zolder_zonder_vaste_trap(r: &Ruimte) -> bool {
     r.detail_soort
         .as_deref()
-        .is_some_and(|d| ZOLDER.contains(&d))
+        .is_some_and(|d| ZOLDER_C.contains(&c3(d)))
         && r.oppervlakte.is_some()
         && !heeft_vaste_trap(r)
         && classificeer(r) == Some(Klasse::Overig)
@@ -924,6 +980,15 @@ pub(crate) fn geldige_energieprestatie(ctx: &mut Ctx) -> Option<usize> {
     None
 }
 
+/// An energieprestatievergoeding (prijscomponent EPV) runs on the peildatum.
+pub(crate) fn heeft_epv(e: &Eenheid, peildatum: Date) -> bool {
+    e.prijscomponenten.iter().any(|p| {
+        p.detail_soort.as_deref() == Some("EPV")
+            && p.begindatum.is_none_or(|b| b <= peildatum)
+            && p.einddatum.is_none_or(|x| x > peildatum)
+    })
+}
+
 pub(crate) fn pandsoort(e: &Eenheid) -> Option<bool> {
     // Some(true) = eengezins, Some(false) = meergezins
     if e.panden.iter().any(|p| p == "MGW") {
@@ -970,11 +1035,7 @@ pub(crate) fn ene(ctx: &mut Ctx, g: &mut Groep) {
         finish(g);
         return;
     }
-    let epv = e.prijscomponenten.iter().any(|p| {
-        p.detail_soort.as_deref() == Some("EPV")
-            && p.begindatum.is_none_or(|b| b <= ctx.peildatum)
-            && p.einddatum.is_none_or(|x| x > ctx.peildatum)
-    });
+    let epv = heeft_epv(e, ctx.peildatum);
     let mut punten: Option<f64> = None;
     if epv {
         g.add(
@@ -1301,6 +1362,8 @@ pub(crate) fn keuken_ruimte(
     true
 }
 
+pub(crate) const GEEN_KEUKEN: &str = "geen keuken gevonden: 0 punten voor keuken";
+
 pub(crate) fn keu(ctx: &mut Ctx, g: &mut Groep) {
     let e = ctx.e;
     for r in &e.ruimten {
@@ -1310,10 +1373,7 @@ pub(crate) fn keu(ctx: &mut Ctx, g: &mut Groep) {
         keuken_ruimte(ctx, g, r, Stelsel::Zelfstandig, None, 1.0);
     }
     if !g.woningwaarderingen.iter().any(|w| w.punten.is_some()) {
-        ctx.warn(
-            "eenheid.ruimten",
-            "geen keuken gevonden: 0 punten voor keuken",
-        );
+        ctx.warn("eenheid.ruimten", GEEN_KEUKEN);
     }
     finish(g);
 }
@@ -1323,28 +1383,78 @@ pub(crate) fn keu(ctx: &mut Ctx, g: &mut Groep) {
 
 pub(crate) const BADKAMERACHTIG: [&str; 3] = ["BAD", "BAT", "DOU"];
 
+/// Installation counts per code (few codes per room: a short list on the stack, not a
+/// map; three-letter codes compare as numbers, other codes as text).
+pub(crate) struct Aantallen<'a> {
+    kort: [(u32, u32); 16],
+    n: usize,
+    /// codes of another length, or more than 16 kinds
+    rest: Vec<(&'a str, u32)>,
+}
+
+impl<'a> Aantallen<'a> {
+    pub(crate) fn get(&self, k: &str) -> Option<&u32> {
+        let c = c3(k);
+        if c != 0
+            && let Some(x) = self.kort[..self.n].iter().find(|x| x.0 == c)
+        {
+            return Some(&x.1);
+        }
+        self.rest.iter().find(|x| x.0 == k).map(|x| &x.1)
+    }
+    fn entry(&mut self, k: &'a str) -> &mut u32 {
+        let c = c3(k);
+        if c != 0 {
+            if let Some(i) = self.kort[..self.n].iter().position(|x| x.0 == c) {
+                return &mut self.kort[i].1;
+            }
+            if self.n < self.kort.len() && !self.rest.iter().any(|x| x.0 == k) {
+                self.kort[self.n] = (c, 0);
+                self.n += 1;
+                return &mut self.kort[self.n - 1].1;
+            }
+        }
+        let i = match self.rest.iter().position(|x| x.0 == k) {
+            Some(i) => i,
+            None => {
+                self.rest.push((k, 0));
+                self.rest.len() - 1
+            }
+        };
+        &mut self.rest[i].1
+    }
+}
+
 /// Installation counts of a room: `installaties` united (per kind the maximum, not the
 /// sum) with the sanitary bouwkundige elementen.
-pub(crate) fn installatie_aantallen(r: &Ruimte) -> std::collections::BTreeMap<&str, u32> {
-    let mut inst: std::collections::BTreeMap<&str, u32> = Default::default();
+pub(crate) fn installatie_aantallen(r: &Ruimte) -> Aantallen<'_> {
+    let mut inst = Aantallen {
+        kort: [(0, 0); 16],
+        n: 0,
+        rest: Vec::new(),
+    };
     for c in &r.installaties {
-        *inst.entry(c.as_str()).or_default() += 1;
+        *inst.entry(c.as_str()) += 1;
     }
-    let mut el: std::collections::BTreeMap<&str, u32> = Default::default();
+    // per kind the count of elements, then the maximum with the installaties
+    let mut el = [0u32; 5];
+    const KINDS: [&str; 5] = ["WAS", "DOU", "BAD", "KAS", "STO"];
     for e in &r.bouwkundige_elementen {
         let k = match e.code.as_deref() {
-            Some("WAS") | Some("FON") => "WAS",
-            Some("DOU") => "DOU",
-            Some("BAD") => "BAD",
-            Some("KAS") => "KAS",
-            Some("CLO") => "STO",
+            Some("WAS") | Some("FON") => 0,
+            Some("DOU") => 1,
+            Some("BAD") => 2,
+            Some("KAS") => 3,
+            Some("CLO") => 4,
             _ => continue,
         };
-        *el.entry(k).or_default() += 1;
+        el[k] += 1;
     }
-    for (k, n) in el {
-        let v = inst.entry(k).or_default();
-        *v = (*v).max(n);
+    for (k, n) in KINDS.iter().zip(el) {
+        if n > 0 {
+            let v = inst.entry(k);
+            *v = (*v).max(n);
+        }
     }
     inst
 }
@@ -1422,16 +1532,62 @@ pub(crate) fn sanitair_ruimte(
     deler: f64,
     uitzondering: bool,
 ) -> bool {
-    let Some(d) = r.detail_soort.as_deref() else {
+    let mut lines = Vec::new();
+    sanitair_regels(ctx, r, stelsel, uitzondering, g.is_lean(), &mut lines);
+    if lines.is_empty() {
         return false;
+    }
+    let rid = match parent {
+        Some(p) => g.add_under(p, &r.criterium_seg(), Lazy(|| r.weergavenaam())),
+        None => g.add(&r.criterium_seg(), Lazy(|| r.weergavenaam())),
     };
+    let xid = g.child_id(&rid, "extra_voorzieningen");
+    for (seg, naam, aantal, pts, extra) in lines {
+        if extra {
+            if !g.has(&xid) {
+                g.add_under(&rid, "extra_voorzieningen", "Extra voorzieningen");
+            }
+            g.add_under(&xid, &seg, naam);
+        } else {
+            g.add_under(&rid, &seg, naam);
+        }
+        let w = g.last();
+        if let Some(a) = aantal {
+            w.aantal = Some(a);
+            w.meeteenheid = Some(Meeteenheid::Stuks);
+        }
+        w.punten = Some(pts / deler);
+    }
+    true
+}
+
+/// A sanitary line of a room: (segment under the room, naam, aantal (stuks), points before
+/// the division by the sharers, under "extra voorzieningen"?).
+pub(crate) type SanitairRegel = (Cow<'static, str>, Cow<'static, str>, Option<f64>, f64, bool);
+
+/// The sanitary lines of one room, in output order, into `lines` (emptied first); the
+/// warnings go to `ctx`. `lean`: no names.
+pub(crate) fn sanitair_regels(
+    ctx: &mut Ctx,
+    r: &Ruimte,
+    stelsel: Stelsel,
+    uitzondering: bool,
+    lean: bool,
+    lines: &mut Vec<SanitairRegel>,
+) {
+    lines.clear();
+    let Some(d) = r.detail_soort.as_deref() else {
+        return;
+    };
+    if r.installaties.is_empty() && r.bouwkundige_elementen.is_empty() {
+        // nothing to count: no lines and no warnings below
+        return;
+    }
     let inst = installatie_aantallen(r);
     let n = |k: &str| inst.get(k).copied().unwrap_or(0);
     let badkamer = BADKAMERACHTIG.contains(&d);
     let gedeeld = !is_prive(r);
-    // lines: (segment under the room, naam, meeteenheid stuks?, aantal, punten, sub of extra?);
     // names are built only when the lines keep texts
-    let lean = g.is_lean();
     let tekst = |f: &dyn Fn() -> String| -> Cow<'static, str> {
         if lean {
             Cow::Borrowed("")
@@ -1439,7 +1595,6 @@ pub(crate) fn sanitair_ruimte(
             Cow::Owned(f())
         }
     };
-    let mut lines: Vec<(Cow<'static, str>, Cow<'static, str>, Option<f64>, f64, bool)> = Vec::new();
     let toilet = if d == "TOI" {
         Some((3.75, 3.0))
     } else if badkamer {
@@ -1606,31 +1761,6 @@ pub(crate) fn sanitair_ruimte(
             }
         }
     }
-    if lines.is_empty() {
-        return false;
-    }
-    let rid = match parent {
-        Some(p) => g.add_under(p, &r.criterium_seg(), Lazy(|| r.weergavenaam())),
-        None => g.add(&r.criterium_seg(), Lazy(|| r.weergavenaam())),
-    };
-    let xid = g.child_id(&rid, "extra_voorzieningen");
-    for (seg, naam, aantal, pts, extra) in lines {
-        if extra {
-            if !g.has(&xid) {
-                g.add_under(&rid, "extra_voorzieningen", "Extra voorzieningen");
-            }
-            g.add_under(&xid, &seg, naam);
-        } else {
-            g.add_under(&rid, &seg, naam);
-        }
-        let w = g.last();
-        if let Some(a) = aantal {
-            w.aantal = Some(a);
-            w.meeteenheid = Some(Meeteenheid::Stuks);
-        }
-        w.punten = Some(pts / deler);
-    }
-    true
 }
 
 pub(crate) fn san(ctx: &mut Ctx, g: &mut Groep) {
@@ -2027,18 +2157,24 @@ pub(crate) fn fmt_ddmmyyyy(d: Date) -> String {
     format!("{:02}-{:02}-{:04}", d.day, d.month, d.year)
 }
 
-pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), WwsError> {
-    let e = ctx.e;
-    let pd = ctx.peildatum;
+/// The WOZ value that counts: waardepeildatum 1 January of (peildatum year − 1) or − 2,
+/// the latest, not zero.
+pub(crate) fn beste_woz(e: &Eenheid, pd: Date) -> Option<&crate::model::WozEenheid> {
     let geldig = [Date::new(pd.year - 1, 1, 1), Date::new(pd.year - 2, 1, 1)];
-    let beste = e
-        .woz_eenheden
+    e.woz_eenheden
         .iter()
         .filter(|w| {
             w.waardepeildatum.is_some_and(|d| geldig.contains(&d))
                 && w.vastgestelde_waarde.is_some_and(|v| v != 0.0)
         })
-        .max_by_key(|w| w.waardepeildatum);
+        .max_by_key(|w| w.waardepeildatum)
+}
+
+pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), WwsError> {
+    let e = ctx.e;
+    let pd = ctx.peildatum;
+    let geldig = [Date::new(pd.year - 1, 1, 1), Date::new(pd.year - 2, 1, 1)];
+    let beste = beste_woz(e, pd);
     let (waarde, waardepeildatum, minimum) = match beste {
         Some(w) => (
             w.vastgestelde_waarde.expect("checked"),

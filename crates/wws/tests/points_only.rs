@@ -104,6 +104,11 @@ fn points_only_equals_full_on_fixtures() {
         .flat_map(|p| parse_many(&std::fs::read_to_string(p).unwrap(), false).unwrap())
         .collect();
     let n = check_units("fixtures", &units);
+    let kern = units
+        .iter()
+        .filter(|(e, _)| veerkracht_wws::waardeer_punten_zonder_regels(e, &Options::default()))
+        .count();
+    eprintln!("fixtures: {kern} of {n} units valued without lines");
     eprintln!("points-only = full on {n} fixture inputs");
 }
 
@@ -135,6 +140,14 @@ fn points_only_equals_full_on_generated_units() {
         }
         let parsed = parse_many(&std::fs::read_to_string(&units).unwrap(), false).unwrap();
         total += check_units(&format!("generated seed {seed}"), &parsed);
+        let kern = parsed
+            .iter()
+            .filter(|(e, _)| veerkracht_wws::waardeer_punten_zonder_regels(e, &Options::default()))
+            .count();
+        eprintln!(
+            "seed {seed}: {kern} of {} units valued without lines",
+            parsed.len()
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!("points-only = full on {total} generated units");
@@ -197,6 +210,12 @@ fn points_only_equals_full_on_flat_stock() {
     let units: Vec<FlatUnit> = parse_csv(&text).unwrap();
     assert_eq!(units.len(), 6000);
     let opts = Options::default();
+    // every flat row takes the path without lines
+    assert!(
+        units
+            .iter()
+            .all(|u| veerkracht_wws::waardeer_punten_zonder_regels(&u.to_eenheid(&opts), &opts))
+    );
     let mut bad = 0;
     for u in &units {
         let full = u.waardeer(&opts).map(|r| Punten::of(&r));

@@ -1,0 +1,392 @@
+//! The points of the common zelfstandige woonruimte without criterium lines at all.
+//!
+//! [`crate::waardeer_punten`] tries this first. It covers units whose rooms are all private
+//! (not shared with other addresses or rooms), fully described (id, soort, detailsoort,
+//! oppervlakte) and neither parking spaces nor zolders, with a bouwjaar, a pandsoort, no
+//! monuments (`[]`), no zorgwoning, no new-build dates, no charging points or video door
+//! bell, a WOZ value on a valid waardepeildatum and a label that is not an energie-index
+//! of 2015–2020 — the flat portfolio form always, most VERA units of a corporation.
+//! Anything else returns `None` and goes through the rules in [`crate::zel`] (lean mode).
+//!
+//! The rules are those of [`crate::zel`] with the same helpers (classification, worktop,
+//! label and WOZ tables, sanitary lines, warnings) and the same arithmetic: every rubriek
+//! sums the points its criterium lines would carry, in their order, and rounds as
+//! `zel::finish` does. `tests/points_only.rs` checks the result against the full
+//! valuation on every fixture, on generated units and on a flat stock.
+
+use crate::model::{Eenheid, Stelsel};
+use crate::round::{down, half_up, kwart, whole};
+use crate::tables::Tables;
+use crate::zel::{self, Ctx, Klasse, classificeer, oppervlakte_met_kasten};
+use crate::{Options, Punten, WwsError};
+
+/// Rooms the kern handles at most (their classes are kept on the stack).
+const MAX_RUIMTEN: usize = 32;
+
+/// The sum as `zel::finish` and `totals` take it (`Iterator::sum` of the line points).
+fn som(x: &[f64]) -> f64 {
+    x.iter().sum()
+}
+
+/// The points of a rubriek's lines in their order, on the stack.
+struct Regels {
+    p: [f64; 128],
+    n: usize,
+    /// more lines than room: the caller falls back
+    vol: bool,
+}
+
+impl Regels {
+    fn new() -> Self {
+        Regels {
+            p: [0.0; 128],
+            n: 0,
+            vol: false,
+        }
+    }
+    fn push(&mut self, x: f64) {
+        match self.p.get_mut(self.n) {
+            Some(p) => {
+                *p = x;
+                self.n += 1;
+            }
+            None => self.vol = true,
+        }
+    }
+    /// The rubriek's points (`zel::finish`), `None` when the lines did not fit.
+    fn punten(&self) -> Option<f64> {
+        (!self.vol).then(|| kwart(som(&self.p[..self.n])))
+    }
+}
+
+fn is_parkeer(d: &str) -> bool {
+    zel::PARKEER_ALTIJD_GPA.iter().any(|p| p.0 == d)
+        || zel::PARKEER_BUI_OF_GPA.iter().any(|p| p.0 == d)
+        || zel::VERVALLEN_PARKEERGARAGE.contains(&d)
+}
+
+/// Whether the kern applies to this unit (see the module documentation).
+fn past(e: &Eenheid, opts: &Options) -> bool {
+    if opts.strict
+        || e.stelsel != Some(Stelsel::Zelfstandig)
+        || e.ruimten.is_empty()
+        || e.ruimten.len() > MAX_RUIMTEN
+        || e.bouwjaar.is_none()
+        || e.doelgroep.as_deref() == Some("ZOR")
+        || !e.monumenten.as_ref().is_some_and(Vec::is_empty)
+        || (e.begin_bouwdatum.is_some() && e.in_exploitatiedatum.is_some())
+        || zel::pandsoort(e).is_none()
+    {
+        return false;
+    }
+    e.ruimten.iter().all(|r| {
+        let (Some(_), Some(_), Some(d), Some(_)) = (
+            r.id.as_deref().filter(|s| !s.is_empty()),
+            r.soort.as_deref(),
+            r.detail_soort.as_deref(),
+            r.oppervlakte,
+        ) else {
+            return false;
+        };
+        zel::is_prive(r)
+            && !is_parkeer(d)
+            && !zel::ZOLDER.contains(&d)
+            && !r.has_element("LAA")
+            && !r.has_installatie("ABF")
+            && r.bouwkundige_elementen
+                .iter()
+                .all(|el| el.code.as_deref() != Some("AAN") || el.lengte.is_some_and(|l| l != 0.0))
+    })
+}
+
+/// The points of `e` when the kern applies (`Ok(None)`: use the rules in [`crate::zel`]).
+pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsError> {
+    if !past(e, opts) {
+        return Ok(None);
+    }
+    let t = Tables::embedded();
+    let pd = opts.peildatum;
+    let mut ctx = Ctx {
+        e,
+        peildatum: pd,
+        t,
+        warnings: Vec::new(),
+        lean: true,
+    };
+    // `past`: every room has oppervlakte, soort and detailsoort (zel::check_ruimten is silent)
+    let mut klassen = [None; MAX_RUIMTEN];
+    for (k, r) in klassen.iter_mut().zip(&e.ruimten) {
+        *k = classificeer(r);
+    }
+    let klassen = &klassen[..e.ruimten.len()];
+    let rk = || e.ruimten.iter().zip(klassen.iter().copied());
+
+    // OVZ: vertrekken (zel::ovz)
+    let mut m2 = 0.0;
+    for (r, k) in rk() {
+        if k != Some(Klasse::Vertrek) || r.oppervlakte.is_none_or(|o| o == 0.0) {
+            continue;
+        }
+        m2 += half_up(oppervlakte_met_kasten(r), 2);
+    }
+    let ovz = kwart(whole(m2));
+
+    // OOZ: overige ruimten, no zolder (zel::ooz)
+    let totaal: f64 = rk()
+        .filter(|(_, k)| *k == Some(Klasse::Overig))
+        .map(|(r, _)| half_up(oppervlakte_met_kasten(r), 2))
+        .sum();
+    let ooz = kwart(whole(totaal) * 0.75);
+
+    // VKV (zel::vkv_lines, private rooms, divisor 1, capped)
+    let mut l = Regels::new();
+    let mut verkoeld = 0u32;
+    for (r, k) in rk() {
+        if r.verwarmd != Some(true) || k != Some(Klasse::Vertrek) {
+            continue;
+        }
+        l.push(if zel::open_keuken(r) > 0 { 4.0 } else { 2.0 });
+        if r.verkoeld == Some(true) {
+            verkoeld += 1;
+            l.push(1.0);
+            if verkoeld > 2 {
+                l.push(-1.0);
+            }
+        }
+    }
+    let mut overig = 0u32;
+    for (r, k) in rk() {
+        if r.verwarmd != Some(true) || !matches!(k, Some(Klasse::Overig | Klasse::Verkeer)) {
+            continue;
+        }
+        l.push(1.0);
+        overig += 1;
+        if overig > 4 {
+            l.push(-1.0);
+        }
+    }
+    let Some(vkv) = l.punten() else {
+        return Ok(None);
+    };
+
+    // BUI: private outdoor spaces (zel::bui)
+    let mut prive_m2 = 0.0;
+    let mut buiten = false;
+    for (r, k) in rk() {
+        if k != Some(Klasse::Buiten) {
+            continue;
+        }
+        if r.oppervlakte.is_none_or(|o| o == 0.0) {
+            // a warning in zel::bui
+            return Ok(None);
+        }
+        buiten = true;
+        prive_m2 += half_up(r.oppervlakte.unwrap_or(0.0), 2);
+    }
+    let bui = if buiten {
+        let p = whole(prive_m2) * 0.35 / 1.0;
+        let totaal = som(&[p, 2.0]);
+        if totaal > 15.0 {
+            kwart(som(&[p, 2.0, 15.0 - totaal]))
+        } else {
+            kwart(som(&[p, 2.0]))
+        }
+    } else {
+        kwart(som(&[-5.0]))
+    };
+
+    // ENE (zel::ene)
+    let Some(lt) = t.labeltabel(Stelsel::Zelfstandig, pd) else {
+        return Ok(None);
+    };
+    let ep_idx = zel::geldige_energieprestatie(&mut ctx);
+    let egw = zel::pandsoort(e) == Some(true);
+    let col = |egw_pts: f64, mgw_pts: f64| if egw { egw_pts } else { mgw_pts };
+    let epv = zel::heeft_epv(e, pd);
+    let mut label_punten: Option<f64> = None;
+    if epv {
+        label_punten = Some(col(lt.epv.0, lt.epv.1));
+    } else if let Some(i) = ep_idx {
+        let ep = &e.energieprestaties[i];
+        let b = ep
+            .begindatum
+            .expect("a valid energieprestatie has a begindatum");
+        if zel::in_vereenvoudigd_label_periode(b) && ep.soort.as_deref() == Some("EI") {
+            return Ok(None);
+        }
+        if let Some(c) = ep.label_code.as_deref() {
+            let l = zel::label_naam(c, ep.label_naam.as_deref());
+            match lt.labels.iter().find(|r| r.label == l) {
+                Some(row) => label_punten = Some(col(row.egw, row.mgw)),
+                // an unknown label: a warning in zel::ene
+                None => return Ok(None),
+            }
+        }
+    }
+    if label_punten.is_none()
+        && !epv
+        && let Some(bj) = e.bouwjaar
+        && let Some(row) = lt
+            .bouwjaar
+            .iter()
+            .find(|r| (r.0 == 0 || r.0 <= bj) && (r.1 == 0 || bj <= r.1))
+    {
+        label_punten = Some(col(row.2, row.3));
+    }
+    let ene = match label_punten {
+        Some(p) => kwart(som(&[p])),
+        None => kwart(som(&[])),
+    };
+
+    // KEU (zel::keu, zel::keuken_ruimte with divisor 1)
+    let mut l = Regels::new();
+    for r in &e.ruimten {
+        if !zel::is_keuken(&mut ctx, r) {
+            continue;
+        }
+        let mut aantal = 0;
+        let mut totaal = 0.0;
+        for el in &r.bouwkundige_elementen {
+            if el.code.as_deref() == Some("AAN")
+                && let Some(x) = el.lengte.filter(|x| *x != 0.0)
+            {
+                aantal += 1;
+                totaal += x;
+            }
+        }
+        let aanrecht = if aantal == 0 {
+            0.0
+        } else {
+            zel::punten_aanrecht(Stelsel::Zelfstandig, totaal, r)
+        };
+        if aantal > 0 {
+            l.push(aanrecht);
+        }
+        let mut extra = 0.0;
+        for (code, _, _, p) in zel::KEUKEN_EXTRA {
+            let n = r.installaties.iter().filter(|c| *c == code).count();
+            if n == 0 {
+                continue;
+            }
+            l.push(p * n as f64);
+            extra += p * n as f64;
+        }
+        if extra > aanrecht {
+            l.push(aanrecht - extra);
+        }
+    }
+    if l.n == 0 {
+        ctx.warn("eenheid.ruimten", zel::GEEN_KEUKEN);
+    }
+    let Some(keu) = l.punten() else {
+        return Ok(None);
+    };
+
+    // SAN (zel::san, zel::sanitair_ruimte with divisor 1)
+    let mut l = Regels::new();
+    let mut regels = Vec::new();
+    for r in &e.ruimten {
+        zel::sanitair_regels(&mut ctx, r, Stelsel::Zelfstandig, false, true, &mut regels);
+        for x in &regels {
+            l.push(x.3);
+        }
+    }
+    let Some(san) = l.punten() else {
+        return Ok(None);
+    };
+
+    // GPA, GVR: no parking spaces, no shared rooms
+    let gpa = kwart(som(&[]));
+    let gvr = kwart(som(&[]));
+
+    // WOZ (zel::woz)
+    let Some(w) = zel::beste_woz(e, pd) else {
+        return Ok(None);
+    };
+    let waarde = w.vastgestelde_waarde.expect("checked");
+    let wpd = w.waardepeildatum.expect("checked");
+    let Some(f) = t.woz_factor(wpd) else {
+        return Ok(None);
+    };
+    if f.waardepeildatum.year < wpd.year {
+        return Ok(None);
+    }
+    let mut opp: f64 = rk()
+        .filter(|(r, k)| {
+            matches!(k, Some(Klasse::Vertrek | Klasse::Overig))
+                && r.oppervlakte.is_some_and(|o| o != 0.0)
+        })
+        .map(|(r, _)| half_up(oppervlakte_met_kasten(r), 2))
+        .sum();
+    opp += som(&[]);
+    let opp = whole(opp);
+    if opp == 0.0 {
+        return Ok(None);
+    }
+    let corop = zel::corop_regel(&mut ctx);
+    let factor2 = if corop {
+        f.onderdeel_2_corop
+    } else {
+        f.onderdeel_2
+    };
+    let p1 = waarde / f.onderdeel_1;
+    let p2 = waarde / opp / factor2;
+    let woz_punten = p1 + p2;
+    let prior = [ovz, ooz, vkv, bui, ene, keu, san, gpa, gvr];
+    let mut minimum_punten = 0.0;
+    if let Some(bj) = e.bouwjaar
+        && (2015..=2019).contains(&bj)
+        && som(&prior) >= 110.0
+    {
+        minimum_punten = 40.0;
+    }
+    let woz = if woz_punten > 0.0 && woz_punten < minimum_punten {
+        kwart(som(&[p1, p2, minimum_punten - woz_punten]))
+    } else {
+        let overige = som(&prior);
+        let zonder_cap = overige + kwart(woz_punten);
+        let mut correctie = None;
+        if whole(zonder_cap) >= 187.0 && !corop {
+            let max_woz = overige * 33.0 / 67.0;
+            let capped = woz_punten.min(max_woz);
+            if capped < woz_punten {
+                let afr = (down(capped) - capped).min(0.0);
+                let mut c = capped - woz_punten + afr;
+                if whole(zonder_cap + c) < 187.0 {
+                    c = 186.0 - zonder_cap;
+                }
+                correctie = Some(c);
+            }
+        }
+        match correctie {
+            Some(c) => kwart(som(&[p1, p2, c])),
+            None => kwart(som(&[p1, p2])),
+        }
+    };
+
+    // BIJ: no zorgwoning, door bell or charging points; PMN: no monument, no new build
+    let bij = kwart(som(&[]));
+    let pmn = kwart(som(&[]));
+    let pmn_opslag = som(&[]);
+
+    let groepen = [ovz, ooz, vkv, bui, ene, keu, san, gpa, gvr, woz, bij, pmn];
+    let totaal = whole(groepen.iter().copied().map(kwart).sum());
+    let opslag = som(&[pmn_opslag]);
+    let mut warnings = std::mem::take(&mut ctx.warnings);
+    let h = zel::totals_nums(totaal, opslag, Stelsel::Zelfstandig, pd, t, &mut warnings)?;
+    Ok(Some(Punten {
+        stelsel: Stelsel::Zelfstandig,
+        punten: totaal,
+        maximale_huur: h.maximale_huur,
+        opslagpercentage: h.opslagpercentage,
+        huurprijsopslag: h.huurprijsopslag,
+        maximale_huur_inclusief_opslag: h.maximale_huur_inclusief_opslag,
+        segment: h.segment,
+        groepen: zel::GROEPEN
+            .iter()
+            .zip(groepen)
+            .map(|(g, p)| (g.0, Some(p)))
+            .collect(),
+        warnings,
+    }))
+}
