@@ -88,17 +88,6 @@ impl Draws {
         }
         Draws { k, ids }
     }
-
-    /// Draw `p`: the first `card` indices (into the units other than `i`) mapped to units.
-    #[inline]
-    fn units(&self, p: usize, card: usize, i: usize) -> impl Iterator<Item = usize> + '_ {
-        self.ids[p * self.k..p * self.k + card]
-            .iter()
-            .map(move |&m| {
-                let m = m as usize;
-                if m >= i { m + 1 } else { m }
-            })
-    }
 }
 
 /// Per-unit permutation results.
@@ -113,14 +102,16 @@ pub struct Simulated {
     pub p_z_sim: f64,
 }
 
-/// Runs `stat(i, draw)` for every unit over the shared draws on `threads` threads.
+/// For every unit i and draw, `stat(i, Σₖ wᵢₖ v[drawₖ])` over the shared draws, on
+/// `threads` threads (contiguous chunks of units; the result does not depend on it).
 fn simulate(
     w: &Weights,
+    v: &[f64],
     observed: &[f64],
     permutations: usize,
     seed: u64,
     threads: usize,
-    stat: impl Fn(usize, &mut dyn Iterator<Item = (usize, f64)>) -> f64 + Sync,
+    stat: impl Fn(usize, f64) -> f64 + Sync,
 ) -> Vec<Simulated> {
     let n = w.n();
     let max_card = (0..n).map(|i| w.cardinality(i)).max().unwrap_or(0);
@@ -139,8 +130,14 @@ fn simulate(
         let wi = w.weights(i);
         let sims: Vec<f64> = (0..permutations)
             .map(|p| {
-                let mut it = draws.units(p, card, i).zip(wi.iter().copied());
-                stat(i, &mut it)
+                let ids = &draws.ids[p * draws.k..p * draws.k + card];
+                let mut s = 0.0;
+                for (&m, &wk) in ids.iter().zip(wi) {
+                    // index among the units other than i
+                    let m = m as usize;
+                    s += wk * v[m + usize::from(m >= i)];
+                }
+                stat(i, s)
             })
             .collect();
         let larger = sims.iter().filter(|&&s| s >= observed[i]).count();
@@ -315,8 +312,7 @@ pub fn moran_local(y: &[f64], w: &Weights, o: &LocalOptions) -> LocalMoran {
         .collect();
     let island: Vec<bool> = (0..n).map(|i| w.cardinality(i) == 0).collect();
     let sim = if o.permutations > 0 {
-        simulate(w, &is, o.permutations, o.seed, o.threads, |i, it| {
-            let s: f64 = it.map(|(j, wij)| wij * z[j]).sum();
+        simulate(w, &z, &is, o.permutations, o.seed, o.threads, |i, s| {
             z[i] * s * scaling
         })
     } else {
@@ -473,8 +469,7 @@ pub fn g_local(y: &[f64], w: &Weights, row: bool, star: bool, o: &LocalOptions) 
     )
     .expect("weights derived from valid weights");
     let sim = if o.permutations > 0 {
-        simulate(&ww, &gs, o.permutations, o.seed, o.threads, |i, it| {
-            let s: f64 = it.map(|(j, wij)| wij * y[j]).sum();
+        simulate(&ww, y, &gs, o.permutations, o.seed, o.threads, |i, s| {
             if star {
                 (s + w_self[i] * y[i]) / y_sum
             } else {

@@ -41,9 +41,58 @@ pub struct Moran {
 }
 
 fn statistic(w: &Weights, z: &[f64], s0: f64, z2ss: f64) -> f64 {
-    let lag = w.lag(z);
-    let inum: f64 = z.iter().zip(&lag).map(|(a, b)| a * b).sum();
+    let mut inum = 0.0;
+    for (i, zi) in z.iter().enumerate() {
+        let lag: f64 = w
+            .neighbours(i)
+            .iter()
+            .zip(w.weights(i))
+            .map(|(&j, wij)| wij * z[j as usize])
+            .sum();
+        inum += zi * lag;
+    }
     z.len() as f64 / s0 * inum / z2ss
+}
+
+/// I under `permutations` random permutations of z: permutation p shuffles with its own
+/// ChaCha8 stream (seed, p), so the result does not depend on the number of threads.
+fn permuted(
+    w: &Weights,
+    z: &[f64],
+    s0: f64,
+    z2ss: f64,
+    permutations: usize,
+    seed: u64,
+) -> Vec<f64> {
+    let run = |range: std::ops::Range<usize>| -> Vec<f64> {
+        let mut zp = z.to_vec();
+        range
+            .map(|p| {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                rng.set_stream(p as u64);
+                zp.copy_from_slice(z);
+                zp.shuffle(&mut rng);
+                statistic(w, &zp, s0, z2ss)
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads <= 1 || permutations < 64 {
+        return run(0..permutations);
+    }
+    let chunk = permutations.div_ceil(threads);
+    std::thread::scope(|s| {
+        let hs: Vec<_> = (0..permutations)
+            .step_by(chunk)
+            .map(|a| {
+                let run = &run;
+                s.spawn(move || run(a..(a + chunk).min(permutations)))
+            })
+            .collect();
+        hs.into_iter()
+            .flat_map(|h| h.join().expect("permutation thread"))
+            .collect()
+    })
 }
 
 /// Global Moran's I of `y` under the weights as given (transform them first: esda's default
@@ -93,14 +142,7 @@ pub fn moran(y: &[f64], w: &Weights, permutations: usize, seed: u64) -> Moran {
         transform: w.transform().code(),
     };
     if permutations > 0 {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut zp = z.clone();
-        let sims: Vec<f64> = (0..permutations)
-            .map(|_| {
-                zp.shuffle(&mut rng);
-                statistic(w, &zp, s0, z2ss)
-            })
-            .collect();
+        let sims = permuted(w, &z, s0, z2ss, permutations, seed);
         let larger = sims.iter().filter(|&&s| s >= i).count();
         let larger = larger.min(permutations - larger);
         let e = mean(&sims);
