@@ -698,7 +698,18 @@ mod tests {
 
     #[test]
     fn radix_ranks_equal_counting_with_ties_signed_zeros_and_nan() {
-        let fixed = [3.5, -0.0, 0.0, 100.0, 3.5, f64::NAN, -2.0, 1e-300, 3.5, 99.999_999_999];
+        let fixed = [
+            3.5,
+            -0.0,
+            0.0,
+            100.0,
+            3.5,
+            f64::NAN,
+            -2.0,
+            1e-300,
+            3.5,
+            99.999_999_999,
+        ];
         assert_eq!(min_ranks(&fixed), ranks_by_counting(&fixed));
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         for n in [0usize, 1, 2, 17, 300, 5_000] {
@@ -706,9 +717,7 @@ mod tests {
             let coarse: Vec<f64> = (0..n)
                 .map(|_| f64::from(rng.random_range(-20i32..20)) / 4.0)
                 .collect();
-            let fine: Vec<f64> = (0..n)
-                .map(|_| rng.random_range(-1.0e3f64..1.0e3))
-                .collect();
+            let fine: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0e3f64..1.0e3)).collect();
             assert_eq!(min_ranks(&coarse), ranks_by_counting(&coarse), "n {n}");
             assert_eq!(min_ranks(&fine), ranks_by_counting(&fine), "n {n}");
         }
