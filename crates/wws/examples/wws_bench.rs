@@ -8,8 +8,11 @@
 //! * `value_parsed`: full results from already parsed units;
 //! * `points_parsed`: the points-only path (`waardeer_punten`: total points, maximum rent and
 //!   segment) from already parsed units;
-//! * `flat`: the flat portfolio CSV (parse + points-only, `flat::waardeer_punten_csv` on one
-//!   thread), when FLAT.csv is given.
+//! * `flat`: the flat portfolio CSV, when FLAT.csv is given: parse + points-only
+//!   (`flat::waardeer_punten_csv` on one thread), and points-only on its rows parsed
+//!   beforehand (`units_per_s`, `points_parsed_per_s`).
+//! * `points_without_lines` / `flat.without_lines`: how many units the points-only path
+//!   values without criterium lines (`kern.rs`); the others take the lean rules.
 //!
 //! A checksum of the points is printed so the optimiser cannot drop the work.
 
@@ -91,7 +94,7 @@ fn main() {
         let ftext = std::fs::read_to_string(fp).expect("read flat CSV");
         let mut times = Vec::new();
         let mut fn_ = 0;
-        for run in 0..=3 {
+        for run in 0..=runs.min(7) {
             let t0 = Instant::now();
             let pts = veerkracht_wws::flat::waardeer_punten_csv(&ftext, &opts, 1, |_, p| {
                 p.map(|p| p.punten).unwrap_or(0.0)
@@ -103,8 +106,40 @@ fn main() {
                 times.push(t0.elapsed().as_secs_f64());
             }
         }
-        flat = serde_json::json!({"units": fn_, "units_per_s": fn_ as f64 / median(times)});
+        let parse_and_points = fn_ as f64 / median(times);
+        // the flat rows as parsed units: points only (the path without criterium lines)
+        let fu: Vec<_> = veerkracht_wws::flat::parse_csv(&ftext)
+            .expect("flat CSV")
+            .iter()
+            .map(|u| u.to_eenheid(&opts))
+            .collect();
+        let zonder_regels = fu
+            .iter()
+            .filter(|e| veerkracht_wws::waardeer_punten_zonder_regels(e, &opts))
+            .count();
+        let mut times = Vec::new();
+        for run in 0..=runs.min(7) {
+            let t0 = Instant::now();
+            for e in &fu {
+                if let Ok(p) = veerkracht_wws::waardeer_punten(e, &opts) {
+                    check += p.punten;
+                }
+            }
+            if run > 0 {
+                times.push(t0.elapsed().as_secs_f64());
+            }
+        }
+        flat = serde_json::json!({
+            "units": fn_,
+            "units_per_s": parse_and_points,
+            "points_parsed_per_s": fu.len() as f64 / median(times),
+            "without_lines": zonder_regels,
+        });
     }
+    let zonder_regels = units
+        .iter()
+        .filter(|(e, _)| veerkracht_wws::waardeer_punten_zonder_regels(e, &opts))
+        .count();
     println!(
         "{}",
         serde_json::json!({
@@ -113,6 +148,7 @@ fn main() {
             "parse_and_value_per_s": parse_and_value,
             "value_parsed_per_s": value_parsed,
             "points_parsed_per_s": points_parsed,
+            "points_without_lines": zonder_regels,
             "flat": flat,
             "checksum": check,
         })

@@ -67,20 +67,30 @@ fn split(line: &str, sep: char) -> Vec<String> {
 /// The fields of a line, trimmed; borrowed from the line unless it has a quote.
 fn fields<'a>(line: &'a str, sep: char, out: &mut Vec<std::borrow::Cow<'a, str>>) {
     out.clear();
-    if line.contains('"') {
-        out.extend(split(line, sep).into_iter().map(std::borrow::Cow::Owned));
-    } else {
-        out.extend(
-            line.split(sep)
-                .map(|f| std::borrow::Cow::Borrowed(f.trim())),
-        );
+    // one pass over the bytes; a quote anywhere: the quoting reader
+    let sep_b = u8::try_from(sep).expect("an ASCII separator");
+    let mut start = 0;
+    for (i, b) in line.bytes().enumerate() {
+        if b == sep_b {
+            out.push(std::borrow::Cow::Borrowed(line[start..i].trim()));
+            start = i + 1;
+        } else if b == b'"' {
+            out.clear();
+            out.extend(split(line, sep).into_iter().map(std::borrow::Cow::Owned));
+            return;
+        }
     }
+    out.push(std::borrow::Cow::Borrowed(line[start..].trim()));
 }
 
 fn number(s: &str, decimal_comma: bool) -> Option<f64> {
     let t = s.trim();
     if t.is_empty() {
         return None;
+    }
+    // plain digits (most fields): exact as an integer below 2^53, as `parse::<f64>` gives
+    if t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(t.bytes().fold(0u64, |a, b| a * 10 + u64::from(b - b'0')) as f64);
     }
     if decimal_comma && t.contains(['.', ',']) {
         // thousands points dropped, decimal comma → point (on the stack when short)
@@ -165,6 +175,31 @@ impl Header {
         line: &'a str,
         f: &mut Vec<std::borrow::Cow<'a, str>>,
     ) -> Result<FlatUnit, WwsError> {
+        let mut u = FlatUnit {
+            id: String::new(),
+            buurtcode: None,
+            eengezins: false,
+            bouwjaar: 0,
+            oppervlakte_m2: 0.0,
+            kamers: 3,
+            energielabel: None,
+            woz_waarde: 0.0,
+            kale_huur: None,
+            aanrecht_mm: None,
+            buitenruimte_m2: None,
+        };
+        self.row_into(i, line, f, &mut u)?;
+        Ok(u)
+    }
+
+    /// [`Header::row`] into `u`, reusing its texts' allocations.
+    fn row_into<'a>(
+        &self,
+        i: usize,
+        line: &'a str,
+        f: &mut Vec<std::borrow::Cow<'a, str>>,
+        u: &mut FlatUnit,
+    ) -> Result<(), WwsError> {
         fields(line, self.sep, f);
         let at = |c: usize| f.get(c).map(|s| s.as_ref()).unwrap_or("");
         let bad = |c: usize, what: &str| {
@@ -185,39 +220,46 @@ impl Header {
             return Err(bad(self.c_type, "EGW or MGW"));
         };
         let label = at(self.c_label).trim();
-        Ok(FlatUnit {
-            id: at(self.c_id).to_string(),
-            buurtcode: self
-                .c_buurt
-                .map(at)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
-            eengezins,
-            bouwjaar: num(self.c_bj)
-                .filter(|x| x.fract() == 0.0)
-                .ok_or_else(|| bad(self.c_bj, "a year"))? as i32,
-            oppervlakte_m2: num(self.c_opp)
-                .filter(|x| *x > 0.0)
-                .ok_or_else(|| bad(self.c_opp, "a positive area"))?,
-            kamers: match self.c_kamers.map(num) {
-                Some(Some(k)) if k >= 1.0 && k.fract() == 0.0 => k as u32,
-                Some(Some(_)) => {
-                    return Err(bad(self.c_kamers.unwrap_or(0), "a whole number ≥ 1"));
-                }
-                _ => 3,
-            },
-            energielabel: if label.is_empty() {
-                None
-            } else {
-                Some(label.to_string())
-            },
-            woz_waarde: num(self.c_woz)
-                .filter(|x| *x > 0.0)
-                .ok_or_else(|| bad(self.c_woz, "a positive amount"))?,
-            kale_huur: self.c_huur.and_then(num),
-            aanrecht_mm: self.c_aanrecht.and_then(num),
-            buitenruimte_m2: self.c_buiten.and_then(num),
-        })
+        let bouwjaar = num(self.c_bj)
+            .filter(|x| x.fract() == 0.0)
+            .ok_or_else(|| bad(self.c_bj, "a year"))? as i32;
+        let oppervlakte_m2 = num(self.c_opp)
+            .filter(|x| *x > 0.0)
+            .ok_or_else(|| bad(self.c_opp, "a positive area"))?;
+        let kamers = match self.c_kamers.map(num) {
+            Some(Some(k)) if k >= 1.0 && k.fract() == 0.0 => k as u32,
+            Some(Some(_)) => {
+                return Err(bad(self.c_kamers.unwrap_or(0), "a whole number ≥ 1"));
+            }
+            _ => 3,
+        };
+        let woz_waarde = num(self.c_woz)
+            .filter(|x| *x > 0.0)
+            .ok_or_else(|| bad(self.c_woz, "a positive amount"))?;
+        u.id.clear();
+        u.id.push_str(at(self.c_id));
+        set_opt(
+            &mut u.buurtcode,
+            self.c_buurt.map(at).filter(|s| !s.is_empty()),
+        );
+        u.eengezins = eengezins;
+        u.bouwjaar = bouwjaar;
+        u.oppervlakte_m2 = oppervlakte_m2;
+        u.kamers = kamers;
+        set_opt(&mut u.energielabel, Some(label).filter(|s| !s.is_empty()));
+        u.woz_waarde = woz_waarde;
+        u.kale_huur = self.c_huur.and_then(num);
+        u.aanrecht_mm = self.c_aanrecht.and_then(num);
+        u.buitenruimte_m2 = self.c_buiten.and_then(num);
+        Ok(())
+    }
+}
+
+/// Sets an optional text (None: absent), reusing its allocation.
+fn set_opt(s: &mut Option<String>, v: Option<&str>) {
+    match v {
+        Some(v) => set(s, v),
+        None => *s = None,
     }
 }
 
@@ -278,9 +320,19 @@ where
         let mut out = Vec::with_capacity(part.len() / 48);
         let mut fields = Vec::new();
         let mut e = Eenheid::default();
+        let mut u: Option<FlatUnit> = None;
         // line numbers only matter for an error (recomputed then by parse_csv)
         for line in part.lines().filter(|l| !l.trim().is_empty()) {
-            let u = h.row(hi, line, &mut fields)?;
+            let u = match &mut u {
+                Some(u) => {
+                    h.row_into(hi, line, &mut fields, u)?;
+                    &*u
+                }
+                None => {
+                    u = Some(h.row(hi, line, &mut fields)?);
+                    u.as_ref().expect("set")
+                }
+            };
             u.fill(opts, &mut e);
             let p = crate::waardeer_punten(&e, opts);
             out.push(f(&u, p));
@@ -567,10 +619,19 @@ impl FlatUnit {
                 r2(rest / f64::from(slaapkamers))
             };
             id.clear();
-            {
-                use std::fmt::Write;
-                let _ = write!(id, "slaapkamer{}", k + 1);
+            id.push_str("slaapkamer");
+            let mut digits = [0u8; 10];
+            let mut i = digits.len();
+            let mut x = k + 1;
+            loop {
+                i -= 1;
+                digits[i] = b'0' + (x % 10) as u8;
+                x /= 10;
+                if x == 0 {
+                    break;
+                }
             }
+            id.push_str(std::str::from_utf8(&digits[i..]).expect("digits"));
             room(e, &id, "Slaapkamer", "VTK", "SLA", opp);
         }
         if a.apart_toilet {

@@ -215,7 +215,7 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
             return Ok(None);
         }
         if let Some(c) = ep.label_code.as_deref() {
-            let l = zel::label_naam(c, ep.label_naam.as_deref());
+            let l = zel::label_naam_ref(c, ep.label_naam.as_deref());
             match lt.labels.iter().find(|r| r.label == l) {
                 Some(row) => label_punten = Some(col(row.egw, row.mgw)),
                 // an unknown label: a warning in zel::ene

@@ -928,13 +928,37 @@ pub(crate) fn bui(ctx: &mut Ctx, g: &mut Groep) {
 // Rubriek 4: energieprestatie
 
 pub(crate) fn label_naam(code: &str, naam: Option<&str>) -> String {
-    match code.to_ascii_uppercase().as_str() {
-        "A" | "B" | "C" | "D" | "E" | "F" | "G" => code.to_ascii_uppercase(),
-        "AP" => "A+".into(),
-        "APP" => "A++".into(),
-        "AP3" => "A+++".into(),
-        "AP4" => "A++++".into(),
-        _ => naam.unwrap_or(code).to_string(),
+    label_naam_ref(code, naam).into_owned()
+}
+
+/// [`label_naam`] without copying when the name is a constant or given.
+pub(crate) fn label_naam_ref<'a>(code: &'a str, naam: Option<&'a str>) -> Cow<'a, str> {
+    let up = |u: &'static str| -> Cow<'a, str> {
+        if code == u {
+            Cow::Borrowed(code)
+        } else {
+            Cow::Borrowed(u)
+        }
+    };
+    let mut b = [0u8; 3];
+    if code.len() > 3 {
+        return Cow::Borrowed(naam.unwrap_or(code));
+    }
+    b[..code.len()].copy_from_slice(code.as_bytes());
+    b.make_ascii_uppercase();
+    match &b[..code.len()] {
+        b"A" => up("A"),
+        b"B" => up("B"),
+        b"C" => up("C"),
+        b"D" => up("D"),
+        b"E" => up("E"),
+        b"F" => up("F"),
+        b"G" => up("G"),
+        b"AP" => Cow::Borrowed("A+"),
+        b"APP" => Cow::Borrowed("A++"),
+        b"AP3" => Cow::Borrowed("A+++"),
+        b"AP4" => Cow::Borrowed("A++++"),
+        _ => Cow::Borrowed(naam.unwrap_or(code)),
     }
 }
 
@@ -1393,6 +1417,9 @@ pub(crate) struct Aantallen<'a> {
 }
 
 impl<'a> Aantallen<'a> {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.n == 0 && self.rest.is_empty()
+    }
     pub(crate) fn get(&self, k: &str) -> Option<&u32> {
         let c = c3(k);
         if c != 0
@@ -1584,6 +1611,11 @@ pub(crate) fn sanitair_regels(
         return;
     }
     let inst = installatie_aantallen(r);
+    let kort = korte_aanrechten(r);
+    if inst.is_empty() && kort == 0 {
+        // every count below is 0: no lines, no warnings
+        return;
+    }
     let n = |k: &str| inst.get(k).copied().unwrap_or(0);
     let badkamer = BADKAMERACHTIG.contains(&d);
     let gedeeld = !is_prive(r);
@@ -1618,7 +1650,6 @@ pub(crate) fn sanitair_regels(
             }
         }
     }
-    let kort = korte_aanrechten(r);
     for (k, seg, max_seg, naam, per) in [
         ("WAS", "wastafel", "max_punten_wastafel", "Wastafel", 1.0),
         (
@@ -2579,6 +2610,26 @@ mod tests {
         assert_eq!(punten_aanrecht_zel(1000.0), 4.0);
         assert_eq!(punten_aanrecht_zel(1999.0), 4.0);
         assert_eq!(punten_aanrecht_zel(2000.0), 7.0);
+    }
+
+    #[test]
+    fn label_names_as_before() {
+        // the former allocating version
+        let old = |code: &str, naam: Option<&str>| match code.to_ascii_uppercase().as_str() {
+            "A" | "B" | "C" | "D" | "E" | "F" | "G" => code.to_ascii_uppercase(),
+            "AP" => "A+".to_string(),
+            "APP" => "A++".to_string(),
+            "AP3" => "A+++".to_string(),
+            "AP4" => "A++++".to_string(),
+            _ => naam.unwrap_or(code).to_string(),
+        };
+        for code in [
+            "A", "a", "g", "G", "AP", "ap", "App", "AP3", "ap4", "AP5", "H", "", "APPP", "€", "Ab",
+        ] {
+            for naam in [None, Some("x")] {
+                assert_eq!(label_naam(code, naam), old(code, naam), "{code:?} {naam:?}");
+            }
+        }
     }
 
     #[test]
