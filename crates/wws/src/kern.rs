@@ -2,10 +2,9 @@
 //!
 //! [`crate::waardeer_punten`] tries this first. It covers units whose rooms are all private
 //! (not shared with other addresses or rooms), fully described (id, soort, detailsoort,
-//! oppervlakte) and neither parking spaces nor zolders, with a bouwjaar, a pandsoort, no
-//! monuments (`[]`), no zorgwoning, no new-build dates, no charging points or video door
-//! bell, a WOZ value on a valid waardepeildatum and a label that is not an energie-index
-//! of 2015–2020 — the flat portfolio form always, most VERA units of a corporation.
+//! oppervlakte) and neither parking spaces nor zolders, without monuments (`[]` or
+//! absent), zorgwoning, new-build dates, charging points or video door bell, and a label
+//! that is not an energie-index of 2015–2020 — the flat portfolio form always.
 //! Anything else returns `None` and goes through the rules in [`crate::zel`] (lean mode).
 //!
 //! The rules are those of [`crate::zel`] with the same helpers (classification, worktop,
@@ -71,11 +70,9 @@ fn past(e: &Eenheid, opts: &Options) -> bool {
         || e.stelsel != Some(Stelsel::Zelfstandig)
         || e.ruimten.is_empty()
         || e.ruimten.len() > MAX_RUIMTEN
-        || e.bouwjaar.is_none()
         || e.doelgroep.as_deref() == Some("ZOR")
-        || !e.monumenten.as_ref().is_some_and(Vec::is_empty)
+        || !e.monumenten.as_ref().is_none_or(Vec::is_empty)
         || (e.begin_bouwdatum.is_some() && e.in_exploitatiedatum.is_some())
-        || zel::pandsoort(e).is_none()
     {
         return false;
     }
@@ -200,44 +197,23 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
         return Ok(None);
     };
     let ep_idx = zel::geldige_energieprestatie(&mut ctx);
-    let egw = zel::pandsoort(e) == Some(true);
-    let col = |egw_pts: f64, mgw_pts: f64| if egw { egw_pts } else { mgw_pts };
-    let epv = zel::heeft_epv(e, pd);
-    let mut label_punten: Option<f64> = None;
-    if epv {
-        label_punten = Some(col(lt.epv.0, lt.epv.1));
-    } else if let Some(i) = ep_idx {
-        let ep = &e.energieprestaties[i];
-        let b = ep
-            .begindatum
-            .expect("a valid energieprestatie has a begindatum");
-        if zel::in_vereenvoudigd_label_periode(b) && ep.soort.as_deref() == Some("EI") {
-            return Ok(None);
-        }
-        if let Some(c) = ep.label_code.as_deref() {
-            let l = zel::label_naam_ref(c, ep.label_naam.as_deref());
-            match lt.labels.iter().find(|r| r.label == l) {
-                Some(row) => label_punten = Some(col(row.egw, row.mgw)),
-                // an unknown label: a warning in zel::ene
-                None => return Ok(None),
-            }
-        }
+    if e.monumenten.is_none() {
+        ctx.warn(zel::MONUMENTEN_NULL.0, zel::MONUMENTEN_NULL.1);
     }
-    if label_punten.is_none()
-        && !epv
-        && let Some(bj) = e.bouwjaar
-        && let Some(row) = lt
-            .bouwjaar
-            .iter()
-            .find(|r| (r.0 == 0 || r.0 <= bj) && (r.1 == 0 || bj <= r.1))
-    {
-        label_punten = Some(col(row.2, row.3));
-    }
-    let ene = match label_punten {
-        Some(p) => kwart(som(&[p])),
-        None => kwart(som(&[])),
+    let ene = match zel::pandsoort(e) {
+        None => {
+            ctx.warn(zel::GEEN_PANDSOORT.0, zel::GEEN_PANDSOORT.1);
+            kwart(som(&[]))
+        }
+        Some(_) if ep_idx.is_none() && e.bouwjaar.is_none() => {
+            ctx.warn(zel::ENE_ZONDER_BOUWJAAR.0, zel::ENE_ZONDER_BOUWJAAR.1);
+            kwart(som(&[]))
+        }
+        Some(egw) => match ene_punten(e, pd, lt, ep_idx, egw) {
+            Some(p) => p,
+            None => return Ok(None),
+        },
     };
-
     // KEU (zel::keu, zel::keuken_ruimte with divisor 1)
     let mut l = Regels::new();
     for r in &e.ruimten {
@@ -300,11 +276,9 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
     let gvr = kwart(som(&[]));
 
     // WOZ (zel::woz)
-    let Some(w) = zel::beste_woz(e, pd) else {
+    let Ok((waarde, wpd, _)) = zel::woz_waarde(&mut ctx) else {
         return Ok(None);
     };
-    let waarde = w.vastgestelde_waarde.expect("checked");
-    let wpd = w.waardepeildatum.expect("checked");
     let Some(f) = t.woz_factor(wpd) else {
         return Ok(None);
     };
@@ -333,6 +307,9 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
     let p2 = waarde / opp / factor2;
     let woz_punten = p1 + p2;
     let prior = [ovz, ooz, vkv, bui, ene, keu, san, gpa, gvr];
+    if e.bouwjaar.is_none() {
+        ctx.warn(zel::WOZ_ZONDER_BOUWJAAR.0, zel::WOZ_ZONDER_BOUWJAAR.1);
+    }
     let mut minimum_punten = 0.0;
     if let Some(bj) = e.bouwjaar
         && (2015..=2019).contains(&bj)
@@ -366,6 +343,9 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
 
     // BIJ: no zorgwoning, door bell or charging points; PMN: no monument, no new build
     let bij = kwart(som(&[]));
+    if e.monumenten.is_none() {
+        ctx.warn(zel::MONUMENTEN_NULL.0, zel::MONUMENTEN_NULL.1);
+    }
     let pmn = kwart(som(&[]));
     let pmn_opslag = som(&[]);
 
@@ -389,4 +369,51 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
             .collect(),
         warnings,
     }))
+}
+
+/// ENE points (zel::ene) with a pandsoort and a bouwjaar or a valid energieprestatie;
+/// `None`: a case the kern leaves to zel (an energie-index of 2015–2020, an unknown label).
+fn ene_punten(
+    e: &Eenheid,
+    pd: crate::Date,
+    lt: &crate::tables::LabelTabel,
+    ep_idx: Option<usize>,
+    egw: bool,
+) -> Option<f64> {
+    let col = |egw_pts: f64, mgw_pts: f64| if egw { egw_pts } else { mgw_pts };
+    let epv = zel::heeft_epv(e, pd);
+    let mut label_punten: Option<f64> = None;
+    if epv {
+        label_punten = Some(col(lt.epv.0, lt.epv.1));
+    } else if let Some(i) = ep_idx {
+        let ep = &e.energieprestaties[i];
+        let b = ep
+            .begindatum
+            .expect("a valid energieprestatie has a begindatum");
+        if zel::in_vereenvoudigd_label_periode(b) && ep.soort.as_deref() == Some("EI") {
+            return None;
+        }
+        if let Some(c) = ep.label_code.as_deref() {
+            let l = zel::label_naam_ref(c, ep.label_naam.as_deref());
+            match lt.labels.iter().find(|r| r.label == l) {
+                Some(row) => label_punten = Some(col(row.egw, row.mgw)),
+                // an unknown label: a warning in zel::ene
+                None => return None,
+            }
+        }
+    }
+    if label_punten.is_none()
+        && !epv
+        && let Some(bj) = e.bouwjaar
+        && let Some(row) = lt
+            .bouwjaar
+            .iter()
+            .find(|r| (r.0 == 0 || r.0 <= bj) && (r.1 == 0 || bj <= r.1))
+    {
+        label_punten = Some(col(row.2, row.3));
+    }
+    Some(match label_punten {
+        Some(p) => kwart(som(&[p])),
+        None => kwart(som(&[])),
+    })
 }

@@ -1024,6 +1024,23 @@ pub(crate) fn pandsoort(e: &Eenheid) -> Option<bool> {
     }
 }
 
+pub(crate) const MONUMENTEN_NULL: (&str, &str) = (
+    "eenheid.monumenten",
+    "monumenten ontbreekt (null): behandeld als geen monument; geef [] voor 'geen monument'",
+);
+pub(crate) const GEEN_PANDSOORT: (&str, &str) = (
+    "eenheid.panden[].soort",
+    "geen pandsoort EGW/MGW: geen punten voor energieprestatie",
+);
+pub(crate) const ENE_ZONDER_BOUWJAAR: (&str, &str) = (
+    "eenheid.bouwjaar",
+    "geen geldige energieprestatie en geen bouwjaar: geen punten voor energieprestatie",
+);
+pub(crate) const WOZ_ZONDER_BOUWJAAR: (&str, &str) = (
+    "eenheid.bouwjaar",
+    "geen bouwjaar: de nieuwbouwregel (minimaal 40 WOZ-punten) kan niet worden getoetst",
+);
+
 pub(crate) fn ene(ctx: &mut Ctx, g: &mut Groep) {
     let e = ctx.e;
     let Some(lt) = ctx.t.labeltabel(Stelsel::Zelfstandig, ctx.peildatum) else {
@@ -1032,16 +1049,10 @@ pub(crate) fn ene(ctx: &mut Ctx, g: &mut Groep) {
     };
     let ep_idx = geldige_energieprestatie(ctx);
     if e.monumenten.is_none() {
-        ctx.warn(
-            "eenheid.monumenten",
-            "monumenten ontbreekt (null): behandeld als geen monument; geef [] voor 'geen monument'",
-        );
+        ctx.warn(MONUMENTEN_NULL.0, MONUMENTEN_NULL.1);
     }
     let Some(egw) = pandsoort(e) else {
-        ctx.warn(
-            "eenheid.panden[].soort",
-            "geen pandsoort EGW/MGW: geen punten voor energieprestatie",
-        );
+        ctx.warn(GEEN_PANDSOORT.0, GEEN_PANDSOORT.1);
         finish(g);
         return;
     };
@@ -1052,10 +1063,7 @@ pub(crate) fn ene(ctx: &mut Ctx, g: &mut Groep) {
         "Meergezinswoning"
     };
     if ep_idx.is_none() && e.bouwjaar.is_none() {
-        ctx.warn(
-            "eenheid.bouwjaar",
-            "geen geldige energieprestatie en geen bouwjaar: geen punten voor energieprestatie",
-        );
+        ctx.warn(ENE_ZONDER_BOUWJAAR.0, ENE_ZONDER_BOUWJAAR.1);
         finish(g);
         return;
     }
@@ -2201,12 +2209,13 @@ pub(crate) fn beste_woz(e: &Eenheid, pd: Date) -> Option<&crate::model::WozEenhe
         .max_by_key(|w| w.waardepeildatum)
 }
 
-pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), WwsError> {
+/// The WOZ value used: (value, waardepeildatum, the statutory minimum?); without a valid
+/// value the minimum, with a warning.
+pub(crate) fn woz_waarde(ctx: &mut Ctx) -> Result<(f64, Date, bool), WwsError> {
     let e = ctx.e;
     let pd = ctx.peildatum;
     let geldig = [Date::new(pd.year - 1, 1, 1), Date::new(pd.year - 2, 1, 1)];
-    let beste = beste_woz(e, pd);
-    let (waarde, waardepeildatum, minimum) = match beste {
+    Ok(match beste_woz(e, pd) {
         Some(w) => (
             w.vastgestelde_waarde.expect("checked"),
             w.waardepeildatum.expect("checked"),
@@ -2231,7 +2240,12 @@ pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
             })?;
             (v, Date::new(d.year - 1, 1, 1), true)
         }
-    };
+    })
+}
+
+pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), WwsError> {
+    let e = ctx.e;
+    let (waarde, waardepeildatum, minimum) = woz_waarde(ctx)?;
     let f = ctx.t.woz_factor(waardepeildatum).ok_or_else(|| {
         WwsError::Table(format!(
             "no WOZ factors for waardepeildatum {waardepeildatum}"
@@ -2345,10 +2359,7 @@ pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
     // §8: new builds 2015–2019 with ≥ 110 points in rubrieken 1–7, 9–10, 12 get at least 40
     let mut minimum_punten = 0.0;
     if e.bouwjaar.is_none() {
-        ctx.warn(
-            "eenheid.bouwjaar",
-            "geen bouwjaar: de nieuwbouwregel (minimaal 40 WOZ-punten) kan niet worden getoetst",
-        );
+        ctx.warn(WOZ_ZONDER_BOUWJAAR.0, WOZ_ZONDER_BOUWJAAR.1);
     }
     if let Some(bj) = e.bouwjaar
         && (2015..=2019).contains(&bj)
@@ -2522,10 +2533,7 @@ pub(crate) fn pmn(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
     let e = ctx.e;
     let o = ctx.t.opslag.clone();
     if e.monumenten.is_none() {
-        ctx.warn(
-            "eenheid.monumenten",
-            "monumenten ontbreekt (null): behandeld als geen monument; geef [] voor 'geen monument'",
-        );
+        ctx.warn(MONUMENTEN_NULL.0, MONUMENTEN_NULL.1);
     }
     monument_opslagen(ctx, g, o.rijksmonument_punten_oud_contract);
     if let (Some(start), Some(expl)) = (e.begin_bouwdatum, e.in_exploitatiedatum)
