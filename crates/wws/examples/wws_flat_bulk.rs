@@ -48,7 +48,7 @@ fn generate(stock: &str, n: usize, out: &str) {
             f[c_woz] = format!("{:.0}", woz * (1.0 + ((h / 11) % 21 - 10) as f64 / 100.0));
             let bj: i64 = f[c_bj].parse().unwrap_or(1970);
             f[c_bj] = (bj + (h / 231) % 5 - 2).min(2025).to_string();
-            if copy % 4 == 0
+            if copy.is_multiple_of(4)
                 && let Some(p) = labels.iter().position(|l| *l == f[c_label])
             {
                 f[c_label] = labels[p.saturating_sub(1)].to_string();

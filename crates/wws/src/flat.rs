@@ -335,7 +335,7 @@ where
             };
             u.fill(opts, &mut e);
             let p = crate::waardeer_punten(&e, opts);
-            out.push(f(&u, p));
+            out.push(f(u, p));
         }
         Ok(out)
     };
@@ -369,7 +369,7 @@ where
             }
             Err(_) => {
                 // the error with its line number, as the sequential reader gives it
-                return Err(parse_csv(text).err().expect("a row failed"));
+                return Err(parse_csv(text).expect_err("a row failed"));
             }
         }
     }

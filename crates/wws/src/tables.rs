@@ -147,13 +147,16 @@ struct RawLabelM2 {
 }
 
 /// ONZ: points per m² by label / energie-index / bouwjaar.
+/// (label, energie-index range (exclusive, inclusive), points per m²)
+pub type LabelRijM2 = (String, Option<(f64, f64)>, f64);
+
 #[derive(Debug, Clone)]
 pub struct LabelTabelM2 {
     pub geldig_vanaf: Date,
     pub stelsel: Stelsel,
     pub epv_per_m2: f64,
     /// label, energie-index range, points per m²
-    pub labels: Vec<(String, Option<(f64, f64)>, f64)>,
+    pub labels: Vec<LabelRijM2>,
     pub bouwjaar: Vec<(i32, i32, f64)>,
 }
 

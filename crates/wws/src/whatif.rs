@@ -178,12 +178,15 @@ pub fn energielabel(unit: &Value, label_code: &str, opts: &Options) -> Vec<Wijzi
     }
 }
 
+/// A segment change: (before, after).
+pub type SegmentWissel = (Option<Segment>, Option<Segment>);
+
 /// The same change over a portfolio: per unit the what-if (or the error), plus totals.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortfolioWhatIf {
     pub units: Vec<Result<WhatIf, WwsError>>,
     /// units whose segment changed, by (before, after)
-    pub segment_changes: Vec<((Option<Segment>, Option<Segment>), usize)>,
+    pub segment_changes: Vec<(SegmentWissel, usize)>,
     pub delta_punten_totaal: f64,
     pub delta_maximale_huur_totaal: f64,
 }
@@ -198,7 +201,7 @@ pub fn what_if_portfolio(
         .iter()
         .map(|u| what_if(u, &changes(u), opts))
         .collect();
-    let mut segment_changes: Vec<((Option<Segment>, Option<Segment>), usize)> = Vec::new();
+    let mut segment_changes: Vec<(SegmentWissel, usize)> = Vec::new();
     let mut dp = 0.0;
     let mut dh = 0.0;
     for w in results.iter().flatten() {

@@ -1991,6 +1991,9 @@ pub(crate) fn rollback_if_empty(g: &mut Groep, len: usize, added: bool) {
     }
 }
 
+/// Shared rooms of one (addresses, rooms, class).
+type GedeeldeGroep<'a> = ((u32, u32, Klasse), Vec<&'a Ruimte>);
+
 pub(crate) fn gvr(ctx: &mut Ctx, g: &mut Groep) {
     gemeenschappelijk(ctx, g, Stelsel::Zelfstandig);
 }
@@ -2019,7 +2022,7 @@ pub(crate) fn gemeenschappelijk(ctx: &mut Ctx, g: &mut Groep, stelsel: Stelsel) 
         .filter(|r| gedeeld_met_adressen(r))
         .collect();
     // area per (addresses, rooms, class)
-    let mut groepen: Vec<((u32, u32, Klasse), Vec<&Ruimte>)> = Vec::new();
+    let mut groepen: Vec<GedeeldeGroep> = Vec::new();
     for r in &gedeeld {
         if (!onz_stelsel && r.detail_soort.is_none()) || r.gedeeld_met_aantal_adressen.is_none() {
             continue;
