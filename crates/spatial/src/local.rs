@@ -10,6 +10,9 @@ use serde::Serialize;
 use crate::Weights;
 use crate::stats::{bonferroni, fdr, mean, norm_sf, std_pop};
 
+#[cfg(test)]
+mod tests;
+
 /// Quadrant coding of the Moran scatter plot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Quadrants {
@@ -56,7 +59,11 @@ impl Correction {
     }
 }
 
-/// The shared random draws: `permutations` rows of `k` distinct indices in `0..n − 1`.
+/// The shared random draws: `permutations` rows of `k` distinct units in `0..n`. Unit i uses
+/// the first `cardinality(i)` units of a row that are not i itself, so a row holds the largest
+/// cardinality + 1 units. For every unit these are a uniform random subset of the other n − 1
+/// units: the conditional randomisation null of esda's `crand`, with one set of draws shared by
+/// all units as esda does.
 pub(crate) struct Draws {
     k: usize,
     ids: Vec<u32>,
@@ -64,8 +71,7 @@ pub(crate) struct Draws {
 
 impl Draws {
     pub(crate) fn new(n: usize, k: usize, permutations: usize, seed: u64) -> Draws {
-        let pool = n.saturating_sub(1);
-        let k = k.min(pool);
+        let k = k.min(n);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut ids = Vec::with_capacity(permutations * k);
         let mut row: Vec<u32> = Vec::with_capacity(k);
@@ -74,7 +80,7 @@ impl Draws {
             row.clear();
             seen.clear();
             while row.len() < k {
-                let x = rng.random_range(0..pool as u32);
+                let x = rng.random_range(0..n as u32);
                 let fresh = if k <= 32 {
                     !row.contains(&x)
                 } else {
@@ -87,6 +93,10 @@ impl Draws {
             ids.extend_from_slice(&row);
         }
         Draws { k, ids }
+    }
+
+    fn row(&self, p: usize) -> &[u32] {
+        &self.ids[p * self.k..(p + 1) * self.k]
     }
 }
 
@@ -102,8 +112,11 @@ pub struct Simulated {
     pub p_z_sim: f64,
 }
 
-/// For every unit i and draw, `stat(i, Σₖ wᵢₖ v[drawₖ])` over the shared draws, on
-/// `threads` threads (contiguous chunks of units; the result does not depend on it).
+/// For every unit i and draw, the statistic `αᵢ · Σₖ wᵢₖ v[drawₖ] + βᵢ` (every local
+/// statistic here is affine in the weighted sum of the drawn values; `affine(i)` gives αᵢ, βᵢ)
+/// over the shared draws, on `threads` threads (contiguous chunks of units; the result does not
+/// depend on it). The simulated values are summarised on the fly (count at or above the
+/// observed value, mean and spread), never stored.
 fn simulate(
     w: &Weights,
     v: &[f64],
@@ -111,11 +124,46 @@ fn simulate(
     permutations: usize,
     seed: u64,
     threads: usize,
-    stat: impl Fn(usize, f64) -> f64 + Sync,
+    affine: impl Fn(usize) -> (f64, f64) + Sync,
 ) -> Vec<Simulated> {
     let n = w.n();
     let max_card = (0..n).map(|i| w.cardinality(i)).max().unwrap_or(0);
-    let draws = Draws::new(n, max_card, permutations, seed);
+    let draws = Draws::new(n, max_card + 1, permutations, seed);
+    let k = draws.k;
+    // Rows whose weights are all equal (contiguity, kNN and distance bands, binary or
+    // row-standardised): the sum over the first c draws is a prefix sum shared by every unit,
+    // pre[c · permutations + p]; only where unit i itself is among them does it differ.
+    let uniform = (0..n).all(|i| w.weights(i).windows(2).all(|x| x[0] == x[1]));
+    let (pre, occ_start, occ) = if uniform {
+        let mut pre = vec![0.0f64; (k + 1) * permutations];
+        for p in 0..permutations {
+            let mut acc = 0.0;
+            for (c, &u) in draws.row(p).iter().enumerate() {
+                acc += v[u as usize];
+                pre[(c + 1) * permutations + p] = acc;
+            }
+        }
+        // Where each unit occurs: (permutation, position), grouped by unit.
+        let mut start = vec![0u32; n + 1];
+        for &u in &draws.ids {
+            start[u as usize + 1] += 1;
+        }
+        for u in 0..n {
+            start[u + 1] += start[u];
+        }
+        let mut fill = start.clone();
+        let mut occ = vec![(0u32, 0u32); draws.ids.len()];
+        for p in 0..permutations {
+            for (pos, &u) in draws.row(p).iter().enumerate() {
+                let f = &mut fill[u as usize];
+                occ[*f as usize] = (p as u32, pos as u32);
+                *f += 1;
+            }
+        }
+        (pre, start, occ)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
     let one = |i: usize| -> Simulated {
         let card = w.cardinality(i);
         if card == 0 {
@@ -128,25 +176,53 @@ fn simulate(
             };
         }
         let wi = w.weights(i);
-        let sims: Vec<f64> = (0..permutations)
-            .map(|p| {
-                let ids = &draws.ids[p * draws.k..p * draws.k + card];
-                let mut s = 0.0;
-                for (&m, &wk) in ids.iter().zip(wi) {
-                    // index among the units other than i
-                    let m = m as usize;
-                    s += wk * v[m + usize::from(m >= i)];
+        let (alpha, beta) = affine(i);
+        let obs = observed[i];
+        // Running summary of the simulated values x, shifted by the observed value for
+        // precision: count of x ≥ obs, Σ (x − obs), Σ (x − obs)².
+        let (mut larger, mut sum, mut sumsq) = (0usize, 0.0f64, 0.0f64);
+        if uniform {
+            let a = alpha * wi[0];
+            let b = beta - obs;
+            let col = &pre[card * permutations..(card + 1) * permutations];
+            for &x in col {
+                let d = a * x + b;
+                larger += usize::from(d >= 0.0);
+                sum += d;
+                sumsq += d * d;
+            }
+            let next = &pre[(card + 1) * permutations..(card + 2) * permutations];
+            for &(p, pos) in &occ[occ_start[i] as usize..occ_start[i + 1] as usize] {
+                if (pos as usize) < card {
+                    // i is among the first `card` draws: take one more and leave i out.
+                    let old = a * col[p as usize] + b;
+                    let new = a * (next[p as usize] - v[i]) + b;
+                    larger = larger + usize::from(new >= 0.0) - usize::from(old >= 0.0);
+                    sum += new - old;
+                    sumsq += new * new - old * old;
                 }
-                stat(i, s)
-            })
-            .collect();
-        let larger = sims.iter().filter(|&&s| s >= observed[i]).count();
+            }
+        } else {
+            for p in 0..permutations {
+                let mut s = 0.0;
+                let others = draws.row(p).iter().filter(|&&u| u as usize != i);
+                for (&u, &wk) in others.zip(wi) {
+                    s += wk * v[u as usize];
+                }
+                let d = alpha * s + beta - obs;
+                larger += usize::from(d >= 0.0);
+                sum += d;
+                sumsq += d * d;
+            }
+        }
+        let pf = permutations as f64;
         let larger = larger.min(permutations - larger);
-        let e = mean(&sims);
-        let se = std_pop(&sims);
-        let z = (observed[i] - e) / se;
+        let mean_d = sum / pf;
+        let e = obs + mean_d;
+        let se = (sumsq / pf - mean_d * mean_d).max(0.0).sqrt();
+        let z = (obs - e) / se;
         Simulated {
-            p_sim: (larger as f64 + 1.0) / (permutations as f64 + 1.0),
+            p_sim: (larger as f64 + 1.0) / (pf + 1.0),
             e_sim: e,
             se_sim: se,
             z_sim: z,
@@ -312,8 +388,8 @@ pub fn moran_local(y: &[f64], w: &Weights, o: &LocalOptions) -> LocalMoran {
         .collect();
     let island: Vec<bool> = (0..n).map(|i| w.cardinality(i) == 0).collect();
     let sim = if o.permutations > 0 {
-        simulate(w, &z, &is, o.permutations, o.seed, o.threads, |i, s| {
-            z[i] * s * scaling
+        simulate(w, &z, &is, o.permutations, o.seed, o.threads, |i| {
+            (z[i] * scaling, 0.0)
         })
     } else {
         Vec::new()
@@ -469,11 +545,11 @@ pub fn g_local(y: &[f64], w: &Weights, row: bool, star: bool, o: &LocalOptions) 
     )
     .expect("weights derived from valid weights");
     let sim = if o.permutations > 0 {
-        simulate(&ww, y, &gs, o.permutations, o.seed, o.threads, |i, s| {
+        simulate(&ww, y, &gs, o.permutations, o.seed, o.threads, |i| {
             if star {
-                (s + w_self[i] * y[i]) / y_sum
+                (1.0 / y_sum, w_self[i] * y[i] / y_sum)
             } else {
-                s / (y_sum - y[i])
+                (1.0 / (y_sum - y[i]), 0.0)
             }
         })
     } else {
