@@ -19,6 +19,12 @@ use crate::tables::Tables;
 use crate::zel::{self, Ctx, Klasse, classificeer, oppervlakte_met_kasten};
 use crate::{Options, Punten, WwsError};
 
+thread_local! {
+    /// The sanitary lines of one room (a buffer reused per thread).
+    static REGELS: std::cell::RefCell<Vec<zel::SanitairRegel>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Rooms the kern handles at most (their classes are kept on the stack).
 const MAX_RUIMTEN: usize = 32;
 
@@ -260,13 +266,14 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
 
     // SAN (zel::san, zel::sanitair_ruimte with divisor 1)
     let mut l = Regels::new();
-    let mut regels = Vec::new();
-    for r in &e.ruimten {
-        zel::sanitair_regels(&mut ctx, r, Stelsel::Zelfstandig, false, true, &mut regels);
-        for x in &regels {
-            l.push(x.3);
+    REGELS.with_borrow_mut(|regels| {
+        for r in &e.ruimten {
+            zel::sanitair_regels(&mut ctx, r, Stelsel::Zelfstandig, false, true, regels);
+            for x in regels.iter() {
+                l.push(x.3);
+            }
         }
-    }
+    });
     let Some(san) = l.punten() else {
         return Ok(None);
     };

@@ -115,6 +115,44 @@ fn waardeer_mode(e: &Eenheid, opts: &Options, lean: bool) -> Result<Resultaat, W
     Ok(r)
 }
 
+/// Points per stelselgroep in output order, `(code, points)` (`None`: the rubriek could not
+/// be valued); a slice of at most 13, held inline (no allocation per unit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GroepPunten {
+    n: usize,
+    g: [(&'static str, Option<f64>); 13],
+}
+
+impl std::ops::Deref for GroepPunten {
+    type Target = [(&'static str, Option<f64>)];
+    fn deref(&self) -> &Self::Target {
+        &self.g[..self.n]
+    }
+}
+
+impl<'a> IntoIterator for &'a GroepPunten {
+    type Item = &'a (&'static str, Option<f64>);
+    type IntoIter = std::slice::Iter<'a, (&'static str, Option<f64>)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl FromIterator<(&'static str, Option<f64>)> for GroepPunten {
+    /// Takes the first 13 (a stelsel has at most 13 stelselgroepen).
+    fn from_iter<I: IntoIterator<Item = (&'static str, Option<f64>)>>(it: I) -> Self {
+        let mut p = GroepPunten {
+            n: 0,
+            g: [("", None); 13],
+        };
+        for (slot, x) in p.g.iter_mut().zip(it) {
+            *slot = x;
+            p.n += 1;
+        }
+        p
+    }
+}
+
 /// The numbers of a valuation without the criterium lines: points per stelselgroep, total,
 /// maximum rent (with surcharges) and segment, and the warnings.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +166,7 @@ pub struct Punten {
     pub maximale_huur_inclusief_opslag: f64,
     pub segment: Option<Segment>,
     /// (stelselgroep code, points) in output order; `None`: the rubriek could not be valued
-    pub groepen: Vec<(&'static str, Option<f64>)>,
+    pub groepen: GroepPunten,
     pub warnings: Vec<Warning>,
 }
 
