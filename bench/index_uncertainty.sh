@@ -78,7 +78,7 @@ row "" "vk median" "vk min" "np median" "np min" "np ÷ vk"
 for key in compute uncertainty full; do
   case $key in
     compute) label="(a) compute (nominal index)" ;;
-    uncertainty) label="(b) uncertainty, 1,000 runs" ;;
+    uncertainty) label="(b) index + uncertainty, 1,000 runs" ;;
     full) label="(c) + Sobol (N 200, 1,000 more runs)" ;;
   esac
   vk="$(get ${key}_ms "$rust_out")"; vkmin="$(get ${key}_min_ms "$rust_out")"
@@ -88,9 +88,10 @@ done
 echo "(milliseconds; veerkracht on 2 threads; veerkracht (b) on 1 thread: $(fmt "$(get uncertainty_1thread_ms "$rust_out")") ms)"
 echo
 vk_b="$(get uncertainty_ms "$rust_out")"
-vk_ab="$(awk -v a="$(get compute_ms "$rust_out")" -v b="$vk_b" 'BEGIN { print a + b }')"
 verdict() { awk -v a="$1" 'BEGIN { print (a < 1000) ? "met" : "NOT met" }'; }
-echo "target < 1 s on 2 cores: (b) $(fmt "$vk_b") ms: $(verdict "$vk_b"); (a) + (b) $(fmt "$vk_ab") ms: $(verdict "$vk_ab")"
+# (b) is the whole job: the nominal index is part of the analysis (index_with_uncertainty hands
+# it back; `veerkracht index --uncertainty 1000` computes it once).
+echo "target < 1 s on 2 cores: (b) index + 1,000-run uncertainty $(fmt "$vk_b") ms median: $(verdict "$vk_b")"
 echo
 echo "cross-check (bench/out/index_rust.csv):"
 echo "  nominal scores: max |Δ| $(get nominal_max_abs_diff "$py_out") over $(get areas "$py_out") areas × (1 + $(get nominal_variants "$py_out") method choices); $(get nominal_mismatches "$py_out") above 1e-9; $(get nominal_rank_mismatches "$py_out") nominal ranks differ"

@@ -130,15 +130,18 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
             ds.editions()
         );
     }
-    let r = veerkracht_index::compute(&def, &ds, edition, level);
-    let unc = (a.uncertainty > 0).then(|| {
+    // With --uncertainty the nominal index comes out of the analysis (one computation).
+    let (r, unc) = if a.uncertainty > 0 {
         let o = veerkracht_index::uncertainty::Options {
             runs: a.uncertainty,
             seed: a.seed,
             ..Default::default()
         };
-        veerkracht_index::uncertainty(&def, &ds, edition, level, &o)
-    });
+        let (r, u) = veerkracht_index::index_with_uncertainty(&def, &ds, edition, level, &o);
+        (r, Some(u))
+    } else {
+        (veerkracht_index::compute(&def, &ds, edition, level), None)
+    };
     if let Some(out) = &a.out {
         write_index(&ds, &r, unc.as_ref(), out)?;
     }

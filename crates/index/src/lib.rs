@@ -20,4 +20,4 @@ pub use compute::{
 };
 pub use definition::{Definition, DefinitionError};
 pub use signal::{AreaSignal, Quadrant, SignalResult, signal};
-pub use uncertainty::{Uncertainty, uncertainty};
+pub use uncertainty::{Uncertainty, index_with_uncertainty, uncertainty};

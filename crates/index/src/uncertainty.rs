@@ -463,6 +463,19 @@ pub fn uncertainty(
     level: Level,
     o: &Options,
 ) -> Uncertainty {
+    index_with_uncertainty(def, ds, edition, level, o).1
+}
+
+/// The index (exactly what [`crate::compute`] gives) together with its uncertainty
+/// analysis: the nominal run is part of the analysis, so asking for both costs one index
+/// computation, not two.
+pub fn index_with_uncertainty(
+    def: &Definition,
+    ds: &Dataset,
+    edition: Edition,
+    level: Level,
+    o: &Options,
+) -> (crate::compute::IndexResult, Uncertainty) {
     let p: Prepared = prepare(def, ds, edition, level);
     let normalisations = design_normalisations(def, &o.normalisations);
     let none = Overrides {
@@ -668,13 +681,14 @@ pub fn uncertainty(
     } else {
         Vec::new()
     };
-    Uncertainty {
+    let u = Uncertainty {
         runs: o.runs,
         seed: o.seed,
         areas,
         sobol,
         mean_rank_shift: mean_shift / o.runs.max(1) as f64,
-    }
+    };
+    (*nominal, u)
 }
 
 #[cfg(test)]

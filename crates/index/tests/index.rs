@@ -422,6 +422,13 @@ fn uncertainty_bands_sobol_and_determinism() {
     );
     assert_eq!(one, two);
     assert!(one.mean_rank_shift > 0.5);
+    // The nominal index handed back with the analysis is exactly the index.
+    let (nominal, same) = veerkracht_index::index_with_uncertainty(&d, &ds, 2024, Level::Buurt, &o);
+    assert_eq!(same, one);
+    assert_eq!(
+        serde_json::to_string(&nominal).unwrap(),
+        serde_json::to_string(&veerkracht_index::compute(&d, &ds, 2024, Level::Buurt)).unwrap()
+    );
     assert!(
         one.areas
             .iter()
