@@ -5,6 +5,7 @@ mod analysis;
 mod commands;
 mod output;
 mod report;
+mod serve;
 mod spatial;
 mod workspace;
 mod wws;
@@ -16,6 +17,7 @@ use clap::{Parser, Subcommand};
 
 const EXAMPLES: &str = "\
 Voorbeelden / examples:
+  veerkracht serve                                  dashboard op http://127.0.0.1:8080/ (demoregio of ./veerkracht.gpkg)
   veerkracht info                                   ingebouwde demoregio Veerstad (synthetische demodata)
   veerkracht import kwb-2024.csv uitkeringen.csv    CBS-bestanden in ./veerkracht.gpkg laden
   veerkracht import wijken_2024.geojson --edition 2024
@@ -74,6 +76,8 @@ enum Command {
     Compare(analysis::CompareArgs),
     /// WWS rent points (huurpunten) per dwelling or portfolio, what-if changes, rent mix per buurt.
     Wws(wws::WwsArgs),
+    /// The web dashboard and JSON API (Dutch, English with ?lang=en) on http://127.0.0.1:8080/.
+    Serve(serve::ServeArgs),
     /// Spatial weights and autocorrelation: Moran's I, LISA clusters, Getis-Ord hotspots.
     #[command(subcommand)]
     Spatial(spatial::SpatialCommand),
@@ -97,6 +101,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => analysis::compare(&ctx, a),
         Command::Wws(a) => wws::wws(&ctx, a),
         Command::Spatial(c) => spatial::spatial(&ctx, c),
+        Command::Serve(a) => serve::serve(&ctx, a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

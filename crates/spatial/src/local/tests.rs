@@ -117,6 +117,9 @@ fn fast_paths_equal_direct_evaluation() {
                 "unit {i}"
             );
         }
-        assert!(off_by_one <= n / 20, "{off_by_one} units differ by one draw");
+        assert!(
+            off_by_one <= n / 20,
+            "{off_by_one} units differ by one draw"
+        );
     }
 }

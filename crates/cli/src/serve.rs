@@ -1,0 +1,55 @@
+//! `veerkracht serve`: the dashboard and API on the workspace (or the demo region).
+
+use std::net::{IpAddr, SocketAddr};
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use crate::workspace::{Context, Origin};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to bind. Default: this machine only (127.0.0.1).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Port (0 = any free port; the address is printed).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Index definition (TOML); default: the embedded veerkracht-basis.
+    #[arg(long, value_name = "TOML")]
+    definition: Option<std::path::PathBuf>,
+}
+
+pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
+    let (origin, ds) = ctx.load()?;
+    let def = match &a.definition {
+        None => veerkracht_index::Definition::veerkracht_basis(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", p.display()))?;
+            veerkracht_index::Definition::parse(&text, &p.display().to_string(), ds.catalogue())?
+        }
+    };
+    if ds.editions().is_empty() {
+        bail!("the workspace is empty — import KWB data first (veerkracht import …)");
+    }
+    let synthetic = matches!(origin, Origin::Demo);
+    let state = veerkracht_web::AppState::new(ds, origin.describe(), synthetic, def);
+    let addr = SocketAddr::new(a.bind, a.port);
+    let public = !a.bind.is_loopback();
+    veerkracht_web::serve(addr, state, |bound| {
+        // The first line on stdout is the address (scripts and tests read it).
+        println!("http://{bound}/");
+        eprintln!(
+            "veerkracht dashboard op http://{bound}/ — {}; stoppen met Ctrl-C",
+            if public {
+                "LET OP: bereikbaar vanaf andere machines"
+            } else {
+                "alleen op deze machine"
+            }
+        );
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+    })?;
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! Page frame, escaping, the two languages, number formatting and the palettes.
+
+use std::fmt::Write as _;
+
+/// Interface language: Dutch first, English on `?lang=en`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl Lang {
+    pub fn from_query(q: Option<&String>) -> Lang {
+        match q.map(String::as_str) {
+            Some("en") => Lang::En,
+            _ => Lang::Nl,
+        }
+    }
+
+    /// Picks the text in this language.
+    pub fn t<'a>(self, nl: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Nl => nl,
+            Lang::En => en,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// HTML-escapes text for element content and quoted attributes.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Escapes a query-string value.
+pub fn url(s: &str) -> String {
+    let mut o = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                o.push(b as char)
+            }
+            b => {
+                let _ = write!(o, "%{b:02X}");
+            }
+        }
+    }
+    o
+}
+
+/// A number in Dutch (decimal comma) or English style with `d` decimals; "—" for none.
+pub fn num(lang: Lang, v: Option<f64>, d: usize) -> String {
+    match v {
+        Some(x) if x.is_finite() => {
+            let s = format!("{x:.d$}");
+            match lang {
+                Lang::Nl => s.replace('.', ","),
+                Lang::En => s,
+            }
+        }
+        _ => "—".into(),
+    }
+}
+
+/// Five colour-blind-safe sequential colours (viridis at 0, ¼, ½, ¾, 1): low → high.
+pub const SEQUENTIAL: [&str; 5] = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
+/// Okabe–Ito colours for categories (colour-blind-safe).
+pub const OKABE_ITO: [&str; 8] = [
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
+];
+/// Fill for "no value".
+pub const NO_DATA: &str = "#d9d9d9";
+
+/// The page frame: head, navigation, the data origin (and the synthetic label) in the footer.
+pub fn page(
+    lang: Lang,
+    title: &str,
+    active: &str,
+    query_lang_toggle: &str,
+    origin: &str,
+    synthetic: bool,
+    body: &str,
+) -> String {
+    let nav = [
+        ("/", lang.t("Kaart", "Map")),
+        (
+            "/corporatie",
+            lang.t("Corporatiebuurten", "Corporation buurten"),
+        ),
+        ("/signaal", lang.t("Veerkrachtsignaal", "Resilience signal")),
+        ("/hotspots", lang.t("Hotspots", "Hot spots")),
+        ("/methode", lang.t("Methode", "Method")),
+    ];
+    let mut links = String::new();
+    for (href, label) in nav {
+        let cur = if href == active {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let suffix = if lang == Lang::En { "?lang=en" } else { "" };
+        let _ = write!(links, "<a href=\"{href}{suffix}\"{cur}>{label}</a>");
+    }
+    let (other_label, other_lang) = match lang {
+        Lang::Nl => ("English", "en"),
+        Lang::En => ("Nederlands", "nl"),
+    };
+    let toggle = if query_lang_toggle.is_empty() {
+        format!("?lang={other_lang}")
+    } else {
+        format!("?{query_lang_toggle}&amp;lang={other_lang}")
+    };
+    let demo = if synthetic {
+        format!(
+            "<p class=\"demo\" role=\"note\">{}</p>",
+            lang.t(
+                "Synthetische demodata (demoregio Veerstad): geen echte buurten.",
+                "Synthetic demo data (demo region Veerstad): not real neighbourhoods."
+            )
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "<!doctype html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>{title} — veerkracht</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\
+<body><a class=\"skip\" href=\"#inhoud\">{skip}</a><header><span class=\"brand\">veerkracht</span>\
+<nav aria-label=\"{navlabel}\">{links}</nav><a class=\"lang\" href=\"{toggle}\" hreflang=\"{other_lang}\">{other_label}</a></header>\
+{demo}<main id=\"inhoud\"><h1>{title}</h1>{body}</main>\
+<footer>{bron}: {origin}. {cbs}</footer></body></html>",
+        code = lang.code(),
+        title = esc(title),
+        skip = lang.t("Naar de inhoud", "Skip to content"),
+        navlabel = lang.t("Hoofdmenu", "Main menu"),
+        bron = lang.t("Bron", "Source"),
+        origin = esc(origin),
+        cbs = lang.t(
+            "CBS/PDOK-gegevens: CC BY 4.0. Scores beschrijven buurten, nooit mensen.",
+            "CBS/PDOK data: CC BY 4.0. Scores describe neighbourhoods, never people."
+        ),
+    )
+}
+
+/// A simple table: header cells and rows of already-escaped HTML cells.
+pub fn table(caption: &str, head: &[&str], rows: &[Vec<String>]) -> String {
+    let mut s = format!("<table><caption>{}</caption><thead><tr>", esc(caption));
+    for h in head {
+        let _ = write!(s, "<th scope=\"col\">{}</th>", esc(h));
+    }
+    s.push_str("</tr></thead><tbody>");
+    for r in rows {
+        s.push_str("<tr>");
+        for c in r {
+            let _ = write!(s, "<td>{c}</td>");
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
+pub const STYLE: &str = r#"
+:root { --fg:#1a1a1a; --bg:#ffffff; --muted:#595959; --line:#c8c8c8; --accent:#0b5394; }
+* { box-sizing: border-box; }
+body { margin:0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--fg); background:var(--bg); }
+header { display:flex; gap:1.5rem; align-items:center; padding:.6rem 1.2rem; border-bottom:1px solid var(--line); flex-wrap:wrap; }
+.brand { font-weight:700; }
+nav a, header a.lang { color:var(--accent); margin-right:1rem; text-decoration:none; }
+nav a[aria-current=page] { font-weight:700; text-decoration:underline; }
+a:focus-visible, button:focus-visible, select:focus-visible, path:focus-visible { outline:3px solid #000; outline-offset:2px; }
+.skip { position:absolute; left:-999px; } .skip:focus { left:1rem; top:1rem; background:#fff; padding:.3rem; }
+main { padding:1rem 1.2rem; max-width:1200px; }
+.demo { margin:0; padding:.4rem 1.2rem; background:#fff3cd; color:#3d2e00; }
+footer { padding:1rem 1.2rem; color:var(--muted); border-top:1px solid var(--line); font-size:.9rem; }
+table { border-collapse:collapse; margin:1rem 0; }
+caption { text-align:left; font-weight:600; padding:.3rem 0; }
+th, td { border-bottom:1px solid var(--line); padding:.25rem .6rem; text-align:left; vertical-align:top; }
+td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
+.dim { color:var(--muted); }
+.map { width:100%; max-width:900px; height:auto; border:1px solid var(--line); background:#f7f7f7; }
+.map path { stroke:#ffffff; stroke-width:.6; }
+.map a:hover path, .map a:focus path { stroke:#000; stroke-width:2; }
+.legend { display:flex; flex-wrap:wrap; gap:.8rem; margin:.5rem 0; padding:0; list-style:none; }
+.legend li { display:flex; align-items:center; gap:.35rem; }
+.swatch { display:inline-block; width:1.1rem; height:1.1rem; border:1px solid #777; }
+form.controls { display:flex; flex-wrap:wrap; gap:1rem; align-items:end; margin:.5rem 0 1rem; }
+label { display:flex; flex-direction:column; font-size:.9rem; }
+select, button { font:inherit; padding:.2rem .4rem; }
+.bar { display:inline-block; height:.8rem; background:#3b528b; vertical-align:middle; }
+.bar.neg { background:#E69F00; }
+.note { color:var(--muted); font-size:.9rem; }
+.band { font-variant-numeric: tabular-nums; }
+@media print { header nav, header a.lang, form.controls, .skip { display:none; } a { color:inherit; text-decoration:none; } }
+"#;

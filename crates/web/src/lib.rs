@@ -1,0 +1,96 @@
+//! # veerkracht-web
+//!
+//! The dashboard partners put on the table and the JSON API behind it, served by
+//! `veerkracht serve`. Pages are rendered on the server (HTML with inline SVG maps, no
+//! JavaScript framework, no download at install or run time), Dutch first with `?lang=en`:
+//!
+//! - `/` *Kaart*: choropleth of the index, a component, any indicator, the veerkracht signal
+//!   or LISA clusters, per edition, with a fixed colour scale across editions;
+//! - `/buurt/{code}` *Buurtprofiel*: score with its uncertainty band, components, the "waarom"
+//!   down to raw indicators, trend, flags, reliability, comparison with gemeente, Nederland,
+//!   corporatiebuurten and similar buurten;
+//! - `/corporatie`, `/signaal`, `/hotspots`, `/methode`.
+//!
+//! The API lives under `/api/v1` (`openapi.json` lists it); errors are problem details
+//! (RFC 9457). Every page and answer carries security headers; request bodies are limited.
+//!
+//! The crate reads a [`veerkracht_dataset::Dataset`] and calls the engines (index, spatial);
+//! it never writes the workspace.
+
+mod api;
+mod html;
+mod map;
+mod pages;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use state::AppState;
+
+/// Largest accepted request body (bytes).
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// The Content-Security-Policy: everything from this server, nothing inline except styles in
+/// SVG attributes (fill colours), no frames.
+pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// The application: pages, assets and API with their headers and limits.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(pages::kaart))
+        .route("/buurt/{code}", get(pages::profiel))
+        .route("/corporatie", get(pages::corporatie))
+        .route("/signaal", get(pages::signaal))
+        .route("/hotspots", get(pages::hotspots))
+        .route("/methode", get(pages::methode))
+        .route("/assets/style.css", get(pages::style))
+        .merge(api::routes())
+        .fallback(pages::not_found)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C. `ready` is called with the bound address (port 0 picks a free one).
+pub fn serve(
+    addr: SocketAddr,
+    state: AppState,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        ready(listener.local_addr()?);
+        let app = router(Arc::new(state));
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    })
+}

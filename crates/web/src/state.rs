@@ -1,0 +1,137 @@
+//! What the server holds: the dataset, the index definition and cached engine results (computed
+//! on first use per edition and level; the dataset never changes while serving).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use veerkracht_dataset::{AreaCode, Dataset, Edition, Level};
+use veerkracht_index::compare::Comparison;
+use veerkracht_index::peers::Peer;
+use veerkracht_index::uncertainty::Options;
+use veerkracht_index::{Definition, IndexResult, SignalResult, Uncertainty};
+
+/// Monte Carlo runs behind the uncertainty band on the buurt profile.
+pub const PROFILE_RUNS: usize = 200;
+
+type Key = (Edition, Level);
+
+/// Shared server state.
+pub struct AppState {
+    pub ds: Dataset,
+    /// Where the data come from, as shown in every page footer.
+    pub origin: String,
+    /// Whether the data are the synthetic demo region (labelled on every page).
+    pub synthetic: bool,
+    pub def: Definition,
+    index: Mutex<HashMap<Key, Arc<(IndexResult, Uncertainty)>>>,
+    peers: Mutex<HashMap<Key, Arc<HashMap<AreaCode, Vec<Peer>>>>>,
+    compare: Mutex<HashMap<Edition, Arc<Comparison>>>,
+    signal: Mutex<HashMap<(Edition, Edition, Level), Arc<SignalResult>>>,
+}
+
+impl AppState {
+    pub fn new(ds: Dataset, origin: impl Into<String>, synthetic: bool, def: Definition) -> Self {
+        AppState {
+            ds,
+            origin: origin.into(),
+            synthetic,
+            def,
+            index: Mutex::default(),
+            peers: Mutex::default(),
+            compare: Mutex::default(),
+            signal: Mutex::default(),
+        }
+    }
+
+    /// Editions that have areas at `level`, oldest first.
+    pub fn editions(&self, level: Level) -> Vec<Edition> {
+        self.ds
+            .editions()
+            .into_iter()
+            .filter(|e| !self.ds.areas(*e, level).is_empty())
+            .collect()
+    }
+
+    /// The latest edition with areas at `level`.
+    pub fn latest(&self, level: Level) -> Option<Edition> {
+        self.editions(level).last().copied()
+    }
+
+    /// The index and its uncertainty band (seeded, `PROFILE_RUNS` runs) for an edition and level.
+    pub fn index(&self, edition: Edition, level: Level) -> Arc<(IndexResult, Uncertainty)> {
+        if let Some(r) = self.index.lock().expect("cache").get(&(edition, level)) {
+            return r.clone();
+        }
+        let o = Options {
+            runs: PROFILE_RUNS,
+            sobol_n: 0,
+            seed: 1,
+            ..Options::default()
+        };
+        let r = Arc::new(veerkracht_index::index_with_uncertainty(
+            &self.def, &self.ds, edition, level, &o,
+        ));
+        self.index
+            .lock()
+            .expect("cache")
+            .insert((edition, level), r.clone());
+        r
+    }
+
+    /// Peer groups ("vergelijkbare buurten", 10 nearest on context).
+    pub fn peers(&self, edition: Edition, level: Level) -> Arc<HashMap<AreaCode, Vec<Peer>>> {
+        if let Some(r) = self.peers.lock().expect("cache").get(&(edition, level)) {
+            return r.clone();
+        }
+        let r: Arc<HashMap<AreaCode, Vec<Peer>>> = Arc::new(
+            veerkracht_index::peers::peer_groups(&self.def, &self.ds, edition, level, 10)
+                .into_iter()
+                .collect(),
+        );
+        self.peers
+            .lock()
+            .expect("cache")
+            .insert((edition, level), r.clone());
+        r
+    }
+
+    /// Corporatiebuurten against the rest (buurt level, the definition's threshold, seed 1).
+    pub fn compare(&self, edition: Edition) -> Arc<Comparison> {
+        if let Some(r) = self.compare.lock().expect("cache").get(&edition) {
+            return r.clone();
+        }
+        let idx = self.index(edition, Level::Buurt);
+        let r = Arc::new(veerkracht_index::compare(
+            &self.def,
+            &self.ds,
+            &idx.0,
+            self.def.method.corporatie_threshold,
+            1,
+        ));
+        self.compare
+            .lock()
+            .expect("cache")
+            .insert(edition, r.clone());
+        r
+    }
+
+    /// The veerkracht signal between two editions.
+    pub fn signal(&self, from: Edition, to: Edition, level: Level) -> Arc<SignalResult> {
+        if let Some(r) = self.signal.lock().expect("cache").get(&(from, to, level)) {
+            return r.clone();
+        }
+        let r = Arc::new(veerkracht_index::signal(
+            &self.def,
+            &self.ds,
+            from,
+            to,
+            level,
+            self.def.method.signal_dead_band,
+        ));
+        self.signal
+            .lock()
+            .expect("cache")
+            .insert((from, to, level), r.clone());
+        r
+    }
+}

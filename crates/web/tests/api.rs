@@ -1,0 +1,161 @@
+//! The API and pages against a live server on the demo region: every endpoint, bad input,
+//! problem details, headers, and the numbers against the engines.
+
+mod common;
+
+use common::{get, raw};
+
+fn problem(r: &common::Resp, status: u16, needle: &str) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    let v = r.json();
+    assert_eq!(v["status"], status);
+    assert!(
+        v["detail"].as_str().unwrap().contains(needle),
+        "{needle} in {}",
+        v["detail"]
+    );
+}
+
+#[test]
+fn areas_list_and_filter() {
+    let v = get("/api/v1/areas").json();
+    assert_eq!(v["editie"], 2024);
+    assert_eq!(v["aantal"], 151, "demo buurten 2024");
+    let w = get("/api/v1/areas?level=wijk&gemeente=GM9001").json();
+    assert_eq!(w["aantal"], 15);
+    assert_eq!(get("/api/v1/areas?level=buurt&edition=2019").json()["aantal"], 150);
+    let none = get("/api/v1/areas?level=wijk&gemeente=GM0363").json();
+    assert_eq!(none["aantal"], 0);
+    problem(&get("/api/v1/areas?level=provincie"), 400, "level 'provincie'");
+    problem(&get("/api/v1/areas?gemeente=WK900101"), 400, "not a gemeente code");
+    problem(&get("/api/v1/areas?edition=1999"), 400, "edition 1999");
+    problem(&get("/api/v1/areas?edition=twintig"), 400, "not a year");
+    problem(&get("/api/v1/areas?page=2"), 400, "unknown parameter 'page'");
+    let c = get("/api/v1/areas?format=csv");
+    assert!(c.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(c.body.lines().count(), 152);
+}
+
+#[test]
+fn profile_equals_the_index_engine() {
+    let ds = common::demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let r = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
+    let a = r.areas.iter().find(|a| a.score.is_some()).unwrap();
+    let v = get(&format!("/api/v1/areas/{}", a.code)).json();
+    assert_eq!(v["score"]["waarde"].as_f64(), a.score);
+    assert_eq!(v["score"]["rang"].as_u64(), a.rank.map(|x| x as u64));
+    assert_eq!(v["score"]["klasse"], a.class.unwrap().label_nl());
+    let contributions: f64 = v["waarom"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["bijdrage"].as_f64())
+        .sum();
+    assert!((contributions - a.score.unwrap()).abs() < 1e-9, "waarom adds up");
+    let (p5, p95) = (
+        v["score"]["rang_p5"].as_f64().unwrap(),
+        v["score"]["rang_p95"].as_f64().unwrap(),
+    );
+    assert!(p5 <= p95);
+    assert_eq!(v["trend"].as_array().unwrap().len(), 6, "2019–2024");
+    assert_eq!(
+        v["vergelijking"]["vergelijkbare_buurten"].as_array().unwrap().len(),
+        10
+    );
+    // The page shows the same number (Dutch decimal comma).
+    let page = get(&format!("/buurt/{}", a.code));
+    assert_eq!(page.status, 200);
+    let shown = format!("{:.1}", a.score.unwrap()).replace('.', ",");
+    assert!(
+        page.body.contains(&format!("data-testid=\"score\">{shown}<")),
+        "score {shown} on the page"
+    );
+    // Unknown and malformed codes are 404 problems.
+    problem(&get("/api/v1/areas/BU99999999"), 404, "not an area of edition");
+    problem(&get("/api/v1/areas/hallo"), 404, "not an area code");
+    problem(&get("/api/v1/areas/GM9001"), 404, "buurten and wijken");
+    problem(&get(&format!("/api/v1/areas/{}?edition=1850", a.code)), 400, "edition 1850");
+}
+
+#[test]
+fn index_compare_signal_lisa_and_formats() {
+    let v = get("/api/v1/index").json();
+    assert_eq!(v["gebieden"].as_array().unwrap().len(), 151);
+    let g = get("/api/v1/index?format=geojson");
+    assert_eq!(g.header("content-type"), Some("application/geo+json"));
+    let gj: serde_json::Value = serde_json::from_str(&g.body).unwrap();
+    let f = &gj["features"][0];
+    let lon = f["geometry"]["coordinates"][0][0][0][0].as_f64().unwrap();
+    assert!((3.0..8.0).contains(&lon), "WGS84 longitude {lon}");
+    problem(&get("/api/v1/index?format=xlsx"), 400, "format 'xlsx'");
+    problem(&get("/api/v1/index?level=gemeente"), 400, "use buurt or wijk");
+
+    let c = get("/api/v1/compare").json();
+    assert_eq!(c["n_corp"], 12, "the demo's corporatiebuurten");
+    assert!(get("/api/v1/compare?format=csv").body.starts_with("variabele,"));
+
+    let s = get("/api/v1/signal?from=2020&to=2024").json();
+    let onder = s["gebieden"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kwadrant"].as_str().is_some_and(|k| k.starts_with("kwetsbaarheid ↑ en druk ↑")))
+        .count();
+    assert!(onder >= 5, "{onder} buurten with both rising");
+    problem(&get("/api/v1/signal?from=2024&to=2020"), 400, "must be before");
+    problem(&get("/api/v1/signal?from=2017"), 400, "not an edition");
+
+    let l = get("/api/v1/spatial/lisa").json();
+    assert!(l["moran_i"].as_f64().unwrap() > 0.5);
+    let clusters = l["gebieden"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["cluster"] == "laag-laag")
+        .count();
+    assert!(clusters > 5);
+    let spec = get("/api/v1/openapi.json").json();
+    for p in ["/api/v1/areas", "/api/v1/areas/{code}", "/api/v1/index", "/api/v1/compare", "/api/v1/signal", "/api/v1/spatial/lisa"] {
+        assert!(spec["paths"][p]["get"].is_object(), "{p} documented");
+    }
+}
+
+#[test]
+fn pages_render_in_both_languages_with_security_headers() {
+    for path in ["/", "/?var=lisa", "/?var=signaal&from=2019", "/?var=c_A", "/?var=i_p_wmo_t&level=wijk", "/corporatie", "/signaal", "/hotspots", "/methode", "/?lang=en", "/methode?lang=en"] {
+        let r = get(path);
+        assert_eq!(r.status, 200, "{path}: {}", &r.body[..r.body.len().min(300)]);
+        assert!(r.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(r.header("x-frame-options"), Some("DENY"));
+        assert!(r.body.contains("Synthetische demodata") || r.body.contains("Synthetic demo data"));
+        // Neutral wording only.
+        for word in ["slechte buurt", "probleemwijk", "achterstandswijk"] {
+            assert!(!r.body.contains(word), "{path} says {word}");
+        }
+    }
+    let map = get("/");
+    assert_eq!(map.body.matches("<a href=\"/buurt/").count(), 151, "every buurt is a link");
+    assert!(get("/?lang=en").body.contains("<html lang=\"en\">"));
+    let bad = get("/?var=iets");
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("unknown map variable"));
+    assert_eq!(get("/bestaat-niet").status, 404);
+}
+
+#[test]
+fn oversized_and_malformed_requests_get_clean_answers() {
+    let body = "x".repeat(veerkracht_web::MAX_BODY + 10);
+    let r = raw(format!(
+        "POST /api/v1/areas HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .as_bytes());
+    assert!(r.status == 413 || r.status == 405, "status {}", r.status);
+    let r = raw(b"GARBAGE\r\n\r\n");
+    assert!(r.status == 400 || r.status == 0, "status {}", r.status);
+    // The server still answers afterwards.
+    assert_eq!(get("/api/v1/openapi.json").status, 200);
+}

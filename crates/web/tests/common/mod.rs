@@ -1,0 +1,120 @@
+//! A server on the demo region on a free port, and a minimal HTTP/1.1 client (no extra
+//! dependencies): what a partner's browser or script would do.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::OnceLock;
+
+use veerkracht_dataset::{Catalogue, Dataset};
+use veerkracht_ingest::{ImportOptions, import_bytes};
+
+/// The demo region as the CLI loads it (through the importers).
+pub fn demo_dataset() -> Dataset {
+    let cat = Catalogue::embedded();
+    let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
+    let opts = ImportOptions {
+        synthetic: true,
+        ..ImportOptions::default()
+    };
+    let mut ds = Dataset::new(cat.clone());
+    let mut src = 1;
+    for f in &region.files {
+        let lower = f.name.to_lowercase();
+        if !(lower.ends_with(".csv") || lower.ends_with(".geojson")) || lower.contains("voorraad") {
+            continue;
+        }
+        for b in import_bytes(&f.name, &f.bytes, &cat, &opts).expect("demo imports") {
+            ds.add_batch(&b, src);
+            src += 1;
+        }
+    }
+    ds
+}
+
+/// One server for the whole test binary.
+pub fn server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let state = veerkracht_web::AppState::new(
+                demo_dataset(),
+                "demoregio (test)",
+                true,
+                veerkracht_index::Definition::veerkracht_basis(),
+            );
+            veerkracht_web::serve("127.0.0.1:0".parse().unwrap(), state, |a| {
+                tx.send(a).unwrap();
+            })
+            .unwrap();
+        });
+        rx.recv().expect("server starts")
+    })
+}
+
+/// A response: status, headers (lower-case names), body.
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// Sends a raw request and reads the whole answer (Connection: close).
+pub fn raw(request: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(server()).expect("connect");
+    s.write_all(request).unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
+        .collect::<Vec<_>>();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+    let body = if chunked { dechunk(body) } else { body.to_string() };
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    loop {
+        let Some((size, rest)) = s.split_once("\r\n") else { break };
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+pub fn get(path: &str) -> Resp {
+    raw(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes())
+}
