@@ -141,7 +141,7 @@ pub fn page(
     format!(
         "<!doctype html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title} — veerkracht</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\
+<title>{title} — veerkracht</title><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\
 <body><a class=\"skip\" href=\"#inhoud\">{skip}</a><header><span class=\"brand\">veerkracht</span>\
 <nav aria-label=\"{navlabel}\">{links}</nav><a class=\"lang\" href=\"{toggle}\" hreflang=\"{other_lang}\">{other_label}</a></header>\
 {demo}<main id=\"inhoud\"><h1>{title}</h1>{body}</main>\

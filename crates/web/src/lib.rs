@@ -51,6 +51,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/hotspots", get(pages::hotspots))
         .route("/methode", get(pages::methode))
         .route("/assets/style.css", get(pages::style))
+        .route("/assets/favicon.svg", get(pages::favicon))
+        .route("/favicon.ico", get(pages::favicon))
         .merge(api::routes())
         .fallback(pages::not_found)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))

@@ -26,6 +26,15 @@ pub async fn style() -> Response {
         .into_response()
 }
 
+/// A small icon (three houses in the sequential palette).
+pub async fn favicon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\"><path d=\"M2 30V16l6-6 6 6v14z\" fill=\"#3b528b\"/><path d=\"M12 30V12l6-6 6 6v18z\" fill=\"#21918c\"/><path d=\"M22 30V18l4-4 4 4v12z\" fill=\"#5ec962\"/></svg>",
+    )
+        .into_response()
+}
+
 fn bad(lang: Lang, st: &AppState, msg: &str) -> Response {
     let body = format!("<p>{}</p>", esc(msg));
     (

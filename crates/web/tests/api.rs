@@ -24,14 +24,29 @@ fn areas_list_and_filter() {
     assert_eq!(v["aantal"], 151, "demo buurten 2024");
     let w = get("/api/v1/areas?level=wijk&gemeente=GM9001").json();
     assert_eq!(w["aantal"], 15);
-    assert_eq!(get("/api/v1/areas?level=buurt&edition=2019").json()["aantal"], 150);
+    assert_eq!(
+        get("/api/v1/areas?level=buurt&edition=2019").json()["aantal"],
+        150
+    );
     let none = get("/api/v1/areas?level=wijk&gemeente=GM0363").json();
     assert_eq!(none["aantal"], 0);
-    problem(&get("/api/v1/areas?level=provincie"), 400, "level 'provincie'");
-    problem(&get("/api/v1/areas?gemeente=WK900101"), 400, "not a gemeente code");
+    problem(
+        &get("/api/v1/areas?level=provincie"),
+        400,
+        "level 'provincie'",
+    );
+    problem(
+        &get("/api/v1/areas?gemeente=WK900101"),
+        400,
+        "not a gemeente code",
+    );
     problem(&get("/api/v1/areas?edition=1999"), 400, "edition 1999");
     problem(&get("/api/v1/areas?edition=twintig"), 400, "not a year");
-    problem(&get("/api/v1/areas?page=2"), 400, "unknown parameter 'page'");
+    problem(
+        &get("/api/v1/areas?page=2"),
+        400,
+        "unknown parameter 'page'",
+    );
     let c = get("/api/v1/areas?format=csv");
     assert!(c.header("content-type").unwrap().starts_with("text/csv"));
     assert_eq!(c.body.lines().count(), 152);
@@ -53,7 +68,10 @@ fn profile_equals_the_index_engine() {
         .iter()
         .filter_map(|c| c["bijdrage"].as_f64())
         .sum();
-    assert!((contributions - a.score.unwrap()).abs() < 1e-9, "waarom adds up");
+    assert!(
+        (contributions - a.score.unwrap()).abs() < 1e-9,
+        "waarom adds up"
+    );
     let (p5, p95) = (
         v["score"]["rang_p5"].as_f64().unwrap(),
         v["score"]["rang_p95"].as_f64().unwrap(),
@@ -61,7 +79,10 @@ fn profile_equals_the_index_engine() {
     assert!(p5 <= p95);
     assert_eq!(v["trend"].as_array().unwrap().len(), 6, "2019–2024");
     assert_eq!(
-        v["vergelijking"]["vergelijkbare_buurten"].as_array().unwrap().len(),
+        v["vergelijking"]["vergelijkbare_buurten"]
+            .as_array()
+            .unwrap()
+            .len(),
         10
     );
     // The page shows the same number (Dutch decimal comma).
@@ -69,14 +90,23 @@ fn profile_equals_the_index_engine() {
     assert_eq!(page.status, 200);
     let shown = format!("{:.1}", a.score.unwrap()).replace('.', ",");
     assert!(
-        page.body.contains(&format!("data-testid=\"score\">{shown}<")),
+        page.body
+            .contains(&format!("data-testid=\"score\">{shown}<")),
         "score {shown} on the page"
     );
     // Unknown and malformed codes are 404 problems.
-    problem(&get("/api/v1/areas/BU99999999"), 404, "not an area of edition");
+    problem(
+        &get("/api/v1/areas/BU99999999"),
+        404,
+        "not an area of edition",
+    );
     problem(&get("/api/v1/areas/hallo"), 404, "not an area code");
     problem(&get("/api/v1/areas/GM9001"), 404, "buurten and wijken");
-    problem(&get(&format!("/api/v1/areas/{}?edition=1850", a.code)), 400, "edition 1850");
+    problem(
+        &get(&format!("/api/v1/areas/{}?edition=1850", a.code)),
+        400,
+        "edition 1850",
+    );
 }
 
 #[test]
@@ -90,21 +120,37 @@ fn index_compare_signal_lisa_and_formats() {
     let lon = f["geometry"]["coordinates"][0][0][0][0].as_f64().unwrap();
     assert!((3.0..8.0).contains(&lon), "WGS84 longitude {lon}");
     problem(&get("/api/v1/index?format=xlsx"), 400, "format 'xlsx'");
-    problem(&get("/api/v1/index?level=gemeente"), 400, "use buurt or wijk");
+    problem(
+        &get("/api/v1/index?level=gemeente"),
+        400,
+        "use buurt or wijk",
+    );
 
     let c = get("/api/v1/compare").json();
     assert_eq!(c["n_corp"], 12, "the demo's corporatiebuurten");
-    assert!(get("/api/v1/compare?format=csv").body.starts_with("variabele,"));
+    assert!(
+        get("/api/v1/compare?format=csv")
+            .body
+            .starts_with("variabele,")
+    );
 
     let s = get("/api/v1/signal?from=2020&to=2024").json();
     let onder = s["gebieden"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|a| a["kwadrant"].as_str().is_some_and(|k| k.starts_with("kwetsbaarheid ↑ en druk ↑")))
+        .filter(|a| {
+            a["kwadrant"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("kwetsbaarheid ↑ en druk ↑"))
+        })
         .count();
     assert!(onder >= 5, "{onder} buurten with both rising");
-    problem(&get("/api/v1/signal?from=2024&to=2020"), 400, "must be before");
+    problem(
+        &get("/api/v1/signal?from=2024&to=2020"),
+        400,
+        "must be before",
+    );
     problem(&get("/api/v1/signal?from=2017"), 400, "not an edition");
 
     let l = get("/api/v1/spatial/lisa").json();
@@ -117,17 +163,45 @@ fn index_compare_signal_lisa_and_formats() {
         .count();
     assert!(clusters > 5);
     let spec = get("/api/v1/openapi.json").json();
-    for p in ["/api/v1/areas", "/api/v1/areas/{code}", "/api/v1/index", "/api/v1/compare", "/api/v1/signal", "/api/v1/spatial/lisa"] {
+    for p in [
+        "/api/v1/areas",
+        "/api/v1/areas/{code}",
+        "/api/v1/index",
+        "/api/v1/compare",
+        "/api/v1/signal",
+        "/api/v1/spatial/lisa",
+    ] {
         assert!(spec["paths"][p]["get"].is_object(), "{p} documented");
     }
 }
 
 #[test]
 fn pages_render_in_both_languages_with_security_headers() {
-    for path in ["/", "/?var=lisa", "/?var=signaal&from=2019", "/?var=c_A", "/?var=i_p_wmo_t&level=wijk", "/corporatie", "/signaal", "/hotspots", "/methode", "/?lang=en", "/methode?lang=en"] {
+    for path in [
+        "/",
+        "/?var=lisa",
+        "/?var=signaal&from=2019",
+        "/?var=c_A",
+        "/?var=i_p_wmo_t&level=wijk",
+        "/corporatie",
+        "/signaal",
+        "/hotspots",
+        "/methode",
+        "/?lang=en",
+        "/methode?lang=en",
+    ] {
         let r = get(path);
-        assert_eq!(r.status, 200, "{path}: {}", &r.body[..r.body.len().min(300)]);
-        assert!(r.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
+        assert_eq!(
+            r.status,
+            200,
+            "{path}: {}",
+            &r.body[..r.body.len().min(300)]
+        );
+        assert!(
+            r.header("content-security-policy")
+                .unwrap()
+                .contains("frame-ancestors 'none'")
+        );
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
         assert_eq!(r.header("x-frame-options"), Some("DENY"));
         assert!(r.body.contains("Synthetische demodata") || r.body.contains("Synthetic demo data"));
@@ -137,7 +211,11 @@ fn pages_render_in_both_languages_with_security_headers() {
         }
     }
     let map = get("/");
-    assert_eq!(map.body.matches("<a href=\"/buurt/").count(), 151, "every buurt is a link");
+    assert_eq!(
+        map.body.matches("<a href=\"/buurt/").count(),
+        151,
+        "every buurt is a link"
+    );
     assert!(get("/?lang=en").body.contains("<html lang=\"en\">"));
     let bad = get("/?var=iets");
     assert_eq!(bad.status, 400);

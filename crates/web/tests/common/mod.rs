@@ -93,7 +93,11 @@ pub fn raw(request: &[u8]) -> Resp {
     let chunked = headers
         .iter()
         .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
-    let body = if chunked { dechunk(body) } else { body.to_string() };
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
     Resp {
         status,
         headers,
@@ -104,8 +108,12 @@ pub fn raw(request: &[u8]) -> Resp {
 fn dechunk(mut s: &str) -> String {
     let mut out = String::new();
     loop {
-        let Some((size, rest)) = s.split_once("\r\n") else { break };
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        let Some((size, rest)) = s.split_once("\r\n") else {
+            break;
+        };
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
         if n == 0 {
             break;
         }

@@ -1,0 +1,94 @@
+//! Browser end-to-end test: headless Chromium (Debian `chromium` + `chromium-driver`) driven by
+//! selenium (`BROWSER_PYTHON`, a Python with selenium; `.ci/run` makes `.ci/venv-browser`)
+//! loads the map, clicks a buurt, opens its profile, checks the shown number against the API,
+//! switches language and map layer, and saves screenshots to `target/screenshots/`.
+//! Required under CI.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use veerkracht_testkit::require;
+
+#[test]
+fn map_click_profile_and_api_agree_in_chromium() {
+    let python = std::env::var_os("BROWSER_PYTHON").map(PathBuf::from);
+    let ok = python.as_ref().is_some_and(|p| {
+        Command::new(p)
+            .args(["-c", "import selenium"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) && std::path::Path::new("/usr/bin/chromedriver").exists();
+    if !require(
+        ok,
+        "BROWSER_PYTHON with selenium and Debian's chromium + chromium-driver (.ci/run installs them)",
+    ) {
+        return;
+    }
+    let addr = common::server();
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/e2e.py");
+    let run = Command::new(python.unwrap())
+        .arg(&script)
+        .arg(format!("http://{addr}"))
+        .arg(&shots)
+        .output()
+        .expect("run the browser script");
+    assert!(
+        run.status.success(),
+        "browser script failed: {}\n{}",
+        String::from_utf8_lossy(&run.stderr),
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let out: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&run.stdout).trim()).expect("JSON");
+    eprintln!("{out:#}");
+    assert_eq!(out["map_areas"], 151, "every demo buurt is on the map");
+    assert_eq!(out["legend_items"], 6);
+    assert_eq!(out["html_lang"], "nl");
+    assert_eq!(
+        out["first_tab"], "Naar de inhoud",
+        "keyboard: the skip link comes first"
+    );
+    let api = out["api_score"]
+        .as_f64()
+        .expect("the clicked buurt has a score");
+    let shown = format!("{api:.1}").replace('.', ",");
+    assert_eq!(out["profile_score_text"], shown.as_str());
+    assert!(out["waarom_rows"].as_u64().unwrap() >= 10);
+    assert_eq!(out["english_h2"], "Resilience score");
+    let legend: Vec<&str> = out["lisa_legend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x.as_str())
+        .collect();
+    assert!(
+        legend
+            .iter()
+            .any(|l| l.starts_with("lage score tussen lage")),
+        "{legend:?}"
+    );
+    assert_eq!(
+        out["console_errors"].as_array().unwrap().len(),
+        0,
+        "{}",
+        out["console_errors"]
+    );
+    for f in [
+        "01-kaart.png",
+        "02-buurtprofiel.png",
+        "04-kaart-lisa.png",
+        "08-methode.png",
+    ] {
+        let p = shots.join(f);
+        assert!(
+            std::fs::metadata(&p)
+                .map(|m| m.len() > 10_000)
+                .unwrap_or(false),
+            "{} saved",
+            p.display()
+        );
+    }
+}

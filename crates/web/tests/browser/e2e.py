@@ -1,0 +1,90 @@
+"""Browser end-to-end test of the dashboard in headless Chromium (Debian's chromium and
+chromium-driver, driven through WebDriver by selenium). Run by crates/web/tests/browser.rs.
+
+Usage: python e2e.py BASE_URL SCREENSHOT_DIR
+Prints one JSON object with what it saw; exits non-zero with a message when a step fails.
+"""
+import json
+import os
+import sys
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+def main():
+    base, shots = sys.argv[1].rstrip("/"), sys.argv[2]
+    os.makedirs(shots, exist_ok=True)
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--window-size=1280,1000", "--lang=nl"]:
+        opts.add_argument(a)
+    service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    d = webdriver.Chrome(options=opts, service=service)
+    d.set_page_load_timeout(30)
+    out = {}
+    try:
+        wait = WebDriverWait(d, 20)
+        # 1. The map.
+        d.get(base + "/")
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.map path")))
+        links = d.find_elements(By.CSS_SELECTOR, "svg.map a")
+        out["map_areas"] = len(links)
+        out["legend_items"] = len(d.find_elements(By.CSS_SELECTOR, ".legend li"))
+        out["title"] = d.title
+        out["html_lang"] = d.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        d.save_screenshot(os.path.join(shots, "01-kaart.png"))
+        # 2. Keyboard: Tab from the top reaches the skip link, then the menu.
+        body = d.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        out["first_tab"] = d.switch_to.active_element.text
+        # 3. Click a buurt on the map: its profile opens.
+        # A real mouse click in the middle of a buurt's shape; the buurt that opens is read
+        # from the URL (the middle of a concave shape may lie in a neighbour).
+        target = links[len(links) // 2].find_element(By.TAG_NAME, "path")
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+        target.click()
+        wait.until(ec.url_contains("/buurt/"))
+        code = d.current_url.split("/buurt/")[1].split("?")[0]
+        score_el = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=score]")))
+        out["clicked"] = code
+        out["profile_score_text"] = score_el.text
+        out["waarom_rows"] = len(d.find_elements(By.XPATH, "//table[caption[starts-with(., 'Waarom')]]/tbody/tr"))
+        d.save_screenshot(os.path.join(shots, "02-buurtprofiel.png"))
+        # 4. The same number from the API.
+        with urllib.request.urlopen(f"{base}/api/v1/areas/{code}") as r:
+            api = json.load(r)
+        out["api_score"] = api["score"]["waarde"]
+        # 5. English.
+        d.find_element(By.CSS_SELECTOR, "header a.lang").click()
+        wait.until(lambda drv: drv.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+        out["english_h2"] = d.find_element(By.CSS_SELECTOR, "#h-score").text
+        d.save_screenshot(os.path.join(shots, "03-profile-en.png"))
+        # 6. Another map layer through the form (state in the URL).
+        d.get(base + "/")
+        Select(d.find_element(By.NAME, "var")).select_by_value("lisa")
+        d.find_element(By.CSS_SELECTOR, "form.controls button").click()
+        wait.until(ec.url_contains("var=lisa"))
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.map path")))
+        out["lisa_legend"] = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".legend li")]
+        d.save_screenshot(os.path.join(shots, "04-kaart-lisa.png"))
+        # 7. Hot spots and the corporation comparison render.
+        for name, path in [("05-hotspots.png", "/hotspots"), ("06-corporatiebuurten.png", "/corporatie"),
+                           ("07-signaal.png", "/signaal"), ("08-methode.png", "/methode")]:
+            d.get(base + path)
+            wait.until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
+            d.save_screenshot(os.path.join(shots, name))
+        out["console_errors"] = [e["message"] for e in d.get_log("browser") if e.get("level") == "SEVERE"]
+    finally:
+        d.quit()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
