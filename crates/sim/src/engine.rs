@@ -1,0 +1,1474 @@
+//! One Monte Carlo run: the yearly cycle over a copy of the [`Model`]'s state.
+//!
+//! Every year: (1) the year's interventions; (2) seekers arrive per stream (registration
+//! dates spread over the year; regular seekers draw when they stop searching); (3) the
+//! tenancies whose drawn duration ends this year leave, dwellings flagged for sale leave the
+//! stock, dwellings flagged for liberalisation become niet-DAEB; (4) the vacancies (left-over,
+//! new and new-build) are let in random order at evenly spaced moments of the year;
+//! (5) sitting tenants' rents rise; queues drop placed and stopped seekers; the year's
+//! numbers are recorded.
+//!
+//! Letting a vacancy (all checks are made at every letting, so no share is exceeded at any
+//! moment of a year, let alone at its end):
+//! 1. Care units go to their reserved streams only.
+//! 2. Direct mediation (social DAEB dwellings), while lettings by mediation stay within
+//!    `bemiddeling_max` of the year's social lettings: urgent streams in priority order
+//!    (herhuisvesting first), each within its contingent / taakstelling, first eligible seeker
+//!    in order of urgency date; the seeker accepts with `urgent_accepteert`.
+//! 3. Free room: with probability `vrije_ruimte_gebruik`, and while lettings outside the
+//!    target group stay within `vrije_ruimte` of the year's social lettings, offered to
+//!    middle incomes by registration time.
+//! 4. Rotterdamwet art. 9: in designated buurten, with probability `art9_voorrang_werk`,
+//!    offered first to households with income from work.
+//! 5. Lottery with probability `loting`, else registration time, over the target group
+//!    (DAEB) or everyone who can afford it (niet-DAEB).
+//!
+//! Eligibility is decided per class of seekers (income class × size × work × vulnerable;
+//! one queue per class ordered by registration date, so a vacancy looks at the queue heads
+//! instead of scanning seekers): the DAEB income limit (target group), passend toewijzen
+//! (huurtoeslag incomes at or below the aftoppingsgrens for their size, exceptions within
+//! 5 %), spreading caps (vulnerable classes closed when the buurt's cap is reached). Per
+//! seeker: Rotterdamwet art. 8 (no income from work and fewer than 6 years in the region)
+//! and art. 10 (screening hit), and affordability for niet-DAEB rents (monthly income ≥
+//! `inkomenseis_huurfactor` × rent). A seeker accepts an offer with the logistic
+//! probability of `[voorkeur]`, which depends on the buurt's attractiveness and its current
+//! share of vulnerable tenants; a declined offer goes to the next candidate (at most
+//! `max_aanbiedingen` offers, then the dwelling stays vacant until next year).
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::{
+    Actie, CLASSES, KIND_MEERGEZINS, Model, SEG_MIDDEN, SEG_SOCIAAL, SEG_VRIJ, class_inc,
+    class_size, class_vuln, class_work,
+};
+use crate::rules::Soort as StroomSoort;
+
+const NONE: u32 = u32::MAX;
+const NO_EXIT: u16 = u16::MAX;
+
+const F_ACTIVE: u8 = 1;
+const F_DAEB: u8 = 2;
+const F_SELL: u8 = 4;
+const F_LIB: u8 = 8;
+
+const WAITING: u8 = 0;
+const PLACED: u8 = 1;
+const STOPPED: u8 = 2;
+
+/// How a letting was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kanaal {
+    Zorg,
+    Bemiddeling,
+    VrijeRuimte,
+    Art9,
+    Loting,
+    Inschrijfduur,
+}
+
+/// One letting (recorded when auditing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Letting {
+    pub jaar: usize,
+    pub woning: u32,
+    pub buurt: u32,
+    pub huishouden: u32,
+    pub klasse: u8,
+    pub groepen: u16,
+    pub inkomen: f32,
+    pub huur: f32,
+    pub daeb: bool,
+    pub stroom: u8,
+    pub kanaal: Kanaal,
+    /// the buurt's lettings and spreading-group lettings this year before this one
+    pub buurt_verhuringen_voor: u32,
+    pub buurt_spreiding_voor: u32,
+    pub rotterdamwet: bool,
+    pub regio_6jaar: bool,
+    pub screening: bool,
+}
+
+/// Household and seeker accounts of a run (every flow explicit).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Accounts {
+    pub huishoudens_start: u64,
+    /// households from outside the stock placed (new arrivals)
+    pub instroom: u64,
+    /// tenancies ended by the exit hazard (the household leaves the stock)
+    pub uitstroom: u64,
+    /// households moved out by demolition (become herhuisvesting seekers)
+    pub sloop_uit: u64,
+    /// herhuisvesting seekers placed again
+    pub herhuisvest: u64,
+    pub huishoudens_eind: u64,
+    pub zoekers_start: u64,
+    pub zoekers_aankomst: u64,
+    pub zoekers_geplaatst: u64,
+    pub zoekers_gestopt: u64,
+    pub zoekers_eind: u64,
+    /// household ids held by two dwellings at the end (must be 0)
+    pub dubbel: u64,
+}
+
+/// The result of one run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOutput {
+    /// years × region metrics
+    pub regio: Vec<f32>,
+    /// years × buurten × buurt metrics (empty when `uitvoer.per_buurt` is off)
+    pub buurt: Vec<f32>,
+    pub accounts: Accounts,
+    pub audit: Vec<Letting>,
+    /// offers evaluated (allocation decisions) and lettings
+    pub aanbiedingen: u64,
+    pub verhuringen: u64,
+}
+
+/// Names of the metrics (region and buurt), fixed for a model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    pub regio: Vec<String>,
+    pub buurt: Vec<String>,
+}
+
+// buurt metric indices
+pub const B_HH: usize = 0;
+pub const B_KWETSBAAR: usize = 1;
+pub const B_KWETSBAAR_BUURT: usize = 2;
+pub const B_INK: usize = 3; // 4
+pub const B_VERHUUR: usize = 7;
+pub const B_VERHUUR_KW: usize = 8;
+pub const B_INSTROOM_KW: usize = 9;
+pub const B_GEBLOKKEERD: usize = 10;
+pub const B_MUTATIE: usize = 11;
+pub const B_HUUR: usize = 12;
+pub const B_MAXHUUR: usize = 13;
+pub const B_SEG: usize = 14; // 3
+pub const B_WONINGEN: usize = 17;
+pub const B_WACHT: usize = 18;
+pub const B_LEEG: usize = 19;
+pub const B_LOTING: usize = 20;
+pub const B_GROEP: usize = 21; // G, then streams
+
+// region metric indices
+pub const R_HH: usize = 0;
+pub const R_KWETSBAAR: usize = 1;
+pub const R_DISSIMILARITEIT: usize = 2;
+pub const R_ISOLATIE: usize = 3;
+pub const R_MAX_AANDEEL: usize = 4;
+pub const R_MAX_PLAATSING: usize = 5;
+pub const R_VERHUUR: usize = 6;
+pub const R_VERHUUR_KW: usize = 7;
+pub const R_VRIJE_RUIMTE: usize = 8;
+pub const R_DOELGROEP: usize = 9;
+pub const R_PASSEND: usize = 10;
+pub const R_BEMIDDELING: usize = 11;
+pub const R_AANBIEDINGEN: usize = 12;
+pub const R_UITVAL: usize = 13;
+pub const R_LEEG: usize = 14;
+pub const R_HUUR: usize = 15;
+pub const R_SEG: usize = 16; // 3
+pub const R_WACHT_KW: usize = 19;
+pub const R_WACHT_OVERIG: usize = 20;
+pub const R_VERTREK: usize = 21;
+pub const R_WONINGEN: usize = 22;
+pub const R_LOTING: usize = 23;
+pub const R_GEBLOKKEERD: usize = 24;
+pub const R_STROOM: usize = 25; // per stream: plaatsingen, wachttijd, wachtend
+
+impl Metrics {
+    pub fn of(m: &Model) -> Metrics {
+        let mut buurt: Vec<String> = [
+            "huishoudens",
+            "aandeel_kwetsbaar",
+            "aandeel_kwetsbaar_hele_buurt",
+            "aandeel_inkomen_i0",
+            "aandeel_inkomen_i1",
+            "aandeel_inkomen_i2",
+            "aandeel_inkomen_i3",
+            "verhuringen",
+            "verhuringen_kwetsbaar",
+            "aandeel_kwetsbaar_instroom",
+            "geblokkeerd",
+            "mutatiegraad",
+            "gem_huur",
+            "gem_max_huur",
+            "aandeel_sociaal",
+            "aandeel_midden",
+            "aandeel_vrij",
+            "woningen",
+            "wachttijd_regulier",
+            "leegstand",
+            "plaatsingen_loting",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        buurt.extend(m.groep_ids.iter().map(|g| format!("aandeel_{g}")));
+        buurt.extend(m.stromen.iter().map(|s| format!("plaatsingen_{s}")));
+        let mut regio: Vec<String> = [
+            "huishoudens",
+            "aandeel_kwetsbaar",
+            "dissimilariteit",
+            "isolatie",
+            "hoogste_buurtaandeel_kwetsbaar",
+            "hoogste_buurtaandeel_kwetsbare_plaatsingen",
+            "verhuringen",
+            "verhuringen_kwetsbaar",
+            "vrije_ruimte_benut",
+            "aandeel_doelgroep",
+            "aandeel_passend",
+            "aandeel_bemiddeling",
+            "aanbiedingen",
+            "uitval_zoekers",
+            "leegstand",
+            "gem_huur",
+            "aandeel_sociaal",
+            "aandeel_midden",
+            "aandeel_vrij",
+            "wachttijd_kwetsbaar",
+            "wachttijd_overig",
+            "vertrek",
+            "woningen",
+            "plaatsingen_loting",
+            "geblokkeerd",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for s in &m.stromen {
+            regio.push(format!("plaatsingen_{s}"));
+            regio.push(format!("wachttijd_{s}"));
+            regio.push(format!("wachtend_{s}"));
+        }
+        Metrics { regio, buurt }
+    }
+}
+
+// class masks (class = ((inc · 3 + size) · 2 + work) · 2 + vulnerable)
+macro_rules! mask_where {
+    (|$c:ident| $e:expr) => {{
+        let mut m = 0u64;
+        let mut $c = 0u8;
+        while ($c as usize) < CLASSES {
+            if $e {
+                m |= 1 << $c;
+            }
+            $c += 1;
+        }
+        m
+    }};
+}
+const ALL: u64 = (1u64 << CLASSES) - 1;
+const TARGET: u64 = mask_where!(|c| c / 12 <= 1);
+const INC0: u64 = mask_where!(|c| c / 12 == 0);
+const INC2: u64 = mask_where!(|c| c / 12 == 2);
+const INC0_SMALL: u64 = mask_where!(|c| c / 12 == 0 && (c / 4) % 3 < 2);
+const WORK: u64 = mask_where!(|c| (c / 2) % 2 == 1);
+const VULN: u64 = mask_where!(|c| c % 2 == 1);
+
+struct Year {
+    social: u32,
+    nontarget: u32,
+    passend_n: u32,
+    passend_e: u32,
+    mediated: u32,
+    offers: u64,
+    exits: u32,
+    stopped: u32,
+    lottery: u32,
+    blocked: u32,
+    wait_kw: (f64, u32),
+    wait_other: (f64, u32),
+}
+
+struct St<'m> {
+    m: &'m Model,
+    rng: ChaCha8Rng,
+    year: usize,
+    years: usize,
+    nb: usize,
+    ng: usize,
+    ns: usize,
+    audit: bool,
+    // dwellings
+    buurt: Vec<u32>,
+    kind: Vec<u8>,
+    max_rent: Vec<f32>,
+    rent: Vec<f32>,
+    seg: Vec<u8>,
+    flags: Vec<u8>,
+    care: Vec<u16>,
+    tenant: Vec<u32>,
+    t_class: Vec<u8>,
+    t_groups: Vec<u16>,
+    exit: Vec<u16>,
+    buckets: Vec<Vec<u32>>,
+    vacant: Vec<u32>,
+    // seekers
+    s_stream: Vec<u8>,
+    s_class: Vec<u8>,
+    s_groups: Vec<u16>,
+    s_flags: Vec<u8>,
+    s_income: Vec<f32>,
+    s_reg: Vec<f32>,
+    s_state: Vec<u8>,
+    s_wy: Vec<u16>,
+    s_hh: Vec<u32>,
+    q: Vec<Vec<u32>>,
+    qh: [usize; CLASSES],
+    /// registration date of the first waiting seeker per class (∞ = none)
+    hreg: [f32; CLASSES],
+    uq: Vec<Vec<u32>>,
+    uh: Vec<usize>,
+    next_hh: u32,
+    // persistent per-buurt counts
+    hh: Vec<u32>,
+    kw: Vec<u32>,
+    grp: Vec<u32>,
+    inc: Vec<u32>,
+    // per-year per-buurt counters
+    let_b: Vec<u32>,
+    vlet_b: Vec<u32>,
+    kwlet_b: Vec<u32>,
+    blocked_b: Vec<u32>,
+    exits_b: Vec<u32>,
+    hh_start_b: Vec<u32>,
+    wait_b: Vec<(f32, u32)>,
+    lot_b: Vec<u32>,
+    stream_b: Vec<u32>,
+    // per-year per-stream
+    used: Vec<f64>,
+    limit: Vec<f64>,
+    placed_s: Vec<u32>,
+    wait_s: Vec<(f64, u32)>,
+    y: Year,
+    acc: Vec<f32>,
+    out: RunOutput,
+    metrics_r: usize,
+    metrics_b: usize,
+}
+
+#[inline]
+fn logistic(x: f64) -> f32 {
+    (1.0 / (1.0 + (-x).exp())) as f32
+}
+
+/// Runs one replication: ChaCha8 stream `run` of `seed`, so the result depends only on
+/// `(seed, run)`, never on threads. With `audit`, every letting is recorded.
+pub fn run(m: &Model, seed: u64, run: u64, audit: bool) -> RunOutput {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(run);
+    let n = m.d_buurt.len();
+    let years = m.scenario.jaren as usize;
+    let nb = m.buurten.len();
+    let ng = m.groep_ids.len();
+    let ns = m.stromen.len();
+    let metrics = Metrics::of(m);
+    let mut st = St {
+        m,
+        rng,
+        year: 0,
+        years,
+        nb,
+        ng,
+        ns,
+        audit,
+        buurt: m.d_buurt.clone(),
+        kind: m.d_kind.clone(),
+        max_rent: m.d_max_rent.clone(),
+        rent: m.d_rent.clone(),
+        seg: m.d_seg.clone(),
+        flags: m
+            .d_daeb
+            .iter()
+            .map(|&d| F_ACTIVE | if d { F_DAEB } else { 0 })
+            .collect(),
+        care: vec![0; n],
+        tenant: (0..n as u32).collect(),
+        t_class: m.h_class.clone(),
+        t_groups: m.h_groups.clone(),
+        exit: vec![NO_EXIT; n],
+        buckets: vec![Vec::new(); years],
+        vacant: Vec::new(),
+        s_stream: Vec::new(),
+        s_class: Vec::new(),
+        s_groups: Vec::new(),
+        s_flags: Vec::new(),
+        s_income: Vec::new(),
+        s_reg: Vec::new(),
+        s_state: Vec::new(),
+        s_wy: Vec::new(),
+        s_hh: Vec::new(),
+        q: vec![Vec::new(); CLASSES],
+        qh: [0; CLASSES],
+        hreg: [f32::INFINITY; CLASSES],
+        uq: vec![Vec::new(); ns],
+        uh: vec![0; ns],
+        next_hh: n as u32,
+        hh: vec![0; nb],
+        kw: vec![0; nb],
+        grp: vec![0; nb * ng],
+        inc: vec![0; nb * 4],
+        let_b: vec![0; nb],
+        vlet_b: vec![0; nb],
+        kwlet_b: vec![0; nb],
+        blocked_b: vec![0; nb],
+        exits_b: vec![0; nb],
+        hh_start_b: vec![0; nb],
+        wait_b: vec![(0.0, 0); nb],
+        lot_b: vec![0; nb],
+        stream_b: vec![0; nb * ns],
+        used: vec![0.0; ns],
+        limit: vec![f64::INFINITY; ns],
+        placed_s: vec![0; ns],
+        wait_s: vec![(0.0, 0); ns],
+        y: Year::new(),
+        acc: vec![0.0; nb * CLASSES],
+        out: RunOutput::default(),
+        metrics_r: metrics.regio.len(),
+        metrics_b: metrics.buurt.len(),
+    };
+    st.out.regio = vec![0.0; years * st.metrics_r];
+    if m.scenario.uitvoer.per_buurt {
+        st.out.buurt = vec![0.0; years * nb * st.metrics_b];
+    }
+    st.init();
+    for year in 0..years {
+        st.year = year;
+        st.step();
+    }
+    st.finish()
+}
+
+impl Year {
+    fn new() -> Year {
+        Year {
+            social: 0,
+            nontarget: 0,
+            passend_n: 0,
+            passend_e: 0,
+            mediated: 0,
+            offers: 0,
+            exits: 0,
+            stopped: 0,
+            lottery: 0,
+            blocked: 0,
+            wait_kw: (0.0, 0),
+            wait_other: (0.0, 0),
+        }
+    }
+}
+
+impl St<'_> {
+    fn init(&mut self) {
+        let m = self.m;
+        let n = self.buurt.len();
+        // starting tenancies: elapsed duration from the stationary distribution, remaining
+        // duration conditional on it
+        for d in 0..n {
+            let k = self.kind[d];
+            let e = m.hazard.draw_elapsed(k, &mut self.rng);
+            let r = m.hazard.draw_remaining(k, e, &mut self.rng) as usize;
+            // the first possible exit is in year 0
+            let y = r - 1;
+            if y < self.years {
+                self.exit[d] = y as u16;
+                self.buckets[y].push(d as u32);
+            }
+            self.add_household(d, 1);
+        }
+        self.out.accounts.huishoudens_start = n as u64;
+        // starting seekers: regular pool with registration times before the start, a small
+        // backlog of urgent seekers
+        let z = &m.aannames.zoekers;
+        for (si, s) in m.aannames.stroom.iter().enumerate() {
+            let regular_total: f64 = (0..m.aannames.stroom.len())
+                .filter(|&i| !m.stroom_urgent[i])
+                .map(|i| m.instroom[i])
+                .sum();
+            let count = if s.soort == StroomSoort::Regulier {
+                z.startpool_jaren * m.aannames.verloop.mutatiegraad * m.n0 as f64 * m.instroom[si]
+                    / regular_total.max(1e-9)
+            } else {
+                0.25 * m.instroom[si]
+            };
+            let count = self.round(count);
+            let mut regs: Vec<f32> = (0..count)
+                .map(|_| {
+                    if s.soort == StroomSoort::Regulier {
+                        // registered an exponential time (mean inschrijfduur_start) before the start
+                        let u: f64 = 1.0 - self.rng.random::<f64>();
+                        (z.inschrijfduur_start * u.ln()) as f32
+                    } else {
+                        -(self.rng.random::<f32>() * 0.5)
+                    }
+                })
+                .collect();
+            regs.sort_by(f32::total_cmp);
+            for r in regs {
+                self.new_seeker(si, r, -1);
+            }
+        }
+        self.out.accounts.zoekers_start = self.s_state.len() as u64;
+        for (i, l) in m.limiet.iter().enumerate() {
+            if let Some((v, _)) = l {
+                self.limit[i] = *v;
+            }
+        }
+    }
+
+    #[inline]
+    fn round(&mut self, x: f64) -> usize {
+        let f = x.floor();
+        f as usize + usize::from(self.rng.random::<f64>() < x - f)
+    }
+
+    /// A new seeker of stream `si` registered at `reg`, arriving in year `year` (−1 = the
+    /// starting pool).
+    fn new_seeker(&mut self, si: usize, reg: f32, year: i32) {
+        let p = &self.m.profielen[si];
+        let k = self.rng.random_range(0..p.class.len());
+        let regular = !self.m.stroom_urgent[si];
+        let wy = if regular {
+            let u: f64 = 1.0 - self.rng.random::<f64>();
+            let stop = (u.ln() / (1.0 - self.m.aannames.zoekers.uitval_per_jaar).ln()) as i64;
+            (i64::from(year) + 1 + stop).clamp(0, i64::from(NO_EXIT) - 1) as u16
+        } else {
+            NO_EXIT
+        };
+        let id = self.s_state.len() as u32;
+        self.s_stream.push(si as u8);
+        self.s_class.push(p.class[k]);
+        self.s_groups.push(p.groups[k]);
+        self.s_flags.push(p.flags[k]);
+        self.s_income.push(p.income[k]);
+        self.s_reg.push(reg);
+        self.s_state.push(WAITING);
+        self.s_wy.push(wy);
+        self.s_hh.push(self.next_hh);
+        self.next_hh += 1;
+        if regular {
+            self.q[p.class[k] as usize].push(id);
+        } else {
+            self.uq[si].push(id);
+        }
+    }
+
+    fn add_household(&mut self, d: usize, sign: i32) {
+        let b = self.buurt[d] as usize;
+        let c = self.t_class[d];
+        let g = self.t_groups[d];
+        let upd = |x: &mut u32| {
+            *x = (*x as i64 + i64::from(sign)) as u32;
+        };
+        upd(&mut self.hh[b]);
+        if g & self.m.kwetsbaar_mask != 0 {
+            upd(&mut self.kw[b]);
+        }
+        upd(&mut self.inc[b * 4 + class_inc(c) as usize]);
+        let mut bits = g;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            upd(&mut self.grp[b * self.ng + i]);
+            bits &= bits - 1;
+        }
+    }
+
+    fn step(&mut self) {
+        let m = self.m;
+        let year = self.year;
+        self.y = Year::new();
+        self.let_b.iter_mut().for_each(|x| *x = 0);
+        self.vlet_b.iter_mut().for_each(|x| *x = 0);
+        self.kwlet_b.iter_mut().for_each(|x| *x = 0);
+        self.blocked_b.iter_mut().for_each(|x| *x = 0);
+        self.exits_b.iter_mut().for_each(|x| *x = 0);
+        self.wait_b.iter_mut().for_each(|x| *x = (0.0, 0));
+        self.lot_b.iter_mut().for_each(|x| *x = 0);
+        self.stream_b.iter_mut().for_each(|x| *x = 0);
+        self.placed_s.iter_mut().for_each(|x| *x = 0);
+        self.wait_s.iter_mut().for_each(|x| *x = (0.0, 0));
+        self.hh_start_b.copy_from_slice(&self.hh);
+        // limits: contingents reset, taakstelling rolls over what was not reached
+        for (i, l) in m.limiet.iter().enumerate() {
+            if let Some((v, roll)) = l {
+                self.limit[i] = if *roll && year > 0 {
+                    v + (self.limit[i] - self.used[i]).max(0.0)
+                } else {
+                    *v
+                };
+            }
+            self.used[i] = 0.0;
+        }
+        // 1. interventions
+        for a in &m.acties[year] {
+            self.apply(a);
+        }
+        // 2. arrivals
+        for si in 0..m.aannames.stroom.len() {
+            let n = self.round(m.instroom[si]);
+            let mut regs: Vec<f32> = (0..n)
+                .map(|_| year as f32 + self.rng.random::<f32>())
+                .collect();
+            regs.sort_by(f32::total_cmp);
+            self.out.accounts.zoekers_aankomst += n as u64;
+            for r in regs {
+                self.new_seeker(si, r, year as i32);
+            }
+        }
+        for c in 0..CLASSES {
+            self.fix_head(c);
+        }
+        // 3. exits
+        let bucket = std::mem::take(&mut self.buckets[year]);
+        for &d in &bucket {
+            let d = d as usize;
+            if self.exit[d] != year as u16 || self.tenant[d] == NONE {
+                continue;
+            }
+            self.add_household(d, -1);
+            self.tenant[d] = NONE;
+            self.exit[d] = NO_EXIT;
+            self.y.exits += 1;
+            self.exits_b[self.buurt[d] as usize] += 1;
+            self.out.accounts.uitstroom += 1;
+            self.vacant.push(d as u32);
+        }
+        // 4. lettings
+        self.acceptance();
+        let mut vac = std::mem::take(&mut self.vacant);
+        // sale and liberalisation at vacancy
+        vac.retain(|&d| {
+            let f = &mut self.flags[d as usize];
+            if *f & F_SELL != 0 {
+                *f &= !F_ACTIVE;
+                return false;
+            }
+            if *f & F_LIB != 0 {
+                *f &= !(F_LIB | F_DAEB);
+            }
+            *f & F_ACTIVE != 0
+        });
+        // random order
+        for i in (1..vac.len()).rev() {
+            let j = self.rng.random_range(0..=i);
+            vac.swap(i, j);
+        }
+        let nv = vac.len().max(1) as f32;
+        let mut left = Vec::new();
+        for (i, &d) in vac.iter().enumerate() {
+            let now = year as f32 + (i as f32 + 0.5) / nv;
+            if !self.let_dwelling(d as usize, now) {
+                left.push(d);
+            }
+        }
+        self.vacant = left;
+        // 5. rents, queues, records
+        self.compact();
+        self.record();
+    }
+
+    fn apply(&mut self, a: &Actie) {
+        match a {
+            Actie::Liberaliseer(ds) => {
+                for &d in ds {
+                    if self.flags[d as usize] & F_ACTIVE != 0 {
+                        self.flags[d as usize] |= F_LIB;
+                    }
+                }
+            }
+            Actie::Verkoop(ds) => {
+                for &d in ds {
+                    self.flags[d as usize] |= F_SELL;
+                }
+            }
+            Actie::Sloop(ds) => {
+                for &d in ds {
+                    let d = d as usize;
+                    if self.flags[d] & F_ACTIVE == 0 {
+                        continue;
+                    }
+                    self.flags[d] &= !F_ACTIVE;
+                    if self.tenant[d] != NONE {
+                        // the household becomes a herhuisvesting seeker
+                        self.add_household(d, -1);
+                        let si = self.m.stromen.len() - 1;
+                        let id = self.s_state.len() as u32;
+                        let c = self.t_class[d];
+                        self.s_stream.push(si as u8);
+                        self.s_class.push(c);
+                        self.s_groups.push(self.t_groups[d]);
+                        self.s_flags.push(1);
+                        self.s_income.push(crate::synth::income_in_class(
+                            &self.m.regels,
+                            class_inc(c),
+                            class_size(c),
+                            false,
+                            0.5,
+                        ) as f32);
+                        self.s_reg.push(self.year as f32);
+                        self.s_state.push(WAITING);
+                        self.s_wy.push(NO_EXIT);
+                        self.s_hh.push(self.tenant[d]);
+                        self.uq[si].push(id);
+                        self.tenant[d] = NONE;
+                        self.exit[d] = NO_EXIT;
+                        self.out.accounts.sloop_uit += 1;
+                    }
+                }
+                self.vacant
+                    .retain(|&d| self.flags[d as usize] & F_ACTIVE != 0);
+            }
+            Actie::Verduurzaam(xs) => {
+                for &(d, _p, r, s) in xs {
+                    let d = d as usize;
+                    if self.flags[d] & F_ACTIVE == 0 {
+                        continue;
+                    }
+                    self.max_rent[d] = r;
+                    self.seg[d] = s;
+                    // the sitting tenant's rent stays; the new maximum applies at re-letting
+                    self.rent[d] = self.rent[d].min(r);
+                    if s != SEG_SOCIAAL {
+                        self.flags[d] &= !F_DAEB;
+                    }
+                }
+            }
+            Actie::Nieuwbouw {
+                buurt,
+                woningen,
+                voor,
+            } => {
+                for &(_p, r, s, kind, count) in woningen {
+                    for _ in 0..count {
+                        let d = self.buurt.len() as u32;
+                        self.buurt.push(*buurt);
+                        self.kind.push(kind);
+                        self.max_rent.push(r);
+                        self.rent.push(0.0);
+                        self.seg.push(s);
+                        self.flags
+                            .push(F_ACTIVE | if s == SEG_SOCIAAL { F_DAEB } else { 0 });
+                        self.care.push(*voor as u16);
+                        self.tenant.push(NONE);
+                        self.t_class.push(0);
+                        self.t_groups.push(0);
+                        self.exit.push(NO_EXIT);
+                        self.vacant.push(d);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Acceptance probability per buurt and class for this year.
+    fn acceptance(&mut self) {
+        let v = &self.m.aannames.voorkeur;
+        let tot_hh: u32 = self.hh.iter().sum();
+        let tot_kw: u32 = self.kw.iter().sum();
+        let mean = f64::from(tot_kw) / f64::from(tot_hh.max(1));
+        for b in 0..self.nb {
+            let share = if self.hh[b] > 0 {
+                f64::from(self.kw[b]) / f64::from(self.hh[b])
+            } else {
+                mean
+            };
+            let base = v.basis
+                + v.aantrekkelijkheid * self.m.buurten[b].aantrekkelijkheid
+                + v.kwetsbaar_aandeel * (share - mean);
+            for c in 0..CLASSES as u8 {
+                let mut x = base;
+                if class_vuln(c) {
+                    x += v.kwetsbaar_extra;
+                }
+                if class_inc(c) == 0 {
+                    x += v.laag_inkomen_extra;
+                }
+                self.acc[b * CLASSES + c as usize] = logistic(x);
+            }
+        }
+    }
+
+    /// The rent a dwelling is let at (streefhuur policy).
+    fn letting_rent(&self, d: usize) -> f32 {
+        let h = &self.m.scenario.huurbeleid;
+        let r = &self.m.regels;
+        let max = self.max_rent[d];
+        let daeb = self.flags[d] & F_DAEB != 0;
+        if daeb {
+            let mut x = (h.streefhuur_sociaal as f32 * max).min(r.huurtoeslag_max_huur as f32);
+            if h.aftoppen {
+                x = x.min(r.aftopping_hoog as f32);
+            }
+            x
+        } else {
+            let s = match self.seg[d] {
+                SEG_VRIJ => h.streefhuur_vrij,
+                _ => h.streefhuur_midden,
+            };
+            s as f32 * max
+        }
+    }
+
+    fn cap_ok(&self, b: usize) -> bool {
+        if !self.m.buurten[b].spreiding {
+            return true;
+        }
+        let Some(sp) = &self.m.scenario.spreiding else {
+            return true;
+        };
+        let next_v = self.vlet_b[b] + 1;
+        let next_l = self.let_b[b] + 1;
+        if let Some(a) = sp.max_aandeel
+            && f64::from(next_v) > (a * f64::from(next_l) + 1e-9).floor()
+        {
+            return false;
+        }
+        if let Some(n) = sp.max_aantal
+            && next_v > n
+        {
+            return false;
+        }
+        true
+    }
+
+    /// Per-seeker checks that classes cannot express.
+    #[inline(always)]
+    fn seeker_ok(&self, s: usize, rw: bool, daeb: bool, rent: f32, now: f32) -> bool {
+        if self.s_state[s] != WAITING || self.s_reg[s] > now {
+            return false;
+        }
+        if rw && let Some(r) = &self.m.scenario.rotterdamwet {
+            let f = self.s_flags[s];
+            if r.art8 && !class_work(self.s_class[s]) && f & 1 == 0 {
+                return false;
+            }
+            if r.art10_screening && f & 2 != 0 {
+                return false;
+            }
+        }
+        if !daeb
+            && self.s_income[s] / 12.0
+                < self.m.aannames.zoekers.inkomenseis_huurfactor as f32 * rent
+        {
+            return false;
+        }
+        true
+    }
+
+    fn let_dwelling(&mut self, d: usize, now: f32) -> bool {
+        let m = self.m;
+        let b = self.buurt[d] as usize;
+        let rent = self.letting_rent(d);
+        let daeb = self.flags[d] & F_DAEB != 0;
+        let rw = m.buurten[b].rotterdamwet;
+        let r = &m.regels;
+        // eligible classes
+        let mut mask = if daeb { TARGET } else { ALL };
+        if daeb {
+            // passend toewijzen: huurtoeslag incomes at or below their aftoppingsgrens
+            let allowed_inc0 = if rent <= r.aftopping_laag as f32 {
+                INC0
+            } else if rent <= r.aftopping_hoog as f32 {
+                INC0 & !INC0_SMALL
+            } else {
+                0
+            };
+            let exception_ok = f64::from(self.y.passend_e + 1)
+                <= ((1.0 - r.passend_min_aandeel) * f64::from(self.y.passend_n + 1) + 1e-9).floor();
+            if !exception_ok {
+                mask &= !(INC0 & !allowed_inc0);
+            }
+        }
+        if !self.cap_ok(b) {
+            if mask & VULN != 0 {
+                self.blocked_b[b] += 1;
+                self.y.blocked += 1;
+            }
+            mask &= !VULN;
+        }
+        // 1-2. care units and direct mediation
+        let care = self.care.get(d).copied().unwrap_or(0);
+        if care != 0 {
+            return self.mediate(d, b, mask, rent, now, u32::from(care), daeb, rw);
+        }
+        if daeb {
+            let room = f64::from(self.y.mediated + 1)
+                <= (m.scenario.toewijzing.bemiddeling_max * f64::from(self.y.social + 1) + 1e-9)
+                    .floor();
+            if room && self.mediate(d, b, mask, rent, now, u32::MAX, daeb, rw) {
+                return true;
+            }
+        }
+        // 3. free room
+        let t = &m.scenario.toewijzing;
+        if daeb
+            && f64::from(self.y.nontarget + 1)
+                <= (t.vrije_ruimte * f64::from(self.y.social + 1) + 1e-9).floor()
+            && self.rng.random::<f64>() < t.vrije_ruimte_gebruik
+        {
+            let fm = (INC2 & ALL) & if self.cap_ok(b) { ALL } else { !VULN };
+            if self.rank(d, b, fm, rent, now, daeb, rw, Kanaal::VrijeRuimte) {
+                return true;
+            }
+        }
+        // 4. Rotterdamwet art. 9
+        if rw
+            && let Some(rwet) = &m.scenario.rotterdamwet
+            && rwet.art9_voorrang_werk > 0.0
+            && self.rng.random::<f64>() < rwet.art9_voorrang_werk
+            && self.rank(d, b, mask & WORK, rent, now, daeb, rw, Kanaal::Art9)
+        {
+            return true;
+        }
+        // 5. lottery or registration time
+        if self.rng.random::<f64>() < t.loting && self.lottery(d, b, mask, rent, now, daeb, rw) {
+            return true;
+        }
+        self.rank(d, b, mask, rent, now, daeb, rw, Kanaal::Inschrijfduur)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn mediate(
+        &mut self,
+        d: usize,
+        b: usize,
+        mask: u64,
+        rent: f32,
+        now: f32,
+        streams: u32,
+        daeb: bool,
+        rw: bool,
+    ) -> bool {
+        let m = self.m;
+        let accept = m.aannames.voorkeur.urgent_accepteert as f32;
+        for oi in 0..m.urgent_order.len() {
+            let si = m.urgent_order[oi];
+            if streams & (1 << si) == 0 || self.used[si] + 1.0 > self.limit[si] + 1e-9 {
+                continue;
+            }
+            let mut i = self.uh[si];
+            let mut looked = 0;
+            let mut declines = 0;
+            while i < self.uq[si].len() && looked < 16 && declines < 3 {
+                let s = self.uq[si][i] as usize;
+                i += 1;
+                if self.s_state[s] != WAITING {
+                    if i - 1 == self.uh[si] {
+                        self.uh[si] = i;
+                    }
+                    continue;
+                }
+                if self.s_reg[s] > now {
+                    // queues are in order of urgency date
+                    break;
+                }
+                looked += 1;
+                if mask & (1 << self.s_class[s]) == 0 || !self.seeker_ok(s, rw, daeb, rent, now) {
+                    continue;
+                }
+                self.y.offers += 1;
+                if self.rng.random::<f32>() < accept {
+                    let kanaal = if streams == u32::MAX {
+                        Kanaal::Bemiddeling
+                    } else {
+                        Kanaal::Zorg
+                    };
+                    self.place(d, b, s, rent, now, kanaal);
+                    return true;
+                }
+                declines += 1;
+            }
+        }
+        false
+    }
+
+    /// Advances the head of class `c` past placed/stopped seekers and refreshes its date.
+    #[inline]
+    fn fix_head(&mut self, c: usize) {
+        let q = &self.q[c];
+        let mut h = self.qh[c];
+        while h < q.len() && self.s_state[q[h] as usize] != WAITING {
+            h += 1;
+        }
+        self.qh[c] = h;
+        self.hreg[c] = if h < q.len() {
+            self.s_reg[q[h] as usize]
+        } else {
+            f32::INFINITY
+        };
+    }
+
+    /// Offers by registration time over the classes in `mask`: each step offers to the
+    /// class whose next candidate registered first (heads' dates are kept per class, so no
+    /// seeker is scanned).
+    #[allow(clippy::too_many_arguments)]
+    fn rank(
+        &mut self,
+        d: usize,
+        b: usize,
+        mask: u64,
+        rent: f32,
+        now: f32,
+        daeb: bool,
+        rw: bool,
+        kanaal: Kanaal,
+    ) -> bool {
+        let max = self.m.aannames.zoekers.max_aanbiedingen;
+        let mut lreg = self.hreg;
+        for (c, r) in lreg.iter_mut().enumerate() {
+            if mask & (1 << c) == 0 {
+                *r = f32::INFINITY;
+            }
+        }
+        let mut cur = self.qh;
+        let acc_row = b * CLASSES;
+        let mut offers = 0;
+        while offers < max {
+            let mut best = 0;
+            let mut best_reg = f32::INFINITY;
+            for (c, &r) in lreg.iter().enumerate() {
+                if r < best_reg {
+                    best_reg = r;
+                    best = c;
+                }
+            }
+            if best_reg > now {
+                break;
+            }
+            let q = &self.q[best];
+            let s = q[cur[best]] as usize;
+            // next waiting candidate of this class
+            let mut i = cur[best] + 1;
+            while i < q.len() && self.s_state[q[i] as usize] != WAITING {
+                i += 1;
+            }
+            cur[best] = i;
+            lreg[best] = if i < q.len() {
+                self.s_reg[q[i] as usize]
+            } else {
+                f32::INFINITY
+            };
+            if !self.seeker_ok(s, rw, daeb, rent, now) {
+                continue;
+            }
+            offers += 1;
+            self.y.offers += 1;
+            if self.rng.random::<f32>() < self.acc[acc_row + best] {
+                self.place(d, b, s, rent, now, kanaal);
+                self.fix_head(best);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Offers by lottery among the waiting seekers of the classes in `mask`.
+    #[allow(clippy::too_many_arguments)]
+    fn lottery(
+        &mut self,
+        d: usize,
+        b: usize,
+        mask: u64,
+        rent: f32,
+        now: f32,
+        daeb: bool,
+        rw: bool,
+    ) -> bool {
+        let max = self.m.aannames.zoekers.max_aanbiedingen;
+        let mut cum = [0usize; CLASSES];
+        let mut cls = [0u8; CLASSES];
+        let mut n = 0;
+        let mut total = 0usize;
+        let mut bits = mask;
+        while bits != 0 {
+            let c = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let live = self.q[c].len() - self.qh[c];
+            if live > 0 {
+                total += live;
+                cum[n] = total;
+                cls[n] = c as u8;
+                n += 1;
+            }
+        }
+        if total == 0 {
+            return false;
+        }
+        let mut offers = 0;
+        let mut tries = 0;
+        while offers < max && tries < 4 * max {
+            tries += 1;
+            let x = self.rng.random_range(0..total);
+            let k = cum[..n].partition_point(|&v| v <= x);
+            let c = cls[k] as usize;
+            let before = if k == 0 { 0 } else { cum[k - 1] };
+            let s = self.q[c][self.qh[c] + (x - before)] as usize;
+            if !self.seeker_ok(s, rw, daeb, rent, now) {
+                continue;
+            }
+            offers += 1;
+            self.y.offers += 1;
+            if self.rng.random::<f32>() < self.acc[b * CLASSES + c] {
+                self.place(d, b, s, rent, now, Kanaal::Loting);
+                self.fix_head(c);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn place(&mut self, d: usize, b: usize, s: usize, rent: f32, now: f32, kanaal: Kanaal) {
+        let m = self.m;
+        let c = self.s_class[s];
+        let g = self.s_groups[s];
+        let si = self.s_stream[s] as usize;
+        let daeb = self.flags[d] & F_DAEB != 0;
+        if self.audit {
+            self.out.audit.push(Letting {
+                jaar: self.year,
+                woning: d as u32,
+                buurt: b as u32,
+                huishouden: self.s_hh[s],
+                klasse: c,
+                groepen: g,
+                inkomen: self.s_income[s],
+                huur: rent,
+                daeb,
+                stroom: si as u8,
+                kanaal,
+                buurt_verhuringen_voor: self.let_b[b],
+                buurt_spreiding_voor: self.vlet_b[b],
+                rotterdamwet: m.buurten[b].rotterdamwet,
+                regio_6jaar: self.s_flags[s] & 1 != 0,
+                screening: self.s_flags[s] & 2 != 0,
+            });
+        }
+        self.tenant[d] = self.s_hh[s];
+        self.t_class[d] = c;
+        self.t_groups[d] = g;
+        self.rent[d] = rent;
+        self.s_state[s] = PLACED;
+        self.add_household(d, 1);
+        let dur = m.hazard.draw_remaining(self.kind[d], 0, &mut self.rng) as usize;
+        let ey = self.year + dur;
+        if ey < self.years {
+            self.exit[d] = ey as u16;
+            self.buckets[ey].push(d as u32);
+        } else {
+            self.exit[d] = NO_EXIT;
+        }
+        // counters
+        if daeb {
+            self.y.social += 1;
+            let inc = class_inc(c);
+            if inc >= 2 {
+                self.y.nontarget += 1;
+            }
+            if inc == 0 {
+                self.y.passend_n += 1;
+                let cap = if class_size(c) == 2 {
+                    m.regels.aftopping_hoog
+                } else {
+                    m.regels.aftopping_laag
+                };
+                if rent > cap as f32 {
+                    self.y.passend_e += 1;
+                }
+            }
+            if kanaal == Kanaal::Bemiddeling {
+                self.y.mediated += 1;
+            }
+        }
+        if m.stroom_urgent[si] {
+            self.used[si] += 1.0;
+        }
+        self.let_b[b] += 1;
+        if class_vuln(c) {
+            self.vlet_b[b] += 1;
+        }
+        let kw = g & m.kwetsbaar_mask != 0;
+        if kw {
+            self.kwlet_b[b] += 1;
+        }
+        let wait = (now - self.s_reg[s]).max(0.0);
+        if kw {
+            self.y.wait_kw.0 += f64::from(wait);
+            self.y.wait_kw.1 += 1;
+        } else {
+            self.y.wait_other.0 += f64::from(wait);
+            self.y.wait_other.1 += 1;
+        }
+        if !m.stroom_urgent[si] {
+            self.wait_b[b].0 += wait;
+            self.wait_b[b].1 += 1;
+        }
+        if kanaal == Kanaal::Loting {
+            self.lot_b[b] += 1;
+            self.y.lottery += 1;
+        }
+        self.placed_s[si] += 1;
+        self.wait_s[si].0 += f64::from(wait);
+        self.wait_s[si].1 += 1;
+        self.stream_b[b * self.ns + si] += 1;
+        self.out.accounts.zoekers_geplaatst += 1;
+        if si == m.stromen.len() - 1 {
+            self.out.accounts.herhuisvest += 1;
+        } else {
+            self.out.accounts.instroom += 1;
+        }
+        self.out.verhuringen += 1;
+    }
+
+    /// Drops placed and stopped seekers from the queues; seekers whose search ends before
+    /// next year stop now.
+    fn compact(&mut self) {
+        let next = (self.year + 1) as u16;
+        for c in 0..CLASSES {
+            let h = self.qh[c];
+            let mut q = std::mem::take(&mut self.q[c]);
+            let mut w = 0;
+            for i in h..q.len() {
+                let s = q[i] as usize;
+                if self.s_state[s] != WAITING {
+                    continue;
+                }
+                if self.s_wy[s] <= next {
+                    self.s_state[s] = STOPPED;
+                    self.y.stopped += 1;
+                    self.out.accounts.zoekers_gestopt += 1;
+                    continue;
+                }
+                q[w] = q[i];
+                w += 1;
+            }
+            q.truncate(w);
+            self.q[c] = q;
+            self.qh[c] = 0;
+            self.fix_head(c);
+        }
+        for si in 0..self.ns {
+            let h = self.uh[si];
+            let states = &self.s_state;
+            let mut q = std::mem::take(&mut self.uq[si]);
+            q.drain(..h);
+            q.retain(|&s| states[s as usize] == WAITING);
+            self.uq[si] = q;
+            self.uh[si] = 0;
+        }
+    }
+
+    fn record(&mut self) {
+        let m = self.m;
+        let r = &m.regels;
+        let year = self.year;
+        let nb = self.nb;
+        // rents: sitting tenants' increase in real terms (see crate docs), sums per buurt
+        let f = m.scenario.huurbeleid.verhoging_factor;
+        let index = 1.0 + r.huurverhoging_max_sociaal;
+        let grow = [
+            ((1.0 + f * r.huurverhoging_max_sociaal) / index) as f32,
+            ((1.0 + f * r.huurverhoging_max_midden) / index) as f32,
+            ((1.0 + f * r.huurverhoging_max_vrij) / index) as f32,
+        ];
+        let mut rent_b = vec![(0f64, 0f64, 0u32); nb];
+        let mut seg_b = vec![[0u32; 3]; nb];
+        let mut act_b = vec![0u32; nb];
+        for d in 0..self.buurt.len() {
+            if self.flags[d] & F_ACTIVE == 0 {
+                continue;
+            }
+            let b = self.buurt[d] as usize;
+            act_b[b] += 1;
+            let s = self.seg[d] as usize;
+            seg_b[b][s] += 1;
+            if self.tenant[d] != NONE {
+                let x = (self.rent[d] * grow[s]).min(self.max_rent[d]);
+                self.rent[d] = x;
+                let e = &mut rent_b[b];
+                e.0 += f64::from(x);
+                e.1 += f64::from(self.max_rent[d]);
+                e.2 += 1;
+            }
+        }
+        let mut vacant_b = vec![0u32; nb];
+        for &d in &self.vacant {
+            vacant_b[self.buurt[d as usize] as usize] += 1;
+        }
+        // region
+        let tot_hh: u32 = self.hh.iter().sum();
+        let tot_kw: u32 = self.kw.iter().sum();
+        let (mut dis, mut iso, mut maxs) = (0.0, 0.0, 0.0f64);
+        for b in 0..nb {
+            let (h, k) = (f64::from(self.hh[b]), f64::from(self.kw[b]));
+            if tot_kw > 0 && tot_hh > tot_kw {
+                dis += (k / f64::from(tot_kw) - (h - k) / f64::from(tot_hh - tot_kw)).abs();
+            }
+            if h > 0.0 && tot_kw > 0 {
+                iso += (k / f64::from(tot_kw)) * (k / h);
+            }
+            if h >= 20.0 {
+                maxs = maxs.max(k / h);
+            }
+        }
+        let tot_kwlet: u32 = self.kwlet_b.iter().sum();
+        let maxp = self
+            .kwlet_b
+            .iter()
+            .map(|&x| f64::from(x) / f64::from(tot_kwlet.max(1)))
+            .fold(0.0, f64::max);
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+        let rents: (f64, u32) = rent_b.iter().fold((0.0, 0), |a, x| (a.0 + x.0, a.1 + x.2));
+        let segs: [u32; 3] = seg_b
+            .iter()
+            .fold([0; 3], |a, x| [a[0] + x[0], a[1] + x[1], a[2] + x[2]]);
+        let nact: u32 = act_b.iter().sum();
+        let y = &self.y;
+        let nr = self.metrics_r;
+        let row = &mut self.out.regio[year * nr..(year + 1) * nr];
+        let lets: u32 = self.let_b.iter().sum();
+        let set = |row: &mut [f32], i: usize, v: f64| row[i] = v as f32;
+        set(row, R_HH, f64::from(tot_hh));
+        set(
+            row,
+            R_KWETSBAAR,
+            ratio(f64::from(tot_kw), f64::from(tot_hh)),
+        );
+        set(row, R_DISSIMILARITEIT, 0.5 * dis);
+        set(row, R_ISOLATIE, iso);
+        set(row, R_MAX_AANDEEL, maxs);
+        set(row, R_MAX_PLAATSING, maxp);
+        set(row, R_VERHUUR, f64::from(lets));
+        set(row, R_VERHUUR_KW, f64::from(tot_kwlet));
+        set(
+            row,
+            R_VRIJE_RUIMTE,
+            ratio(f64::from(y.nontarget), f64::from(y.social)),
+        );
+        set(
+            row,
+            R_DOELGROEP,
+            ratio(f64::from(y.social - y.nontarget), f64::from(y.social)),
+        );
+        set(
+            row,
+            R_PASSEND,
+            ratio(f64::from(y.passend_n - y.passend_e), f64::from(y.passend_n)),
+        );
+        set(
+            row,
+            R_BEMIDDELING,
+            ratio(f64::from(y.mediated), f64::from(y.social)),
+        );
+        set(row, R_AANBIEDINGEN, y.offers as f64);
+        set(row, R_UITVAL, f64::from(y.stopped));
+        set(row, R_LEEG, self.vacant.len() as f64);
+        set(row, R_HUUR, ratio(rents.0, f64::from(rents.1)));
+        for (s, &n) in segs.iter().enumerate() {
+            set(row, R_SEG + s, ratio(f64::from(n), f64::from(nact)));
+        }
+        set(row, R_WACHT_KW, ratio(y.wait_kw.0, f64::from(y.wait_kw.1)));
+        set(
+            row,
+            R_WACHT_OVERIG,
+            ratio(y.wait_other.0, f64::from(y.wait_other.1)),
+        );
+        set(row, R_VERTREK, f64::from(y.exits));
+        set(row, R_WONINGEN, f64::from(nact));
+        set(row, R_LOTING, f64::from(y.lottery));
+        set(row, R_GEBLOKKEERD, f64::from(y.blocked));
+        for si in 0..self.ns {
+            let waiting = if m.stroom_urgent[si] {
+                self.uq[si].len()
+            } else {
+                self.q.iter().map(Vec::len).sum::<usize>()
+            };
+            set(row, R_STROOM + 3 * si, f64::from(self.placed_s[si]));
+            set(
+                row,
+                R_STROOM + 3 * si + 1,
+                ratio(self.wait_s[si].0, f64::from(self.wait_s[si].1)),
+            );
+            set(row, R_STROOM + 3 * si + 2, waiting as f64);
+        }
+        self.out.aanbiedingen += y.offers;
+        if self.out.buurt.is_empty() {
+            return;
+        }
+        let k = self.metrics_b;
+        let ng = self.ng;
+        let ns = self.ns;
+        for b in 0..nb {
+            let base = (year * nb + b) * k;
+            let row = &mut self.out.buurt[base..base + k];
+            let h = f64::from(self.hh[b]);
+            let bu = &m.buurten[b];
+            set(row, B_HH, h);
+            set(row, B_KWETSBAAR, ratio(f64::from(self.kw[b]), h));
+            set(
+                row,
+                B_KWETSBAAR_BUURT,
+                ratio(
+                    f64::from(self.kw[b]) + bu.achtergrond_kwetsbaar,
+                    h + bu.achtergrond_hh,
+                ),
+            );
+            for i in 0..4 {
+                set(row, B_INK + i, ratio(f64::from(self.inc[b * 4 + i]), h));
+            }
+            set(row, B_VERHUUR, f64::from(self.let_b[b]));
+            set(row, B_VERHUUR_KW, f64::from(self.kwlet_b[b]));
+            set(
+                row,
+                B_INSTROOM_KW,
+                ratio(f64::from(self.kwlet_b[b]), f64::from(self.let_b[b])),
+            );
+            set(row, B_GEBLOKKEERD, f64::from(self.blocked_b[b]));
+            set(
+                row,
+                B_MUTATIE,
+                ratio(f64::from(self.exits_b[b]), f64::from(self.hh_start_b[b])),
+            );
+            let (rs, ms, n) = rent_b[b];
+            set(row, B_HUUR, ratio(rs, f64::from(n)));
+            set(row, B_MAXHUUR, ratio(ms, f64::from(n)));
+            for (s, &n) in seg_b[b].iter().enumerate() {
+                set(row, B_SEG + s, ratio(f64::from(n), f64::from(act_b[b])));
+            }
+            set(row, B_WONINGEN, f64::from(act_b[b]));
+            set(
+                row,
+                B_WACHT,
+                ratio(f64::from(self.wait_b[b].0), f64::from(self.wait_b[b].1)),
+            );
+            set(row, B_LEEG, f64::from(vacant_b[b]));
+            set(row, B_LOTING, f64::from(self.lot_b[b]));
+            for g in 0..ng {
+                set(row, B_GROEP + g, ratio(f64::from(self.grp[b * ng + g]), h));
+            }
+            for si in 0..ns {
+                set(
+                    row,
+                    B_GROEP + ng + si,
+                    f64::from(self.stream_b[b * ns + si]),
+                );
+            }
+        }
+        let _ = KIND_MEERGEZINS;
+        let _ = SEG_MIDDEN;
+    }
+
+    fn finish(mut self) -> RunOutput {
+        let a = &mut self.out.accounts;
+        a.huishoudens_eind = self.tenant.iter().filter(|&&t| t != NONE).count() as u64;
+        a.zoekers_eind = self.s_state.iter().filter(|&&s| s == WAITING).count() as u64;
+        if self.audit {
+            let mut ids: Vec<u32> = self.tenant.iter().copied().filter(|&t| t != NONE).collect();
+            ids.sort_unstable();
+            a.dubbel = ids.windows(2).filter(|w| w[0] == w[1]).count() as u64;
+        }
+        self.out
+    }
+}

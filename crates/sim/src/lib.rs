@@ -1,0 +1,143 @@
+//! # veerkracht-sim
+//!
+//! Allocation and housing-mix microsimulation per buurt under the Dutch allocation rules,
+//! with Monte Carlo quantiles and side-by-side scenario comparison (issue 6). A scenario
+//! (TOML, [`Scenario`]) says which policy applies from which year; the engine lets every
+//! vacancy of a corporation stock to households from seeker streams under that policy and
+//! reports, per buurt and year, who lives where, who got what, how long they waited and what
+//! it costs.
+//!
+//! ## What is modelled, and where each rule comes from
+//!
+//! * **State** ([`model`]): the corporation stock of the flat portfolio CSV (the demo
+//!   region's `veerstad-corporatie-voorraad.csv` or the user's), each dwelling valued by
+//!   `veerkracht-wws` (points, maximum rent, segment; DAEB = social segment). Sitting
+//!   households are synthesised per buurt from KWB marginals by IPF ([`synth`]): size,
+//!   income class (I0 huurtoeslag/passend income, I1 rest of the DAEB target group, I2
+//!   middle, I3 high; limits from `data/sim/regels.toml`), AOW age, benefits, and the
+//!   configurable vulnerability groups of `data/sim/aannames.toml` (GGZ/BW/MO outflow, LVB,
+//!   detention outflow, statushouder, medical/social urgency as drawn "kenmerken"; low income
+//!   and benefits as open-data proxies, reported apart). Non-corporation households are a
+//!   static background per buurt (KWB `a_hh` minus the stock) for the whole-buurt share.
+//! * **Exits** ([`hazard`]): a hazard on tenure duration (higher in the first five years),
+//!   with factors per dwelling kind, solved at set-up so that the stock turns over ≈ 7 % a
+//!   year and 42 % of new tenants leave within five years (domain.md §4.5). Durations are
+//!   drawn once per tenancy. Household events (divorce, birth) are not separate: they are
+//!   what the duration hazard stands for (RIGO: moves follow household change).
+//! * **Seekers**: streams of `[[stroom]]` — regular (ranked by registration date, or by
+//!   lottery), and urgent (statushouders within the taakstelling, which rolls over; medical/
+//!   social urgency; BW/MO and detention outflow within contingents; herhuisvesting after
+//!   demolition first). Arrivals per 1,000 corporation dwellings a year; regular seekers stop
+//!   searching at `uitval_per_jaar`. Seeker attributes come from a bank of profiles
+//!   pre-synthesised per stream at set-up (a run draws a profile per arrival: 3 random
+//!   numbers instead of ≈ 15).
+//! * **Allocation** ([`engine`]): target group ≥ 92.5 % of social lettings with the free
+//!   room (7.5 %, locally 15 %) used with a probability; passend toewijzen (≥ 95 % of
+//!   huurtoeslag households at or below their aftoppingsgrens); direct mediation within a
+//!   share of social lettings; lottery share; spreading caps per buurt and year (share of
+//!   the buurt's lettings and/or a count); Rotterdamwet art. 8/9/10 in designated buurten.
+//!   Every quota is checked before each letting against the counts so far plus this one,
+//!   so it holds at every moment, not only on average. Offers are accepted with a logistic
+//!   probability in the buurt's attractiveness (WOZ per m² of its corporation stock, or the
+//!   scenario's) and its current vulnerable share.
+//! * **Interventions** per year and buurt: liberalisation and sale at the next vacancy,
+//!   new-build with a segment mix (sizes chosen so that `veerkracht-wws` puts each dwelling
+//!   in its segment), demolition (tenants get herhuisvesting urgency), retrofit (new label →
+//!   points → maximum rent → segment by `veerkracht-wws`; the sitting tenant's rent stays),
+//!   care units reserved for streams. Rent policy: streefhuur as a share of the maximum
+//!   rent at re-letting; sitting tenants' rents rise by a share of the legal maximum.
+//!
+//! ## Choices where the issue is silent
+//!
+//! * **Money is in euros of the peildatum.** The rules of one period apply over the whole
+//!   horizon; the maximum-rent table, the limits and incomes are taken to be indexed together
+//!   at the social maximum increase, so a sitting tenant's rent changes in real terms by
+//!   `(1 + f·max_segment) / (1 + max_social)`.
+//! * **Interventions pick dwellings deterministically** (the same in every run):
+//!   liberalisation the social dwellings with most points, sale single-family houses with the
+//!   highest WOZ, demolition the oldest, retrofit the worst labels. Runs differ in who leaves
+//!   and who arrives, not in what the corporation does.
+//! * **Uncertainty**: the starting population is one synthesis (seeded); runs vary the
+//!   tenancy durations (the elapsed and remaining duration of sitting tenants too), arrivals,
+//!   profiles, lottery draws and acceptance. Quantiles are over runs (p5/p50/p95, linear
+//!   interpolation). Comparisons use common random numbers: run r of both scenarios uses the
+//!   ChaCha8 stream (seed, r), so the difference per run isolates the policy.
+//! * **Concentration** is measured on the "kwetsbaar" groups (`kwetsbaar = true`): index of
+//!   dissimilarity and isolation over buurten, the highest buurt share (buurten with ≥ 20
+//!   corporation households) and the highest buurt share of the year's vulnerable lettings.
+//!   The spreading cap applies to the groups the scenario lists (default: the kwetsbaar set).
+//! * **Displacement ("waterbed")**: `geblokkeerd` counts vacancies where the cap or the
+//!   Rotterdamwet closed the buurt to a vulnerable class; the comparison's difference in
+//!   vulnerable lettings per buurt shows where they went instead.
+//! * A vacancy nobody accepts after `max_aanbiedingen` offers stays empty until next year.
+//!
+//! Runs are spread over threads ([`simulate`]); each run draws only from its own ChaCha8
+//! stream `(seed, run)`, so results are identical for any number of threads.
+
+pub mod engine;
+pub mod hazard;
+pub mod model;
+pub mod output;
+pub mod rules;
+pub mod scenario;
+pub mod synth;
+
+pub use engine::{Accounts, Kanaal, Letting, Metrics, RunOutput, run};
+pub use model::{Inputs, Model};
+pub use output::{Comparison, Quantiles, Results, simulate};
+pub use rules::{Aannames, Regels};
+pub use scenario::Scenario;
+
+/// The built-in stream of households re-housed after demolition.
+pub const HERHUISVESTING: &str = "herhuisvesting";
+
+/// The scenarios shipped for the demo region (`data/sim/scenarios/`), name and text.
+pub const DEMO_SCENARIOS: [(&str, &str); 5] = [
+    (
+        "basis",
+        include_str!("../../../data/sim/scenarios/basis.toml"),
+    ),
+    (
+        "spreiding",
+        include_str!("../../../data/sim/scenarios/spreiding.toml"),
+    ),
+    (
+        "middenhuur",
+        include_str!("../../../data/sim/scenarios/middenhuur.toml"),
+    ),
+    (
+        "rotterdamwet",
+        include_str!("../../../data/sim/scenarios/rotterdamwet.toml"),
+    ),
+    (
+        "verduurzaming",
+        include_str!("../../../data/sim/scenarios/verduurzaming.toml"),
+    ),
+];
+
+/// A problem with a rules, assumptions or scenario file or with the inputs: the file, the
+/// place (line or key), what is wrong and how to fix it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}: {place}: {message} — fix: {fix}")]
+pub struct SimError {
+    pub file: String,
+    pub place: String,
+    pub message: String,
+    pub fix: String,
+}
+
+impl SimError {
+    pub fn new(
+        file: impl Into<String>,
+        place: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> SimError {
+        SimError {
+            file: file.into(),
+            place: place.into(),
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Monte Carlo over threads, quantiles over runs and the comparison of two scenarios.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::engine::{self, Metrics, RunOutput};
+use crate::model::Model;
+
+/// p5 / p50 / p95 and the mean over runs (NaN when no run has a value).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantiles {
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub gemiddelde: f64,
+}
+
+/// Quantiles of the finite values of `v` (linear interpolation between order statistics,
+/// type 7 as R and numpy's default).
+pub fn quantiles(v: &mut [f64]) -> Quantiles {
+    let mut n = 0;
+    for i in 0..v.len() {
+        if v[i].is_finite() {
+            v.swap(n, i);
+            n += 1;
+        }
+    }
+    let v = &mut v[..n];
+    if v.is_empty() {
+        return Quantiles {
+            p5: f64::NAN,
+            p50: f64::NAN,
+            p95: f64::NAN,
+            gemiddelde: f64::NAN,
+        };
+    }
+    v.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        let h = (v.len() - 1) as f64 * p;
+        let lo = h.floor() as usize;
+        let hi = h.ceil() as usize;
+        v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+    };
+    Quantiles {
+        p5: q(0.05),
+        p50: q(0.5),
+        p95: q(0.95),
+        gemiddelde: v.iter().sum::<f64>() / v.len() as f64,
+    }
+}
+
+/// The runs of one scenario.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub scenario: String,
+    pub startjaar: i32,
+    pub jaren: usize,
+    /// (code, naam) per buurt
+    pub buurten: Vec<(String, String)>,
+    pub metrics: Metrics,
+    pub runs: Vec<RunOutput>,
+    pub seed: u64,
+}
+
+/// Runs `runs` replications of `m` on `threads` threads; `tick` is called after each run
+/// (for a progress bar). Run r uses ChaCha8 stream r of `seed`: the results are the same
+/// for any number of threads.
+pub fn simulate(
+    m: &Model,
+    runs: usize,
+    seed: u64,
+    threads: usize,
+    tick: &(dyn Fn() + Sync),
+) -> Results {
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, RunOutput)>> = Mutex::new(Vec::with_capacity(runs));
+    let threads = threads.clamp(1, runs.max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let r = next.fetch_add(1, Ordering::Relaxed);
+                    if r >= runs {
+                        break;
+                    }
+                    let out = engine::run(m, seed, r as u64, false);
+                    done.lock().expect("no panics while holding").push((r, out));
+                    tick();
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().expect("no panics while holding");
+    done.sort_by_key(|(r, _)| *r);
+    Results {
+        scenario: m.scenario.naam.clone(),
+        startjaar: m.scenario.startjaar,
+        jaren: m.scenario.jaren as usize,
+        buurten: m
+            .buurten
+            .iter()
+            .map(|b| (b.code.clone(), b.naam.clone()))
+            .collect(),
+        metrics: Metrics::of(m),
+        runs: done.into_iter().map(|(_, o)| o).collect(),
+        seed,
+    }
+}
+
+impl Results {
+    /// Index of a region metric by name.
+    pub fn regio_index(&self, name: &str) -> Option<usize> {
+        self.metrics.regio.iter().position(|x| x == name)
+    }
+
+    /// Index of a buurt metric by name.
+    pub fn buurt_index(&self, name: &str) -> Option<usize> {
+        self.metrics.buurt.iter().position(|x| x == name)
+    }
+
+    /// Whether per-buurt values were kept.
+    pub fn per_buurt(&self) -> bool {
+        self.runs.first().is_some_and(|r| !r.buurt.is_empty())
+    }
+
+    /// A region value of one run.
+    pub fn regio(&self, run: usize, year: usize, metric: usize) -> f64 {
+        f64::from(self.runs[run].regio[year * self.metrics.regio.len() + metric])
+    }
+
+    /// A buurt value of one run.
+    pub fn buurt(&self, run: usize, year: usize, b: usize, metric: usize) -> f64 {
+        let k = self.metrics.buurt.len();
+        f64::from(self.runs[run].buurt[(year * self.buurten.len() + b) * k + metric])
+    }
+
+    /// Values over runs of a region metric in a year.
+    pub fn regio_runs(&self, year: usize, metric: usize) -> Vec<f64> {
+        (0..self.runs.len())
+            .map(|r| self.regio(r, year, metric))
+            .collect()
+    }
+
+    /// Values over runs of a buurt metric in a year.
+    pub fn buurt_runs(&self, year: usize, b: usize, metric: usize) -> Vec<f64> {
+        (0..self.runs.len())
+            .map(|r| self.buurt(r, year, b, metric))
+            .collect()
+    }
+
+    pub fn regio_q(&self, year: usize, metric: usize) -> Quantiles {
+        quantiles(&mut self.regio_runs(year, metric))
+    }
+
+    pub fn buurt_q(&self, year: usize, b: usize, metric: usize) -> Quantiles {
+        quantiles(&mut self.buurt_runs(year, b, metric))
+    }
+
+    /// Long rows: (jaar, code, naam, indicator, quantiles); code `regio` for the region.
+    pub fn rows(&self) -> Vec<(i32, String, String, String, Quantiles)> {
+        let mut out = Vec::new();
+        for y in 0..self.jaren {
+            let jaar = self.startjaar + y as i32;
+            for (i, name) in self.metrics.regio.iter().enumerate() {
+                out.push((
+                    jaar,
+                    "regio".into(),
+                    "regio".into(),
+                    name.clone(),
+                    self.regio_q(y, i),
+                ));
+            }
+            if self.per_buurt() {
+                for (b, (code, naam)) in self.buurten.iter().enumerate() {
+                    for (i, name) in self.metrics.buurt.iter().enumerate() {
+                        out.push((
+                            jaar,
+                            code.clone(),
+                            naam.clone(),
+                            name.clone(),
+                            self.buurt_q(y, b, i),
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One compared number: both scenarios' medians and the quantiles of the per-run
+/// difference (B − A, common random numbers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verschil {
+    pub jaar: i32,
+    pub code: String,
+    pub naam: String,
+    pub indicator: String,
+    pub a: Quantiles,
+    pub b: Quantiles,
+    pub verschil: Quantiles,
+}
+
+impl Verschil {
+    /// The 90 % interval of the difference excludes 0.
+    pub fn zeker(&self) -> bool {
+        self.verschil.p5 > 0.0 || self.verschil.p95 < 0.0
+    }
+}
+
+/// Two scenarios run with the same seed and number of runs.
+#[derive(Debug, Clone)]
+pub struct Comparison<'a> {
+    pub a: &'a Results,
+    pub b: &'a Results,
+}
+
+impl Comparison<'_> {
+    /// Differences for every region metric both have, and every buurt metric when both kept
+    /// the same buurten.
+    pub fn rows(&self) -> Vec<Verschil> {
+        let (a, b) = (self.a, self.b);
+        let runs = a.runs.len().min(b.runs.len());
+        let years = a.jaren.min(b.jaren);
+        let mut out = Vec::new();
+        let diff = |xa: Vec<f64>, xb: Vec<f64>| -> (Quantiles, Quantiles, Quantiles) {
+            let mut d: Vec<f64> = xa.iter().zip(&xb).map(|(x, y)| y - x).collect();
+            let (mut xa, mut xb) = (xa, xb);
+            (quantiles(&mut xa), quantiles(&mut xb), quantiles(&mut d))
+        };
+        for y in 0..years {
+            let jaar = a.startjaar + y as i32;
+            for (i, name) in a.metrics.regio.iter().enumerate() {
+                let Some(j) = b.regio_index(name) else {
+                    continue;
+                };
+                let xa: Vec<f64> = (0..runs).map(|r| a.regio(r, y, i)).collect();
+                let xb: Vec<f64> = (0..runs).map(|r| b.regio(r, y, j)).collect();
+                let (qa, qb, qd) = diff(xa, xb);
+                out.push(Verschil {
+                    jaar,
+                    code: "regio".into(),
+                    naam: "regio".into(),
+                    indicator: name.clone(),
+                    a: qa,
+                    b: qb,
+                    verschil: qd,
+                });
+            }
+            if a.per_buurt() && b.per_buurt() && a.buurten == b.buurten {
+                for (bi, (code, naam)) in a.buurten.iter().enumerate() {
+                    for (i, name) in a.metrics.buurt.iter().enumerate() {
+                        let Some(j) = b.buurt_index(name) else {
+                            continue;
+                        };
+                        let xa: Vec<f64> = (0..runs).map(|r| a.buurt(r, y, bi, i)).collect();
+                        let xb: Vec<f64> = (0..runs).map(|r| b.buurt(r, y, bi, j)).collect();
+                        let (qa, qb, qd) = diff(xa, xb);
+                        out.push(Verschil {
+                            jaar,
+                            code: code.clone(),
+                            naam: naam.clone(),
+                            indicator: name.clone(),
+                            a: qa,
+                            b: qb,
+                            verschil: qd,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_and_skip_nan() {
+        let mut v: Vec<f64> = (0..=100).map(f64::from).collect();
+        v.push(f64::NAN);
+        let q = quantiles(&mut v);
+        assert_eq!((q.p5, q.p50, q.p95), (5.0, 50.0, 95.0));
+        assert!(quantiles(&mut [f64::NAN]).p50.is_nan());
+    }
+}

@@ -1,0 +1,597 @@
+//! Rules and assumptions as data: the dated legal constants of `data/sim/regels.toml`
+//! ([`Regels`], one [`Periode`] per date the rules changed) and the model assumptions of
+//! `data/sim/aannames.toml` ([`Aannames`]: calibration targets, seeker streams, vulnerability
+//! groups, preferences, synthesis). Both are parsed with unknown keys refused and validated;
+//! every error names the file, the line or key, and the fix.
+
+use serde::Deserialize;
+
+use crate::SimError;
+
+/// The embedded `data/sim/regels.toml`.
+pub const REGELS: &str = include_str!("../../../data/sim/regels.toml");
+/// The embedded `data/sim/aannames.toml`.
+pub const AANNAMES: &str = include_str!("../../../data/sim/aannames.toml");
+
+/// A calendar date (from a TOML date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Datum {
+    pub jaar: i32,
+    pub maand: u8,
+    pub dag: u8,
+}
+
+impl std::fmt::Display for Datum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.jaar, self.maand, self.dag)
+    }
+}
+
+impl<'de> Deserialize<'de> for Datum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::value::Datetime::deserialize(d)?;
+        match (v.date, v.time) {
+            (Some(date), None) => Ok(Datum {
+                jaar: i32::from(date.year),
+                maand: date.month,
+                dag: date.day,
+            }),
+            _ => Err(serde::de::Error::custom(
+                "expected a date such as 2025-01-01 (no time)",
+            )),
+        }
+    }
+}
+
+/// Parses TOML into `T`; a syntax error, a wrong type or an unknown key becomes a
+/// [`SimError`] with the line.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+    fix: &str,
+) -> Result<T, SimError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+            .unwrap_or(0);
+        SimError::new(
+            file,
+            format!("line {line}"),
+            e.message().trim().to_string(),
+            fix,
+        )
+    })
+}
+
+/// The legal constants in force from `geldig_vanaf` (domain.md §4.1, §4.2, §4.4, §4.6).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Periode {
+    pub geldig_vanaf: Datum,
+    pub bron: String,
+    /// DAEB income limit, one person / more persons (euro a year)
+    pub daeb_inkomensgrens_1p: f64,
+    pub daeb_inkomensgrens_mp: f64,
+    /// share of social lettings that must go to the target group (0.925)
+    pub doelgroep_min_aandeel: f64,
+    /// free allocation room, national (0.075) and local maximum (0.15)
+    pub vrije_ruimte_max: f64,
+    pub vrije_ruimte_lokaal_max: f64,
+    /// passend toewijzen: share of huurtoeslag households at or below the aftoppingsgrens
+    pub passend_min_aandeel: f64,
+    /// huurtoeslag (passend) income limits, below and at AOW age
+    pub passend_inkomen_1p: f64,
+    pub passend_inkomen_mp: f64,
+    pub passend_inkomen_1p_aow: f64,
+    pub passend_inkomen_mp_aow: f64,
+    /// lage (1–2 persons) and hoge (3+) aftoppingsgrens, kale huur a month
+    pub aftopping_laag: f64,
+    pub aftopping_hoog: f64,
+    /// huurtoeslag maximum rent = DAEB rent limit (liberalisatiegrens)
+    pub huurtoeslag_max_huur: f64,
+    /// middle-income limits
+    pub midden_inkomensgrens_1p: f64,
+    pub midden_inkomensgrens_mp: f64,
+    /// maximum yearly rent increase per segment (fraction)
+    pub huurverhoging_max_sociaal: f64,
+    pub huurverhoging_max_midden: f64,
+    pub huurverhoging_max_vrij: f64,
+    /// Rotterdamwet art. 8: years of residence in the region that exempt from the income rule
+    pub rotterdamwet_regio_jaren: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegelsFile {
+    periode: Vec<Periode>,
+}
+
+/// All periods of `data/sim/regels.toml`, sorted by date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Regels {
+    pub perioden: Vec<Periode>,
+}
+
+impl Regels {
+    /// The embedded rules.
+    pub fn embedded() -> Regels {
+        Regels::parse(REGELS, "data/sim/regels.toml")
+            .expect("the embedded rules are validated by the test suite")
+    }
+
+    /// Parses and validates a rules file.
+    pub fn parse(text: &str, file: &str) -> Result<Regels, SimError> {
+        let f: RegelsFile = parse_toml(
+            text,
+            file,
+            "see data/sim/regels.toml for the keys of a [[periode]]",
+        )?;
+        if f.periode.is_empty() {
+            return Err(SimError::new(
+                file,
+                "periode",
+                "no [[periode]]",
+                "add a [[periode]] with geldig_vanaf and the limits",
+            ));
+        }
+        let mut perioden = f.periode;
+        perioden.sort_by_key(|p| p.geldig_vanaf);
+        for (i, p) in perioden.iter().enumerate() {
+            let place = |k: &str| format!("periode (geldig_vanaf {}).{k}", p.geldig_vanaf);
+            for (k, v) in [
+                ("doelgroep_min_aandeel", p.doelgroep_min_aandeel),
+                ("vrije_ruimte_max", p.vrije_ruimte_max),
+                ("vrije_ruimte_lokaal_max", p.vrije_ruimte_lokaal_max),
+                ("passend_min_aandeel", p.passend_min_aandeel),
+                ("huurverhoging_max_sociaal", p.huurverhoging_max_sociaal),
+                ("huurverhoging_max_midden", p.huurverhoging_max_midden),
+                ("huurverhoging_max_vrij", p.huurverhoging_max_vrij),
+            ] {
+                if !(0.0..=1.0).contains(&v) {
+                    return Err(SimError::new(
+                        file,
+                        place(k),
+                        format!("{v} is not a share between 0 and 1"),
+                        "write shares as fractions (92.5 % = 0.925)",
+                    ));
+                }
+            }
+            if (p.doelgroep_min_aandeel + p.vrije_ruimte_max - 1.0).abs() > 1e-9 {
+                return Err(SimError::new(
+                    file,
+                    place("vrije_ruimte_max"),
+                    format!(
+                        "doelgroep_min_aandeel {} + vrije_ruimte_max {} is not 1",
+                        p.doelgroep_min_aandeel, p.vrije_ruimte_max
+                    ),
+                    "the free room is what the target-group rule leaves (7.5 % next to 92.5 %)",
+                ));
+            }
+            if p.vrije_ruimte_lokaal_max < p.vrije_ruimte_max {
+                return Err(SimError::new(
+                    file,
+                    place("vrije_ruimte_lokaal_max"),
+                    "smaller than vrije_ruimte_max",
+                    "the local maximum (15 %) is at least the national free room (7.5 %)",
+                ));
+            }
+            for (k, v) in [
+                ("daeb_inkomensgrens_1p", p.daeb_inkomensgrens_1p),
+                ("daeb_inkomensgrens_mp", p.daeb_inkomensgrens_mp),
+                ("passend_inkomen_1p", p.passend_inkomen_1p),
+                ("passend_inkomen_mp", p.passend_inkomen_mp),
+                ("passend_inkomen_1p_aow", p.passend_inkomen_1p_aow),
+                ("passend_inkomen_mp_aow", p.passend_inkomen_mp_aow),
+                ("aftopping_laag", p.aftopping_laag),
+                ("aftopping_hoog", p.aftopping_hoog),
+                ("huurtoeslag_max_huur", p.huurtoeslag_max_huur),
+                ("midden_inkomensgrens_1p", p.midden_inkomensgrens_1p),
+                ("midden_inkomensgrens_mp", p.midden_inkomensgrens_mp),
+            ] {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(SimError::new(
+                        file,
+                        place(k),
+                        format!("{v} is not a positive amount"),
+                        "amounts are euro (income a year, kale huur a month)",
+                    ));
+                }
+            }
+            let order = [
+                (
+                    "passend_inkomen_1p",
+                    p.passend_inkomen_1p,
+                    "daeb_inkomensgrens_1p",
+                    p.daeb_inkomensgrens_1p,
+                ),
+                (
+                    "passend_inkomen_mp",
+                    p.passend_inkomen_mp,
+                    "daeb_inkomensgrens_mp",
+                    p.daeb_inkomensgrens_mp,
+                ),
+                (
+                    "daeb_inkomensgrens_1p",
+                    p.daeb_inkomensgrens_1p,
+                    "midden_inkomensgrens_1p",
+                    p.midden_inkomensgrens_1p,
+                ),
+                (
+                    "daeb_inkomensgrens_mp",
+                    p.daeb_inkomensgrens_mp,
+                    "midden_inkomensgrens_mp",
+                    p.midden_inkomensgrens_mp,
+                ),
+                (
+                    "aftopping_laag",
+                    p.aftopping_laag,
+                    "aftopping_hoog",
+                    p.aftopping_hoog,
+                ),
+                (
+                    "aftopping_hoog",
+                    p.aftopping_hoog,
+                    "huurtoeslag_max_huur",
+                    p.huurtoeslag_max_huur,
+                ),
+            ];
+            for (a, va, b, vb) in order {
+                if va > vb {
+                    return Err(SimError::new(
+                        file,
+                        place(a),
+                        format!("{a} ({va}) is above {b} ({vb})"),
+                        "the limits must be ordered: passend ≤ DAEB ≤ midden; aftopping laag ≤ hoog ≤ huurtoeslag maximum",
+                    ));
+                }
+            }
+            if i > 0 && perioden[i - 1].geldig_vanaf == p.geldig_vanaf {
+                return Err(SimError::new(
+                    file,
+                    place("geldig_vanaf"),
+                    "two periods with the same date",
+                    "give each [[periode]] its own geldig_vanaf",
+                ));
+            }
+        }
+        Ok(Regels { perioden })
+    }
+
+    /// The period in force on `peildatum` (latest `geldig_vanaf` on or before it).
+    pub fn op(&self, peildatum: Datum) -> Result<&Periode, SimError> {
+        self.perioden
+            .iter()
+            .rev()
+            .find(|p| p.geldig_vanaf <= peildatum)
+            .ok_or_else(|| {
+                SimError::new(
+                    "data/sim/regels.toml",
+                    "periode",
+                    format!(
+                        "no period in force on {peildatum} (first: {})",
+                        self.perioden[0].geldig_vanaf
+                    ),
+                    "use a later peildatum in the scenario or add a [[periode]]",
+                )
+            })
+    }
+}
+
+/// Exit hazard calibration targets (domain.md §4.5).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verloop {
+    pub mutatiegraad: f64,
+    pub vertrek_binnen_venster: f64,
+    pub venster_jaren: u32,
+    pub factor_klein: f64,
+    pub factor_meergezins: f64,
+    pub factor_eengezins: f64,
+}
+
+/// Seeker pool assumptions.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zoekers {
+    pub uitval_per_jaar: f64,
+    pub startpool_jaren: f64,
+    pub inschrijfduur_start: f64,
+    pub max_aanbiedingen: u32,
+    pub inkomenseis_huurfactor: f64,
+    pub profielen_per_stroom: u32,
+}
+
+/// Offer acceptance (logit weights).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Voorkeur {
+    pub basis: f64,
+    pub aantrekkelijkheid: f64,
+    pub kwetsbaar_aandeel: f64,
+    pub kwetsbaar_extra: f64,
+    pub laag_inkomen_extra: f64,
+    pub urgent_accepteert: f64,
+}
+
+/// Household synthesis.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Synthese {
+    pub prior: [[f64; 4]; 3],
+    pub aandeel_i0: f64,
+    pub aandeel_i3: f64,
+    pub aow_factor: f64,
+    pub uitkering_factor: [f64; 4],
+    pub achtergrond_kwetsbaar: f64,
+}
+
+/// How a group's membership is determined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bron {
+    /// drawn per household (no open data; an assumption or partner data)
+    Kenmerk,
+    /// income class I0 (huurtoeslag / passend income)
+    LaagInkomen,
+    /// benefits: no income from work, below AOW age
+    Uitkering,
+}
+
+/// A vulnerability group.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Groep {
+    pub id: String,
+    pub naam: String,
+    pub bron: Bron,
+    pub kwetsbaar: bool,
+    #[serde(default)]
+    pub zittend: f64,
+    #[serde(default)]
+    pub buurtgevoeligheid: f64,
+    #[serde(default)]
+    pub klassefactor: [f64; 4],
+    #[serde(default)]
+    pub regulier: [f64; 4],
+}
+
+/// Kind of a seeker stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Soort {
+    Regulier,
+    Urgent,
+}
+
+/// A seeker stream.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stroom {
+    pub id: String,
+    pub naam: String,
+    pub soort: Soort,
+    #[serde(default)]
+    pub prioriteit: u32,
+    pub per_1000: f64,
+    pub groepen: Vec<String>,
+    pub grootte: [f64; 3],
+    pub inkomen: [f64; 4],
+    pub werk: [f64; 4],
+    pub regio_6jaar: f64,
+    pub screening: f64,
+}
+
+/// The model assumptions of `data/sim/aannames.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aannames {
+    pub verloop: Verloop,
+    pub zoekers: Zoekers,
+    pub voorkeur: Voorkeur,
+    pub synthese: Synthese,
+    pub groep: Vec<Groep>,
+    pub stroom: Vec<Stroom>,
+}
+
+/// At most this many vulnerability groups (a bit set per household).
+pub const MAX_GROEPEN: usize = 16;
+
+impl Aannames {
+    /// The embedded assumptions.
+    pub fn embedded() -> Aannames {
+        Aannames::parse(AANNAMES, "data/sim/aannames.toml")
+            .expect("the embedded assumptions are validated by the test suite")
+    }
+
+    /// Parses and validates an assumptions file.
+    pub fn parse(text: &str, file: &str) -> Result<Aannames, SimError> {
+        let a: Aannames = parse_toml(text, file, "see data/sim/aannames.toml for the format")?;
+        let err = |place: String, msg: String, fix: &str| SimError::new(file, place, msg, fix);
+        let share = |place: String, v: f64| {
+            if (0.0..=1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(err(
+                    place,
+                    format!("{v} is not a share between 0 and 1"),
+                    "write shares as fractions",
+                ))
+            }
+        };
+        let v = &a.verloop;
+        share("verloop.mutatiegraad".into(), v.mutatiegraad)?;
+        share(
+            "verloop.vertrek_binnen_venster".into(),
+            v.vertrek_binnen_venster,
+        )?;
+        if v.mutatiegraad <= 0.0 || v.venster_jaren == 0 || v.vertrek_binnen_venster <= 0.0 {
+            return Err(err(
+                "verloop".into(),
+                "mutatiegraad, vertrek_binnen_venster and venster_jaren must be positive".into(),
+                "use e.g. 0.07, 0.42 and 5",
+            ));
+        }
+        for (k, f) in [
+            ("factor_klein", v.factor_klein),
+            ("factor_meergezins", v.factor_meergezins),
+            ("factor_eengezins", v.factor_eengezins),
+        ] {
+            if !(f > 0.0 && f <= 5.0) {
+                return Err(err(
+                    format!("verloop.{k}"),
+                    format!("{f} is not a factor in (0, 5]"),
+                    "hazard factors are relative (1.0 = average)",
+                ));
+            }
+        }
+        let z = &a.zoekers;
+        share("zoekers.uitval_per_jaar".into(), z.uitval_per_jaar)?;
+        if z.max_aanbiedingen == 0 || z.profielen_per_stroom < 16 || z.startpool_jaren < 0.0 {
+            return Err(err(
+                "zoekers".into(),
+                "max_aanbiedingen must be ≥ 1, profielen_per_stroom ≥ 16, startpool_jaren ≥ 0"
+                    .into(),
+                "see data/sim/aannames.toml",
+            ));
+        }
+        share(
+            "voorkeur.urgent_accepteert".into(),
+            a.voorkeur.urgent_accepteert,
+        )?;
+        for (i, row) in a.synthese.prior.iter().enumerate() {
+            for (j, x) in row.iter().enumerate() {
+                if x.is_nan() || *x <= 0.0 {
+                    return Err(err(
+                        format!("synthese.prior[{i}][{j}]"),
+                        format!("{x} is not positive"),
+                        "IPF needs a positive prior in every cell",
+                    ));
+                }
+            }
+        }
+        share("synthese.aandeel_i0".into(), a.synthese.aandeel_i0)?;
+        share("synthese.aandeel_i3".into(), a.synthese.aandeel_i3)?;
+        if a.groep.is_empty() || a.groep.len() > MAX_GROEPEN {
+            return Err(err(
+                "groep".into(),
+                format!("{} groups; 1 to {MAX_GROEPEN} are supported", a.groep.len()),
+                "add or remove [[groep]] tables",
+            ));
+        }
+        for (i, g) in a.groep.iter().enumerate() {
+            if a.groep[..i].iter().any(|o| o.id == g.id) {
+                return Err(err(
+                    format!("groep[{i}].id"),
+                    format!("'{}' appears twice", g.id),
+                    "give every group its own id",
+                ));
+            }
+            share(format!("groep '{}'.zittend", g.id), g.zittend)?;
+            for (j, p) in g.regulier.iter().enumerate() {
+                share(format!("groep '{}'.regulier[{j}]", g.id), *p)?;
+            }
+        }
+        if !a.stroom.iter().any(|s| s.soort == Soort::Regulier) {
+            return Err(err(
+                "stroom".into(),
+                "no stream with soort = \"regulier\"".into(),
+                "the regular stream is needed for the waiting-time ranking",
+            ));
+        }
+        for (i, s) in a.stroom.iter().enumerate() {
+            let place = |k: &str| format!("stroom '{}'.{k}", s.id);
+            if a.stroom[..i].iter().any(|o| o.id == s.id) || s.id == crate::HERHUISVESTING {
+                return Err(err(
+                    place("id"),
+                    format!("'{}' appears twice or is reserved", s.id),
+                    "give every stream its own id (herhuisvesting is built in)",
+                ));
+            }
+            for g in &s.groepen {
+                if !a.groep.iter().any(|x| &x.id == g) {
+                    return Err(err(
+                        place("groepen"),
+                        format!("unknown group '{g}'"),
+                        "use the id of a [[groep]]",
+                    ));
+                }
+            }
+            for (k, xs) in [("grootte", &s.grootte[..]), ("inkomen", &s.inkomen[..])] {
+                let sum: f64 = xs.iter().sum();
+                if (sum - 1.0).abs() > 1e-6 || xs.iter().any(|x| *x < 0.0) {
+                    return Err(err(
+                        place(k),
+                        format!("shares add up to {sum}, not 1"),
+                        "the shares of the classes must add up to 1",
+                    ));
+                }
+            }
+            for (j, w) in s.werk.iter().enumerate() {
+                share(place(&format!("werk[{j}]")), *w)?;
+            }
+            share(place("regio_6jaar"), s.regio_6jaar)?;
+            share(place("screening"), s.screening)?;
+            if s.per_1000.is_nan() || s.per_1000 < 0.0 {
+                return Err(err(
+                    place("per_1000"),
+                    format!("{} is negative", s.per_1000),
+                    "arrivals a year per 1,000 corporation dwellings",
+                ));
+            }
+        }
+        Ok(a)
+    }
+
+    /// Index of a group by id.
+    pub fn groep_index(&self, id: &str) -> Option<usize> {
+        self.groep.iter().position(|g| g.id == id)
+    }
+
+    /// Index of a stream by id.
+    pub fn stroom_index(&self, id: &str) -> Option<usize> {
+        self.stroom.iter().position(|s| s.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_files_are_valid() {
+        let r = Regels::embedded();
+        let p = r
+            .op(Datum {
+                jaar: 2025,
+                maand: 6,
+                dag: 1,
+            })
+            .unwrap();
+        assert_eq!(p.daeb_inkomensgrens_1p, 49669.0);
+        assert_eq!(p.aftopping_laag, 682.96);
+        assert!(
+            r.op(Datum {
+                jaar: 2020,
+                maand: 1,
+                dag: 1
+            })
+            .is_err()
+        );
+        let a = Aannames::embedded();
+        assert!(a.groep_index("ggz_bw_mo").is_some());
+    }
+
+    #[test]
+    fn errors_name_key_and_line() {
+        let bad = REGELS.replace("aftopping_laag = 682.96", "aftopping_lag = 682.96");
+        let e = Regels::parse(&bad, "r.toml").unwrap_err().to_string();
+        assert!(e.contains("aftopping_lag") && e.contains("line"), "{e}");
+        let bad = REGELS.replace("vrije_ruimte_max = 0.075", "vrije_ruimte_max = 0.1");
+        let e = Regels::parse(&bad, "r.toml").unwrap_err().to_string();
+        assert!(e.contains("vrije_ruimte_max"), "{e}");
+        let bad = AANNAMES.replace("groepen = [\"ggz_bw_mo\"]", "groepen = [\"ggz\"]");
+        let e = Aannames::parse(&bad, "a.toml").unwrap_err().to_string();
+        assert!(e.contains("bw_mo") && e.contains("ggz"), "{e}");
+    }
+}

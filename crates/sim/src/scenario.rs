@@ -1,0 +1,514 @@
+//! Scenarios as TOML (`data/sim/scenarios/*.toml`): the horizon, the inputs, the allocation
+//! policy (free room, lottery, direct mediation, contingents and taakstelling, spreading caps,
+//! Rotterdamwet), the rent policy and the interventions per year and buurt. Every section but
+//! the header has defaults (those of the baseline), so a policy scenario states only what
+//! differs. Unknown keys are refused; errors name the key and the line.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::SimError;
+use crate::rules::{Datum, parse_toml};
+
+/// A scenario.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// format version (1)
+    pub schema: u32,
+    pub naam: String,
+    #[serde(default)]
+    pub omschrijving: String,
+    /// first simulated year (lettings of that year)
+    pub startjaar: i32,
+    /// number of simulated years
+    pub jaren: u32,
+    /// the date whose rules (`data/sim/regels.toml`) and WWS tables apply
+    pub peildatum: Datum,
+    #[serde(default)]
+    pub invoer: Invoer,
+    #[serde(default)]
+    pub toewijzing: Toewijzing,
+    /// arrivals a year per 1,000 corporation dwellings, per stream id (overrides the assumptions)
+    #[serde(default)]
+    pub instroom: BTreeMap<String, f64>,
+    /// maximum placements a year per 1,000 corporation dwellings, per urgent stream id
+    /// (contingent agreements); a stream without one is limited only by `bemiddeling_max`
+    #[serde(default)]
+    pub contingent: BTreeMap<String, f64>,
+    /// like `contingent`, but what is not reached rolls over to the next year (the
+    /// statushouder taakstelling, domain.md §4.3)
+    #[serde(default)]
+    pub taakstelling: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub spreiding: Option<Spreiding>,
+    #[serde(default)]
+    pub rotterdamwet: Option<Rotterdamwet>,
+    #[serde(default)]
+    pub huurbeleid: Huurbeleid,
+    /// per-buurt settings (attractiveness)
+    #[serde(default)]
+    pub buurt: Vec<BuurtInstelling>,
+    #[serde(default)]
+    pub ingreep: Vec<Ingreep>,
+    #[serde(default)]
+    pub uitvoer: Uitvoer,
+}
+
+/// Where the state comes from.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invoer {
+    /// `"demo"` (the Veerstad corporation stock) or a path to a stock CSV in the flat
+    /// portfolio form (relative to the scenario file)
+    #[serde(default = "demo")]
+    pub voorraad: String,
+    /// KWB CSV files in order of preference (a value missing in the first is taken from the
+    /// next); `"demo"` = Veerstad 2024 then 2023 (income is published a year later)
+    #[serde(default = "demo_list")]
+    pub kwb: Vec<String>,
+    /// `"standaard"` (`data/sim/aannames.toml`) or a path
+    #[serde(default = "standaard")]
+    pub aannames: String,
+    /// `"standaard"` (`data/sim/regels.toml`) or a path
+    #[serde(default = "standaard")]
+    pub regels: String,
+    /// the date of the WWS tables (`data/wws/`) the dwellings are valued with; maximum rents
+    /// are converted to money of the scenario's peildatum by the ratio of the rules'
+    /// huurtoeslag maximum to the table's rent at the social ceiling (143 points). Default
+    /// 2026-01-01, the first complete table.
+    #[serde(default = "wws_date")]
+    pub wws_peildatum: Datum,
+}
+
+fn wws_date() -> Datum {
+    Datum {
+        jaar: 2026,
+        maand: 1,
+        dag: 1,
+    }
+}
+
+fn demo() -> String {
+    "demo".into()
+}
+fn demo_list() -> Vec<String> {
+    vec!["demo".into()]
+}
+fn standaard() -> String {
+    "standaard".into()
+}
+
+impl Default for Invoer {
+    fn default() -> Self {
+        Invoer {
+            voorraad: demo(),
+            kwb: demo_list(),
+            aannames: standaard(),
+            regels: standaard(),
+            wws_peildatum: wws_date(),
+        }
+    }
+}
+
+/// Allocation policy.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Toewijzing {
+    /// free room: share of social lettings that may go outside the target group (at most the
+    /// rules' local maximum, 15 %)
+    pub vrije_ruimte: f64,
+    /// probability that a social vacancy is first offered to middle incomes while the free
+    /// room allows (corporations rarely use the room, domain.md §1.4)
+    pub vrije_ruimte_gebruik: f64,
+    /// share of regular lettings by lottery instead of registration time
+    pub loting: f64,
+    /// maximum share of social lettings by direct mediation (urgency, contingents, taakstelling)
+    pub bemiddeling_max: f64,
+}
+
+impl Default for Toewijzing {
+    fn default() -> Self {
+        Toewijzing {
+            vrije_ruimte: 0.075,
+            vrije_ruimte_gebruik: 0.25,
+            loting: 0.10,
+            bemiddeling_max: 0.40,
+        }
+    }
+}
+
+/// Spreading caps (domain.md §4.4): per buurt and year, placements of the listed groups may
+/// not exceed `max_aandeel` of the buurt's lettings that year (checked at every letting, so
+/// the share is never exceeded at any moment) nor `max_aantal`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spreiding {
+    pub groepen: Vec<String>,
+    #[serde(default)]
+    pub max_aandeel: Option<f64>,
+    #[serde(default)]
+    pub max_aantal: Option<u32>,
+    /// buurten the cap applies to; empty = all
+    #[serde(default)]
+    pub buurten: Vec<String>,
+}
+
+/// Rotterdamwet (Wbmgp) rules in designated buurten (domain.md §4.4).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rotterdamwet {
+    pub buurten: Vec<String>,
+    /// art. 8: newcomers (fewer than the rules' years in the region) need income from work
+    /// or pension
+    #[serde(default = "yes")]
+    pub art8: bool,
+    /// art. 9: share of vacancies in the buurten first offered to households with income
+    /// from work
+    #[serde(default)]
+    pub art9_voorrang_werk: f64,
+    /// art. 10: seekers with a screening hit are refused in the buurten
+    #[serde(default)]
+    pub art10_screening: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Rent policy (domain.md §4.6): the rent at re-letting is the streefhuur, a share of the
+/// maximum rent by points; sitting tenants' rents rise each year by `verhoging_factor` times
+/// the legal maximum increase of the segment, never above the maximum rent.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Huurbeleid {
+    pub streefhuur_sociaal: f64,
+    pub streefhuur_midden: f64,
+    pub streefhuur_vrij: f64,
+    pub verhoging_factor: f64,
+    /// social re-lettings at most at the hoge aftoppingsgrens (keeps them passend for most)
+    pub aftoppen: bool,
+}
+
+impl Default for Huurbeleid {
+    fn default() -> Self {
+        Huurbeleid {
+            streefhuur_sociaal: 0.70,
+            streefhuur_midden: 0.95,
+            streefhuur_vrij: 1.0,
+            verhoging_factor: 1.0,
+            aftoppen: false,
+        }
+    }
+}
+
+/// Per-buurt settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuurtInstelling {
+    pub code: String,
+    /// attractiveness (z-score scale) instead of the one derived from WOZ per m²
+    pub aantrekkelijkheid: f64,
+}
+
+/// Kind of intervention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Soort {
+    /// social dwellings become niet-DAEB at their next vacancy (highest points first)
+    Liberalisatie,
+    /// dwellings are sold at their next vacancy and leave the stock
+    Verkoop,
+    /// new dwellings with a segment mix, vacant in the year
+    Nieuwbouw,
+    /// oldest dwellings demolished; tenants get herhuisvesting urgency
+    Sloop,
+    /// energy label of the worst-labelled dwellings changed; points, maximum rent and
+    /// segment re-valued by veerkracht-wws
+    Verduurzaming,
+    /// care-home units reserved for the streams in `voor`
+    Zorgwoningen,
+}
+
+/// Segment shares of new-build.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mix {
+    #[serde(default)]
+    pub sociaal: f64,
+    #[serde(default)]
+    pub midden: f64,
+    #[serde(default)]
+    pub vrij: f64,
+}
+
+/// One intervention.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ingreep {
+    pub jaar: i32,
+    pub buurt: String,
+    pub soort: Soort,
+    pub aantal: u32,
+    /// nieuwbouw: segment mix (shares add up to 1)
+    #[serde(default)]
+    pub segmenten: Option<Mix>,
+    /// nieuwbouw/zorgwoningen: gebruiksoppervlakte (default 70 m², care units 45 m²)
+    #[serde(default)]
+    pub oppervlakte_m2: Option<f64>,
+    /// nieuwbouw/verduurzaming: energy label after (default A+++ for new-build)
+    #[serde(default)]
+    pub energielabel: Option<String>,
+    /// zorgwoningen: stream ids the units are for (default bw_mo)
+    #[serde(default)]
+    pub voor: Vec<String>,
+}
+
+/// Output options.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Uitvoer {
+    /// keep per-buurt results of every run (needed for buurt quantiles; off for national runs)
+    pub per_buurt: bool,
+}
+
+impl Default for Uitvoer {
+    fn default() -> Self {
+        Uitvoer { per_buurt: true }
+    }
+}
+
+/// The line of the `n`-th (0-based) occurrence of `needle` in `text`, for error messages.
+pub(crate) fn line_of(text: &str, needle: &str, n: usize) -> Option<usize> {
+    let mut from = 0;
+    for i in 0..=n {
+        let p = text[from..].find(needle)? + from;
+        if i == n {
+            return Some(text[..p].lines().count() + 1);
+        }
+        from = p + needle.len();
+    }
+    None
+}
+
+pub(crate) const LABELS: [&str; 11] = [
+    "A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G",
+];
+
+impl Scenario {
+    /// Parses a scenario; `file` names it in errors. Checks what can be checked without
+    /// the stock and the assumptions (those are checked when the model is built).
+    pub fn parse(text: &str, file: &str) -> Result<Scenario, SimError> {
+        let s: Scenario = parse_toml(
+            text,
+            file,
+            "see data/sim/scenarios/basis.toml for the format (crate veerkracht-sim, scenario.rs)",
+        )?;
+        let at = |key: &str, needle: &str, n: usize| match line_of(text, needle, n) {
+            Some(l) => format!("line {l}: {key}"),
+            None => key.to_string(),
+        };
+        let err = |place: String, msg: String, fix: &str| SimError::new(file, place, msg, fix);
+        if s.schema != 1 {
+            return Err(err(
+                at("schema", "schema", 0),
+                format!("schema {} is not supported", s.schema),
+                "use schema = 1",
+            ));
+        }
+        if s.jaren == 0 || s.jaren > 50 {
+            return Err(err(
+                at("jaren", "jaren", 0),
+                format!("{} years", s.jaren),
+                "simulate 1 to 50 years",
+            ));
+        }
+        let t = &s.toewijzing;
+        for (k, v) in [
+            ("vrije_ruimte", t.vrije_ruimte),
+            ("vrije_ruimte_gebruik", t.vrije_ruimte_gebruik),
+            ("loting", t.loting),
+            ("bemiddeling_max", t.bemiddeling_max),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(err(
+                    at(&format!("toewijzing.{k}"), k, 0),
+                    format!("{v} is not a share between 0 and 1"),
+                    "write shares as fractions (7.5 % = 0.075)",
+                ));
+            }
+        }
+        let h = &s.huurbeleid;
+        for (k, v) in [
+            ("streefhuur_sociaal", h.streefhuur_sociaal),
+            ("streefhuur_midden", h.streefhuur_midden),
+            ("streefhuur_vrij", h.streefhuur_vrij),
+            ("verhoging_factor", h.verhoging_factor),
+        ] {
+            if !(0.0..=1.0).contains(&v) || (k.starts_with("streef") && v == 0.0) {
+                return Err(err(
+                    at(&format!("huurbeleid.{k}"), k, 0),
+                    format!("{v} is not in (0, 1]"),
+                    "streefhuur is a share of the maximum rent; verhoging_factor a share of the legal maximum increase",
+                ));
+            }
+        }
+        for (map, name) in [
+            (&s.instroom, "instroom"),
+            (&s.contingent, "contingent"),
+            (&s.taakstelling, "taakstelling"),
+        ] {
+            for (k, v) in map {
+                if !(v.is_finite() && *v >= 0.0) {
+                    return Err(err(
+                        at(&format!("{name}.{k}"), k, 0),
+                        format!("{v} is negative"),
+                        "a number a year per 1,000 corporation dwellings",
+                    ));
+                }
+            }
+        }
+        if let Some(sp) = &s.spreiding {
+            if sp.max_aandeel.is_none() && sp.max_aantal.is_none() {
+                return Err(err(
+                    at("spreiding", "[spreiding]", 0),
+                    "neither max_aandeel nor max_aantal".into(),
+                    "set max_aandeel (share of the buurt's lettings a year) and/or max_aantal",
+                ));
+            }
+            if let Some(a) = sp.max_aandeel
+                && !(0.0..=1.0).contains(&a)
+            {
+                return Err(err(
+                    at("spreiding.max_aandeel", "max_aandeel", 0),
+                    format!("{a} is not a share"),
+                    "write shares as fractions",
+                ));
+            }
+            if sp.groepen.is_empty() {
+                return Err(err(
+                    at("spreiding.groepen", "[spreiding]", 0),
+                    "no groups".into(),
+                    "list the group ids the cap applies to, e.g. [\"ggz_bw_mo\", \"detentie\"]",
+                ));
+            }
+        }
+        if let Some(r) = &s.rotterdamwet
+            && !(0.0..=1.0).contains(&r.art9_voorrang_werk)
+        {
+            return Err(err(
+                at("rotterdamwet.art9_voorrang_werk", "art9_voorrang_werk", 0),
+                format!("{} is not a share", r.art9_voorrang_werk),
+                "the share of vacancies first offered to working households",
+            ));
+        }
+        for (i, g) in s.ingreep.iter().enumerate() {
+            let place = |k: &str| at(&format!("ingreep[{i}].{k}"), "[[ingreep]]", i);
+            if g.jaar < s.startjaar || g.jaar >= s.startjaar + s.jaren as i32 {
+                return Err(err(
+                    place("jaar"),
+                    format!(
+                        "{} is outside the horizon {}–{}",
+                        g.jaar,
+                        s.startjaar,
+                        s.startjaar + s.jaren as i32 - 1
+                    ),
+                    "use a year within startjaar and startjaar + jaren − 1",
+                ));
+            }
+            match (g.soort, &g.segmenten) {
+                (Soort::Nieuwbouw, None) => {
+                    return Err(err(
+                        place("segmenten"),
+                        "nieuwbouw without segmenten".into(),
+                        "add segmenten = { sociaal = 0.5, midden = 0.5 }",
+                    ));
+                }
+                (Soort::Nieuwbouw, Some(m)) => {
+                    let sum = m.sociaal + m.midden + m.vrij;
+                    if (sum - 1.0).abs() > 1e-6 || m.sociaal < 0.0 || m.midden < 0.0 || m.vrij < 0.0
+                    {
+                        return Err(err(
+                            place("segmenten"),
+                            format!("shares add up to {sum}, not 1"),
+                            "the segment shares of new-build must add up to 1",
+                        ));
+                    }
+                }
+                (_, Some(_)) => {
+                    return Err(err(
+                        place("segmenten"),
+                        "segmenten only applies to nieuwbouw".into(),
+                        "remove segmenten",
+                    ));
+                }
+                _ => {}
+            }
+            if g.soort == Soort::Verduurzaming && g.energielabel.is_none() {
+                return Err(err(
+                    place("energielabel"),
+                    "verduurzaming without energielabel".into(),
+                    "add energielabel = \"A\" (the label after the retrofit)",
+                ));
+            }
+            if let Some(l) = &g.energielabel
+                && !LABELS.contains(&l.as_str())
+            {
+                return Err(err(
+                    place("energielabel"),
+                    format!("unknown label '{l}'"),
+                    "use A++++, A+++, A++, A+, A, B, C, D, E, F or G",
+                ));
+            }
+            if let Some(m2) = g.oppervlakte_m2
+                && !(15.0..=400.0).contains(&m2)
+            {
+                return Err(err(
+                    place("oppervlakte_m2"),
+                    format!("{m2} m²"),
+                    "a dwelling of 15 to 400 m²",
+                ));
+            }
+        }
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: &str =
+        "schema = 1\nnaam = \"x\"\nstartjaar = 2025\njaren = 5\npeildatum = 2025-01-01\n";
+
+    #[test]
+    fn defaults_and_errors() {
+        let s = Scenario::parse(MIN, "x.toml").unwrap();
+        assert_eq!(s.toewijzing.vrije_ruimte, 0.075);
+        assert_eq!(s.invoer.voorraad, "demo");
+        let e = Scenario::parse(&format!("{MIN}[toewijzing]\nlotting = 0.2\n"), "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("lotting") && e.contains("line 7"), "{e}");
+        let e = Scenario::parse(&format!("{MIN}[toewijzing]\nloting = 2\n"), "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("toewijzing.loting") && e.contains("line 7"),
+            "{e}"
+        );
+        let text = format!(
+            "{MIN}[[ingreep]]\njaar = 2026\nbuurt = \"BU1\"\nsoort = \"nieuwbouw\"\naantal = 3\n"
+        );
+        let e = Scenario::parse(&text, "x.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("ingreep[0].segmenten") && e.contains("line 6"),
+            "{e}"
+        );
+        let e = Scenario::parse(&MIN.replace("jaren = 5", "jaren = 0"), "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("jaren"), "{e}");
+    }
+}
