@@ -234,11 +234,12 @@ fn index_and_signal_on_the_demo() {
     assert_eq!(r["definition"], "veerkracht-basis");
     let csv = std::fs::read_to_string(d.join("index.csv")).unwrap();
     assert_eq!(csv.lines().count(), 152);
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("bijstand_per_1000_bijdrage"));
+    // Columns in the order an analyst reads them: identity first, then the score.
     assert!(
-        csv.lines()
-            .next()
-            .unwrap()
-            .contains("bijstand_per_1000_bijdrage")
+        header.starts_with("code,name,gemeente,corporatiebuurt,score,rank"),
+        "{header}"
     );
     let one = ok_json(d, &["index", "--area", "BU90010312", "--json"]);
     let sum: f64 = one["contributions"]

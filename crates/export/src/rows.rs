@@ -102,7 +102,8 @@ mod tests {
             .iter()
             .map(|f| f.name().to_string())
             .collect();
-        assert_eq!(fields, vec!["code", "note", "ok", "score"]);
+        // Columns in the order the rows give them (serde_json's preserve_order): code first.
+        assert_eq!(fields, vec!["code", "score", "ok", "note"]);
         let values: Vec<String> = r
             .get_row_iter(None)
             .unwrap()
@@ -110,11 +111,11 @@ mod tests {
             .collect();
         assert_eq!(
             values[0],
-            "{code: \"BU90010001\", note: null, ok: true, score: 12.5}"
+            "{code: \"BU90010001\", score: 12.5, ok: true, note: null}"
         );
         assert_eq!(
             values[1],
-            "{code: \"BU90010002\", note: \"te weinig\", ok: false, score: null}"
+            "{code: \"BU90010002\", score: null, ok: false, note: \"te weinig\"}"
         );
     }
 }

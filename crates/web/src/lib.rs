@@ -29,6 +29,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -56,6 +57,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(api::routes())
         .fallback(pages::not_found)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        // gzip when the client accepts it (maps of thousands of areas shrink ~5×)
+        .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
