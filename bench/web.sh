@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark (issue 7): the API under a fixed offered rate and the first map render.
-#  (1) GET /api/v1/areas/{code} (the buurt profile) at ~1,000 requests/s for 15 s on loopback
+#  (1) GET /api/v1/areas/{code} (the buurt profile) at ~1,000 requests/s (12 paced connections) for 15 s
 #      with wrk (Debian package), paced by bench/web_rate.lua: throughput, p50, p99, errors.
 #  (2) first render of the map of the 3,475 real wijken 2024 (../shared) coloured by the Wmo rate,
 #      in headless Chromium (bench/web_render.py; .ci/venv-browser or BROWSER_PYTHON with selenium).
@@ -30,7 +30,7 @@ rm -f "$out/serve.out"; mkdir -p "$out/empty"
 start "$out/empty"
 code="BU90010312"
 curl -s -o /dev/null "${url}api/v1/areas/$code"   # warm the index cache
-wrk -t2 -c10 -d"${secs}s" --latency -s bench/web_rate.lua "${url}api/v1/areas/$code" | tee "$out/wrk.txt"
+wrk -t2 -c12 -d"${secs}s" --latency -s bench/web_rate.lua "${url}api/v1/areas/$code" | tee "$out/wrk.txt"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 
 echo "== (2) the map of the 3,475 wijken 2024"
