@@ -6,6 +6,7 @@ mod commands;
 mod output;
 mod report;
 mod serve;
+mod simulate;
 mod spatial;
 mod workspace;
 mod wws;
@@ -33,6 +34,7 @@ Voorbeelden / examples:
   veerkracht spatial lisa --indicator p_wmo_t --level wijk   clusters (hoog-hoog, laag-laag, …)
   veerkracht spatial moran --index veerkracht-basis  ruimtelijke autocorrelatie van de index
   veerkracht demo --out veerstad/                   de demobestanden wegschrijven
+  veerkracht simulate compare basis spreiding       toewijzingsscenario's per buurt vergelijken (Monte Carlo)
 
 Zonder --workspace gebruikt veerkracht ./veerkracht.gpkg als die bestaat, anders de demoregio.";
 
@@ -81,6 +83,8 @@ enum Command {
     /// Spatial weights and autocorrelation: Moran's I, LISA clusters, Getis-Ord hotspots.
     #[command(subcommand)]
     Spatial(spatial::SpatialCommand),
+    /// Allocation and housing-mix scenarios per buurt (Monte Carlo): SCENARIO.toml or `compare A B`.
+    Simulate(simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -102,6 +106,7 @@ fn main() -> ExitCode {
         Command::Wws(a) => wws::wws(&ctx, a),
         Command::Spatial(c) => spatial::spatial(&ctx, c),
         Command::Serve(a) => serve::serve(&ctx, a),
+        Command::Simulate(a) => simulate::simulate(&ctx, a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -797,6 +797,10 @@ impl St<'_> {
         let r = &self.m.regels;
         let max = self.max_rent[d];
         let daeb = self.flags[d] & F_DAEB != 0;
+        if self.care[d] != 0 {
+            // care units: at most the lage aftoppingsgrens, so they are passend for everyone
+            return (h.streefhuur_sociaal as f32 * max).min(r.aftopping_laag as f32);
+        }
         if daeb {
             let mut x = (h.streefhuur_sociaal as f32 * max).min(r.huurtoeslag_max_huur as f32);
             if h.aftoppen {
@@ -882,6 +886,11 @@ impl St<'_> {
                 mask &= !(INC0 & !allowed_inc0);
             }
         }
+        let care = self.care[d];
+        if care != 0 {
+            // care units are built for their streams: outside the spreading caps
+            return self.mediate(d, b, mask, rent, now, u32::from(care), daeb, rw);
+        }
         if !self.cap_ok(b) {
             if mask & VULN != 0 {
                 self.blocked_b[b] += 1;
@@ -889,11 +898,7 @@ impl St<'_> {
             }
             mask &= !VULN;
         }
-        // 1-2. care units and direct mediation
-        let care = self.care.get(d).copied().unwrap_or(0);
-        if care != 0 {
-            return self.mediate(d, b, mask, rent, now, u32::from(care), daeb, rw);
-        }
+        // 2. direct mediation
         if daeb {
             let room = f64::from(self.y.mediated + 1)
                 <= (m.scenario.toewijzing.bemiddeling_max * f64::from(self.y.social + 1) + 1e-9)
@@ -946,7 +951,10 @@ impl St<'_> {
         let accept = m.aannames.voorkeur.urgent_accepteert as f32;
         for oi in 0..m.urgent_order.len() {
             let si = m.urgent_order[oi];
-            if streams & (1 << si) == 0 || self.used[si] + 1.0 > self.limit[si] + 1e-9 {
+            // care units are let to their streams outside the contingent (they are built for it)
+            if streams & (1 << si) == 0
+                || (streams == u32::MAX && self.used[si] + 1.0 > self.limit[si] + 1e-9)
+            {
                 continue;
             }
             let mut i = self.uh[si];
@@ -1182,7 +1190,7 @@ impl St<'_> {
                 self.y.mediated += 1;
             }
         }
-        if m.stroom_urgent[si] {
+        if m.stroom_urgent[si] && kanaal != Kanaal::Zorg {
             self.used[si] += 1.0;
         }
         self.let_b[b] += 1;

@@ -1,0 +1,480 @@
+//! Invariants, determinism and stylised facts of the simulation on the demo region Veerstad.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use veerkracht_sim::engine::{Kanaal, Letting};
+use veerkracht_sim::model::{class_inc, class_size, class_vuln, class_work};
+use veerkracht_sim::{Comparison, DEMO_SCENARIOS, Inputs, Model, Results, Scenario, simulate};
+
+fn inputs() -> &'static Inputs {
+    static I: OnceLock<Inputs> = OnceLock::new();
+    I.get_or_init(Inputs::demo)
+}
+
+fn scenario(name: &str) -> Scenario {
+    let text = DEMO_SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("shipped scenario")
+        .1;
+    Scenario::parse(text, name).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn model(s: Scenario) -> Model {
+    Model::build(s, inputs(), 7).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn results(name: &str, runs: usize) -> &'static Results {
+    static R: OnceLock<std::sync::Mutex<HashMap<String, &'static Results>>> = OnceLock::new();
+    let map = R.get_or_init(Default::default);
+    let mut g = map.lock().unwrap();
+    let key = format!("{name}/{runs}");
+    if let Some(r) = g.get(&key) {
+        return r;
+    }
+    let r: &'static Results = Box::leak(Box::new(simulate(
+        &model(scenario(name)),
+        runs,
+        11,
+        2,
+        &|| {},
+    )));
+    g.insert(key, r);
+    r
+}
+
+/// A scenario with every intervention, tight caps and the Rotterdamwet, to exercise every rule.
+const STRESS: &str = r#"
+schema = 1
+naam = "alles"
+startjaar = 2025
+jaren = 6
+peildatum = 2025-01-01
+
+[toewijzing]
+vrije_ruimte = 0.15
+vrije_ruimte_gebruik = 1.0
+loting = 0.3
+bemiddeling_max = 0.2
+
+[huurbeleid]
+streefhuur_sociaal = 0.95
+
+[contingent]
+bw_mo = 3.0
+detentie = 0.5
+
+[taakstelling]
+statushouder = 6.0
+
+[spreiding]
+groepen = ["ggz_bw_mo", "detentie", "statushouder"]
+max_aandeel = 0.15
+max_aantal = 6
+
+[rotterdamwet]
+buurten = ["BU90010503", "BU90010507"]
+art8 = true
+art9_voorrang_werk = 0.5
+art10_screening = true
+
+[[ingreep]]
+jaar = 2026
+buurt = "BU90010012"
+soort = "sloop"
+aantal = 60
+
+[[ingreep]]
+jaar = 2026
+buurt = "BU90010012"
+soort = "nieuwbouw"
+aantal = 80
+segmenten = { sociaal = 0.5, midden = 0.5 }
+
+[[ingreep]]
+jaar = 2025
+buurt = "BU90010510"
+soort = "liberalisatie"
+aantal = 40
+
+[[ingreep]]
+jaar = 2025
+buurt = "BU90010507"
+soort = "verkoop"
+aantal = 30
+
+[[ingreep]]
+jaar = 2027
+buurt = "BU90010505"
+soort = "verduurzaming"
+aantal = 50
+energielabel = "A+"
+
+[[ingreep]]
+jaar = 2026
+buurt = "BU90010500"
+soort = "zorgwoningen"
+aantal = 12
+voor = ["bw_mo"]
+"#;
+
+#[test]
+fn invariants_hold_at_every_letting() {
+    let s = Scenario::parse(STRESS, "alles.toml").unwrap_or_else(|e| panic!("{e}"));
+    let m = model(s);
+    let r = &m.regels;
+    let t = &m.scenario.toewijzing;
+    let sp = m.scenario.spreiding.clone().unwrap();
+    let rw = m.scenario.rotterdamwet.clone().unwrap();
+    for run in 0..3 {
+        let out = veerkracht_sim::run(&m, 5, run, true);
+        let a = &out.accounts;
+        // households conserved with explicit flows; no dwelling holds two households
+        assert_eq!(a.dubbel, 0, "a household in two dwellings");
+        assert_eq!(
+            a.huishoudens_start + a.instroom + a.herhuisvest,
+            a.huishoudens_eind + a.uitstroom + a.sloop_uit,
+            "household accounts: {a:?}"
+        );
+        assert_eq!(
+            a.zoekers_start + a.zoekers_aankomst + a.sloop_uit,
+            a.zoekers_eind + a.zoekers_geplaatst + a.zoekers_gestopt,
+            "seeker accounts: {a:?}"
+        );
+        assert!(
+            a.sloop_uit > 0 && a.herhuisvest > 0,
+            "demolition exercised: {a:?}"
+        );
+        assert_eq!(out.audit.len() as u64, a.zoekers_geplaatst);
+        // per year, running counts as the rules define them
+        let mut by_year: HashMap<usize, Vec<&Letting>> = HashMap::new();
+        for l in &out.audit {
+            by_year.entry(l.jaar).or_default().push(l);
+        }
+        let mut kanalen = std::collections::HashSet::new();
+        for (year, ls) in &by_year {
+            let (mut social, mut nontarget, mut p_n, mut p_e, mut mediated) =
+                (0u32, 0u32, 0u32, 0u32, 0u32);
+            let mut per_stream: HashMap<u8, f64> = HashMap::new();
+            for l in ls {
+                kanalen.insert(format!("{:?}", l.kanaal));
+                let inc = class_inc(l.klasse);
+                let b = &m.buurten[l.buurt as usize];
+                if l.daeb {
+                    social += 1;
+                    assert!(
+                        f64::from(l.huur) <= r.huurtoeslag_max_huur + 1e-6,
+                        "DAEB rent {} above the limit",
+                        l.huur
+                    );
+                    if inc >= 2 {
+                        nontarget += 1;
+                        assert!(
+                            f64::from(nontarget)
+                                <= (t.vrije_ruimte * f64::from(social)).floor() + 1e-9,
+                            "year {year}: free room exceeded ({nontarget} of {social})"
+                        );
+                    }
+                    if inc == 0 {
+                        p_n += 1;
+                        let cap = if class_size(l.klasse) == 2 {
+                            r.aftopping_hoog
+                        } else {
+                            r.aftopping_laag
+                        };
+                        if l.huur > cap as f32 {
+                            p_e += 1;
+                        }
+                        assert!(
+                            f64::from(p_e)
+                                <= ((1.0 - r.passend_min_aandeel) * f64::from(p_n)).floor() + 1e-9,
+                            "year {year}: passend toewijzen below 95 % ({p_e} of {p_n})"
+                        );
+                    }
+                    if l.kanaal == Kanaal::Bemiddeling {
+                        mediated += 1;
+                        assert!(
+                            f64::from(mediated)
+                                <= (t.bemiddeling_max * f64::from(social)).floor() + 1e-9,
+                            "year {year}: mediation share exceeded"
+                        );
+                    }
+                } else {
+                    assert!(
+                        l.inkomen / 12.0 + 1e-3 >= 3.0 * l.huur,
+                        "niet-DAEB letting not affordable: income {} rent {}",
+                        l.inkomen,
+                        l.huur
+                    );
+                }
+                if b.spreiding && class_vuln(l.klasse) && l.kanaal != Kanaal::Zorg {
+                    let v = l.buurt_spreiding_voor + 1;
+                    let n = l.buurt_verhuringen_voor + 1;
+                    assert!(
+                        f64::from(v) <= (sp.max_aandeel.unwrap() * f64::from(n)).floor() + 1e-9
+                            && v <= sp.max_aantal.unwrap(),
+                        "spreading cap exceeded in {} ({v} of {n})",
+                        b.code
+                    );
+                }
+                if b.rotterdamwet {
+                    assert!(rw.buurten.contains(&b.code));
+                    assert!(
+                        class_work(l.klasse) || l.regio_6jaar,
+                        "art. 8 violated in {}",
+                        b.code
+                    );
+                    assert!(!l.screening, "art. 10 violated in {}", b.code);
+                }
+                if l.kanaal != Kanaal::Zorg {
+                    *per_stream.entry(l.stroom).or_default() += 1.0;
+                }
+            }
+            // contingents never exceeded
+            for (si, id) in m.stromen.iter().enumerate() {
+                if let Some((limit, false)) = m.limiet[si] {
+                    let n = per_stream.get(&(si as u8)).copied().unwrap_or(0.0);
+                    assert!(
+                        n <= limit + 1e-9,
+                        "year {year}: contingent {id} exceeded ({n} > {limit})"
+                    );
+                }
+            }
+        }
+        for k in [
+            "Zorg",
+            "Bemiddeling",
+            "VrijeRuimte",
+            "Art9",
+            "Loting",
+            "Inschrijfduur",
+        ] {
+            assert!(kanalen.contains(k), "channel {k} never used: {kanalen:?}");
+        }
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_threads() {
+    let m = model(scenario("spreiding"));
+    let a = simulate(&m, 5, 3, 1, &|| {});
+    let b = simulate(&m, 5, 3, 3, &|| {});
+    for (x, y) in a.runs.iter().zip(&b.runs) {
+        assert_eq!(x.regio.len(), y.regio.len());
+        assert!(
+            x.regio
+                .iter()
+                .zip(&y.regio)
+                .all(|(p, q)| p.to_bits() == q.to_bits())
+        );
+        assert!(
+            x.buurt
+                .iter()
+                .zip(&y.buurt)
+                .all(|(p, q)| p.to_bits() == q.to_bits())
+        );
+        assert_eq!(x.aanbiedingen, y.aanbiedingen);
+    }
+    // and a different seed gives different runs
+    let c = simulate(&m, 1, 4, 1, &|| {});
+    assert_ne!(a.runs[0].regio, c.runs[0].regio);
+}
+
+#[test]
+fn turnover_is_calibrated_in_the_running_model() {
+    let r = results("basis", 20);
+    let (v, h) = (
+        r.regio_index("vertrek").unwrap(),
+        r.regio_index("huishoudens").unwrap(),
+    );
+    let mut rate = 0.0;
+    for y in 0..r.jaren {
+        rate += r.regio_q(y, v).gemiddelde / r.regio_q(y, h).gemiddelde;
+    }
+    rate /= r.jaren as f64;
+    assert!((rate - 0.07).abs() < 0.004, "turnover {rate}");
+}
+
+fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    let rank = |v: &[f64]| {
+        let mut idx: Vec<usize> = (0..v.len()).collect();
+        idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+        let mut r = vec![0.0; v.len()];
+        for (k, &i) in idx.iter().enumerate() {
+            r[i] = k as f64;
+        }
+        r
+    };
+    let (rx, ry) = (rank(x), rank(y));
+    let n = x.len() as f64;
+    let mx = rx.iter().sum::<f64>() / n;
+    let my = ry.iter().sum::<f64>() / n;
+    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let vx: f64 = rx.iter().map(|a| (a - mx).powi(2)).sum();
+    let vy: f64 = ry.iter().map(|b| (b - my).powi(2)).sum();
+    cov / (vx * vy).sqrt()
+}
+
+/// Mean over years and runs of a buurt metric.
+fn mean_over_years(r: &Results, b: usize, i: usize) -> f64 {
+    (0..r.jaren)
+        .map(|y| r.buurt_q(y, b, i).gemiddelde)
+        .sum::<f64>()
+        / r.jaren as f64
+}
+
+#[test]
+fn free_allocation_concentrates_vulnerable_inflow_in_high_turnover_low_rent_buurten() {
+    let r = results("basis", 20);
+    let idx = |n: &str| r.buurt_index(n).unwrap();
+    let (won, kwl, huur, mut_) = (
+        idx("woningen"),
+        idx("verhuringen_kwetsbaar"),
+        idx("gem_huur"),
+        idx("mutatiegraad"),
+    );
+    let mut rate = Vec::new();
+    let mut rent = Vec::new();
+    let mut turnover = Vec::new();
+    for b in 0..r.buurten.len() {
+        let n = r.buurt_q(0, b, won).p50;
+        if n < 50.0 {
+            continue;
+        }
+        rate.push(mean_over_years(r, b, kwl) / n);
+        rent.push(mean_over_years(r, b, huur));
+        turnover.push(mean_over_years(r, b, mut_));
+    }
+    assert!(rate.len() > 60);
+    let with_rent = spearman(&rate, &rent);
+    let with_turnover = spearman(&rate, &turnover);
+    assert!(
+        with_rent < -0.5,
+        "vulnerable lettings per dwelling vs rent: {with_rent}"
+    );
+    assert!(
+        with_turnover > 0.5,
+        "vulnerable lettings per dwelling vs turnover: {with_turnover}"
+    );
+    // the low-rent third gets at least twice the rate of the high-rent third
+    let mut order: Vec<usize> = (0..rent.len()).collect();
+    order.sort_by(|&a, &b| rent[a].total_cmp(&rent[b]));
+    let third = order.len() / 3;
+    let mean = |ix: &[usize]| ix.iter().map(|&i| rate[i]).sum::<f64>() / ix.len() as f64;
+    let (low, high) = (mean(&order[..third]), mean(&order[order.len() - third..]));
+    assert!(low > 2.0 * high, "low-rent {low} vs high-rent {high}");
+}
+
+#[test]
+fn a_spreading_cap_lowers_the_highest_share_and_raises_waiting_time() {
+    let base = results("basis", 20);
+    let cap = results("spreiding", 20);
+    let cmp = Comparison { a: base, b: cap };
+    let rows = cmp.rows();
+    let last = base.startjaar + base.jaren as i32 - 1;
+    let get = |ind: &str, jaar: i32| {
+        rows.iter()
+            .find(|v| v.code == "regio" && v.indicator == ind && v.jaar == jaar)
+            .unwrap()
+            .clone()
+    };
+    // the highest buurt share of the year's vulnerable placements, averaged over the years:
+    // lower under the cap in at least 90 % of the runs (common random numbers)
+    let i = base
+        .regio_index("hoogste_buurtaandeel_kwetsbare_plaatsingen")
+        .unwrap();
+    let avg = |r: &Results, run: usize| {
+        (0..r.jaren).map(|y| r.regio(run, y, i)).sum::<f64>() / r.jaren as f64
+    };
+    let lower = (0..base.runs.len())
+        .filter(|&run| avg(cap, run) < avg(base, run))
+        .count();
+    assert!(
+        lower * 10 >= base.runs.len() * 9,
+        "lower in {lower} of {} runs",
+        base.runs.len()
+    );
+    for jaar in [last - 2, last] {
+        let hs = get("hoogste_buurtaandeel_kwetsbare_plaatsingen", jaar);
+        assert!(hs.verschil.p50 < 0.0, "{jaar}: {hs:?}");
+        let w = get("wachttijd_kwetsbaar", jaar);
+        assert!(
+            w.verschil.p5 > 0.0,
+            "{jaar}: waiting time of the vulnerable {w:?}"
+        );
+        let blocked = get("geblokkeerd", jaar);
+        assert!(blocked.b.p50 > 0.0 && blocked.a.p50 == 0.0);
+    }
+}
+
+#[test]
+fn mid_rent_new_build_lowers_the_vulnerable_share_of_a_social_rent_buurt() {
+    let base = results("basis", 20);
+    let mid = results("middenhuur", 20);
+    let b = mid
+        .buurten
+        .iter()
+        .position(|(c, _)| c == "BU90010503")
+        .unwrap();
+    let k = mid.buurt_index("aandeel_kwetsbaar").unwrap();
+    let soc = mid.buurt_index("aandeel_sociaal").unwrap();
+    let last = mid.jaren - 1;
+    // the new dwellings are middenhuur and vrije sector by the WWS engine
+    assert!(mid.buurt_q(last, b, soc).p50 < base.buurt_q(last, b, soc).p50 - 0.15);
+    // the share falls over the years and ends below the baseline in (nearly) every run
+    let share = |r: &Results, y: usize| r.buurt_q(y, b, k).p50;
+    assert!(
+        share(mid, last) < share(mid, 1) - 0.05,
+        "{} → {}",
+        share(mid, 1),
+        share(mid, last)
+    );
+    let below = (0..mid.runs.len())
+        .filter(|&run| mid.buurt(run, last, b, k) < base.buurt(run, last, b, k))
+        .count();
+    assert!(
+        below as f64 >= 0.95 * mid.runs.len() as f64,
+        "{below} of {} runs",
+        mid.runs.len()
+    );
+}
+
+#[test]
+fn shipped_scenarios_build_and_bad_ones_name_the_key() {
+    for (name, _) in DEMO_SCENARIOS {
+        let m = model(scenario(name));
+        assert_eq!(m.scenario.naam, name);
+    }
+    let bad = STRESS.replace("buurt = \"BU90010505\"", "buurt = \"BU00000000\"");
+    let e = Model::build(Scenario::parse(&bad, "x.toml").unwrap(), inputs(), 1)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("ingreep[4].buurt") && e.contains("BU00000000"),
+        "{e}"
+    );
+    let bad = STRESS.replace(
+        "groepen = [\"ggz_bw_mo\", \"detentie\", \"statushouder\"]",
+        "groepen = [\"ggz\"]",
+    );
+    let e = Model::build(Scenario::parse(&bad, "x.toml").unwrap(), inputs(), 1)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("spreiding.groepen[0]") && e.contains("ggz"),
+        "{e}"
+    );
+    let bad = STRESS.replace("[contingent]\nbw_mo", "[contingent]\nregulier = 1.0\nbw_mo");
+    let e = Model::build(Scenario::parse(&bad, "x.toml").unwrap(), inputs(), 1)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("contingent.regulier"), "{e}");
+    let bad = STRESS.replace("art8 = true", "art_8 = true");
+    let e = Scenario::parse(&bad, "x.toml").unwrap_err().to_string();
+    let line = bad[..bad.find("art_8").unwrap()].matches('\n').count() + 1;
+    assert!(
+        e.contains("art_8") && e.contains(&format!("line {line}:")),
+        "{e}"
+    );
+}
