@@ -18,6 +18,10 @@ pub struct ServeArgs {
     /// Index definition (TOML); default: the embedded veerkracht-basis.
     #[arg(long, value_name = "TOML")]
     definition: Option<std::path::PathBuf>,
+    /// The corporation's stock (flat portfolio CSV) for the Huurmix page; the demo region
+    /// brings its own synthetic stock.
+    #[arg(long, value_name = "CSV")]
+    stock: Option<std::path::PathBuf>,
 }
 
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
@@ -34,7 +38,34 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
         bail!("the workspace is empty — import KWB data first (veerkracht import …)");
     }
     let synthetic = matches!(origin, Origin::Demo);
-    let state = veerkracht_web::AppState::new(ds, origin.describe(), synthetic, def);
+    let mut state = veerkracht_web::AppState::new(ds, origin.describe(), synthetic, def);
+    let stock = match (&a.stock, synthetic) {
+        (Some(p), _) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", p.display()))?;
+            Some(
+                veerkracht_web::huurmix::Stock::parse(p.display().to_string(), &text)
+                    .map_err(anyhow::Error::msg)?,
+            )
+        }
+        (None, true) => {
+            let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
+            let f = region
+                .file("veerstad-corporatie-voorraad.csv")
+                .ok_or_else(|| anyhow::anyhow!("the demo region has no stock file"))?;
+            Some(
+                veerkracht_web::huurmix::Stock::parse(
+                    "veerstad-corporatie-voorraad.csv (synthetische demodata)",
+                    &String::from_utf8_lossy(&f.bytes),
+                )
+                .map_err(anyhow::Error::msg)?,
+            )
+        }
+        (None, false) => None,
+    };
+    if let Some(s) = stock {
+        state = state.with_stock(s);
+    }
     let addr = SocketAddr::new(a.bind, a.port);
     let public = !a.bind.is_loopback();
     veerkracht_web::serve(addr, state, |bound| {

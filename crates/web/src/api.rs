@@ -78,8 +78,17 @@ fn format_of(q: &HashMap<String, String>, geo: bool) -> Result<Format, Response>
     }
 }
 
+pub fn json_response(v: Value) -> Response {
+    json_ok(v)
+}
+
 fn json_ok(v: Value) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], v.to_string()).into_response()
+}
+
+/// Rows as a CSV download.
+pub fn csv_response(rows: &[serde_json::Map<String, Value>], name: &str) -> Response {
+    csv(rows, name)
 }
 
 /// Rows (objects with the same keys) as CSV (RFC 4180, comma, point decimals).
@@ -230,6 +239,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/v1/compare", get(compare))
         .route("/api/v1/signal", get(signal))
         .route("/api/v1/spatial/lisa", get(lisa))
+        .route("/api/v1/rentmix", get(crate::huurmix::api))
 }
 
 async fn blocking<T: Send + 'static>(

@@ -106,6 +106,7 @@ pub fn page(
         ),
         ("/signaal", lang.t("Veerkrachtsignaal", "Resilience signal")),
         ("/hotspots", lang.t("Hotspots", "Hot spots")),
+        ("/huurmix", lang.t("Huurmix", "Rent mix")),
         ("/methode", lang.t("Methode", "Method")),
     ];
     let mut links = String::new();

@@ -9,7 +9,8 @@
 //! - `/buurt/{code}` *Buurtprofiel*: score with its uncertainty band, components, the "waarom"
 //!   down to raw indicators, trend, flags, reliability, comparison with gemeente, Nederland,
 //!   corporatiebuurten and similar buurten;
-//! - `/corporatie`, `/signaal`, `/hotspots`, `/methode`.
+//! - `/corporatie`, `/signaal`, `/hotspots`, `/huurmix` (WWS rent mix and a retrofit what-if),
+//!   `/methode`.
 //!
 //! The API lives under `/api/v1` (`openapi.json` lists it); errors are problem details
 //! (RFC 9457). Every page and answer carries security headers; request bodies are limited.
@@ -19,6 +20,7 @@
 
 mod api;
 mod html;
+pub mod huurmix;
 mod map;
 mod pages;
 mod state;
@@ -51,6 +53,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/signaal", get(pages::signaal))
         .route("/hotspots", get(pages::hotspots))
         .route("/methode", get(pages::methode))
+        .route("/huurmix", get(huurmix::page))
         .route("/assets/style.css", get(pages::style))
         .route("/assets/favicon.svg", get(pages::favicon))
         .route("/favicon.ico", get(pages::favicon))

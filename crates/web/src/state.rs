@@ -27,6 +27,9 @@ pub struct AppState {
     peers: Mutex<HashMap<Key, Arc<HashMap<AreaCode, Vec<Peer>>>>>,
     compare: Mutex<HashMap<Edition, Arc<Comparison>>>,
     signal: Mutex<HashMap<(Edition, Edition, Level), Arc<SignalResult>>>,
+    /// The corporation's stock (flat portfolio form) for the rent mix, when given.
+    pub stock: Option<crate::huurmix::Stock>,
+    mix: std::sync::OnceLock<Arc<crate::huurmix::Mix>>,
 }
 
 impl AppState {
@@ -40,7 +43,26 @@ impl AppState {
             peers: Mutex::default(),
             compare: Mutex::default(),
             signal: Mutex::default(),
+            stock: None,
+            mix: std::sync::OnceLock::new(),
         }
+    }
+
+    /// With a corporation stock for the *Huurmix* page.
+    pub fn with_stock(mut self, stock: crate::huurmix::Stock) -> Self {
+        self.stock = Some(stock);
+        self
+    }
+
+    /// The rent mix of the stock (valued on first use). Panics without a stock: callers check.
+    pub fn rent_mix(&self) -> Arc<crate::huurmix::Mix> {
+        self.mix
+            .get_or_init(|| {
+                Arc::new(crate::huurmix::compute_mix(
+                    self.stock.as_ref().expect("a stock is loaded"),
+                ))
+            })
+            .clone()
     }
 
     /// Editions that have areas at `level`, oldest first.

@@ -224,6 +224,68 @@ fn pages_render_in_both_languages_with_security_headers() {
 }
 
 #[test]
+fn rent_mix_and_retrofit_what_if_equal_the_wws_engine() {
+    let v = get("/api/v1/rentmix").json();
+    assert_eq!(
+        v["totaal"]["aantal"], 23_223,
+        "the demo stock, every dwelling valued"
+    );
+    let buurten = v["buurten"].as_object().unwrap();
+    let n: u64 = buurten
+        .values()
+        .map(|b| b["aantal"].as_u64().unwrap())
+        .sum();
+    assert_eq!(n, 23_223);
+    // One buurt against the engine directly.
+    let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
+    let text = String::from_utf8_lossy(
+        &region
+            .file("veerstad-corporatie-voorraad.csv")
+            .unwrap()
+            .bytes,
+    )
+    .to_string();
+    let units = veerkracht_wws::flat::parse_csv(&text).unwrap();
+    let (code, b) = buurten.iter().next().unwrap();
+    let opts = veerkracht_wws::Options::default();
+    let mine: Vec<f64> = units
+        .iter()
+        .filter(|u| u.buurtcode.as_deref() == Some(code.as_str()))
+        .map(|u| u.waardeer(&opts).unwrap().punten)
+        .collect();
+    let mean = mine.iter().sum::<f64>() / mine.len() as f64;
+    assert!((b["gemiddelde_punten"].as_f64().unwrap() - mean).abs() < 1e-9);
+    // Retrofit to A: points rise, nothing gets cheaper, some leave the social segment.
+    let w = get("/api/v1/rentmix?naar=A").json();
+    let wat_als = w["wat_als"].as_object().unwrap();
+    let dp: f64 = wat_als
+        .values()
+        .map(|b| b["delta_punten_gemiddeld"].as_f64().unwrap())
+        .sum();
+    assert!(dp > 0.0);
+    assert!(
+        wat_als
+            .values()
+            .all(|b| b["delta_maximale_huur_gemiddeld"].as_f64().unwrap() >= 0.0)
+    );
+    problem(&get("/api/v1/rentmix?naar=Z"), 400, "not an energy label");
+    problem(
+        &get("/api/v1/rentmix?buurt=x"),
+        400,
+        "unknown parameter 'buurt'",
+    );
+    assert!(
+        get("/api/v1/rentmix?format=csv")
+            .body
+            .starts_with("code,aantal,")
+    );
+    let page = get("/huurmix?naar=B");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("data-testid=\"whatif-total\""));
+    assert_eq!(get("/huurmix?naar=Q").status, 400);
+}
+
+#[test]
 fn oversized_and_malformed_requests_get_clean_answers() {
     let body = "x".repeat(veerkracht_web::MAX_BODY + 10);
     let r = raw(format!(

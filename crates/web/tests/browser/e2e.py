@@ -76,7 +76,8 @@ def main():
         d.save_screenshot(os.path.join(shots, "04-kaart-lisa.png"))
         # 7. Hot spots and the corporation comparison render.
         for name, path in [("05-hotspots.png", "/hotspots"), ("06-corporatiebuurten.png", "/corporatie"),
-                           ("07-signaal.png", "/signaal"), ("08-methode.png", "/methode")]:
+                           ("07-signaal.png", "/signaal"), ("08-methode.png", "/methode"),
+                           ("09-huurmix-naar-B.png", "/huurmix?naar=B")]:
             d.get(base + path)
             wait.until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
             d.save_screenshot(os.path.join(shots, name))

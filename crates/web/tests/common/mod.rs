@@ -38,11 +38,20 @@ pub fn server() -> SocketAddr {
     *ADDR.get_or_init(|| {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
+            let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
+            let stock = region.file("veerstad-corporatie-voorraad.csv").unwrap();
             let state = veerkracht_web::AppState::new(
                 demo_dataset(),
                 "demoregio (test)",
                 true,
                 veerkracht_index::Definition::veerkracht_basis(),
+            )
+            .with_stock(
+                veerkracht_web::huurmix::Stock::parse(
+                    "veerstad-corporatie-voorraad.csv",
+                    &String::from_utf8_lossy(&stock.bytes),
+                )
+                .unwrap(),
             );
             veerkracht_web::serve("127.0.0.1:0".parse().unwrap(), state, |a| {
                 tx.send(a).unwrap();
