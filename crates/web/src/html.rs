@@ -209,5 +209,6 @@ select, button { font:inherit; padding:.2rem .4rem; }
 .bar.neg { background:#E69F00; }
 .note { color:var(--muted); font-size:.9rem; }
 .band { font-variant-numeric: tabular-nums; }
-@media print { header nav, header a.lang, form.controls, .skip { display:none; } a { color:inherit; text-decoration:none; } }
+@media print { header nav, header a.lang, form.controls, .skip { display:none; } a { color:inherit; text-decoration:none; }
+  h2.appendix { break-before: page; } table { break-inside: auto; } tr { break-inside: avoid; } main { max-width:none; } }
 "#;

@@ -49,6 +49,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(pages::kaart))
         .route("/buurt/{code}", get(pages::profiel))
+        .route("/buurt/{code}/dossier", get(pages::dossier))
         .route("/corporatie", get(pages::corporatie))
         .route("/signaal", get(pages::signaal))
         .route("/hotspots", get(pages::hotspots))

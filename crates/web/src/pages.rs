@@ -689,6 +689,72 @@ pub async fn profiel(
     .into_response()
 }
 
+/// GET /buurt/{code}/dossier — the profile with the method as appendix, laid out for printing
+/// (the browser's "print to PDF").
+pub async fn dossier(
+    State(st): State<Arc<AppState>>,
+    Path(code): Path<String>,
+    Query(q): Q,
+) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let Ok(c) = AreaCode::parse(&code) else {
+        return bad(
+            lang,
+            &st,
+            &format!("'{code}' is not an area code (BU…, WK…)"),
+        );
+    };
+    if !matches!(c.level(), Level::Buurt | Level::Wijk) {
+        return bad(lang, &st, "dossiers exist for buurten and wijken");
+    }
+    let edition = match edition_of(&st, &q, c.level()) {
+        Ok(e) => e,
+        Err(e) => return bad(lang, &st, &e),
+    };
+    let st2 = st.clone();
+    let Ok(p) =
+        tokio::task::spawn_blocking(move || crate::api::profile_json(&st2, c, edition)).await
+    else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    let Some(p) = p else {
+        return bad(
+            lang,
+            &st,
+            &format!("{c} is not an area of edition {edition}"),
+        );
+    };
+    let body = format!(
+        "<p class=\"note\">{}</p>{}<h2 class=\"appendix\">{}</h2>{}",
+        lang.t(
+            "Buurtdossier — druk af of bewaar als PDF via het afdrukmenu van de browser.",
+            "Area dossier — print or save as PDF from the browser's print menu."
+        ),
+        profile_html(&st, lang, &p),
+        lang.t(
+            "Bijlage: methode en bronnen",
+            "Appendix: method and sources"
+        ),
+        method_html(&st, lang)
+    );
+    let title = format!(
+        "{} {} ({})",
+        lang.t("Dossier", "Dossier"),
+        p["naam"].as_str().unwrap_or(""),
+        c
+    );
+    Html(html::page(
+        lang,
+        &title,
+        "",
+        &format!("edition={edition}"),
+        &st.origin,
+        st.synthetic,
+        &body,
+    ))
+    .into_response()
+}
+
 fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> String {
     let f = |v: &serde_json::Value, d: usize| num(lang, v.as_f64(), d);
     let mut s = String::new();
@@ -941,8 +1007,9 @@ fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> String {
     }
     let _ = write!(
         s,
-        "<p class=\"note\"><a href=\"/api/v1/areas/{c}?edition={edition}\">JSON</a> · <a href=\"/?var=score&amp;edition={edition}\">{map}</a></p>",
+        "<p class=\"note\"><a href=\"/buurt/{c}/dossier?edition={edition}\">{dossier}</a> · <a href=\"/api/v1/areas/{c}?edition={edition}\">JSON</a> · <a href=\"/?var=score&amp;edition={edition}\">{map}</a></p>",
         c = url(code),
+        dossier = lang.t("dossier (afdrukken / PDF)", "dossier (print / PDF)"),
         map = lang.t("terug naar de kaart", "back to the map")
     );
     let _ = st;
@@ -1192,6 +1259,22 @@ pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response 
 /// GET /methode
 pub async fn methode(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     let lang = Lang::from_query(q.get("lang"));
+    let body = method_html(&st, lang);
+    Html(html::page(
+        lang,
+        lang.t("Methode", "Method"),
+        "/methode",
+        "",
+        &st.origin,
+        st.synthetic,
+        &body,
+    ))
+    .into_response()
+}
+
+/// The method: definition, choices, indicators, sources and assumptions (also the dossier's
+/// appendix).
+pub fn method_html(st: &AppState, lang: Lang) -> String {
     let d = &st.def;
     let m = &d.method;
     let mut rows = Vec::new();
@@ -1271,14 +1354,5 @@ pub async fn methode(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         t2 = html::table(lang.t("Bronnen in deze werkruimte", "Sources in this workspace"), &[lang.t("bestand", "file"), lang.t("tabel", "table"), lang.t("periode", "period"), lang.t("rijen", "rows"), ""], &sources),
         assume = lang.t("Open-data-indicatoren zijn proxies: ze tellen geen kwetsbare mensen. Ontbrekende cijfers blijven ontbrekend (nooit 0); waarden op kleine aantallen worden gemarkeerd.", "Open-data indicators are proxies: they do not count vulnerable people. Missing figures stay missing (never 0); values on small numbers are flagged."),
     );
-    Html(html::page(
-        lang,
-        lang.t("Methode", "Method"),
-        "/methode",
-        "",
-        &st.origin,
-        st.synthetic,
-        &body,
-    ))
-    .into_response()
+    body
 }

@@ -94,6 +94,15 @@ fn profile_equals_the_index_engine() {
             .contains(&format!("data-testid=\"score\">{shown}<")),
         "score {shown} on the page"
     );
+    // The print dossier: profile plus the method appendix.
+    let dossier = get(&format!("/buurt/{}/dossier", a.code));
+    assert_eq!(dossier.status, 200);
+    assert!(dossier.body.contains("Bijlage: methode en bronnen"));
+    assert!(
+        dossier
+            .body
+            .contains(&format!("data-testid=\"score\">{shown}<"))
+    );
     // Unknown and malformed codes are 404 problems.
     problem(
         &get("/api/v1/areas/BU99999999"),
