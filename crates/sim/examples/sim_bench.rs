@@ -2,7 +2,8 @@
 //!
 //!   sim_bench explore SCENARIO.toml RUNS      medians per year (region) and per buurt (last year)
 //!   sim_bench decisions RUNS                  allocation decisions per second on the demo region
-//!   sim_bench scale COPIES YEARS RUNS THREADS the demo stock replicated COPIES times
+//!   sim_bench scale COPIES YEARS RUNS THREADS [per_buurt|-] [DWELLINGS]
+//!                                             the demo stock replicated COPIES times (cut to DWELLINGS)
 
 use std::time::Instant;
 
@@ -115,8 +116,26 @@ fn main() {
             base.scenario.jaren = years;
             base.acties = vec![Vec::new(); years as usize];
             base.scenario.uitvoer.per_buurt = per_buurt;
+            let target: Option<usize> = args.get(7).and_then(|x| x.parse().ok());
             let t = Instant::now();
-            let m = base.replicate(copies);
+            let mut m = base.replicate(copies);
+            if let Some(n) = target {
+                // cut the replicated stock to n dwellings (a city of that size)
+                let f = n as f64 / m.n0 as f64;
+                m.d_buurt.truncate(n);
+                m.d_kind.truncate(n);
+                m.d_points.truncate(n);
+                m.d_max_rent.truncate(n);
+                m.d_rent.truncate(n);
+                m.d_seg.truncate(n);
+                m.d_daeb.truncate(n);
+                m.h_class.truncate(n);
+                m.h_groups.truncate(n);
+                m.n0 = n;
+                m.instroom.iter_mut().for_each(|x| *x *= f);
+                m.limiet.iter_mut().flatten().for_each(|x| x.0 *= f);
+                m.count_households();
+            }
             let setup = t.elapsed().as_secs_f64();
             let t = Instant::now();
             let r = simulate(&m, runs, 1, threads, &|| {});

@@ -467,18 +467,21 @@ impl St<'_> {
         let n = self.buurt.len();
         // starting tenancies: elapsed duration from the stationary distribution, remaining
         // duration conditional on it
+        // (renewal theory: the remaining duration R of a stationary tenancy has
+        // P(R = r) = P(D ≥ r) / E[D], so R − 1 is distributed as the elapsed duration; one draw)
         for d in 0..n {
-            let k = self.kind[d];
-            let e = m.hazard.draw_elapsed(k, &mut self.rng);
-            let r = m.hazard.draw_remaining(k, e, &mut self.rng) as usize;
             // the first possible exit is in year 0
-            let y = r - 1;
+            let y = m.hazard.draw_elapsed(self.kind[d], &mut self.rng) as usize;
             if y < self.years {
                 self.exit[d] = y as u16;
                 self.buckets[y].push(d as u32);
             }
-            self.add_household(d, 1);
         }
+        let (hh, kw, grp, inc) = &m.counts0;
+        self.hh.copy_from_slice(hh);
+        self.kw.copy_from_slice(kw);
+        self.grp.copy_from_slice(grp);
+        self.inc.copy_from_slice(inc);
         self.out.accounts.huishoudens_start = n as u64;
         // starting seekers: regular pool with registration times before the start, a small
         // backlog of urgent seekers

@@ -171,6 +171,9 @@ pub struct Model {
     pub n0: usize,
     /// maximum rents of the WWS table × this = money of the rules' period
     pub rent_factor: f64,
+    /// starting counts per buurt: households, kwetsbaar, per group (buurt × group), per
+    /// income class (buurt × 4)
+    pub counts0: (Vec<u32>, Vec<u32>, Vec<u32>, Vec<u32>),
     pub warnings: Vec<String>,
 }
 
@@ -386,6 +389,7 @@ impl Model {
             acties: vec![Vec::new(); scenario.jaren as usize],
             n0: n,
             rent_factor: 1.0,
+            counts0: Default::default(),
             warnings: Vec::new(),
             scenario,
         };
@@ -677,6 +681,7 @@ impl Model {
         m.profielen.push(Profielen::default()); // herhuisvesting: the household's own attributes
         // --- interventions
         m.rent_factor = factor;
+        m.count_households();
         m.prepare_interventions(&units, &opts, &sfile, &buurt_index)?;
         m.warnings = warnings;
         Ok(m)
@@ -939,7 +944,35 @@ impl Model {
         m.instroom.iter_mut().for_each(|x| *x *= f);
         m.limiet.iter_mut().flatten().for_each(|x| x.0 *= f);
         m.acties.iter_mut().for_each(Vec::clear);
+        m.count_households();
         m
+    }
+
+    /// Fills [`Model::counts0`] from the sitting households.
+    pub fn count_households(&mut self) {
+        let nb = self.buurten.len();
+        let ng = self.groep_ids.len();
+        let mut c = (
+            vec![0u32; nb],
+            vec![0u32; nb],
+            vec![0u32; nb * ng],
+            vec![0u32; nb * 4],
+        );
+        for d in 0..self.d_buurt.len() {
+            let b = self.d_buurt[d] as usize;
+            let g = self.h_groups[d];
+            c.0[b] += 1;
+            if g & self.kwetsbaar_mask != 0 {
+                c.1[b] += 1;
+            }
+            c.3[b * 4 + crate::model::class_inc(self.h_class[d]) as usize] += 1;
+            for (i, x) in c.2[b * ng..(b + 1) * ng].iter_mut().enumerate() {
+                if g & (1 << i) != 0 {
+                    *x += 1;
+                }
+            }
+        }
+        self.counts0 = c;
     }
 
     /// The income class limits for a household (used by tests to check every letting).
