@@ -698,6 +698,19 @@ async fn openapi() -> Response {
         if path.contains("{code}") {
             ps.push(json!({"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}));
         }
+        if *path == "/api/v1/scenarios" {
+            paths.insert(
+                "/api/v1/scenarios/run".into(),
+                json!({"post": {"summary": "Runs a scenario (shipped name or TOML) against a baseline; runs 1–500, at most 60 s",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                        "required": ["scenario"], "additionalProperties": false, "properties": {
+                            "scenario": {"type": "string"}, "basis": {"type": "string"},
+                            "runs": {"type": "integer", "minimum": 1, "maximum": 500}, "seed": {"type": "integer"}}}}}},
+                    "responses": {"200": {"description": "OK"}, "400": {"description": "Invalid request (problem details)"},
+                        "413": {"description": "Body larger than 64 KB"}, "422": {"description": "Invalid scenario (problem details)"},
+                        "503": {"description": "Took too long (problem details)"}}}}),
+            );
+        }
         paths.insert(
             path.to_string(),
             json!({"get": {"summary": summary, "parameters": ps, "responses": {

@@ -69,7 +69,11 @@ pub fn url(s: &str) -> String {
 pub fn num(lang: Lang, v: Option<f64>, d: usize) -> String {
     match v {
         Some(x) if x.is_finite() => {
-            let s = format!("{x:.d$}");
+            let mut s = format!("{x:.d$}");
+            // No "-0,0": a value that rounds to zero is shown without a sign.
+            if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+                s.remove(0);
+            }
             match lang {
                 Lang::Nl => s.replace('.', ","),
                 Lang::En => s,
@@ -107,6 +111,7 @@ pub fn page(
         ("/signaal", lang.t("Veerkrachtsignaal", "Resilience signal")),
         ("/hotspots", lang.t("Hotspots", "Hot spots")),
         ("/huurmix", lang.t("Huurmix", "Rent mix")),
+        ("/scenarios", lang.t("Scenario's", "Scenarios")),
         ("/methode", lang.t("Methode", "Method")),
     ];
     let mut links = String::new();

@@ -10,7 +10,7 @@
 //!   down to raw indicators, trend, flags, reliability, comparison with gemeente, Nederland,
 //!   corporatiebuurten and similar buurten;
 //! - `/corporatie`, `/signaal`, `/hotspots`, `/huurmix` (WWS rent mix and a retrofit what-if),
-//!   `/methode`.
+//!   `/scenarios` (allocation scenarios against the baseline, Monte Carlo bands), `/methode`.
 //!
 //! The API lives under `/api/v1` (`openapi.json` lists it); errors are problem details
 //! (RFC 9457). Every page and answer carries security headers; request bodies are limited.
@@ -23,6 +23,7 @@ mod html;
 pub mod huurmix;
 mod map;
 mod pages;
+pub mod scenarios;
 mod state;
 
 use std::net::SocketAddr;
@@ -55,6 +56,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/hotspots", get(pages::hotspots))
         .route("/methode", get(pages::methode))
         .route("/huurmix", get(huurmix::page))
+        .route("/scenarios", get(scenarios::page))
+        .route("/api/v1/scenarios", get(scenarios::api_list))
+        .route(
+            "/api/v1/scenarios/run",
+            axum::routing::post(scenarios::api_run),
+        )
         .route("/assets/style.css", get(pages::style))
         .route("/assets/favicon.svg", get(pages::favicon))
         .route("/favicon.ico", get(pages::favicon))

@@ -294,6 +294,113 @@ fn rent_mix_and_retrofit_what_if_equal_the_wws_engine() {
     assert_eq!(get("/huurmix?naar=Q").status, 400);
 }
 
+fn post(path: &str, body: &str) -> common::Resp {
+    raw(format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .as_bytes())
+}
+
+#[test]
+fn scenarios_run_against_the_baseline_with_limits() {
+    let list = get("/api/v1/scenarios").json();
+    let names: Vec<&str> = list["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["naam"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"basis") && names.contains(&"spreiding"),
+        "{names:?}"
+    );
+    let r = post(
+        "/api/v1/scenarios/run",
+        r#"{"scenario": "spreiding", "runs": 20, "seed": 3}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(
+        (
+            v["scenario"].as_str(),
+            v["basis"].as_str(),
+            v["runs"].as_u64()
+        ),
+        (Some("spreiding"), Some("basis"), Some(20))
+    );
+    let regio = v["regio"].as_array().unwrap();
+    let last = v["startjaar"].as_i64().unwrap() + v["jaren"].as_i64().unwrap() - 1;
+    let row = regio
+        .iter()
+        .find(|x| {
+            x["indicator"] == "hoogste_buurtaandeel_kwetsbare_plaatsingen"
+                && x["jaar"].as_i64() == Some(last)
+        })
+        .expect("the concentration of vulnerable lettings is reported");
+    let d = &row["verschil"];
+    assert!(
+        d["p5"].as_f64().unwrap() <= d["p50"].as_f64().unwrap()
+            && d["p50"].as_f64().unwrap() <= d["p95"].as_f64().unwrap()
+    );
+    assert!(!v["buurten"].as_array().unwrap().is_empty());
+    // Same request, same answer (seeded).
+    assert_eq!(
+        post(
+            "/api/v1/scenarios/run",
+            r#"{"scenario": "spreiding", "runs": 20, "seed": 3}"#
+        )
+        .body,
+        r.body
+    );
+    problem(
+        &post("/api/v1/scenarios/run", r#"{"scenario": "onbekend"}"#),
+        422,
+        "unknown scenario 'onbekend'",
+    );
+    problem(
+        &post(
+            "/api/v1/scenarios/run",
+            r#"{"scenario": "basis", "runs": 0}"#,
+        ),
+        400,
+        "runs must be between 1 and 500",
+    );
+    problem(
+        &post(
+            "/api/v1/scenarios/run",
+            r#"{"scenario": "basis", "runs": 100000}"#,
+        ),
+        400,
+        "runs must be between 1 and 500",
+    );
+    problem(
+        &post(
+            "/api/v1/scenarios/run",
+            r#"{"scenario": "basis", "extra": 1}"#,
+        ),
+        400,
+        "unknown field",
+    );
+    problem(
+        &post("/api/v1/scenarios/run", "niet json"),
+        400,
+        "expected JSON",
+    );
+    problem(
+        &post(
+            "/api/v1/scenarios/run",
+            r#"{"scenario": "naam = \"x\"\n[onbekend_blok]\n"}"#,
+        ),
+        422,
+        "scenario (request)",
+    );
+    let page = get("/scenarios?scenario=middenhuur&runs=50");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Regio in"), "result table shown");
+    assert_eq!(get("/scenarios?runs=9999").status, 400);
+}
+
 #[test]
 fn oversized_and_malformed_requests_get_clean_answers() {
     let body = "x".repeat(veerkracht_web::MAX_BODY + 10);

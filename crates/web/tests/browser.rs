@@ -70,6 +70,10 @@ fn map_click_profile_and_api_agree_in_chromium() {
             .any(|l| l.starts_with("lage score tussen lage")),
         "{legend:?}"
     );
+    assert!(
+        out["scenario_rows"].as_u64().unwrap() >= 5,
+        "a scenario ran in the browser"
+    );
     assert_eq!(
         out["console_errors"].as_array().unwrap().len(),
         0,

@@ -81,6 +81,14 @@ def main():
             d.get(base + path)
             wait.until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
             d.save_screenshot(os.path.join(shots, name))
+        # 8. Run a scenario against the baseline.
+        d.get(base + "/scenarios")
+        Select(d.find_element(By.NAME, "scenario")).select_by_value("spreiding")
+        Select(d.find_element(By.NAME, "runs")).select_by_value("50")
+        d.find_element(By.CSS_SELECTOR, "form.controls button").click()
+        WebDriverWait(d, 60).until(ec.presence_of_element_located((By.XPATH, "//caption[starts-with(., 'Regio in')]")))
+        out["scenario_rows"] = len(d.find_elements(By.XPATH, "//table[caption[starts-with(., 'Regio in')]]/tbody/tr"))
+        d.save_screenshot(os.path.join(shots, "10-scenario-spreiding.png"))
         out["console_errors"] = [e["message"] for e in d.get_log("browser") if e.get("level") == "SEVERE"]
     finally:
         d.quit()

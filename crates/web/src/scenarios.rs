@@ -1,0 +1,495 @@
+//! *Scenario's*: run a policy scenario of the allocation simulation (veerkracht-sim) against a
+//! baseline, with Monte Carlo bands, in the browser or through `POST /api/v1/scenarios/run`.
+//! Both run with the same seed and number of runs (common random numbers), so the difference
+//! per run isolates the policy.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use veerkracht_sim::{Comparison, Inputs, Model, Quantiles, Results, Scenario};
+
+use crate::AppState;
+use crate::api::problem;
+use crate::html::{self, Lang, esc, num};
+
+/// Most Monte Carlo runs one request may ask for.
+pub const MAX_RUNS: usize = 500;
+/// Longest a request may compute before it is answered with 503.
+pub const MAX_SECONDS: u64 = 60;
+
+/// Region indicators shown, with Dutch and English labels and decimals.
+const KERN: [(&str, &str, &str, usize); 9] = [
+    (
+        "aandeel_kwetsbaar",
+        "aandeel kwetsbare huishoudens",
+        "share of vulnerable households",
+        3,
+    ),
+    (
+        "dissimilariteit",
+        "dissimilariteitsindex kwetsbaar",
+        "dissimilarity index (vulnerable)",
+        3,
+    ),
+    (
+        "hoogste_buurtaandeel_kwetsbaar",
+        "hoogste buurtaandeel kwetsbaar",
+        "highest buurt share vulnerable",
+        3,
+    ),
+    (
+        "hoogste_buurtaandeel_kwetsbare_plaatsingen",
+        "hoogste buurtaandeel kwetsbare plaatsingen",
+        "highest buurt share of vulnerable lettings",
+        3,
+    ),
+    (
+        "verhuringen",
+        "verhuringen per jaar",
+        "lettings per year",
+        0,
+    ),
+    (
+        "wachttijd_kwetsbaar",
+        "wachttijd kwetsbaar (jaar)",
+        "waiting time vulnerable (years)",
+        2,
+    ),
+    (
+        "wachttijd_overig",
+        "wachttijd overig (jaar)",
+        "waiting time others (years)",
+        2,
+    ),
+    (
+        "geblokkeerd",
+        "geblokkeerd door spreiding/Rotterdamwet",
+        "blocked by spreading/Rotterdamwet",
+        0,
+    ),
+    ("gem_huur", "gemiddelde huur (€)", "mean rent (€)", 0),
+];
+
+/// A scenario by shipped name or as TOML text.
+fn scenario(name_or_toml: &str) -> Result<Scenario, String> {
+    if let Some((n, text)) = veerkracht_sim::DEMO_SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == name_or_toml)
+    {
+        return Scenario::parse(text, &format!("data/sim/scenarios/{n}.toml"))
+            .map_err(|e| e.to_string());
+    }
+    if name_or_toml.contains('=') || name_or_toml.contains('[') {
+        return Scenario::parse(name_or_toml, "scenario (request)").map_err(|e| e.to_string());
+    }
+    Err(format!(
+        "unknown scenario '{name_or_toml}': use one of {} or give the TOML text",
+        names().join(", ")
+    ))
+}
+
+fn names() -> Vec<&'static str> {
+    veerkracht_sim::DEMO_SCENARIOS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect()
+}
+
+/// Runs a scenario and its baseline (same seed and runs).
+fn run_pair(
+    a: &str,
+    base: &str,
+    runs: usize,
+    seed: u64,
+) -> Result<(Results, Results, String, Vec<String>), String> {
+    let (sa, sb) = (scenario(a)?, scenario(base)?);
+    for s in [&sa, &sb] {
+        if s.invoer.voorraad != "demo" {
+            return Err(format!(
+                "scenario '{}' reads its own stock file ({}); the dashboard runs the shipped demo inputs — use `veerkracht simulate` for files",
+                s.naam, s.invoer.voorraad
+            ));
+        }
+    }
+    let inp = Inputs::demo();
+    let omschrijving = sa.omschrijving.clone();
+    let ma = Model::build(sa, &inp, seed).map_err(|e| e.to_string())?;
+    let mb = Model::build(sb, &inp, seed).map_err(|e| e.to_string())?;
+    let mut warnings = ma.warnings.clone();
+    warnings.extend(mb.warnings.iter().cloned());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let ra = veerkracht_sim::simulate(&ma, runs, seed, threads, &|| {});
+    let rb = veerkracht_sim::simulate(&mb, runs, seed, threads, &|| {});
+    Ok((ra, rb, omschrijving, warnings))
+}
+
+fn q_json(q: &Quantiles) -> Value {
+    let f = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
+    json!({"p5": f(q.p5), "p50": f(q.p50), "p95": f(q.p95)})
+}
+
+/// The comparison as JSON: region indicators per year (A, baseline, difference B − A with its
+/// band), and per buurt the vulnerable share in the last year.
+fn result_json(ra: &Results, rb: &Results, omschrijving: &str, warnings: &[String]) -> Value {
+    let cmp = Comparison { a: rb, b: ra }; // difference = scenario − baseline
+    let rows: Vec<Value> = cmp
+        .rows()
+        .into_iter()
+        .filter(|v| v.code == "regio")
+        .map(|v| {
+            json!({"jaar": v.jaar, "indicator": v.indicator, "basis": q_json(&v.a), "scenario": q_json(&v.b),
+                   "verschil": q_json(&v.verschil), "zeker": v.zeker()})
+        })
+        .collect();
+    let last = ra.jaren.saturating_sub(1);
+    let buurten: Vec<Value> = match (
+        ra.buurt_index("aandeel_kwetsbaar"),
+        rb.buurt_index("aandeel_kwetsbaar"),
+    ) {
+        (Some(ka), Some(kb)) if ra.per_buurt() && rb.per_buurt() && ra.buurten == rb.buurten => ra
+            .buurten
+            .iter()
+            .enumerate()
+            .map(|(b, (code, naam))| {
+                json!({"code": code, "naam": naam, "jaar": ra.startjaar + last as i32,
+                       "aandeel_kwetsbaar_scenario": q_json(&ra.buurt_q(last, b, ka)),
+                       "aandeel_kwetsbaar_basis": q_json(&rb.buurt_q(last, b, kb))})
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    json!({
+        "scenario": ra.scenario, "basis": rb.scenario, "omschrijving": omschrijving,
+        "runs": ra.runs.len(), "seed": ra.seed, "startjaar": ra.startjaar, "jaren": ra.jaren,
+        "invoer": "demoregio Veerstad (synthetische demodata)",
+        "regio": rows, "buurten": buurten, "waarschuwingen": warnings,
+    })
+}
+
+async fn compute(a: String, base: String, runs: usize, seed: u64) -> Result<Value, Response> {
+    let job = tokio::task::spawn_blocking(move || {
+        run_pair(&a, &base, runs, seed).map(|(ra, rb, om, w)| result_json(&ra, &rb, &om, &w))
+    });
+    match tokio::time::timeout(Duration::from_secs(MAX_SECONDS), job).await {
+        Err(_) => Err(problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Te lang / too long",
+            &format!("the run took more than {MAX_SECONDS} s; ask for fewer runs"),
+        )),
+        Ok(Err(_)) => Err(problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Interne fout / internal error",
+            "the simulation failed",
+        )),
+        Ok(Ok(Err(e))) => Err(problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Ongeldig scenario / invalid scenario",
+            &e,
+        )),
+        Ok(Ok(Ok(v))) => Ok(v),
+    }
+}
+
+/// The body of `POST /api/v1/scenarios/run`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    /// A shipped scenario's name or the TOML text of one.
+    pub scenario: String,
+    /// The baseline (default `basis`).
+    #[serde(default)]
+    pub basis: Option<String>,
+    #[serde(default)]
+    pub runs: Option<usize>,
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+fn check_runs(runs: usize) -> Result<(), Response> {
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(problem(
+            StatusCode::BAD_REQUEST,
+            "Ongeldige parameter / invalid parameter",
+            &format!("runs must be between 1 and {MAX_RUNS}"),
+        ));
+    }
+    Ok(())
+}
+
+/// POST /api/v1/scenarios/run
+pub async fn api_run(
+    State(_st): State<Arc<AppState>>,
+    body: Result<Json<RunRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Json(req) = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "Ongeldige vraag / invalid request",
+                &format!(
+                    "{e}; expected JSON {{\"scenario\": NAME or TOML, \"basis\"?: NAME, \"runs\"?: 1–{MAX_RUNS}, \"seed\"?: N}}"
+                ),
+            );
+        }
+    };
+    let runs = req.runs.unwrap_or(100);
+    if let Err(r) = check_runs(runs) {
+        return r;
+    }
+    match compute(
+        req.scenario,
+        req.basis.unwrap_or_else(|| "basis".into()),
+        runs,
+        req.seed.unwrap_or(1),
+    )
+    .await
+    {
+        Ok(v) => crate::api::json_response(v),
+        Err(r) => r,
+    }
+}
+
+/// GET /api/v1/scenarios — the shipped scenarios.
+pub async fn api_list() -> Response {
+    let list: Vec<Value> = veerkracht_sim::DEMO_SCENARIOS
+        .iter()
+        .filter_map(|(n, t)| {
+            Scenario::parse(t, n)
+                .ok()
+                .map(|s| json!({"naam": n, "omschrijving": s.omschrijving}))
+        })
+        .collect();
+    crate::api::json_response(json!({"scenarios": list}))
+}
+
+/// GET /scenarios?scenario=&basis=&runs=&seed=
+pub async fn page(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let a = q.get("scenario").cloned();
+    let base = q.get("basis").cloned().unwrap_or_else(|| "basis".into());
+    let runs: usize = match q.get("runs").map(|s| s.parse::<usize>()) {
+        None => 100,
+        Some(Ok(n)) if (1..=MAX_RUNS).contains(&n) => n,
+        Some(_) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(html::page(
+                    lang,
+                    "Scenario's",
+                    "/scenarios",
+                    "",
+                    &st.origin,
+                    st.synthetic,
+                    &format!("<p>runs: 1–{MAX_RUNS}</p>"),
+                )),
+            )
+                .into_response();
+        }
+    };
+    let seed: u64 = q.get("seed").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<p>{}</p>",
+        lang.t(
+            "Wat doet een toewijzings- of woningvoorraadbeleid met elke buurt? Kies een scenario; het draait naast het basisscenario met dezelfde toevalsgetallen, zodat het verschil het beleid laat zien. Banden: 5–95 % over de runs. Invoer: de demoregio (synthetische demodata).",
+            "What does an allocation or housing-stock policy do to each buurt? Choose a scenario; it runs beside the baseline with the same random numbers, so the difference shows the policy. Bands: 5–95 % over the runs. Input: the demo region (synthetic demo data)."
+        )
+    );
+    let mut opts = String::new();
+    for n in names() {
+        let sel = if Some(n) == a.as_deref() {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(opts, "<option value=\"{n}\"{sel}>{n}</option>");
+    }
+    let _ = write!(
+        s,
+        "<form class=\"controls\" method=\"get\" action=\"/scenarios\">{lf}<label>{l1}<select name=\"scenario\">{opts}</select></label>\
+<label>{l2}<select name=\"runs\"><option value=\"50\"{r50}>50</option><option value=\"100\"{r100}>100</option><option value=\"200\"{r200}>200</option></select></label>\
+<button type=\"submit\">{go}</button></form>",
+        lf = if lang == Lang::En {
+            "<input type=\"hidden\" name=\"lang\" value=\"en\">"
+        } else {
+            ""
+        },
+        l1 = lang.t("Scenario", "Scenario"),
+        l2 = lang.t("Runs", "Runs"),
+        r50 = if runs == 50 { " selected" } else { "" },
+        r100 = if runs == 100 { " selected" } else { "" },
+        r200 = if runs == 200 { " selected" } else { "" },
+        go = lang.t("Doorrekenen", "Run"),
+    );
+    if let Some(a) = a {
+        match compute(a, base, runs, seed).await {
+            Err(_) => {
+                let _ = write!(
+                    s,
+                    "<p>{}</p>",
+                    lang.t(
+                        "Dit scenario kon niet worden doorgerekend.",
+                        "This scenario could not be run."
+                    )
+                );
+            }
+            Ok(v) => s.push_str(&result_html(lang, &v)),
+        }
+    }
+    let toggle = q
+        .get("scenario")
+        .map(|x| format!("scenario={}&amp;runs={runs}", crate::html::url(x)))
+        .unwrap_or_default();
+    Html(html::page(
+        lang,
+        lang.t("Scenario's", "Scenarios"),
+        "/scenarios",
+        &toggle,
+        &st.origin,
+        st.synthetic,
+        &s,
+    ))
+    .into_response()
+}
+
+fn result_html(lang: Lang, v: &Value) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<h2>{} '{}' {} '{}'</h2><p>{}</p><p class=\"note\">{} {}, seed {}, {}–{}.</p>",
+        lang.t("Scenario", "Scenario"),
+        esc(v["scenario"].as_str().unwrap_or("")),
+        lang.t("tegenover", "against"),
+        esc(v["basis"].as_str().unwrap_or("")),
+        esc(v["omschrijving"].as_str().unwrap_or("")),
+        v["runs"],
+        lang.t("runs", "runs"),
+        v["seed"],
+        v["startjaar"],
+        v["startjaar"].as_i64().unwrap_or(0) + v["jaren"].as_i64().unwrap_or(1) - 1
+    );
+    let band = |q: &Value, d: usize| {
+        format!(
+            "{} <span class=\"band\">[{}; {}]</span>",
+            num(lang, q["p50"].as_f64(), d),
+            num(lang, q["p5"].as_f64(), d),
+            num(lang, q["p95"].as_f64(), d)
+        )
+    };
+    let last = v["startjaar"].as_i64().unwrap_or(0) + v["jaren"].as_i64().unwrap_or(1) - 1;
+    let regio = v["regio"].as_array().cloned().unwrap_or_default();
+    let mut rows = Vec::new();
+    for (key, nl, en, d) in KERN {
+        if let Some(r) = regio
+            .iter()
+            .find(|r| r["indicator"] == key && r["jaar"].as_i64() == Some(last))
+        {
+            rows.push(vec![
+                esc(lang.t(nl, en)),
+                band(&r["basis"], d),
+                band(&r["scenario"], d),
+                format!(
+                    "{}{}",
+                    band(&r["verschil"], d),
+                    if r["zeker"].as_bool() == Some(true) {
+                        " ●"
+                    } else {
+                        ""
+                    }
+                ),
+            ]);
+        }
+    }
+    s.push_str(&html::table(
+        &format!(
+            "{} {last} ({})",
+            lang.t("Regio in", "Region in"),
+            lang.t(
+                "mediaan [5–95 %]; ● = het 90 %-interval van het verschil sluit 0 uit",
+                "median [5–95 %]; ● = the 90 % interval of the difference excludes 0"
+            )
+        ),
+        &[
+            lang.t("indicator", "indicator"),
+            lang.t("basis", "baseline"),
+            lang.t("scenario", "scenario"),
+            lang.t("verschil", "difference"),
+        ],
+        &rows,
+    ));
+    let mut bs: Vec<&Value> = v["buurten"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    bs.sort_by(|x, y| {
+        let d = |b: &Value| {
+            b["aandeel_kwetsbaar_scenario"]["p50"]
+                .as_f64()
+                .unwrap_or(0.0)
+                - b["aandeel_kwetsbaar_basis"]["p50"].as_f64().unwrap_or(0.0)
+        };
+        d(x).total_cmp(&d(y))
+    });
+    let rows: Vec<Vec<String>> = bs
+        .iter()
+        .take(8)
+        .chain(bs.iter().rev().take(4))
+        .map(|b| {
+            vec![
+                format!(
+                    "<a href=\"/buurt/{}\">{}</a>",
+                    crate::html::url(b["code"].as_str().unwrap_or("")),
+                    esc(b["naam"].as_str().unwrap_or(""))
+                ),
+                band(&b["aandeel_kwetsbaar_basis"], 3),
+                band(&b["aandeel_kwetsbaar_scenario"], 3),
+            ]
+        })
+        .collect();
+    s.push_str(&html::table(
+        &format!(
+            "{} {last}: {}",
+            lang.t("Buurten", "Buurten"),
+            lang.t(
+                "grootste dalingen en stijgingen van het aandeel kwetsbare huishoudens",
+                "largest falls and rises of the vulnerable share"
+            )
+        ),
+        &[
+            lang.t("buurt", "buurt"),
+            lang.t("basis", "baseline"),
+            lang.t("scenario", "scenario"),
+        ],
+        &rows,
+    ));
+    for w in v["waarschuwingen"].as_array().into_iter().flatten() {
+        let _ = write!(
+            s,
+            "<p class=\"note\">{}: {}</p>",
+            lang.t("let op", "note"),
+            esc(w.as_str().unwrap_or(""))
+        );
+    }
+    let _ = write!(
+        s,
+        "<p class=\"note\">{}</p>",
+        lang.t(
+            "Kwetsbaar = de groepen in data/sim/aannames.toml (GGZ/BW/MO-uitstroom, LVB, detentie-uitstroom, statushouders, urgentie); aantallen zijn modeluitkomsten over huishoudens in de simulatie, nooit over echte personen.",
+            "Vulnerable = the groups in data/sim/aannames.toml; counts are model outcomes about simulated households, never about real people."
+        )
+    );
+    s
+}
