@@ -209,7 +209,9 @@ td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .swatch { display:inline-block; width:1.1rem; height:1.1rem; border:1px solid #777; }
 form.controls { display:flex; flex-wrap:wrap; gap:1rem; align-items:end; margin:.5rem 0 1rem; }
 label { display:flex; flex-direction:column; font-size:.9rem; }
-select, button { font:inherit; padding:.2rem .4rem; }
+select, button, textarea { font:inherit; padding:.2rem .4rem; }
+textarea { font-family: ui-monospace, monospace; font-size:.85rem; }
+details { margin:.5rem 0 1rem; }
 .bar { display:inline-block; height:.8rem; background:#3b528b; vertical-align:middle; }
 .bar.neg { background:#E69F00; }
 .note { color:var(--muted); font-size:.9rem; }

@@ -56,7 +56,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/hotspots", get(pages::hotspots))
         .route("/methode", get(pages::methode))
         .route("/huurmix", get(huurmix::page))
-        .route("/scenarios", get(scenarios::page))
+        .route(
+            "/scenarios",
+            get(scenarios::page).post(scenarios::page_post),
+        )
         .route("/api/v1/scenarios", get(scenarios::api_list))
         .route(
             "/api/v1/scenarios/run",

@@ -334,6 +334,24 @@ pub async fn page(
         r200 = if runs == 200 { " selected" } else { "" },
         go = lang.t("Doorrekenen", "Run"),
     );
+    // Edit: the chosen scenario's TOML in a form that posts to this page.
+    let shown = a.as_deref().unwrap_or("spreiding");
+    if let Some((_, text)) = veerkracht_sim::DEMO_SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == shown)
+    {
+        let _ = write!(
+            s,
+            "<details><summary>{}</summary><form method=\"post\" action=\"/scenarios{}\">\
+<label>{}<textarea name=\"toml\" rows=\"18\" cols=\"90\" spellcheck=\"false\">{}</textarea></label>\
+<input type=\"hidden\" name=\"runs\" value=\"{runs}\"><button type=\"submit\">{}</button></form></details>",
+            lang.t("Scenario aanpassen (TOML)", "Edit the scenario (TOML)"),
+            if lang == Lang::En { "?lang=en" } else { "" },
+            lang.t("Scenariobestand", "Scenario file"),
+            esc(text),
+            lang.t("Doorrekenen", "Run"),
+        );
+    }
     if let Some(a) = a {
         match compute(a, base, runs, seed).await {
             Err(_) => {
@@ -430,6 +448,46 @@ fn result_html(lang: Lang, v: &Value) -> String {
         ],
         &rows,
     ));
+    // Over the years: the three numbers partners ask first.
+    let mut rows = Vec::new();
+    let first = v["startjaar"].as_i64().unwrap_or(0);
+    for year in first..=last {
+        let cell = |key: &str, side: &str, d: usize| {
+            regio
+                .iter()
+                .find(|r| r["indicator"] == key && r["jaar"].as_i64() == Some(year))
+                .map(|r| band(&r[side], d))
+                .unwrap_or_else(|| "—".into())
+        };
+        rows.push(vec![
+            year.to_string(),
+            cell("aandeel_kwetsbaar", "basis", 3),
+            cell("aandeel_kwetsbaar", "scenario", 3),
+            cell("wachttijd_kwetsbaar", "basis", 2),
+            cell("wachttijd_kwetsbaar", "scenario", 2),
+            cell("gem_huur", "basis", 0),
+            cell("gem_huur", "scenario", 0),
+        ]);
+    }
+    s.push_str(&html::table(
+        lang.t(
+            "Per jaar (mediaan [p5; p95])",
+            "Per year (median [p5; p95])",
+        ),
+        &[
+            lang.t("jaar", "year"),
+            lang.t("aandeel kwetsbaar — basis", "vulnerable share — baseline"),
+            lang.t("— scenario", "— scenario"),
+            lang.t(
+                "wachttijd kwetsbaar — basis",
+                "waiting time vulnerable — baseline",
+            ),
+            lang.t("— scenario", "— scenario"),
+            lang.t("gem. huur € — basis", "mean rent € — baseline"),
+            lang.t("— scenario", "— scenario"),
+        ],
+        &rows,
+    ));
     let mut bs: Vec<&Value> = v["buurten"]
         .as_array()
         .map(|a| a.iter().collect())
@@ -492,4 +550,81 @@ fn result_html(lang: Lang, v: &Value) -> String {
         )
     );
     s
+}
+
+/// The form of the edit box.
+#[derive(Deserialize)]
+pub struct EditForm {
+    pub toml: String,
+    #[serde(default)]
+    pub runs: Option<usize>,
+}
+
+/// POST /scenarios — runs an edited scenario (TOML from the form) against `basis`.
+pub async fn page_post(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+    form: Result<axum::Form<EditForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let frame = |status: StatusCode, body: String| {
+        (
+            status,
+            Html(html::page(
+                lang,
+                lang.t("Scenario's", "Scenarios"),
+                "/scenarios",
+                "",
+                &st.origin,
+                st.synthetic,
+                &body,
+            )),
+        )
+            .into_response()
+    };
+    let Ok(axum::Form(f)) = form else {
+        return frame(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "<p>{}</p>",
+                lang.t("Het formulier is niet compleet.", "The form is incomplete.")
+            ),
+        );
+    };
+    let runs = f.runs.unwrap_or(100);
+    if runs == 0 || runs > MAX_RUNS {
+        return frame(
+            StatusCode::BAD_REQUEST,
+            format!("<p>runs: 1–{MAX_RUNS}</p>"),
+        );
+    }
+    match compute(f.toml.clone(), "basis".into(), runs, 1).await {
+        Ok(v) => frame(
+            StatusCode::OK,
+            format!(
+                "<p><a href=\"/scenarios\">{}</a></p>{}",
+                lang.t("← terug naar de keuze", "← back to the choice"),
+                result_html(lang, &v)
+            ),
+        ),
+        Err(_) => {
+            // Name the problem (file, line, key and fix) so the user can correct the text.
+            let msg = scenario(&f.toml)
+                .err()
+                .unwrap_or_else(|| "the run failed".into());
+            frame(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "<p>{}</p><pre>{}</pre><form method=\"post\" action=\"/scenarios\"><textarea name=\"toml\" rows=\"18\" cols=\"90\">{}</textarea><input type=\"hidden\" name=\"runs\" value=\"{runs}\"><button type=\"submit\">{}</button></form>",
+                    lang.t(
+                        "Dit scenario is niet geldig:",
+                        "This scenario is not valid:"
+                    ),
+                    esc(&msg),
+                    esc(&f.toml),
+                    lang.t("Opnieuw", "Again")
+                ),
+            )
+        }
+    }
 }

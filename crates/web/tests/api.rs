@@ -399,6 +399,36 @@ fn scenarios_run_against_the_baseline_with_limits() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Regio in"), "result table shown");
     assert_eq!(get("/scenarios?runs=9999").status, 400);
+    // An edited scenario through the page's form; a broken one names its problem.
+    let toml = veerkracht_sim::DEMO_SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == "spreiding")
+        .unwrap()
+        .1;
+    let form = |t: &str| {
+        let enc: String = t
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".into(),
+                b => format!("%{b:02X}"),
+            })
+            .collect();
+        let body = format!("toml={enc}&runs=20");
+        raw(format!(
+            "POST /scenarios HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes())
+    };
+    let ok = form(toml);
+    assert_eq!(ok.status, 200, "{}", &ok.body[..ok.body.len().min(500)]);
+    assert!(ok.body.contains("Per jaar"));
+    let broken = form(&format!("{toml}\nonzin = 3\n"));
+    assert_eq!(broken.status, 422);
+    assert!(broken.body.contains("onzin"), "the unknown key is named");
 }
 
 #[test]
