@@ -165,7 +165,7 @@ fn geojson(st: &AppState, edition: Edition, rows: &[serde_json::Map<String, Valu
                 }
                 coords.push('[');
                 for (ci, c) in ring.0.iter().enumerate() {
-                    let (lon, lat) = rd_to_wgs84(c.x, c.y);
+                    let (lon, lat) = veerkracht_geo::rd::rd_to_wgs84(c.x, c.y);
                     let _ = write!(
                         coords,
                         "{}[{lon:.6},{lat:.6}]",
@@ -185,49 +185,6 @@ fn geojson(st: &AppState, edition: Edition, rows: &[serde_json::Map<String, Valu
     }
     s.push_str("]}");
     ([(header::CONTENT_TYPE, "application/geo+json")], s).into_response()
-}
-
-/// RD New → WGS84 (the approximation series of Schreutelkamp & Strang van Hees, ≈ 0.3 m),
-/// the same as `veerkracht-geo` uses; repeated here to keep the web crate light.
-fn rd_to_wgs84(x: f64, y: f64) -> (f64, f64) {
-    let dx = (x - 155_000.0) * 1e-5;
-    let dy = (y - 463_000.0) * 1e-5;
-    let k: [(i32, i32, f64); 11] = [
-        (0, 1, 3235.65389),
-        (2, 0, -32.58297),
-        (0, 2, -0.24750),
-        (2, 1, -0.84978),
-        (0, 3, -0.06550),
-        (2, 2, -0.01709),
-        (1, 0, -0.00738),
-        (4, 0, 0.00530),
-        (2, 3, -0.00039),
-        (4, 1, 0.00033),
-        (1, 1, -0.00012),
-    ];
-    let l: [(i32, i32, f64); 12] = [
-        (1, 0, 5260.52916),
-        (1, 1, 105.94684),
-        (1, 2, 2.45656),
-        (3, 0, -0.81885),
-        (1, 3, 0.05594),
-        (3, 1, -0.05607),
-        (0, 1, 0.01199),
-        (3, 2, -0.00256),
-        (1, 4, 0.00128),
-        (0, 2, 0.00022),
-        (2, 0, -0.00022),
-        (5, 0, 0.00026),
-    ];
-    let lat: f64 = k
-        .iter()
-        .map(|(p, q, c)| c * dx.powi(*p) * dy.powi(*q))
-        .sum();
-    let lon: f64 = l
-        .iter()
-        .map(|(p, q, c)| c * dx.powi(*p) * dy.powi(*q))
-        .sum();
-    (5.387_206_21 + lon / 3600.0, 52.155_174_40 + lat / 3600.0)
 }
 
 pub fn routes() -> Router<Arc<AppState>> {
