@@ -304,22 +304,10 @@ where
     // the data after the header line
     let start = header.as_ptr() as usize - text.as_ptr() as usize + header.len();
     let body = &text[start..];
-    let threads = threads.max(1);
-    // block boundaries just after a newline
-    let mut bounds = vec![0];
-    for k in 1..threads {
-        let mut b = body.len() * k / threads;
-        while b < body.len() && !body.is_char_boundary(b) {
-            b += 1;
-        }
-        let b = body[b..].find('\n').map_or(body.len(), |p| b + p + 1);
-        bounds.push(b.max(*bounds.last().expect("nonempty")));
-    }
-    bounds.push(body.len());
-    let block = |part: &str| -> Result<Vec<T>, WwsError> {
+    let block = |_: usize, part: &str| -> Result<Vec<T>, WwsError> {
         let mut out = Vec::with_capacity(part.len() / 48);
         let mut fields = Vec::new();
-        let mut e = Eenheid::default();
+        let mut w = FlatWaardeerder::new(opts);
         let mut u: Option<FlatUnit> = None;
         // line numbers only matter for an error (recomputed then by parse_csv)
         for line in part.lines().filter(|l| !l.trim().is_empty()) {
@@ -333,30 +321,12 @@ where
                     u.as_ref().expect("set")
                 }
             };
-            u.fill(opts, &mut e);
-            let p = crate::waardeer_punten(&e, opts);
+            let p = w.punten(u);
             out.push(f(u, p));
         }
         Ok(out)
     };
-    let parts: Vec<Result<Vec<T>, WwsError>> = if threads == 1 {
-        vec![block(body)]
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = bounds
-                .windows(2)
-                .map(|w| {
-                    let part = &body[w[0]..w[1]];
-                    let block = &block;
-                    s.spawn(move || block(part))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("valuation thread panicked"))
-                .collect()
-        })
-    };
+    let parts = crate::bulk::per_block(&crate::bulk::blocks(body, threads), &block);
     let mut out = Vec::new();
     for p in parts {
         match p {
@@ -374,6 +344,210 @@ where
         }
     }
     Ok(out)
+}
+
+/// A small fast hash for the memo keys of [`FlatWaardeerder`] (integers only; not
+/// for keys an attacker chooses to collide: the memo is capped, see [`MEMO_MAX`]).
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_i32(&mut self, i: i32) {
+        self.write_u64(u64::from(i as u32));
+    }
+    fn write_u64(&mut self, i: u64) {
+        // FxHash's step
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+}
+
+type Memo<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// Entries a memo of [`FlatWaardeerder`] keeps at most; when full it starts again (a
+/// stock with many distinct fractional areas stays bounded in memory).
+pub const MEMO_MAX: usize = 1 << 17;
+
+/// No value (an `f64`'s bits that [`number`] never gives: a NaN).
+const GEEN: u64 = u64::MAX;
+
+fn bits(x: Option<f64>) -> u64 {
+    x.map_or(GEEN, f64::to_bits)
+}
+
+/// What a flat row's rooms are made from: type, area, rooms, worktop, outdoor space.
+type RuimteKey = (bool, u64, u32, u64, u64);
+/// What ENE depends on in the flat form: type, label (packed), bouwjaar.
+type EneKey = (bool, u64, i32);
+
+/// A label of ≤ 7 bytes packed with its length (0: none); `None`: longer (not a label the
+/// tables know).
+fn pack_label(l: Option<&str>) -> Option<u64> {
+    let Some(l) = l else { return Some(0) };
+    if l.len() > 7 {
+        return None;
+    }
+    let mut x = l.len() as u64;
+    for b in l.bytes() {
+        x = (x << 8) | u64::from(b);
+    }
+    Some(x)
+}
+
+/// Values flat rows by the points-only path, fast: the rubrieken that depend only on what a
+/// row's rooms are made from (OVZ, OOZ, VKV, BUI, KEU, SAN and the WOZ area: type, area,
+/// rooms, worktop, outdoor space) and ENE (type, label, bouwjaar) are computed once per
+/// distinct key by the same code as [`crate::waardeer_punten`] and remembered; per row only
+/// the WOZ rubriek, the total, the maximum rent and the segment are computed (again by the
+/// same code). Rows the shortcut does not cover (strict mode,
+/// the COROP rule for small new-build, WOZ factors older than the value, an unknown label)
+/// take [`FlatUnit::waardeer_punten`]'s way. Warnings of the remembered rubrieken are
+/// remembered with them and given again in the same order. The result equals
+/// [`FlatUnit::waardeer_punten`] bit for bit, warnings included (`tests/points_only.rs`).
+///
+/// One per thread (it keeps its memo and a scratch unit).
+pub struct FlatWaardeerder<'o> {
+    opts: &'o Options,
+    factor: Option<crate::tables::WozFactor>,
+    ruimten: Memo<RuimteKey, Option<(crate::kern::RuimtenDelen, Vec<Warning>)>>,
+    ene: Memo<EneKey, Option<(f64, Vec<Warning>)>>,
+    e: Eenheid,
+    snel: usize,
+}
+
+impl<'o> FlatWaardeerder<'o> {
+    pub fn new(opts: &'o Options) -> Self {
+        let t = Tables::embedded();
+        let wpd = Date::new(opts.peildatum.year - 1, 1, 1);
+        let factor = t
+            .woz_factor(wpd)
+            .filter(|f| f.waardepeildatum.year >= wpd.year);
+        FlatWaardeerder {
+            opts,
+            factor,
+            ruimten: Memo::default(),
+            ene: Memo::default(),
+            e: Eenheid::default(),
+            snel: 0,
+        }
+    }
+
+    /// Points, maximum rent and segment of a row ([`FlatUnit::waardeer_punten`]).
+    pub fn punten(&mut self, u: &FlatUnit) -> Result<crate::Punten, WwsError> {
+        match self.snel(u) {
+            Some(p) => {
+                self.snel += 1;
+                p
+            }
+            None => {
+                u.fill(self.opts, &mut self.e);
+                crate::waardeer_punten(&self.e, self.opts)
+            }
+        }
+    }
+
+    /// How many rows took the shortcut so far (for tests and benchmarks).
+    #[doc(hidden)]
+    pub fn shortcut_count(&self) -> usize {
+        self.snel
+    }
+
+    /// The shortcut (`None`: not covered).
+    fn snel(&mut self, u: &FlatUnit) -> Option<Result<crate::Punten, WwsError>> {
+        let opts = self.opts;
+        let factor = self.factor?;
+        if opts.strict
+            || !(u.woz_waarde.is_finite() && u.woz_waarde != 0.0)
+            // zel::corop_regel would warn about the missing woonplaats
+            || ((2018..=2022).contains(&u.bouwjaar) && u.oppervlakte_m2.round() < 40.0)
+        {
+            return None;
+        }
+        let rk: RuimteKey = (
+            u.eengezins,
+            u.oppervlakte_m2.to_bits(),
+            u.kamers,
+            bits(u.aanrecht_mm),
+            bits(u.buitenruimte_m2),
+        );
+        let ek: EneKey = (
+            u.eengezins,
+            pack_label(u.energielabel.as_deref())?,
+            u.bouwjaar,
+        );
+        if !self.ruimten.contains_key(&rk) {
+            u.fill(opts, &mut self.e);
+            let r = crate::kern::ruimten_delen(&self.e, opts);
+            if self.ruimten.len() >= MEMO_MAX {
+                self.ruimten.clear();
+            }
+            self.ruimten.insert(rk, r);
+        }
+        let mut warnings = match self.ene.get(&ek) {
+            Some(x) => {
+                let (ene, w) = x.as_ref()?;
+                (*ene, w.clone())
+            }
+            None => {
+                u.fill(opts, &mut self.e);
+                let x = crate::kern::ene_met_warnings(&self.e, opts);
+                let out = x.clone();
+                if self.ene.len() >= MEMO_MAX {
+                    self.ene.clear();
+                }
+                self.ene.insert(ek, x);
+                out?
+            }
+        };
+        let (r, kamer_warnings) = self.ruimten.get(&rk).and_then(Option::as_ref)?;
+        // after ENE's, once each (as Ctx::warn)
+        for w in kamer_warnings {
+            if !warnings.1.contains(w) {
+                warnings.1.push(w.clone());
+            }
+        }
+        let ene = warnings.0;
+        let prior = [r.ovz, r.ooz, r.vkv, r.bui, ene, r.keu, r.san, 0.0, 0.0];
+        let woz = crate::kern::Woz {
+            waarde: u.woz_waarde,
+            factor,
+            opp: r.woz_opp,
+            corop: false,
+            bouwjaar: Some(u.bouwjaar),
+        };
+        Some(crate::kern::woz_en_totaal(
+            prior,
+            &woz,
+            false,
+            opts.peildatum,
+            Tables::embedded(),
+            &mut warnings.1,
+        ))
+    }
+}
+
+/// The warning every valuation of a flat row carries: it is an estimate.
+pub fn schatting() -> Warning {
+    Warning {
+        field: "flat".into(),
+        message: "estimate from the flat portfolio form ([flat] assumptions for rooms, kitchen, sanitary and outdoor space)".into(),
+    }
 }
 
 /// VERA label code of a display name (`A++` → `APP`).
@@ -667,11 +841,7 @@ impl FlatUnit {
     pub fn waardeer(&self, opts: &Options) -> Result<crate::Resultaat, WwsError> {
         let e = self.to_eenheid(opts);
         let mut r = crate::waardeer(&e, opts)?;
-        let mut all = Vec::new();
-        all.push(Warning {
-            field: "flat".into(),
-            message: "estimate from the flat portfolio form ([flat] assumptions for rooms, kitchen, sanitary and outdoor space)".into(),
-        });
+        let mut all = vec![schatting()];
         all.append(&mut r.warnings);
         r.warnings = all;
         Ok(r)

@@ -71,7 +71,7 @@ fn is_parkeer(d: &str) -> bool {
 }
 
 /// Whether the kern applies to this unit (see the module documentation).
-fn past(e: &Eenheid, opts: &Options) -> bool {
+pub(crate) fn past(e: &Eenheid, opts: &Options) -> bool {
     if opts.strict
         || e.stelsel != Some(Stelsel::Zelfstandig)
         || e.ruimten.is_empty()
@@ -122,6 +122,50 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
         *k = classificeer(r);
     }
     let klassen = &klassen[..e.ruimten.len()];
+    let Some([ovz, ooz, vkv, bui]) = ruimten_deel(e, klassen) else {
+        return Ok(None);
+    };
+    let Some(ene) = ene_deel(&mut ctx) else {
+        return Ok(None);
+    };
+    let Some([keu, san]) = keu_san_deel(&mut ctx) else {
+        return Ok(None);
+    };
+
+    // WOZ (zel::woz)
+    let Ok((waarde, wpd, _)) = zel::woz_waarde(&mut ctx) else {
+        return Ok(None);
+    };
+    let Some(f) = t.woz_factor(wpd) else {
+        return Ok(None);
+    };
+    if f.waardepeildatum.year < wpd.year {
+        return Ok(None);
+    }
+    let opp = woz_oppervlakte(e, klassen);
+    if opp == 0.0 {
+        return Ok(None);
+    }
+    let corop = zel::corop_regel(&mut ctx);
+    if e.bouwjaar.is_none() {
+        ctx.warn(zel::WOZ_ZONDER_BOUWJAAR.0, zel::WOZ_ZONDER_BOUWJAAR.1);
+    }
+    let monumenten_null = e.monumenten.is_none();
+    let mut warnings = std::mem::take(&mut ctx.warnings);
+    let prior = [ovz, ooz, vkv, bui, ene, keu, san, 0.0, 0.0];
+    let woz = Woz {
+        waarde,
+        factor: f,
+        opp,
+        corop,
+        bouwjaar: e.bouwjaar,
+    };
+    woz_en_totaal(prior, &woz, monumenten_null, pd, t, &mut warnings).map(Some)
+}
+
+/// OVZ, OOZ, VKV and BUI of the rooms (`None`: a case the kern leaves to zel). These
+/// rubrieken give no warnings in the kern's cases.
+pub(crate) fn ruimten_deel(e: &Eenheid, klassen: &[Option<Klasse>]) -> Option<[f64; 4]> {
     let rk = || e.ruimten.iter().zip(klassen.iter().copied());
 
     // OVZ: vertrekken (zel::ovz)
@@ -168,9 +212,7 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
             l.push(-1.0);
         }
     }
-    let Some(vkv) = l.punten() else {
-        return Ok(None);
-    };
+    let vkv = l.punten()?;
 
     // BUI: private outdoor spaces (zel::bui)
     let mut prive_m2 = 0.0;
@@ -181,7 +223,7 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
         }
         if r.oppervlakte.is_none_or(|o| o == 0.0) {
             // a warning in zel::bui
-            return Ok(None);
+            return None;
         }
         buiten = true;
         prive_m2 += half_up(r.oppervlakte.unwrap_or(0.0), 2);
@@ -197,16 +239,19 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
     } else {
         kwart(som(&[-5.0]))
     };
+    Some([ovz, ooz, vkv, bui])
+}
 
-    // ENE (zel::ene)
-    let Some(lt) = t.labeltabel(Stelsel::Zelfstandig, pd) else {
-        return Ok(None);
-    };
-    let ep_idx = zel::geldige_energieprestatie(&mut ctx);
+/// ENE (zel::ene) with its warnings (`None`: a case the kern leaves to zel).
+pub(crate) fn ene_deel(ctx: &mut Ctx) -> Option<f64> {
+    let e = ctx.e;
+    let pd = ctx.peildatum;
+    let lt = ctx.t.labeltabel(Stelsel::Zelfstandig, pd)?;
+    let ep_idx = zel::geldige_energieprestatie(ctx);
     if e.monumenten.is_none() {
         ctx.warn(zel::MONUMENTEN_NULL.0, zel::MONUMENTEN_NULL.1);
     }
-    let ene = match zel::pandsoort(e) {
+    Some(match zel::pandsoort(e) {
         None => {
             ctx.warn(zel::GEEN_PANDSOORT.0, zel::GEEN_PANDSOORT.1);
             kwart(som(&[]))
@@ -215,15 +260,18 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
             ctx.warn(zel::ENE_ZONDER_BOUWJAAR.0, zel::ENE_ZONDER_BOUWJAAR.1);
             kwart(som(&[]))
         }
-        Some(egw) => match ene_punten(e, pd, lt, ep_idx, egw) {
-            Some(p) => p,
-            None => return Ok(None),
-        },
-    };
+        Some(egw) => ene_punten(e, pd, lt, ep_idx, egw)?,
+    })
+}
+
+/// KEU and SAN (zel::keu, zel::san with divisor 1) with their warnings (`None`: a case
+/// the kern leaves to zel).
+pub(crate) fn keu_san_deel(ctx: &mut Ctx) -> Option<[f64; 2]> {
+    let e = ctx.e;
     // KEU (zel::keu, zel::keuken_ruimte with divisor 1)
     let mut l = Regels::new();
     for r in &e.ruimten {
-        if !zel::is_keuken(&mut ctx, r) {
+        if !zel::is_keuken(ctx, r) {
             continue;
         }
         let mut aantal = 0;
@@ -260,39 +308,29 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
     if l.n == 0 {
         ctx.warn("eenheid.ruimten", zel::GEEN_KEUKEN);
     }
-    let Some(keu) = l.punten() else {
-        return Ok(None);
-    };
+    let keu = l.punten()?;
 
     // SAN (zel::san, zel::sanitair_ruimte with divisor 1)
     let mut l = Regels::new();
     REGELS.with_borrow_mut(|regels| {
         for r in &e.ruimten {
-            zel::sanitair_regels(&mut ctx, r, Stelsel::Zelfstandig, false, true, regels);
+            zel::sanitair_regels(ctx, r, Stelsel::Zelfstandig, false, true, regels);
             for x in regels.iter() {
                 l.push(x.3);
             }
         }
     });
-    let Some(san) = l.punten() else {
-        return Ok(None);
-    };
+    let san = l.punten()?;
+    Some([keu, san])
+}
 
-    // GPA, GVR: no parking spaces, no shared rooms
-    let gpa = kwart(som(&[]));
-    let gvr = kwart(som(&[]));
-
-    // WOZ (zel::woz)
-    let Ok((waarde, wpd, _)) = zel::woz_waarde(&mut ctx) else {
-        return Ok(None);
-    };
-    let Some(f) = t.woz_factor(wpd) else {
-        return Ok(None);
-    };
-    if f.waardepeildatum.year < wpd.year {
-        return Ok(None);
-    }
-    let mut opp: f64 = rk()
+/// The area the WOZ rubriek divides by (zel::woz): rubriek 1 + 2 rooms, 2 decimals each,
+/// in whole m² (no shared parking in the kern's cases).
+pub(crate) fn woz_oppervlakte(e: &Eenheid, klassen: &[Option<Klasse>]) -> f64 {
+    let mut opp: f64 = e
+        .ruimten
+        .iter()
+        .zip(klassen.iter().copied())
         .filter(|(r, k)| {
             matches!(k, Some(Klasse::Vertrek | Klasse::Overig))
                 && r.oppervlakte.is_some_and(|o| o != 0.0)
@@ -300,25 +338,43 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
         .map(|(r, _)| half_up(oppervlakte_met_kasten(r), 2))
         .sum();
     opp += som(&[]);
-    let opp = whole(opp);
-    if opp == 0.0 {
-        return Ok(None);
-    }
-    let corop = zel::corop_regel(&mut ctx);
-    let factor2 = if corop {
-        f.onderdeel_2_corop
+    whole(opp)
+}
+
+/// The WOZ value of a unit and what the WOZ rubriek needs besides the other rubrieken.
+pub(crate) struct Woz {
+    pub waarde: f64,
+    /// the factors for the value's waardepeildatum (not older than it)
+    pub factor: crate::tables::WozFactor,
+    /// [`woz_oppervlakte`], not 0
+    pub opp: f64,
+    /// the COROP rule for small new-build applies (zel::corop_regel)
+    pub corop: bool,
+    pub bouwjaar: Option<i32>,
+}
+
+/// The WOZ rubriek (zel::woz with the cap and the 2015–2019 minimum), BIJ and PMN (none in
+/// the kern's cases), the total, maximum rent and segment. `prior`: OVZ, OOZ, VKV, BUI, ENE,
+/// KEU, SAN, GPA, GVR; `warnings`: those so far (the totals' are added).
+pub(crate) fn woz_en_totaal(
+    prior: [f64; 9],
+    w: &Woz,
+    monumenten_null: bool,
+    pd: crate::Date,
+    t: &Tables,
+    warnings: &mut Vec<crate::model::Warning>,
+) -> Result<Punten, WwsError> {
+    let [ovz, ooz, vkv, bui, ene, keu, san, gpa, gvr] = prior;
+    let factor2 = if w.corop {
+        w.factor.onderdeel_2_corop
     } else {
-        f.onderdeel_2
+        w.factor.onderdeel_2
     };
-    let p1 = waarde / f.onderdeel_1;
-    let p2 = waarde / opp / factor2;
+    let p1 = w.waarde / w.factor.onderdeel_1;
+    let p2 = w.waarde / w.opp / factor2;
     let woz_punten = p1 + p2;
-    let prior = [ovz, ooz, vkv, bui, ene, keu, san, gpa, gvr];
-    if e.bouwjaar.is_none() {
-        ctx.warn(zel::WOZ_ZONDER_BOUWJAAR.0, zel::WOZ_ZONDER_BOUWJAAR.1);
-    }
     let mut minimum_punten = 0.0;
-    if let Some(bj) = e.bouwjaar
+    if let Some(bj) = w.bouwjaar
         && (2015..=2019).contains(&bj)
         && som(&prior) >= 110.0
     {
@@ -330,7 +386,7 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
         let overige = som(&prior);
         let zonder_cap = overige + kwart(woz_punten);
         let mut correctie = None;
-        if whole(zonder_cap) >= 187.0 && !corop {
+        if whole(zonder_cap) >= 187.0 && !w.corop {
             let max_woz = overige * 33.0 / 67.0;
             let capped = woz_punten.min(max_woz);
             if capped < woz_punten {
@@ -350,8 +406,15 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
 
     // BIJ: no zorgwoning, door bell or charging points; PMN: no monument, no new build
     let bij = kwart(som(&[]));
-    if e.monumenten.is_none() {
-        ctx.warn(zel::MONUMENTEN_NULL.0, zel::MONUMENTEN_NULL.1);
+    if monumenten_null {
+        // as Ctx::warn: once
+        let w = crate::model::Warning {
+            field: zel::MONUMENTEN_NULL.0.into(),
+            message: zel::MONUMENTEN_NULL.1.into(),
+        };
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
     }
     let pmn = kwart(som(&[]));
     let pmn_opslag = som(&[]);
@@ -359,9 +422,8 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
     let groepen = [ovz, ooz, vkv, bui, ene, keu, san, gpa, gvr, woz, bij, pmn];
     let totaal = whole(groepen.iter().copied().map(kwart).sum());
     let opslag = som(&[pmn_opslag]);
-    let mut warnings = std::mem::take(&mut ctx.warnings);
-    let h = zel::totals_nums(totaal, opslag, Stelsel::Zelfstandig, pd, t, &mut warnings)?;
-    Ok(Some(Punten {
+    let h = zel::totals_nums(totaal, opslag, Stelsel::Zelfstandig, pd, t, warnings)?;
+    Ok(Punten {
         stelsel: Stelsel::Zelfstandig,
         punten: totaal,
         maximale_huur: h.maximale_huur,
@@ -374,8 +436,8 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
             .zip(groepen)
             .map(|(g, p)| (g.0, Some(p)))
             .collect(),
-        warnings,
-    }))
+        warnings: std::mem::take(warnings),
+    })
 }
 
 /// ENE points (zel::ene) with a pandsoort and a bouwjaar or a valid energieprestatie;
@@ -423,4 +485,75 @@ fn ene_punten(
         Some(p) => kwart(som(&[p])),
         None => kwart(som(&[])),
     })
+}
+
+/// The rubrieken of a unit that depend only on its rooms (OVZ, OOZ, VKV, BUI, KEU, SAN)
+/// and the WOZ area, for a memo keyed by what the rooms are made from (the flat form).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RuimtenDelen {
+    pub ovz: f64,
+    pub ooz: f64,
+    pub vkv: f64,
+    pub bui: f64,
+    pub keu: f64,
+    pub san: f64,
+    pub woz_opp: f64,
+}
+
+/// [`RuimtenDelen`] of `e` with the warnings of KEU and SAN when the kern applies (`None`:
+/// value the unit the usual way).
+pub(crate) fn ruimten_delen(
+    e: &Eenheid,
+    opts: &Options,
+) -> Option<(RuimtenDelen, Vec<crate::model::Warning>)> {
+    if !past(e, opts) {
+        return None;
+    }
+    let mut klassen = [None; MAX_RUIMTEN];
+    for (k, r) in klassen.iter_mut().zip(&e.ruimten) {
+        *k = classificeer(r);
+    }
+    let klassen = &klassen[..e.ruimten.len()];
+    let [ovz, ooz, vkv, bui] = ruimten_deel(e, klassen)?;
+    let mut ctx = Ctx {
+        e,
+        peildatum: opts.peildatum,
+        t: Tables::embedded(),
+        warnings: Vec::new(),
+        lean: true,
+    };
+    let [keu, san] = keu_san_deel(&mut ctx)?;
+    let woz_opp = woz_oppervlakte(e, klassen);
+    (woz_opp != 0.0).then_some((
+        RuimtenDelen {
+            ovz,
+            ooz,
+            vkv,
+            bui,
+            keu,
+            san,
+            woz_opp,
+        },
+        ctx.warnings,
+    ))
+}
+
+/// ENE of `e` with its warnings when the kern applies (`None`: value the unit the usual
+/// way).
+pub(crate) fn ene_met_warnings(
+    e: &Eenheid,
+    opts: &Options,
+) -> Option<(f64, Vec<crate::model::Warning>)> {
+    if !past(e, opts) {
+        return None;
+    }
+    let mut ctx = Ctx {
+        e,
+        peildatum: opts.peildatum,
+        t: Tables::embedded(),
+        warnings: Vec::new(),
+        lean: true,
+    };
+    let ene = ene_deel(&mut ctx)?;
+    Some((ene, ctx.warnings))
 }

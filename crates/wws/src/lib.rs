@@ -32,6 +32,7 @@
 //! assert_eq!(r.groep("OVZ").unwrap().punten, Some(24.0));
 //! ```
 
+pub mod bulk;
 pub mod flat;
 mod kern;
 pub mod mix;
@@ -271,13 +272,7 @@ pub fn csv_header() -> String {
         "stelsel".to_string(),
         "punten".to_string(),
     ];
-    let mut codes: Vec<&str> = zel::GROEPEN.iter().map(|g| g.0).collect();
-    for (c, _) in onz::GROEPEN {
-        if !codes.contains(&c) {
-            codes.push(c);
-        }
-    }
-    cols.extend(codes.iter().map(|c| format!("punten_{c}")));
+    cols.extend(csv_codes().iter().map(|c| format!("punten_{c}")));
     cols.extend(
         [
             "maximale_huur",
@@ -300,50 +295,88 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// The stelselgroep codes of the CSV summary, in column order.
+fn csv_codes() -> Vec<&'static str> {
+    let mut codes: Vec<&str> = zel::GROEPEN.iter().map(|g| g.0).collect();
+    for (c, _) in onz::GROEPEN {
+        if !codes.contains(&c) {
+            codes.push(c);
+        }
+    }
+    codes
+}
+
+/// One CSV line of the summary from its parts.
+#[allow(clippy::too_many_arguments)]
+fn csv_line(
+    id: &str,
+    stelsel: Stelsel,
+    punten: f64,
+    groep: &dyn Fn(&str) -> Option<f64>,
+    maximale_huur: f64,
+    opslagpercentage: Option<f64>,
+    huurprijsopslag: f64,
+    maximale_huur_inclusief_opslag: f64,
+    segment: Option<Segment>,
+    warnings: &[Warning],
+) -> String {
+    let mut cols = vec![
+        csv_field(id),
+        stelsel.code().to_string(),
+        punten.to_string(),
+    ];
+    for c in csv_codes() {
+        cols.push(groep(c).map(|p| p.to_string()).unwrap_or_default());
+    }
+    cols.push(format!("{maximale_huur:.2}"));
+    cols.push(opslagpercentage.map(|p| p.to_string()).unwrap_or_default());
+    cols.push(format!("{huurprijsopslag:.2}"));
+    cols.push(format!("{maximale_huur_inclusief_opslag:.2}"));
+    cols.push(segment.map(|s| s.naam().to_string()).unwrap_or_default());
+    cols.push(csv_field(
+        &warnings
+            .iter()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    ));
+    cols.join(",")
+}
+
 impl Resultaat {
     /// One CSV line matching [`csv_header`] (a rubriek that does not apply is empty).
     pub fn csv_row(&self) -> String {
-        let mut cols = vec![
-            csv_field(self.id.as_deref().unwrap_or("")),
-            self.stelsel.code().to_string(),
-            self.punten.to_string(),
-        ];
-        let mut codes: Vec<&str> = zel::GROEPEN.iter().map(|g| g.0).collect();
-        for (c, _) in onz::GROEPEN {
-            if !codes.contains(&c) {
-                codes.push(c);
-            }
-        }
-        for c in codes {
-            cols.push(
-                self.groep(c)
-                    .and_then(|g| g.punten)
-                    .map(|p| p.to_string())
-                    .unwrap_or_default(),
-            );
-        }
-        cols.push(format!("{:.2}", self.maximale_huur));
-        cols.push(
-            self.opslagpercentage
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
-        );
-        cols.push(format!("{:.2}", self.huurprijsopslag));
-        cols.push(format!("{:.2}", self.maximale_huur_inclusief_opslag));
-        cols.push(
-            self.segment
-                .map(|s| s.naam().to_string())
-                .unwrap_or_default(),
-        );
-        cols.push(csv_field(
-            &self
-                .warnings
-                .iter()
-                .map(|w| w.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        ));
-        cols.join(",")
+        csv_line(
+            self.id.as_deref().unwrap_or(""),
+            self.stelsel,
+            self.punten,
+            &|c| self.groep(c).and_then(|g| g.punten),
+            self.maximale_huur,
+            self.opslagpercentage,
+            self.huurprijsopslag,
+            self.maximale_huur_inclusief_opslag,
+            self.segment,
+            &self.warnings,
+        )
+    }
+}
+
+impl Punten {
+    /// One CSV line matching [`csv_header`], as [`Resultaat::csv_row`] gives for the full
+    /// result of the same unit (`id`: the unit's id).
+    pub fn csv_row(&self, id: &str) -> String {
+        csv_line(
+            id,
+            self.stelsel,
+            self.punten,
+            &|c| self.groep(c),
+            self.maximale_huur,
+            self.opslagpercentage,
+            self.huurprijsopslag,
+            self.maximale_huur_inclusief_opslag,
+            self.segment,
+            &self.warnings,
+        )
     }
 }
 
