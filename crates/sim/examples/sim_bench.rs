@@ -92,6 +92,35 @@ fn main() {
                 }
             }
         }
+        Some("checksum") => {
+            // a fingerprint of every output value of a scenario (to see whether a change keeps
+            // the results bit for bit)
+            let m = model(args.get(2).map(String::as_str));
+            let runs: usize = args[3].parse().unwrap();
+            let r = simulate(&m, runs, 1, 2, &|| {});
+            let mut h: u64 = 0xcbf29ce484222325;
+            let mut mix = |x: u32| {
+                h ^= u64::from(x);
+                h = h.wrapping_mul(0x100000001b3);
+            };
+            for o in &r.runs {
+                o.regio.iter().for_each(|v| mix(v.to_bits()));
+                o.buurt.iter().for_each(|v| mix(v.to_bits()));
+            }
+            let regio = r
+                .runs
+                .iter()
+                .map(|o| o.regio.iter().map(|v| v.to_bits() as u64).sum::<u64>())
+                .sum::<u64>();
+            println!(
+                "checksum {h:016x} regio-sum {regio} decisions {}",
+                r.runs.iter().map(|o| o.aanbiedingen).sum::<u64>()
+            );
+            for (i, name) in r.metrics.regio.iter().enumerate() {
+                let q = r.regio_q(r.jaren - 1, i);
+                println!("  {name:45} {:.6} {:.6}", q.p50, q.gemiddelde);
+            }
+        }
         Some("decisions") => {
             let m = model(None);
             let runs: usize = args[2].parse().unwrap();

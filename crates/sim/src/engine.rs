@@ -51,6 +51,8 @@ const F_ACTIVE: u8 = 1;
 const F_DAEB: u8 = 2;
 const F_SELL: u8 = 4;
 const F_LIB: u8 = 8;
+/// in the list of dwellings whose rent is updated one by one (not social at some moment)
+const F_NONSOC: u8 = 16;
 
 const WAITING: u8 = 0;
 const PLACED: u8 = 1;
@@ -267,6 +269,55 @@ const INC2: u64 = mask_where!(|c| c / 12 == 2);
 const INC0_SMALL: u64 = mask_where!(|c| c / 12 == 0 && (c / 4) % 3 < 2);
 const WORK: u64 = mask_where!(|c| (c / 2) % 2 == 1);
 const VULN: u64 = mask_where!(|c| c % 2 == 1);
+/// the acceptance table's column of a class: vulnerable (bit 0), income class 0 (bit 1)
+const ACC_KEY: [u8; CLASSES] = {
+    let mut k = [0u8; CLASSES];
+    let mut c = 0;
+    while c < CLASSES {
+        k[c] = (c % 2) as u8 | (((c / 12 == 0) as u8) << 1);
+        c += 1;
+    }
+    k
+};
+
+/// A seeker: the fields an offer reads, in one 16-byte record (one cache line holds four).
+#[derive(Debug, Clone, Copy)]
+struct Seeker {
+    /// registration (or urgency) date, years from the start
+    reg: f32,
+    /// income a year
+    income: f32,
+    groups: u16,
+    /// the year the seeker stops searching (regular seekers)
+    wy: u16,
+    state: u8,
+    class: u8,
+    /// bit 0: at least the Rotterdamwet years in the region; bit 1: screening hit
+    flags: u8,
+    stream: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<Seeker>() == 16);
+
+/// A dwelling and its tenancy: the fields a letting or an exit reads, in one record.
+#[derive(Debug, Clone, Copy)]
+struct Dw {
+    buurt: u32,
+    max_rent: f32,
+    /// the rent (a base for social dwellings, see `St::g0`)
+    rent: f32,
+    /// household id, NONE = vacant
+    tenant: u32,
+    /// the year the tenancy ends (NO_EXIT = after the horizon)
+    exit: u16,
+    /// bit set of streams a care unit is reserved for (0 = none)
+    care: u16,
+    t_groups: u16,
+    kind: u8,
+    seg: u8,
+    flags: u8,
+    t_class: u8,
+}
 
 struct Year {
     social: u32,
@@ -293,28 +344,23 @@ struct St<'m> {
     ns: usize,
     audit: bool,
     // dwellings
-    buurt: Vec<u32>,
-    kind: Vec<u8>,
-    max_rent: Vec<f32>,
-    rent: Vec<f32>,
-    seg: Vec<u8>,
-    flags: Vec<u8>,
-    care: Vec<u16>,
-    tenant: Vec<u32>,
-    t_class: Vec<u8>,
-    t_groups: Vec<u16>,
-    exit: Vec<u16>,
+    dw: Vec<Dw>,
     buckets: Vec<Vec<u32>>,
     vacant: Vec<u32>,
+    // rents and segments per buurt, kept up to date at every change instead of a yearly pass
+    // over all dwellings: a social dwelling's `rent` is a base, its rent being base × `g0`
+    // (the yearly increase of sitting tenants' social rents never reaches the maximum rent,
+    // the factor being at most 1, so all social rents move together); other segments' rents
+    // can reach their maximum and are updated one by one (`nonsoc`, few dwellings)
+    g0: f64,
+    rsb: Vec<f64>,
+    rmax: Vec<f64>,
+    segc: Vec<[u32; 3]>,
+    nonsoc: Vec<u32>,
+    ns_b: Vec<f64>,
     // seekers
-    s_stream: Vec<u8>,
-    s_class: Vec<u8>,
-    s_groups: Vec<u16>,
-    s_flags: Vec<u8>,
-    s_income: Vec<f32>,
-    s_reg: Vec<f32>,
-    s_state: Vec<u8>,
-    s_wy: Vec<u16>,
+    /// the fields an offer reads, one 16-byte record per seeker
+    sk: Vec<Seeker>,
     s_hh: Vec<u32>,
     q: Vec<Vec<u32>>,
     qh: [usize; CLASSES],
@@ -350,6 +396,41 @@ struct St<'m> {
     metrics_b: usize,
 }
 
+/// Sorts dates of one year ([y, y + 1)) ascending: a counting pass into as many buckets as
+/// values, then insertion sort (each value moves within its bucket). The same order as any
+/// sort (equal values are indistinguishable), in linear expected time.
+fn sort_within_year(v: &mut [f32], y: f32) {
+    let n = v.len();
+    if n < 32 {
+        v.sort_unstable_by(f32::total_cmp);
+        return;
+    }
+    let key = |x: f32| (((x - y) * n as f32) as usize).min(n - 1);
+    let mut start = vec![0u32; n + 1];
+    for &x in v.iter() {
+        start[key(x) + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut out = vec![0f32; n];
+    for &x in v.iter() {
+        let k = key(x);
+        out[start[k] as usize] = x;
+        start[k] += 1;
+    }
+    for i in 1..n {
+        let x = out[i];
+        let mut j = i;
+        while j > 0 && out[j - 1].total_cmp(&x).is_gt() {
+            out[j] = out[j - 1];
+            j -= 1;
+        }
+        out[j] = x;
+    }
+    v.copy_from_slice(&out);
+}
+
 #[inline]
 fn logistic(x: f64) -> f32 {
     (1.0 / (1.0 + (-x).exp())) as f32
@@ -375,31 +456,30 @@ pub fn run(m: &Model, seed: u64, run: u64, audit: bool) -> RunOutput {
         ng,
         ns,
         audit,
-        buurt: m.d_buurt.clone(),
-        kind: m.d_kind.clone(),
-        max_rent: m.d_max_rent.clone(),
-        rent: m.d_rent.clone(),
-        seg: m.d_seg.clone(),
-        flags: m
-            .d_daeb
-            .iter()
-            .map(|&d| F_ACTIVE | if d { F_DAEB } else { 0 })
+        dw: (0..n)
+            .map(|d| Dw {
+                buurt: m.d_buurt[d],
+                max_rent: m.d_max_rent[d],
+                rent: m.d_rent[d],
+                tenant: d as u32,
+                exit: NO_EXIT,
+                care: 0,
+                t_groups: m.h_groups[d],
+                kind: m.d_kind[d],
+                seg: m.d_seg[d],
+                flags: F_ACTIVE | if m.d_daeb[d] { F_DAEB } else { 0 },
+                t_class: m.h_class[d],
+            })
             .collect(),
-        care: vec![0; n],
-        tenant: (0..n as u32).collect(),
-        t_class: m.h_class.clone(),
-        t_groups: m.h_groups.clone(),
-        exit: vec![NO_EXIT; n],
         buckets: vec![Vec::new(); years],
         vacant: Vec::new(),
-        s_stream: Vec::new(),
-        s_class: Vec::new(),
-        s_groups: Vec::new(),
-        s_flags: Vec::new(),
-        s_income: Vec::new(),
-        s_reg: Vec::new(),
-        s_state: Vec::new(),
-        s_wy: Vec::new(),
+        g0: 1.0,
+        rsb: vec![0.0; nb],
+        rmax: vec![0.0; nb],
+        segc: vec![[0; 3]; nb],
+        nonsoc: Vec::new(),
+        ns_b: vec![0.0; nb],
+        sk: Vec::new(),
         s_hh: Vec::new(),
         q: vec![Vec::new(); CLASSES],
         qh: [0; CLASSES],
@@ -425,7 +505,7 @@ pub fn run(m: &Model, seed: u64, run: u64, audit: bool) -> RunOutput {
         placed_s: vec![0; ns],
         wait_s: vec![(0.0, 0); ns],
         y: Year::new(),
-        acc: vec![0.0; nb * CLASSES],
+        acc: vec![0.0; nb * 4],
         out: RunOutput::default(),
         metrics_r: metrics.regio.len(),
         metrics_b: metrics.buurt.len(),
@@ -464,17 +544,30 @@ impl Year {
 impl St<'_> {
     fn init(&mut self) {
         let m = self.m;
-        let n = self.buurt.len();
+        let n = self.dw.len();
         // starting tenancies: elapsed duration from the stationary distribution, remaining
         // duration conditional on it
         // (renewal theory: the remaining duration R of a stationary tenancy has
         // P(R = r) = P(D ≥ r) / E[D], so R − 1 is distributed as the elapsed duration; one draw)
         for d in 0..n {
             // the first possible exit is in year 0
-            let y = m.hazard.draw_elapsed(self.kind[d], &mut self.rng) as usize;
+            let y = m.hazard.draw_elapsed(self.dw[d].kind, &mut self.rng) as usize;
             if y < self.years {
-                self.exit[d] = y as u16;
+                self.dw[d].exit = y as u16;
                 self.buckets[y].push(d as u32);
+            }
+        }
+        for d in 0..n {
+            let b = self.dw[d].buurt as usize;
+            let sg = self.dw[d].seg;
+            self.segc[b][sg as usize] += 1;
+            // every dwelling holds a household at the start
+            self.rmax[b] += f64::from(self.dw[d].max_rent);
+            if sg == SEG_SOCIAAL {
+                self.rsb[b] += f64::from(self.dw[d].rent);
+            } else {
+                self.dw[d].flags |= F_NONSOC;
+                self.nonsoc.push(d as u32);
             }
         }
         let (hh, kw, grp, inc) = &m.counts0;
@@ -509,12 +602,12 @@ impl St<'_> {
                     }
                 })
                 .collect();
-            regs.sort_by(f32::total_cmp);
+            regs.sort_unstable_by(f32::total_cmp);
             for r in regs {
                 self.new_seeker(si, r, -1);
             }
         }
-        self.out.accounts.zoekers_start = self.s_state.len() as u64;
+        self.out.accounts.zoekers_start = self.sk.len() as u64;
         for (i, l) in m.limiet.iter().enumerate() {
             if let Some((v, _)) = l {
                 self.limit[i] = *v;
@@ -535,21 +628,23 @@ impl St<'_> {
         let k = self.rng.random_range(0..p.class.len());
         let regular = !self.m.stroom_urgent[si];
         let wy = if regular {
-            let u: f64 = 1.0 - self.rng.random::<f64>();
-            let stop = (u.ln() / (1.0 - self.m.aannames.zoekers.uitval_per_jaar).ln()) as i64;
+            // years searched before stopping: floor(ln U / ln(1 − uitval)), from a table
+            let stop = i64::from(self.m.uitval.draw(&mut self.rng));
             (i64::from(year) + 1 + stop).clamp(0, i64::from(NO_EXIT) - 1) as u16
         } else {
             NO_EXIT
         };
-        let id = self.s_state.len() as u32;
-        self.s_stream.push(si as u8);
-        self.s_class.push(p.class[k]);
-        self.s_groups.push(p.groups[k]);
-        self.s_flags.push(p.flags[k]);
-        self.s_income.push(p.income[k]);
-        self.s_reg.push(reg);
-        self.s_state.push(WAITING);
-        self.s_wy.push(wy);
+        let id = self.sk.len() as u32;
+        self.sk.push(Seeker {
+            reg,
+            income: p.income[k],
+            groups: p.groups[k],
+            wy,
+            state: WAITING,
+            class: p.class[k],
+            flags: p.flags[k],
+            stream: si as u8,
+        });
         self.s_hh.push(self.next_hh);
         self.next_hh += 1;
         if regular {
@@ -559,10 +654,41 @@ impl St<'_> {
         }
     }
 
+    /// The rent of an occupied dwelling.
+    #[inline]
+    fn rent_of(&self, d: usize) -> f32 {
+        if self.dw[d].seg == SEG_SOCIAAL {
+            (f64::from(self.dw[d].rent) * self.g0) as f32
+        } else {
+            self.dw[d].rent
+        }
+    }
+
+    /// Sets the rent of a dwelling (before `add_household`, which counts it).
+    #[inline]
+    fn set_rent(&mut self, d: usize, rent: f32) {
+        self.dw[d].rent = if self.dw[d].seg == SEG_SOCIAAL {
+            (f64::from(rent) / self.g0) as f32
+        } else {
+            rent
+        };
+    }
+
+    /// Adds (`f` = 1) or removes (−1) an occupied dwelling's rent in its buurt's sums.
+    #[inline]
+    fn add_rent(&mut self, d: usize, f: f64) {
+        let b = self.dw[d].buurt as usize;
+        self.rmax[b] += f * f64::from(self.dw[d].max_rent);
+        if self.dw[d].seg == SEG_SOCIAAL {
+            self.rsb[b] += f * f64::from(self.dw[d].rent);
+        }
+    }
+
     fn add_household(&mut self, d: usize, sign: i32) {
-        let b = self.buurt[d] as usize;
-        let c = self.t_class[d];
-        let g = self.t_groups[d];
+        let b = self.dw[d].buurt as usize;
+        self.add_rent(d, f64::from(sign));
+        let c = self.dw[d].t_class;
+        let g = self.dw[d].t_groups;
         let upd = |x: &mut u32| {
             *x = (*x as i64 + i64::from(sign)) as u32;
         };
@@ -615,7 +741,7 @@ impl St<'_> {
             let mut regs: Vec<f32> = (0..n)
                 .map(|_| year as f32 + self.rng.random::<f32>())
                 .collect();
-            regs.sort_by(f32::total_cmp);
+            sort_within_year(&mut regs, year as f32);
             self.out.accounts.zoekers_aankomst += n as u64;
             for r in regs {
                 self.new_seeker(si, r, year as i32);
@@ -628,14 +754,14 @@ impl St<'_> {
         let bucket = std::mem::take(&mut self.buckets[year]);
         for &d in &bucket {
             let d = d as usize;
-            if self.exit[d] != year as u16 || self.tenant[d] == NONE {
+            if self.dw[d].exit != year as u16 || self.dw[d].tenant == NONE {
                 continue;
             }
             self.add_household(d, -1);
-            self.tenant[d] = NONE;
-            self.exit[d] = NO_EXIT;
+            self.dw[d].tenant = NONE;
+            self.dw[d].exit = NO_EXIT;
             self.y.exits += 1;
-            self.exits_b[self.buurt[d] as usize] += 1;
+            self.exits_b[self.dw[d].buurt as usize] += 1;
             self.out.accounts.uitstroom += 1;
             self.vacant.push(d as u32);
         }
@@ -644,9 +770,11 @@ impl St<'_> {
         let mut vac = std::mem::take(&mut self.vacant);
         // sale and liberalisation at vacancy
         vac.retain(|&d| {
-            let f = &mut self.flags[d as usize];
+            let f = &mut self.dw[d as usize].flags;
             if *f & F_SELL != 0 {
                 *f &= !F_ACTIVE;
+                let b = self.dw[d as usize].buurt as usize;
+                self.segc[b][self.dw[d as usize].seg as usize] -= 1;
                 return false;
             }
             if *f & F_LIB != 0 {
@@ -677,65 +805,83 @@ impl St<'_> {
         match a {
             Actie::Liberaliseer(ds) => {
                 for &d in ds {
-                    if self.flags[d as usize] & F_ACTIVE != 0 {
-                        self.flags[d as usize] |= F_LIB;
+                    if self.dw[d as usize].flags & F_ACTIVE != 0 {
+                        self.dw[d as usize].flags |= F_LIB;
                     }
                 }
             }
             Actie::Verkoop(ds) => {
                 for &d in ds {
-                    self.flags[d as usize] |= F_SELL;
+                    self.dw[d as usize].flags |= F_SELL;
                 }
             }
             Actie::Sloop(ds) => {
                 for &d in ds {
                     let d = d as usize;
-                    if self.flags[d] & F_ACTIVE == 0 {
+                    if self.dw[d].flags & F_ACTIVE == 0 {
                         continue;
                     }
-                    self.flags[d] &= !F_ACTIVE;
-                    if self.tenant[d] != NONE {
+                    self.dw[d].flags &= !F_ACTIVE;
+                    self.segc[self.dw[d].buurt as usize][self.dw[d].seg as usize] -= 1;
+                    if self.dw[d].tenant != NONE {
                         // the household becomes a herhuisvesting seeker
                         self.add_household(d, -1);
                         let si = self.m.stromen.len() - 1;
-                        let id = self.s_state.len() as u32;
-                        let c = self.t_class[d];
-                        self.s_stream.push(si as u8);
-                        self.s_class.push(c);
-                        self.s_groups.push(self.t_groups[d]);
-                        self.s_flags.push(1);
-                        self.s_income.push(crate::synth::income_in_class(
-                            &self.m.regels,
-                            class_inc(c),
-                            class_size(c),
-                            false,
-                            0.5,
-                        ) as f32);
-                        self.s_reg.push(self.year as f32);
-                        self.s_state.push(WAITING);
-                        self.s_wy.push(NO_EXIT);
-                        self.s_hh.push(self.tenant[d]);
+                        let id = self.sk.len() as u32;
+                        let c = self.dw[d].t_class;
+                        self.sk.push(Seeker {
+                            reg: self.year as f32,
+                            income: crate::synth::income_in_class(
+                                &self.m.regels,
+                                class_inc(c),
+                                class_size(c),
+                                false,
+                                0.5,
+                            ) as f32,
+                            groups: self.dw[d].t_groups,
+                            wy: NO_EXIT,
+                            state: WAITING,
+                            class: c,
+                            flags: 1,
+                            stream: si as u8,
+                        });
+                        self.s_hh.push(self.dw[d].tenant);
                         self.uq[si].push(id);
-                        self.tenant[d] = NONE;
-                        self.exit[d] = NO_EXIT;
+                        self.dw[d].tenant = NONE;
+                        self.dw[d].exit = NO_EXIT;
                         self.out.accounts.sloop_uit += 1;
                     }
                 }
                 self.vacant
-                    .retain(|&d| self.flags[d as usize] & F_ACTIVE != 0);
+                    .retain(|&d| self.dw[d as usize].flags & F_ACTIVE != 0);
             }
             Actie::Verduurzaam(xs) => {
                 for &(d, _p, r, s) in xs {
                     let d = d as usize;
-                    if self.flags[d] & F_ACTIVE == 0 {
+                    if self.dw[d].flags & F_ACTIVE == 0 {
                         continue;
                     }
-                    self.max_rent[d] = r;
-                    self.seg[d] = s;
+                    let b = self.dw[d].buurt as usize;
+                    let occupied = self.dw[d].tenant != NONE;
+                    if occupied {
+                        self.add_rent(d, -1.0);
+                    }
+                    let now = self.rent_of(d);
+                    self.segc[b][self.dw[d].seg as usize] -= 1;
+                    self.segc[b][s as usize] += 1;
+                    self.dw[d].max_rent = r;
+                    self.dw[d].seg = s;
                     // the sitting tenant's rent stays; the new maximum applies at re-letting
-                    self.rent[d] = self.rent[d].min(r);
+                    self.set_rent(d, now.min(r));
+                    if occupied {
+                        self.add_rent(d, 1.0);
+                    }
                     if s != SEG_SOCIAAL {
-                        self.flags[d] &= !F_DAEB;
+                        self.dw[d].flags &= !F_DAEB;
+                        if self.dw[d].flags & F_NONSOC == 0 {
+                            self.dw[d].flags |= F_NONSOC;
+                            self.nonsoc.push(d as u32);
+                        }
                     }
                 }
             }
@@ -746,19 +892,24 @@ impl St<'_> {
             } => {
                 for &(_p, r, s, kind, count) in woningen {
                     for _ in 0..count {
-                        let d = self.buurt.len() as u32;
-                        self.buurt.push(*buurt);
-                        self.kind.push(kind);
-                        self.max_rent.push(r);
-                        self.rent.push(0.0);
-                        self.seg.push(s);
-                        self.flags
-                            .push(F_ACTIVE | if s == SEG_SOCIAAL { F_DAEB } else { 0 });
-                        self.care.push(*voor as u16);
-                        self.tenant.push(NONE);
-                        self.t_class.push(0);
-                        self.t_groups.push(0);
-                        self.exit.push(NO_EXIT);
+                        let d = self.dw.len() as u32;
+                        self.segc[*buurt as usize][s as usize] += 1;
+                        if s != SEG_SOCIAAL {
+                            self.nonsoc.push(d);
+                        }
+                        self.dw.push(Dw {
+                            buurt: *buurt,
+                            max_rent: r,
+                            rent: 0.0,
+                            tenant: NONE,
+                            exit: NO_EXIT,
+                            care: *voor as u16,
+                            t_groups: 0,
+                            kind,
+                            seg: s,
+                            flags: F_ACTIVE | if s == SEG_SOCIAAL { F_DAEB } else { F_NONSOC },
+                            t_class: 0,
+                        });
                         self.vacant.push(d);
                     }
                 }
@@ -781,15 +932,16 @@ impl St<'_> {
             let base = v.basis
                 + v.aantrekkelijkheid * self.m.buurten[b].aantrekkelijkheid
                 + v.kwetsbaar_aandeel * (share - mean);
-            for c in 0..CLASSES as u8 {
+            // the probability depends on the class only through (vulnerable, income class 0)
+            for k in 0..4 {
                 let mut x = base;
-                if class_vuln(c) {
+                if k & 1 != 0 {
                     x += v.kwetsbaar_extra;
                 }
-                if class_inc(c) == 0 {
+                if k & 2 != 0 {
                     x += v.laag_inkomen_extra;
                 }
-                self.acc[b * CLASSES + c as usize] = logistic(x);
+                self.acc[b * 4 + k] = logistic(x);
             }
         }
     }
@@ -798,9 +950,9 @@ impl St<'_> {
     fn letting_rent(&self, d: usize) -> f32 {
         let h = &self.m.scenario.huurbeleid;
         let r = &self.m.regels;
-        let max = self.max_rent[d];
-        let daeb = self.flags[d] & F_DAEB != 0;
-        if self.care[d] != 0 {
+        let max = self.dw[d].max_rent;
+        let daeb = self.dw[d].flags & F_DAEB != 0;
+        if self.dw[d].care != 0 {
             // care units: at most the lage aftoppingsgrens, so they are passend for everyone
             return (h.streefhuur_sociaal as f32 * max).min(r.aftopping_laag as f32);
         }
@@ -811,7 +963,7 @@ impl St<'_> {
             }
             x
         } else {
-            let s = match self.seg[d] {
+            let s = match self.dw[d].seg {
                 SEG_VRIJ => h.streefhuur_vrij,
                 _ => h.streefhuur_midden,
             };
@@ -844,12 +996,12 @@ impl St<'_> {
     /// Per-seeker checks that classes cannot express.
     #[inline(always)]
     fn seeker_ok(&self, s: usize, rw: bool, daeb: bool, rent: f32, now: f32) -> bool {
-        if self.s_state[s] != WAITING || self.s_reg[s] > now {
+        if self.sk[s].state != WAITING || self.sk[s].reg > now {
             return false;
         }
         if rw && let Some(r) = &self.m.scenario.rotterdamwet {
-            let f = self.s_flags[s];
-            if r.art8 && !class_work(self.s_class[s]) && f & 1 == 0 {
+            let f = self.sk[s].flags;
+            if r.art8 && !class_work(self.sk[s].class) && f & 1 == 0 {
                 return false;
             }
             if r.art10_screening && f & 2 != 0 {
@@ -857,7 +1009,7 @@ impl St<'_> {
             }
         }
         if !daeb
-            && self.s_income[s] / 12.0
+            && self.sk[s].income / 12.0
                 < self.m.aannames.zoekers.inkomenseis_huurfactor as f32 * rent
         {
             return false;
@@ -867,9 +1019,9 @@ impl St<'_> {
 
     fn let_dwelling(&mut self, d: usize, now: f32) -> bool {
         let m = self.m;
-        let b = self.buurt[d] as usize;
+        let b = self.dw[d].buurt as usize;
         let rent = self.letting_rent(d);
-        let daeb = self.flags[d] & F_DAEB != 0;
+        let daeb = self.dw[d].flags & F_DAEB != 0;
         let rw = m.buurten[b].rotterdamwet;
         let r = &m.regels;
         // eligible classes
@@ -889,7 +1041,7 @@ impl St<'_> {
                 mask &= !(INC0 & !allowed_inc0);
             }
         }
-        let care = self.care[d];
+        let care = self.dw[d].care;
         if care != 0 {
             // care units are built for their streams: outside the spreading caps
             return self.mediate(d, b, mask, rent, now, u32::from(care), daeb, rw);
@@ -966,18 +1118,18 @@ impl St<'_> {
             while i < self.uq[si].len() && looked < 16 && declines < 3 {
                 let s = self.uq[si][i] as usize;
                 i += 1;
-                if self.s_state[s] != WAITING {
+                if self.sk[s].state != WAITING {
                     if i - 1 == self.uh[si] {
                         self.uh[si] = i;
                     }
                     continue;
                 }
-                if self.s_reg[s] > now {
+                if self.sk[s].reg > now {
                     // queues are in order of urgency date
                     break;
                 }
                 looked += 1;
-                if mask & (1 << self.s_class[s]) == 0 || !self.seeker_ok(s, rw, daeb, rent, now) {
+                if mask & (1 << self.sk[s].class) == 0 || !self.seeker_ok(s, rw, daeb, rent, now) {
                     continue;
                 }
                 self.y.offers += 1;
@@ -1001,12 +1153,12 @@ impl St<'_> {
     fn fix_head(&mut self, c: usize) {
         let q = &self.q[c];
         let mut h = self.qh[c];
-        while h < q.len() && self.s_state[q[h] as usize] != WAITING {
+        while h < q.len() && self.sk[q[h] as usize].state != WAITING {
             h += 1;
         }
         self.qh[c] = h;
         self.hreg[c] = if h < q.len() {
-            self.s_reg[q[h] as usize]
+            self.sk[q[h] as usize].reg
         } else {
             f32::INFINITY
         };
@@ -1028,37 +1180,48 @@ impl St<'_> {
         kanaal: Kanaal,
     ) -> bool {
         let max = self.m.aannames.zoekers.max_aanbiedingen;
-        let mut lreg = self.hreg;
-        for (c, r) in lreg.iter_mut().enumerate() {
-            if mask & (1 << c) == 0 {
-                *r = f32::INFINITY;
+        // the classes in `mask` whose first waiting seeker registered by `now`, in class
+        // order (ties go to the lower class, as a scan over all classes would)
+        let mut cls = [0u8; CLASSES];
+        let mut lreg = [f32::INFINITY; CLASSES];
+        let mut cur = [0u32; CLASSES];
+        let mut n = 0;
+        let mut bits = mask;
+        while bits != 0 {
+            let c = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if self.hreg[c] <= now {
+                cls[n] = c as u8;
+                lreg[n] = self.hreg[c];
+                cur[n] = self.qh[c] as u32;
+                n += 1;
             }
         }
-        let mut cur = self.qh;
-        let acc_row = b * CLASSES;
+        let acc_row = b * 4;
         let mut offers = 0;
         while offers < max {
             let mut best = 0;
             let mut best_reg = f32::INFINITY;
-            for (c, &r) in lreg.iter().enumerate() {
+            for (i, &r) in lreg[..n].iter().enumerate() {
                 if r < best_reg {
                     best_reg = r;
-                    best = c;
+                    best = i;
                 }
             }
             if best_reg > now {
                 break;
             }
-            let q = &self.q[best];
-            let s = q[cur[best]] as usize;
+            let c = cls[best] as usize;
+            let q = &self.q[c];
+            let s = q[cur[best] as usize] as usize;
             // next waiting candidate of this class
-            let mut i = cur[best] + 1;
-            while i < q.len() && self.s_state[q[i] as usize] != WAITING {
+            let mut i = cur[best] as usize + 1;
+            while i < q.len() && self.sk[q[i] as usize].state != WAITING {
                 i += 1;
             }
-            cur[best] = i;
+            cur[best] = i as u32;
             lreg[best] = if i < q.len() {
-                self.s_reg[q[i] as usize]
+                self.sk[q[i] as usize].reg
             } else {
                 f32::INFINITY
             };
@@ -1067,9 +1230,9 @@ impl St<'_> {
             }
             offers += 1;
             self.y.offers += 1;
-            if self.rng.random::<f32>() < self.acc[acc_row + best] {
+            if self.rng.random::<f32>() < self.acc[acc_row + ACC_KEY[c] as usize] {
                 self.place(d, b, s, rent, now, kanaal);
-                self.fix_head(best);
+                self.fix_head(c);
                 return true;
             }
         }
@@ -1122,7 +1285,7 @@ impl St<'_> {
             }
             offers += 1;
             self.y.offers += 1;
-            if self.rng.random::<f32>() < self.acc[b * CLASSES + c] {
+            if self.rng.random::<f32>() < self.acc[b * 4 + ACC_KEY[c] as usize] {
                 self.place(d, b, s, rent, now, Kanaal::Loting);
                 self.fix_head(c);
                 return true;
@@ -1133,10 +1296,10 @@ impl St<'_> {
 
     fn place(&mut self, d: usize, b: usize, s: usize, rent: f32, now: f32, kanaal: Kanaal) {
         let m = self.m;
-        let c = self.s_class[s];
-        let g = self.s_groups[s];
-        let si = self.s_stream[s] as usize;
-        let daeb = self.flags[d] & F_DAEB != 0;
+        let c = self.sk[s].class;
+        let g = self.sk[s].groups;
+        let si = self.sk[s].stream as usize;
+        let daeb = self.dw[d].flags & F_DAEB != 0;
         if self.audit {
             self.out.audit.push(Letting {
                 jaar: self.year,
@@ -1145,7 +1308,7 @@ impl St<'_> {
                 huishouden: self.s_hh[s],
                 klasse: c,
                 groepen: g,
-                inkomen: self.s_income[s],
+                inkomen: self.sk[s].income,
                 huur: rent,
                 daeb,
                 stroom: si as u8,
@@ -1153,23 +1316,23 @@ impl St<'_> {
                 buurt_verhuringen_voor: self.let_b[b],
                 buurt_spreiding_voor: self.vlet_b[b],
                 rotterdamwet: m.buurten[b].rotterdamwet,
-                regio_6jaar: self.s_flags[s] & 1 != 0,
-                screening: self.s_flags[s] & 2 != 0,
+                regio_6jaar: self.sk[s].flags & 1 != 0,
+                screening: self.sk[s].flags & 2 != 0,
             });
         }
-        self.tenant[d] = self.s_hh[s];
-        self.t_class[d] = c;
-        self.t_groups[d] = g;
-        self.rent[d] = rent;
-        self.s_state[s] = PLACED;
+        self.dw[d].tenant = self.s_hh[s];
+        self.dw[d].t_class = c;
+        self.dw[d].t_groups = g;
+        self.set_rent(d, rent);
+        self.sk[s].state = PLACED;
         self.add_household(d, 1);
-        let dur = m.hazard.draw_remaining(self.kind[d], 0, &mut self.rng) as usize;
+        let dur = m.hazard.draw_remaining(self.dw[d].kind, 0, &mut self.rng) as usize;
         let ey = self.year + dur;
         if ey < self.years {
-            self.exit[d] = ey as u16;
+            self.dw[d].exit = ey as u16;
             self.buckets[ey].push(d as u32);
         } else {
-            self.exit[d] = NO_EXIT;
+            self.dw[d].exit = NO_EXIT;
         }
         // counters
         if daeb {
@@ -1204,7 +1367,7 @@ impl St<'_> {
         if kw {
             self.kwlet_b[b] += 1;
         }
-        let wait = (now - self.s_reg[s]).max(0.0);
+        let wait = (now - self.sk[s].reg).max(0.0);
         if kw {
             self.y.wait_kw.0 += f64::from(wait);
             self.y.wait_kw.1 += 1;
@@ -1243,11 +1406,11 @@ impl St<'_> {
             let mut w = 0;
             for i in h..q.len() {
                 let s = q[i] as usize;
-                if self.s_state[s] != WAITING {
+                if self.sk[s].state != WAITING {
                     continue;
                 }
-                if self.s_wy[s] <= next {
-                    self.s_state[s] = STOPPED;
+                if self.sk[s].wy <= next {
+                    self.sk[s].state = STOPPED;
                     self.y.stopped += 1;
                     self.out.accounts.zoekers_gestopt += 1;
                     continue;
@@ -1262,10 +1425,10 @@ impl St<'_> {
         }
         for si in 0..self.ns {
             let h = self.uh[si];
-            let states = &self.s_state;
+            let sk = &self.sk;
             let mut q = std::mem::take(&mut self.uq[si]);
             q.drain(..h);
-            q.retain(|&s| states[s as usize] == WAITING);
+            q.retain(|&s| sk[s as usize].state == WAITING);
             self.uq[si] = q;
             self.uh[si] = 0;
         }
@@ -1284,29 +1447,38 @@ impl St<'_> {
             ((1.0 + f * r.huurverhoging_max_midden) / index) as f32,
             ((1.0 + f * r.huurverhoging_max_vrij) / index) as f32,
         ];
-        let mut rent_b = vec![(0f64, 0f64, 0u32); nb];
-        let mut seg_b = vec![[0u32; 3]; nb];
-        let mut act_b = vec![0u32; nb];
-        for d in 0..self.buurt.len() {
-            if self.flags[d] & F_ACTIVE == 0 {
+        self.g0 *= f64::from(grow[0]);
+        let ns_b = &mut self.ns_b;
+        ns_b.iter_mut().for_each(|x| *x = 0.0);
+        for &d in &self.nonsoc {
+            let d = d as usize;
+            let s = self.dw[d].seg as usize;
+            if self.dw[d].flags & F_ACTIVE == 0
+                || s == SEG_SOCIAAL as usize
+                || self.dw[d].tenant == NONE
+            {
                 continue;
             }
-            let b = self.buurt[d] as usize;
-            act_b[b] += 1;
-            let s = self.seg[d] as usize;
-            seg_b[b][s] += 1;
-            if self.tenant[d] != NONE {
-                let x = (self.rent[d] * grow[s]).min(self.max_rent[d]);
-                self.rent[d] = x;
-                let e = &mut rent_b[b];
-                e.0 += f64::from(x);
-                e.1 += f64::from(self.max_rent[d]);
-                e.2 += 1;
-            }
+            let x = (self.dw[d].rent * grow[s]).min(self.dw[d].max_rent);
+            self.dw[d].rent = x;
+            ns_b[self.dw[d].buurt as usize] += f64::from(x);
         }
+        // (sum of rents, sum of maximum rents, occupied dwellings) per buurt; the sums of f32
+        // rents in f64 are exact, so they do not depend on the order of the additions
+        let rent_b: Vec<(f64, f64, u32)> = (0..nb)
+            .map(|b| {
+                (
+                    self.g0 * self.rsb[b] + self.ns_b[b],
+                    self.rmax[b],
+                    self.hh[b],
+                )
+            })
+            .collect();
+        let seg_b = &self.segc;
+        let act_b: Vec<u32> = seg_b.iter().map(|x| x[0] + x[1] + x[2]).collect();
         let mut vacant_b = vec![0u32; nb];
         for &d in &self.vacant {
-            vacant_b[self.buurt[d as usize] as usize] += 1;
+            vacant_b[self.dw[d as usize].buurt as usize] += 1;
         }
         // region
         let tot_hh: u32 = self.hh.iter().sum();
@@ -1473,10 +1645,15 @@ impl St<'_> {
 
     fn finish(mut self) -> RunOutput {
         let a = &mut self.out.accounts;
-        a.huishoudens_eind = self.tenant.iter().filter(|&&t| t != NONE).count() as u64;
-        a.zoekers_eind = self.s_state.iter().filter(|&&s| s == WAITING).count() as u64;
+        a.huishoudens_eind = self.dw.iter().filter(|w| w.tenant != NONE).count() as u64;
+        a.zoekers_eind = self.sk.iter().filter(|s| s.state == WAITING).count() as u64;
         if self.audit {
-            let mut ids: Vec<u32> = self.tenant.iter().copied().filter(|&t| t != NONE).collect();
+            let mut ids: Vec<u32> = self
+                .dw
+                .iter()
+                .map(|w| w.tenant)
+                .filter(|&t| t != NONE)
+                .collect();
             ids.sort_unstable();
             a.dubbel = ids.windows(2).filter(|w| w[0] == w[1]).count() as u64;
         }

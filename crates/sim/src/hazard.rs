@@ -34,6 +34,142 @@ pub struct Hazard {
     ln2: [f64; 3],
     /// stationary distribution of elapsed duration per kind (cumulative, years 0..)
     stationary: Vec<Vec<f64>>,
+    /// table samplers giving exactly the draws of the formulas above (speed: no `ln`, no
+    /// binary search per draw)
+    geo1: [Geometric; 3],
+    geo2: [Geometric; 3],
+    elapsed: [Guide; 3],
+}
+
+/// `floor(ln U / ln(1 − p))` for U uniform in (0, 1] — the number of years survived at a
+/// yearly hazard `p` — without a logarithm per draw, with exactly the value of the formula:
+/// the largest U giving each count is found once (bisection on the bits of the double, the
+/// formula being monotone in U), and a draw looks its U up in a guide table. U below 1/1024
+/// (one draw in a thousand) falls back to the formula.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Geometric {
+    ln: f64,
+    /// thr[k]: the largest U whose count is ≥ k (decreasing; thr[0] = 1)
+    thr: Vec<f64>,
+    /// guide[j]: the count at U = (j + 1) / GUIDE, a lower bound for U in [j, j + 1) / GUIDE
+    guide: Vec<u32>,
+}
+
+const GUIDE: usize = 1024;
+
+impl Geometric {
+    /// The formula itself (the table's reference).
+    #[inline]
+    fn formula(ln: f64, u: f64) -> u32 {
+        let x = u.ln() / ln;
+        if x > 1e6 { 1_000_000 } else { x as u32 }
+    }
+
+    /// The sampler for `ln = ln(1 − p)` (negative; 0 or NaN = never leaves).
+    pub fn new(ln: f64) -> Geometric {
+        let mut g = Geometric {
+            ln,
+            thr: vec![1.0],
+            guide: Vec::new(),
+        };
+        // p below 1 %: the table would be long; the formula is used
+        if ln.is_nan() || ln > -0.01 {
+            return g;
+        }
+        let floor = 1.0 / GUIDE as f64;
+        // thresholds until they pass below the guide's first bucket
+        loop {
+            let k = g.thr.len() as u32;
+            // largest u in (0, 1] with formula(u) ≥ k: formula is non-increasing in u
+            let (mut lo, mut hi) = (f64::MIN_POSITIVE.to_bits(), 1.0f64.to_bits());
+            if Self::formula(ln, f64::from_bits(lo)) < k {
+                break;
+            }
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if Self::formula(ln, f64::from_bits(mid)) >= k {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            let t = f64::from_bits(lo);
+            g.thr.push(t);
+            if t < floor {
+                break;
+            }
+        }
+        g.guide = (0..GUIDE)
+            .map(|j| g.count((j + 1) as f64 / GUIDE as f64, 0))
+            .collect();
+        g
+    }
+
+    /// The count for `u` by a linear walk from `k` (a lower bound).
+    #[inline]
+    fn count(&self, u: f64, mut k: u32) -> u32 {
+        while (k as usize + 1) < self.thr.len() && u <= self.thr[k as usize + 1] {
+            k += 1;
+        }
+        k
+    }
+
+    /// The count for `u` in (0, 1].
+    #[inline]
+    pub fn at(&self, u: f64) -> u32 {
+        if self.guide.is_empty() {
+            return if self.ln.is_nan() || self.ln >= 0.0 {
+                u32::MAX
+            } else {
+                Self::formula(self.ln, u)
+            };
+        }
+        let j = (u * GUIDE as f64) as usize;
+        if j == 0 {
+            return Self::formula(self.ln, u);
+        }
+        // u in [j/G, (j+1)/G): the count at (j+1)/G is a lower bound (u = 1: count 0)
+        let k = if j < GUIDE { self.guide[j] } else { 0 };
+        self.count(u, k)
+    }
+
+    /// A draw: `floor(ln U / ln(1 − p))` with U = 1 − (a uniform double in [0, 1)).
+    #[inline]
+    pub fn draw(&self, rng: &mut ChaCha8Rng) -> u32 {
+        let u: f64 = 1.0 - rng.random::<f64>();
+        self.at(u)
+    }
+}
+
+/// The index `partition_point(|c| c <= u)` in a cumulative distribution, found from a guide
+/// table (the same index as the binary search).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Guide {
+    cum: Vec<f64>,
+    guide: Vec<u32>,
+}
+
+impl Guide {
+    pub fn new(cum: &[f64]) -> Guide {
+        let guide = (0..GUIDE)
+            .map(|j| cum.partition_point(|&c| c <= j as f64 / GUIDE as f64) as u32)
+            .collect();
+        Guide {
+            cum: cum.to_vec(),
+            guide,
+        }
+    }
+
+    /// The index for `u` in [0, 1).
+    #[inline]
+    pub fn at(&self, u: f64) -> usize {
+        let j = ((u * GUIDE as f64) as usize).min(GUIDE - 1);
+        let mut k = self.guide[j] as usize;
+        while k < self.cum.len() && self.cum[k] <= u {
+            k += 1;
+        }
+        k
+    }
 }
 
 fn mean_duration(p1: f64, p2: f64, w: u32) -> f64 {
@@ -117,7 +253,7 @@ impl Hazard {
         }
         let ln1 = factor.map(|f| (1.0 - f * h1).ln());
         let ln2 = factor.map(|f| (1.0 - f * h2).ln());
-        let stationary = (0..3)
+        let stationary: Vec<Vec<f64>> = (0..3)
             .map(|k| {
                 // P(elapsed = a) ∝ P(D > a)
                 let mut s = Vec::new();
@@ -138,6 +274,7 @@ impl Hazard {
                 s
             })
             .collect();
+        let elapsed = [0, 1, 2].map(|k: usize| Guide::new(&stationary[k]));
         Ok(Hazard {
             h1,
             h2,
@@ -145,6 +282,9 @@ impl Hazard {
             factor,
             ln1,
             ln2,
+            geo1: ln1.map(Geometric::new),
+            geo2: ln2.map(Geometric::new),
+            elapsed,
             stationary,
         })
     }
@@ -154,11 +294,25 @@ impl Hazard {
     #[inline]
     pub fn draw_remaining(&self, k: u8, elapsed: u32, rng: &mut ChaCha8Rng) -> u32 {
         let k = k as usize;
+        if elapsed < self.window {
+            let k1 = self.geo1[k].draw(rng);
+            if elapsed + k1 < self.window {
+                return k1 + 1;
+            }
+            let before = self.window - elapsed;
+            return before + self.geo2[k].draw(rng) + 1;
+        }
+        self.geo2[k].draw(rng) + 1
+    }
+
+    /// The same draw by the formula (reference for the tables' test).
+    #[cfg(test)]
+    fn draw_remaining_formula(&self, k: u8, elapsed: u32, rng: &mut ChaCha8Rng) -> u32 {
+        let k = k as usize;
         let geo = |ln: f64, rng: &mut ChaCha8Rng| -> u32 {
             // number of survived years before the exit year: floor(ln U / ln(1 − p))
             let u: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-            let x = u.ln() / ln;
-            if x > 1e6 { 1_000_000 } else { x as u32 }
+            Geometric::formula(ln, u)
         };
         if elapsed < self.window {
             let k1 = geo(self.ln1[k], rng);
@@ -172,10 +326,11 @@ impl Hazard {
     }
 
     /// Elapsed years of a tenancy of kind `k` drawn from the stationary distribution.
+    #[inline]
     pub fn draw_elapsed(&self, k: u8, rng: &mut ChaCha8Rng) -> u32 {
         let u: f64 = rng.random();
         let s = &self.stationary[k as usize];
-        s.partition_point(|&c| c <= u).min(s.len() - 1) as u32
+        self.elapsed[k as usize].at(u).min(s.len() - 1) as u32
     }
 
     /// Mean steady-state turnover and the share of new tenants leaving within the window,
@@ -257,6 +412,60 @@ mod tests {
         }
         let t = exits as f64 / total as f64;
         assert!((t - 0.07).abs() < 0.002, "stationary first-year exits {t}");
+    }
+
+    #[test]
+    fn tables_give_exactly_the_formulas_draws() {
+        let a = Aannames::embedded();
+        let h = Hazard::calibrate(&a.verloop, [4000.0, 12000.0, 6000.0]).unwrap();
+        let mut r1 = ChaCha8Rng::seed_from_u64(9);
+        let mut r2 = ChaCha8Rng::seed_from_u64(9);
+        for i in 0..300_000u32 {
+            let (k, e) = ((i % 3) as u8, i % 9);
+            assert_eq!(
+                h.draw_remaining(k, e, &mut r1),
+                h.draw_remaining_formula(k, e, &mut r2)
+            );
+        }
+        for (k, s) in h.stationary.iter().enumerate() {
+            for i in 0..100_000 {
+                let u = f64::from(i) / 100_000.0;
+                assert_eq!(h.elapsed[k].at(u), s.partition_point(|&c| c <= u));
+            }
+            // and right at the steps
+            for &c in s {
+                for u in [
+                    c,
+                    f64::from_bits(c.to_bits() - 1),
+                    f64::from_bits(c.to_bits() + 1),
+                ] {
+                    if (0.0..1.0).contains(&u) {
+                        assert_eq!(h.elapsed[k].at(u), s.partition_point(|&c| c <= u));
+                    }
+                }
+            }
+        }
+        for p in [0.08, 0.3, 0.01, 0.9] {
+            let g = Geometric::new((1.0f64 - p).ln());
+            for i in 1..=200_000u32 {
+                let u = f64::from(i) / 200_000.0;
+                assert_eq!(
+                    g.at(u),
+                    Geometric::formula((1.0f64 - p).ln(), u),
+                    "p {p} u {u}"
+                );
+            }
+            for &t in &g.thr {
+                for u in [t, f64::from_bits(t.to_bits() + 1)] {
+                    if u <= 1.0 {
+                        assert_eq!(g.at(u), Geometric::formula((1.0f64 - p).ln(), u));
+                    }
+                }
+            }
+        }
+        assert_eq!(Geometric::new(0.0).at(0.5), u32::MAX);
+        let g = Geometric::new((1.0f64 - 0.001).ln());
+        assert_eq!(g.at(0.3), Geometric::formula((1.0f64 - 0.001).ln(), 0.3));
     }
 
     #[test]

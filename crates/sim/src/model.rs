@@ -151,6 +151,8 @@ pub struct Model {
     pub h_class: Vec<u8>,
     pub h_groups: Vec<u16>,
     pub hazard: Hazard,
+    /// the years a regular seeker searches before stopping (`zoekers.uitval_per_jaar`)
+    pub uitval: crate::hazard::Geometric,
     /// stream ids (assumption streams, then herhuisvesting)
     pub stromen: Vec<String>,
     pub stroom_urgent: Vec<bool>,
@@ -377,6 +379,7 @@ impl Model {
             h_class: Vec::new(),
             h_groups: Vec::new(),
             hazard: Hazard::default(),
+            uitval: crate::hazard::Geometric::new((1.0 - a.zoekers.uitval_per_jaar).ln()),
             stromen: Vec::new(),
             stroom_urgent: Vec::new(),
             urgent_order: Vec::new(),
