@@ -13,7 +13,8 @@ use veerkracht_wws::flat::{FlatUnit, parse_csv};
 use veerkracht_wws::mix::{PUNTEN_KLASSEN, RentMix};
 use veerkracht_wws::whatif::{self, WhatIf, Wijziging};
 use veerkracht_wws::{
-    Date, Eenheid, Options, Resultaat, Segment, Warning, WwsError, csv_header, parse_many, waardeer,
+    Date, Eenheid, Options, Punten, Resultaat, Segment, Warning, WwsError, csv_header, parse_many,
+    waardeer,
 };
 
 use crate::output;
@@ -62,6 +63,9 @@ pub struct WwsArgs {
     /// The rent mix per buurt of a flat portfolio CSV (default: the demo region's stock).
     #[arg(long, conflicts_with = "what_if")]
     rent_mix: bool,
+    /// Threads for --bulk (default: all cores); the output is the same for any number.
+    #[arg(long, value_name = "N", requires = "bulk")]
+    threads: Option<usize>,
     /// The stock file for --rent-mix (flat portfolio CSV).
     #[arg(long, value_name = "FILE", requires = "rent_mix")]
     stock: Option<PathBuf>,
@@ -83,7 +87,10 @@ pub fn wws(ctx: &Context, a: WwsArgs) -> Result<()> {
         let Some(out) = &a.out else {
             bail!("--bulk needs --out RESULTS.csv");
         };
-        return bulk(ctx, p, out, &opts);
+        let threads = a.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        return bulk(ctx, p, out, &opts, threads.max(1));
     }
     let Some(p) = &a.unit else {
         bail!(
@@ -267,12 +274,12 @@ impl Summary {
             with_warnings: 0,
         }
     }
-    fn add(&mut self, r: &Resultaat) {
+    fn add(&mut self, r: &Kern) {
         self.n += 1;
         self.som_punten += r.punten;
-        self.som_max += r.maximale_huur_inclusief_opslag;
+        self.som_max += r.max;
         *self.segments.entry(segment_naam(r.segment)).or_default() += 1;
-        if !r.warnings.is_empty() {
+        if r.warnings {
             self.with_warnings += 1;
         }
     }
@@ -292,56 +299,157 @@ fn error_row(id: &str, e: &str, cols: usize) -> String {
     f.join(",")
 }
 
-fn bulk(ctx: &Context, input: &Path, out: &Path, opts: &Options) -> Result<()> {
+/// What the summary needs of one valued unit.
+struct Kern {
+    punten: f64,
+    max: f64,
+    segment: Option<Segment>,
+    warnings: bool,
+}
+
+/// One valued unit of a bulk run: its CSV line and what the summary needs.
+struct BulkRow {
+    line: String,
+    result: Result<Kern, (String, String)>,
+}
+
+impl BulkRow {
+    fn new(id: &str, r: Result<Punten, WwsError>, cols: usize) -> BulkRow {
+        match r {
+            Ok(p) => BulkRow {
+                line: p.csv_row(id),
+                result: Ok(Kern {
+                    punten: p.punten,
+                    max: p.maximale_huur_inclusief_opslag,
+                    segment: p.segment,
+                    warnings: !p.warnings.is_empty(),
+                }),
+            },
+            Err(e) => BulkRow {
+                line: error_row(id, &e.to_string(), cols),
+                result: Err((id.to_string(), e.to_string())),
+            },
+        }
+    }
+}
+
+thread_local! {
+    /// Rows valued on this thread since the progress bar was last moved.
+    static SINDS_VOORTGANG: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Moves the bar every 4,096 rows per thread (cheap enough for millions of rows).
+fn voortgang(bar: &indicatif::ProgressBar) {
+    SINDS_VOORTGANG.with(|c| {
+        let n = c.get() + 1;
+        if n == 4096 {
+            bar.inc(n);
+            c.set(0);
+        } else {
+            c.set(n);
+        }
+    });
+}
+
+/// Values a portfolio by the points-only path (the numbers of the full valuation, see
+/// `veerkracht_wws::waardeer_punten`) on `threads` threads; rows in input order, written
+/// as they are valued into a temporary file that replaces `out` only when all went well.
+fn bulk(ctx: &Context, input: &Path, out: &Path, opts: &Options, threads: usize) -> Result<()> {
     let text = read(input)?;
-    let file =
-        std::fs::File::create(out).with_context(|| format!("{}: cannot write", out.display()))?;
-    let mut w = std::io::BufWriter::new(file);
+    let (temp, file) = veerkracht_export::atomic::TempFile::beside(out)
+        .with_context(|| format!("{}: cannot write", out.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     let header = csv_header();
     let cols = header.split(',').count();
     writeln!(w, "{header}")?;
     let mut s = Summary::new();
     let t0 = std::time::Instant::now();
-    let mut emit = |w: &mut std::io::BufWriter<std::fs::File>,
-                    id: &str,
-                    r: Result<Resultaat, WwsError>|
-     -> Result<()> {
-        match r {
-            Ok(r) => {
-                writeln!(w, "{}", r.csv_row())?;
-                s.add(&r);
-            }
-            Err(e) => {
-                writeln!(w, "{}", error_row(id, &e.to_string(), cols))?;
-                s.errors.push((id.to_string(), e.to_string()));
-            }
-        }
-        Ok(())
-    };
     let flat = is_csv(input);
-    if flat {
-        let units = parse_csv(&text).with_context(|| input.display().to_string())?;
-        let bar = output::progress(units.len() as u64, "waarderen");
-        for (i, u) in units.iter().enumerate() {
-            emit(&mut w, &u.id, u.waardeer(opts))?;
-            if i % 1024 == 0 {
-                bar.set_position(i as u64);
+    let rough = text.lines().count().saturating_sub(usize::from(flat)) as u64;
+    let bar = output::progress(rough, "waarderen");
+    let mut io_error = None;
+    let mut sink = |rows: Vec<BulkRow>| {
+        for r in rows {
+            if io_error.is_none()
+                && let Err(e) = w
+                    .write_all(r.line.as_bytes())
+                    .and_then(|()| w.write_all(b"\n"))
+            {
+                io_error = Some(e);
+            }
+            match r.result {
+                Ok(k) => s.add(&k),
+                Err(e) => s.errors.push(e),
             }
         }
-        bar.finish_and_clear();
+    };
+    if flat {
+        // a row that cannot be read stops the run with its line and column
+        veerkracht_wws::flat::waardeer_punten_csv_stream(
+            &text,
+            opts,
+            threads,
+            |u, p| {
+                voortgang(&bar);
+                let p = p.map(|mut p| {
+                    p.warnings.insert(0, veerkracht_wws::flat::schatting());
+                    p
+                });
+                BulkRow::new(&u.id, p, cols)
+            },
+            &mut sink,
+        )
+        .with_context(|| input.display().to_string())?;
+    } else if veerkracht_wws::bulk::is_ndjson(&text) {
+        // a line that is not JSON is an error row naming the line; the others are valued
+        sink(veerkracht_wws::bulk::waardeer_punten_ndjson(
+            &text,
+            opts,
+            threads,
+            |n, id, p| {
+                voortgang(&bar);
+                let id = id.map_or_else(|| format!("#{n}"), str::to_string);
+                BulkRow::new(&id, p, cols)
+            },
+        ));
     } else {
         let units = parse_many(&text, false).with_context(|| input.display().to_string())?;
-        let bar = output::progress(units.len() as u64, "waarderen");
-        for (i, (e, warn)) in units.into_iter().enumerate() {
-            let id = e.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
-            emit(&mut w, &id, value_parsed(&e, warn, opts))?;
-            if i % 1024 == 0 {
-                bar.set_position(i as u64);
-            }
-        }
-        bar.finish_and_clear();
+        sink(
+            units
+                .into_iter()
+                .enumerate()
+                .map(|(i, (e, warn))| {
+                    voortgang(&bar);
+                    let id = e.id.clone().unwrap_or_else(|| format!("#{}", i + 1));
+                    let r = if opts.strict
+                        && let Some(first) = warn.first()
+                    {
+                        Err(WwsError::Strict(first.clone()))
+                    } else {
+                        veerkracht_wws::waardeer_punten(&e, opts).map(|mut p| {
+                            let mut all = warn;
+                            all.append(&mut p.warnings);
+                            p.warnings = all;
+                            p
+                        })
+                    };
+                    BulkRow::new(&id, r, cols)
+                })
+                .collect(),
+        );
     }
-    w.flush()
+    bar.finish_and_clear();
+    if let Some(e) = io_error {
+        return Err(e).with_context(|| format!("{}: cannot write", out.display()));
+    }
+    let file = w
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("{}: cannot write", out.display()))?;
+    file.sync_all()
+        .with_context(|| format!("{}: cannot write", out.display()))?;
+    drop(file);
+    temp.persist(out)
         .with_context(|| format!("{}: cannot write", out.display()))?;
     let secs = t0.elapsed().as_secs_f64();
     let total = s.n + s.errors.len();

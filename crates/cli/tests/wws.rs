@@ -213,3 +213,76 @@ fn rent_mix_of_the_demo_region() {
     let text = ok(dir.path(), &["wws", "--rent-mix"]);
     assert!(text.contains("synthetische demodata") && text.contains("totaal"));
 }
+
+#[test]
+fn bulk_is_the_same_on_any_number_of_threads_and_keeps_going_past_a_bad_line() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["demo", "--out", "demo"]);
+    let stock = "demo/veerstad-corporatie-voorraad.csv";
+    let mut outs = Vec::new();
+    for threads in ["1", "3"] {
+        let out = format!("p{threads}.csv");
+        let s = ok_json(
+            dir.path(),
+            &[
+                "wws",
+                "--bulk",
+                stock,
+                "--out",
+                &out,
+                "--threads",
+                threads,
+                "--json",
+            ],
+        );
+        assert!(s["valued"].as_u64().unwrap() > 20_000, "{s}");
+        outs.push(std::fs::read(dir.path().join(&out)).unwrap());
+    }
+    assert!(outs[0] == outs[1], "1 and 3 threads give different files");
+    // every row is an estimate, and the points column is the full valuation's
+    let text = String::from_utf8(outs.swap_remove(0)).unwrap();
+    assert!(text.lines().nth(1).unwrap().contains("flat: estimate"));
+
+    // a flat row that cannot be read: an error naming the line, and no output file
+    let bad = std::fs::read_to_string(dir.path().join(stock))
+        .unwrap()
+        .replacen(";MGW;", ";FLAT;", 1);
+    std::fs::write(dir.path().join("bad.csv"), bad).unwrap();
+    let err = one_line_error(&run(
+        dir.path(),
+        &["wws", "--bulk", "bad.csv", "--out", "bad-out.csv"],
+    ));
+    assert!(err.contains("line") && err.contains("woningtype"), "{err}");
+    assert!(!dir.path().join("bad-out.csv").exists());
+
+    // NDJSON with a line that is not JSON: that line is an error row, the others are valued
+    let unit = r#"{"id": "u1", "Woningwaarderingstelsel": {"code": "ZEL"}, "bouwjaar": 1970, "gebruiksoppervlakte": 60}"#;
+    let nd = format!("{unit}\n{{not json\n{}\n", unit.replace("u1", "u2"));
+    std::fs::write(dir.path().join("u.ndjson"), nd).unwrap();
+    let s = ok_json(
+        dir.path(),
+        &[
+            "wws",
+            "--bulk",
+            "u.ndjson",
+            "--out",
+            "u.csv",
+            "--threads",
+            "2",
+            "--json",
+        ],
+    );
+    assert_eq!(s["units"], 3);
+    assert_eq!(s["errors"].as_array().unwrap().len(), 1, "{s}");
+    assert!(
+        s["errors"][0]["error"].as_str().unwrap().contains("line 2"),
+        "{s}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("u.csv")).unwrap();
+    let ids: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["u1", "#2", "u2"]);
+}

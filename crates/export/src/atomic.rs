@@ -17,15 +17,17 @@ pub(crate) fn check_target(path: &Path) -> Result<(), ExportError> {
     }
 }
 
-/// A temporary file next to a target; removed on drop unless persisted.
-pub(crate) struct TempFile {
+/// A temporary file next to a target; removed on drop unless persisted. For writers that
+/// stream a large output: write into the [`File`] of [`TempFile::beside`], then
+/// [`TempFile::persist`] it over the target.
+pub struct TempFile {
     path: PathBuf,
     persisted: bool,
 }
 
 impl TempFile {
     /// Creates an empty temporary file in the directory of `target`.
-    pub(crate) fn beside(target: &Path) -> Result<(TempFile, File), ExportError> {
+    pub fn beside(target: &Path) -> Result<(TempFile, File), ExportError> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -64,12 +66,12 @@ impl TempFile {
     }
 
     /// The temporary file's path.
-    pub(crate) fn path(&self) -> &Path {
+    pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// Renames the temporary file to `target`, replacing an existing file.
-    pub(crate) fn persist(mut self, target: &Path) -> Result<(), ExportError> {
+    pub fn persist(mut self, target: &Path) -> Result<(), ExportError> {
         std::fs::rename(&self.path, target)
             .map_err(|e| ExportError::io(target, "replacing the file", e))?;
         self.persisted = true;

@@ -36,7 +36,7 @@
 
 #![warn(missing_docs)]
 
-mod atomic;
+pub mod atomic;
 pub mod delimited;
 mod error;
 pub mod geojson;

@@ -282,10 +282,9 @@ pub fn parse_csv(text: &str) -> Result<Vec<FlatUnit>, WwsError> {
 }
 
 /// Parses and values a flat CSV by the points-only path on `threads` threads and maps
-/// every row with `f` (for example to its points, or to an output line). The rows are
-/// split into one contiguous block per thread; the results are in row order, the same for
-/// any number of threads. A row that cannot be read fails the whole text with the error
-/// [`parse_csv`] gives.
+/// every row with `f` (for example to its points, or to an output line). The results are
+/// in row order, the same for any number of threads. A row that cannot be read fails the
+/// whole text with the error [`parse_csv`] gives.
 pub fn waardeer_punten_csv<T, F>(
     text: &str,
     opts: &Options,
@@ -296,18 +295,45 @@ where
     T: Send,
     F: Fn(&FlatUnit, Result<crate::Punten, WwsError>) -> T + Sync,
 {
+    let mut out = Vec::new();
+    waardeer_punten_csv_stream(text, opts, threads, f, |mut v| out.append(&mut v))?;
+    Ok(out)
+}
+
+/// Bytes of the text one thread values per round of [`waardeer_punten_csv_stream`].
+const RONDE_BYTES: usize = 2 << 20;
+
+/// [`waardeer_punten_csv`] in rounds of a few megabytes per thread, handing every round's
+/// results to `sink` in row order: the memory used does not grow with the portfolio (a
+/// national stock can be written out as it is valued). On an unreadable row the rounds
+/// before it have been handed over and the error is that of [`parse_csv`] (with its line
+/// number). Returns the number of rows.
+pub fn waardeer_punten_csv_stream<T, F, S>(
+    text: &str,
+    opts: &Options,
+    threads: usize,
+    f: F,
+    mut sink: S,
+) -> Result<usize, WwsError>
+where
+    T: Send,
+    F: Fn(&FlatUnit, Result<crate::Punten, WwsError>) -> T + Sync,
+    S: FnMut(Vec<T>),
+{
     let mut lines = data_lines(text);
     let Some((hi, header)) = lines.next() else {
-        return Ok(Vec::new());
+        return Ok(0);
     };
     let h = Header::parse(header)?;
     // the data after the header line
     let start = header.as_ptr() as usize - text.as_ptr() as usize + header.len();
     let body = &text[start..];
-    let block = |_: usize, part: &str| -> Result<Vec<T>, WwsError> {
+    let threads = threads.max(1);
+    let mut waardeerders: Vec<FlatWaardeerder> =
+        (0..threads).map(|_| FlatWaardeerder::new(opts)).collect();
+    let block = |w: &mut FlatWaardeerder, part: &str| -> Result<Vec<T>, WwsError> {
         let mut out = Vec::with_capacity(part.len() / 48);
         let mut fields = Vec::new();
-        let mut w = FlatWaardeerder::new(opts);
         let mut u: Option<FlatUnit> = None;
         // line numbers only matter for an error (recomputed then by parse_csv)
         for line in part.lines().filter(|l| !l.trim().is_empty()) {
@@ -326,24 +352,47 @@ where
         }
         Ok(out)
     };
-    let parts = crate::bulk::per_block(&crate::bulk::blocks(body, threads), &block);
-    let mut out = Vec::new();
-    for p in parts {
-        match p {
-            Ok(mut v) => {
-                if out.is_empty() {
-                    out = v;
-                } else {
-                    out.append(&mut v);
+    let mut pos = 0;
+    let mut rows = 0;
+    while pos < body.len() {
+        // this round: up to threads × RONDE_BYTES, ending after a newline
+        let mut end = (pos + threads * RONDE_BYTES).min(body.len());
+        while end < body.len() && !body.is_char_boundary(end) {
+            end += 1;
+        }
+        let end = body[end..].find('\n').map_or(body.len(), |p| end + p + 1);
+        let parts = crate::bulk::blocks(&body[pos..end], threads);
+        pos = end;
+        let results: Vec<Result<Vec<T>, WwsError>> = if parts.len() == 1 {
+            vec![block(&mut waardeerders[0], parts[0])]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = parts
+                    .iter()
+                    .zip(waardeerders.iter_mut())
+                    .map(|(part, w)| {
+                        let block = &block;
+                        s.spawn(move || block(w, part))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("valuation thread panicked"))
+                    .collect()
+            })
+        };
+        for r in results {
+            match r {
+                Ok(v) => {
+                    rows += v.len();
+                    sink(v);
                 }
-            }
-            Err(_) => {
                 // the error with its line number, as the sequential reader gives it
-                return Err(parse_csv(text).expect_err("a row failed"));
+                Err(_) => return Err(parse_csv(text).expect_err("a row failed")),
             }
         }
     }
-    Ok(out)
+    Ok(rows)
 }
 
 /// A small fast hash for the memo keys of [`FlatWaardeerder`] (integers only; not

@@ -287,14 +287,6 @@ pub fn csv_header() -> String {
     cols.join(",")
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// The stelselgroep codes of the CSV summary, in column order.
 fn csv_codes() -> Vec<&'static str> {
     let mut codes: Vec<&str> = zel::GROEPEN.iter().map(|g| g.0).collect();
@@ -306,7 +298,19 @@ fn csv_codes() -> Vec<&'static str> {
     codes
 }
 
-/// One CSV line of the summary from its parts.
+/// Appends a CSV field, quoted when it holds a comma, quote or line break.
+fn push_field(out: &mut String, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
+/// One CSV line of the summary from its parts (written into one string: bulk output of
+/// millions of rows).
 #[allow(clippy::too_many_arguments)]
 fn csv_line(
     id: &str,
@@ -320,28 +324,43 @@ fn csv_line(
     segment: Option<Segment>,
     warnings: &[Warning],
 ) -> String {
-    let mut cols = vec![
-        csv_field(id),
-        stelsel.code().to_string(),
-        punten.to_string(),
-    ];
-    for c in csv_codes() {
-        cols.push(groep(c).map(|p| p.to_string()).unwrap_or_default());
+    use std::fmt::Write;
+    let mut out = String::with_capacity(160);
+    push_field(&mut out, id);
+    let _ = write!(out, ",{},{punten}", stelsel.code());
+    for c in CSV_CODES.get_or_init(csv_codes) {
+        out.push(',');
+        if let Some(p) = groep(c) {
+            let _ = write!(out, "{p}");
+        }
     }
-    cols.push(format!("{maximale_huur:.2}"));
-    cols.push(opslagpercentage.map(|p| p.to_string()).unwrap_or_default());
-    cols.push(format!("{huurprijsopslag:.2}"));
-    cols.push(format!("{maximale_huur_inclusief_opslag:.2}"));
-    cols.push(segment.map(|s| s.naam().to_string()).unwrap_or_default());
-    cols.push(csv_field(
-        &warnings
-            .iter()
-            .map(|w| w.to_string())
-            .collect::<Vec<_>>()
-            .join("; "),
-    ));
-    cols.join(",")
+    let _ = write!(out, ",{maximale_huur:.2},");
+    if let Some(p) = opslagpercentage {
+        let _ = write!(out, "{p}");
+    }
+    let _ = write!(
+        out,
+        ",{huurprijsopslag:.2},{maximale_huur_inclusief_opslag:.2},"
+    );
+    if let Some(s) = segment {
+        out.push_str(s.naam());
+    }
+    out.push(',');
+    if !warnings.is_empty() {
+        let mut w = String::new();
+        for (k, x) in warnings.iter().enumerate() {
+            if k > 0 {
+                w.push_str("; ");
+            }
+            let _ = write!(w, "{x}");
+        }
+        push_field(&mut out, &w);
+    }
+    out
 }
+
+/// [`csv_codes`], computed once.
+static CSV_CODES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
 
 impl Resultaat {
     /// One CSV line matching [`csv_header`] (a rubriek that does not apply is empty).
