@@ -147,7 +147,12 @@ fn main() {
             base.scenario.uitvoer.per_buurt = per_buurt;
             let target: Option<usize> = args.get(7).and_then(|x| x.parse().ok());
             let t = Instant::now();
-            let mut m = base.replicate(copies);
+            // a city is one housing market; the national stock is `copies` markets
+            let mut m = if target.is_some() {
+                base.replicate(copies)
+            } else {
+                base.replicate_markets(copies)
+            };
             if let Some(n) = target {
                 // cut the replicated stock to n dwellings (a city of that size)
                 let f = n as f64 / m.n0 as f64;

@@ -39,8 +39,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::{
-    Actie, CLASSES, KIND_MEERGEZINS, Model, SEG_MIDDEN, SEG_SOCIAAL, SEG_VRIJ, class_inc,
-    class_size, class_vuln, class_work,
+    Actie, CLASSES, Model, SEG_SOCIAAL, SEG_VRIJ, class_inc, class_size, class_vuln, class_work,
 };
 use crate::rules::Soort as StroomSoort;
 
@@ -152,6 +151,29 @@ pub const B_WACHT: usize = 18;
 pub const B_LEEG: usize = 19;
 pub const B_LOTING: usize = 20;
 pub const B_GROEP: usize = 21; // G, then streams
+
+// additive sums per year (see `region_rows`)
+const S_LETS: usize = 0;
+const S_SOCIAL: usize = 1;
+const S_NONTARGET: usize = 2;
+const S_PASSEND_N: usize = 3;
+const S_PASSEND_E: usize = 4;
+const S_MEDIATED: usize = 5;
+const S_OFFERS: usize = 6;
+const S_STOPPED: usize = 7;
+const S_VACANT: usize = 8;
+const S_RENT: usize = 9;
+const S_RENT_N: usize = 10;
+const S_SEG: usize = 11; // 3
+const S_NACT: usize = 14;
+const S_WKW: usize = 15;
+const S_WKW_N: usize = 16;
+const S_WOT: usize = 17;
+const S_WOT_N: usize = 18;
+const S_EXITS: usize = 19;
+const S_LOTTERY: usize = 20;
+const S_BLOCKED: usize = 21;
+const S_STROOM: usize = 22; // per stream: placed, waiting-time sum and count, waiting
 
 // region metric indices
 pub const R_HH: usize = 0;
@@ -391,8 +413,12 @@ struct St<'m> {
     wait_s: Vec<(f64, u32)>,
     y: Year,
     acc: Vec<f32>,
+    /// years × `nraw` additive sums and years × buurten × (households, kwetsbaar, kwetsbare
+    /// lettings), from which `region_row` computes the region's metrics
+    raw: Vec<f64>,
+    nraw: usize,
+    bh: Vec<u32>,
     out: RunOutput,
-    metrics_r: usize,
     metrics_b: usize,
 }
 
@@ -439,6 +465,174 @@ fn logistic(x: f64) -> f32 {
 /// Runs one replication: ChaCha8 stream `run` of `seed`, so the result depends only on
 /// `(seed, run)`, never on threads. With `audit`, every letting is recorded.
 pub fn run(m: &Model, seed: u64, run: u64, audit: bool) -> RunOutput {
+    if m.markten() > 1 {
+        let parts = m.split_markets();
+        return run_markets(m, &parts, seed, run, audit);
+    }
+    let mut p = run_market(m, seed, run, audit);
+    p.out.regio = region_rows(m, &p.raw, &p.bh);
+    p.out
+}
+
+/// One run of a model whose housing markets are given as separately prepared parts
+/// ([`Model::split_markets`]): each market is simulated on its own (its seekers look only
+/// within it; ChaCha8 stream `run + (k << 32)` for market k, so market 0 draws as a
+/// one-market run would), and the region metrics are computed over all buurten.
+pub fn run_markets(m: &Model, parts: &[Market], seed: u64, run: u64, audit: bool) -> RunOutput {
+    let years = m.scenario.jaren as usize;
+    let nb = m.buurten.len();
+    let metrics = Metrics::of(m);
+    let kb = metrics.buurt.len();
+    let nraw = S_STROOM + 4 * m.stromen.len();
+    let mut raw = vec![0.0; years * nraw];
+    let mut bh = vec![0u32; years * nb * 3];
+    let mut out = RunOutput::default();
+    if m.scenario.uitvoer.per_buurt {
+        out.buurt = vec![0.0; years * nb * kb];
+    }
+    for (k, part) in parts.iter().enumerate() {
+        let p = run_market(&part.model, seed, run + ((k as u64) << 32), audit);
+        for (x, y) in raw.iter_mut().zip(&p.raw) {
+            *x += y;
+        }
+        let nl = part.buurten.len();
+        for y in 0..years {
+            for (l, &g) in part.buurten.iter().enumerate() {
+                let g = g as usize;
+                bh[(y * nb + g) * 3..(y * nb + g) * 3 + 3]
+                    .copy_from_slice(&p.bh[(y * nl + l) * 3..(y * nl + l) * 3 + 3]);
+                if !out.buurt.is_empty() {
+                    out.buurt[(y * nb + g) * kb..(y * nb + g + 1) * kb]
+                        .copy_from_slice(&p.out.buurt[(y * nl + l) * kb..(y * nl + l + 1) * kb]);
+                }
+            }
+        }
+        let a = &mut out.accounts;
+        let b = &p.out.accounts;
+        a.huishoudens_start += b.huishoudens_start;
+        a.instroom += b.instroom;
+        a.uitstroom += b.uitstroom;
+        a.sloop_uit += b.sloop_uit;
+        a.herhuisvest += b.herhuisvest;
+        a.huishoudens_eind += b.huishoudens_eind;
+        a.zoekers_start += b.zoekers_start;
+        a.zoekers_aankomst += b.zoekers_aankomst;
+        a.zoekers_geplaatst += b.zoekers_geplaatst;
+        a.zoekers_gestopt += b.zoekers_gestopt;
+        a.zoekers_eind += b.zoekers_eind;
+        a.dubbel += b.dubbel;
+        out.aanbiedingen += p.out.aanbiedingen;
+        out.verhuringen += p.out.verhuringen;
+        out.audit.extend(p.out.audit.into_iter().map(|mut l| {
+            l.woning = part.woningen[l.woning as usize];
+            l.buurt = part.buurten[l.buurt as usize];
+            l
+        }));
+    }
+    out.regio = region_rows(m, &raw, &bh);
+    out
+}
+
+/// A housing market of a model: its own model (buurten, dwellings, arrivals and limits in
+/// proportion to its dwellings) and the global index of each of its buurten and dwellings.
+#[derive(Debug, Clone)]
+pub struct Market {
+    pub model: Model,
+    pub buurten: Vec<u32>,
+    pub woningen: Vec<u32>,
+}
+
+struct Part {
+    out: RunOutput,
+    raw: Vec<f64>,
+    bh: Vec<u32>,
+}
+
+/// The region metrics of every year from the additive sums and the per-buurt counts.
+fn region_rows(m: &Model, raw: &[f64], bh: &[u32]) -> Vec<f32> {
+    let years = m.scenario.jaren as usize;
+    let nb = m.buurten.len();
+    let ns = m.stromen.len();
+    let nraw = S_STROOM + 4 * ns;
+    let nr = Metrics::of(m).regio.len();
+    let mut out = vec![0.0f32; years * nr];
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+    let set = |row: &mut [f32], i: usize, v: f64| row[i] = v as f32;
+    for year in 0..years {
+        let raw = &raw[year * nraw..(year + 1) * nraw];
+        let bh = &bh[year * nb * 3..(year + 1) * nb * 3];
+        let row = &mut out[year * nr..(year + 1) * nr];
+        let hh = |b: usize| bh[3 * b];
+        let kw = |b: usize| bh[3 * b + 1];
+        let kwlet = |b: usize| bh[3 * b + 2];
+        let tot_hh: u32 = (0..nb).map(hh).sum();
+        let tot_kw: u32 = (0..nb).map(kw).sum();
+        let (mut dis, mut iso, mut maxs) = (0.0, 0.0, 0.0f64);
+        for b in 0..nb {
+            let (h, k) = (f64::from(hh(b)), f64::from(kw(b)));
+            if tot_kw > 0 && tot_hh > tot_kw {
+                dis += (k / f64::from(tot_kw) - (h - k) / f64::from(tot_hh - tot_kw)).abs();
+            }
+            if h > 0.0 && tot_kw > 0 {
+                iso += (k / f64::from(tot_kw)) * (k / h);
+            }
+            if h >= 20.0 {
+                maxs = maxs.max(k / h);
+            }
+        }
+        let tot_kwlet: u32 = (0..nb).map(kwlet).sum();
+        let maxp = (0..nb)
+            .map(|b| f64::from(kwlet(b)) / f64::from(tot_kwlet.max(1)))
+            .fold(0.0, f64::max);
+        set(row, R_HH, f64::from(tot_hh));
+        set(
+            row,
+            R_KWETSBAAR,
+            ratio(f64::from(tot_kw), f64::from(tot_hh)),
+        );
+        set(row, R_DISSIMILARITEIT, 0.5 * dis);
+        set(row, R_ISOLATIE, iso);
+        set(row, R_MAX_AANDEEL, maxs);
+        set(row, R_MAX_PLAATSING, maxp);
+        set(row, R_VERHUUR, raw[S_LETS]);
+        set(row, R_VERHUUR_KW, f64::from(tot_kwlet));
+        set(row, R_VRIJE_RUIMTE, ratio(raw[S_NONTARGET], raw[S_SOCIAL]));
+        set(
+            row,
+            R_DOELGROEP,
+            ratio(raw[S_SOCIAL] - raw[S_NONTARGET], raw[S_SOCIAL]),
+        );
+        set(
+            row,
+            R_PASSEND,
+            ratio(raw[S_PASSEND_N] - raw[S_PASSEND_E], raw[S_PASSEND_N]),
+        );
+        set(row, R_BEMIDDELING, ratio(raw[S_MEDIATED], raw[S_SOCIAL]));
+        set(row, R_AANBIEDINGEN, raw[S_OFFERS]);
+        set(row, R_UITVAL, raw[S_STOPPED]);
+        set(row, R_LEEG, raw[S_VACANT]);
+        set(row, R_HUUR, ratio(raw[S_RENT], raw[S_RENT_N]));
+        for s in 0..3 {
+            set(row, R_SEG + s, ratio(raw[S_SEG + s], raw[S_NACT]));
+        }
+        set(row, R_WACHT_KW, ratio(raw[S_WKW], raw[S_WKW_N]));
+        set(row, R_WACHT_OVERIG, ratio(raw[S_WOT], raw[S_WOT_N]));
+        set(row, R_VERTREK, raw[S_EXITS]);
+        set(row, R_WONINGEN, raw[S_NACT]);
+        set(row, R_LOTING, raw[S_LOTTERY]);
+        set(row, R_GEBLOKKEERD, raw[S_BLOCKED]);
+        for si in 0..ns {
+            let r = &raw[S_STROOM + 4 * si..S_STROOM + 4 * si + 4];
+            set(row, R_STROOM + 3 * si, r[0]);
+            set(row, R_STROOM + 3 * si + 1, ratio(r[1], r[2]));
+            set(row, R_STROOM + 3 * si + 2, r[3]);
+        }
+    }
+    out
+}
+
+/// One housing market's run: buurt rows, additive sums and per-buurt counts.
+fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run);
     let n = m.d_buurt.len();
@@ -506,11 +700,12 @@ pub fn run(m: &Model, seed: u64, run: u64, audit: bool) -> RunOutput {
         wait_s: vec![(0.0, 0); ns],
         y: Year::new(),
         acc: vec![0.0; nb * 4],
+        raw: vec![0.0; years * (S_STROOM + 4 * ns)],
+        nraw: S_STROOM + 4 * ns,
+        bh: vec![0; years * nb * 3],
         out: RunOutput::default(),
-        metrics_r: metrics.regio.len(),
         metrics_b: metrics.buurt.len(),
     };
-    st.out.regio = vec![0.0; years * st.metrics_r];
     if m.scenario.uitvoer.per_buurt {
         st.out.buurt = vec![0.0; years * nb * st.metrics_b];
     }
@@ -519,7 +714,13 @@ pub fn run(m: &Model, seed: u64, run: u64, audit: bool) -> RunOutput {
         st.year = year;
         st.step();
     }
-    st.finish()
+    let raw = std::mem::take(&mut st.raw);
+    let bh = std::mem::take(&mut st.bh);
+    Part {
+        out: st.finish(),
+        raw,
+        bh,
+    }
 }
 
 impl Year {
@@ -1480,102 +1681,56 @@ impl St<'_> {
         for &d in &self.vacant {
             vacant_b[self.dw[d as usize].buurt as usize] += 1;
         }
-        // region
-        let tot_hh: u32 = self.hh.iter().sum();
-        let tot_kw: u32 = self.kw.iter().sum();
-        let (mut dis, mut iso, mut maxs) = (0.0, 0.0, 0.0f64);
-        for b in 0..nb {
-            let (h, k) = (f64::from(self.hh[b]), f64::from(self.kw[b]));
-            if tot_kw > 0 && tot_hh > tot_kw {
-                dis += (k / f64::from(tot_kw) - (h - k) / f64::from(tot_hh - tot_kw)).abs();
-            }
-            if h > 0.0 && tot_kw > 0 {
-                iso += (k / f64::from(tot_kw)) * (k / h);
-            }
-            if h >= 20.0 {
-                maxs = maxs.max(k / h);
-            }
-        }
-        let tot_kwlet: u32 = self.kwlet_b.iter().sum();
-        let maxp = self
-            .kwlet_b
-            .iter()
-            .map(|&x| f64::from(x) / f64::from(tot_kwlet.max(1)))
-            .fold(0.0, f64::max);
-        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+        // region: additive sums (combined over housing markets by `region_row`)
+        let raw = &mut self.raw[year * self.nraw..(year + 1) * self.nraw];
+        let y = &self.y;
         let rents: (f64, u32) = rent_b.iter().fold((0.0, 0), |a, x| (a.0 + x.0, a.1 + x.2));
         let segs: [u32; 3] = seg_b
             .iter()
             .fold([0; 3], |a, x| [a[0] + x[0], a[1] + x[1], a[2] + x[2]]);
         let nact: u32 = act_b.iter().sum();
-        let y = &self.y;
-        let nr = self.metrics_r;
-        let row = &mut self.out.regio[year * nr..(year + 1) * nr];
-        let lets: u32 = self.let_b.iter().sum();
-        let set = |row: &mut [f32], i: usize, v: f64| row[i] = v as f32;
-        set(row, R_HH, f64::from(tot_hh));
-        set(
-            row,
-            R_KWETSBAAR,
-            ratio(f64::from(tot_kw), f64::from(tot_hh)),
-        );
-        set(row, R_DISSIMILARITEIT, 0.5 * dis);
-        set(row, R_ISOLATIE, iso);
-        set(row, R_MAX_AANDEEL, maxs);
-        set(row, R_MAX_PLAATSING, maxp);
-        set(row, R_VERHUUR, f64::from(lets));
-        set(row, R_VERHUUR_KW, f64::from(tot_kwlet));
-        set(
-            row,
-            R_VRIJE_RUIMTE,
-            ratio(f64::from(y.nontarget), f64::from(y.social)),
-        );
-        set(
-            row,
-            R_DOELGROEP,
-            ratio(f64::from(y.social - y.nontarget), f64::from(y.social)),
-        );
-        set(
-            row,
-            R_PASSEND,
-            ratio(f64::from(y.passend_n - y.passend_e), f64::from(y.passend_n)),
-        );
-        set(
-            row,
-            R_BEMIDDELING,
-            ratio(f64::from(y.mediated), f64::from(y.social)),
-        );
-        set(row, R_AANBIEDINGEN, y.offers as f64);
-        set(row, R_UITVAL, f64::from(y.stopped));
-        set(row, R_LEEG, self.vacant.len() as f64);
-        set(row, R_HUUR, ratio(rents.0, f64::from(rents.1)));
+        raw[S_LETS] = f64::from(self.let_b.iter().sum::<u32>());
+        raw[S_SOCIAL] = f64::from(y.social);
+        raw[S_NONTARGET] = f64::from(y.nontarget);
+        raw[S_PASSEND_N] = f64::from(y.passend_n);
+        raw[S_PASSEND_E] = f64::from(y.passend_e);
+        raw[S_MEDIATED] = f64::from(y.mediated);
+        raw[S_OFFERS] = y.offers as f64;
+        raw[S_STOPPED] = f64::from(y.stopped);
+        raw[S_VACANT] = self.vacant.len() as f64;
+        raw[S_RENT] = rents.0;
+        raw[S_RENT_N] = f64::from(rents.1);
         for (s, &n) in segs.iter().enumerate() {
-            set(row, R_SEG + s, ratio(f64::from(n), f64::from(nact)));
+            raw[S_SEG + s] = f64::from(n);
         }
-        set(row, R_WACHT_KW, ratio(y.wait_kw.0, f64::from(y.wait_kw.1)));
-        set(
-            row,
-            R_WACHT_OVERIG,
-            ratio(y.wait_other.0, f64::from(y.wait_other.1)),
-        );
-        set(row, R_VERTREK, f64::from(y.exits));
-        set(row, R_WONINGEN, f64::from(nact));
-        set(row, R_LOTING, f64::from(y.lottery));
-        set(row, R_GEBLOKKEERD, f64::from(y.blocked));
+        raw[S_NACT] = f64::from(nact);
+        raw[S_WKW] = y.wait_kw.0;
+        raw[S_WKW_N] = f64::from(y.wait_kw.1);
+        raw[S_WOT] = y.wait_other.0;
+        raw[S_WOT_N] = f64::from(y.wait_other.1);
+        raw[S_EXITS] = f64::from(y.exits);
+        raw[S_LOTTERY] = f64::from(y.lottery);
+        raw[S_BLOCKED] = f64::from(y.blocked);
         for si in 0..self.ns {
             let waiting = if m.stroom_urgent[si] {
                 self.uq[si].len()
             } else {
                 self.q.iter().map(Vec::len).sum::<usize>()
             };
-            set(row, R_STROOM + 3 * si, f64::from(self.placed_s[si]));
-            set(
-                row,
-                R_STROOM + 3 * si + 1,
-                ratio(self.wait_s[si].0, f64::from(self.wait_s[si].1)),
-            );
-            set(row, R_STROOM + 3 * si + 2, waiting as f64);
+            let r = &mut raw[S_STROOM + 4 * si..S_STROOM + 4 * si + 4];
+            r[0] = f64::from(self.placed_s[si]);
+            r[1] = self.wait_s[si].0;
+            r[2] = f64::from(self.wait_s[si].1);
+            r[3] = waiting as f64;
         }
+        let bh = &mut self.bh[year * nb * 3..(year + 1) * nb * 3];
+        for b in 0..nb {
+            bh[3 * b] = self.hh[b];
+            bh[3 * b + 1] = self.kw[b];
+            bh[3 * b + 2] = self.kwlet_b[b];
+        }
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+        let set = |row: &mut [f32], i: usize, v: f64| row[i] = v as f32;
         self.out.aanbiedingen += y.offers;
         if self.out.buurt.is_empty() {
             return;
@@ -1639,8 +1794,6 @@ impl St<'_> {
                 );
             }
         }
-        let _ = KIND_MEERGEZINS;
-        let _ = SEG_MIDDEN;
     }
 
     fn finish(mut self) -> RunOutput {

@@ -100,6 +100,8 @@ pub struct Buurt {
     pub achtergrond_kwetsbaar: f64,
     /// mean WOZ per m² of the corporation stock (for new-build values)
     pub woz_m2: f64,
+    /// the housing market (woningmarktregio) the buurt belongs to, 0.. (`invoer.woningmarkt`)
+    pub markt: u32,
 }
 
 /// A prepared intervention.
@@ -477,6 +479,7 @@ impl Model {
                 achtergrond_hh: 0.0,
                 achtergrond_kwetsbaar: 0.0,
                 woz_m2: woz_m2[b],
+                markt: 0,
             });
         }
         if !missing.is_empty() {
@@ -492,6 +495,15 @@ impl Model {
             ));
         }
         synth::fill_missing(&mut margs);
+        if m.scenario.invoer.woningmarkt == "gemeente" {
+            // BU + 4 digits of the gemeente: one market per gemeente, in order of appearance
+            let mut ids: HashMap<String, u32> = HashMap::new();
+            for b in &mut m.buurten {
+                let gm: String = b.code.chars().skip(2).take(4).collect();
+                let next = ids.len() as u32;
+                b.markt = *ids.entry(gm).or_insert(next);
+            }
+        }
         // scenario settings per buurt
         let find = |code: &str, key: &str| -> Result<usize, SimError> {
             buurt_index.get(code).map(|&b| b as usize).ok_or_else(|| {
@@ -949,6 +961,141 @@ impl Model {
         m.acties.iter_mut().for_each(Vec::clear);
         m.count_households();
         m
+    }
+
+    /// The model replicated `k` times with each copy a housing market of its own (a stand-in
+    /// for the national stock: ≈ 100 regions the size of Veerstad).
+    pub fn replicate_markets(&self, k: usize) -> Model {
+        let mut m = self.replicate(k);
+        let nb = self.buurten.len();
+        for (i, b) in m.buurten.iter_mut().enumerate() {
+            b.markt = (i / nb) as u32;
+        }
+        m
+    }
+
+    /// Number of housing markets.
+    pub fn markten(&self) -> usize {
+        self.buurten
+            .iter()
+            .map(|b| b.markt as usize + 1)
+            .max()
+            .unwrap_or(1)
+    }
+
+    /// The housing markets as models of their own: buurten and dwellings of the market
+    /// (renumbered), arrivals, contingents and taakstelling in proportion to its dwellings,
+    /// interventions of its buurten; hazard, profiles and rules shared.
+    pub fn split_markets(&self) -> Vec<crate::engine::Market> {
+        let k = self.markten();
+        let nb = self.buurten.len();
+        let n = self.d_buurt.len();
+        let mut local_b = vec![0u32; nb];
+        let mut b_of: Vec<Vec<u32>> = vec![Vec::new(); k];
+        for (b, x) in self.buurten.iter().enumerate() {
+            local_b[b] = b_of[x.markt as usize].len() as u32;
+            b_of[x.markt as usize].push(b as u32);
+        }
+        let mut d_of: Vec<Vec<u32>> = vec![Vec::new(); k];
+        let mut local_d = vec![0u32; n];
+        for d in 0..n {
+            let mk = self.buurten[self.d_buurt[d] as usize].markt as usize;
+            local_d[d] = d_of[mk].len() as u32;
+            d_of[mk].push(d as u32);
+        }
+        let mut out = Vec::with_capacity(k);
+        for mk in 0..k {
+            let ds = &d_of[mk];
+            let pick =
+                |d: &u32| self.buurten[self.d_buurt[*d as usize] as usize].markt as usize == mk;
+            let sub = |v: &[u32]| -> Vec<u32> {
+                v.iter()
+                    .filter(|d| pick(d))
+                    .map(|&d| local_d[d as usize])
+                    .collect()
+            };
+            let f = ds.len() as f64 / n.max(1) as f64;
+            let mut m = Model {
+                buurten: b_of[mk]
+                    .iter()
+                    .map(|&b| Buurt {
+                        markt: 0,
+                        ..self.buurten[b as usize].clone()
+                    })
+                    .collect(),
+                d_buurt: ds
+                    .iter()
+                    .map(|&d| local_b[self.d_buurt[d as usize] as usize])
+                    .collect(),
+                d_kind: ds.iter().map(|&d| self.d_kind[d as usize]).collect(),
+                d_points: ds.iter().map(|&d| self.d_points[d as usize]).collect(),
+                d_max_rent: ds.iter().map(|&d| self.d_max_rent[d as usize]).collect(),
+                d_rent: ds.iter().map(|&d| self.d_rent[d as usize]).collect(),
+                d_seg: ds.iter().map(|&d| self.d_seg[d as usize]).collect(),
+                d_daeb: ds.iter().map(|&d| self.d_daeb[d as usize]).collect(),
+                h_class: ds.iter().map(|&d| self.h_class[d as usize]).collect(),
+                h_groups: ds.iter().map(|&d| self.h_groups[d as usize]).collect(),
+                instroom: self.instroom.iter().map(|x| x * f).collect(),
+                limiet: self
+                    .limiet
+                    .iter()
+                    .map(|l| l.map(|(v, r)| (v * f, r)))
+                    .collect(),
+                n0: ds.len(),
+                acties: self
+                    .acties
+                    .iter()
+                    .map(|year| {
+                        year.iter()
+                            .filter_map(|a| match a {
+                                Actie::Liberaliseer(v) => Some(Actie::Liberaliseer(sub(v))),
+                                Actie::Verkoop(v) => Some(Actie::Verkoop(sub(v))),
+                                Actie::Sloop(v) => Some(Actie::Sloop(sub(v))),
+                                Actie::Verduurzaam(v) => Some(Actie::Verduurzaam(
+                                    v.iter()
+                                        .filter(|x| pick(&x.0))
+                                        .map(|&(d, p, r, s)| (local_d[d as usize], p, r, s))
+                                        .collect(),
+                                )),
+                                Actie::Nieuwbouw {
+                                    buurt,
+                                    woningen,
+                                    voor,
+                                } => (self.buurten[*buurt as usize].markt as usize == mk).then(
+                                    || Actie::Nieuwbouw {
+                                        buurt: local_b[*buurt as usize],
+                                        woningen: woningen.clone(),
+                                        voor: *voor,
+                                    },
+                                ),
+                            })
+                            .collect()
+                    })
+                    .collect(),
+                counts0: Default::default(),
+                warnings: Vec::new(),
+                scenario: self.scenario.clone(),
+                regels: self.regels.clone(),
+                aannames: self.aannames.clone(),
+                hazard: self.hazard.clone(),
+                uitval: self.uitval.clone(),
+                stromen: self.stromen.clone(),
+                stroom_urgent: self.stroom_urgent.clone(),
+                urgent_order: self.urgent_order.clone(),
+                profielen: self.profielen.clone(),
+                spreiding_mask: self.spreiding_mask,
+                kwetsbaar_mask: self.kwetsbaar_mask,
+                groep_ids: self.groep_ids.clone(),
+                rent_factor: self.rent_factor,
+            };
+            m.count_households();
+            out.push(crate::engine::Market {
+                model: m,
+                buurten: b_of[mk].clone(),
+                woningen: ds.clone(),
+            });
+        }
+        out
     }
 
     /// Fills [`Model::counts0`] from the sitting households.

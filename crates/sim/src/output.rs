@@ -75,6 +75,13 @@ pub fn simulate(
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, RunOutput)>> = Mutex::new(Vec::with_capacity(runs));
     let threads = threads.clamp(1, runs.max(1));
+    // housing markets are prepared once, not per run
+    let parts = if m.markten() > 1 {
+        m.split_markets()
+    } else {
+        Vec::new()
+    };
+    let parts = &parts;
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
@@ -83,7 +90,11 @@ pub fn simulate(
                     if r >= runs {
                         break;
                     }
-                    let out = engine::run(m, seed, r as u64, false);
+                    let out = if parts.is_empty() {
+                        engine::run(m, seed, r as u64, false)
+                    } else {
+                        engine::run_markets(m, parts, seed, r as u64, false)
+                    };
                     done.lock().expect("no panics while holding").push((r, out));
                     tick();
                 }

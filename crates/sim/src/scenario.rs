@@ -80,6 +80,17 @@ pub struct Invoer {
     /// 2026-01-01, the first complete table.
     #[serde(default = "wws_date")]
     pub wws_peildatum: Datum,
+    /// housing markets (woningmarktregio's): `"een"` (default) — the whole stock is one
+    /// market, every seeker may take any vacancy — or `"gemeente"` — each gemeente of the
+    /// buurt codes (BU + 4 digits) is a market of its own, with its own seekers (arrivals,
+    /// contingents and taakstelling in proportion to its dwellings) and its own yearly
+    /// quotas. Markets are simulated one after another within a run (each fits in cache).
+    #[serde(default = "een")]
+    pub woningmarkt: String,
+}
+
+fn een() -> String {
+    "een".into()
 }
 
 fn wws_date() -> Datum {
@@ -108,6 +119,7 @@ impl Default for Invoer {
             aannames: standaard(),
             regels: standaard(),
             wws_peildatum: wws_date(),
+            woningmarkt: een(),
         }
     }
 }
@@ -338,6 +350,16 @@ impl Scenario {
                     "write shares as fractions (7.5 % = 0.075)",
                 ));
             }
+        }
+        if !matches!(s.invoer.woningmarkt.as_str(), "een" | "gemeente") {
+            return Err(err(
+                at("invoer.woningmarkt", "woningmarkt", 0),
+                format!(
+                    "'{}' is not a housing-market division",
+                    s.invoer.woningmarkt
+                ),
+                "use \"een\" (one market) or \"gemeente\" (each gemeente its own market)",
+            ));
         }
         let h = &s.huurbeleid;
         for (k, v) in [

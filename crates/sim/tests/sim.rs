@@ -478,3 +478,72 @@ fn shipped_scenarios_build_and_bad_ones_name_the_key() {
         "{e}"
     );
 }
+
+#[test]
+fn housing_markets_run_on_their_own_and_combine() {
+    let base = model(scenario("basis"));
+    let two = base.replicate_markets(2);
+    assert_eq!(two.markten(), 2);
+    let a = veerkracht_sim::run(&base, 3, 1, false);
+    let b = veerkracht_sim::run(&two, 3, 1, false);
+    {
+        let p = two.split_markets();
+        let s = &p[0].model;
+        assert_eq!(
+            (&s.instroom, s.n0, &s.counts0),
+            (&base.instroom, base.n0, &base.counts0)
+        );
+        assert_eq!(veerkracht_sim::run(s, 3, 1, false).accounts, a.accounts);
+    }
+    // market 0 draws as the one-market run does: its buurten have the same numbers
+    let nb = base.buurten.len();
+    let k = a.buurt.len() / (base.scenario.jaren as usize * nb);
+    for y in 0..base.scenario.jaren as usize {
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+        assert!(
+            bits(&a.buurt[y * nb * k..(y + 1) * nb * k])
+                == bits(&b.buurt[y * 2 * nb * k..(y * 2 * nb + nb) * k]),
+            "year {y}"
+        );
+    }
+    // accounts add up over markets; the second market draws differently
+    let ab = &b.accounts;
+    assert_eq!(ab.huishoudens_start, 2 * a.accounts.huishoudens_start);
+    assert_eq!(
+        ab.huishoudens_start + ab.instroom + ab.herhuisvest,
+        ab.huishoudens_eind + ab.uitstroom + ab.sloop_uit
+    );
+    assert_ne!(ab.instroom, 2 * a.accounts.instroom);
+    // region figures are over both markets: households are the sum
+    let m = veerkracht_sim::engine::Metrics::of(&base);
+    let hh = m.regio.iter().position(|x| x == "huishoudens").unwrap();
+    let nr = m.regio.len();
+    assert!(b.regio[hh] > 1.9 * a.regio[hh] && b.regio[nr + hh] > 1.9 * a.regio[nr + hh]);
+    // and simulate gives the same as run, on any number of threads
+    let r1 = simulate(&two, 3, 3, 1, &|| {});
+    let r2 = simulate(&two, 3, 3, 2, &|| {});
+    for (x, y) in r1.runs.iter().zip(&r2.runs) {
+        assert!(
+            x.regio
+                .iter()
+                .zip(&y.regio)
+                .all(|(p, q)| p.to_bits() == q.to_bits())
+        );
+    }
+    let direct = veerkracht_sim::run(&two, 3, 2, false);
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+    assert!(bits(&direct.regio) == bits(&r1.runs[2].regio));
+    // the gemeente division of the demo (one gemeente) is one market
+    let text = DEMO_SCENARIOS[0].1.replace(
+        "regels = \"standaard\"",
+        "regels = \"standaard\"\nwoningmarkt = \"gemeente\"",
+    );
+    let s = Scenario::parse(&text, "x.toml").unwrap();
+    assert_eq!(model(s).markten(), 1);
+    let bad = text.replace("woningmarkt = \"gemeente\"", "woningmarkt = \"corop\"");
+    let e = Scenario::parse(&bad, "x.toml").unwrap_err().to_string();
+    assert!(
+        e.contains("invoer.woningmarkt") && e.contains("corop"),
+        "{e}"
+    );
+}
