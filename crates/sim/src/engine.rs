@@ -110,6 +110,11 @@ pub struct Accounts {
     pub zoekers_eind: u64,
     /// household ids held by two dwellings at the end (must be 0)
     pub dubbel: u64,
+    /// tenancies started in a year whose first `venster_jaren` years lie within the horizon,
+    /// and how many of them ended by the exit hazard within those years (the "42 % of new
+    /// tenants leave within 5 years" of the calibration, measured in the run)
+    pub nieuw_cohort: u64,
+    pub nieuw_vertrokken: u64,
 }
 
 /// The result of one run.
@@ -334,6 +339,8 @@ struct Dw {
     exit: u16,
     /// bit set of streams a care unit is reserved for (0 = none)
     care: u16,
+    /// the year the tenancy started (NO_EXIT = before the simulation)
+    start: u16,
     t_groups: u16,
     kind: u8,
     seg: u8,
@@ -521,6 +528,8 @@ pub fn run_markets(m: &Model, parts: &[Market], seed: u64, run: u64, audit: bool
         a.zoekers_gestopt += b.zoekers_gestopt;
         a.zoekers_eind += b.zoekers_eind;
         a.dubbel += b.dubbel;
+        a.nieuw_cohort += b.nieuw_cohort;
+        a.nieuw_vertrokken += b.nieuw_vertrokken;
         out.aanbiedingen += p.out.aanbiedingen;
         out.verhuringen += p.out.verhuringen;
         out.audit.extend(p.out.audit.into_iter().map(|mut l| {
@@ -658,6 +667,7 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
                 tenant: d as u32,
                 exit: NO_EXIT,
                 care: 0,
+                start: NO_EXIT,
                 t_groups: m.h_groups[d],
                 kind: m.d_kind[d],
                 seg: m.d_seg[d],
@@ -959,6 +969,13 @@ impl St<'_> {
                 continue;
             }
             self.add_household(d, -1);
+            let start = self.dw[d].start;
+            if start != NO_EXIT
+                && year - start as usize <= m.hazard.window as usize
+                && start as usize + (m.hazard.window as usize) < self.years
+            {
+                self.out.accounts.nieuw_vertrokken += 1;
+            }
             self.dw[d].tenant = NONE;
             self.dw[d].exit = NO_EXIT;
             self.y.exits += 1;
@@ -1105,6 +1122,7 @@ impl St<'_> {
                             tenant: NONE,
                             exit: NO_EXIT,
                             care: *voor as u16,
+                            start: NO_EXIT,
                             t_groups: 0,
                             kind,
                             seg: s,
@@ -1525,6 +1543,10 @@ impl St<'_> {
         self.dw[d].t_class = c;
         self.dw[d].t_groups = g;
         self.set_rent(d, rent);
+        self.dw[d].start = self.year as u16;
+        if self.year + (m.hazard.window as usize) < self.years {
+            self.out.accounts.nieuw_cohort += 1;
+        }
         self.sk[s].state = PLACED;
         self.add_household(d, 1);
         let dur = m.hazard.draw_remaining(self.dw[d].kind, 0, &mut self.rng) as usize;

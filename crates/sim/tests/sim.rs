@@ -294,6 +294,20 @@ fn turnover_is_calibrated_in_the_running_model() {
     }
     rate /= r.jaren as f64;
     assert!((rate - 0.07).abs() < 0.004, "turnover {rate}");
+    // stylised fact checked as an output of the demo region: of the tenancies started in the
+    // run (whose first five years fall within the horizon), ≈ 42 % end within five years
+    let (cohort, left) = r.runs.iter().fold((0u64, 0u64), |a, o| {
+        (
+            a.0 + o.accounts.nieuw_cohort,
+            a.1 + o.accounts.nieuw_vertrokken,
+        )
+    });
+    assert!(cohort > 20 * 5_000, "{cohort} new tenancies");
+    let share = left as f64 / cohort as f64;
+    assert!(
+        (share - 0.42).abs() < 0.02,
+        "new tenants leaving within 5 years: {share}"
+    );
 }
 
 fn spearman(x: &[f64], y: &[f64]) -> f64 {
