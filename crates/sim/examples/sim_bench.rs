@@ -163,6 +163,7 @@ fn main() {
                 m.d_rent.truncate(n);
                 m.d_seg.truncate(n);
                 m.d_daeb.truncate(n);
+                m.d_complex.truncate(n);
                 m.h_class.truncate(n);
                 m.h_groups.truncate(n);
                 m.n0 = n;

@@ -85,6 +85,11 @@ pub struct Letting {
     /// the buurt's lettings and spreading-group lettings this year before this one
     pub buurt_verhuringen_voor: u32,
     pub buurt_spreiding_voor: u32,
+    /// the dwelling's complex and its lettings and spreading-group lettings this year before
+    /// this one (complex ids are per housing market)
+    pub complex: u32,
+    pub complex_verhuringen_voor: u32,
+    pub complex_spreiding_voor: u32,
     pub rotterdamwet: bool,
     pub regio_6jaar: bool,
     pub screening: bool,
@@ -341,6 +346,7 @@ struct Dw {
     care: u16,
     /// the year the tenancy started (NO_EXIT = before the simulation)
     start: u16,
+    complex: u32,
     t_groups: u16,
     kind: u8,
     seg: u8,
@@ -406,6 +412,9 @@ struct St<'m> {
     // per-year per-buurt counters
     let_b: Vec<u32>,
     vlet_b: Vec<u32>,
+    /// lettings and spreading-group lettings per complex this year
+    let_c: Vec<u32>,
+    vlet_c: Vec<u32>,
     kwlet_b: Vec<u32>,
     blocked_b: Vec<u32>,
     exits_b: Vec<u32>,
@@ -668,6 +677,7 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
                 exit: NO_EXIT,
                 care: 0,
                 start: NO_EXIT,
+                complex: m.d_complex[d],
                 t_groups: m.h_groups[d],
                 kind: m.d_kind[d],
                 seg: m.d_seg[d],
@@ -697,6 +707,8 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
         inc: vec![0; nb * 4],
         let_b: vec![0; nb],
         vlet_b: vec![0; nb],
+        let_c: vec![0; m.complexen],
+        vlet_c: vec![0; m.complexen],
         kwlet_b: vec![0; nb],
         blocked_b: vec![0; nb],
         exits_b: vec![0; nb],
@@ -922,6 +934,8 @@ impl St<'_> {
         self.y = Year::new();
         self.let_b.iter_mut().for_each(|x| *x = 0);
         self.vlet_b.iter_mut().for_each(|x| *x = 0);
+        self.let_c.iter_mut().for_each(|x| *x = 0);
+        self.vlet_c.iter_mut().for_each(|x| *x = 0);
         self.kwlet_b.iter_mut().for_each(|x| *x = 0);
         self.blocked_b.iter_mut().for_each(|x| *x = 0);
         self.exits_b.iter_mut().for_each(|x| *x = 0);
@@ -1107,6 +1121,7 @@ impl St<'_> {
                 buurt,
                 woningen,
                 voor,
+                complex,
             } => {
                 for &(_p, r, s, kind, count) in woningen {
                     for _ in 0..count {
@@ -1123,6 +1138,7 @@ impl St<'_> {
                             exit: NO_EXIT,
                             care: *voor as u16,
                             start: NO_EXIT,
+                            complex: *complex,
                             t_groups: 0,
                             kind,
                             seg: s,
@@ -1190,13 +1206,27 @@ impl St<'_> {
         }
     }
 
-    fn cap_ok(&self, b: usize) -> bool {
+    /// Whether one more placement of the spreading groups in dwelling `d` (buurt `b`) keeps
+    /// the buurt's and the complex's caps of this year.
+    fn cap_ok(&self, d: usize, b: usize) -> bool {
         if !self.m.buurten[b].spreiding {
             return true;
         }
         let Some(sp) = &self.m.scenario.spreiding else {
             return true;
         };
+        let c = self.dw[d].complex as usize;
+        let (next_cv, next_cl) = (self.vlet_c[c] + 1, self.let_c[c] + 1);
+        if let Some(a) = sp.max_aandeel_complex
+            && f64::from(next_cv) > (a * f64::from(next_cl) + 1e-9).floor()
+        {
+            return false;
+        }
+        if let Some(n) = sp.max_aantal_complex
+            && next_cv > n
+        {
+            return false;
+        }
         let next_v = self.vlet_b[b] + 1;
         let next_l = self.let_b[b] + 1;
         if let Some(a) = sp.max_aandeel
@@ -1265,7 +1295,7 @@ impl St<'_> {
             // care units are built for their streams: outside the spreading caps
             return self.mediate(d, b, mask, rent, now, u32::from(care), daeb, rw);
         }
-        if !self.cap_ok(b) {
+        if !self.cap_ok(d, b) {
             if mask & VULN != 0 {
                 self.blocked_b[b] += 1;
                 self.y.blocked += 1;
@@ -1288,7 +1318,7 @@ impl St<'_> {
                 <= (t.vrije_ruimte * f64::from(self.y.social + 1) + 1e-9).floor()
             && self.rng.random::<f64>() < t.vrije_ruimte_gebruik
         {
-            let fm = (INC2 & ALL) & if self.cap_ok(b) { ALL } else { !VULN };
+            let fm = (INC2 & ALL) & if self.cap_ok(d, b) { ALL } else { !VULN };
             if self.rank(d, b, fm, rent, now, daeb, rw, Kanaal::VrijeRuimte) {
                 return true;
             }
@@ -1534,6 +1564,9 @@ impl St<'_> {
                 kanaal,
                 buurt_verhuringen_voor: self.let_b[b],
                 buurt_spreiding_voor: self.vlet_b[b],
+                complex: self.dw[d].complex,
+                complex_verhuringen_voor: self.let_c[self.dw[d].complex as usize],
+                complex_spreiding_voor: self.vlet_c[self.dw[d].complex as usize],
                 rotterdamwet: m.buurten[b].rotterdamwet,
                 regio_6jaar: self.sk[s].flags & 1 != 0,
                 screening: self.sk[s].flags & 2 != 0,
@@ -1583,6 +1616,11 @@ impl St<'_> {
             self.used[si] += 1.0;
         }
         self.let_b[b] += 1;
+        let cx = self.dw[d].complex as usize;
+        self.let_c[cx] += 1;
+        if class_vuln(c) {
+            self.vlet_c[cx] += 1;
+        }
         if class_vuln(c) {
             self.vlet_b[b] += 1;
         }

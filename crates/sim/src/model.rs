@@ -121,6 +121,8 @@ pub enum Actie {
         woningen: Vec<(f32, f32, u8, u8, u32)>,
         /// bit set of streams the units are reserved for (care units), 0 = none
         voor: u32,
+        /// the complex the new dwellings form
+        complex: u32,
     },
 }
 
@@ -149,6 +151,10 @@ pub struct Model {
     pub d_rent: Vec<f32>,
     pub d_seg: Vec<u8>,
     pub d_daeb: Vec<bool>,
+    /// complex of each dwelling (0..`complexen`): the stock's `complex` column, else buurt ×
+    /// woningtype × bouwjaar; each new-build intervention adds one
+    pub d_complex: Vec<u32>,
+    pub complexen: usize,
     // sitting households, one per dwelling at the start
     pub h_class: Vec<u8>,
     pub h_groups: Vec<u16>,
@@ -378,6 +384,8 @@ impl Model {
             d_rent: Vec::with_capacity(n),
             d_seg: Vec::with_capacity(n),
             d_daeb: Vec::with_capacity(n),
+            d_complex: Vec::with_capacity(n),
+            complexen: 0,
             h_class: Vec::new(),
             h_groups: Vec::new(),
             hazard: Hazard::default(),
@@ -441,6 +449,52 @@ impl Model {
             m.d_seg.push(seg);
             m.d_daeb.push(seg == SEG_SOCIAAL);
         }
+        // --- complexes: the stock's complex column, else buurt × woningtype × bouwjaar
+        let complex_col: Option<Vec<String>> = {
+            let mut lines = vtext.lines();
+            let header = lines.next().unwrap_or("");
+            let sep = if header.contains(';') { ';' } else { ',' };
+            header
+                .split(sep)
+                .position(|c| {
+                    matches!(
+                        c.trim().trim_matches('"').to_ascii_lowercase().as_str(),
+                        "complex" | "complexnummer" | "complex_id" | "complexcode"
+                    )
+                })
+                .map(|i| {
+                    lines
+                        .filter(|l| !l.trim().is_empty())
+                        .map(|l| {
+                            l.split(sep)
+                                .nth(i)
+                                .unwrap_or("")
+                                .trim()
+                                .trim_matches('"')
+                                .to_string()
+                        })
+                        .collect()
+                })
+        };
+        let mut complex_ids: HashMap<String, u32> = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            let key = match complex_col
+                .as_ref()
+                .and_then(|c| c.get(i))
+                .filter(|c| !c.is_empty())
+            {
+                Some(c) => format!("c:{c}"),
+                None => format!(
+                    "{}:{}:{}",
+                    u.buurtcode.as_deref().unwrap_or(""),
+                    u.eengezins,
+                    u.bouwjaar
+                ),
+            };
+            let next = complex_ids.len() as u32;
+            m.d_complex.push(*complex_ids.entry(key).or_insert(next));
+        }
+        m.complexen = complex_ids.len();
         // --- buurten: KWB marginals and attractiveness
         let kwb = read_kwb(&inputs.kwb)?;
         let woz_m2: Vec<f64> = woz_sum
@@ -871,10 +925,12 @@ impl Model {
                             voor |= 1 << si;
                         }
                     }
+                    self.complexen += 1;
                     Actie::Nieuwbouw {
                         buurt: b,
                         woningen,
                         voor,
+                        complex: self.complexen as u32 - 1,
                     }
                 }
             };
@@ -951,10 +1007,13 @@ impl Model {
             m.d_rent.extend_from_slice(&self.d_rent);
             m.d_seg.extend_from_slice(&self.d_seg);
             m.d_daeb.extend_from_slice(&self.d_daeb);
+            let off = (self.complexen * c) as u32;
+            m.d_complex.extend(self.d_complex.iter().map(|&x| x + off));
             m.h_class.extend_from_slice(&self.h_class);
             m.h_groups.extend_from_slice(&self.h_groups);
         }
         m.n0 = m.d_buurt.len();
+        m.complexen = self.complexen * k.max(1);
         let f = k as f64;
         m.instroom.iter_mut().for_each(|x| *x *= f);
         m.limiet.iter_mut().flatten().for_each(|x| x.0 *= f);
@@ -1015,6 +1074,26 @@ impl Model {
                     .collect()
             };
             let f = ds.len() as f64 / n.max(1) as f64;
+            // complexes renumbered within the market (new-build complexes after the stock's)
+            let mut cmap: HashMap<u32, u32> = HashMap::new();
+            let mut local_c = |c: u32| {
+                let next = cmap.len() as u32;
+                *cmap.entry(c).or_insert(next)
+            };
+            let d_complex: Vec<u32> = ds
+                .iter()
+                .map(|&d| local_c(self.d_complex[d as usize]))
+                .collect();
+            for year in &self.acties {
+                for a in year {
+                    if let Actie::Nieuwbouw { buurt, complex, .. } = a
+                        && self.buurten[*buurt as usize].markt as usize == mk
+                    {
+                        local_c(*complex);
+                    }
+                }
+            }
+            let complexen = cmap.len();
             let mut m = Model {
                 buurten: b_of[mk]
                     .iter()
@@ -1033,6 +1112,8 @@ impl Model {
                 d_rent: ds.iter().map(|&d| self.d_rent[d as usize]).collect(),
                 d_seg: ds.iter().map(|&d| self.d_seg[d as usize]).collect(),
                 d_daeb: ds.iter().map(|&d| self.d_daeb[d as usize]).collect(),
+                d_complex,
+                complexen,
                 h_class: ds.iter().map(|&d| self.h_class[d as usize]).collect(),
                 h_groups: ds.iter().map(|&d| self.h_groups[d as usize]).collect(),
                 instroom: self.instroom.iter().map(|x| x * f).collect(),
@@ -1061,11 +1142,13 @@ impl Model {
                                     buurt,
                                     woningen,
                                     voor,
+                                    complex,
                                 } => (self.buurten[*buurt as usize].markt as usize == mk).then(
                                     || Actie::Nieuwbouw {
                                         buurt: local_b[*buurt as usize],
                                         woningen: woningen.clone(),
                                         voor: *voor,
+                                        complex: cmap[complex],
                                     },
                                 ),
                             })

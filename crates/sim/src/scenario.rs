@@ -162,6 +162,14 @@ pub struct Spreiding {
     pub max_aandeel: Option<f64>,
     #[serde(default)]
     pub max_aantal: Option<u32>,
+    /// the same caps per complex (in the buurten the cap applies to): placements of the
+    /// groups at most this share of the complex's lettings that year / this count. Complexes
+    /// come from the stock's `complex` column, or are derived as buurt × woningtype × bouwjaar
+    /// (one building campaign); new-build of one intervention is one complex.
+    #[serde(default)]
+    pub max_aandeel_complex: Option<f64>,
+    #[serde(default)]
+    pub max_aantal_complex: Option<u32>,
     /// buurten the cap applies to; empty = all
     #[serde(default)]
     pub buurten: Vec<String>,
@@ -399,14 +407,19 @@ impl Scenario {
                     "set max_aandeel (share of the buurt's lettings a year) and/or max_aantal",
                 ));
             }
-            if let Some(a) = sp.max_aandeel
-                && !(0.0..=1.0).contains(&a)
-            {
-                return Err(err(
-                    at("spreiding.max_aandeel", "max_aandeel", 0),
-                    format!("{a} is not a share"),
-                    "write shares as fractions",
-                ));
+            for (k, v) in [
+                ("max_aandeel", sp.max_aandeel),
+                ("max_aandeel_complex", sp.max_aandeel_complex),
+            ] {
+                if let Some(a) = v
+                    && !(0.0..=1.0).contains(&a)
+                {
+                    return Err(err(
+                        at(&format!("spreiding.{k}"), &format!("{k} "), 0),
+                        format!("{a} is not a share"),
+                        "write shares as fractions",
+                    ));
+                }
             }
             if sp.groepen.is_empty() {
                 return Err(err(

@@ -72,6 +72,8 @@ statushouder = 6.0
 groepen = ["ggz_bw_mo", "detentie", "statushouder"]
 max_aandeel = 0.15
 max_aantal = 6
+max_aandeel_complex = 0.5
+max_aantal_complex = 2
 
 [rotterdamwet]
 buurten = ["BU90010503", "BU90010507"]
@@ -153,6 +155,7 @@ fn invariants_hold_at_every_letting() {
             by_year.entry(l.jaar).or_default().push(l);
         }
         let mut kanalen = std::collections::HashSet::new();
+        let mut complex_capped = false;
         for (year, ls) in &by_year {
             let (mut social, mut nontarget, mut p_n, mut p_e, mut mediated) =
                 (0u32, 0u32, 0u32, 0u32, 0u32);
@@ -217,6 +220,13 @@ fn invariants_hold_at_every_letting() {
                         "spreading cap exceeded in {} ({v} of {n})",
                         b.code
                     );
+                    let (v, n) = (l.complex_spreiding_voor + 1, l.complex_verhuringen_voor + 1);
+                    assert!(
+                        f64::from(v) <= (0.5 * f64::from(n)).floor() + 1e-9 && v <= 2,
+                        "complex cap exceeded in complex {} ({v} of {n})",
+                        l.complex
+                    );
+                    complex_capped = true;
                 }
                 if b.rotterdamwet {
                     assert!(rw.buurten.contains(&b.code));
@@ -242,6 +252,8 @@ fn invariants_hold_at_every_letting() {
                 }
             }
         }
+        assert!(complex_capped);
+        assert!(m.complexen > m.buurten.len(), "{} complexes", m.complexen);
         for k in [
             "Zorg",
             "Bemiddeling",
