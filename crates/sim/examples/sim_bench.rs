@@ -25,10 +25,11 @@ fn main() {
             let t = Instant::now();
             let m = model(Some(&args[2]));
             eprintln!(
-                "setup {:?}, {} dwellings, {} buurten, hazard h1 {:.4} h2 {:.4}",
+                "setup {:?}, {} dwellings, {} buurten, {} complexes, hazard h1 {:.4} h2 {:.4}",
                 t.elapsed(),
                 m.dwellings(),
                 m.buurten.len(),
+                m.complexen,
                 m.hazard.h1,
                 m.hazard.h2
             );

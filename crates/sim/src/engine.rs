@@ -473,6 +473,22 @@ fn sort_within_year(v: &mut [f32], y: f32) {
     v.copy_from_slice(&out);
 }
 
+/// The minimum of group `g` (8 classes) of the dates.
+#[inline]
+fn group_min(v: &[f32; CLASSES], g: usize) -> f32 {
+    v[8 * g..8 * g + 8]
+        .iter()
+        .fold(f32::INFINITY, |a, &x| if x < a { x } else { a })
+}
+
+/// `x.floor()` for the non-negative quota products here, without the libm call that the
+/// x86-64 baseline needs (no SSE4.1 `roundsd`): truncation is the floor for x ≥ 0.
+#[inline(always)]
+fn floor(x: f64) -> f64 {
+    debug_assert!(x >= 0.0 && x < 9.0e15);
+    (x as u64) as f64
+}
+
 #[inline]
 fn logistic(x: f64) -> f32 {
     (1.0 / (1.0 + (-x).exp())) as f32
@@ -840,7 +856,7 @@ impl St<'_> {
 
     #[inline]
     fn round(&mut self, x: f64) -> usize {
-        let f = x.floor();
+        let f = floor(x);
         f as usize + usize::from(self.rng.random::<f64>() < x - f)
     }
 
@@ -1218,7 +1234,7 @@ impl St<'_> {
         let c = self.dw[d].complex as usize;
         let (next_cv, next_cl) = (self.vlet_c[c] + 1, self.let_c[c] + 1);
         if let Some(a) = sp.max_aandeel_complex
-            && f64::from(next_cv) > (a * f64::from(next_cl) + 1e-9).floor()
+            && f64::from(next_cv) > floor(a * f64::from(next_cl) + 1e-9)
         {
             return false;
         }
@@ -1230,7 +1246,7 @@ impl St<'_> {
         let next_v = self.vlet_b[b] + 1;
         let next_l = self.let_b[b] + 1;
         if let Some(a) = sp.max_aandeel
-            && f64::from(next_v) > (a * f64::from(next_l) + 1e-9).floor()
+            && f64::from(next_v) > floor(a * f64::from(next_l) + 1e-9)
         {
             return false;
         }
@@ -1285,7 +1301,7 @@ impl St<'_> {
                 0
             };
             let exception_ok = f64::from(self.y.passend_e + 1)
-                <= ((1.0 - r.passend_min_aandeel) * f64::from(self.y.passend_n + 1) + 1e-9).floor();
+                <= floor((1.0 - r.passend_min_aandeel) * f64::from(self.y.passend_n + 1) + 1e-9);
             if !exception_ok {
                 mask &= !(INC0 & !allowed_inc0);
             }
@@ -1305,8 +1321,9 @@ impl St<'_> {
         // 2. direct mediation
         if daeb {
             let room = f64::from(self.y.mediated + 1)
-                <= (m.scenario.toewijzing.bemiddeling_max * f64::from(self.y.social + 1) + 1e-9)
-                    .floor();
+                <= floor(
+                    m.scenario.toewijzing.bemiddeling_max * f64::from(self.y.social + 1) + 1e-9,
+                );
             if room && self.mediate(d, b, mask, rent, now, u32::MAX, daeb, rw) {
                 return true;
             }
@@ -1315,7 +1332,7 @@ impl St<'_> {
         let t = &m.scenario.toewijzing;
         if daeb
             && f64::from(self.y.nontarget + 1)
-                <= (t.vrije_ruimte * f64::from(self.y.social + 1) + 1e-9).floor()
+                <= floor(t.vrije_ruimte * f64::from(self.y.social + 1) + 1e-9)
             && self.rng.random::<f64>() < t.vrije_ruimte_gebruik
         {
             let fm = (INC2 & ALL) & if self.cap_ok(d, b) { ALL } else { !VULN };
@@ -1429,38 +1446,51 @@ impl St<'_> {
         kanaal: Kanaal,
     ) -> bool {
         let max = self.m.aannames.zoekers.max_aanbiedingen;
-        // the classes in `mask` whose first waiting seeker registered by `now`, in class
-        // order (ties go to the lower class, as a scan over all classes would)
-        let mut cls = [0u8; CLASSES];
+        // per class the date of its next candidate (∞ = not in `mask`, none, or registered
+        // after `now`), and the minimum per group of 8 classes: a step takes the first group
+        // holding the overall minimum and the first class in it holding it (the first class
+        // in class order, as a scan would), then refreshes that group's minimum only
         let mut lreg = [f32::INFINITY; CLASSES];
-        let mut cur = [0u32; CLASSES];
-        let mut n = 0;
-        let mut bits = mask;
+        let mut bits = mask & ALL;
         while bits != 0 {
             let c = bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            if self.hreg[c] <= now {
-                cls[n] = c as u8;
-                lreg[n] = self.hreg[c];
-                cur[n] = self.qh[c] as u32;
-                n += 1;
+            let h = self.hreg[c];
+            if h <= now {
+                lreg[c] = h;
             }
         }
+        let mut gmin = [f32::INFINITY; CLASSES / 8];
+        for (g, m) in gmin.iter_mut().enumerate() {
+            *m = group_min(&lreg, g);
+        }
+        // positions of the classes' next candidates, taken from the heads when first used
+        let mut cur = [0u32; CLASSES];
+        let mut touched = 0u64;
         let acc_row = b * 4;
         let mut offers = 0;
         while offers < max {
-            let mut best = 0;
-            let mut best_reg = f32::INFINITY;
-            for (i, &r) in lreg[..n].iter().enumerate() {
-                if r < best_reg {
-                    best_reg = r;
-                    best = i;
+            let mut bg = 0;
+            let mut best_reg = gmin[0];
+            for (g, &m) in gmin.iter().enumerate().skip(1) {
+                if m < best_reg {
+                    best_reg = m;
+                    bg = g;
                 }
             }
             if best_reg > now {
                 break;
             }
-            let c = cls[best] as usize;
+            let best = 8 * bg
+                + lreg[8 * bg..8 * bg + 8]
+                    .iter()
+                    .position(|&x| x == best_reg)
+                    .unwrap_or(0);
+            if touched & (1 << best) == 0 {
+                touched |= 1 << best;
+                cur[best] = self.qh[best] as u32;
+            }
+            let c = best;
             let q = &self.q[c];
             let s = q[cur[best] as usize] as usize;
             // next waiting candidate of this class
@@ -1474,6 +1504,7 @@ impl St<'_> {
             } else {
                 f32::INFINITY
             };
+            gmin[bg] = group_min(&lreg, bg);
             if !self.seeker_ok(s, rw, daeb, rent, now) {
                 continue;
             }

@@ -152,7 +152,7 @@ pub struct Model {
     pub d_seg: Vec<u8>,
     pub d_daeb: Vec<bool>,
     /// complex of each dwelling (0..`complexen`): the stock's `complex` column, else buurt ×
-    /// woningtype × bouwjaar; each new-build intervention adds one
+    /// woningtype × decade of bouwjaar; each new-build intervention adds one
     pub d_complex: Vec<u32>,
     pub complexen: usize,
     // sitting households, one per dwelling at the start
@@ -449,7 +449,7 @@ impl Model {
             m.d_seg.push(seg);
             m.d_daeb.push(seg == SEG_SOCIAAL);
         }
-        // --- complexes: the stock's complex column, else buurt × woningtype × bouwjaar
+        // --- complexes: the stock's complex column, else buurt × woningtype × decade of bouwjaar
         let complex_col: Option<Vec<String>> = {
             let mut lines = vtext.lines();
             let header = lines.next().unwrap_or("");
@@ -484,11 +484,12 @@ impl Model {
                 .filter(|c| !c.is_empty())
             {
                 Some(c) => format!("c:{c}"),
+                // one building campaign: buurt, woningtype and the decade of construction
                 None => format!(
                     "{}:{}:{}",
                     u.buurtcode.as_deref().unwrap_or(""),
                     u.eengezins,
-                    u.bouwjaar
+                    u.bouwjaar.div_euclid(10)
                 ),
             };
             let next = complex_ids.len() as u32;

@@ -164,8 +164,8 @@ pub struct Spreiding {
     pub max_aantal: Option<u32>,
     /// the same caps per complex (in the buurten the cap applies to): placements of the
     /// groups at most this share of the complex's lettings that year / this count. Complexes
-    /// come from the stock's `complex` column, or are derived as buurt × woningtype × bouwjaar
-    /// (one building campaign); new-build of one intervention is one complex.
+    /// come from the stock's `complex` column, or are derived as buurt × woningtype × decade of
+    /// bouwjaar (one building campaign); new-build of one intervention is one complex.
     #[serde(default)]
     pub max_aandeel_complex: Option<f64>,
     #[serde(default)]
