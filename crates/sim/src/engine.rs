@@ -241,6 +241,8 @@ impl Metrics {
         .collect();
         buurt.extend(m.groep_ids.iter().map(|g| format!("aandeel_{g}")));
         buurt.extend(m.stromen.iter().map(|s| format!("plaatsingen_{s}")));
+        // the index's vulnerability component (0-100, higher = more veerkracht)
+        buurt.push("kwetsbaarheidscomponent".into());
         let mut regio: Vec<String> = [
             "huishoudens",
             "aandeel_kwetsbaar",
@@ -409,6 +411,10 @@ struct St<'m> {
     kw: Vec<u32>,
     grp: Vec<u32>,
     inc: Vec<u32>,
+    /// one-person households per buurt
+    een: Vec<u32>,
+    /// the group of benefit recipients (for the vulnerability component)
+    uitkering: Option<usize>,
     // per-year per-buurt counters
     let_b: Vec<u32>,
     vlet_b: Vec<u32>,
@@ -721,6 +727,12 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
         kw: vec![0; nb],
         grp: vec![0; nb * ng],
         inc: vec![0; nb * 4],
+        een: m.een0.clone(),
+        uitkering: m
+            .aannames
+            .groep
+            .iter()
+            .position(|g| g.bron == crate::rules::Bron::Uitkering),
         let_b: vec![0; nb],
         vlet_b: vec![0; nb],
         let_c: vec![0; m.complexen],
@@ -936,6 +948,9 @@ impl St<'_> {
             upd(&mut self.kw[b]);
         }
         upd(&mut self.inc[b * 4 + class_inc(c) as usize]);
+        if class_size(c) == 0 {
+            upd(&mut self.een[b]);
+        }
         let mut bits = g;
         while bits != 0 {
             let i = bits.trailing_zeros() as usize;
@@ -1884,6 +1899,25 @@ impl St<'_> {
                     f64::from(self.stream_b[b * ns + si]),
                 );
             }
+            let score = match &m.kwetsbaarheid {
+                Some(comp) => {
+                    let (inc0, een0, grp0) = (&m.counts0.3, &m.een0, &m.counts0.2);
+                    let d = |now: u32, then: u32| f64::from(now) - f64::from(then);
+                    let d_uit = match self.uitkering {
+                        Some(g) => d(self.grp[b * ng + g], grp0[b * ng + g]),
+                        None => 0.0,
+                    };
+                    comp.score(
+                        b,
+                        d(self.hh[b], m.counts0.0[b]),
+                        d(self.inc[b * 4], inc0[b * 4]),
+                        d(self.een[b], een0[b]),
+                        d_uit,
+                    )
+                }
+                None => f64::NAN,
+            };
+            set(row, B_GROEP + ng + ns, score);
         }
     }
 

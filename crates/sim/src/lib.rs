@@ -76,6 +76,7 @@
 
 pub mod engine;
 pub mod hazard;
+pub mod kwetsbaarheid;
 pub mod model;
 pub mod output;
 pub mod rules;

@@ -184,6 +184,11 @@ pub struct Model {
     /// starting counts per buurt: households, kwetsbaar, per group (buurt × group), per
     /// income class (buurt × 4)
     pub counts0: (Vec<u32>, Vec<u32>, Vec<u32>, Vec<u32>),
+    /// one-person households per buurt at the start
+    pub een0: Vec<u32>,
+    /// the vulnerability component of the index definition, recomputed per buurt and year
+    /// ([`kwetsbaarheid`](crate::kwetsbaarheid)); None when the definition cannot be used
+    pub kwetsbaarheid: Option<crate::kwetsbaarheid::Component>,
     pub warnings: Vec<String>,
 }
 
@@ -201,11 +206,19 @@ fn label_rank(l: Option<&str>) -> usize {
 }
 
 /// KWB values per buurt code (first file that has a number wins).
-fn read_kwb(files: &[(String, String)]) -> Result<HashMap<String, HashMap<String, f64>>, SimError> {
-    const KEYS: [&str; 12] = [
+fn read_kwb(
+    files: &[(String, String)],
+    extra: &[String],
+) -> Result<HashMap<String, HashMap<String, f64>>, SimError> {
+    let mut keys: Vec<&str> = vec![
         "a_hh", "a_1p_hh", "a_hh_z_k", "a_hh_m_k", "p_hh_li", "p_hh_hi", "a_soz_wb", "a_soz_ao",
         "a_soz_ww", "a_65_oo", "a_inw", "regio",
     ];
+    for k in extra {
+        if !keys.contains(&k.as_str()) {
+            keys.push(k);
+        }
+    }
     let mut out: HashMap<String, HashMap<String, f64>> = HashMap::new();
     let mut names: HashMap<String, String> = HashMap::new();
     for (file, text) in files {
@@ -234,7 +247,7 @@ fn read_kwb(files: &[(String, String)]) -> Result<HashMap<String, HashMap<String
                     "use the CBS Kerncijfers wijken en buurten CSV (short codes, as the demo files)",
                 )
             })?;
-        let idx: Vec<(usize, &str)> = KEYS
+        let idx: Vec<(usize, &str)> = keys
             .iter()
             .filter_map(|k| cols.iter().position(|c| c == k).map(|i| (i, *k)))
             .collect();
@@ -403,6 +416,8 @@ impl Model {
             n0: n,
             rent_factor: 1.0,
             counts0: Default::default(),
+            een0: Vec::new(),
+            kwetsbaarheid: None,
             warnings: Vec::new(),
             scenario,
         };
@@ -497,7 +512,11 @@ impl Model {
         }
         m.complexen = complex_ids.len();
         // --- buurten: KWB marginals and attractiveness
-        let kwb = read_kwb(&inputs.kwb)?;
+        let def_sources = crate::kwetsbaarheid::sources(
+            crate::kwetsbaarheid::DEFINITIE,
+            "data/index/veerkracht-basis.toml",
+        )?;
+        let kwb = read_kwb(&inputs.kwb, &def_sources)?;
         let woz_m2: Vec<f64> = woz_sum
             .iter()
             .map(|(w, m2)| if *m2 > 0.0 { w / m2 } else { 0.0 })
@@ -550,6 +569,16 @@ impl Model {
             ));
         }
         synth::fill_missing(&mut margs);
+        {
+            let kv = |b: usize, key: &str| kwb.get(&codes[b]).and_then(|k| k.get(key)).copied();
+            m.kwetsbaarheid = Some(crate::kwetsbaarheid::Component::new(
+                crate::kwetsbaarheid::DEFINITIE,
+                "data/index/veerkracht-basis.toml",
+                codes.len(),
+                &kv,
+                &mut warnings,
+            )?);
+        }
         if m.scenario.invoer.woningmarkt == "gemeente" {
             // BU + 4 digits of the gemeente: one market per gemeente, in order of appearance
             let mut ids: HashMap<String, u32> = HashMap::new();
@@ -1015,6 +1044,12 @@ impl Model {
         }
         m.n0 = m.d_buurt.len();
         m.complexen = self.complexen * k.max(1);
+        if let Some(c) = &mut m.kwetsbaarheid {
+            let all: Vec<u32> = (0..(self.buurten.len() * k.max(1)) as u32)
+                .map(|b| b % self.buurten.len() as u32)
+                .collect();
+            *c = c.subset(&all);
+        }
         let f = k as f64;
         m.instroom.iter_mut().for_each(|x| *x *= f);
         m.limiet.iter_mut().flatten().for_each(|x| x.0 *= f);
@@ -1157,6 +1192,8 @@ impl Model {
                     })
                     .collect(),
                 counts0: Default::default(),
+                een0: Vec::new(),
+                kwetsbaarheid: self.kwetsbaarheid.as_ref().map(|c| c.subset(&b_of[mk])),
                 warnings: Vec::new(),
                 scenario: self.scenario.clone(),
                 regels: self.regels.clone(),
@@ -1207,6 +1244,12 @@ impl Model {
             }
         }
         self.counts0 = c;
+        self.een0 = vec![0; nb];
+        for d in 0..self.d_buurt.len() {
+            if crate::model::class_size(self.h_class[d]) == 0 {
+                self.een0[self.d_buurt[d] as usize] += 1;
+            }
+        }
     }
 
     /// The income class limits for a household (used by tests to check every letting).

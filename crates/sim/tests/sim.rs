@@ -459,6 +459,29 @@ fn mid_rent_new_build_lowers_the_vulnerable_share_of_a_social_rent_buurt() {
     let below = (0..mid.runs.len())
         .filter(|&run| mid.buurt(run, last, b, k) < base.buurt(run, last, b, k))
         .count();
+    // the index's vulnerability component (higher = more veerkracht) rises with it
+    let v = mid.buurt_index("kwetsbaarheidscomponent").unwrap();
+    let higher = (0..mid.runs.len())
+        .filter(|&run| mid.buurt(run, last, b, v) > base.buurt(run, last, b, v))
+        .count();
+    assert!(
+        higher as f64 >= 0.9 * mid.runs.len() as f64,
+        "component higher in {higher} of {} runs ({} vs {})",
+        mid.runs.len(),
+        mid.buurt_q(last, b, v).p50,
+        base.buurt_q(last, b, v).p50
+    );
+    // scores are 0-100 and known for (nearly) every buurt
+    let known = (0..base.buurten.len())
+        .filter(|&x| {
+            let q = base.buurt_q(0, x, v).p50;
+            (0.0..=100.0).contains(&q)
+        })
+        .count();
+    assert!(
+        known * 10 >= base.buurten.len() * 9,
+        "{known} buurten with a score"
+    );
     assert!(
         below as f64 >= 0.95 * mid.runs.len() as f64,
         "{below} of {} runs",

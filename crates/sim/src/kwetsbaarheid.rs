@@ -1,0 +1,429 @@
+//! The vulnerability component of the veerkracht index, recomputed per buurt and year from
+//! the simulated households.
+//!
+//! The component is read from the index definition (`data/index/veerkracht-basis.toml`,
+//! the `[[component]]` with `role = "vulnerability"`): its indicators, their KWB source,
+//! transform (`value`, `per_1000`, `share`), denominator, direction and weight, and the
+//! method's `component_min_share`. Each indicator is computed as the index does —
+//! transform of the whole-buurt KWB value, oriented so that higher is more veerkracht,
+//! percentile rank (ties at the lower rank) against a reference distribution × 100, and the
+//! weighted mean over the indicators present (re-weighted; missing when less than
+//! `component_min_share` of the weight is present).
+//!
+//! What the simulation changes and what it approximates:
+//! * the sources the simulation produces are moved by the change in the buurt's
+//!   corporation households since the start: `p_hh_li` by the change in income class I0
+//!   (a count added to `p_hh_li × a_hh`), `a_1p_hh` by the change in one-person households,
+//!   `a_soz_wb` / `a_soz_ao` / `a_soz_ww` by the change in households of the `uitkering`
+//!   group (one benefit recipient per household), split over the three in the buurt's
+//!   starting proportions; the denominators `a_hh` and `a_inw` move with the change in
+//!   corporation households (new-build, demolition, sale; `a_inw` at the buurt's persons per
+//!   household); the other sources (Wmo, youth care) keep their KWB value;
+//! * the reference distribution is the starting year of the simulated buurten, not the
+//!   national one of the index (the simulation has no other buurten), and is held fixed, so
+//!   a buurt's score moves only with its own change;
+//! * the COINr outlier treatment of the index (winsorising, log) is not applied: the
+//!   percentile rank is unchanged by a monotone transform, so only ties made by
+//!   winsorising at the extremes differ;
+//! * only percentile normalisation and arithmetic aggregation are supported (the other
+//!   methods of the definition file fall back to these, with a warning).
+
+use serde::Deserialize;
+
+use crate::SimError;
+
+/// The embedded index definition.
+pub const DEFINITIE: &str = include_str!("../../../data/index/veerkracht-basis.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+struct Def {
+    method: DefMethod,
+    component: Vec<DefComponent>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct DefMethod {
+    #[serde(default)]
+    normalisation: String,
+    #[serde(default)]
+    aggregation: String,
+    #[serde(default)]
+    component_min_share: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct DefComponent {
+    id: String,
+    #[serde(default)]
+    role: Option<String>,
+    indicator: Vec<DefIndicator>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct DefIndicator {
+    id: String,
+    source: String,
+    transform: String,
+    #[serde(default)]
+    denominator: Option<String>,
+    direction: String,
+    weight: f64,
+}
+
+/// How the simulation moves an indicator's source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bron {
+    /// households of income class I0, as a percentage of `a_hh` (`p_hh_li`)
+    LaagInkomen,
+    /// one-person households, a count (`a_1p_hh`)
+    Eenpersoons,
+    /// benefit recipients of one kind, a count moved by its share of the `uitkering` group
+    Uitkering,
+    /// not simulated: the KWB value throughout
+    Vast,
+}
+
+/// One indicator of the component.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub id: String,
+    pub source: String,
+    pub bron: Bron,
+    pub weight: f64,
+    /// −1 for higher_is_worse
+    pub sign: f64,
+    /// 1 (value), 1,000 (per_1000) or 100 (share), with `denom` per buurt
+    pub scale: f64,
+    pub has_denom: bool,
+    /// the denominator moves with the households (`a_hh`: 1 per household, `a_inw`: the
+    /// buurt's persons per household); 0 = fixed
+    pub denom_hh: bool,
+    pub denom_inw: bool,
+    /// per buurt: the source's KWB value (NaN = missing), the denominator, and for benefit
+    /// sources their share of the buurt's benefit recipients
+    pub start: Vec<f64>,
+    pub denom: Vec<f64>,
+    pub share: Vec<f64>,
+    /// oriented transformed starting values of the buurten that have one, sorted
+    pub reference: Vec<f64>,
+}
+
+/// The component as the simulation computes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    pub id: String,
+    pub indicators: Vec<Indicator>,
+    pub min_share: f64,
+    /// KWB households and residents per buurt (`a_hh`, `a_inw`; NaN = missing)
+    pub a_hh: Vec<f64>,
+    pub a_inw: Vec<f64>,
+}
+
+/// The KWB sources the component needs (to read from the KWB files).
+pub fn sources(text: &str, file: &str) -> Result<Vec<String>, SimError> {
+    let d = parse(text, file)?;
+    let c = vulnerability(&d, file)?;
+    let mut out: Vec<String> = Vec::new();
+    for i in &c.indicator {
+        out.push(i.source.clone());
+        if let Some(x) = &i.denominator {
+            out.push(x.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn parse(text: &str, file: &str) -> Result<Def, SimError> {
+    toml::from_str(text).map_err(|e| {
+        SimError::new(
+            file,
+            "component",
+            e.message().trim().to_string(),
+            "use an index definition such as data/index/veerkracht-basis.toml",
+        )
+    })
+}
+
+fn vulnerability<'d>(d: &'d Def, file: &str) -> Result<&'d DefComponent, SimError> {
+    d.component
+        .iter()
+        .find(|c| c.role.as_deref() == Some("vulnerability"))
+        .ok_or_else(|| {
+            SimError::new(
+                file,
+                "component.role",
+                "no component with role = \"vulnerability\"",
+                "mark the vulnerability component of the definition with role = \"vulnerability\"",
+            )
+        })
+}
+
+/// The percentile rank of the index (ties at the lower rank): the share of the reference
+/// below `x`, over n − 1.
+pub fn percentile_rank(sorted: &[f64], x: f64) -> f64 {
+    let n = sorted.len();
+    if n <= 1 {
+        return 0.5;
+    }
+    let below = sorted.partition_point(|&r| r < x);
+    (below as f64 / (n - 1) as f64).min(1.0)
+}
+
+impl Component {
+    /// The component of definition `text` for buurten whose KWB values `kwb(b, key)` gives.
+    pub fn new(
+        text: &str,
+        file: &str,
+        nb: usize,
+        kwb: &dyn Fn(usize, &str) -> Option<f64>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Component, SimError> {
+        let d = parse(text, file)?;
+        let c = vulnerability(&d, file)?;
+        if !matches!(d.method.normalisation.as_str(), "percentile" | "")
+            || !matches!(d.method.aggregation.as_str(), "arithmetic" | "")
+        {
+            warnings.push(format!(
+                "{file}: the simulated vulnerability component uses percentile normalisation and arithmetic aggregation, not {} / {}",
+                d.method.normalisation, d.method.aggregation
+            ));
+        }
+        let get = |b: usize, k: &str| kwb(b, k).unwrap_or(f64::NAN);
+        let a_hh: Vec<f64> = (0..nb).map(|b| get(b, "a_hh")).collect();
+        let a_inw: Vec<f64> = (0..nb).map(|b| get(b, "a_inw")).collect();
+        let benefit = ["a_soz_wb", "a_soz_ao", "a_soz_ww"];
+        let mut indicators = Vec::new();
+        for (k, i) in c.indicator.iter().enumerate() {
+            let place = |key: &str| format!("component '{}'.indicator[{k}].{key}", c.id);
+            let (scale, has_denom) = match i.transform.as_str() {
+                "value" => (1.0, false),
+                "per_1000" => (1000.0, true),
+                "share" => (100.0, true),
+                t => {
+                    return Err(SimError::new(
+                        file,
+                        place("transform"),
+                        format!("transform '{t}' is not supported by the simulation"),
+                        "use value, per_1000 or share",
+                    ));
+                }
+            };
+            if has_denom && i.denominator.is_none() {
+                return Err(SimError::new(
+                    file,
+                    place("denominator"),
+                    format!("{} needs a denominator", i.transform),
+                    "name the KWB denominator (e.g. a_inw)",
+                ));
+            }
+            let sign = match i.direction.as_str() {
+                "higher_is_worse" => -1.0,
+                "higher_is_better" => 1.0,
+                x => {
+                    return Err(SimError::new(
+                        file,
+                        place("direction"),
+                        format!("'{x}' is not a direction"),
+                        "use higher_is_worse or higher_is_better",
+                    ));
+                }
+            };
+            if !(i.weight.is_finite() && i.weight >= 0.0) {
+                return Err(SimError::new(
+                    file,
+                    place("weight"),
+                    format!("{} is not a weight", i.weight),
+                    "weights are non-negative numbers",
+                ));
+            }
+            let bron = match i.source.as_str() {
+                "p_hh_li" => Bron::LaagInkomen,
+                "a_1p_hh" => Bron::Eenpersoons,
+                s if benefit.contains(&s) => Bron::Uitkering,
+                _ => Bron::Vast,
+            };
+            let start: Vec<f64> = (0..nb).map(|b| get(b, &i.source)).collect();
+            let denom: Vec<f64> = (0..nb)
+                .map(|b| match &i.denominator {
+                    Some(x) => get(b, x),
+                    None => 1.0,
+                })
+                .collect();
+            let share: Vec<f64> = (0..nb)
+                .map(|b| {
+                    let tot: f64 = benefit
+                        .iter()
+                        .map(|k| kwb(b, k).unwrap_or(0.0).max(0.0))
+                        .sum();
+                    if tot > 0.0 {
+                        start[b].max(0.0) / tot
+                    } else {
+                        1.0 / 3.0
+                    }
+                })
+                .collect();
+            let mut ind = Indicator {
+                id: i.id.clone(),
+                source: i.source.clone(),
+                bron,
+                weight: i.weight,
+                sign,
+                scale,
+                has_denom,
+                denom_hh: i.denominator.as_deref() == Some("a_hh"),
+                denom_inw: i.denominator.as_deref() == Some("a_inw"),
+                start,
+                denom,
+                share,
+                reference: Vec::new(),
+            };
+            let mut r: Vec<f64> = (0..nb)
+                .filter_map(|b| ind.oriented(b, ind.start[b]))
+                .collect();
+            r.sort_by(f64::total_cmp);
+            ind.reference = r;
+            indicators.push(ind);
+        }
+        Ok(Component {
+            id: c.id.clone(),
+            indicators,
+            min_share: d.method.component_min_share,
+            a_hh,
+            a_inw,
+        })
+    }
+
+    /// The component for the buurten `bs` (indices into this one's), with the same
+    /// reference distribution.
+    pub fn subset(&self, bs: &[u32]) -> Component {
+        let pick = |v: &[f64]| bs.iter().map(|&b| v[b as usize]).collect::<Vec<f64>>();
+        Component {
+            id: self.id.clone(),
+            min_share: self.min_share,
+            a_hh: pick(&self.a_hh),
+            a_inw: pick(&self.a_inw),
+            indicators: self
+                .indicators
+                .iter()
+                .map(|i| Indicator {
+                    start: pick(&i.start),
+                    denom: pick(&i.denom),
+                    share: pick(&i.share),
+                    ..i.clone()
+                })
+                .collect(),
+        }
+    }
+
+    /// The score (0–100, higher = more veerkracht) of buurt `b` given the change since the
+    /// start in its households, I0, one-person and benefit households; NaN when too little
+    /// is known.
+    pub fn score(&self, b: usize, d_hh: f64, d_i0: f64, d_1p: f64, d_uitkering: f64) -> f64 {
+        let (mut sum, mut w, mut wall) = (0.0, 0.0, 0.0);
+        let (hh0, inw0) = (self.a_hh[b], self.a_inw[b]);
+        for ind in &self.indicators {
+            wall += ind.weight;
+            let s0 = ind.start[b];
+            let src = match ind.bron {
+                // a percentage of the households: as a count, then over the new households
+                Bron::LaagInkomen => (s0 / 100.0 * hh0 + d_i0) / (hh0 + d_hh) * 100.0,
+                Bron::Eenpersoons => s0 + d_1p,
+                Bron::Uitkering => s0 + d_uitkering * ind.share[b],
+                Bron::Vast => s0,
+            };
+            let dd = if ind.denom_hh {
+                d_hh
+            } else if ind.denom_inw && hh0 > 0.0 {
+                d_hh * inw0 / hh0
+            } else {
+                0.0
+            };
+            if let Some(y) = ind.oriented_with(b, src, dd) {
+                sum += ind.weight * 100.0 * percentile_rank(&ind.reference, y);
+                w += ind.weight;
+            }
+        }
+        if w <= 0.0 || w < self.min_share * wall {
+            f64::NAN
+        } else {
+            sum / w
+        }
+    }
+}
+
+impl Indicator {
+    /// The transformed value of source value `src` in buurt `b`, oriented (higher = more
+    /// veerkracht); None when it cannot be computed.
+    fn oriented(&self, b: usize, src: f64) -> Option<f64> {
+        self.oriented_with(b, src, 0.0)
+    }
+
+    /// The same with the denominator changed by `dd`.
+    fn oriented_with(&self, b: usize, src: f64, dd: f64) -> Option<f64> {
+        if !src.is_finite() {
+            return None;
+        }
+        let v = if self.has_denom {
+            let d = self.denom[b] + dd;
+            if !(d.is_finite() && d > 0.0) {
+                return None;
+            }
+            src.max(0.0) / d * self.scale
+        } else {
+            src.max(0.0)
+        };
+        Some(self.sign * v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_vulnerability_component_of_the_shipped_definition() {
+        let kwb = |b: usize, k: &str| -> Option<f64> {
+            let b = b as f64;
+            Some(match k {
+                "a_hh" => 1000.0,
+                "a_inw" => 2000.0,
+                "a_soz_wb" => 50.0 + 10.0 * b,
+                "a_soz_ao" => 40.0,
+                "a_soz_ww" => 10.0,
+                "p_hh_li" => 10.0 + b,
+                "a_1p_hh" => 300.0 + b,
+                _ => return None,
+            })
+        };
+        let mut w = Vec::new();
+        let c = Component::new(DEFINITIE, "def.toml", 5, &kwb, &mut w).unwrap();
+        assert_eq!(c.id, "A");
+        let ids: Vec<&str> = c.indicators.iter().map(|i| i.id.as_str()).collect();
+        assert!(ids.contains(&"laag_inkomen_pct") && ids.contains(&"bijstand_per_1000"));
+        let ep = c.indicators.iter().find(|i| i.source == "a_1p_hh").unwrap();
+        assert_eq!((ep.weight, ep.scale, ep.sign), (0.5, 100.0, -1.0));
+        // buurt 0 has the fewest benefits, low incomes and singles: the most veerkracht
+        let s: Vec<f64> = (0..5).map(|b| c.score(b, 0.0, 0.0, 0.0, 0.0)).collect();
+        assert!(s.windows(2).all(|x| x[0] > x[1]), "{s:?}");
+        // more low-income households lower the score; fewer raise it
+        assert!(c.score(2, 0.0, 30.0, 0.0, 0.0) < s[2]);
+        assert!(c.score(2, 0.0, -30.0, 0.0, -20.0) > s[2]);
+        // new households that are neither low-income, single nor on benefits raise it
+        assert!(c.score(2, 200.0, 0.0, 0.0, 0.0) > s[2]);
+        // wmo and youth care are missing here: 3.5 of the weight present is enough
+        assert!(s.iter().all(|x| x.is_finite()));
+        let e = Component::new(
+            &DEFINITIE.replace("role = \"vulnerability\"", "role = \"x\""),
+            "def.toml",
+            1,
+            &kwb,
+            &mut w,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("component.role"), "{e}");
+        assert_eq!(percentile_rank(&[1.0, 2.0, 2.0, 3.0], 2.0), 1.0 / 3.0);
+    }
+}
