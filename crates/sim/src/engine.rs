@@ -45,6 +45,7 @@ use crate::rules::Soort as StroomSoort;
 
 const NONE: u32 = u32::MAX;
 const NO_EXIT: u16 = u16::MAX;
+const NO_START: i16 = i16::MIN;
 
 const F_ACTIVE: u8 = 1;
 const F_DAEB: u8 = 2;
@@ -120,6 +121,10 @@ pub struct Accounts {
     /// tenants leave within 5 years" of the calibration, measured in the run)
     pub nieuw_cohort: u64,
     pub nieuw_vertrokken: u64,
+    /// households that started looking for another dwelling in the stock (moves within the
+    /// stock, `verloop.doorstroom`), and those placed (each freed its dwelling)
+    pub doorstroom_zoekers: u64,
+    pub doorstroom: u64,
 }
 
 /// The result of one run.
@@ -183,7 +188,8 @@ const S_WOT_N: usize = 18;
 const S_EXITS: usize = 19;
 const S_LOTTERY: usize = 20;
 const S_BLOCKED: usize = 21;
-const S_STROOM: usize = 22; // per stream: placed, waiting-time sum and count, waiting
+const S_MOVES: usize = 22;
+const S_STROOM: usize = 23; // per stream: placed, waiting-time sum and count, waiting
 
 // region metric indices
 pub const R_HH: usize = 0;
@@ -278,6 +284,8 @@ impl Metrics {
             regio.push(format!("wachttijd_{s}"));
             regio.push(format!("wachtend_{s}"));
         }
+        // moves within the stock (verloop.doorstroom)
+        regio.push("doorstroom".into());
         Metrics { regio, buurt }
     }
 }
@@ -346,8 +354,8 @@ struct Dw {
     exit: u16,
     /// bit set of streams a care unit is reserved for (0 = none)
     care: u16,
-    /// the year the tenancy started (NO_EXIT = before the simulation)
-    start: u16,
+    /// the year the tenancy started (negative: before the simulation; NO_START = none)
+    start: i16,
     complex: u32,
     t_groups: u16,
     kind: u8,
@@ -357,6 +365,8 @@ struct Dw {
 }
 
 struct Year {
+    /// moves within the stock (placed movers)
+    moves: u32,
     social: u32,
     nontarget: u32,
     passend_n: u32,
@@ -399,6 +409,13 @@ struct St<'m> {
     /// the fields an offer reads, one 16-byte record per seeker
     sk: Vec<Seeker>,
     s_hh: Vec<u32>,
+    /// the dwelling a seeker moving within the stock lives in (NONE = from outside; only
+    /// as long as the last such seeker)
+    s_home: Vec<u32>,
+    /// this year's new movers, not yet in their queues
+    movers: Vec<u32>,
+    /// dwellings freed by movers, to be let at once
+    chain: Vec<u32>,
     q: Vec<Vec<u32>>,
     qh: [usize; CLASSES],
     /// registration date of the first waiting seeker per class (∞ = none)
@@ -561,6 +578,8 @@ pub fn run_markets(m: &Model, parts: &[Market], seed: u64, run: u64, audit: bool
         a.dubbel += b.dubbel;
         a.nieuw_cohort += b.nieuw_cohort;
         a.nieuw_vertrokken += b.nieuw_vertrokken;
+        a.doorstroom_zoekers += b.doorstroom_zoekers;
+        a.doorstroom += b.doorstroom;
         out.aanbiedingen += p.out.aanbiedingen;
         out.verhuringen += p.out.verhuringen;
         out.audit.extend(p.out.audit.into_iter().map(|mut l| {
@@ -667,6 +686,7 @@ fn region_rows(m: &Model, raw: &[f64], bh: &[u32]) -> Vec<f32> {
             set(row, R_STROOM + 3 * si + 1, ratio(r[1], r[2]));
             set(row, R_STROOM + 3 * si + 2, r[3]);
         }
+        set(row, R_STROOM + 3 * ns, raw[S_MOVES]);
     }
     out
 }
@@ -698,7 +718,7 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
                 tenant: d as u32,
                 exit: NO_EXIT,
                 care: 0,
-                start: NO_EXIT,
+                start: NO_START,
                 complex: m.d_complex[d],
                 t_groups: m.h_groups[d],
                 kind: m.d_kind[d],
@@ -717,6 +737,9 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
         ns_b: vec![0.0; nb],
         sk: Vec::new(),
         s_hh: Vec::new(),
+        s_home: Vec::new(),
+        movers: Vec::new(),
+        chain: Vec::new(),
         q: vec![Vec::new(); CLASSES],
         qh: [0; CLASSES],
         hreg: [f32::INFINITY; CLASSES],
@@ -776,6 +799,7 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
 impl Year {
     fn new() -> Year {
         Year {
+            moves: 0,
             social: 0,
             nontarget: 0,
             passend_n: 0,
@@ -803,6 +827,8 @@ impl St<'_> {
         for d in 0..n {
             // the first possible exit is in year 0
             let y = m.hazard.draw_elapsed(self.dw[d].kind, &mut self.rng) as usize;
+            // started before year 0 (remaining − 1 is distributed as the elapsed duration)
+            self.dw[d].start = -1 - (y.min(1000) as i16);
             if y < self.years {
                 self.dw[d].exit = y as u16;
                 self.buckets[y].push(d as u32);
@@ -1013,14 +1039,23 @@ impl St<'_> {
             if self.dw[d].exit != year as u16 || self.dw[d].tenant == NONE {
                 continue;
             }
-            self.add_household(d, -1);
             let start = self.dw[d].start;
-            if start != NO_EXIT
+            if start >= 0
                 && year - start as usize <= m.hazard.window as usize
                 && start as usize + (m.hazard.window as usize) < self.years
             {
                 self.out.accounts.nieuw_vertrokken += 1;
             }
+            // a share of the households whose tenancy ends move within the stock: they keep
+            // their dwelling while they search (registered since their tenancy started:
+            // woonduur counts), and free it when placed (a vacancy chain)
+            if m.aannames.verloop.doorstroom > 0.0
+                && self.rng.random::<f64>() < m.aannames.verloop.doorstroom
+            {
+                self.start_mover(d, start);
+                continue;
+            }
+            self.add_household(d, -1);
             self.dw[d].tenant = NONE;
             self.dw[d].exit = NO_EXIT;
             self.y.exits += 1;
@@ -1028,23 +1063,12 @@ impl St<'_> {
             self.out.accounts.uitstroom += 1;
             self.vacant.push(d as u32);
         }
+        self.merge_movers();
         // 4. lettings
         self.acceptance();
         let mut vac = std::mem::take(&mut self.vacant);
         // sale and liberalisation at vacancy
-        vac.retain(|&d| {
-            let f = &mut self.dw[d as usize].flags;
-            if *f & F_SELL != 0 {
-                *f &= !F_ACTIVE;
-                let b = self.dw[d as usize].buurt as usize;
-                self.segc[b][self.dw[d as usize].seg as usize] -= 1;
-                return false;
-            }
-            if *f & F_LIB != 0 {
-                *f &= !(F_LIB | F_DAEB);
-            }
-            *f & F_ACTIVE != 0
-        });
+        vac.retain(|&d| self.vacancy_usable(d));
         // random order
         for i in (1..vac.len()).rev() {
             let j = self.rng.random_range(0..=i);
@@ -1057,11 +1081,110 @@ impl St<'_> {
             if !self.let_dwelling(d as usize, now) {
                 left.push(d);
             }
+            // dwellings freed by households that moved within the stock are let right away
+            while let Some(f) = self.chain.pop() {
+                if self.vacancy_usable(f) && !self.let_dwelling(f as usize, now) {
+                    left.push(f);
+                }
+            }
         }
         self.vacant = left;
         // 5. rents, queues, records
         self.compact();
         self.record();
+    }
+
+    /// A vacancy as the corporation handles it: sold (leaves the stock) or liberalised when
+    /// flagged; whether it is still to be let.
+    fn vacancy_usable(&mut self, d: u32) -> bool {
+        let f = &mut self.dw[d as usize].flags;
+        if *f & F_SELL != 0 {
+            *f &= !F_ACTIVE;
+            let b = self.dw[d as usize].buurt as usize;
+            self.segc[b][self.dw[d as usize].seg as usize] -= 1;
+            return false;
+        }
+        if *f & F_LIB != 0 {
+            *f &= !(F_LIB | F_DAEB);
+        }
+        *f & F_ACTIVE != 0
+    }
+
+    /// The household of dwelling `d` starts looking for another dwelling in the stock (a
+    /// regular seeker of the first regular stream, registered since its tenancy started).
+    fn start_mover(&mut self, d: usize, start: i16) {
+        let m = self.m;
+        let Some(si) = m.stroom_urgent.iter().position(|u| !u) else {
+            return;
+        };
+        let c = self.dw[d].t_class;
+        let stop = i64::from(m.uitval.draw(&mut self.rng));
+        let wy = (self.year as i64 + 1 + stop).clamp(0, i64::from(NO_EXIT) - 1) as u16;
+        let id = self.sk.len() as u32;
+        self.sk.push(Seeker {
+            reg: f32::from(start.max(-100)) + 0.5,
+            income: crate::synth::income_in_class(
+                &m.regels,
+                class_inc(c),
+                class_size(c),
+                false,
+                0.5,
+            ) as f32,
+            groups: self.dw[d].t_groups,
+            wy,
+            state: WAITING,
+            class: c,
+            flags: 1,
+            stream: si as u8,
+        });
+        self.s_hh.push(self.dw[d].tenant);
+        self.s_home.resize(self.sk.len(), NONE);
+        self.s_home[id as usize] = d as u32;
+        self.dw[d].exit = NO_EXIT;
+        self.movers.push(id);
+        self.out.accounts.doorstroom_zoekers += 1;
+    }
+
+    /// Puts the year's new movers into their class queues (in registration order).
+    fn merge_movers(&mut self) {
+        if self.movers.is_empty() {
+            return;
+        }
+        let mut mv = std::mem::take(&mut self.movers);
+        mv.sort_unstable_by(|&a, &b| {
+            self.sk[a as usize]
+                .reg
+                .total_cmp(&self.sk[b as usize].reg)
+                .then(a.cmp(&b))
+        });
+        let mut by_class: Vec<Vec<u32>> = vec![Vec::new(); CLASSES];
+        for s in mv {
+            by_class[self.sk[s as usize].class as usize].push(s);
+        }
+        for (c, add) in by_class.into_iter().enumerate() {
+            if add.is_empty() {
+                continue;
+            }
+            let h = self.qh[c];
+            let old = std::mem::take(&mut self.q[c]);
+            let mut q = Vec::with_capacity(old.len() - h + add.len());
+            let (mut i, mut j) = (h, 0);
+            while i < old.len() || j < add.len() {
+                let take_old = j >= add.len()
+                    || (i < old.len()
+                        && self.sk[old[i] as usize].reg <= self.sk[add[j] as usize].reg);
+                if take_old {
+                    q.push(old[i]);
+                    i += 1;
+                } else {
+                    q.push(add[j]);
+                    j += 1;
+                }
+            }
+            self.q[c] = q;
+            self.qh[c] = 0;
+            self.fix_head(c);
+        }
     }
 
     fn apply(&mut self, a: &Actie) {
@@ -1086,6 +1209,14 @@ impl St<'_> {
                     }
                     self.dw[d].flags &= !F_ACTIVE;
                     self.segc[self.dw[d].buurt as usize][self.dw[d].seg as usize] -= 1;
+                    // a mover living here stops searching: the household is re-housed
+                    if let Some(s) = self.s_home.iter().position(|&h| h == d as u32) {
+                        self.s_home[s] = NONE;
+                        if self.sk[s].state == WAITING {
+                            self.sk[s].state = STOPPED;
+                            self.out.accounts.zoekers_gestopt += 1;
+                        }
+                    }
                     if self.dw[d].tenant != NONE {
                         // the household becomes a herhuisvesting seeker
                         self.add_household(d, -1);
@@ -1168,7 +1299,7 @@ impl St<'_> {
                             tenant: NONE,
                             exit: NO_EXIT,
                             care: *voor as u16,
-                            start: NO_EXIT,
+                            start: NO_START,
                             complex: *complex,
                             t_groups: 0,
                             kind,
@@ -1618,11 +1749,24 @@ impl St<'_> {
                 screening: self.sk[s].flags & 2 != 0,
             });
         }
+        let home = self.s_home.get(s).copied().unwrap_or(NONE);
+        if home != NONE {
+            // a move within the stock: the household leaves its dwelling, which is let next
+            let h = home as usize;
+            self.add_household(h, -1);
+            self.dw[h].tenant = NONE;
+            self.dw[h].exit = NO_EXIT;
+            self.exits_b[self.dw[h].buurt as usize] += 1;
+            self.chain.push(home);
+            self.s_home[s] = NONE;
+            self.out.accounts.doorstroom += 1;
+            self.y.moves += 1;
+        }
         self.dw[d].tenant = self.s_hh[s];
         self.dw[d].t_class = c;
         self.dw[d].t_groups = g;
         self.set_rent(d, rent);
-        self.dw[d].start = self.year as u16;
+        self.dw[d].start = self.year as i16;
         if self.year + (m.hazard.window as usize) < self.years {
             self.out.accounts.nieuw_cohort += 1;
         }
@@ -1697,7 +1841,7 @@ impl St<'_> {
         self.out.accounts.zoekers_geplaatst += 1;
         if si == m.stromen.len() - 1 {
             self.out.accounts.herhuisvest += 1;
-        } else {
+        } else if home == NONE {
             self.out.accounts.instroom += 1;
         }
         self.out.verhuringen += 1;
@@ -1720,6 +1864,23 @@ impl St<'_> {
                     self.sk[s].state = STOPPED;
                     self.y.stopped += 1;
                     self.out.accounts.zoekers_gestopt += 1;
+                    if let Some(&h) = self.s_home.get(s)
+                        && h != NONE
+                    {
+                        // a mover who gives up stays; the tenancy goes on
+                        self.s_home[s] = NONE;
+                        let h = h as usize;
+                        let dur = self.m.hazard.draw_remaining(
+                            self.dw[h].kind,
+                            self.m.hazard.window,
+                            &mut self.rng,
+                        ) as usize;
+                        let ey = self.year + dur;
+                        if ey < self.years {
+                            self.dw[h].exit = ey as u16;
+                            self.buckets[ey].push(h as u32);
+                        }
+                    }
                     continue;
                 }
                 q[w] = q[i];
@@ -1817,6 +1978,7 @@ impl St<'_> {
         raw[S_EXITS] = f64::from(y.exits);
         raw[S_LOTTERY] = f64::from(y.lottery);
         raw[S_BLOCKED] = f64::from(y.blocked);
+        raw[S_MOVES] = f64::from(y.moves);
         for si in 0..self.ns {
             let waiting = if m.stroom_urgent[si] {
                 self.uq[si].len()

@@ -288,6 +288,11 @@ pub struct Verloop {
     pub factor_klein: f64,
     pub factor_meergezins: f64,
     pub factor_eengezins: f64,
+    /// share of the tenancies ending by the hazard that are moves within the stock: the
+    /// household searches as a regular seeker while keeping its dwelling (woonduur counts
+    /// as registration time) and frees it when placed; 0 = every ending household leaves
+    #[serde(default)]
+    pub doorstroom: f64,
 }
 
 /// Seeker pool assumptions.
@@ -421,6 +426,7 @@ impl Aannames {
         };
         let v = &a.verloop;
         share("verloop.mutatiegraad".into(), v.mutatiegraad)?;
+        share("verloop.doorstroom".into(), v.doorstroom)?;
         share(
             "verloop.vertrek_binnen_venster".into(),
             v.vertrek_binnen_venster,

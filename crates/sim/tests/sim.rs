@@ -124,13 +124,23 @@ voor = ["bw_mo"]
 #[test]
 fn invariants_hold_at_every_letting() {
     let s = Scenario::parse(STRESS, "alles.toml").unwrap_or_else(|e| panic!("{e}"));
-    let m = model(s);
+    let plain = model(s.clone());
+    // and with a third of the ending tenancies moving within the stock (vacancy chains)
+    let mut inp = inputs().clone();
+    inp.aannames.verloop.doorstroom = 0.3;
+    let movers = Model::build(s, &inp, 7).unwrap_or_else(|e| panic!("{e}"));
+    for (mi, m) in [plain, movers].iter().enumerate() {
+        check_every_letting(m, mi == 1);
+    }
+}
+
+fn check_every_letting(m: &Model, movers: bool) {
     let r = &m.regels;
     let t = &m.scenario.toewijzing;
     let sp = m.scenario.spreiding.clone().unwrap();
     let rw = m.scenario.rotterdamwet.clone().unwrap();
     for run in 0..3 {
-        let out = veerkracht_sim::run(&m, 5, run, true);
+        let out = veerkracht_sim::run(m, 5, run, true);
         let a = &out.accounts;
         // households conserved with explicit flows; no dwelling holds two households
         assert_eq!(a.dubbel, 0, "a household in two dwellings");
@@ -140,7 +150,7 @@ fn invariants_hold_at_every_letting() {
             "household accounts: {a:?}"
         );
         assert_eq!(
-            a.zoekers_start + a.zoekers_aankomst + a.sloop_uit,
+            a.zoekers_start + a.zoekers_aankomst + a.sloop_uit + a.doorstroom_zoekers,
             a.zoekers_eind + a.zoekers_geplaatst + a.zoekers_gestopt,
             "seeker accounts: {a:?}"
         );
@@ -148,6 +158,20 @@ fn invariants_hold_at_every_letting() {
             a.sloop_uit > 0 && a.herhuisvest > 0,
             "demolition exercised: {a:?}"
         );
+        if movers {
+            // moves within the stock happen, each frees a dwelling that is let again; they
+            // are neither inflow nor outflow
+            assert!(
+                a.doorstroom > 100 && a.doorstroom_zoekers >= a.doorstroom,
+                "{a:?}"
+            );
+            assert_eq!(
+                out.audit.len() as u64,
+                a.instroom + a.herhuisvest + a.doorstroom
+            );
+        } else {
+            assert_eq!(a.doorstroom_zoekers, 0);
+        }
         assert_eq!(out.audit.len() as u64, a.zoekers_geplaatst);
         // per year, running counts as the rules define them
         let mut by_year: HashMap<usize, Vec<&Letting>> = HashMap::new();
