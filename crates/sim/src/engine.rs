@@ -508,7 +508,7 @@ fn group_min(v: &[f32; CLASSES], g: usize) -> f32 {
 /// x86-64 baseline needs (no SSE4.1 `roundsd`): truncation is the floor for x ≥ 0.
 #[inline(always)]
 fn floor(x: f64) -> f64 {
-    debug_assert!(x >= 0.0 && x < 9.0e15);
+    debug_assert!((0.0..9.0e15).contains(&x));
     (x as u64) as f64
 }
 
@@ -1592,19 +1592,18 @@ impl St<'_> {
         kanaal: Kanaal,
     ) -> bool {
         let max = self.m.aannames.zoekers.max_aanbiedingen;
-        // per class the date of its next candidate (∞ = not in `mask`, none, or registered
-        // after `now`), and the minimum per group of 8 classes: a step takes the first group
-        // holding the overall minimum and the first class in it holding it (the first class
-        // in class order, as a scan would), then refreshes that group's minimum only
-        let mut lreg = [f32::INFINITY; CLASSES];
-        let mut bits = mask & ALL;
+        // per class the date of its next candidate (∞ = not in `mask` or none), and the
+        // minimum per group of 8 classes: a step takes the first group holding the overall
+        // minimum and the first class in it holding it (the first class in class order, as a
+        // scan would), then refreshes that group's minimum only. A class whose candidate
+        // registered after `now` can only hold the minimum when every class does: then the
+        // search ends, so such classes need no exclusion.
+        let mut lreg = self.hreg;
+        let mut bits = !mask & ALL;
         while bits != 0 {
             let c = bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            let h = self.hreg[c];
-            if h <= now {
-                lreg[c] = h;
-            }
+            lreg[c] = f32::INFINITY;
         }
         let mut gmin = [f32::INFINITY; CLASSES / 8];
         for (g, m) in gmin.iter_mut().enumerate() {

@@ -1093,9 +1093,9 @@ impl Model {
         }
         let mut d_of: Vec<Vec<u32>> = vec![Vec::new(); k];
         let mut local_d = vec![0u32; n];
-        for d in 0..n {
+        for (d, ld) in local_d.iter_mut().enumerate() {
             let mk = self.buurten[self.d_buurt[d] as usize].markt as usize;
-            local_d[d] = d_of[mk].len() as u32;
+            *ld = d_of[mk].len() as u32;
             d_of[mk].push(d as u32);
         }
         let mut out = Vec::with_capacity(k);
