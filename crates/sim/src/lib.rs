@@ -22,8 +22,15 @@
 //! * **Exits** ([`hazard`]): a hazard on tenure duration (higher in the first five years),
 //!   with factors per dwelling kind, solved at set-up so that the stock turns over ≈ 7 % a
 //!   year and 42 % of new tenants leave within five years (domain.md §4.5). Durations are
-//!   drawn once per tenancy. Household events (divorce, birth) are not separate: they are
-//!   what the duration hazard stands for (RIGO: moves follow household change).
+//!   drawn once per tenancy (from tables that give exactly the formula's draws). Both
+//!   targets are measured in every run (`Accounts::nieuw_cohort`/`nieuw_vertrokken`; the
+//!   demo test checks 42 % ± 2 points). Household events (divorce, birth) are not separate:
+//!   they are what the duration hazard stands for (RIGO: moves follow household change).
+//! * **Moves within the stock** (doorstroming, `verloop.doorstroom`, default 0): that share
+//!   of the ending tenancies are households that look for another corporation dwelling
+//!   instead of leaving; they search as regular seekers while keeping their dwelling
+//!   (woonduur counts as registration time), free it when placed — it is let at once, a
+//!   vacancy chain — and stay (with a new duration) when they give up.
 //! * **Seekers**: streams of `[[stroom]]` — regular (ranked by registration date, or by
 //!   lottery), and urgent (statushouders within the taakstelling, which rolls over; medical/
 //!   social urgency; BW/MO and detention outflow within contingents; herhuisvesting after
@@ -34,8 +41,10 @@
 //! * **Allocation** ([`engine`]): target group ≥ 92.5 % of social lettings with the free
 //!   room (7.5 %, locally 15 %) used with a probability; passend toewijzen (≥ 95 % of
 //!   huurtoeslag households at or below their aftoppingsgrens); direct mediation within a
-//!   share of social lettings; lottery share; spreading caps per buurt and year (share of
-//!   the buurt's lettings and/or a count); Rotterdamwet art. 8/9/10 in designated buurten.
+//!   share of social lettings; lottery share; spreading caps per buurt and per complex and
+//!   year (share of the buurt's / complex's lettings and/or a count; complexes from the
+//!   stock's `complex` column, else buurt × woningtype × decade of construction, new-build
+//!   of one intervention one complex); Rotterdamwet art. 8/9/10 in designated buurten.
 //!   Every quota is checked before each letting against the counts so far plus this one,
 //!   so it holds at every moment, not only on average. Offers are accepted with a logistic
 //!   probability in the buurt's attractiveness (WOZ per m² of its corporation stock, or the
@@ -62,6 +71,18 @@
 //!   profiles, lottery draws and acceptance. Quantiles are over runs (p5/p50/p95, linear
 //!   interpolation). Comparisons use common random numbers: run r of both scenarios uses the
 //!   ChaCha8 stream (seed, r), so the difference per run isolates the policy.
+//! * **Housing markets** (`[invoer] woningmarkt`): one market (default) or one per gemeente
+//!   of the buurt codes. Each market has its own seekers, arrivals, contingents and
+//!   taakstelling in proportion to its dwellings and its own yearly quotas (so the
+//!   corporation-wide 92.5 % and the other shares hold in each market, hence overall); markets
+//!   are simulated one after another within a run (each fits in cache) and the region
+//!   metrics are computed over all buurten from additive yearly sums.
+//! * **The index's vulnerability component** ([`kwetsbaarheid`]) per buurt and year: the
+//!   component with `role = "vulnerability"` of `data/index/veerkracht-basis.toml`, computed
+//!   as the index does (transform, direction, percentile rank, weights, re-weighting) from
+//!   the KWB values moved by the simulated change in low-income, one-person and benefit
+//!   households; Wmo and youth care stay at their KWB value and the reference is the
+//!   simulated buurten' starting distribution (see the module for what is approximated).
 //! * **Concentration** is measured on the "kwetsbaar" groups (`kwetsbaar = true`): index of
 //!   dissimilarity and isolation over buurten, the highest buurt share (buurten with ≥ 20
 //!   corporation households) and the highest buurt share of the year's vulnerable lettings.
@@ -72,7 +93,8 @@
 //! * A vacancy nobody accepts after `max_aanbiedingen` offers stays empty until next year.
 //!
 //! Runs are spread over threads ([`simulate`]); each run draws only from its own ChaCha8
-//! stream `(seed, run)`, so results are identical for any number of threads.
+//! stream `(seed, run)` (market k of a run: stream `run + (k << 32)`), so results are
+//! identical for any number of threads.
 
 pub mod engine;
 pub mod hazard;

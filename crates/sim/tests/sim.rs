@@ -607,10 +607,10 @@ fn housing_markets_run_on_their_own_and_combine() {
     let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
     assert!(bits(&direct.regio) == bits(&r1.runs[2].regio));
     // the gemeente division of the demo (one gemeente) is one market
-    let text = DEMO_SCENARIOS[0].1.replace(
-        "regels = \"standaard\"",
-        "regels = \"standaard\"\nwoningmarkt = \"gemeente\"",
-    );
+    let text = DEMO_SCENARIOS[0]
+        .1
+        .replace("woningmarkt = \"een\"", "woningmarkt = \"gemeente\"");
+    assert!(text.contains("woningmarkt = \"gemeente\""));
     let s = Scenario::parse(&text, "x.toml").unwrap();
     assert_eq!(model(s).markten(), 1);
     let bad = text.replace("woningmarkt = \"gemeente\"", "woningmarkt = \"corop\"");
