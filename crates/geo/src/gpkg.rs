@@ -202,6 +202,36 @@ pub fn open(path: impl AsRef<Path>) -> Result<Connection, GeoError> {
         path: shown.clone(),
         detail: e.to_string(),
     })?;
+    probe(conn, shown)
+}
+
+/// Opens a GeoPackage held in memory (an upload, a fuzzer's input), read-only; `name`
+/// names it in errors. The same checks as [`open`].
+///
+/// # Errors
+/// As [`open`].
+pub fn open_bytes(bytes: &[u8], name: &str) -> Result<Connection, GeoError> {
+    let mut conn = Connection::open_in_memory().map_err(|e| GeoError::Open {
+        path: name.into(),
+        detail: e.to_string(),
+    })?;
+    if bytes.len() < 512 || !bytes.starts_with(b"SQLite format 3\0") {
+        return Err(GeoError::NotSqlite { path: name.into() });
+    }
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, bytes, bytes.len(), true)
+        .map_err(|e| GeoError::Open {
+            path: name.into(),
+            detail: e.to_string(),
+        })?;
+    probe(conn, name.into())
+}
+
+/// Hardens a connection to a file from elsewhere (no code from its schema, page checks)
+/// and checks that it is a GeoPackage.
+fn probe(conn: Connection, shown: String) -> Result<Connection, GeoError> {
+    // a schema from an untrusted file may not run functions with side effects; corrupt
+    // pages are detected early instead of read
+    let _ = conn.execute_batch("PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON;");
     let has_contents = conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = 'gpkg_contents'",
         [],

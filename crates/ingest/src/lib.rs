@@ -50,6 +50,16 @@ pub struct ImportOptions {
     pub codes: Option<(String, String)>,
 }
 
+/// A message of a lower layer without the file name it starts with (the error names the
+/// file once, in front).
+fn without_name(message: &str, name: &str) -> String {
+    message
+        .strip_prefix(name)
+        .and_then(|m| m.strip_prefix(": "))
+        .unwrap_or(message)
+        .to_string()
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|s| s.to_string_lossy().into_owned())
@@ -170,7 +180,7 @@ fn find_sibling_metadata(path: &Path) -> Option<(String, String)> {
     None
 }
 
-/// Imports a file's bytes (any format except GeoPackage, which needs a path).
+/// Imports a file's bytes (any format; a GeoPackage is opened in memory, read-only).
 pub fn import_bytes(
     name: &str,
     bytes: &[u8],
@@ -187,13 +197,8 @@ pub fn import_bytes(
         let t = xlsx::read_xlsx(bytes, name)?;
         return import_table(t, name, bytes, catalogue, opts, file_edition).map(|b| vec![b]);
     }
-    if bytes.starts_with(b"SQLite format 3") {
-        return Err(IngestError::new(
-            name,
-            "gpkg_name",
-            "this is a GeoPackage/SQLite file",
-            "give it the .gpkg extension",
-        ));
+    if bytes.starts_with(b"SQLite format 3") || lower.ends_with(".gpkg") {
+        return import_gpkg_bytes(name, bytes, catalogue, opts);
     }
     if !lower.ends_with(".json") && !lower.ends_with(".geojson") {
         text::check_line_lengths(bytes, name)?;
@@ -207,7 +212,7 @@ pub fn import_bytes(
             IngestError::new(
                 name,
                 "bad_geojson",
-                e.to_string(),
+                without_name(&e.to_string(), name),
                 "export the layer again as GeoJSON",
             )
         })?;
@@ -403,15 +408,44 @@ fn import_gpkg(
         IngestError::new(
             name,
             "bad_gpkg",
-            e.to_string(),
+            without_name(&e.to_string(), name),
             "check that the file is a GeoPackage (QGIS/GDAL can open it)",
         )
     })?;
-    let layers = veerkracht_geo::gpkg::list_layers(&conn).map_err(|e| {
+    import_gpkg_conn(&conn, name, &bytes, catalogue, opts)
+}
+
+/// Imports a GeoPackage held in memory (read-only, no temporary file): one batch per
+/// feature layer, as [`import_path`] gives for a `.gpkg` file.
+pub fn import_gpkg_bytes(
+    name: &str,
+    bytes: &[u8],
+    catalogue: &Catalogue,
+    opts: &ImportOptions,
+) -> Result<Vec<ImportBatch>> {
+    let conn = veerkracht_geo::gpkg::open_bytes(bytes, name).map_err(|e| {
         IngestError::new(
             name,
             "bad_gpkg",
-            e.to_string(),
+            without_name(&e.to_string(), name),
+            "check that the file is a GeoPackage (QGIS/GDAL can open it)",
+        )
+    })?;
+    import_gpkg_conn(&conn, name, bytes, catalogue, opts)
+}
+
+fn import_gpkg_conn(
+    conn: &rusqlite::Connection,
+    name: &str,
+    bytes: &[u8],
+    catalogue: &Catalogue,
+    opts: &ImportOptions,
+) -> Result<Vec<ImportBatch>> {
+    let layers = veerkracht_geo::gpkg::list_layers(conn).map_err(|e| {
+        IngestError::new(
+            name,
+            "bad_gpkg",
+            without_name(&e.to_string(), name),
             "check that the file is a GeoPackage",
         )
     })?;
@@ -433,11 +467,11 @@ fn import_gpkg(
     let file_edition = opts.edition.or_else(|| edition_from_name(name, catalogue));
     let mut out = Vec::new();
     for l in chosen {
-        let layer = veerkracht_geo::gpkg::read_layer(&conn, &l.table).map_err(|e| {
+        let layer = veerkracht_geo::gpkg::read_layer(conn, &l.table).map_err(|e| {
             IngestError::new(
                 name,
                 "bad_gpkg",
-                e.to_string(),
+                without_name(&e.to_string(), name),
                 "repair the layer in QGIS or GDAL and export again",
             )
         })?;
@@ -452,7 +486,7 @@ fn import_gpkg(
         out.push(finish(
             batch,
             &format!("{name}:{}", l.table),
-            &bytes,
+            bytes,
             opts,
             "gpkg",
             "geometry",

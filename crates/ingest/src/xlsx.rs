@@ -17,6 +17,8 @@ const CODE_HEADERS: &[&str] = &[
     "wk_code",
     "gm_code",
     "codering",
+    // veerkracht's own XLSX export (columns code, level, edition): re-imported as its CSV is
+    "code",
 ];
 
 fn cell_text(d: &Data) -> std::result::Result<String, String> {

@@ -110,8 +110,11 @@ pub fn read_gal(text: &str, file: &str) -> Result<Weights, FileError> {
         return Err(err(file, 1, "the file is empty"));
     };
     let n = parse_header(file, head)?;
-    let mut ids = Vec::with_capacity(n);
-    let mut raw: Vec<(usize, Vec<String>)> = Vec::with_capacity(n);
+    // the header's count is only a claim: never reserve more than the text can hold (two
+    // lines per unit)
+    let cap = n.min(text.len() / 4 + 1);
+    let mut ids = Vec::with_capacity(cap);
+    let mut raw: Vec<(usize, Vec<String>)> = Vec::with_capacity(cap);
     while let Some((ln, l)) = lines.next() {
         let parts: Vec<&str> = l.split_whitespace().collect();
         let [id, k] = parts.as_slice() else {

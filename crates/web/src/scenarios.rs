@@ -213,6 +213,29 @@ pub struct RunRequest {
     pub seed: Option<u64>,
 }
 
+/// What `POST /api/v1/scenarios/run` checks before it runs anything (its 400 and 422
+/// answers): runs within 1–[`MAX_RUNS`], the scenario and the baseline shipped names or
+/// valid TOML. Also what the fuzz target `api_run_body` calls.
+pub fn check_request(req: &RunRequest) -> Result<(), String> {
+    let runs = req.runs.unwrap_or(100);
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(format!("runs must be between 1 and {MAX_RUNS}"));
+    }
+    scenario(&req.scenario)?;
+    scenario(req.basis.as_deref().unwrap_or("basis"))?;
+    Ok(())
+}
+
+/// What `POST /scenarios` checks before it runs the edited scenario (its 400 and 422
+/// answers). Also what the fuzz target `api_edit_form` calls.
+pub fn check_form(f: &EditForm) -> Result<(), String> {
+    let runs = f.runs.unwrap_or(100);
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(format!("runs: 1–{MAX_RUNS}"));
+    }
+    scenario(&f.toml).map(|_| ())
+}
+
 fn check_runs(runs: usize) -> Result<(), Response> {
     if runs == 0 || runs > MAX_RUNS {
         return Err(problem(

@@ -1,0 +1,8 @@
+#![no_main]
+//! Fuzz target `scenario`: see crates/fuzzing (what is checked) and fuzz/README.md (how to run).
+use libfuzzer_sys::fuzz_target;
+use veerkracht_fuzzing::{Kind, run};
+
+fuzz_target!(|data: &[u8]| {
+    run(Kind::Scenario, data);
+});
