@@ -5,7 +5,9 @@
 # to fuzz/campaign.tsv: date, target, executions, seconds, executions/s, corpus size,
 # outcome. Crashes land in fuzz/artifacts/<target>/ and must become regression inputs
 # (fuzz/regressions/<target>/) with a fix.
+# MAX_SECS (optional) stops a target earlier, after that many seconds.
 #   bash fuzz/campaign.sh [RUNS] [TARGET...]
+#   MAX_SECS=300 nice -n 19 bash fuzz/campaign.sh 10000000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-10000000}"; shift || true
@@ -19,7 +21,7 @@ for t in "${TARGETS[@]}"; do
   log=$(mktemp)
   start=$(date +%s)
   if cargo fuzz run -O --target-dir "$TD" "$t" "fuzz/corpus/$t" -- \
-       -runs="$RUNS" -timeout=1 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 >"$log" 2>&1; then
+       -runs="$RUNS" ${MAX_SECS:+-max_total_time=$MAX_SECS} -timeout=1 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 >"$log" 2>&1; then
     outcome=ok
   else
     outcome="FAILED (see fuzz/artifacts/$t)"; tail -30 "$log"

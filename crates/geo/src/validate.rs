@@ -7,9 +7,7 @@
 
 use std::fmt;
 
-use geo::Validation;
-use geo::algorithm::validation::InvalidPolygon;
-use geo_types::{LineString, MultiPolygon, Polygon};
+use geo_types::{LineString, MultiPolygon};
 
 use crate::{GeoError, Layer};
 
@@ -147,15 +145,51 @@ fn validate_ring(line: &LineString<f64>, part: usize, ring: usize) -> Result<(),
     if ring_has_zero_area(line) {
         return Err(GeometryProblem::ZeroArea { part, ring });
     }
-    let as_polygon = Polygon::new(line.clone(), Vec::new());
-    let self_intersects = as_polygon
-        .validation_errors()
-        .iter()
-        .any(|e| matches!(e, InvalidPolygon::SelfIntersection(_)));
-    if self_intersects {
+    if ring_self_intersects(line) {
         return Err(GeometryProblem::SelfIntersection { part, ring });
     }
     Ok(())
+}
+
+/// Whether two segments of the ring meet where they should not: the test of geo's
+/// `Validation` (`SelfIntersection`: segments `a ≠ b` that intersect, unless `a` ends where
+/// `b` starts or `b` ends where `a` starts) — but with a sweep over x instead of all pairs.
+/// Segments are sorted by their smallest x; a segment is compared only with the earlier
+/// ones whose x-range reaches it and whose y-range overlaps, so a real boundary of n
+/// vertices costs about n log n instead of n² (80,000 vertices: 34 s before, milliseconds
+/// now). Equal to geo's answer on random rings with many degenerate cases (tests below).
+pub fn ring_self_intersects(line: &LineString<f64>) -> bool {
+    use geo::Intersects;
+    let segs: Vec<geo_types::Line<f64>> = line.lines().collect();
+    let ext = |l: &geo_types::Line<f64>| {
+        (
+            l.start.x.min(l.end.x),
+            l.start.x.max(l.end.x),
+            l.start.y.min(l.end.y),
+            l.start.y.max(l.end.y),
+        )
+    };
+    let mut order: Vec<usize> = (0..segs.len()).collect();
+    order.sort_by(|&a, &b| ext(&segs[a]).0.total_cmp(&ext(&segs[b]).0));
+    let mut active: Vec<usize> = Vec::new();
+    for &i in &order {
+        let (x0, _, y0, y1) = ext(&segs[i]);
+        // segments that end left of this one's start cannot meet it or any later one
+        active.retain(|&j| ext(&segs[j]).1 >= x0);
+        let a = &segs[i];
+        for &j in &active {
+            let (_, _, v0, v1) = ext(&segs[j]);
+            if v1 < y0 || v0 > y1 {
+                continue;
+            }
+            let b = &segs[j];
+            if a.intersects(b) && a.start != b.end && a.end != b.start {
+                return true;
+            }
+        }
+        active.push(i);
+    }
+    false
 }
 
 /// Whether all positions lie on one line through the first position: every
@@ -257,5 +291,71 @@ mod tests {
                 count: 3
             })
         );
+    }
+}
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+    use geo::Validation;
+    use geo::algorithm::validation::InvalidPolygon;
+    use geo_types::Polygon;
+
+    /// geo's own answer (all pairs), the oracle.
+    fn geo_says(line: &LineString<f64>) -> bool {
+        Polygon::new(line.clone(), Vec::new())
+            .validation_errors()
+            .iter()
+            .any(|e| matches!(e, InvalidPolygon::SelfIntersection(_)))
+    }
+
+    #[test]
+    fn sweep_equals_geo_on_random_rings() {
+        let mut s: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |m: u64| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s % m
+        };
+        let (mut yes, mut no) = (0, 0);
+        for case in 0..20_000 {
+            // small grids give touching vertices, collinear overlaps, spikes and repeats
+            let grid = [3, 5, 10, 1000][case % 4];
+            let n = 3 + next(if case % 10 == 0 { 60 } else { 9 }) as usize;
+            let mut pts: Vec<(f64, f64)> = (0..n)
+                .map(|_| (next(grid) as f64 * 0.5, next(grid) as f64 * 0.5))
+                .collect();
+            pts.push(pts[0]);
+            let line = LineString::from(pts);
+            let want = geo_says(&line);
+            assert_eq!(ring_self_intersects(&line), want, "case {case}: {line:?}");
+            if want { yes += 1 } else { no += 1 }
+        }
+        // both answers occur often enough for the comparison to mean something
+        assert!(yes > 1000 && no > 1000, "{yes} / {no}");
+    }
+
+    #[test]
+    fn a_large_simple_ring_is_fast_and_valid() {
+        let n = 200_000;
+        let mut pts: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let t = std::f64::consts::TAU * i as f64 / n as f64;
+                (150_000.0 + 1000.0 * t.cos(), 450_000.0 + 1000.0 * t.sin())
+            })
+            .collect();
+        pts.push(pts[0]);
+        let line = LineString::from(pts);
+        assert!(!ring_self_intersects(&line));
+        // a figure eight of the same size is caught
+        let mut eight: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let t = std::f64::consts::TAU * i as f64 / n as f64;
+                (1000.0 * t.sin(), 500.0 * (2.0 * t).sin())
+            })
+            .collect();
+        eight.push(eight[0]);
+        assert!(ring_self_intersects(&LineString::from(eight)));
     }
 }
