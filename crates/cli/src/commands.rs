@@ -39,6 +39,15 @@ pub struct ImportArgs {
     /// Also import KWB short-code attributes from geometry files.
     #[arg(long)]
     with_attributes: bool,
+    /// Largest file accepted, in MB (default 2,147: 2 GiB).
+    #[arg(long, value_name = "MB")]
+    max_file_mb: Option<u64>,
+    /// Most data rows accepted in one table (default 2,000,000).
+    #[arg(long, value_name = "N")]
+    max_rows: Option<usize>,
+    /// Most positions accepted in one feature's geometry (default 1,000,000).
+    #[arg(long, value_name = "N")]
+    max_vertices: Option<usize>,
 }
 
 #[derive(Args)]
@@ -111,7 +120,16 @@ fn read_opt(p: &Option<PathBuf>) -> Result<Option<(String, String)>> {
 
 pub fn import(ctx: &Context, a: ImportArgs) -> Result<()> {
     let catalogue = Catalogue::embedded();
+    let d = veerkracht_ingest::Limits::default();
+    let limits = veerkracht_ingest::Limits {
+        max_file_bytes: a
+            .max_file_mb
+            .map_or(d.max_file_bytes, |mb| mb.saturating_mul(1_000_000)),
+        max_rows: a.max_rows.unwrap_or(d.max_rows),
+        max_vertices: a.max_vertices.unwrap_or(d.max_vertices),
+    };
     let opts = ImportOptions {
+        limits,
         edition: a.edition,
         mapping: read_opt(&a.mapping)?,
         encoding: a.encoding,

@@ -56,6 +56,29 @@ fn text_of(v: &serde_json::Value) -> Option<String> {
 }
 
 /// Converts a layer into a batch for `edition`.
+/// The vertex limit: no feature may have more positions than `limits.max_vertices` (the
+/// checks after it cost time in the number of positions).
+pub fn check_vertices(layer: &Layer, file: &str, limits: &crate::Limits) -> Result<()> {
+    for f in &layer.features {
+        let Some(g) = &f.geometry else { continue };
+        let n: usize = g
+            .0
+            .iter()
+            .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
+            .sum();
+        if n > limits.max_vertices {
+            return Err(IngestError::new(
+                file,
+                "too_many_vertices",
+                format!("{n} positions, above the limit of {} per feature", limits.max_vertices),
+                "simplify the shapes (QGIS: Vector ▸ Geometry Tools ▸ Simplify) or raise the limit with --max-vertices",
+            )
+            .at_feature(f.index + 1));
+        }
+    }
+    Ok(())
+}
+
 pub fn layer_to_batch(
     layer: Layer,
     file: &str,

@@ -31,9 +31,68 @@ pub use error::{IngestError, Result};
 pub use mapping::Mapping;
 pub use text::{Encoding, RawTable};
 
+/// What one import may hold at most, so that a broken or hostile file cannot take the
+/// machine down; each limit gives an error naming the file, the size found and the option
+/// that raises it (`veerkracht import --max-file-mb / --max-rows / --max-vertices`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// bytes of one file (default 2 GiB: a national KWB CSV is ≈ 10 MB, the national buurt
+    /// shapes ≈ 300 MB)
+    pub max_file_bytes: u64,
+    /// data rows of one table (default 2 million: the national KWB has ≈ 17,000)
+    pub max_rows: usize,
+    /// positions of one feature's geometry (default 1 million: the most detailed gemeente
+    /// boundary of CBS/PDOK has tens of thousands)
+    pub max_vertices: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 2 << 30,
+            max_rows: 2_000_000,
+            max_vertices: 1_000_000,
+        }
+    }
+}
+
+impl Limits {
+    /// The file-size check (`size` in bytes).
+    pub fn check_file(&self, name: &str, size: u64) -> Result<()> {
+        if size > self.max_file_bytes {
+            return Err(IngestError::new(
+                name,
+                "too_large",
+                format!(
+                    "the file is {:.1} MB, above the limit of {:.1} MB",
+                    size as f64 / 1e6,
+                    self.max_file_bytes as f64 / 1e6
+                ),
+                "check that this is the file you meant; raise the limit with --max-file-mb",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The row-count check.
+    pub fn check_rows(&self, name: &str, rows: usize) -> Result<()> {
+        if rows > self.max_rows {
+            return Err(IngestError::new(
+                name,
+                "too_many_rows",
+                format!("{rows} data rows, above the limit of {}", self.max_rows),
+                "check that this is an area table; raise the limit with --max-rows",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Options of one import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
+    /// Size limits (file, rows, vertices per feature).
+    pub limits: Limits,
     /// Edition for files whose rows carry no year.
     pub edition: Option<Edition>,
     /// A user mapping file (name, text) instead of the embedded ones.
@@ -144,6 +203,9 @@ pub fn import_path(
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
+    if let Ok(m) = std::fs::metadata(path) {
+        opts.limits.check_file(&name, m.len())?;
+    }
     if ext == "gpkg" {
         return import_gpkg(path, &name, catalogue, opts);
     }
@@ -187,6 +249,7 @@ pub fn import_bytes(
     catalogue: &Catalogue,
     opts: &ImportOptions,
 ) -> Result<Vec<ImportBatch>> {
+    opts.limits.check_file(name, bytes.len() as u64)?;
     let lower = name.to_lowercase();
     let file_edition = opts.edition.or_else(|| edition_from_name(name, catalogue));
     if lower.ends_with(".xlsx")
@@ -220,6 +283,7 @@ pub fn import_bytes(
         if let Some((cname, ctext)) = &opts.codes {
             (layer, dropped) = geometry::apply_code_crosswalk(layer, ctext, cname)?;
         }
+        geometry::check_vertices(&layer, name, &opts.limits)?;
         let mut batch =
             geometry::layer_to_batch(layer, name, file_edition, catalogue, opts.with_attributes)?;
         if dropped > 0 {
@@ -248,6 +312,7 @@ fn import_table(
     opts: &ImportOptions,
     file_edition: Option<Edition>,
 ) -> Result<ImportBatch> {
+    opts.limits.check_rows(name, t.rows.len())?;
     // veerkracht's own exports (columns code, level, edition) re-import column by column.
     let own_export = ["code", "level", "edition"]
         .iter()
@@ -358,6 +423,7 @@ fn import_odata_json(
         (json, p)
     };
     let (t, warnings) = odata_json::read_odata(&data, &props, name, catalogue, "kwb")?;
+    opts.limits.check_rows(name, t.rows.len())?;
     let mut batch = kwb::import_kwb(&t, catalogue, file_edition)?;
     batch.warnings.extend(warnings);
     let editions: std::collections::BTreeSet<Edition> =
@@ -475,6 +541,7 @@ fn import_gpkg_conn(
                 "repair the layer in QGIS or GDAL and export again",
             )
         })?;
+        geometry::check_vertices(&layer, name, &opts.limits)?;
         let mut batch = geometry::layer_to_batch(
             layer,
             &format!("{name}:{}", l.table),

@@ -233,3 +233,67 @@ fn codes_without_prefix_padding_and_case_are_normalised() {
     assert_eq!(b[0].areas[0].code.to_string(), "WK0363AD");
     assert_eq!(b[0].areas[1].code.parent().unwrap().to_string(), "WK0363AD");
 }
+
+#[test]
+fn limits_on_size_rows_and_vertices() {
+    use veerkracht_ingest::Limits;
+    let with = |limits: Limits, name: &str, bytes: &[u8]| {
+        import_bytes(
+            name,
+            bytes,
+            &Catalogue::embedded(),
+            &ImportOptions {
+                edition: Some(2024),
+                limits,
+                ..ImportOptions::default()
+            },
+        )
+    };
+    let csv = format!(
+        "{HEADER}BU90010101;Noord;Buurt;120;45\nBU90010102;Zuid;Buurt;80;10\nBU90010103;West;Buurt;5;1\n"
+    );
+    let small = Limits {
+        max_file_bytes: 50,
+        ..Limits::default()
+    };
+    let e = with(small, "groot.csv", csv.as_bytes()).unwrap_err();
+    assert_eq!(e.kind, "too_large");
+    assert!(e.to_string().contains("--max-file-mb"), "{e}");
+    let rows = Limits {
+        max_rows: 2,
+        ..Limits::default()
+    };
+    let e = with(rows, "rijen.csv", csv.as_bytes()).unwrap_err();
+    assert_eq!(e.kind, "too_many_rows");
+    assert!(e.message.contains("3 data rows"), "{e}");
+    assert!(
+        with(
+            Limits {
+                max_rows: 3,
+                ..Limits::default()
+            },
+            "rijen.csv",
+            csv.as_bytes()
+        )
+        .is_ok()
+    );
+    let square = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[{"type":"Feature","properties":{"buurtcode":"BU90010101"},"geometry":{"type":"Polygon","coordinates":[[[150000,450000],[150100,450000],[150100,450100],[150000,450100],[150000,450000]]]}}]}"#;
+    let v = Limits {
+        max_vertices: 4,
+        ..Limits::default()
+    };
+    let e = with(v, "vlak_2024.geojson", square.as_bytes()).unwrap_err();
+    assert_eq!((e.kind, e.line), ("too_many_vertices", Some(1)));
+    assert!(e.message.contains("5 positions"), "{e}");
+    assert!(
+        with(
+            Limits {
+                max_vertices: 5,
+                ..Limits::default()
+            },
+            "vlak_2024.geojson",
+            square.as_bytes()
+        )
+        .is_ok()
+    );
+}
