@@ -512,6 +512,39 @@ fn floor(x: f64) -> f64 {
     (x as u64) as f64
 }
 
+/// Sorts values in [0, 1] ascending like [`sort_within_year`] (buckets, then insertion).
+fn sort_unit(v: &mut [f64]) {
+    let n = v.len();
+    if n < 32 {
+        v.sort_unstable_by(f64::total_cmp);
+        return;
+    }
+    let key = |x: f64| ((x * n as f64) as usize).min(n - 1);
+    let mut start = vec![0u32; n + 1];
+    for &x in v.iter() {
+        start[key(x) + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut out = vec![0f64; n];
+    for &x in v.iter() {
+        let k = key(x);
+        out[start[k] as usize] = x;
+        start[k] += 1;
+    }
+    for i in 1..n {
+        let x = out[i];
+        let mut j = i;
+        while j > 0 && out[j - 1].total_cmp(&x).is_gt() {
+            out[j] = out[j - 1];
+            j -= 1;
+        }
+        out[j] = x;
+    }
+    v.copy_from_slice(&out);
+}
+
 #[inline]
 fn logistic(x: f64) -> f32 {
     (1.0 / (1.0 + (-x).exp())) as f32
@@ -868,6 +901,16 @@ impl St<'_> {
                 0.25 * m.instroom[si]
             };
             let count = self.round(count);
+            if s.soort == StroomSoort::Regulier && z.inschrijfduur_start > 0.0 {
+                // the same draws, sorted as uniforms (the date is increasing in U) in linear
+                // time, then turned into dates
+                let mut us: Vec<f64> = (0..count).map(|_| 1.0 - self.rng.random::<f64>()).collect();
+                sort_unit(&mut us);
+                for u in us {
+                    self.new_seeker(si, (z.inschrijfduur_start * u.ln()) as f32, -1);
+                }
+                continue;
+            }
             let mut regs: Vec<f32> = (0..count)
                 .map(|_| {
                     if s.soort == StroomSoort::Regulier {
