@@ -92,12 +92,45 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+/// How `serve` treats connections.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeOptions {
+    /// A client must send a request's headers within this time, or the connection is
+    /// closed (slow clients cannot hold connections open).
+    pub header_timeout: std::time::Duration,
+    /// Connections served at once; a connection beyond it is closed at once, so that
+    /// file descriptors stay free for the others.
+    pub max_connections: usize,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            header_timeout: std::time::Duration::from_secs(10),
+            max_connections: 512,
+        }
+    }
+}
+
 /// Serves until Ctrl-C. `ready` is called with the bound address (port 0 picks a free one).
 pub fn serve(
     addr: SocketAddr,
     state: AppState,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    serve_with(addr, state, ServeOptions::default(), ready)
+}
+
+/// [`serve`] with explicit connection handling: HTTP/1.1 with a header read timeout and a
+/// cap on connections; on Ctrl-C open connections get up to 5 s to finish.
+pub fn serve_with(
+    addr: SocketAddr,
+    state: AppState,
+    opts: ServeOptions,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -106,10 +139,40 @@ pub fn serve(
         let listener = tokio::net::TcpListener::bind(addr).await?;
         ready(listener.local_addr()?);
         let app = router(Arc::new(state));
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let slots = Arc::new(tokio::sync::Semaphore::new(opts.max_connections.max(1)));
+        let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
+        loop {
+            let stream = tokio::select! {
+                r = listener.accept() => match r {
+                    Ok((s, _)) => s,
+                    // out of file descriptors or a reset during accept: breathe, go on
+                    Err(_) => {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        continue;
+                    }
+                },
+                _ = &mut stop => break,
+            };
+            let Ok(slot) = slots.clone().try_acquire_owned() else {
+                drop(stream);
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(opts.header_timeout)
+                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+            let conn = graceful.watch(conn);
+            tokio::spawn(async move {
+                let _ = conn.await;
+                drop(slot);
+            });
+        }
+        tokio::select! {
+            _ = graceful.shutdown() => {}
+            _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+        }
+        Ok(())
     })
 }
