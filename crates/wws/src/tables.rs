@@ -736,4 +736,59 @@ mod tests {
         let bad2 = "[[tabel]]\nstelsel = \"XYZ\"\ngeldig_vanaf = 2026-01-01\nbron = \"x\"\nvolledig = false\nankers = [[1, 1.0]]\n";
         assert!(Tables::parse(bad2, PARAMETERS_TOML, COROP_TOML).is_err());
     }
+
+    /// The 2026 ZEL table against the Huurcommissie's publication ("Maximale
+    /// huurprijsgrenzen zelfstandige woningen per 1 januari 2026", beleidsboek WWS
+    /// zelfstandige woonruimte, bijlage 3, huurcommissie.nl): 39 points read from the page,
+    /// across the whole range (40–79, 110–148, 180–218).
+    #[test]
+    fn zel_2026_table_matches_the_huurcommissie_publication() {
+        let published: [(f64, f64); 39] = [
+            (40.0, 250.26),
+            (41.0, 256.53),
+            (42.0, 262.75),
+            (43.0, 269.02),
+            (44.0, 275.27),
+            (45.0, 281.50),
+            (46.0, 287.78),
+            (47.0, 294.03),
+            (48.0, 300.29),
+            (49.0, 306.54),
+            (50.0, 312.80),
+            (55.0, 344.05),
+            (60.0, 375.32),
+            (65.0, 406.58),
+            (70.0, 437.81),
+            (75.0, 469.09),
+            (79.0, 494.10),
+            (110.0, 706.32),
+            (115.0, 740.66),
+            (120.0, 774.94),
+            (125.0, 809.30),
+            (130.0, 843.62),
+            (135.0, 877.97),
+            (140.0, 912.26),
+            (143.0, 932.93),
+            (144.0, 939.73),
+            (145.0, 946.61),
+            (148.0, 967.18),
+            (180.0, 1186.84),
+            (183.0, 1207.46),
+            (186.0, 1228.07),
+            (187.0, 1234.92),
+            (190.0, 1255.53),
+            (195.0, 1289.86),
+            (200.0, 1324.18),
+            (205.0, 1358.50),
+            (210.0, 1392.84),
+            (215.0, 1427.15),
+            (218.0, 1447.71),
+        ];
+        let tabel = t()
+            .huurtabel(Stelsel::Zelfstandig, Date::new(2026, 1, 1))
+            .unwrap();
+        for (p, euro) in published {
+            assert_eq!(tabel.bedrag(p).unwrap(), euro, "{p} points");
+        }
+    }
 }
