@@ -20,8 +20,11 @@ for t in "${TARGETS[@]}"; do
   mkdir -p "fuzz/corpus/$t"
   log=$(mktemp)
   start=$(date +%s)
-  if cargo fuzz run -O --target-dir "$TD" "$t" "fuzz/corpus/$t" -- \
-       -runs="$RUNS" ${MAX_SECS:+-max_total_time=$MAX_SECS} -timeout=1 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 >"$log" 2>&1; then
+  # the binary built above, run directly (cargo fuzz run would rebuild on every source change)
+  mkdir -p "fuzz/artifacts/$t"
+  if "$TD/x86_64-unknown-linux-gnu/release/$t" "fuzz/corpus/$t" \
+       -artifact_prefix="fuzz/artifacts/$t/" -runs="$RUNS" ${MAX_SECS:+-max_total_time=$MAX_SECS} \
+       -timeout=1 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 >"$log" 2>&1; then
     outcome=ok
   else
     outcome="FAILED (see fuzz/artifacts/$t)"; tail -30 "$log"

@@ -12,7 +12,7 @@ W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 "$VK" demo --out "$W/demo" >/dev/null
 S=fuzz/seeds
 rm -rf "$S"; mkdir -p "$S"
-for t in kwb_csv area_table_csv mapping_toml xlsx odata_json geojson gpkg vera_json flat_csv \
+for t in kwb_csv area_table_csv mapping_toml xlsx odata_json geojson gpkg gpkg_geometry vera_json flat_csv \
          index_definition scenario gal gwt api_run_body api_edit_form; do mkdir -p "$S/$t"; done
 # KWB CSV: header and 6 rows of the demo's 2024 file (gemeente, wijk and buurt rows)
 head -7 "$W/demo/veerstad-kwb-2024.csv" >"$S/kwb_csv/demo-kwb-2024.csv"
@@ -26,6 +26,14 @@ for m in data/mappings/*.toml; do cp "$m" "$S/mapping_toml/"; done
 "$VK" export --level gemeente --out "$W/gemeente.gpkg" >/dev/null
 cp "$W/gemeente.xlsx" "$S/xlsx/demo-gemeente.xlsx"
 cp "$W/gemeente.gpkg" "$S/gpkg/demo-gemeente.gpkg"
+# the geometry blobs of that GeoPackage, one per file
+python3 - "$W/gemeente.gpkg" "$S/gpkg_geometry" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+(table, col), = con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns LIMIT 1")
+for i, (blob,) in enumerate(con.execute(f'SELECT "{col}" FROM "{table}" LIMIT 3')):
+    open(f"{sys.argv[2]}/demo-{i}.gpb", "wb").write(blob)
+PY
 # OData: the ingest test fixtures (hand-written), TypedDataSet, a NUL byte, DataProperties
 { cat crates/ingest/tests/fixtures/odata/85984NED_TypedDataSet.json; printf '\0'; cat crates/ingest/tests/fixtures/odata/85984NED_DataProperties.json; } >"$S/odata_json/85984NED.bin"
 cp "$W/demo/veerstad-gemeente-2024.geojson" "$S/geojson/demo-gemeente-2024.geojson"

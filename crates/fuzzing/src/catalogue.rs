@@ -145,6 +145,12 @@ pub fn cases() -> Vec<Case> {
             b.resize(600, 0);
             b
         }),
+        case(GpkgGeometry, "geen GP-kop", "WKB zonder kop"),
+        case(
+            GpkgGeometry,
+            "GP-kop, WKB afgekapt",
+            b"GP\0\x01\x40\x71\0\0\x01\x03\0\0\0\x01\0\0\0\x05".to_vec(),
+        ),
         case(VeraJson, "geen JSON", "{eenheid"),
         case(
             VeraJson,

@@ -41,6 +41,8 @@ pub enum Kind {
     Geojson,
     /// A GeoPackage (SQLite pages, WKB geometries)
     Gpkg,
+    /// One GeoPackage geometry blob (GP header + WKB) on its own
+    GpkgGeometry,
     /// VERA `EenhedenEenheid` JSON: one object, an array or NDJSON
     VeraJson,
     /// The flat portfolio CSV
@@ -60,7 +62,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::KwbCsv,
         Kind::AreaTableCsv,
         Kind::MappingToml,
@@ -68,6 +70,7 @@ impl Kind {
         Kind::OdataJson,
         Kind::Geojson,
         Kind::Gpkg,
+        Kind::GpkgGeometry,
         Kind::VeraJson,
         Kind::FlatCsv,
         Kind::IndexDefinition,
@@ -88,6 +91,7 @@ impl Kind {
             Kind::OdataJson => "odata_json",
             Kind::Geojson => "geojson",
             Kind::Gpkg => "gpkg",
+            Kind::GpkgGeometry => "gpkg_geometry",
             Kind::VeraJson => "vera_json",
             Kind::FlatCsv => "flat_csv",
             Kind::IndexDefinition => "index_definition",
@@ -114,6 +118,7 @@ impl Kind {
             Kind::OdataJson => "85984NED_TypedDataSet.json",
             Kind::Geojson => "wijken_2024.geojson",
             Kind::Gpkg => "gebieden_2024.gpkg",
+            Kind::GpkgGeometry => "geom (kolom van een GeoPackage-laag)",
             Kind::VeraJson => "eenheden.ndjson",
             Kind::FlatCsv => "voorraad.csv",
             Kind::IndexDefinition => "index.toml",
@@ -135,6 +140,7 @@ impl Kind {
             Kind::OdataJson => "OData v3 TypedDataSet (JSON)",
             Kind::Geojson => "GeoJSON-vlakken",
             Kind::Gpkg => "GeoPackage",
+            Kind::GpkgGeometry => "GeoPackage-geometrie (GP-kop + WKB)",
             Kind::VeraJson => "VERA-eenheden (JSON, array of NDJSON)",
             Kind::FlatCsv => "platte voorraadvorm (CSV)",
             Kind::IndexDefinition => "indexdefinitie (TOML)",
@@ -221,6 +227,16 @@ pub fn run(kind: Kind, data: &[u8]) -> Outcome {
                 Err(e) => refused(e, &[name]),
             }
         }
+        Kind::GpkgGeometry => match veerkracht_geo::gpkg::decode_geometry(data) {
+            Ok(g) => Outcome::Ok {
+                n: g.map_or(0, |m| m.0.len()),
+            },
+            Err(e) => {
+                let m = e.to_string();
+                assert!(!m.trim().is_empty());
+                Outcome::Refused(m)
+            }
+        },
         Kind::MappingToml => {
             let name = kind.file_name();
             match veerkracht_ingest::Mapping::parse(&text(data), name, catalogue()) {
