@@ -12,7 +12,7 @@
 //! | `oppervlakte_m2` | yes | gebruiksoppervlakte (m²) |
 //! | `energielabel` | yes | `A++++` … `G` (empty: by bouwjaar) |
 //! | `woz_waarde` | yes | euro, taken as the WOZ value on 1 January of (peildatum year − 1) |
-//! | `kamers` | no | number of rooms (woonkamer + slaapkamers), default 3 |
+//! | `kamers` | no | number of rooms (woonkamer + slaapkamers), 1–50, default 3 |
 //! | `buurtcode` | no | for the rent mix |
 //! | `kale_huur` | no | actual rent, for the rent mix |
 //! | `aanrecht_mm`, `buitenruimte_m2` | no | override the assumptions |
@@ -26,6 +26,10 @@ use crate::model::{
 };
 use crate::tables::Tables;
 use crate::{Options, WwsError};
+
+/// Most rooms a flat row may have (each becomes a room of the unit: a fuzzer's row with
+/// 290 million rooms exhausted memory).
+const MAX_KAMERS: f64 = 50.0;
 
 /// One row of the flat form.
 #[derive(Debug, Clone, PartialEq)]
@@ -227,9 +231,12 @@ impl Header {
             .filter(|x| *x > 0.0)
             .ok_or_else(|| bad(self.c_opp, "a positive area"))?;
         let kamers = match self.c_kamers.map(num) {
-            Some(Some(k)) if k >= 1.0 && k.fract() == 0.0 => k as u32,
+            Some(Some(k)) if (1.0..=MAX_KAMERS).contains(&k) && k.fract() == 0.0 => k as u32,
             Some(Some(_)) => {
-                return Err(bad(self.c_kamers.unwrap_or(0), "a whole number ≥ 1"));
+                return Err(bad(
+                    self.c_kamers.unwrap_or(0),
+                    "a whole number of rooms from 1 to 50",
+                ));
             }
             _ => 3,
         };
