@@ -416,7 +416,11 @@ struct St<'m> {
     movers: Vec<u32>,
     /// dwellings freed by movers, to be let at once
     chain: Vec<u32>,
-    q: Vec<Vec<u32>>,
+    /// per class the waiting regular seekers in order of registration: seeker id in the low
+    /// 32 bits, the year it stops searching above (so the yearly compaction reads no seeker)
+    q: Vec<Vec<u64>>,
+    /// bit s: seeker s is waiting (the queues' scans read this, not the seeker records)
+    wb: Vec<u64>,
     qh: [usize; CLASSES],
     /// registration date of the first waiting seeker per class (∞ = none)
     hreg: [f32; CLASSES],
@@ -510,6 +514,22 @@ fn group_min(v: &[f32; CLASSES], g: usize) -> f32 {
 fn floor(x: f64) -> f64 {
     debug_assert!((0.0..9.0e15).contains(&x));
     (x as u64) as f64
+}
+
+/// A queue entry: seeker id and the year it stops searching.
+#[inline(always)]
+fn qe(id: u32, wy: u16) -> u64 {
+    (u64::from(wy) << 32) | u64::from(id)
+}
+
+#[inline(always)]
+fn qid(e: u64) -> usize {
+    (e & 0xffff_ffff) as usize
+}
+
+#[inline(always)]
+fn qwy(e: u64) -> u16 {
+    (e >> 32) as u16
 }
 
 /// Sorts values in [0, 1] ascending like [`sort_within_year`] (buckets, then insertion).
@@ -774,6 +794,7 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
         movers: Vec::new(),
         chain: Vec::new(),
         q: vec![Vec::new(); CLASSES],
+        wb: Vec::new(),
         qh: [0; CLASSES],
         hreg: [f32::INFINITY; CLASSES],
         uq: vec![Vec::new(); ns],
@@ -955,7 +976,7 @@ impl St<'_> {
             NO_EXIT
         };
         let id = self.sk.len() as u32;
-        self.sk.push(Seeker {
+        self.push_seeker(Seeker {
             reg,
             income: p.income[k],
             groups: p.groups[k],
@@ -968,9 +989,39 @@ impl St<'_> {
         self.s_hh.push(self.next_hh);
         self.next_hh += 1;
         if regular {
-            self.q[p.class[k] as usize].push(id);
+            self.q[p.class[k] as usize].push(qe(id, wy));
         } else {
             self.uq[si].push(id);
+        }
+    }
+
+    /// Adds a seeker (waiting); its id.
+    #[inline]
+    fn push_seeker(&mut self, rec: Seeker) -> u32 {
+        let id = self.sk.len();
+        if id.is_multiple_of(64) {
+            self.wb.push(0);
+        }
+        if rec.state == WAITING {
+            self.wb[id / 64] |= 1 << (id % 64);
+        }
+        self.sk.push(rec);
+        id as u32
+    }
+
+    #[inline(always)]
+    fn is_waiting(&self, s: usize) -> bool {
+        (self.wb[s / 64] >> (s % 64)) & 1 != 0
+    }
+
+    /// Sets a seeker's state (placed or stopped) in its record and the waiting bits.
+    #[inline]
+    fn set_state(&mut self, s: usize, state: u8) {
+        self.sk[s].state = state;
+        if state == WAITING {
+            self.wb[s / 64] |= 1 << (s % 64);
+        } else {
+            self.wb[s / 64] &= !(1 << (s % 64));
         }
     }
 
@@ -1164,7 +1215,7 @@ impl St<'_> {
         let stop = i64::from(m.uitval.draw(&mut self.rng));
         let wy = (self.year as i64 + 1 + stop).clamp(0, i64::from(NO_EXIT) - 1) as u16;
         let id = self.sk.len() as u32;
-        self.sk.push(Seeker {
+        self.push_seeker(Seeker {
             reg: f32::from(start.max(-100)) + 0.5,
             income: crate::synth::income_in_class(
                 &m.regels,
@@ -1214,13 +1265,12 @@ impl St<'_> {
             let (mut i, mut j) = (h, 0);
             while i < old.len() || j < add.len() {
                 let take_old = j >= add.len()
-                    || (i < old.len()
-                        && self.sk[old[i] as usize].reg <= self.sk[add[j] as usize].reg);
+                    || (i < old.len() && self.sk[qid(old[i])].reg <= self.sk[add[j] as usize].reg);
                 if take_old {
                     q.push(old[i]);
                     i += 1;
                 } else {
-                    q.push(add[j]);
+                    q.push(qe(add[j], self.sk[add[j] as usize].wy));
                     j += 1;
                 }
             }
@@ -1256,7 +1306,7 @@ impl St<'_> {
                     if let Some(s) = self.s_home.iter().position(|&h| h == d as u32) {
                         self.s_home[s] = NONE;
                         if self.sk[s].state == WAITING {
-                            self.sk[s].state = STOPPED;
+                            self.set_state(s, STOPPED);
                             self.out.accounts.zoekers_gestopt += 1;
                         }
                     }
@@ -1266,7 +1316,7 @@ impl St<'_> {
                         let si = self.m.stromen.len() - 1;
                         let id = self.sk.len() as u32;
                         let c = self.dw[d].t_class;
-                        self.sk.push(Seeker {
+                        self.push_seeker(Seeker {
                             reg: self.year as f32,
                             income: crate::synth::income_in_class(
                                 &self.m.regels,
@@ -1608,12 +1658,12 @@ impl St<'_> {
     fn fix_head(&mut self, c: usize) {
         let q = &self.q[c];
         let mut h = self.qh[c];
-        while h < q.len() && self.sk[q[h] as usize].state != WAITING {
+        while h < q.len() && !self.is_waiting(qid(q[h])) {
             h += 1;
         }
         self.qh[c] = h;
         self.hreg[c] = if h < q.len() {
-            self.sk[q[h] as usize].reg
+            self.sk[qid(q[h])].reg
         } else {
             f32::INFINITY
         };
@@ -1680,15 +1730,15 @@ impl St<'_> {
             }
             let c = best;
             let q = &self.q[c];
-            let s = q[cur[best] as usize] as usize;
+            let s = qid(q[cur[best] as usize]);
             // next waiting candidate of this class
             let mut i = cur[best] as usize + 1;
-            while i < q.len() && self.sk[q[i] as usize].state != WAITING {
+            while i < q.len() && !self.is_waiting(qid(q[i])) {
                 i += 1;
             }
             cur[best] = i as u32;
             lreg[best] = if i < q.len() {
-                self.sk[q[i] as usize].reg
+                self.sk[qid(q[i])].reg
             } else {
                 f32::INFINITY
             };
@@ -1747,7 +1797,7 @@ impl St<'_> {
             let k = cum[..n].partition_point(|&v| v <= x);
             let c = cls[k] as usize;
             let before = if k == 0 { 0 } else { cum[k - 1] };
-            let s = self.q[c][self.qh[c] + (x - before)] as usize;
+            let s = qid(self.q[c][self.qh[c] + (x - before)]);
             if !self.seeker_ok(s, rw, daeb, rent, now) {
                 continue;
             }
@@ -1812,7 +1862,7 @@ impl St<'_> {
         if self.year + (m.hazard.window as usize) < self.years {
             self.out.accounts.nieuw_cohort += 1;
         }
-        self.sk[s].state = PLACED;
+        self.set_state(s, PLACED);
         self.add_household(d, 1);
         let dur = m.hazard.draw_remaining(self.dw[d].kind, 0, &mut self.rng) as usize;
         let ey = self.year + dur;
@@ -1898,12 +1948,12 @@ impl St<'_> {
             let mut q = std::mem::take(&mut self.q[c]);
             let mut w = 0;
             for i in h..q.len() {
-                let s = q[i] as usize;
-                if self.sk[s].state != WAITING {
+                let s = qid(q[i]);
+                if !self.is_waiting(s) {
                     continue;
                 }
-                if self.sk[s].wy <= next {
-                    self.sk[s].state = STOPPED;
+                if qwy(q[i]) <= next {
+                    self.set_state(s, STOPPED);
                     self.y.stopped += 1;
                     self.out.accounts.zoekers_gestopt += 1;
                     if let Some(&h) = self.s_home.get(s)

@@ -52,7 +52,8 @@ pub struct Geometric {
     /// thr[k]: the largest U whose count is ≥ k (decreasing; thr[0] = 1)
     thr: Vec<f64>,
     /// guide[j]: the count at U = (j + 1) / GUIDE, a lower bound for U in [j, j + 1) / GUIDE
-    guide: Vec<u32>,
+    /// (u16: the tables stop below 1/GUIDE, so counts stay small and the table in L1)
+    guide: Vec<u16>,
 }
 
 const GUIDE: usize = 1024;
@@ -100,7 +101,10 @@ impl Geometric {
             }
         }
         g.guide = (0..GUIDE)
-            .map(|j| g.count((j + 1) as f64 / GUIDE as f64, 0))
+            .map(|j| {
+                g.count((j + 1) as f64 / GUIDE as f64, 0)
+                    .min(u32::from(u16::MAX)) as u16
+            })
             .collect();
         g
     }
@@ -129,7 +133,11 @@ impl Geometric {
             return Self::formula(self.ln, u);
         }
         // u in [j/G, (j+1)/G): the count at (j+1)/G is a lower bound (u = 1: count 0)
-        let k = if j < GUIDE { self.guide[j] } else { 0 };
+        let k = if j < GUIDE {
+            u32::from(self.guide[j])
+        } else {
+            0
+        };
         self.count(u, k)
     }
 
@@ -146,13 +154,16 @@ impl Geometric {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Guide {
     cum: Vec<f64>,
-    guide: Vec<u32>,
+    guide: Vec<u16>,
 }
 
 impl Guide {
     pub fn new(cum: &[f64]) -> Guide {
         let guide = (0..GUIDE)
-            .map(|j| cum.partition_point(|&c| c <= j as f64 / GUIDE as f64) as u32)
+            .map(|j| {
+                cum.partition_point(|&c| c <= j as f64 / GUIDE as f64)
+                    .min(usize::from(u16::MAX)) as u16
+            })
             .collect();
         Guide {
             cum: cum.to_vec(),
