@@ -5,7 +5,9 @@
 # to fuzz/campaign.tsv: date, target, executions, seconds, executions/s, corpus size,
 # outcome. Crashes land in fuzz/artifacts/<target>/ and must become regression inputs
 # (fuzz/regressions/<target>/) with a fix.
-# MAX_SECS (optional) stops a target earlier, after that many seconds.
+# MAX_SECS (optional) stops a target earlier, after that many seconds. TIMEOUT (default 1)
+# is the seconds one input may take; on a loaded machine at nice 19 raise it (a starved
+# process shows spurious timeouts: re-run such an input alone before believing it).
 #   bash fuzz/campaign.sh [RUNS] [TARGET...]
 #   MAX_SECS=300 nice -n 19 bash fuzz/campaign.sh 10000000
 set -euo pipefail
@@ -24,7 +26,7 @@ for t in "${TARGETS[@]}"; do
   mkdir -p "fuzz/artifacts/$t"
   if "$TD/x86_64-unknown-linux-gnu/release/$t" "fuzz/corpus/$t" \
        -artifact_prefix="fuzz/artifacts/$t/" -runs="$RUNS" ${MAX_SECS:+-max_total_time=$MAX_SECS} \
-       -timeout=1 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 >"$log" 2>&1; then
+       -timeout="${TIMEOUT:-1}" -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 >"$log" 2>&1; then
     outcome=ok
   else
     outcome="FAILED (see fuzz/artifacts/$t)"; tail -30 "$log"
