@@ -219,6 +219,15 @@ pub const R_STROOM: usize = 25; // per stream: plaatsingen, wachttijd, wachtend
 
 impl Metrics {
     pub fn of(m: &Model) -> Metrics {
+        let out = Self::names(m);
+        debug_assert_eq!(
+            out.buurt.len(),
+            B_GROEP + m.groep_ids.len() + m.stromen.len() + 1
+        );
+        out
+    }
+
+    fn names(m: &Model) -> Metrics {
         let mut buurt: Vec<String> = [
             "huishoudens",
             "aandeel_kwetsbaar",
@@ -753,7 +762,8 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
     let nb = m.buurten.len();
     let ng = m.groep_ids.len();
     let ns = m.stromen.len();
-    let metrics = Metrics::of(m);
+    // the count of buurt metrics, without building their names (once per market)
+    let n_buurt_metrics = B_GROEP + ng + ns + 1;
     let mut st = St {
         m,
         rng,
@@ -831,7 +841,7 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
         nraw: S_STROOM + 4 * ns,
         bh: vec![0; years * nb * 3],
         out: RunOutput::default(),
-        metrics_b: metrics.buurt.len(),
+        metrics_b: n_buurt_metrics,
     };
     if m.scenario.uitvoer.per_buurt {
         st.out.buurt = vec![0.0; years * nb * st.metrics_b];
