@@ -340,34 +340,6 @@ fn scenario(text: &str, name: &str) -> Outcome {
     }
 }
 
-/// Numbers equal bit for bit (and both zeros equal).
-fn same(a: f64, b: f64) -> bool {
-    a.to_bits() == b.to_bits() || (a == 0.0 && b == 0.0)
-}
-
-fn same_points(a: &veerkracht_wws::Punten, b: &veerkracht_wws::Punten) -> bool {
-    let fo = |x: Option<f64>, y: Option<f64>| match (x, y) {
-        (Some(x), Some(y)) => same(x, y),
-        (None, None) => true,
-        _ => false,
-    };
-    a.stelsel == b.stelsel
-        && same(a.punten, b.punten)
-        && same(a.maximale_huur, b.maximale_huur)
-        && fo(a.opslagpercentage, b.opslagpercentage)
-        && same(a.huurprijsopslag, b.huurprijsopslag)
-        && same(
-            a.maximale_huur_inclusief_opslag,
-            b.maximale_huur_inclusief_opslag,
-        )
-        && a.segment == b.segment
-        && a.groepen.len() == b.groepen.len()
-        && a.groepen
-            .iter()
-            .zip(&b.groepen)
-            .all(|(x, y)| x.0 == y.0 && fo(x.1, y.1))
-}
-
 fn vera(data: &[u8]) -> Outcome {
     let opts = veerkracht_wws::Options::default();
     let units = match veerkracht_wws::parse_many(&text(data), false) {
@@ -385,7 +357,7 @@ fn vera(data: &[u8]) -> Outcome {
             (Ok(r), Ok(p)) => {
                 assert!(r.punten.is_finite() && r.maximale_huur.is_finite(), "{r:?}");
                 assert!(
-                    same_points(&veerkracht_wws::Punten::of(r), p),
+                    veerkracht_wws::Punten::of(r).same_numbers(p),
                     "points-only differs from the full valuation:\nfull {:?}\nfast {p:?}",
                     veerkracht_wws::Punten::of(r)
                 );
@@ -417,7 +389,7 @@ fn flat(data: &[u8]) -> Outcome {
         let fast = w.punten(u);
         match (&slow, &fast) {
             (Ok(a), Ok(b)) => assert!(
-                same_points(a, b) && a.warnings == b.warnings,
+                a.same_numbers(b) && a.warnings == b.warnings,
                 "flat shortcut differs:\nunit path {a:?}\nshortcut {b:?}"
             ),
             (Err(a), Err(b)) => assert_eq!(a, b),

@@ -217,10 +217,7 @@ pub struct RunRequest {
 /// answers): runs within 1–[`MAX_RUNS`], the scenario and the baseline shipped names or
 /// valid TOML. Also what the fuzz target `api_run_body` calls.
 pub fn check_request(req: &RunRequest) -> Result<(), String> {
-    let runs = req.runs.unwrap_or(100);
-    if runs == 0 || runs > MAX_RUNS {
-        return Err(format!("runs must be between 1 and {MAX_RUNS}"));
-    }
+    runs_in_range(req.runs.unwrap_or(100))?;
     scenario(&req.scenario)?;
     scenario(req.basis.as_deref().unwrap_or("basis"))?;
     Ok(())
@@ -229,22 +226,26 @@ pub fn check_request(req: &RunRequest) -> Result<(), String> {
 /// What `POST /scenarios` checks before it runs the edited scenario (its 400 and 422
 /// answers). Also what the fuzz target `api_edit_form` calls.
 pub fn check_form(f: &EditForm) -> Result<(), String> {
-    let runs = f.runs.unwrap_or(100);
-    if runs == 0 || runs > MAX_RUNS {
-        return Err(format!("runs: 1–{MAX_RUNS}"));
-    }
+    runs_in_range(f.runs.unwrap_or(100))?;
     scenario(&f.toml).map(|_| ())
 }
 
-fn check_runs(runs: usize) -> Result<(), Response> {
+/// The one rule for the number of runs a request may ask for.
+fn runs_in_range(runs: usize) -> Result<(), String> {
     if runs == 0 || runs > MAX_RUNS {
-        return Err(problem(
-            StatusCode::BAD_REQUEST,
-            "Ongeldige parameter / invalid parameter",
-            &format!("runs must be between 1 and {MAX_RUNS}"),
-        ));
+        return Err(format!("runs must be between 1 and {MAX_RUNS}"));
     }
     Ok(())
+}
+
+fn check_runs(runs: usize) -> Result<(), Response> {
+    runs_in_range(runs).map_err(|m| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "Ongeldige parameter / invalid parameter",
+            &m,
+        )
+    })
 }
 
 /// POST /api/v1/scenarios/run
@@ -615,11 +616,8 @@ pub async fn page_post(
         );
     };
     let runs = f.runs.unwrap_or(100);
-    if runs == 0 || runs > MAX_RUNS {
-        return frame(
-            StatusCode::BAD_REQUEST,
-            format!("<p>runs: 1–{MAX_RUNS}</p>"),
-        );
+    if let Err(m) = runs_in_range(runs) {
+        return frame(StatusCode::BAD_REQUEST, format!("<p>{}</p>", esc(&m)));
     }
     match compute(f.toml.clone(), "basis".into(), runs, 1).await {
         Ok(v) => frame(

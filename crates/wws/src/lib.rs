@@ -201,6 +201,34 @@ impl Punten {
         }
     }
 
+    /// Whether two valuations give the same numbers bit for bit (both zeros equal):
+    /// stelsel, total, rents, surcharges, segment and every stelselgroep. Warnings are not
+    /// compared. What the points-only tests and the fuzz harness check between two paths.
+    pub fn same_numbers(&self, other: &Punten) -> bool {
+        let f = |x: f64, y: f64| x.to_bits() == y.to_bits() || (x == 0.0 && y == 0.0);
+        let fo = |x: Option<f64>, y: Option<f64>| match (x, y) {
+            (Some(x), Some(y)) => f(x, y),
+            (None, None) => true,
+            _ => false,
+        };
+        self.stelsel == other.stelsel
+            && f(self.punten, other.punten)
+            && f(self.maximale_huur, other.maximale_huur)
+            && fo(self.opslagpercentage, other.opslagpercentage)
+            && f(self.huurprijsopslag, other.huurprijsopslag)
+            && f(
+                self.maximale_huur_inclusief_opslag,
+                other.maximale_huur_inclusief_opslag,
+            )
+            && self.segment == other.segment
+            && self.groepen.len() == other.groepen.len()
+            && self
+                .groepen
+                .iter()
+                .zip(&other.groepen)
+                .all(|(x, y)| x.0 == y.0 && fo(x.1, y.1))
+    }
+
     /// The points of one stelselgroep (`None` when absent or not valued).
     pub fn groep(&self, code: &str) -> Option<f64> {
         self.groepen.iter().find(|g| g.0 == code).and_then(|g| g.1)

@@ -13,28 +13,9 @@ use std::process::Command;
 use veerkracht_wws::flat::{FlatUnit, parse_csv, waardeer_punten_csv};
 use veerkracht_wws::{Eenheid, Options, Punten, WwsError, parse_many, waardeer, waardeer_punten};
 
+/// The same numbers and warnings for the same fields, in order.
 fn same_numbers(a: &Punten, b: &Punten) -> bool {
-    let f = |x: f64, y: f64| x.to_bits() == y.to_bits() || (x == 0.0 && y == 0.0);
-    let fo = |x: Option<f64>, y: Option<f64>| match (x, y) {
-        (Some(x), Some(y)) => f(x, y),
-        (None, None) => true,
-        _ => false,
-    };
-    a.stelsel == b.stelsel
-        && f(a.punten, b.punten)
-        && f(a.maximale_huur, b.maximale_huur)
-        && fo(a.opslagpercentage, b.opslagpercentage)
-        && f(a.huurprijsopslag, b.huurprijsopslag)
-        && f(
-            a.maximale_huur_inclusief_opslag,
-            b.maximale_huur_inclusief_opslag,
-        )
-        && a.segment == b.segment
-        && a.groepen.len() == b.groepen.len()
-        && a.groepen
-            .iter()
-            .zip(&b.groepen)
-            .all(|(x, y)| x.0 == y.0 && fo(x.1, y.1))
+    a.same_numbers(b)
         && a.warnings
             .iter()
             .map(|w| &w.field)
