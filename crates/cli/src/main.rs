@@ -4,6 +4,7 @@
 mod analysis;
 mod commands;
 mod output;
+mod partners;
 mod report;
 mod serve;
 mod simulate;
@@ -35,6 +36,9 @@ Voorbeelden / examples:
   veerkracht spatial moran --index veerkracht-basis  ruimtelijke autocorrelatie van de index
   veerkracht demo --out veerstad/                   de demobestanden wegschrijven
   veerkracht simulate compare basis spreiding       toewijzingsscenario's per buurt vergelijken (Monte Carlo)
+  veerkracht accounts demo                          demopartners (gemeente, corporatie, zorg, …) in ./veerkracht-partners.sqlite
+  veerkracht serve --multi-user                     gedeelde buurtaanpak met aanmelden, rollen en logboek
+  veerkracht backup --out partners.jsonl            reservekopie van de partnerwerkruimte
 
 Zonder --workspace gebruikt veerkracht ./veerkracht.gpkg als die bestaat, anders de demoregio.";
 
@@ -85,6 +89,13 @@ enum Command {
     Spatial(spatial::SpatialCommand),
     /// Allocation and housing-mix scenarios per buurt (Monte Carlo): SCENARIO.toml or `compare A B`.
     Simulate(simulate::SimulateArgs),
+    /// The partner workspace: organisations, users, audit log (`serve --multi-user`).
+    #[command(subcommand)]
+    Accounts(partners::AccountsCommand),
+    /// Back up the partner workspace (SQLite or PostgreSQL) to a checked file.
+    Backup(partners::BackupArgs),
+    /// Restore a backup into an empty partner workspace (also SQLite ↔ PostgreSQL).
+    Restore(partners::RestoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -107,6 +118,9 @@ fn main() -> ExitCode {
         Command::Spatial(c) => spatial::spatial(&ctx, c),
         Command::Serve(a) => serve::serve(&ctx, a),
         Command::Simulate(a) => simulate::simulate(&ctx, a),
+        Command::Accounts(c) => partners::accounts(&ctx, c),
+        Command::Backup(a) => partners::backup(a),
+        Command::Restore(a) => partners::restore(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

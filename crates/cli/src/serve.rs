@@ -22,6 +22,15 @@ pub struct ServeArgs {
     /// brings its own synthetic stock.
     #[arg(long, value_name = "CSV")]
     stock: Option<std::path::PathBuf>,
+    /// Workspace mode for partners: login required, buurt plans, roles, audit log
+    /// (accounts: `veerkracht accounts`).
+    #[arg(long)]
+    multi_user: bool,
+    #[command(flatten)]
+    db: crate::partners::DbArg,
+    /// Mark session cookies Secure (set this when a TLS proxy serves veerkracht over https).
+    #[arg(long)]
+    secure_cookies: bool,
 }
 
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
@@ -65,6 +74,27 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
     };
     if let Some(s) = stock {
         state = state.with_stock(s);
+    }
+    if a.multi_user {
+        let ws = a.db.open()?;
+        if ws
+            .organisations()
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .is_empty()
+        {
+            eprintln!(
+                "let op: de partnerwerkruimte {} heeft nog geen organisaties — maak ze met `veerkracht accounts org-add` en `accounts user-add` (of `accounts demo`)",
+                ws.location().describe()
+            );
+        }
+        state = state.with_partners(veerkracht_web::workspace::Partners::new(
+            ws,
+            a.secure_cookies,
+        ));
+    } else if !a.bind.is_loopback() {
+        eprintln!(
+            "let op: zonder --multi-user is er geen aanmelding; iedereen die dit adres bereikt ziet alles"
+        );
     }
     let addr = SocketAddr::new(a.bind, a.port);
     let public = !a.bind.is_loopback();

@@ -112,6 +112,7 @@ pub fn page(
         ("/hotspots", lang.t("Hotspots", "Hot spots")),
         ("/huurmix", lang.t("Huurmix", "Rent mix")),
         ("/scenarios", lang.t("Scenario's", "Scenarios")),
+        ("/plans", lang.t("Buurtaanpak", "Area plans")),
         ("/methode", lang.t("Methode", "Method")),
     ];
     let mut links = String::new();

@@ -25,6 +25,7 @@ mod map;
 mod pages;
 pub mod scenarios;
 mod state;
+pub mod workspace;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -69,7 +70,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/assets/favicon.svg", get(pages::favicon))
         .route("/favicon.ico", get(pages::favicon))
         .merge(api::routes())
+        .merge(workspace::routes())
         .fallback(pages::not_found)
+        // multi-user mode: login, CSRF and own-stock access for every route
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            workspace::guard,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         // gzip when the client accepts it (maps of thousands of areas shrink ~5×)
         .layer(CompressionLayer::new())
@@ -130,7 +137,6 @@ pub fn serve_with(
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
-    use hyper_util::service::TowerToHyperService;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -143,9 +149,9 @@ pub fn serve_with(
         let slots = Arc::new(tokio::sync::Semaphore::new(opts.max_connections.max(1)));
         let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
         loop {
-            let stream = tokio::select! {
+            let (stream, peer) = tokio::select! {
                 r = listener.accept() => match r {
-                    Ok((s, _)) => s,
+                    Ok(x) => x,
                     // out of file descriptors or a reset during accept: breathe, go on
                     Err(_) => {
                         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -162,7 +168,17 @@ pub fn serve_with(
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(opts.header_timeout)
-                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+                .serve_connection(TokioIo::new(stream), {
+                    // the client address for the login rate limit
+                    let app = app.clone();
+                    hyper::service::service_fn(
+                        move |mut req: hyper::Request<hyper::body::Incoming>| {
+                            req.extensions_mut()
+                                .insert(axum::Extension(axum::extract::ConnectInfo(peer)));
+                            tower::ServiceExt::oneshot(app.clone(), req)
+                        },
+                    )
+                });
             let conn = graceful.watch(conn);
             tokio::spawn(async move {
                 let _ = conn.await;

@@ -30,6 +30,8 @@ pub struct AppState {
     /// The corporation's stock (flat portfolio form) for the rent mix, when given.
     pub stock: Option<crate::huurmix::Stock>,
     mix: std::sync::OnceLock<Arc<crate::huurmix::Mix>>,
+    /// The partner workspace (`serve --multi-user`); None: a single analyst, no accounts.
+    pub partners: Option<crate::workspace::Partners>,
 }
 
 impl AppState {
@@ -45,12 +47,19 @@ impl AppState {
             signal: Mutex::default(),
             stock: None,
             mix: std::sync::OnceLock::new(),
+            partners: None,
         }
     }
 
     /// With a corporation stock for the *Huurmix* page.
     pub fn with_stock(mut self, stock: crate::huurmix::Stock) -> Self {
         self.stock = Some(stock);
+        self
+    }
+
+    /// In multi-user mode: with the partner workspace (login required everywhere).
+    pub fn with_partners(mut self, p: crate::workspace::Partners) -> Self {
+        self.partners = Some(p);
         self
     }
 

@@ -1,0 +1,2215 @@
+//! The partner workspace (`veerkracht serve --multi-user`): login, sessions, CSRF, access to
+//! own-stock pages, and the shared buurt plans (*buurtaanpak*) in the browser (`/plans`) and
+//! the API (`/api/v1/plans`). All rules of who may do what are in
+//! `veerkracht_partners::policy`; this module turns requests into repository calls and
+//! answers into pages.
+//!
+//! Security, in one place ([`guard`]): every request but `/login` and the assets needs a
+//! session cookie (`vk_sessie`: HttpOnly, SameSite=Strict, `Secure` behind TLS) or an API
+//! token (`Authorization: Bearer vk_…`); every state change with a cookie needs the session's
+//! CSRF token (form field `csrf` or header `X-CSRF-Token`); logins are limited per client
+//! address and accounts lock after repeated failures; every text is escaped on output.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Extension, Json};
+use serde_json::{Value, json};
+use veerkracht_dataset::{AreaCode, Edition, Level};
+use veerkracht_partners::{
+    Actor, CommentKind, Error, LoginFailure, MeasureEdit, MeasureKind, MeasureStatus, NewGoal,
+    NewMeasure, NewPlan, OrgKind, Plan, PlanEdit, PlanStatus, Workspace, format_time, policy,
+};
+
+use crate::AppState;
+use crate::api::problem;
+use crate::html::{self, Lang, esc, num};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "vk_sessie";
+/// The login form's own CSRF cookie (double submit; there is no session yet).
+const LOGIN_COOKIE: &str = "vk_login";
+
+/// The workspace and its security settings, held by [`AppState`] in multi-user mode.
+pub struct Partners {
+    pub ws: Arc<Workspace>,
+    /// Mark cookies `Secure` (set when served behind TLS).
+    pub secure_cookies: bool,
+    /// Login attempts allowed per client address per minute.
+    pub logins_per_minute: u32,
+    limiter: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    /// At most this many password checks at once (argon2id takes 19 MiB and tens of ms).
+    hashing: tokio::sync::Semaphore,
+}
+
+impl Partners {
+    pub fn new(ws: Workspace, secure_cookies: bool) -> Partners {
+        Partners {
+            ws: Arc::new(ws),
+            secure_cookies,
+            logins_per_minute: 10,
+            limiter: Mutex::default(),
+            hashing: tokio::sync::Semaphore::new(4),
+        }
+    }
+
+    /// Counts a login attempt from `ip`; false when the address is over its limit.
+    fn allow_login(&self, ip: IpAddr) -> bool {
+        let mut m = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        if m.len() > 10_000 {
+            m.retain(|_, (t, _)| now.duration_since(*t) < Duration::from_secs(60));
+        }
+        let e = m.entry(ip).or_insert((now, 0));
+        if now.duration_since(e.0) >= Duration::from_secs(60) {
+            *e = (now, 0);
+        }
+        e.1 += 1;
+        e.1 <= self.logins_per_minute
+    }
+}
+
+/// Who is asking, as found by [`guard`].
+#[derive(Clone)]
+pub struct Auth {
+    pub actor: Actor,
+    /// The session's CSRF token; None for an API token (no cookie, no CSRF risk).
+    pub csrf: Option<String>,
+}
+
+fn cookie<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+}
+
+fn bearer(h: &HeaderMap) -> Option<&str> {
+    h.get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+fn lang_of(uri: &axum::http::Uri) -> Lang {
+    if uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv == "lang=en"))
+    {
+        Lang::En
+    } else {
+        Lang::Nl
+    }
+}
+
+/// Routes of the workspace (answered with an explanation when it is off).
+fn workspace_path(path: &str) -> bool {
+    [
+        "/login",
+        "/logout",
+        "/plans",
+        "/account",
+        "/api/v1/plans",
+        "/api/v1/tokens",
+        "/api/v1/me",
+    ]
+    .iter()
+    .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+}
+
+/// Pages and API answers that show the corporation's own stock or allocation microdata.
+fn own_stock_path(path: &str) -> bool {
+    path == "/huurmix"
+        || path.starts_with("/api/v1/rentmix")
+        || path == "/scenarios"
+        || path.starts_with("/api/v1/scenarios")
+}
+
+fn deny(
+    st: &AppState,
+    lang: Lang,
+    api: bool,
+    status: StatusCode,
+    msg_nl: &str,
+    msg_en: &str,
+) -> Response {
+    if api {
+        return problem(
+            status,
+            status.canonical_reason().unwrap_or("error"),
+            &format!("{msg_nl} / {msg_en}"),
+        );
+    }
+    (
+        status,
+        Html(html::page(
+            lang,
+            lang.t("Geen toegang", "No access"),
+            "",
+            "",
+            &st.origin,
+            st.synthetic,
+            &format!("<p>{}</p>", esc(lang.t(msg_nl, msg_en))),
+        )),
+    )
+        .into_response()
+}
+
+/// The gate in front of every route in multi-user mode (a no-op without a workspace).
+pub async fn guard(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let lang = lang_of(req.uri());
+    let api = is_api(&path);
+    let Some(p) = st.partners.as_ref() else {
+        if workspace_path(&path) {
+            if api {
+                return problem(
+                    StatusCode::NOT_FOUND,
+                    "Niet gevonden / not found",
+                    "the partner workspace runs with `veerkracht serve --multi-user`",
+                );
+            }
+            return single_user_page(&st, lang);
+        }
+        return next.run(req).await;
+    };
+    if path.starts_with("/assets/") || path == "/favicon.ico" {
+        return next.run(req).await;
+    }
+    // who: an API token or a session cookie
+    let ws = p.ws.clone();
+    let token = bearer(req.headers()).map(str::to_string);
+    let sid = cookie(req.headers(), SESSION_COOKIE).map(str::to_string);
+    let found = tokio::task::spawn_blocking(move || -> Result<Option<Auth>, Error> {
+        if let Some(t) = token {
+            return Ok(ws.token_actor(&t)?.map(|actor| Auth { actor, csrf: None }));
+        }
+        if let Some(s) = sid {
+            return Ok(ws.session(&s)?.map(|(actor, csrf)| Auth {
+                actor,
+                csrf: Some(csrf),
+            }));
+        }
+        Ok(None)
+    })
+    .await;
+    let auth = match found {
+        Ok(Ok(a)) => a,
+        Ok(Err(e)) => return error_response(&st, lang, api, e),
+        Err(_) => {
+            return problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Interne fout / internal error",
+                "session lookup failed",
+            );
+        }
+    };
+    let Some(auth) = auth else {
+        if path == "/login" {
+            return next.run(req).await;
+        }
+        if api {
+            let mut r = problem(
+                StatusCode::UNAUTHORIZED,
+                "Niet aangemeld / not logged in",
+                "log in at /login or send an API token: Authorization: Bearer vk_…",
+            );
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"veerkracht\""),
+            );
+            return r;
+        }
+        let back = req
+            .uri()
+            .path_and_query()
+            .map(|x| x.as_str())
+            .unwrap_or("/");
+        return Redirect::to(&format!("/login?terug={}", html::url(back))).into_response();
+    };
+    // CSRF on every state change made with a cookie
+    let mut req = req;
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && let Some(expected) = auth.csrf.clone()
+    {
+        let header_ok = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| veerkracht_partners::auth::same_secret(v, &expected));
+        if !header_ok {
+            let is_form = req
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+            let (parts, body) = req.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, crate::MAX_BODY).await else {
+                return deny(
+                    &st,
+                    lang,
+                    api,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Het verzoek is te groot (hoogstens 64 kB).",
+                    "The request is too large (at most 64 kB).",
+                );
+            };
+            let form_ok = is_form
+                && serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                    .ok()
+                    .and_then(|f| f.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v))
+                    .is_some_and(|v| veerkracht_partners::auth::same_secret(&v, &expected));
+            if !form_ok {
+                return deny(
+                    &st,
+                    lang,
+                    api,
+                    StatusCode::FORBIDDEN,
+                    "Het formulier mist een geldig CSRF-token (verlopen sessie of een verzoek van een andere site). Laad de pagina opnieuw.",
+                    "The request lacks a valid CSRF token (expired session or a request from another site). Reload the page.",
+                );
+            }
+            req = Request::from_parts(parts, Body::from(bytes));
+        }
+    }
+    if own_stock_path(&path) && !policy::can_view_stock(&auth.actor) {
+        return deny(
+            &st,
+            lang,
+            api,
+            StatusCode::FORBIDDEN,
+            "Deze gegevens komen uit de eigen voorraad en toewijzing van de corporatie en zijn alleen voor die corporatie zichtbaar. Zij kan een geaggregeerde tabel delen in een buurtaanpak.",
+            "These figures come from the corporation's own stock and allocation data and are visible to that corporation only. It can share an aggregate table into an area plan.",
+        );
+    }
+    if path == "/login" && req.method() == Method::GET {
+        return Redirect::to("/plans").into_response();
+    }
+    req.extensions_mut().insert(auth);
+    next.run(req).await
+}
+
+/// A repository error as a page or a problem-details answer.
+pub fn error_response(st: &AppState, lang: Lang, api: bool, e: Error) -> Response {
+    let (status, title) = match &e {
+        Error::NotFound(_) => (StatusCode::NOT_FOUND, "Niet gevonden / not found"),
+        Error::Forbidden(_) => (StatusCode::FORBIDDEN, "Niet toegestaan / forbidden"),
+        Error::Invalid { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Ongeldige invoer / invalid input",
+        ),
+        Error::Conflict(_) => (
+            StatusCode::CONFLICT,
+            "Conflict: intussen gewijzigd / changed meanwhile",
+        ),
+        Error::Login(LoginFailure::Locked { .. }) => {
+            (StatusCode::LOCKED, "Account geblokkeerd / account locked")
+        }
+        Error::Login(_) => (StatusCode::UNAUTHORIZED, "Aanmelden mislukt / login failed"),
+        Error::Db(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Databasefout / database error",
+        ),
+    };
+    let detail = match &e {
+        Error::Db(m) => {
+            eprintln!("veerkracht: {m}");
+            "the workspace database failed; the change was not saved".to_string()
+        }
+        other => other.to_string(),
+    };
+    if api {
+        let mut r = problem(status, title, &detail);
+        if let Error::Invalid { field, .. } = &e
+            && let Ok(v) = serde_json::to_string(&json!({"veld": field}))
+        {
+            let _ = v; // the field is named in the detail
+        }
+        if status == StatusCode::CONFLICT {
+            r.headers_mut()
+                .insert("x-veerkracht-conflict", HeaderValue::from_static("version"));
+        }
+        return r;
+    }
+    (
+        status,
+        Html(html::page(lang, title, "/plans", "", &st.origin, st.synthetic, &format!("<p class=\"fout\" role=\"alert\">{}</p><p><a href=\"javascript:history.back()\">{}</a> · <a href=\"/plans\">{}</a></p>", esc(&detail), lang.t("Terug", "Back"), lang.t("Naar de buurtaanpakken", "To the area plans")))),
+    )
+        .into_response()
+}
+
+async fn run<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|_| Err(Error::Db("a worker thread failed".into())))
+}
+
+fn partners_of(st: &AppState) -> &Partners {
+    st.partners
+        .as_ref()
+        .expect("guarded routes run in multi-user mode")
+}
+
+fn session_cookie(p: &Partners, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if p.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("vk_sessie=; Path=/; Max-Age=0"))
+}
+
+// ---------------------------------------------------------------- login / logout
+
+type Q = Query<HashMap<String, String>>;
+
+fn safe_back(s: Option<&String>) -> String {
+    match s {
+        Some(t)
+            if t.starts_with('/')
+                && !t.starts_with("//")
+                && !t.contains('\\')
+                && !t.starts_with("/login") =>
+        {
+            t.clone()
+        }
+        _ => "/plans".to_string(),
+    }
+}
+
+fn login_page(
+    st: &AppState,
+    lang: Lang,
+    back: &str,
+    message: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let Some(p) = st.partners.as_ref() else {
+        return single_user_page(st, lang);
+    };
+    let token = veerkracht_partners::auth::new_token("");
+    let secure = if p.secure_cookies { "; Secure" } else { "" };
+    let msg = message
+        .map(|m| format!("<p class=\"fout\" role=\"alert\">{}</p>", esc(m)))
+        .unwrap_or_default();
+    let body = format!(
+        "{msg}<form method=\"post\" action=\"/login\" class=\"stack\"><input type=\"hidden\" name=\"login_csrf\" value=\"{token}\"><input type=\"hidden\" name=\"terug\" value=\"{back}\">\
+<label>{u}<input name=\"gebruikersnaam\" autocomplete=\"username\" required maxlength=\"64\"></label>\
+<label>{w}<input type=\"password\" name=\"wachtwoord\" autocomplete=\"current-password\" required maxlength=\"1024\"></label>\
+<button type=\"submit\">{b}</button></form><p class=\"note\">{n}</p>",
+        back = esc(back),
+        u = lang.t("Gebruikersnaam", "User name"),
+        w = lang.t("Wachtwoord", "Password"),
+        b = lang.t("Aanmelden", "Log in"),
+        n = lang.t(
+            "De werkruimte voor de gebiedsgerichte aanpak: corporatie, gemeente, zorg, politie en huurders werken aan één buurtaanpak. Een account krijgt u van de beheerder van uw organisatie.",
+            "The workspace for the area-based approach: corporation, municipality, care, police and tenants work on one area plan. Your organisation's administrator gives you an account."
+        ),
+    );
+    let mut r = (
+        status,
+        Html(html::page(
+            lang,
+            lang.t("Aanmelden", "Log in"),
+            "/plans",
+            "",
+            &st.origin,
+            st.synthetic,
+            &body,
+        )),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+    )) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+pub async fn login_get(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    login_page(&st, lang, &safe_back(q.get("terug")), None, StatusCode::OK)
+}
+
+pub async fn login_post(
+    State(st): State<Arc<AppState>>,
+    conn: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::Nl;
+    let Some(p) = st.partners.as_ref() else {
+        return single_user_page(&st, lang);
+    };
+    let back = safe_back(f.get("terug"));
+    let ip = conn
+        .map(|c| c.0.0.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    if !p.allow_login(ip) {
+        let mut r = login_page(
+            &st,
+            lang,
+            &back,
+            Some(
+                "Te veel aanmeldpogingen vanaf dit adres; probeer het over een minuut opnieuw. / Too many login attempts from this address; try again in a minute.",
+            ),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return r;
+    }
+    let form_token = f.get("login_csrf").map(String::as_str).unwrap_or("");
+    let cookie_token = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
+    if form_token.is_empty() || !veerkracht_partners::auth::same_secret(form_token, cookie_token) {
+        return login_page(
+            &st,
+            lang,
+            &back,
+            Some(
+                "Het aanmeldformulier is verlopen of kwam niet van deze site; probeer het opnieuw. / The login form expired or did not come from this site; try again.",
+            ),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let (Some(user), Some(pw)) = (
+        f.get("gebruikersnaam").cloned(),
+        f.get("wachtwoord").cloned(),
+    ) else {
+        return login_page(
+            &st,
+            lang,
+            &back,
+            Some("Vul gebruikersnaam en wachtwoord in. / Fill in user name and password."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let Ok(_permit) = p.hashing.acquire().await else {
+        return problem(StatusCode::SERVICE_UNAVAILABLE, "Bezet / busy", "try again");
+    };
+    let ws = p.ws.clone();
+    match run(move || ws.login(&user, &pw)).await {
+        Ok(s) => {
+            let mut r = Redirect::to(&back).into_response();
+            r.headers_mut()
+                .append(header::SET_COOKIE, session_cookie(p, &s.token, 12 * 3600));
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                HeaderValue::from_static("vk_login=; Path=/login; Max-Age=0"),
+            );
+            r
+        }
+        Err(Error::Login(f)) => {
+            let status = match f {
+                LoginFailure::Locked { .. } => StatusCode::LOCKED,
+                LoginFailure::BadCredentials => StatusCode::UNAUTHORIZED,
+            };
+            login_page(&st, lang, &back, Some(&f.to_string()), status)
+        }
+        Err(e) => error_response(&st, lang, false, e),
+    }
+}
+
+pub async fn logout(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let p = partners_of(&st);
+    if let Some(sid) = cookie(&headers, SESSION_COOKIE).map(str::to_string) {
+        let ws = p.ws.clone();
+        let _ = run(move || ws.logout(&sid)).await;
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, session_cookie(p, "", 0));
+    r
+}
+
+// ---------------------------------------------------------------- helpers for plans
+
+fn user_bar(lang: Lang, a: &Auth) -> String {
+    let csrf = a.csrf.as_deref().unwrap_or("");
+    format!(
+        "<div class=\"userbar\"><span>{who}: <strong>{name}</strong> ({role}, {org})</span> <a href=\"/account\">{acc}</a> <form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button type=\"submit\">{out}</button></form></div>",
+        who = lang.t("Aangemeld", "Logged in"),
+        name = esc(&a.actor.user.display_name),
+        role = esc(a.actor.user.role.word()),
+        org = esc(&a.actor.org.name),
+        acc = lang.t("Account en API-tokens", "Account and API tokens"),
+        out = lang.t("Afmelden", "Log out"),
+    )
+}
+
+fn csrf_field(a: &Auth) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        esc(a.csrf.as_deref().unwrap_or(""))
+    )
+}
+
+fn page(st: &AppState, lang: Lang, title: &str, a: &Auth, body: &str) -> Response {
+    let mut r = Html(html::page(
+        lang,
+        title,
+        "/plans",
+        "",
+        &st.origin,
+        st.synthetic,
+        &format!("{}{body}", user_bar(lang, a)),
+    ))
+    .into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// The frozen snapshot of an area for a new plan: the buurt profile (index, components, the
+/// "waarom", reliability) of the latest edition and the veerkracht signal since the edition
+/// before, with edition, definition and method, so the plan keeps the numbers it was based on.
+pub fn snapshot(st: &AppState, code: AreaCode) -> Option<(Value, String, Option<String>)> {
+    let level = code.level();
+    if !matches!(level, Level::Buurt | Level::Wijk) {
+        return None;
+    }
+    let eds = st.editions(level);
+    let edition = *eds.last()?;
+    let area = st.ds.area(edition, &code)?;
+    let mut prof = crate::api::profile_json(st, code, edition)?;
+    let signal = if eds.len() >= 2 {
+        let from = eds[eds.len() - 2];
+        let s = st.signal(from, edition, level);
+        s.areas.iter().find(|x| x.code == code).map(|x| {
+            json!({
+                "van": from, "tot": edition,
+                "verandering_kwetsbaarheid": x.d_vulnerability, "verandering_druk": x.d_pressure,
+                "kwadrant": x.quadrant.map(|q| format!("{q:?}")),
+                "kwadrant_label": x.quadrant.map(|q| crate::pages::quadrant_label(Lang::Nl, q)),
+                "opmerking": x.note,
+            })
+        })
+    } else {
+        None
+    };
+    if let Some(o) = prof.as_object_mut() {
+        o.remove("trend");
+        o.insert("signaal".into(), signal.unwrap_or(Value::Null));
+        o.insert("definitie".into(), json!({"id": st.def.id, "schema": st.def.schema_version, "naam": st.def.title_nl, "methode": serde_json::to_value(&st.def.method).unwrap_or(Value::Null)}));
+        o.insert(
+            "bevroren_op".into(),
+            json!(format_time(veerkracht_partners::now_ms())),
+        );
+        o.insert("bron".into(), json!(st.origin));
+    }
+    let gemeente = code.gemeente().map(|g| g.to_string());
+    Some((prof, area.name.clone(), gemeente))
+}
+
+/// An indicator's value for an area in an edition: `score` is the index score.
+fn indicator_value(
+    st: &AppState,
+    code: AreaCode,
+    edition: Edition,
+    indicator: &str,
+) -> Option<f64> {
+    if indicator == "score" {
+        let idx = st.index(edition, code.level());
+        idx.0
+            .areas
+            .iter()
+            .find(|a| a.code == code)
+            .and_then(|a| a.score)
+    } else {
+        st.ds.number(edition, &code, indicator)
+    }
+}
+
+fn indicator_label(st: &AppState, lang: Lang, id: &str) -> String {
+    if id == "score" {
+        return lang
+            .t("veerkrachtindex (score)", "resilience index (score)")
+            .to_string();
+    }
+    st.ds
+        .catalogue()
+        .get(id)
+        .map(|i| i.label_nl.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Indicators a goal can aim at: the index score and the definition's indicators.
+fn goal_indicators(st: &AppState) -> Vec<(String, String)> {
+    let mut v = vec![("score".to_string(), "veerkrachtindex (score)".to_string())];
+    for (_, i) in st.def.indicators() {
+        if !v.iter().any(|(id, _)| *id == i.id) {
+            v.push((i.id.clone(), i.label_nl.clone()));
+        }
+    }
+    v
+}
+
+/// Monitoring of one goal: the indicator per edition since the baseline, and where it stands.
+pub fn monitoring(st: &AppState, area: &str, g: &veerkracht_partners::Goal) -> Value {
+    let Ok(code) = AreaCode::parse(area) else {
+        return Value::Null;
+    };
+    let from = g.baseline_edition.unwrap_or(0);
+    let series: Vec<Value> = st
+        .editions(code.level())
+        .into_iter()
+        .filter(|e| i64::from(*e) >= from)
+        .map(|e| json!({"editie": e, "waarde": indicator_value(st, code, e, &g.indicator)}))
+        .collect();
+    let latest = series
+        .iter()
+        .rev()
+        .find_map(|x| x["waarde"].as_f64().map(|v| (x["editie"].as_i64(), v)));
+    let status = match (latest, g.baseline) {
+        (Some((_, v)), Some(b)) => {
+            let up = g.target >= b;
+            if (up && v >= g.target) || (!up && v <= g.target) {
+                "behaald"
+            } else if (up && v > b) || (!up && v < b) {
+                "in de goede richting"
+            } else {
+                "nog geen vooruitgang"
+            }
+        }
+        (Some(_), None) => "geen nulmeting",
+        (None, _) => "geen gegevens",
+    };
+    json!({"reeks": series, "laatste_editie": latest.and_then(|x| x.0), "laatste_waarde": latest.map(|x| x.1), "stand": status})
+}
+
+fn status_label(lang: Lang, s: &str) -> String {
+    let en = match s {
+        "behaald" => "reached",
+        "in de goede richting" => "moving the right way",
+        "nog geen vooruitgang" => "no progress yet",
+        "geen nulmeting" => "no baseline",
+        _ => "no data",
+    };
+    lang.t(s, en).to_string()
+}
+
+fn euro(cents: Option<i64>) -> String {
+    match cents {
+        None => "—".into(),
+        Some(c) => {
+            let e = c / 100;
+            let mut s = e.to_string();
+            let mut i = s.len() as i64 - 3;
+            while i > 0 {
+                s.insert(i as usize, '.');
+                i -= 3;
+            }
+            format!("€ {s}")
+        }
+    }
+}
+
+fn parse_budget(s: &str) -> Result<Option<i64>, Error> {
+    let t = s
+        .trim()
+        .trim_start_matches('€')
+        .trim()
+        .replace(['.', ' '], "")
+        .replace(',', ".");
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let v: f64 = t.parse().map_err(|_| {
+        Error::invalid(
+            "budget",
+            format!(
+                "'{}' is not an amount in euro",
+                veerkracht_partners::model::clip(s, 20)
+            ),
+        )
+    })?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(Error::invalid(
+            "budget",
+            "must be an amount of 0 euro or more",
+        ));
+    }
+    Ok(Some((v * 100.0).round() as i64))
+}
+
+type Form = axum::Form<Vec<(String, String)>>;
+
+fn field<'a>(f: &'a [(String, String)], k: &str) -> &'a str {
+    f.iter()
+        .find(|(a, _)| a == k)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+fn fields(f: &[(String, String)], k: &str) -> Vec<i64> {
+    f.iter()
+        .filter(|(a, _)| a == k)
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect()
+}
+
+fn version_of(f: &[(String, String)]) -> Result<i64, Error> {
+    field(f, "versie")
+        .parse()
+        .map_err(|_| Error::invalid("versie", "missing; reload the page"))
+}
+
+// ---------------------------------------------------------------- pages
+
+/// GET /plans: the plans the user may see, and a form for a new one.
+pub async fn plans_page(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Query(q): Q,
+) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let p = partners_of(&st);
+    let (ws, actor) = (p.ws.clone(), a.actor.clone());
+    let (plans, orgs) = match run(move || Ok((ws.plans(&actor)?, ws.organisations()?))).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&st, lang, false, e),
+    };
+    let rows: Vec<Vec<String>> = plans
+        .iter()
+        .map(|p| {
+            vec![
+                format!("<a href=\"/plans/{}\">{}</a>", p.id, esc(&p.title)),
+                format!(
+                    "{} <span class=\"dim\">{}</span>",
+                    esc(&p.area_name),
+                    esc(&p.area_code)
+                ),
+                esc(&p.owner.name),
+                esc(&p
+                    .partners
+                    .iter()
+                    .map(|o| o.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")),
+                esc(p.status.word()),
+                esc(&format_time(p.updated_at)),
+            ]
+        })
+        .collect();
+    let mut body = String::new();
+    let _ = write!(body, "<p>{}</p>", lang.t(
+        "Eén beeld en één plan per buurt: de probleemanalyse met de cijfers waarop zij rust, doelen, maatregelen van alle partners, besluiten en een logboek van elke wijziging.",
+        "One picture and one plan per buurt: the problem analysis with the figures it rests on, goals, every partner's measures, decisions and a log of every change."));
+    if plans.is_empty() {
+        let _ = write!(
+            body,
+            "<p class=\"note\">{}</p>",
+            lang.t(
+                "Nog geen buurtaanpak waarin uw organisatie eigenaar of partner is.",
+                "No area plan yet in which your organisation is owner or partner."
+            )
+        );
+    } else {
+        body.push_str(&html::table(
+            lang.t("Buurtaanpakken", "Area plans"),
+            &[
+                lang.t("Titel", "Title"),
+                lang.t("Gebied", "Area"),
+                lang.t("Eigenaar", "Owner"),
+                "Partners",
+                "Status",
+                lang.t("Bijgewerkt", "Updated"),
+            ],
+            &rows,
+        ));
+    }
+    if matches!(
+        a.actor.user.role,
+        veerkracht_partners::Role::Beheerder | veerkracht_partners::Role::Analist
+    ) {
+        body.push_str(&new_plan_form(&st, lang, &a, &orgs));
+    }
+    page(&st, lang, lang.t("Buurtaanpak", "Area plans"), &a, &body)
+}
+
+fn single_user_page(st: &AppState, lang: Lang) -> Response {
+    Html(html::page(lang, lang.t("Buurtaanpak", "Area plans"), "/plans", "", &st.origin, st.synthetic, &format!("<p>{}</p><pre>veerkracht serve --multi-user --werkruimte werkruimte.sqlite</pre>", lang.t(
+        "De gedeelde buurtaanpak met partners (accounts, rollen, logboek) draait in de werkruimtemodus. Start de server zo:",
+        "The shared area plans with partners (accounts, roles, audit log) run in workspace mode. Start the server like this:")))).into_response()
+}
+
+fn new_plan_form(
+    st: &AppState,
+    lang: Lang,
+    a: &Auth,
+    orgs: &[veerkracht_partners::Organisation],
+) -> String {
+    let mut areas = String::new();
+    for level in [Level::Wijk, Level::Buurt] {
+        let Some(e) = st.latest(level) else { continue };
+        let mut list: Vec<_> = st
+            .ds
+            .areas(e, level)
+            .into_iter()
+            .filter(|x| {
+                x.code
+                    .gemeente()
+                    .is_some_and(|g| a.actor.org.gemeenten.iter().any(|m| *m == g.to_string()))
+            })
+            .collect();
+        list.sort_by(|x, y| x.name.cmp(&y.name));
+        if list.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            areas,
+            "<optgroup label=\"{}\">",
+            if level == Level::Wijk {
+                lang.t("Wijken", "Wijken")
+            } else {
+                lang.t("Buurten", "Buurten")
+            }
+        );
+        for x in list {
+            let _ = write!(
+                areas,
+                "<option value=\"{c}\">{n} ({c})</option>",
+                c = esc(&x.code.to_string()),
+                n = esc(&x.name)
+            );
+        }
+        areas.push_str("</optgroup>");
+    }
+    if areas.is_empty() {
+        return format!("<p class=\"note\">{}</p>", lang.t("Uw organisatie werkt (volgens haar gegevens) in geen gemeente van deze gegevens; een beheerder kan de gemeenten aanpassen.", "Your organisation works in none of the gemeenten in these data; an administrator can change its gemeenten."));
+    }
+    let mut partners = String::new();
+    for o in orgs.iter().filter(|o| o.id != a.actor.org.id) {
+        let _ = write!(
+            partners,
+            "<label class=\"check\"><input type=\"checkbox\" name=\"partner\" value=\"{}\"> {} <span class=\"dim\">({})</span></label>",
+            o.id,
+            esc(&o.name),
+            esc(o.kind.word())
+        );
+    }
+    format!(
+        "<h2>{h}</h2><form method=\"post\" action=\"/plans\" class=\"stack\">{csrf}<label>{g}<select name=\"gebied\" required>{areas}</select></label>\
+<label>{t}<input name=\"titel\" required maxlength=\"200\"></label><label>{an}<textarea name=\"probleemanalyse\" rows=\"6\" maxlength=\"20000\"></textarea></label>\
+<fieldset><legend>{pl}</legend>{partners}</fieldset><button type=\"submit\">{b}</button></form><p class=\"note\">{n}</p>",
+        h = lang.t("Nieuwe buurtaanpak", "New area plan"),
+        csrf = csrf_field(a),
+        g = lang.t("Buurt of wijk", "Buurt or wijk"),
+        t = lang.t("Titel", "Title"),
+        an = lang.t("Probleemanalyse", "Problem analysis"),
+        pl = lang.t("Partnerorganisaties", "Partner organisations"),
+        b = lang.t("Aanmaken", "Create"),
+        n = lang.t("Bij het aanmaken worden de index, de componenten en het veerkrachtsignaal van de nieuwste editie bevroren in het plan.", "On creation the index, its components and the resilience signal of the latest edition are frozen into the plan."),
+    )
+}
+
+fn plan_input(
+    st: &AppState,
+    a: &Auth,
+    code: &str,
+    title: &str,
+    analysis: &str,
+    partners: Vec<i64>,
+) -> Result<NewPlan, Error> {
+    let code = AreaCode::parse(code.trim()).map_err(|_| {
+        Error::invalid(
+            "gebied",
+            format!(
+                "'{}' is not a buurt or wijk code",
+                veerkracht_partners::model::clip(code, 20)
+            ),
+        )
+    })?;
+    let (snap, name, gemeente) = snapshot(st, code).ok_or_else(|| {
+        Error::invalid(
+            "gebied",
+            format!("{code} is not a buurt or wijk of the latest edition"),
+        )
+    })?;
+    let _ = a;
+    Ok(NewPlan {
+        area_code: code.to_string(),
+        area_name: name,
+        gemeente,
+        title: title.to_string(),
+        analysis: analysis.to_string(),
+        snapshot: snap,
+        partners,
+    })
+}
+
+/// POST /plans (form).
+pub async fn plans_post(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    axum::Form(f): Form,
+) -> Response {
+    let lang = Lang::Nl;
+    let st2 = st.clone();
+    let actor = a.actor.clone();
+    let res = run(move || {
+        let np = plan_input(
+            &st2,
+            &a,
+            field(&f, "gebied"),
+            field(&f, "titel"),
+            field(&f, "probleemanalyse"),
+            fields(&f, "partner"),
+        )?;
+        partners_of(&st2).ws.create_plan(&actor, np)
+    })
+    .await;
+    match res {
+        Ok(id) => Redirect::to(&format!("/plans/{id}")).into_response(),
+        Err(e) => error_response(&st, lang, false, e),
+    }
+}
+
+/// GET /plans/{id}: the plan with everything under it.
+pub async fn plan_page(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    Query(q): Q,
+) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let (ws, actor) = (partners_of(&st).ws.clone(), a.actor.clone());
+    let st2 = st.clone();
+    let got = run(move || {
+        let plan = ws.plan(&actor, id)?;
+        let acc = ws.plan_access(&actor, id)?;
+        let log = ws.plan_audit(&actor, id)?;
+        let orgs = ws.organisations()?;
+        let mon: Vec<Value> = plan
+            .goals
+            .iter()
+            .map(|g| monitoring(&st2, &plan.summary.area_code, g))
+            .collect();
+        Ok((plan, acc, log, orgs, mon))
+    })
+    .await;
+    let (plan, acc, log, orgs, mon) = match got {
+        Ok(x) => x,
+        Err(e) => return error_response(&st, lang, false, e),
+    };
+    let body = plan_html(&st, lang, &a, &plan, &acc, &log, &orgs, &mon, false);
+    page(&st, lang, &plan.summary.title, &a, &body)
+}
+
+/// GET /plans/{id}/dossier: the printable dossier.
+pub async fn plan_dossier(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    Query(q): Q,
+) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let (ws, actor) = (partners_of(&st).ws.clone(), a.actor.clone());
+    let st2 = st.clone();
+    let got = run(move || {
+        let plan = ws.plan(&actor, id)?;
+        let acc = ws.plan_access(&actor, id)?;
+        let log = ws.plan_audit(&actor, id)?;
+        let mon: Vec<Value> = plan
+            .goals
+            .iter()
+            .map(|g| monitoring(&st2, &plan.summary.area_code, g))
+            .collect();
+        Ok((plan, acc, log, mon))
+    })
+    .await;
+    let (plan, acc, log, mon) = match got {
+        Ok(x) => x,
+        Err(e) => return error_response(&st, lang, false, e),
+    };
+    let body = plan_html(&st, lang, &a, &plan, &acc, &log, &[], &mon, true);
+    let mut r = Html(html::page(
+        lang,
+        &format!(
+            "{} — {}",
+            lang.t("Dossier buurtaanpak", "Area plan dossier"),
+            plan.summary.title
+        ),
+        "/plans",
+        "",
+        &st.origin,
+        st.synthetic,
+        &body,
+    ))
+    .into_response();
+    // the file name is built from the plan id only (no user text in a header or path)
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"buurtaanpak-{id}.html\"")) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_html(
+    st: &AppState,
+    lang: Lang,
+    a: &Auth,
+    p: &Plan,
+    acc: &policy::PlanAccess,
+    log: &[veerkracht_partners::AuditEntry],
+    orgs: &[veerkracht_partners::Organisation],
+    mon: &[Value],
+    printable: bool,
+) -> String {
+    let s = &p.summary;
+    let actor = &a.actor;
+    let edit = !printable && policy::can_edit_plan(actor, acc);
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<p><strong>{}</strong> {} <span class=\"dim\">({})</span> · {}: {} · Partners: {} · Status: <strong>{}</strong> · {}: {}</p>",
+        lang.t("Gebied", "Area"),
+        esc(&s.area_name),
+        esc(&s.area_code),
+        lang.t("Eigenaar", "Owner"),
+        esc(&s.owner.name),
+        esc(&if s.partners.is_empty() {
+            "—".to_string()
+        } else {
+            s.partners
+                .iter()
+                .map(|o| format!("{} ({})", o.name, o.kind.word()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+        esc(s.status.word()),
+        lang.t("versie", "version"),
+        s.version,
+    );
+    if !printable {
+        let _ = write!(
+            b,
+            "<p><a href=\"/plans/{}/dossier\">{}</a> · <a href=\"/api/v1/plans/{}\">JSON</a> · <a href=\"/buurt/{}\">{}</a></p>",
+            s.id,
+            lang.t("Dossier (afdrukbaar)", "Dossier (printable)"),
+            s.id,
+            esc(&s.area_code),
+            lang.t(
+                "Buurtprofiel (actuele cijfers)",
+                "Buurt profile (current figures)"
+            )
+        );
+    }
+    // analysis + snapshot
+    let _ = write!(
+        b,
+        "<h2>{}</h2><div class=\"tekst\">{}</div>",
+        lang.t("Probleemanalyse", "Problem analysis"),
+        if p.analysis.is_empty() {
+            "<p class=\"dim\">—</p>".to_string()
+        } else {
+            esc(&p.analysis)
+                .split("\n\n")
+                .map(|x| format!("<p>{}</p>", x.replace('\n', "<br>")))
+                .collect::<String>()
+        }
+    );
+    b.push_str(&snapshot_html(lang, &p.snapshot));
+    if edit {
+        let mut partners = String::new();
+        for o in orgs.iter().filter(|o| o.id != s.owner.id) {
+            let on = if s.partners.iter().any(|x| x.id == o.id) {
+                " checked"
+            } else {
+                ""
+            };
+            let _ = write!(
+                partners,
+                "<label class=\"check\"><input type=\"checkbox\" name=\"partner\" value=\"{}\"{on}> {} <span class=\"dim\">({})</span></label>",
+                o.id,
+                esc(&o.name),
+                esc(o.kind.word())
+            );
+        }
+        let mut statuses = String::new();
+        for st_ in PlanStatus::ALL {
+            let sel = if *st_ == s.status { " selected" } else { "" };
+            let _ = write!(statuses, "<option{sel}>{}</option>", st_.word());
+        }
+        let _ = write!(
+            b,
+            "<details><summary>{h}</summary><form method=\"post\" action=\"/plans/{id}/bewerk\" class=\"stack\">{csrf}<input type=\"hidden\" name=\"versie\" value=\"{v}\">\
+<label>{t}<input name=\"titel\" value=\"{title}\" maxlength=\"200\" required></label><label>{an}<textarea name=\"probleemanalyse\" rows=\"6\" maxlength=\"20000\">{analysis}</textarea></label>\
+<label>Status<select name=\"status\">{statuses}</select></label><fieldset><legend>Partners</legend>{partners}<input type=\"hidden\" name=\"partners_gezet\" value=\"1\"></fieldset><button type=\"submit\">{save}</button></form></details>",
+            h = lang.t("Plan bewerken", "Edit plan"),
+            id = s.id,
+            csrf = csrf_field(a),
+            v = s.version,
+            t = lang.t("Titel", "Title"),
+            title = esc(&s.title),
+            an = lang.t("Probleemanalyse", "Problem analysis"),
+            analysis = esc(&p.analysis),
+            save = lang.t("Opslaan", "Save"),
+        );
+    }
+    // goals with monitoring
+    let _ = write!(
+        b,
+        "<h2>{}</h2>",
+        lang.t("Doelen en monitoring", "Goals and monitoring")
+    );
+    if p.goals.is_empty() {
+        let _ = write!(
+            b,
+            "<p class=\"dim\">{}</p>",
+            lang.t("Nog geen doelen.", "No goals yet.")
+        );
+    } else {
+        let rows: Vec<Vec<String>> = p
+            .goals
+            .iter()
+            .zip(mon)
+            .map(|(g, m)| {
+                let series = m["reeks"]
+                    .as_array()
+                    .map(|r| {
+                        r.iter()
+                            .map(|x| {
+                                format!("{}: {}", x["editie"], num(lang, x["waarde"].as_f64(), 2))
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    })
+                    .unwrap_or_default();
+                vec![
+                    format!(
+                        "{}<br><span class=\"dim\">{}</span>",
+                        esc(&indicator_label(st, lang, &g.indicator)),
+                        esc(&g.description)
+                    ),
+                    format!(
+                        "{} <span class=\"dim\">({})</span>",
+                        num(lang, g.baseline, 2),
+                        g.baseline_edition
+                            .map(|e| e.to_string())
+                            .unwrap_or_default()
+                    ),
+                    num(lang, Some(g.target), 2),
+                    esc(&g.target_date),
+                    esc(&series),
+                    esc(&status_label(lang, m["stand"].as_str().unwrap_or(""))),
+                ]
+            })
+            .collect();
+        b.push_str(&html::table(
+            lang.t("Doelen", "Goals"),
+            &[
+                "Indicator",
+                lang.t("Nulmeting (editie)", "Baseline (edition)"),
+                lang.t("Streefwaarde", "Target"),
+                lang.t("Streefdatum", "Target date"),
+                lang.t("Per editie", "Per edition"),
+                lang.t("Stand", "Standing"),
+            ],
+            &rows,
+        ));
+    }
+    if edit {
+        let mut opts = String::new();
+        for (id, label) in goal_indicators(st) {
+            let _ = write!(
+                opts,
+                "<option value=\"{}\">{}</option>",
+                esc(&id),
+                esc(&label)
+            );
+        }
+        let _ = write!(b, "<details><summary>{h}</summary><form method=\"post\" action=\"/plans/{id}/doelen\" class=\"stack\">{csrf}<label>Indicator<select name=\"indicator\">{opts}</select></label><label>{d}<input name=\"omschrijving\" maxlength=\"200\"></label><label>{t}<input name=\"streefwaarde\" required inputmode=\"decimal\"></label><label>{dt}<input type=\"date\" name=\"streefdatum\" required></label><button type=\"submit\">{add}</button></form><p class=\"note\">{n}</p></details>",
+            h = lang.t("Doel toevoegen", "Add goal"), id = s.id, csrf = csrf_field(a), d = lang.t("Omschrijving", "Description"), t = lang.t("Streefwaarde", "Target value"), dt = lang.t("Streefdatum", "Target date"), add = lang.t("Toevoegen", "Add"),
+            n = lang.t("De nulmeting is de waarde in de nieuwste editie; bij elke nieuwe editie verschijnt de stand.", "The baseline is the value in the latest edition; each new edition adds to the monitoring."));
+    }
+    // measures
+    let _ = write!(b, "<h2>{}</h2>", lang.t("Maatregelen", "Measures"));
+    if p.measures.is_empty() {
+        let _ = write!(
+            b,
+            "<p class=\"dim\">{}</p>",
+            lang.t("Nog geen maatregelen.", "No measures yet.")
+        );
+    } else {
+        let rows: Vec<Vec<String>> = p
+            .measures
+            .iter()
+            .map(|m| {
+                let mut status = esc(m.status.word());
+                if !printable && policy::can_edit_measure(actor, acc, m.owner.id) {
+                    let mut o = String::new();
+                    for x in MeasureStatus::ALL {
+                        let sel = if *x == m.status { " selected" } else { "" };
+                        let _ = write!(o, "<option{sel}>{}</option>", x.word());
+                    }
+                    status = format!("<form method=\"post\" action=\"/plans/{}/maatregelen/{}\" class=\"inline\">{}<input type=\"hidden\" name=\"versie\" value=\"{}\"><select name=\"status\" aria-label=\"status\">{o}</select> <button type=\"submit\">{}</button></form>", s.id, m.id, csrf_field(a), m.version, lang.t("Wijzig", "Change"));
+                }
+                vec![
+                    format!("<strong>{}</strong><br><span class=\"dim\">{}</span>", esc(&m.title), esc(&m.description)),
+                    esc(m.kind.word()),
+                    esc(&m.owner.name),
+                    esc(&m.partners.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", ")),
+                    esc(&euro(m.budget_cents)),
+                    format!("{} – {}", esc(&m.start_date), esc(m.end_date.as_deref().unwrap_or("…"))),
+                    status,
+                ]
+            })
+            .collect();
+        b.push_str(&html::table(
+            lang.t("Maatregelen", "Measures"),
+            &[
+                lang.t("Maatregel", "Measure"),
+                lang.t("Soort", "Kind"),
+                lang.t("Eigenaar", "Owner"),
+                "Partners",
+                "Budget",
+                lang.t("Looptijd", "Period"),
+                "Status",
+            ],
+            &rows,
+        ));
+    }
+    let may_add = !printable && policy::can_add_measure(actor, acc, actor.org.id);
+    if may_add {
+        let mut kinds = String::new();
+        for k in MeasureKind::ALL {
+            let _ = write!(kinds, "<option>{}</option>", k.word());
+        }
+        let mut owners = format!(
+            "<option value=\"{}\">{}</option>",
+            actor.org.id,
+            esc(&actor.org.name)
+        );
+        if actor.org.id == acc.owner_org {
+            for o in &s.partners {
+                let _ = write!(
+                    owners,
+                    "<option value=\"{}\">{}</option>",
+                    o.id,
+                    esc(&o.name)
+                );
+            }
+        }
+        let mut partners = String::new();
+        let mut all = vec![(s.owner.id, s.owner.name.clone())];
+        all.extend(s.partners.iter().map(|o| (o.id, o.name.clone())));
+        for (oid, name) in all {
+            let _ = write!(
+                partners,
+                "<label class=\"check\"><input type=\"checkbox\" name=\"partner\" value=\"{oid}\"> {}</label>",
+                esc(&name)
+            );
+        }
+        let _ = write!(
+            b,
+            "<details id=\"maatregel-toevoegen\"><summary>{h}</summary><form method=\"post\" action=\"/plans/{id}/maatregelen\" class=\"stack\">{csrf}\
+<label>{t}<input name=\"titel\" required maxlength=\"200\"></label><label>{k}<select name=\"soort\">{kinds}</select></label><label>{o}<select name=\"eigenaar\">{owners}</select></label>\
+<fieldset><legend>{pl}</legend>{partners}</fieldset><label>{d}<textarea name=\"omschrijving\" rows=\"3\" maxlength=\"20000\"></textarea></label><label>Budget (€)<input name=\"budget\" inputmode=\"decimal\"></label>\
+<label>Start<input type=\"date\" name=\"start\" required></label><label>{e}<input type=\"date\" name=\"eind\"></label><button type=\"submit\">{add}</button></form></details>",
+            h = lang.t("Maatregel toevoegen", "Add measure"),
+            id = s.id,
+            csrf = csrf_field(a),
+            t = lang.t("Titel", "Title"),
+            k = lang.t("Soort", "Kind"),
+            o = lang.t("Eigenaar", "Owner"),
+            pl = lang.t("Partners bij deze maatregel", "Partners in this measure"),
+            d = lang.t("Omschrijving", "Description"),
+            e = lang.t("Eind (optioneel)", "End (optional)"),
+            add = lang.t("Toevoegen", "Add")
+        );
+    }
+    // shared aggregates
+    if !p.shared.is_empty() {
+        let _ = write!(
+            b,
+            "<h2>{}</h2>",
+            lang.t("Gedeelde cijfers", "Shared figures")
+        );
+        for x in &p.shared {
+            let _ = write!(
+                b,
+                "<h3>{} <span class=\"dim\">({}, {})</span></h3>{}",
+                esc(&x.title),
+                esc(&x.org),
+                esc(&format_time(x.created_at)),
+                shared_html(lang, &x.body)
+            );
+        }
+    }
+    if !printable
+        && policy::can_share_aggregate(actor, acc)
+        && st.stock.is_some()
+        && p.summary.area_code.starts_with("BU")
+    {
+        let _ = write!(
+            b,
+            "<form method=\"post\" action=\"/plans/{}/delen\" class=\"inline\">{}<input type=\"hidden\" name=\"soort\" value=\"huurmix\"><button type=\"submit\">{}</button></form> <span class=\"note\">{}</span>",
+            s.id,
+            csrf_field(a),
+            lang.t(
+                "Deel de huurmix van deze buurt (geaggregeerd)",
+                "Share this buurt's rent mix (aggregated)"
+            ),
+            lang.t(
+                "Alleen tellingen van ten minste k woningen; kleinere cellen worden afgeschermd.",
+                "Only counts of at least k dwellings; smaller cells are withheld."
+            )
+        );
+    }
+    // decisions and comments
+    let _ = write!(
+        b,
+        "<h2>{}</h2>",
+        lang.t("Besluiten en opmerkingen", "Decisions and comments")
+    );
+    if p.comments.is_empty() {
+        let _ = write!(b, "<p class=\"dim\">—</p>");
+    } else {
+        b.push_str("<ol class=\"log\">");
+        for c in &p.comments {
+            let _ = write!(
+                b,
+                "<li><strong>{}</strong> · {} ({}) · {}<div class=\"tekst\">{}</div></li>",
+                esc(match c.kind {
+                    CommentKind::Besluit => lang.t("Besluit", "Decision"),
+                    CommentKind::Opmerking => lang.t("Opmerking", "Comment"),
+                }),
+                esc(&c.author),
+                esc(&c.org),
+                esc(&format_time(c.created_at)),
+                esc(&c.body).replace('\n', "<br>")
+            );
+        }
+        b.push_str("</ol>");
+    }
+    if !printable && policy::can_comment(actor, acc, CommentKind::Opmerking) {
+        let besluit = if policy::can_comment(actor, acc, CommentKind::Besluit) {
+            format!(
+                "<option value=\"besluit\">{}</option>",
+                lang.t("besluit", "decision")
+            )
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            b,
+            "<form method=\"post\" action=\"/plans/{}/opmerkingen\" class=\"stack\">{}<label>{}<select name=\"soort\"><option value=\"opmerking\">{}</option>{besluit}</select></label><label>{}<textarea name=\"tekst\" rows=\"3\" required maxlength=\"20000\"></textarea></label><button type=\"submit\">{}</button></form>",
+            s.id,
+            csrf_field(a),
+            lang.t("Soort", "Kind"),
+            lang.t("opmerking", "comment"),
+            lang.t("Tekst", "Text"),
+            lang.t("Plaatsen", "Post")
+        );
+    }
+    if !printable && !edit && !may_add && !policy::can_comment(actor, acc, CommentKind::Opmerking) {
+        let _ = write!(b, "<p class=\"note\" id=\"alleen-lezen\">{}</p>", lang.t("U kunt dit plan lezen; wijzigen kan een beheerder of analist van de eigenaar of een partner.", "You can read this plan; a beheerder or analist of the owner or a partner can change it."));
+    }
+    // audit log
+    let _ = write!(
+        b,
+        "<h2>{}</h2><p class=\"note\">{}</p>",
+        lang.t("Logboek", "Audit log"),
+        lang.t(
+            "Elke wijziging: wie, wanneer, wat, ervoor en erna. Niemand kan dit logboek wijzigen.",
+            "Every change: who, when, what, before and after. Nobody can change this log."
+        )
+    );
+    let rows: Vec<Vec<String>> = log
+        .iter()
+        .map(|e| {
+            vec![
+                esc(&format_time(e.at)),
+                format!(
+                    "{} <span class=\"dim\">{}</span>",
+                    esc(e.user.as_deref().unwrap_or("—")),
+                    esc(e.org.as_deref().unwrap_or(""))
+                ),
+                format!("{} {}", esc(&e.entity), esc(&e.action)),
+                format!(
+                    "<code>{}</code>",
+                    esc(&e.before.as_ref().map(|v| v.to_string()).unwrap_or_default())
+                ),
+                format!(
+                    "<code>{}</code>",
+                    esc(&e.after.as_ref().map(|v| v.to_string()).unwrap_or_default())
+                ),
+            ]
+        })
+        .collect();
+    b.push_str(&html::table(
+        lang.t("Logboek", "Audit log"),
+        &[
+            lang.t("Wanneer", "When"),
+            lang.t("Wie", "Who"),
+            lang.t("Wat", "What"),
+            lang.t("Ervoor", "Before"),
+            lang.t("Erna", "After"),
+        ],
+        &rows,
+    ));
+    b
+}
+
+fn snapshot_html(lang: Lang, s: &Value) -> String {
+    let mut b = format!(
+        "<h3>{}</h3><p class=\"note\">{} {} · {} {} · {} {}</p>",
+        lang.t(
+            "Cijfers waarop de analyse rust (bevroren)",
+            "Figures the analysis rests on (frozen)"
+        ),
+        lang.t("Editie", "Edition"),
+        s["editie"],
+        lang.t("definitie", "definition"),
+        esc(s["definitie"]["id"].as_str().unwrap_or("")),
+        lang.t("bevroren op", "frozen on"),
+        esc(s["bevroren_op"].as_str().unwrap_or("")),
+    );
+    let sc = &s["score"];
+    let _ = write!(
+        b,
+        "<p>{}: <strong>{}</strong> ({}: {}; {}: {}–{} {} {})</p>",
+        lang.t("Veerkrachtindex", "Resilience index"),
+        num(lang, sc["waarde"].as_f64(), 1),
+        lang.t("klasse", "class"),
+        esc(sc["klasse"].as_str().unwrap_or("—")),
+        lang.t("rangband", "rank band"),
+        sc["rang_p5"],
+        sc["rang_p95"],
+        lang.t("van", "of"),
+        s["aantal_gebieden"]
+    );
+    if let Some(cs) = s["componenten"].as_array() {
+        let rows: Vec<Vec<String>> = cs
+            .iter()
+            .map(|c| {
+                vec![
+                    esc(c["naam"].as_str().unwrap_or(c["id"].as_str().unwrap_or(""))),
+                    num(lang, c["score"].as_f64(), 1),
+                ]
+            })
+            .collect();
+        b.push_str(&html::table(
+            lang.t("Componenten", "Components"),
+            &["Component", "Score"],
+            &rows,
+        ));
+    }
+    if s["signaal"].is_object() {
+        let g = &s["signaal"];
+        let _ = write!(
+            b,
+            "<p>{} {}–{}: {} ({}: {}; {}: {})</p>",
+            lang.t("Veerkrachtsignaal", "Resilience signal"),
+            g["van"],
+            g["tot"],
+            esc(g["kwadrant_label"].as_str().unwrap_or("—")),
+            lang.t("kwetsbaarheid", "vulnerability"),
+            num(lang, g["verandering_kwetsbaarheid"].as_f64(), 2),
+            lang.t("druk", "pressure"),
+            num(lang, g["verandering_druk"].as_f64(), 2)
+        );
+    }
+    b
+}
+
+/// A shared aggregate: tables of cells `{label, waarde | null + reden}`.
+fn shared_html(lang: Lang, body: &Value) -> String {
+    let mut b = String::new();
+    if let Some(tables) = body["tabellen"].as_array() {
+        for t in tables {
+            let rows: Vec<Vec<String>> = t["rijen"]
+                .as_array()
+                .map(|r| {
+                    r.iter()
+                        .map(|x| {
+                            vec![
+                                esc(x["label"].as_str().unwrap_or("")),
+                                match x["waarde"].as_f64() {
+                                    Some(v) => num(lang, Some(v), 0),
+                                    None => format!(
+                                        "<span title=\"{}\">{}</span>",
+                                        esc(x["reden"].as_str().unwrap_or("")),
+                                        lang.t("afgeschermd", "withheld")
+                                    ),
+                                },
+                            ]
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            b.push_str(&html::table(
+                t["titel"].as_str().unwrap_or(""),
+                &["", lang.t("Aantal", "Count")],
+                &rows,
+            ));
+        }
+    }
+    if let Some(n) = body["toelichting"].as_str() {
+        let _ = write!(b, "<p class=\"note\">{}</p>", esc(n));
+    }
+    b
+}
+
+fn done(id: i64, anchor: &str) -> Response {
+    Redirect::to(&format!("/plans/{id}{anchor}")).into_response()
+}
+
+/// POST /plans/{id}/bewerk
+pub async fn plan_edit_post(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    axum::Form(f): Form,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        let e = PlanEdit {
+            version: version_of(&f)?,
+            title: Some(field(&f, "titel").to_string()),
+            analysis: Some(field(&f, "probleemanalyse").to_string()),
+            status: Some(field(&f, "status").to_string()).filter(|s| !s.is_empty()),
+            partners: (field(&f, "partners_gezet") == "1").then(|| fields(&f, "partner")),
+        };
+        ws.edit_plan(&a.actor, id, e)
+    })
+    .await;
+    match res {
+        Ok(_) => done(id, ""),
+        Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
+fn goal_input(
+    st: &AppState,
+    area: &str,
+    indicator: &str,
+    description: &str,
+    target: f64,
+    date: &str,
+) -> Result<NewGoal, Error> {
+    if !goal_indicators(st).iter().any(|(id, _)| id == indicator) {
+        return Err(Error::invalid(
+            "indicator",
+            format!(
+                "'{}' is not the index score or an indicator of the index definition",
+                veerkracht_partners::model::clip(indicator, 40)
+            ),
+        ));
+    }
+    let code = AreaCode::parse(area).map_err(|_| Error::invalid("gebied", "bad area code"))?;
+    let edition = st.latest(code.level());
+    let baseline = edition.and_then(|e| indicator_value(st, code, e, indicator));
+    Ok(NewGoal {
+        indicator: indicator.to_string(),
+        description: description.to_string(),
+        baseline,
+        baseline_edition: edition.map(i64::from),
+        target,
+        target_date: date.to_string(),
+    })
+}
+
+fn number(field_name: &str, s: &str) -> Result<f64, Error> {
+    s.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            Error::invalid(
+                field_name,
+                format!(
+                    "'{}' is not a number",
+                    veerkracht_partners::model::clip(s, 20)
+                ),
+            )
+        })
+}
+
+/// POST /plans/{id}/doelen
+pub async fn goal_post(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    axum::Form(f): Form,
+) -> Response {
+    let st2 = st.clone();
+    let res = run(move || {
+        let ws = &partners_of(&st2).ws;
+        let plan = ws.plan(&a.actor, id)?;
+        let g = goal_input(
+            &st2,
+            &plan.summary.area_code,
+            field(&f, "indicator"),
+            field(&f, "omschrijving"),
+            number("streefwaarde", field(&f, "streefwaarde"))?,
+            field(&f, "streefdatum"),
+        )?;
+        ws.add_goal(&a.actor, id, g)
+    })
+    .await;
+    match res {
+        Ok(_) => done(id, ""),
+        Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
+/// POST /plans/{id}/maatregelen
+pub async fn measure_post(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    axum::Form(f): Form,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        let m = NewMeasure {
+            kind: field(&f, "soort").to_string(),
+            title: field(&f, "titel").to_string(),
+            description: field(&f, "omschrijving").to_string(),
+            owner_org: field(&f, "eigenaar").parse().ok(),
+            partners: fields(&f, "partner"),
+            budget_cents: parse_budget(field(&f, "budget"))?,
+            status: None,
+            start_date: field(&f, "start").to_string(),
+            end_date: Some(field(&f, "eind").to_string()),
+        };
+        ws.add_measure(&a.actor, id, m)
+    })
+    .await;
+    match res {
+        Ok(_) => done(id, ""),
+        Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
+/// POST /plans/{id}/maatregelen/{mid}
+pub async fn measure_edit_post(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path((id, mid)): Path<(i64, i64)>,
+    axum::Form(f): Form,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        let e = MeasureEdit {
+            version: version_of(&f)?,
+            status: Some(field(&f, "status").to_string()),
+            ..Default::default()
+        };
+        ws.edit_measure(&a.actor, id, mid, e)
+    })
+    .await;
+    match res {
+        Ok(_) => done(id, ""),
+        Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
+/// POST /plans/{id}/opmerkingen
+pub async fn comment_post(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    axum::Form(f): Form,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        let kind = CommentKind::parse("soort", field(&f, "soort"))?;
+        ws.add_comment(&a.actor, id, kind, field(&f, "tekst"))
+    })
+    .await;
+    match res {
+        Ok(_) => done(id, ""),
+        Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
+// ---------------------------------------------------------------- account and tokens
+
+/// GET /account: the user's API tokens.
+pub async fn account_page(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Query(q): Q,
+) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let (ws, actor) = (partners_of(&st).ws.clone(), a.actor.clone());
+    let tokens = match run(move || ws.tokens(&actor)).await {
+        Ok(t) => t,
+        Err(e) => return error_response(&st, lang, false, e),
+    };
+    account_html(&st, lang, &a, &tokens, None)
+}
+
+fn account_html(
+    st: &AppState,
+    lang: Lang,
+    a: &Auth,
+    tokens: &[veerkracht_partners::TokenInfo],
+    new: Option<&str>,
+) -> Response {
+    let mut b = String::new();
+    if let Some(t) = new {
+        let _ = write!(
+            b,
+            "<p role=\"status\">{} <code id=\"nieuw-token\">{}</code></p>",
+            lang.t(
+                "Nieuw API-token (wordt maar één keer getoond; bewaar het veilig):",
+                "New API token (shown only once; keep it safe):"
+            ),
+            esc(t)
+        );
+    }
+    let rows: Vec<Vec<String>> = tokens.iter().map(|t| vec![esc(&t.name), esc(&format_time(t.created_at)), match t.revoked_at {
+        Some(r) => format!("{} {}", lang.t("ingetrokken", "revoked"), esc(&format_time(r))),
+        None => format!("<form method=\"post\" action=\"/account/tokens/{}/intrekken\" class=\"inline\">{}<button type=\"submit\">{}</button></form>", t.id, csrf_field(a), lang.t("Intrekken", "Revoke")),
+    }]).collect();
+    b.push_str(&html::table(
+        lang.t(
+            "API-tokens (voor Power BI, scripts)",
+            "API tokens (for Power BI, scripts)",
+        ),
+        &[
+            lang.t("Naam", "Name"),
+            lang.t("Aangemaakt", "Created"),
+            "Status",
+        ],
+        &rows,
+    ));
+    let _ = write!(b, "<form method=\"post\" action=\"/account/tokens\" class=\"stack\">{}<label>{}<input name=\"naam\" required maxlength=\"200\"></label><button type=\"submit\">{}</button></form><p class=\"note\">{}</p>",
+        csrf_field(a), lang.t("Naam van het token", "Token name"), lang.t("Token aanmaken", "Create token"),
+        lang.t("Gebruik: Authorization: Bearer vk_… Het token heeft uw rechten. Alleen een hash wordt bewaard.", "Use: Authorization: Bearer vk_… The token has your rights. Only a hash is stored."));
+    page(st, lang, lang.t("Account", "Account"), a, &b)
+}
+
+/// POST /account/tokens
+pub async fn token_post(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    axum::Form(f): Form,
+) -> Response {
+    let (ws, actor) = (partners_of(&st).ws.clone(), a.actor.clone());
+    let name = field(&f, "naam").to_string();
+    match run(move || {
+        let (_, t) = ws.create_token(&actor, &name)?;
+        Ok((t, ws.tokens(&actor)?))
+    })
+    .await
+    {
+        Ok((t, list)) => account_html(&st, Lang::Nl, &a, &list, Some(&t)),
+        Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
+/// POST /account/tokens/{id}/intrekken
+pub async fn token_revoke_post(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+) -> Response {
+    let (ws, actor) = (partners_of(&st).ws.clone(), a.actor.clone());
+    match run(move || ws.revoke_token(&actor, id)).await {
+        Ok(()) => Redirect::to("/account").into_response(),
+        Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
+// ---------------------------------------------------------------- API
+
+fn api_err(st: &AppState, e: Error) -> Response {
+    error_response(st, Lang::Nl, true, e)
+}
+
+fn created(v: Value, location: String) -> Response {
+    let mut r = (StatusCode::CREATED, Json(v)).into_response();
+    if let Ok(h) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert(header::LOCATION, h);
+    }
+    r
+}
+
+/// Refuses a JSON body with keys the endpoint does not know (typos are errors, not silence).
+fn only_keys(v: &Value, allowed: &[&str]) -> Result<(), Error> {
+    let Some(o) = v.as_object() else {
+        return Err(Error::invalid("body", "expected a JSON object"));
+    };
+    if let Some(k) = o.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(Error::invalid(
+            k,
+            format!("unknown field; allowed: {}", allowed.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, Error> {
+    serde_json::from_value(v).map_err(|e| Error::invalid("body", e.to_string()))
+}
+
+fn json_body(body: &axum::body::Bytes) -> Result<Value, Error> {
+    serde_json::from_slice(body).map_err(|e| Error::invalid("body", format!("not JSON: {e}")))
+}
+
+/// GET /api/v1/me
+pub async fn api_me(Extension(a): Extension<Auth>) -> Response {
+    Json(json!({"gebruiker": a.actor.user, "organisatie": a.actor.org, "mag_eigen_voorraad_zien": policy::can_view_stock(&a.actor)})).into_response()
+}
+
+/// GET /api/v1/plans
+pub async fn api_plans(State(st): State<Arc<AppState>>, Extension(a): Extension<Auth>) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    match run(move || ws.plans(&a.actor)).await {
+        Ok(v) => Json(json!({"plans": v})).into_response(),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// POST /api/v1/plans {area_code, title, analysis?, partners?}
+pub async fn api_plan_create(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    body: axum::body::Bytes,
+) -> Response {
+    let st2 = st.clone();
+    let res = run(move || {
+        let v = json_body(&body)?;
+        only_keys(&v, &["area_code", "title", "analysis", "partners"])?;
+        let code = v["area_code"]
+            .as_str()
+            .ok_or_else(|| Error::invalid("area_code", "required (a buurt or wijk code)"))?;
+        let title = v["title"]
+            .as_str()
+            .ok_or_else(|| Error::invalid("title", "required"))?;
+        let analysis = v["analysis"].as_str().unwrap_or("");
+        let partners: Vec<i64> = match &v["partners"] {
+            Value::Null => vec![],
+            p => from_json(p.clone())?,
+        };
+        let np = plan_input(&st2, &a, code, title, analysis, partners)?;
+        partners_of(&st2).ws.create_plan(&a.actor, np)
+    })
+    .await;
+    match res {
+        Ok(id) => created(json!({"id": id}), format!("/api/v1/plans/{id}")),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// GET /api/v1/plans/{id}: the plan, goals with monitoring, measures, log, shared figures.
+pub async fn api_plan(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+) -> Response {
+    let st2 = st.clone();
+    let res = run(move || {
+        let p = partners_of(&st2).ws.plan(&a.actor, id)?;
+        let mon: Vec<Value> = p
+            .goals
+            .iter()
+            .map(|g| monitoring(&st2, &p.summary.area_code, g))
+            .collect();
+        let mut v = serde_json::to_value(&p).map_err(|e| Error::Db(e.to_string()))?;
+        if let Some(goals) = v["goals"].as_array_mut() {
+            for (g, m) in goals.iter_mut().zip(mon) {
+                g["monitoring"] = m;
+            }
+        }
+        Ok(v)
+    })
+    .await;
+    match res {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// PATCH /api/v1/plans/{id} {version, title?, analysis?, status?, partners?}
+pub async fn api_plan_edit(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        let v = json_body(&body)?;
+        only_keys(&v, &["version", "title", "analysis", "status", "partners"])?;
+        if v.get("version").and_then(Value::as_i64).is_none() {
+            return Err(Error::invalid(
+                "version",
+                "required: the version you edited (optimistic locking)",
+            ));
+        }
+        ws.edit_plan(&a.actor, id, from_json(v)?)
+    })
+    .await;
+    match res {
+        Ok(v) => Json(json!({"id": id, "version": v})).into_response(),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// POST /api/v1/plans/{id}/goals {indicator, description?, target, target_date}
+pub async fn api_goal(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let st2 = st.clone();
+    let res = run(move || {
+        let v = json_body(&body)?;
+        only_keys(&v, &["indicator", "description", "target", "target_date"])?;
+        let ws = &partners_of(&st2).ws;
+        let plan = ws.plan(&a.actor, id)?;
+        let target = v["target"]
+            .as_f64()
+            .ok_or_else(|| Error::invalid("target", "required: a number"))?;
+        let g = goal_input(
+            &st2,
+            &plan.summary.area_code,
+            v["indicator"].as_str().unwrap_or(""),
+            v["description"].as_str().unwrap_or(""),
+            target,
+            v["target_date"].as_str().unwrap_or(""),
+        )?;
+        ws.add_goal(&a.actor, id, g)
+    })
+    .await;
+    match res {
+        Ok(g) => created(json!({"id": g}), format!("/api/v1/plans/{id}")),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// POST /api/v1/plans/{id}/measures
+pub async fn api_measure(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        let v = json_body(&body)?;
+        only_keys(
+            &v,
+            &[
+                "kind",
+                "title",
+                "description",
+                "owner_org",
+                "partners",
+                "budget_cents",
+                "status",
+                "start_date",
+                "end_date",
+            ],
+        )?;
+        ws.add_measure(&a.actor, id, from_json(v)?)
+    })
+    .await;
+    match res {
+        Ok(m) => created(json!({"id": m}), format!("/api/v1/plans/{id}")),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// PATCH /api/v1/plans/{id}/measures/{mid}
+pub async fn api_measure_edit(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path((id, mid)): Path<(i64, i64)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        let v = json_body(&body)?;
+        only_keys(
+            &v,
+            &[
+                "version",
+                "status",
+                "title",
+                "description",
+                "budget_cents",
+                "end_date",
+            ],
+        )?;
+        if v.get("version").and_then(Value::as_i64).is_none() {
+            return Err(Error::invalid(
+                "version",
+                "required: the version you edited (optimistic locking)",
+            ));
+        }
+        let mut e = MeasureEdit {
+            version: v["version"].as_i64().unwrap_or(0),
+            ..Default::default()
+        };
+        e.status = v.get("status").and_then(Value::as_str).map(str::to_string);
+        e.title = v.get("title").and_then(Value::as_str).map(str::to_string);
+        e.description = v
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        if let Some(b) = v.get("budget_cents") {
+            e.budget_cents =
+                Some(if b.is_null() {
+                    None
+                } else {
+                    Some(b.as_i64().ok_or_else(|| {
+                        Error::invalid("budget_cents", "an integer number of cents")
+                    })?)
+                });
+        }
+        if let Some(d) = v.get("end_date") {
+            e.end_date = Some(d.as_str().map(str::to_string));
+        }
+        ws.edit_measure(&a.actor, id, mid, e)
+    })
+    .await;
+    match res {
+        Ok(v) => Json(json!({"id": mid, "version": v})).into_response(),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// POST /api/v1/plans/{id}/comments {kind: besluit|opmerking, text}
+pub async fn api_comment(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        let v = json_body(&body)?;
+        only_keys(&v, &["kind", "text"])?;
+        let kind = CommentKind::parse("kind", v["kind"].as_str().unwrap_or("opmerking"))?;
+        ws.add_comment(&a.actor, id, kind, v["text"].as_str().unwrap_or(""))
+    })
+    .await;
+    match res {
+        Ok(c) => created(json!({"id": c}), format!("/api/v1/plans/{id}")),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// GET /api/v1/plans/{id}/audit
+pub async fn api_audit(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    match run(move || ws.plan_audit(&a.actor, id)).await {
+        Ok(v) => Json(json!({"audit": v})).into_response(),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// POST /api/v1/tokens {name}: a new token (shown once).
+pub async fn api_token_create(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    body: axum::body::Bytes,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        let v = json_body(&body)?;
+        only_keys(&v, &["name"])?;
+        ws.create_token(&a.actor, v["name"].as_str().unwrap_or(""))
+    })
+    .await;
+    match res {
+        Ok((id, t)) => created(json!({"id": id, "token": t}), "/api/v1/tokens".into()),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// GET /api/v1/tokens
+pub async fn api_tokens(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    match run(move || ws.tokens(&a.actor)).await {
+        Ok(v) => Json(json!({"tokens": v})).into_response(),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// DELETE /api/v1/tokens/{id}
+pub async fn api_token_revoke(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    match run(move || ws.revoke_token(&a.actor, id)).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => api_err(&st, e),
+    }
+}
+
+/// Whether an organisation kind is one the workspace knows (for the CLI's messages).
+pub fn org_kinds() -> Vec<&'static str> {
+    OrgKind::ALL.iter().map(|k| k.word()).collect()
+}
+
+/// The workspace routes (all behind [`guard`]).
+pub fn routes() -> axum::Router<Arc<AppState>> {
+    use axum::routing::{delete, get, post};
+    axum::Router::new()
+        .route("/login", get(login_get).post(login_post))
+        .route("/logout", post(logout))
+        .route("/plans", get(plans_page).post(plans_post))
+        .route("/plans/{id}", get(plan_page))
+        .route("/plans/{id}/dossier", get(plan_dossier))
+        .route("/plans/{id}/bewerk", post(plan_edit_post))
+        .route("/plans/{id}/doelen", post(goal_post))
+        .route("/plans/{id}/maatregelen", post(measure_post))
+        .route("/plans/{id}/maatregelen/{mid}", post(measure_edit_post))
+        .route("/plans/{id}/opmerkingen", post(comment_post))
+        .route("/account", get(account_page))
+        .route("/account/tokens", post(token_post))
+        .route("/account/tokens/{id}/intrekken", post(token_revoke_post))
+        .route("/api/v1/me", get(api_me))
+        .route("/api/v1/plans", get(api_plans).post(api_plan_create))
+        .route("/api/v1/plans/{id}", get(api_plan).patch(api_plan_edit))
+        .route("/api/v1/plans/{id}/goals", post(api_goal))
+        .route("/api/v1/plans/{id}/measures", post(api_measure))
+        .route(
+            "/api/v1/plans/{id}/measures/{mid}",
+            axum::routing::patch(api_measure_edit),
+        )
+        .route("/api/v1/plans/{id}/comments", post(api_comment))
+        .route("/api/v1/plans/{id}/audit", get(api_audit))
+        .route("/api/v1/tokens", get(api_tokens).post(api_token_create))
+        .route("/api/v1/tokens/{id}", delete(api_token_revoke))
+}
