@@ -1,0 +1,955 @@
+//! The partner workspace over HTTP on SQLite and PostgreSQL (when `VEERKRACHT_TEST_PG` is
+//! set; required in CI): the authorisation matrix (role × organisation kind × ownership ×
+//! endpoint), CSRF, session fixation, lockout, rate limit, token revocation, XSS, oversized
+//! input, optimistic locking, cookies and redirects.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use veerkracht_partners::auth::HashCost;
+use veerkracht_partners::{Location, OrgKind, Role, Workspace};
+
+const PW: &str = "een lange zin als wachtwoord";
+const KINDS: [OrgKind; 6] = [
+    OrgKind::Corporatie,
+    OrgKind::Gemeente,
+    OrgKind::Zorg,
+    OrgKind::Politie,
+    OrgKind::Huurdersorganisatie,
+    OrgKind::Overig,
+];
+
+struct Server {
+    addr: SocketAddr,
+    name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn start(loc: Location, logins_per_minute: u32, secure: bool) -> SocketAddr {
+    let ws = Workspace::open(
+        &loc,
+        veerkracht_partners::Options {
+            hash_cost: HashCost {
+                memory_kib: 1024,
+                passes: 1,
+            },
+            lockout: Duration::from_millis(1500),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // one organisation of every kind in the demo gemeente, one user per role
+    for k in KINDS {
+        let id = ws
+            .create_org(
+                None,
+                &format!("Org {}", k.word()),
+                k,
+                &["GM9001".into()],
+                k == OrgKind::Corporatie,
+            )
+            .unwrap();
+        for r in Role::ALL {
+            ws.create_user(
+                None,
+                id,
+                &format!("{}.{}", k.word(), r.word()),
+                &format!("{} {}", k.word(), r.word()),
+                *r,
+                PW,
+            )
+            .unwrap();
+        }
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
+        let stock = region.file("veerstad-corporatie-voorraad.csv").unwrap();
+        let mut p = veerkracht_web::workspace::Partners::new(ws, secure);
+        p.logins_per_minute = logins_per_minute;
+        let state = veerkracht_web::AppState::new(
+            common::demo_dataset(),
+            "demoregio (test)",
+            true,
+            veerkracht_index::Definition::veerkracht_basis(),
+        )
+        .with_stock(
+            veerkracht_web::huurmix::Stock::parse(
+                "veerstad-corporatie-voorraad.csv",
+                &String::from_utf8_lossy(&stock.bytes),
+            )
+            .unwrap(),
+        )
+        .with_partners(p);
+        veerkracht_web::serve("127.0.0.1:0".parse().unwrap(), state, |a| {
+            tx.send(a).unwrap();
+        })
+        .unwrap();
+    });
+    rx.recv().expect("server starts")
+}
+
+/// One server per backend for the whole test binary.
+fn servers() -> &'static [Server] {
+    static S: OnceLock<Vec<Server>> = OnceLock::new();
+    S.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = vec![Server {
+            addr: start(
+                Location::Sqlite(dir.path().join("w.sqlite")),
+                100_000,
+                false,
+            ),
+            name: "SQLite".into(),
+            _dir: Some(dir),
+        }];
+        if let Some(pg) = veerkracht_partners::testing::fresh_postgres() {
+            v.push(Server {
+                addr: start(pg, 100_000, false),
+                name: "PostgreSQL".into(),
+                _dir: None,
+            });
+        }
+        v
+    })
+}
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Resp {
+    fn header(&self, n: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.as_str())
+    }
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// A browser-like client: a cookie jar and the session's CSRF token.
+struct Client {
+    addr: SocketAddr,
+    cookies: HashMap<String, String>,
+    csrf: String,
+    token: Option<String>,
+}
+
+fn url_enc(s: &str) -> String {
+    let mut o = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => o.push(b as char),
+            b => o.push_str(&format!("%{b:02X}")),
+        }
+    }
+    o
+}
+
+impl Client {
+    fn new(addr: SocketAddr) -> Client {
+        Client {
+            addr,
+            cookies: HashMap::new(),
+            csrf: String::new(),
+            token: None,
+        }
+    }
+
+    fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        ctype: Option<&str>,
+        body: &[u8],
+        extra: &[(&str, &str)],
+    ) -> Resp {
+        let mut req =
+            format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        if !self.cookies.is_empty() {
+            let c: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            req.push_str(&format!("Cookie: {}\r\n", c.join("; ")));
+        }
+        if let Some(t) = &self.token {
+            req.push_str(&format!("Authorization: Bearer {t}\r\n"));
+        }
+        if let Some(ct) = ctype {
+            req.push_str(&format!("Content-Type: {ct}\r\n"));
+        }
+        for (k, v) in extra {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        let mut s = TcpStream::connect(self.addr).unwrap();
+        s.write_all(req.as_bytes()).unwrap();
+        let _ = s.write_all(body);
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        let text = String::from_utf8_lossy(&buf).to_string();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
+            .collect();
+        for (k, v) in &headers {
+            if k == "set-cookie" {
+                let first = v.split(';').next().unwrap_or("");
+                if let Some((n, val)) = first.split_once('=') {
+                    if v.contains("Max-Age=0") {
+                        self.cookies.remove(n);
+                    } else {
+                        self.cookies.insert(n.to_string(), val.to_string());
+                    }
+                }
+            }
+        }
+        let chunked = headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+        let body = if chunked {
+            dechunk(body)
+        } else {
+            body.to_string()
+        };
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn get(&mut self, path: &str) -> Resp {
+        self.send("GET", path, None, b"", &[])
+    }
+
+    fn form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", url_enc(k), url_enc(v)))
+            .collect();
+        self.send(
+            "POST",
+            path,
+            Some("application/x-www-form-urlencoded"),
+            body.join("&").as_bytes(),
+            &[],
+        )
+    }
+
+    /// A JSON call with the session's CSRF token (as the dashboard's scripts would send it).
+    fn api(&mut self, method: &str, path: &str, body: &Value) -> Resp {
+        let csrf = self.csrf.clone();
+        self.send(
+            method,
+            path,
+            Some("application/json"),
+            body.to_string().as_bytes(),
+            &[("X-CSRF-Token", &csrf)],
+        )
+    }
+
+    fn login(&mut self, user: &str, pw: &str) -> Resp {
+        let page = self.get("/login");
+        assert_eq!(page.status, 200, "{}", page.body);
+        let t = between(&page.body, "name=\"login_csrf\" value=\"", "\"");
+        let r = self.form(
+            "/login",
+            &[
+                ("login_csrf", &t),
+                ("terug", "/plans"),
+                ("gebruikersnaam", user),
+                ("wachtwoord", pw),
+            ],
+        );
+        if r.status == 303 {
+            let p = self.get("/plans");
+            self.csrf = between(&p.body, "name=\"csrf\" value=\"", "\"");
+        }
+        r
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[(n + 2).min(rest.len())..];
+    }
+    out
+}
+
+fn between(s: &str, a: &str, b: &str) -> String {
+    let i = s
+        .find(a)
+        .unwrap_or_else(|| panic!("{a} not in page: {}", &s[..s.len().min(3000)]))
+        + a.len();
+    s[i..][..s[i..].find(b).unwrap()].to_string()
+}
+
+fn user(addr: SocketAddr, kind: OrgKind, role: Role) -> Client {
+    let mut c = Client::new(addr);
+    let r = c.login(&format!("{}.{}", kind.word(), role.word()), PW);
+    assert_eq!(r.status, 303, "login {kind} {role}: {}", r.body);
+    c
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Rel {
+    Owner,
+    Partner,
+    None,
+}
+
+#[test]
+fn authorisation_matrix() {
+    for srv in servers() {
+        let addr = srv.addr;
+        let org_ids: HashMap<OrgKind, i64> = {
+            let mut c = user(addr, OrgKind::Gemeente, Role::Lezer);
+            let _ = c.get("/api/v1/me");
+            // ids are assigned in creation order
+            KINDS
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (*k, i as i64 + 1))
+                .collect()
+        };
+        let mut clients: HashMap<(OrgKind, Role), Client> = HashMap::new();
+        for k in KINDS {
+            for r in Role::ALL {
+                clients.insert((k, *r), user(addr, k, *r));
+            }
+        }
+        // one plan per owner kind, with the next kind as partner; a measure of the owner
+        let mut plans: Vec<(OrgKind, OrgKind, i64, i64)> = Vec::new();
+        for (i, owner) in KINDS.iter().enumerate() {
+            let partner = KINDS[(i + 1) % KINDS.len()];
+            let c = clients.get_mut(&(*owner, Role::Analist)).unwrap();
+            let r = c.api("POST", "/api/v1/plans", &json!({"area_code": "BU90010503", "title": format!("Plan van {owner}"), "partners": [org_ids[&partner]]}));
+            assert_eq!(r.status, 201, "{}: {}", srv.name, r.body);
+            let id = r.json()["id"].as_i64().unwrap();
+            let m = c.api(
+                "POST",
+                &format!("/api/v1/plans/{id}/measures"),
+                &json!({"kind": "sociaal", "title": "Buurtteam", "start_date": "2027-01-01"}),
+            );
+            assert_eq!(m.status, 201, "{}", m.body);
+            plans.push((*owner, partner, id, m.json()["id"].as_i64().unwrap()));
+        }
+        let mut checked = 0;
+        for k in KINDS {
+            for role in Role::ALL {
+                let c = clients.get_mut(&(k, *role)).unwrap();
+                let contrib = *role != Role::Lezer;
+                let stock = k == OrgKind::Corporatie;
+                // not tied to a plan
+                let r = c.get("/huurmix");
+                assert_eq!(
+                    r.status == 200,
+                    stock,
+                    "{} {k} {role} /huurmix: {}",
+                    srv.name,
+                    r.status
+                );
+                assert_eq!(
+                    c.get("/api/v1/rentmix").status == 200,
+                    stock,
+                    "{k} {role} rentmix"
+                );
+                assert_eq!(
+                    c.get("/scenarios").status == 200,
+                    stock,
+                    "{k} {role} scenarios"
+                );
+                let r = c.api(
+                    "POST",
+                    "/api/v1/plans",
+                    &json!({"area_code": "BU90010101", "title": "nieuw"}),
+                );
+                assert_eq!(
+                    r.status,
+                    if contrib { 201 } else { 403 },
+                    "{k} {role} create: {}",
+                    r.body
+                );
+                let r = c.api(
+                    "POST",
+                    "/api/v1/plans",
+                    &json!({"area_code": "BU03630001", "title": "buiten de gemeente"}),
+                );
+                assert!(
+                    matches!(r.status, 403 | 422),
+                    "{k} {role} create elsewhere: {}",
+                    r.body
+                );
+                let list: Vec<i64> = c.get("/api/v1/plans").json()["plans"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p["id"].as_i64().unwrap())
+                    .collect();
+                for &(owner, partner, id, owner_measure) in &plans {
+                    let rel = if k == owner {
+                        Rel::Owner
+                    } else if k == partner {
+                        Rel::Partner
+                    } else {
+                        Rel::None
+                    };
+                    let view = rel != Rel::None;
+                    let deny = if view { 403 } else { 404 };
+                    let ctx = format!("{} {k} {role} {rel:?} plan {id}", srv.name);
+                    assert_eq!(list.contains(&id), view, "{ctx}: list");
+                    for path in [
+                        format!("/api/v1/plans/{id}"),
+                        format!("/plans/{id}"),
+                        format!("/plans/{id}/dossier"),
+                        format!("/api/v1/plans/{id}/audit"),
+                    ] {
+                        let r = c.get(&path);
+                        assert_eq!(r.status, if view { 200 } else { 404 }, "{ctx}: GET {path}");
+                    }
+                    let version = if view {
+                        c.get(&format!("/api/v1/plans/{id}")).json()["version"]
+                            .as_i64()
+                            .unwrap()
+                    } else {
+                        1
+                    };
+                    let expect = |allowed: bool, ok: u16| if allowed { ok } else { deny };
+                    let r = c.api(
+                        "PATCH",
+                        &format!("/api/v1/plans/{id}"),
+                        &json!({"version": version, "analysis": format!("door {k} {role}")}),
+                    );
+                    assert_eq!(
+                        r.status,
+                        expect(rel == Rel::Owner && contrib, 200),
+                        "{ctx}: PATCH plan {}",
+                        r.body
+                    );
+                    let r = c.api(
+                        "POST",
+                        &format!("/api/v1/plans/{id}/goals"),
+                        &json!({"indicator": "score", "target": 50.0, "target_date": "2030-01-01"}),
+                    );
+                    assert_eq!(
+                        r.status,
+                        expect(rel == Rel::Owner && contrib, 201),
+                        "{ctx}: goal {}",
+                        r.body
+                    );
+                    let r = c.api("POST", &format!("/api/v1/plans/{id}/measures"), &json!({"kind": "zorg", "title": "eigen maatregel", "start_date": "2027-01-01"}));
+                    assert_eq!(
+                        r.status,
+                        expect(view && contrib, 201),
+                        "{ctx}: own measure {}",
+                        r.body
+                    );
+                    let r = c.api("POST", &format!("/api/v1/plans/{id}/measures"), &json!({"kind": "zorg", "title": "voor de eigenaar", "start_date": "2027-01-01", "owner_org": org_ids[&owner]}));
+                    assert_eq!(
+                        r.status,
+                        expect(rel == Rel::Owner && contrib, 201),
+                        "{ctx}: measure for owner {}",
+                        r.body
+                    );
+                    let mv = if view {
+                        c.get(&format!("/api/v1/plans/{id}")).json()["measures"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .find(|m| m["id"] == owner_measure)
+                            .unwrap()["version"]
+                            .as_i64()
+                            .unwrap()
+                    } else {
+                        1
+                    };
+                    let r = c.api(
+                        "PATCH",
+                        &format!("/api/v1/plans/{id}/measures/{owner_measure}"),
+                        &json!({"version": mv, "status": "lopend"}),
+                    );
+                    assert_eq!(
+                        r.status,
+                        expect(rel == Rel::Owner && contrib, 200),
+                        "{ctx}: edit owner's measure {}",
+                        r.body
+                    );
+                    let r = c.api(
+                        "POST",
+                        &format!("/api/v1/plans/{id}/comments"),
+                        &json!({"kind": "opmerking", "text": "ok"}),
+                    );
+                    assert_eq!(
+                        r.status,
+                        expect(view && contrib, 201),
+                        "{ctx}: comment {}",
+                        r.body
+                    );
+                    let r = c.api(
+                        "POST",
+                        &format!("/api/v1/plans/{id}/comments"),
+                        &json!({"kind": "besluit", "text": "besloten"}),
+                    );
+                    assert_eq!(
+                        r.status,
+                        expect(rel == Rel::Owner && contrib, 201),
+                        "{ctx}: decision {}",
+                        r.body
+                    );
+                    // the browser forms follow the same rules
+                    let r = c.form(
+                        &format!("/plans/{id}/opmerkingen"),
+                        &[
+                            ("csrf", &c.csrf.clone()),
+                            ("soort", "opmerking"),
+                            ("tekst", "via formulier"),
+                        ],
+                    );
+                    assert_eq!(
+                        r.status,
+                        if view && contrib { 303 } else { deny },
+                        "{ctx}: comment form"
+                    );
+                    checked += 12;
+                }
+            }
+        }
+        assert!(checked >= 6 * 3 * 6 * 12);
+        // every change above is in the audit log, and the chain holds
+        let c = clients.get_mut(&(OrgKind::Gemeente, Role::Lezer)).unwrap();
+        let gem_plan = plans.iter().find(|p| p.0 == OrgKind::Gemeente).unwrap().2;
+        let log = c.get(&format!("/api/v1/plans/{gem_plan}/audit")).json();
+        let entries = log["audit"].as_array().unwrap();
+        assert!(entries.iter().any(|e| e["action"] == "gewijzigd"
+            && e["entity"] == "plan"
+            && e["user"] == "gemeente analist"));
+        assert!(
+            entries
+                .iter()
+                .any(|e| e["entity"] == "maatregel" && e["org"] == "Org zorg"),
+            "the partner's measure is logged"
+        );
+    }
+}
+
+#[test]
+fn csrf_is_required_for_every_change_made_with_a_cookie() {
+    for srv in servers() {
+        let mut a = user(srv.addr, OrgKind::Gemeente, Role::Analist);
+        let b = user(srv.addr, OrgKind::Gemeente, Role::Beheerder);
+        let r = a.api(
+            "POST",
+            "/api/v1/plans",
+            &json!({"area_code": "BU90010503", "title": "csrf"}),
+        );
+        assert_eq!(r.status, 201);
+        let id = r.json()["id"].as_i64().unwrap();
+        let path = format!("/plans/{id}/opmerkingen");
+        // form without token, with a wrong token, with another session's token
+        assert_eq!(
+            a.form(&path, &[("soort", "opmerking"), ("tekst", "x")])
+                .status,
+            403
+        );
+        assert_eq!(
+            a.form(
+                &path,
+                &[
+                    ("csrf", &"0".repeat(64)),
+                    ("soort", "opmerking"),
+                    ("tekst", "x")
+                ]
+            )
+            .status,
+            403
+        );
+        let other = b.csrf.clone();
+        assert_eq!(
+            a.form(
+                &path,
+                &[("csrf", &other), ("soort", "opmerking"), ("tekst", "x")]
+            )
+            .status,
+            403
+        );
+        // JSON without the header
+        let r = a.send(
+            "POST",
+            &format!("/api/v1/plans/{id}/comments"),
+            Some("application/json"),
+            br#"{"kind":"opmerking","text":"x"}"#,
+            &[],
+        );
+        assert_eq!(r.status, 403, "{}", r.body);
+        assert!(r.body.contains("CSRF"));
+        // logout is a change too
+        assert_eq!(a.form("/logout", &[]).status, 403);
+        // the dashboard's own pages with a POST (scenarios) are covered as well
+        let mut corp = user(srv.addr, OrgKind::Corporatie, Role::Analist);
+        assert_eq!(
+            corp.form("/scenarios", &[("scenario", "spreiding")]).status,
+            403
+        );
+        // with the token: fine; nothing was written by the refused requests
+        let ok = a.form(
+            &path,
+            &[
+                ("csrf", &a.csrf.clone()),
+                ("soort", "opmerking"),
+                ("tekst", "met token"),
+            ],
+        );
+        assert_eq!(ok.status, 303);
+        let p = a.get(&format!("/api/v1/plans/{id}")).json();
+        assert_eq!(p["comments"].as_array().unwrap().len(), 1, "{}", srv.name);
+        // an API token needs no CSRF token (no cookie is involved)
+        let t = a
+            .api("POST", "/api/v1/tokens", &json!({"name": "script"}))
+            .json()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut script = Client::new(srv.addr);
+        script.token = Some(t);
+        let r = script.send(
+            "POST",
+            &format!("/api/v1/plans/{id}/comments"),
+            Some("application/json"),
+            br#"{"kind":"opmerking","text":"script"}"#,
+            &[],
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+}
+
+#[test]
+fn session_fixation_logout_and_cookie_flags() {
+    for srv in servers() {
+        let mut c = Client::new(srv.addr);
+        let planted = "ab".repeat(32);
+        c.cookies.insert("vk_sessie".into(), planted.clone());
+        // a planted id is not a session
+        let r = c.get("/plans");
+        assert_eq!(r.status, 303);
+        assert!(r.header("location").unwrap().starts_with("/login"));
+        let r = c.login("zorg.lezer", PW);
+        assert_eq!(r.status, 303);
+        let set = r
+            .headers
+            .iter()
+            .find(|(k, v)| k == "set-cookie" && v.starts_with("vk_sessie="))
+            .unwrap()
+            .1
+            .clone();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/"),
+            "{set}"
+        );
+        assert!(
+            !set.contains("Secure"),
+            "plain http on loopback: no Secure flag unless asked"
+        );
+        let sid = c.cookies["vk_sessie"].clone();
+        assert_ne!(sid, planted, "login always issues a new session id");
+        assert_eq!(c.get("/plans").status, 200);
+        // logging out ends the session on the server, not only in the browser
+        let r = c.form("/logout", &[("csrf", &c.csrf.clone())]);
+        assert_eq!(r.status, 303);
+        let mut replay = Client::new(srv.addr);
+        replay.cookies.insert("vk_sessie".into(), sid);
+        assert_eq!(replay.get("/plans").status, 303);
+        assert_eq!(replay.get("/api/v1/plans").status, 401);
+        // open redirects after login are refused
+        let mut d = Client::new(srv.addr);
+        let page = d.get("/login?terug=//evil.example/");
+        let t = between(&page.body, "name=\"login_csrf\" value=\"", "\"");
+        let r = d.form(
+            "/login",
+            &[
+                ("login_csrf", &t),
+                ("terug", "//evil.example/"),
+                ("gebruikersnaam", "zorg.lezer"),
+                ("wachtwoord", PW),
+            ],
+        );
+        assert_eq!(r.header("location"), Some("/plans"));
+        // a login form not from this site (no double-submit cookie) is refused
+        let mut e = Client::new(srv.addr);
+        let r = e.form(
+            "/login",
+            &[
+                ("login_csrf", &"1".repeat(64)),
+                ("gebruikersnaam", "zorg.lezer"),
+                ("wachtwoord", PW),
+            ],
+        );
+        assert_eq!(r.status, 403);
+    }
+}
+
+#[test]
+fn lockout_after_failed_logins_and_rate_limit() {
+    for srv in servers() {
+        let mut c = Client::new(srv.addr);
+        for i in 1..=4 {
+            assert_eq!(
+                c.login("overig.lezer", "fout wachtwoord nummer").status,
+                401,
+                "attempt {i}"
+            );
+        }
+        let r = c.login("overig.lezer", "fout wachtwoord nummer");
+        assert_eq!(r.status, 423, "{}", r.body);
+        assert!(r.body.contains("geblokkeerd"));
+        assert_eq!(
+            c.login("overig.lezer", PW).status,
+            423,
+            "locked even with the right password"
+        );
+        std::thread::sleep(Duration::from_millis(1600));
+        assert_eq!(c.login("overig.lezer", PW).status, 303, "the lock expires");
+    }
+    // per client address: 3 attempts a minute on this server
+    let dir = tempfile::tempdir().unwrap();
+    let addr = start(Location::Sqlite(dir.path().join("r.sqlite")), 3, true);
+    let mut c = Client::new(addr);
+    for _ in 0..3 {
+        assert_eq!(
+            c.login("gemeente.lezer", "fout wachtwoord nummer").status,
+            401
+        );
+    }
+    let r = c.login("gemeente.lezer", PW);
+    assert_eq!(r.status, 429);
+    assert_eq!(r.header("retry-after"), Some("60"));
+    // the Secure flag when served behind TLS
+    let page = Client::new(addr).get("/login");
+    assert!(
+        page.headers
+            .iter()
+            .any(|(k, v)| k == "set-cookie" && v.contains("Secure"))
+    );
+}
+
+#[test]
+fn api_tokens_are_revocable() {
+    for srv in servers() {
+        let mut c = user(srv.addr, OrgKind::Politie, Role::Analist);
+        let r = c.api("POST", "/api/v1/tokens", &json!({"name": "Power BI"}));
+        assert_eq!(r.status, 201);
+        let (id, tok) = (
+            r.json()["id"].as_i64().unwrap(),
+            r.json()["token"].as_str().unwrap().to_string(),
+        );
+        let mut bot = Client::new(srv.addr);
+        bot.token = Some(tok.clone());
+        assert_eq!(
+            bot.get("/api/v1/me").json()["gebruiker"]["username"],
+            "politie.analist"
+        );
+        assert_eq!(bot.get("/api/v1/plans").status, 200);
+        // another user cannot revoke it
+        let mut other = user(srv.addr, OrgKind::Zorg, Role::Beheerder);
+        assert_eq!(
+            other
+                .api("DELETE", &format!("/api/v1/tokens/{id}"), &json!(null))
+                .status,
+            404
+        );
+        assert_eq!(
+            c.api("DELETE", &format!("/api/v1/tokens/{id}"), &json!(null))
+                .status,
+            204
+        );
+        let r = bot.get("/api/v1/plans");
+        assert_eq!(r.status, 401, "{}", r.body);
+        assert!(r.header("www-authenticate").is_some());
+        // made-up tokens
+        bot.token = Some(format!("vk_{}", "0".repeat(64)));
+        assert_eq!(bot.get("/api/v1/plans").status, 401);
+        bot.token = Some("vk_../../etc/passwd".into());
+        assert_eq!(bot.get("/api/v1/plans").status, 401);
+    }
+}
+
+#[test]
+fn plan_texts_are_escaped_and_inputs_are_limited() {
+    for srv in servers() {
+        let mut c = user(srv.addr, OrgKind::Gemeente, Role::Analist);
+        let evil = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>";
+        let r = c.api(
+            "POST",
+            "/api/v1/plans",
+            &json!({"area_code": "BU90010503", "title": evil, "analysis": evil, "partners": [3]}),
+        );
+        assert_eq!(r.status, 201);
+        let id = r.json()["id"].as_i64().unwrap();
+        c.api(
+            "POST",
+            &format!("/api/v1/plans/{id}/comments"),
+            &json!({"kind": "opmerking", "text": evil}),
+        );
+        c.api("POST", &format!("/api/v1/plans/{id}/measures"), &json!({"kind": "fysiek", "title": evil, "description": evil, "start_date": "2027-01-01"}));
+        for path in [
+            format!("/plans/{id}"),
+            format!("/plans/{id}/dossier"),
+            "/plans".to_string(),
+        ] {
+            let page = c.get(&path).body;
+            assert!(!page.contains("<script>alert"), "{path}");
+            assert!(!page.contains("<img src=x"), "{path}");
+            assert!(
+                page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+                "{path}"
+            );
+        }
+        // the zorg reader (partner) sees the same plan escaped too
+        let mut z = user(srv.addr, OrgKind::Zorg, Role::Lezer);
+        let page = z.get(&format!("/plans/{id}")).body;
+        assert!(!page.contains("<script>alert") && page.contains("alleen-lezen"));
+        // limits: title 201 characters, analysis 20,001, body over 64 kB, unknown fields
+        let r = c.api(
+            "POST",
+            "/api/v1/plans",
+            &json!({"area_code": "BU90010503", "title": "x".repeat(201)}),
+        );
+        assert_eq!(r.status, 422);
+        assert!(
+            r.json()["detail"]
+                .as_str()
+                .unwrap()
+                .contains("titel: is 201 characters long; at most 200")
+        );
+        let r = c.api(
+            "PATCH",
+            &format!("/api/v1/plans/{id}"),
+            &json!({"version": 1, "analysis": "y".repeat(20_001)}),
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        let r = c.api(
+            "POST",
+            &format!("/api/v1/plans/{id}/comments"),
+            &json!({"kind": "opmerking", "text": "z".repeat(70_000)}),
+        );
+        assert_eq!(r.status, 413, "{}", r.body);
+        let r = c.api(
+            "POST",
+            &format!("/api/v1/plans/{id}/measures"),
+            &json!({"kind": "fysiek", "titel": "Dutch key", "start_date": "2027-01-01"}),
+        );
+        assert_eq!(r.status, 422);
+        assert!(
+            r.json()["detail"]
+                .as_str()
+                .unwrap()
+                .contains("titel: unknown field")
+        );
+        let r = c.api(
+            "POST",
+            &format!("/api/v1/plans/{id}/measures"),
+            &json!({"kind": "fysiek", "title": "t", "start_date": "2027-13-01"}),
+        );
+        assert_eq!(r.status, 422);
+        assert!(r.json()["detail"].as_str().unwrap().contains("start"));
+        let r = c.api(
+            "POST",
+            &format!("/api/v1/plans/{id}/goals"),
+            &json!({"indicator": "../../etc/passwd", "target": 1, "target_date": "2030-01-01"}),
+        );
+        assert_eq!(r.status, 422);
+        // ids that are not numbers, paths that try to climb
+        assert_eq!(c.get("/plans/..%2F..%2Fetc%2Fpasswd").status, 400);
+        assert_eq!(c.get("/plans/999999").status, 404);
+        let d = c.get(&format!("/plans/{id}/dossier"));
+        assert_eq!(
+            d.header("content-disposition"),
+            Some(format!("inline; filename=\"buurtaanpak-{id}.html\"").as_str())
+        );
+    }
+}
+
+#[test]
+fn concurrent_edits_get_a_clear_conflict() {
+    for srv in servers() {
+        let mut a = user(srv.addr, OrgKind::Gemeente, Role::Analist);
+        let mut b = user(srv.addr, OrgKind::Gemeente, Role::Beheerder);
+        let id = a
+            .api(
+                "POST",
+                "/api/v1/plans",
+                &json!({"area_code": "BU90010503", "title": "samen"}),
+            )
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+        let v = a.get(&format!("/api/v1/plans/{id}")).json()["version"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(
+            b.api(
+                "PATCH",
+                &format!("/api/v1/plans/{id}"),
+                &json!({"version": v, "status": "actief"})
+            )
+            .status,
+            200
+        );
+        let r = a.api(
+            "PATCH",
+            &format!("/api/v1/plans/{id}"),
+            &json!({"version": v, "title": "anders"}),
+        );
+        assert_eq!(r.status, 409);
+        let d = r.json()["detail"].as_str().unwrap().to_string();
+        assert!(
+            d.contains("gemeente beheerder") && d.contains("Laad het plan opnieuw"),
+            "{d}"
+        );
+        // the same in the browser form
+        let f = a.form(
+            &format!("/plans/{id}/bewerk"),
+            &[
+                ("csrf", &a.csrf.clone()),
+                ("versie", &v.to_string()),
+                ("titel", "anders"),
+                ("probleemanalyse", ""),
+            ],
+        );
+        assert_eq!(f.status, 409);
+        assert!(f.body.contains("intussen gewijzigd"));
+        // the winner's change stands
+        assert_eq!(
+            a.get(&format!("/api/v1/plans/{id}")).json()["status"],
+            "actief"
+        );
+    }
+}
