@@ -217,6 +217,18 @@ details { margin:.5rem 0 1rem; }
 .bar.neg { background:#E69F00; }
 .note { color:var(--muted); font-size:.9rem; }
 .band { font-variant-numeric: tabular-nums; }
+form.stack { display:flex; flex-direction:column; gap:.6rem; max-width:40rem; margin:.5rem 0 1rem; }
+form.stack input, form.stack textarea, form.stack select { font:inherit; padding:.25rem .4rem; }
+form.stack textarea { font-family:inherit; font-size:1rem; }
+form.inline { display:inline; }
+label.check { flex-direction:row; gap:.4rem; align-items:center; }
+fieldset { border:1px solid var(--line); padding:.4rem .8rem; }
+.userbar { display:flex; gap:1rem; align-items:center; flex-wrap:wrap; padding:.3rem 0 .8rem; color:var(--muted); font-size:.9rem; }
+.fout { border-left:4px solid #D55E00; padding:.3rem .6rem; background:#fff4ec; }
+ol.log li { margin:.4rem 0; } .tekst { white-space:normal; }
+code { font-size:.8rem; word-break:break-word; }
+@media print { .userbar, form.stack, form.inline, details { display:none; }
+}
 @media print { header nav, header a.lang, form.controls, .skip { display:none; } a { color:inherit; text-decoration:none; }
   h2.appendix { break-before: page; } table { break-inside: auto; } tr { break-inside: avoid; } main { max-width:none; } }
 "#;

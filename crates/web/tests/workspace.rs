@@ -953,3 +953,88 @@ fn concurrent_edits_get_a_clear_conflict() {
         );
     }
 }
+
+/// Three organisations on one plan through the browser: the gemeente creates it, the
+/// corporation (partner) adds a measure, the zorg reader sees it read-only, the audit log
+/// shows both. Headless Chromium; required under CI.
+#[test]
+fn three_organisations_share_one_plan_in_chromium() {
+    use std::path::PathBuf;
+    use std::process::Command;
+    let python = std::env::var_os("BROWSER_PYTHON").map(PathBuf::from);
+    let ok = python.as_ref().is_some_and(|p| {
+        Command::new(p)
+            .args(["-c", "import selenium"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) && std::path::Path::new("/usr/bin/chromedriver").exists();
+    if !veerkracht_testkit::require(
+        ok,
+        "BROWSER_PYTHON with selenium and Debian's chromium + chromium-driver (.ci/run installs them)",
+    ) {
+        return;
+    }
+    for srv in servers() {
+        let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/screenshots")
+            .join(srv.name.to_lowercase());
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/workspace.py");
+        let run = Command::new(python.as_ref().unwrap())
+            .arg(&script)
+            .arg(format!("http://{}", srv.addr))
+            .arg(&shots)
+            .arg(PW)
+            .output()
+            .expect("run the browser script");
+        assert!(
+            run.status.success(),
+            "{}: browser script failed: {}\n{}",
+            srv.name,
+            String::from_utf8_lossy(&run.stderr),
+            String::from_utf8_lossy(&run.stdout)
+        );
+        let out: Value =
+            serde_json::from_str(String::from_utf8_lossy(&run.stdout).trim()).expect("JSON");
+        eprintln!("{}: {out:#}", srv.name);
+        assert_eq!(out["snapshot_shown"], true);
+        assert_eq!(out["corp_measure_rows"], 1);
+        assert_eq!(
+            out["corp_can_edit_plan"], false,
+            "a partner does not edit the owner's plan"
+        );
+        assert_eq!(out["zorg_sees_measure"], true);
+        assert_eq!(out["zorg_forms"], 1, "the reader has only the log-out form");
+        assert_eq!(out["zorg_read_only_note"], true);
+        assert_eq!(out["script_injected"], false);
+        assert!(
+            out["zorg_huurmix_title"]
+                .as_str()
+                .unwrap()
+                .contains("Geen toegang")
+        );
+        let audit: Vec<&str> = out["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| x.as_str())
+            .collect();
+        assert!(
+            audit
+                .iter()
+                .any(|r| r.contains("gemeente analist") && r.contains("plan aangemaakt")),
+            "{audit:?}"
+        );
+        assert!(
+            audit.iter().any(|r| r.contains("corporatie analist")
+                && r.contains("maatregel aangemaakt")
+                && r.contains("120000000")),
+            "{audit:?}"
+        );
+        assert_eq!(
+            out["console_errors"].as_array().unwrap().len(),
+            0,
+            "{}",
+            out["console_errors"]
+        );
+    }
+}
