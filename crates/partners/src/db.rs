@@ -226,6 +226,7 @@ impl Db {
                     let c = rusqlite::Connection::open(path)
                         .map_err(|e| Error::Db(format!("{}: cannot open: {e}", path.display())))?;
                     c.busy_timeout(Duration::from_secs(10))?;
+                    c.set_prepared_statement_cache_capacity(256);
                     // WAL: readers never block the writer; FULL: a commit is on disk before it
                     // is acknowledged (a power cut loses nothing acknowledged).
                     c.pragma_update(None, "journal_mode", "WAL")?;

@@ -1373,6 +1373,38 @@ impl Workspace {
         })
     }
 
+    /// The latest `n` entries of a plan's audit trail (oldest first) and the total count.
+    pub fn plan_audit_recent(
+        &self,
+        a: &Actor,
+        plan: i64,
+        n: i64,
+    ) -> Result<(Vec<AuditEntry>, i64), Error> {
+        self.db.read(|tx| {
+            visible(tx, a, plan)?;
+            let total = tx
+                .one(
+                    "SELECT COUNT(*) FROM audit_log WHERE plan_id = ?",
+                    &[plan.into()],
+                )?
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(0);
+            let from = tx
+                .one(
+                    "SELECT COALESCE(MIN(id), 0) FROM (SELECT id FROM audit_log WHERE plan_id = ? ORDER BY id DESC LIMIT ?) AS recent",
+                    &[plan.into(), n.into()],
+                )?
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(0);
+            Ok((
+                audit_rows(tx, "WHERE l.plan_id = ? AND l.id >= ?", &[plan.into(), from.into()])?,
+                total,
+            ))
+        })
+    }
+
     /// Every audit entry (the command line's `veerkracht accounts audit`).
     pub fn audit_all(&self) -> Result<Vec<AuditEntry>, Error> {
         self.db.read(|tx| audit_rows(tx, "", &[]))

@@ -33,6 +33,9 @@ use crate::AppState;
 use crate::api::problem;
 use crate::html::{self, Lang, esc, num};
 
+/// Audit entries shown on a plan's page (the dossier and the API have all).
+const PAGE_AUDIT: i64 = 50;
+
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "vk_sessie";
 /// The login form's own CSRF cookie (double submit; there is no session yet).
@@ -997,21 +1000,35 @@ pub async fn plan_page(
     let got = run(move || {
         let plan = ws.plan(&actor, id)?;
         let acc = ws.plan_access(&actor, id)?;
-        let log = ws.plan_audit(&actor, id)?;
+        let (log, total) = ws.plan_audit_recent(&actor, id, PAGE_AUDIT)?;
         let orgs = ws.organisations()?;
         let mon: Vec<Value> = plan
             .goals
             .iter()
             .map(|g| monitoring(&st2, &plan.summary.area_code, g))
             .collect();
-        Ok((plan, acc, log, orgs, mon))
+        Ok((plan, acc, log, total, orgs, mon))
     })
     .await;
-    let (plan, acc, log, orgs, mon) = match got {
+    let (plan, acc, log, total, orgs, mon) = match got {
         Ok(x) => x,
         Err(e) => return error_response(&st, lang, false, e),
     };
-    let body = plan_html(&st, lang, &a, &plan, &acc, &log, &orgs, &mon, false);
+    let mut body = plan_html(&st, lang, &a, &plan, &acc, &log, &orgs, &mon, false);
+    if total > log.len() as i64 {
+        let _ = write!(
+            body,
+            "<p class=\"note\">{} {} {} {}. <a href=\"/plans/{id}/dossier\">{}</a> · <a href=\"/api/v1/plans/{id}/audit\">JSON</a></p>",
+            lang.t("Logboek: de laatste", "Audit log: the latest"),
+            log.len(),
+            lang.t("van", "of"),
+            total,
+            lang.t(
+                "Het volledige logboek staat in het dossier",
+                "The full log is in the dossier"
+            )
+        );
+    }
     page(&st, lang, &plan.summary.title, &a, &body)
 }
 
