@@ -649,3 +649,48 @@ pub async fn page_post(
         }
     }
 }
+
+/// Runs for a scenario shared into a buurt plan.
+pub const PLAN_RUNS: usize = 50;
+
+/// A shipped scenario against `basis` for one buurt (common random numbers, [`PLAN_RUNS`]
+/// runs, seed 1, so the same request gives the same numbers): every buurt indicator in the
+/// last simulated year with the baseline, the scenario and the difference (p5, p50, p95).
+/// This is the aggregate a corporation shares into a plan.
+pub fn buurt_comparison(name: &str, buurt: &str) -> Result<Value, String> {
+    if name == "basis"
+        || !veerkracht_sim::DEMO_SCENARIOS
+            .iter()
+            .any(|(n, _)| *n == name)
+    {
+        return Err(format!(
+            "unknown scenario '{}': use one of {}",
+            veerkracht_partners::model::clip(name, 40),
+            names()
+                .into_iter()
+                .filter(|n| *n != "basis")
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let (ra, rb, omschrijving, _) = run_pair(name, "basis", PLAN_RUNS, 1)?;
+    let last = ra.startjaar + ra.jaren.saturating_sub(1) as i32;
+    let cmp = Comparison { a: &rb, b: &ra };
+    let rows: Vec<Value> = cmp
+        .rows()
+        .into_iter()
+        .filter(|v| v.code == buurt && v.jaar == last)
+        .map(|v| {
+            json!({"indicator": v.indicator, "basis": q_json(&v.a), "scenario": q_json(&v.b),
+                   "verschil": q_json(&v.verschil), "zeker": v.zeker()})
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(format!("the simulation has no results for buurt {buurt}"));
+    }
+    Ok(json!({
+        "soort": "scenario", "scenario": name, "basis": "basis", "omschrijving": omschrijving,
+        "runs": PLAN_RUNS, "seed": 1, "jaar": last, "buurt": buurt,
+        "invoer": "demoregio Veerstad (synthetische demodata)", "rijen": rows,
+    }))
+}

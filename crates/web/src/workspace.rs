@@ -1377,22 +1377,24 @@ fn plan_html(
     }
     if !printable
         && policy::can_share_aggregate(actor, acc)
-        && st.stock.is_some()
         && p.summary.area_code.starts_with("BU")
     {
+        let mut opts = String::new();
+        for (n, _) in veerkracht_sim::DEMO_SCENARIOS
+            .iter()
+            .filter(|(n, _)| *n != "basis")
+        {
+            let _ = write!(opts, "<option>{n}</option>");
+        }
         let _ = write!(
             b,
-            "<form method=\"post\" action=\"/plans/{}/delen\" class=\"inline\">{}<input type=\"hidden\" name=\"soort\" value=\"huurmix\"><button type=\"submit\">{}</button></form> <span class=\"note\">{}</span>",
-            s.id,
-            csrf_field(a),
-            lang.t(
-                "Deel de huurmix van deze buurt (geaggregeerd)",
-                "Share this buurt's rent mix (aggregated)"
-            ),
-            lang.t(
-                "Alleen tellingen van ten minste k woningen; kleinere cellen worden afgeschermd.",
-                "Only counts of at least k dwellings; smaller cells are withheld."
-            )
+            "<details id=\"delen\"><summary>{h}</summary><form method=\"post\" action=\"/plans/{id}/delen\" class=\"stack\">{csrf}<input type=\"hidden\" name=\"soort\" value=\"scenario\"><label>{sl}<select name=\"scenario\">{opts}</select></label><button type=\"submit\">{sb}</button></form><p class=\"note\">{n}</p></details>",
+            h = lang.t("Eigen cijfers delen (geaggregeerd)", "Share own figures (aggregated)"),
+            id = s.id,
+            csrf = csrf_field(a),
+            sl = lang.t("Toewijzingsscenario tegenover de basis", "Allocation scenario against the baseline"),
+            sb = lang.t("Deel de uitkomst voor deze buurt", "Share the outcome for this buurt"),
+            n = lang.t("Alleen uitkomsten per buurt (p5, mediaan, p95 over de runs) worden gedeeld, nooit gegevens van huishoudens of woningen.", "Only outcomes per buurt (p5, median, p95 over the runs) are shared, never household or dwelling records."),
         );
     }
     // decisions and comments
@@ -1555,6 +1557,48 @@ fn snapshot_html(lang: Lang, s: &Value) -> String {
 /// A shared aggregate: tables of cells `{label, waarde | null + reden}`.
 fn shared_html(lang: Lang, body: &Value) -> String {
     let mut b = String::new();
+    if body["soort"] == "scenario" {
+        let q = |v: &Value| {
+            format!(
+                "{} [{} – {}]",
+                num(lang, v["p50"].as_f64(), 3),
+                num(lang, v["p5"].as_f64(), 3),
+                num(lang, v["p95"].as_f64(), 3)
+            )
+        };
+        let rows: Vec<Vec<String>> = body["rijen"]
+            .as_array()
+            .map(|r| {
+                r.iter()
+                    .map(|x| {
+                        vec![
+                            esc(x["indicator"].as_str().unwrap_or("")),
+                            q(&x["basis"]),
+                            q(&x["scenario"]),
+                            format!(
+                                "{}{}",
+                                q(&x["verschil"]),
+                                if x["zeker"] == true { " *" } else { "" }
+                            ),
+                        ]
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let _ = write!(b, "<p class=\"note\">Scenario <strong>{}</strong> {} {}, {} {}, {} runs, {}. {}</p>", esc(body["scenario"].as_str().unwrap_or("")), lang.t("tegenover", "against"), esc(body["basis"].as_str().unwrap_or("")), lang.t("jaar", "year"), body["jaar"], body["runs"], esc(body["invoer"].as_str().unwrap_or("")), lang.t("Mediaan [p5 – p95]; * = het verschil heeft in minstens 90 % van de runs hetzelfde teken.", "Median [p5 – p95]; * = the difference has the same sign in at least 90 % of runs."));
+        b.push_str(&html::table(
+            lang.t("Uitkomst per indicator", "Outcome per indicator"),
+            &[
+                "Indicator",
+                lang.t("Basis", "Baseline"),
+                "Scenario",
+                lang.t("Verschil", "Difference"),
+            ],
+            &rows,
+        ));
+        return b;
+    }
+
     if let Some(tables) = body["tabellen"].as_array() {
         for t in tables {
             let rows: Vec<Vec<String>> = t["rijen"]
@@ -1762,6 +1806,83 @@ pub async fn comment_post(
     match res {
         Ok(_) => done(id, ""),
         Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
+/// Shares a corporation's aggregate into a plan: a scenario outcome for the plan's buurt.
+fn share_into(st: &AppState, a: &Auth, id: i64, kind: &str, scenario: &str) -> Result<i64, Error> {
+    let ws = &partners_of(st).ws;
+    let plan = ws.plan(&a.actor, id)?;
+    let acc = ws.plan_access(&a.actor, id)?;
+    if !policy::can_share_aggregate(&a.actor, &acc) {
+        return Err(Error::Forbidden(
+            "only the corporation holding the stock shares aggregates of it (beheerder or analist)"
+                .into(),
+        ));
+    }
+    match kind {
+        "scenario" => {
+            let body = crate::scenarios::buurt_comparison(scenario, &plan.summary.area_code)
+                .map_err(|e| Error::invalid("scenario", e))?;
+            let title = format!(
+                "Scenario {scenario} tegenover basis — {}",
+                plan.summary.area_name
+            );
+            ws.share(
+                &a.actor,
+                id,
+                veerkracht_partners::SharedKind::Scenario,
+                &title,
+                &body,
+            )
+        }
+        other => Err(Error::invalid(
+            "soort",
+            format!(
+                "'{}' cannot be shared; use scenario",
+                veerkracht_partners::model::clip(other, 20)
+            ),
+        )),
+    }
+}
+
+/// POST /plans/{id}/delen
+pub async fn share_post(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    axum::Form(f): Form,
+) -> Response {
+    let st2 = st.clone();
+    match run(move || share_into(&st2, &a, id, field(&f, "soort"), field(&f, "scenario"))).await {
+        Ok(_) => done(id, ""),
+        Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
+/// POST /api/v1/plans/{id}/shared {kind: "scenario", scenario}
+pub async fn api_share(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let st2 = st.clone();
+    let res = run(move || {
+        let v = json_body(&body)?;
+        only_keys(&v, &["kind", "scenario"])?;
+        share_into(
+            &st2,
+            &a,
+            id,
+            v["kind"].as_str().unwrap_or(""),
+            v["scenario"].as_str().unwrap_or(""),
+        )
+    })
+    .await;
+    match res {
+        Ok(x) => created(json!({"id": x}), format!("/api/v1/plans/{id}")),
+        Err(e) => api_err(&st, e),
     }
 }
 
@@ -2213,6 +2334,7 @@ pub fn routes() -> axum::Router<Arc<AppState>> {
         .route("/plans/{id}/maatregelen", post(measure_post))
         .route("/plans/{id}/maatregelen/{mid}", post(measure_edit_post))
         .route("/plans/{id}/opmerkingen", post(comment_post))
+        .route("/plans/{id}/delen", post(share_post))
         .route("/account", get(account_page))
         .route("/account/tokens", post(token_post))
         .route("/account/tokens/{id}/intrekken", post(token_revoke_post))
@@ -2227,6 +2349,7 @@ pub fn routes() -> axum::Router<Arc<AppState>> {
         )
         .route("/api/v1/plans/{id}/comments", post(api_comment))
         .route("/api/v1/plans/{id}/audit", get(api_audit))
+        .route("/api/v1/plans/{id}/shared", post(api_share))
         .route("/api/v1/tokens", get(api_tokens).post(api_token_create))
         .route("/api/v1/tokens/{id}", delete(api_token_revoke))
 }

@@ -1038,3 +1038,69 @@ fn three_organisations_share_one_plan_in_chromium() {
         );
     }
 }
+
+/// The corporation shares a scenario outcome for the plan's buurt (an aggregate of its own
+/// allocation data); nobody else can, and the same request gives the same numbers.
+#[test]
+fn the_corporation_shares_a_scenario_outcome_into_a_plan() {
+    let srv = &servers()[0];
+    let mut gem = user(srv.addr, OrgKind::Gemeente, Role::Analist);
+    let id = gem
+        .api(
+            "POST",
+            "/api/v1/plans",
+            &json!({"area_code": "BU90010503", "title": "delen", "partners": [1, 3]}),
+        )
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let body = json!({"kind": "scenario", "scenario": "spreiding"});
+    let path = format!("/api/v1/plans/{id}/shared");
+    assert_eq!(
+        gem.api("POST", &path, &body).status,
+        403,
+        "a gemeente has no own stock"
+    );
+    let mut zorg = user(srv.addr, OrgKind::Zorg, Role::Lezer);
+    assert_eq!(zorg.api("POST", &path, &body).status, 403);
+    let mut pol = user(srv.addr, OrgKind::Politie, Role::Analist);
+    assert_eq!(pol.api("POST", &path, &body).status, 404);
+    let mut corp = user(srv.addr, OrgKind::Corporatie, Role::Analist);
+    let r = corp.api(
+        "POST",
+        &path,
+        &json!({"kind": "scenario", "scenario": "onbekend"}),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.json()["detail"].as_str().unwrap().contains("spreiding"));
+    assert_eq!(corp.api("POST", &path, &body).status, 201);
+    assert_eq!(corp.api("POST", &path, &body).status, 201);
+    let p = zorg.get(&format!("/api/v1/plans/{id}")).json();
+    let shared = p["shared"].as_array().unwrap();
+    assert_eq!(shared.len(), 2);
+    assert_eq!(
+        shared[0]["body"], shared[1]["body"],
+        "same seed, same numbers"
+    );
+    let rows = shared[0]["body"]["rijen"].as_array().unwrap();
+    let share = rows
+        .iter()
+        .find(|r| r["indicator"] == "aandeel_kwetsbaar")
+        .expect("vulnerable share");
+    let (b, s) = (
+        share["basis"]["p50"].as_f64().unwrap(),
+        share["scenario"]["p50"].as_f64().unwrap(),
+    );
+    assert!((0.0..=1.0).contains(&b) && (0.0..=1.0).contains(&s));
+    // the partner (zorg) sees it on the page; the log says who shared it
+    let page = zorg.get(&format!("/plans/{id}")).body;
+    assert!(page.contains("Scenario spreiding tegenover basis"));
+    let log = zorg.get(&format!("/api/v1/plans/{id}/audit")).json();
+    assert!(
+        log["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "gedeeld" && e["org"] == "Org corporatie")
+    );
+}
