@@ -52,7 +52,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            connections: 4,
+            connections: 8,
             hash_cost: HashCost::OWASP,
             max_failures: 5,
             lockout: Duration::from_secs(15 * 60),
@@ -95,6 +95,16 @@ pub struct TokenInfo {
     pub name: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+}
+
+/// What a plan's page needs ([`Workspace::plan_view`]).
+#[derive(Debug, Clone)]
+pub struct PlanView {
+    pub plan: Plan,
+    pub access: PlanAccess,
+    pub audit: Vec<AuditEntry>,
+    pub audit_total: i64,
+    pub organisations: Vec<Organisation>,
 }
 
 /// The outcome of [`Workspace::integrity`].
@@ -254,23 +264,21 @@ fn append_audit(tx: &mut dyn Tx, now: i64, a: Audit<'_>) -> Result<(), Error> {
 }
 
 fn access(tx: &mut dyn Tx, plan_id: i64) -> Result<Option<PlanAccess>, Error> {
-    let Some(r) = tx.one(
-        "SELECT owner_org_id FROM plans WHERE id = ?",
+    // one round trip: the owner with every partner (or none)
+    let rows = tx.query(
+        "SELECT p.owner_org_id, pp.org_id FROM plans p LEFT JOIN plan_partners pp ON pp.plan_id = p.id WHERE p.id = ? ORDER BY pp.org_id",
         &[plan_id.into()],
-    )?
-    else {
+    )?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let partner_orgs = tx
-        .query(
-            "SELECT org_id FROM plan_partners WHERE plan_id = ? ORDER BY org_id",
-            &[plan_id.into()],
-        )?
+    let owner_org = first.int(0)?;
+    let partner_orgs = rows
         .iter()
-        .map(|r| r.int(0))
-        .collect::<Result<_, _>>()?;
+        .filter_map(|r| r.opt_int(1).transpose())
+        .collect::<Result<Vec<i64>, Error>>()?;
     Ok(Some(PlanAccess {
-        owner_org: r.int(0)?,
+        owner_org,
         partner_orgs,
     }))
 }
@@ -478,23 +486,7 @@ impl Workspace {
     }
 
     pub fn organisations(&self) -> Result<Vec<Organisation>, Error> {
-        self.db.read(|tx| {
-            tx.query(
-                "SELECT id, name, kind, gemeenten, own_stock FROM organisations ORDER BY name",
-                &[],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(Organisation {
-                    id: r.int(0)?,
-                    name: r.text(1)?,
-                    kind: OrgKind::parse("kind", &r.text(2)?)?,
-                    gemeenten: split_list(&r.text(3)?),
-                    own_stock: r.int(4)? != 0,
-                })
-            })
-            .collect()
-        })
+        self.db.read(organisations)
     }
 
     pub fn org_by_name(&self, name: &str) -> Result<Organisation, Error> {
@@ -707,7 +699,7 @@ impl Workspace {
             return Ok(None);
         }
         let now = now_ms();
-        self.db.read(|tx| {
+        self.db.read_single(|tx| {
             let Some(r) = tx.one(
                 &format!("SELECT {USER_COLS}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0"),
                 &[auth::token_hash(token).into(), now.into()],
@@ -811,7 +803,7 @@ impl Workspace {
         if !token.starts_with("vk_") || token.len() != 67 {
             return Ok(None);
         }
-        self.db.read(|tx| {
+        self.db.read_single(|tx| {
             tx.one(
                 &format!("SELECT {USER_COLS} FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.org_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0"),
                 &[auth::token_hash(token).into()],
@@ -843,103 +835,24 @@ impl Workspace {
     pub fn plan(&self, a: &Actor, id: i64) -> Result<Plan, Error> {
         self.db.read(|tx| {
             visible(tx, a, id)?;
-            let r = tx
-                .one(
-                    "SELECT p.id, p.area_code, p.area_name, p.title, p.status, p.owner_org_id, o.name, o.kind, p.version, p.updated_at, p.analysis, p.snapshot, cu.display_name, p.created_at, uu.display_name FROM plans p JOIN organisations o ON o.id = p.owner_org_id JOIN users cu ON cu.id = p.created_by JOIN users uu ON uu.id = p.updated_by WHERE p.id = ?",
-                    &[id.into()],
-                )?
-                .ok_or_else(|| Error::NotFound(format!("plan {id}")))?;
-            let summary = summary_of(tx, &r, id)?;
-            let snapshot: Value = serde_json::from_str(&r.text(11)?)
-                .map_err(|e| Error::Db(format!("plan {id}: snapshot is not JSON: {e}")))?;
-            let goals = tx
-                .query(
-                    "SELECT id, indicator, description, baseline, baseline_edition, target, target_date, version FROM goals WHERE plan_id = ? ORDER BY id",
-                    &[id.into()],
-                )?
-                .iter()
-                .map(|g| {
-                    Ok(Goal {
-                        id: g.int(0)?,
-                        indicator: g.text(1)?,
-                        description: g.text(2)?,
-                        baseline: g.opt_real(3)?,
-                        baseline_edition: g.opt_int(4)?,
-                        target: g.real(5)?,
-                        target_date: g.text(6)?,
-                        version: g.int(7)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
-            let mrows = tx.query(
-                "SELECT id, kind, title, description, owner_org_id, partner_orgs, budget_cents, status, start_date, end_date, version FROM measures WHERE plan_id = ? ORDER BY id",
-                &[id.into()],
-            )?;
-            let mut measures = Vec::new();
-            for m in mrows {
-                let partners = parse_ids(&m.text(5)?)
-                    .into_iter()
-                    .map(|o| org_ref(tx, o))
-                    .collect::<Result<Vec<_>, _>>()?;
-                measures.push(Measure {
-                    id: m.int(0)?,
-                    kind: MeasureKind::parse("kind", &m.text(1)?)?,
-                    title: m.text(2)?,
-                    description: m.text(3)?,
-                    owner: org_ref(tx, m.int(4)?)?,
-                    partners,
-                    budget_cents: m.opt_int(6)?,
-                    status: MeasureStatus::parse("status", &m.text(7)?)?,
-                    start_date: m.text(8)?,
-                    end_date: m.opt_text(9)?,
-                    version: m.int(10)?,
-                });
-            }
-            let comments = tx
-                .query(
-                    "SELECT c.id, c.kind, c.body, u.display_name, o.name, c.created_at FROM comments c JOIN users u ON u.id = c.author_id JOIN organisations o ON o.id = u.org_id WHERE c.plan_id = ? ORDER BY c.id",
-                    &[id.into()],
-                )?
-                .iter()
-                .map(|c| {
-                    Ok(Comment {
-                        id: c.int(0)?,
-                        kind: CommentKind::parse("kind", &c.text(1)?)?,
-                        body: c.text(2)?,
-                        author: c.text(3)?,
-                        org: c.text(4)?,
-                        created_at: c.int(5)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
-            let shared = tx
-                .query(
-                    "SELECT s.id, s.kind, s.title, s.body, o.name, s.created_at FROM shared_items s JOIN organisations o ON o.id = s.org_id WHERE s.plan_id = ? ORDER BY s.id",
-                    &[id.into()],
-                )?
-                .iter()
-                .map(|s| {
-                    Ok(Shared {
-                        id: s.int(0)?,
-                        kind: SharedKind::parse("kind", &s.text(1)?)?,
-                        title: s.text(2)?,
-                        body: serde_json::from_str(&s.text(3)?).unwrap_or(Value::Null),
-                        org: s.text(4)?,
-                        created_at: s.int(5)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
-            Ok(Plan {
-                summary,
-                analysis: r.text(10)?,
-                snapshot,
-                created_by: r.text(12)?,
-                created_at: r.int(13)?,
-                updated_by: r.text(14)?,
-                goals,
-                measures,
-                comments,
-                shared,
+            load_plan(tx, id)
+        })
+    }
+
+    /// What a plan's page shows, from one consistent read: the plan, its access facts, the
+    /// latest `audit_n` audit entries with their total, and all organisations.
+    pub fn plan_view(&self, a: &Actor, id: i64, audit_n: i64) -> Result<PlanView, Error> {
+        self.db.read(|tx| {
+            let access = visible(tx, a, id)?;
+            let plan = load_plan(tx, id)?;
+            let (audit, audit_total) = recent_audit(tx, id, audit_n)?;
+            let organisations = organisations(tx)?;
+            Ok(PlanView {
+                plan,
+                access,
+                audit,
+                audit_total,
+                organisations,
             })
         })
     }
@@ -1382,26 +1295,7 @@ impl Workspace {
     ) -> Result<(Vec<AuditEntry>, i64), Error> {
         self.db.read(|tx| {
             visible(tx, a, plan)?;
-            let total = tx
-                .one(
-                    "SELECT COUNT(*) FROM audit_log WHERE plan_id = ?",
-                    &[plan.into()],
-                )?
-                .map(|r| r.int(0))
-                .transpose()?
-                .unwrap_or(0);
-            let from = tx
-                .one(
-                    "SELECT COALESCE(MIN(id), 0) FROM (SELECT id FROM audit_log WHERE plan_id = ? ORDER BY id DESC LIMIT ?) AS recent",
-                    &[plan.into(), n.into()],
-                )?
-                .map(|r| r.int(0))
-                .transpose()?
-                .unwrap_or(0);
-            Ok((
-                audit_rows(tx, "WHERE l.plan_id = ? AND l.id >= ?", &[plan.into(), from.into()])?,
-                total,
-            ))
+            recent_audit(tx, plan, n)
         })
     }
 
@@ -1631,6 +1525,153 @@ impl Workspace {
 
 pub fn backup_header_ok(v: &Value) -> bool {
     v.get("veerkracht_backup").and_then(Value::as_i64) == Some(1)
+}
+
+/// A plan with everything under it (no access check: callers check).
+fn load_plan(tx: &mut dyn Tx, id: i64) -> Result<Plan, Error> {
+    let r = tx
+        .one(
+            "SELECT p.id, p.area_code, p.area_name, p.title, p.status, p.owner_org_id, o.name, o.kind, p.version, p.updated_at, p.analysis, p.snapshot, cu.display_name, p.created_at, uu.display_name FROM plans p JOIN organisations o ON o.id = p.owner_org_id JOIN users cu ON cu.id = p.created_by JOIN users uu ON uu.id = p.updated_by WHERE p.id = ?",
+            &[id.into()],
+        )?
+        .ok_or_else(|| Error::NotFound(format!("plan {id}")))?;
+    let summary = summary_of(tx, &r, id)?;
+    let snapshot: Value = serde_json::from_str(&r.text(11)?)
+        .map_err(|e| Error::Db(format!("plan {id}: snapshot is not JSON: {e}")))?;
+    let goals = tx
+        .query(
+            "SELECT id, indicator, description, baseline, baseline_edition, target, target_date, version FROM goals WHERE plan_id = ? ORDER BY id",
+            &[id.into()],
+        )?
+        .iter()
+        .map(|g| {
+            Ok(Goal {
+                id: g.int(0)?,
+                indicator: g.text(1)?,
+                description: g.text(2)?,
+                baseline: g.opt_real(3)?,
+                baseline_edition: g.opt_int(4)?,
+                target: g.real(5)?,
+                target_date: g.text(6)?,
+                version: g.int(7)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let mrows = tx.query(
+        "SELECT id, kind, title, description, owner_org_id, partner_orgs, budget_cents, status, start_date, end_date, version FROM measures WHERE plan_id = ? ORDER BY id",
+        &[id.into()],
+    )?;
+    let mut measures = Vec::new();
+    for m in mrows {
+        let partners = parse_ids(&m.text(5)?)
+            .into_iter()
+            .map(|o| org_ref(tx, o))
+            .collect::<Result<Vec<_>, _>>()?;
+        measures.push(Measure {
+            id: m.int(0)?,
+            kind: MeasureKind::parse("kind", &m.text(1)?)?,
+            title: m.text(2)?,
+            description: m.text(3)?,
+            owner: org_ref(tx, m.int(4)?)?,
+            partners,
+            budget_cents: m.opt_int(6)?,
+            status: MeasureStatus::parse("status", &m.text(7)?)?,
+            start_date: m.text(8)?,
+            end_date: m.opt_text(9)?,
+            version: m.int(10)?,
+        });
+    }
+    let comments = tx
+        .query(
+            "SELECT c.id, c.kind, c.body, u.display_name, o.name, c.created_at FROM comments c JOIN users u ON u.id = c.author_id JOIN organisations o ON o.id = u.org_id WHERE c.plan_id = ? ORDER BY c.id",
+            &[id.into()],
+        )?
+        .iter()
+        .map(|c| {
+            Ok(Comment {
+                id: c.int(0)?,
+                kind: CommentKind::parse("kind", &c.text(1)?)?,
+                body: c.text(2)?,
+                author: c.text(3)?,
+                org: c.text(4)?,
+                created_at: c.int(5)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let shared = tx
+        .query(
+            "SELECT s.id, s.kind, s.title, s.body, o.name, s.created_at FROM shared_items s JOIN organisations o ON o.id = s.org_id WHERE s.plan_id = ? ORDER BY s.id",
+            &[id.into()],
+        )?
+        .iter()
+        .map(|s| {
+            Ok(Shared {
+                id: s.int(0)?,
+                kind: SharedKind::parse("kind", &s.text(1)?)?,
+                title: s.text(2)?,
+                body: serde_json::from_str(&s.text(3)?).unwrap_or(Value::Null),
+                org: s.text(4)?,
+                created_at: s.int(5)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(Plan {
+        summary,
+        analysis: r.text(10)?,
+        snapshot,
+        created_by: r.text(12)?,
+        created_at: r.int(13)?,
+        updated_by: r.text(14)?,
+        goals,
+        measures,
+        comments,
+        shared,
+    })
+}
+
+fn recent_audit(tx: &mut dyn Tx, plan: i64, n: i64) -> Result<(Vec<AuditEntry>, i64), Error> {
+    let total = tx
+        .one(
+            "SELECT COUNT(*) FROM audit_log WHERE plan_id = ?",
+            &[plan.into()],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    let from = tx
+        .one(
+            "SELECT COALESCE(MIN(id), 0) FROM (SELECT id FROM audit_log WHERE plan_id = ? ORDER BY id DESC LIMIT ?) AS recent",
+            &[plan.into(), n.into()],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    Ok((
+        audit_rows(
+            tx,
+            "WHERE l.plan_id = ? AND l.id >= ?",
+            &[plan.into(), from.into()],
+        )?,
+        total,
+    ))
+}
+
+fn organisations(tx: &mut dyn Tx) -> Result<Vec<Organisation>, Error> {
+    tx.query(
+        "SELECT id, name, kind, gemeenten, own_stock FROM organisations ORDER BY name",
+        &[],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Organisation {
+            id: r.int(0)?,
+            name: r.text(1)?,
+            kind: OrgKind::parse("kind", &r.text(2)?)?,
+            gemeenten: split_list(&r.text(3)?),
+            own_stock: r.int(4)? != 0,
+        })
+    })
+    .collect()
 }
 
 fn summary_of(tx: &mut dyn Tx, r: &Row, id: i64) -> Result<PlanSummary, Error> {

@@ -179,6 +179,16 @@ fn read_response(r: &mut BufReader<TcpStream>) -> std::io::Result<Resp> {
     })
 }
 
+/// User + system CPU time of this process so far (Linux /proc).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    // fields 14 and 15 (utime, stime) are at 11 and 12 after the command name
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn between(s: &str, a: &str, b: &str) -> Option<String> {
     let i = s.find(a)? + a.len();
     Some(s[i..][..s[i..].find(b)?].to_string())
@@ -364,6 +374,7 @@ fn main() {
 
     let acked: Arc<Mutex<BTreeSet<String>>> = Arc::default();
     let stats: Arc<Mutex<Stats>> = Arc::default();
+    let cpu0 = cpu_seconds();
     let end = Instant::now() + Duration::from_secs(seconds);
     std::thread::scope(|s| {
         for (u, conn) in conns.iter().enumerate() {
@@ -469,6 +480,11 @@ fn main() {
             });
         }
     });
+    let cpu = cpu_seconds() - cpu0;
+    println!(
+        "CPU of this process (server and simulated users) during the load: {cpu:.1} s = {:.2} cores",
+        cpu / seconds as f64
+    );
     let st = stats.lock().unwrap();
     let pct = |v: &mut Vec<f64>, p: f64| -> f64 {
         if v.is_empty() {
