@@ -585,6 +585,71 @@ impl Workspace {
         })
     }
 
+    /// Lifts a lockout, or disables / re-enables a user (disabling ends their sessions). `by`:
+    /// a beheerder of the user's organisation, or None (the command line).
+    pub fn manage_user(
+        &self,
+        by: Option<&Actor>,
+        user_id: i64,
+        unlock: bool,
+        disabled: Option<bool>,
+    ) -> Result<(), Error> {
+        let now = now_ms();
+        self.db.write(|tx| {
+            let r = tx
+                .one(
+                    "SELECT org_id, disabled, locked_until FROM users WHERE id = ?",
+                    &[user_id.into()],
+                )?
+                .ok_or_else(|| Error::NotFound(format!("user {user_id}")))?;
+            if let Some(a) = by {
+                if !policy::can_manage_users(a, r.int(0)?) {
+                    return Err(Error::NotFound(format!("user {user_id}")));
+                }
+                if disabled == Some(true) && a.user.id == user_id {
+                    return Err(Error::invalid(
+                        "gebruiker",
+                        "you cannot disable your own account",
+                    ));
+                }
+            }
+            let mut before = serde_json::Map::new();
+            let mut after = serde_json::Map::new();
+            if unlock {
+                tx.exec(
+                    "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?",
+                    &[user_id.into()],
+                )?;
+                before.insert("geblokkeerd_tot".into(), json!(r.opt_int(2)?));
+                after.insert("geblokkeerd_tot".into(), Value::Null);
+            }
+            if let Some(d) = disabled {
+                tx.exec(
+                    "UPDATE users SET disabled = ? WHERE id = ?",
+                    &[i64::from(d).into(), user_id.into()],
+                )?;
+                if d {
+                    tx.exec("DELETE FROM sessions WHERE user_id = ?", &[user_id.into()])?;
+                }
+                before.insert("uitgeschakeld".into(), json!(r.int(1)? != 0));
+                after.insert("uitgeschakeld".into(), json!(d));
+            }
+            append_audit(
+                tx,
+                now,
+                Audit {
+                    actor: by,
+                    action: "beheerd",
+                    entity: "gebruiker",
+                    entity_id: Some(user_id),
+                    plan_id: None,
+                    before: Some(Value::Object(before)),
+                    after: Some(Value::Object(after)),
+                },
+            )
+        })
+    }
+
     /// Users of an organisation (a beheerder's view) or of all (None: command line).
     pub fn users(&self, org_id: Option<i64>) -> Result<Vec<(User, String, Option<i64>)>, Error> {
         self.db.read(|tx| {

@@ -129,6 +129,7 @@ fn workspace_path(path: &str) -> bool {
         "/logout",
         "/plans",
         "/account",
+        "/beheer",
         "/api/v1/plans",
         "/api/v1/tokens",
         "/api/v1/me",
@@ -559,12 +560,20 @@ pub async fn logout(State(st): State<Arc<AppState>>, headers: HeaderMap) -> Resp
 fn user_bar(lang: Lang, a: &Auth) -> String {
     let csrf = a.csrf.as_deref().unwrap_or("");
     format!(
-        "<div class=\"userbar\"><span>{who}: <strong>{name}</strong> ({role}, {org})</span> <a href=\"/account\">{acc}</a> <form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button type=\"submit\">{out}</button></form></div>",
+        "<div class=\"userbar\"><span>{who}: <strong>{name}</strong> ({role}, {org})</span> <a href=\"/account\">{acc}</a>{admin} <form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button type=\"submit\">{out}</button></form></div>",
         who = lang.t("Aangemeld", "Logged in"),
         name = esc(&a.actor.user.display_name),
         role = esc(a.actor.user.role.word()),
         org = esc(&a.actor.org.name),
         acc = lang.t("Account en API-tokens", "Account and API tokens"),
+        admin = if a.actor.user.role == veerkracht_partners::Role::Beheerder {
+            format!(
+                " <a href=\"/beheer\">{}</a>",
+                lang.t("Gebruikers beheren", "Manage users")
+            )
+        } else {
+            String::new()
+        },
         out = lang.t("Afmelden", "Log out"),
     )
 }
@@ -2008,6 +2017,145 @@ pub async fn token_revoke_post(
     }
 }
 
+// ---------------------------------------------------------------- organisation administration
+
+fn require_beheerder(a: &Auth) -> Result<(), Error> {
+    if policy::can_manage_users(&a.actor, a.actor.org.id) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "only a beheerder of the organisation manages its users".into(),
+        ))
+    }
+}
+
+/// GET /beheer: a beheerder's view of their organisation's users.
+pub async fn admin_page(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Query(q): Q,
+) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    if let Err(e) = require_beheerder(&a) {
+        return error_response(&st, lang, false, e);
+    }
+    let (ws, org) = (partners_of(&st).ws.clone(), a.actor.org.id);
+    let users = match run(move || ws.users(Some(org))).await {
+        Ok(u) => u,
+        Err(e) => return error_response(&st, lang, false, e),
+    };
+    let now = veerkracht_partners::now_ms();
+    let rows: Vec<Vec<String>> = users
+        .iter()
+        .map(|(u, _, locked)| {
+            let locked = locked.filter(|l| *l > now);
+            let mut actions = String::new();
+            if locked.is_some() {
+                let _ = write!(actions, "<form method=\"post\" action=\"/beheer/gebruikers/{}\" class=\"inline\">{}<input type=\"hidden\" name=\"actie\" value=\"ontgrendel\"><button type=\"submit\">{}</button></form> ", u.id, csrf_field(&a), lang.t("Ontgrendel", "Unlock"));
+            }
+            if u.id != a.actor.user.id {
+                let (act, label) = if u.disabled { ("inschakelen", lang.t("Inschakelen", "Enable")) } else { ("uitschakelen", lang.t("Uitschakelen", "Disable")) };
+                let _ = write!(actions, "<form method=\"post\" action=\"/beheer/gebruikers/{}\" class=\"inline\">{}<input type=\"hidden\" name=\"actie\" value=\"{act}\"><button type=\"submit\">{label}</button></form>", u.id, csrf_field(&a));
+            }
+            vec![
+                esc(&u.username),
+                esc(&u.display_name),
+                esc(u.role.word()),
+                esc(&match (u.disabled, locked) {
+                    (true, _) => lang.t("uitgeschakeld", "disabled").to_string(),
+                    (false, Some(l)) => format!("{} {}", lang.t("geblokkeerd tot", "locked until"), format_time(l)),
+                    _ => lang.t("actief", "active").to_string(),
+                }),
+                actions,
+            ]
+        })
+        .collect();
+    let mut b = html::table(
+        &format!("{} — {}", lang.t("Gebruikers", "Users"), a.actor.org.name),
+        &[
+            lang.t("Gebruikersnaam", "User name"),
+            lang.t("Naam", "Name"),
+            lang.t("Rol", "Role"),
+            "Status",
+            "",
+        ],
+        &rows,
+    );
+    let mut roles = String::new();
+    for r in veerkracht_partners::Role::ALL {
+        let _ = write!(roles, "<option>{}</option>", r.word());
+    }
+    let _ = write!(
+        b,
+        "<h2>{h}</h2><form method=\"post\" action=\"/beheer/gebruikers\" class=\"stack\">{csrf}<label>{u}<input name=\"gebruikersnaam\" required maxlength=\"64\"></label><label>{n}<input name=\"naam\" required maxlength=\"200\"></label><label>{r}<select name=\"rol\">{roles}</select></label><label>{p}<input type=\"password\" name=\"wachtwoord\" required minlength=\"12\" maxlength=\"1024\" autocomplete=\"new-password\"></label><button type=\"submit\">{add}</button></form><p class=\"note\">{note}</p>",
+        h = lang.t("Gebruiker toevoegen", "Add user"),
+        csrf = csrf_field(&a),
+        u = lang.t("Gebruikersnaam", "User name"),
+        n = lang.t("Naam", "Name"),
+        r = lang.t("Rol", "Role"),
+        p = lang.t("Eerste wachtwoord (minstens 12 tekens)", "First password (at least 12 characters)"),
+        add = lang.t("Toevoegen", "Add"),
+        note = lang.t("Elke wijziging staat in het logboek. Organisaties en gemeenten beheert de beheerder van de server met `veerkracht accounts`.", "Every change is in the audit log. Organisations and gemeenten are managed by the server's administrator with `veerkracht accounts`."),
+    );
+    page(&st, lang, lang.t("Beheer", "Administration"), &a, &b)
+}
+
+/// POST /beheer/gebruikers
+pub async fn admin_add_user(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    axum::Form(f): Form,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        require_beheerder(&a)?;
+        let role = veerkracht_partners::Role::parse("rol", field(&f, "rol"))?;
+        ws.create_user(
+            Some(&a.actor),
+            a.actor.org.id,
+            field(&f, "gebruikersnaam"),
+            field(&f, "naam"),
+            role,
+            field(&f, "wachtwoord"),
+        )
+    })
+    .await;
+    match res {
+        Ok(_) => Redirect::to("/beheer").into_response(),
+        Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
+/// POST /beheer/gebruikers/{id} (actie = ontgrendel | uitschakelen | inschakelen)
+pub async fn admin_user_action(
+    State(st): State<Arc<AppState>>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    axum::Form(f): Form,
+) -> Response {
+    let ws = partners_of(&st).ws.clone();
+    let res = run(move || {
+        require_beheerder(&a)?;
+        match field(&f, "actie") {
+            "ontgrendel" => ws.manage_user(Some(&a.actor), id, true, None),
+            "uitschakelen" => ws.manage_user(Some(&a.actor), id, false, Some(true)),
+            "inschakelen" => ws.manage_user(Some(&a.actor), id, false, Some(false)),
+            other => Err(Error::invalid(
+                "actie",
+                format!(
+                    "'{}' is not one of: ontgrendel, uitschakelen, inschakelen",
+                    veerkracht_partners::model::clip(other, 20)
+                ),
+            )),
+        }
+    })
+    .await;
+    match res {
+        Ok(()) => Redirect::to("/beheer").into_response(),
+        Err(e) => error_response(&st, Lang::Nl, false, e),
+    }
+}
+
 // ---------------------------------------------------------------- API
 
 fn api_err(st: &AppState, e: Error) -> Response {
@@ -2368,6 +2516,9 @@ pub fn routes() -> axum::Router<Arc<AppState>> {
         .route("/plans/{id}/opmerkingen", post(comment_post))
         .route("/plans/{id}/delen", post(share_post))
         .route("/account", get(account_page))
+        .route("/beheer", get(admin_page))
+        .route("/beheer/gebruikers", post(admin_add_user))
+        .route("/beheer/gebruikers/{id}", post(admin_user_action))
         .route("/account/tokens", post(token_post))
         .route("/account/tokens/{id}/intrekken", post(token_revoke_post))
         .route("/api/v1/me", get(api_me))

@@ -1104,3 +1104,104 @@ fn the_corporation_shares_a_scenario_outcome_into_a_plan() {
             .any(|e| e["action"] == "gedeeld" && e["org"] == "Org corporatie")
     );
 }
+
+/// A beheerder manages the users of their own organisation in the browser: add, unlock,
+/// disable (which ends the user's sessions); nobody else can.
+#[test]
+fn a_beheerder_manages_their_own_users() {
+    for srv in servers() {
+        let mut adm = user(srv.addr, OrgKind::Huurdersorganisatie, Role::Beheerder);
+        assert_eq!(adm.get("/beheer").status, 200);
+        let mut an = user(srv.addr, OrgKind::Huurdersorganisatie, Role::Analist);
+        assert_eq!(an.get("/beheer").status, 403);
+        let r = an.form(
+            "/beheer/gebruikers",
+            &[
+                ("csrf", &an.csrf.clone()),
+                ("gebruikersnaam", "x.y"),
+                ("naam", "X"),
+                ("rol", "beheerder"),
+                ("wachtwoord", PW),
+            ],
+        );
+        assert_eq!(r.status, 403, "an analist cannot add users");
+        let r = adm.form(
+            "/beheer/gebruikers",
+            &[
+                ("csrf", &adm.csrf.clone()),
+                (
+                    "gebruikersnaam",
+                    &format!("nieuw.{}", srv.name.to_lowercase()),
+                ),
+                ("naam", "Nieuwe <b>collega</b>"),
+                ("rol", "lezer"),
+                ("wachtwoord", PW),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = adm.get("/beheer").body;
+        assert!(page.contains("Nieuwe &lt;b&gt;collega&lt;/b&gt;"));
+        let mut newbie = user_named(srv.addr, &format!("nieuw.{}", srv.name.to_lowercase()));
+        assert_eq!(
+            newbie.get("/api/v1/me").json()["organisatie"]["kind"],
+            "huurdersorganisatie"
+        );
+        let id = newbie.get("/api/v1/me").json()["gebruiker"]["id"]
+            .as_i64()
+            .unwrap();
+        // a beheerder of another organisation cannot touch this user
+        let mut other = user(srv.addr, OrgKind::Politie, Role::Beheerder);
+        let r = other.form(
+            &format!("/beheer/gebruikers/{id}"),
+            &[("csrf", &other.csrf.clone()), ("actie", "uitschakelen")],
+        );
+        assert_eq!(r.status, 404);
+        // lock the user out, unlock, disable (the open session ends)
+        let mut c = Client::new(srv.addr);
+        for _ in 0..5 {
+            c.login(
+                &format!("nieuw.{}", srv.name.to_lowercase()),
+                "fout wachtwoord nummer",
+            );
+        }
+        assert!(adm.get("/beheer").body.contains("geblokkeerd tot"));
+        let r = adm.form(
+            &format!("/beheer/gebruikers/{id}"),
+            &[("csrf", &adm.csrf.clone()), ("actie", "ontgrendel")],
+        );
+        assert_eq!(r.status, 303);
+        assert_eq!(
+            c.login(&format!("nieuw.{}", srv.name.to_lowercase()), PW)
+                .status,
+            303,
+            "unlocked"
+        );
+        let r = adm.form(
+            &format!("/beheer/gebruikers/{id}"),
+            &[("csrf", &adm.csrf.clone()), ("actie", "uitschakelen")],
+        );
+        assert_eq!(r.status, 303);
+        assert_eq!(
+            newbie.get("/api/v1/me").status,
+            401,
+            "a disabled user's session ends"
+        );
+        assert_eq!(
+            c.login(&format!("nieuw.{}", srv.name.to_lowercase()), PW)
+                .status,
+            401
+        );
+        let r = adm.form(
+            &format!("/beheer/gebruikers/{id}"),
+            &[("csrf", &adm.csrf.clone()), ("actie", "verwijderen")],
+        );
+        assert_eq!(r.status, 422);
+    }
+}
+
+fn user_named(addr: SocketAddr, name: &str) -> Client {
+    let mut c = Client::new(addr);
+    let r = c.login(name, PW);
+    assert_eq!(r.status, 303, "login {name}: {}", r.body);
+    c
+}
