@@ -617,6 +617,35 @@ pub fn published_buurt(
     publish(mix, None, opts).buurten.remove(buurt)
 }
 
+/// The dwellings and the dwellings per segment of every buurt as the rent mix publishes
+/// them, to pin the simulation's counts of the same stock to (see
+/// `veerkracht_sim::afscherming`).
+pub fn voorraad(m: &Mix, p: &PublishedMix) -> veerkracht_sim::afscherming::Voorraad {
+    let cell = |b: &PublishedBuurt, field: &str, shown: Option<u64>, v: usize| {
+        let c = match (shown, b.afgeschermd.get(field)) {
+            (Some(x), _) => Cell::Shown(x),
+            (None, Some(Afgeschermd::MinderDanK)) => Cell::Withheld(Reason::Small),
+            (None, _) => Cell::Withheld(Reason::Secondary),
+        };
+        (v as u64, c)
+    };
+    p.buurten
+        .iter()
+        .filter_map(|(code, b)| {
+            let raw = m.mix.buurten.get(code)?;
+            Some((
+                code.clone(),
+                [
+                    cell(b, "aantal", b.aantal, raw.aantal),
+                    cell(b, "sociaal", b.sociaal, raw.sociaal),
+                    cell(b, "middenhuur", b.middenhuur, raw.middenhuur),
+                    cell(b, "vrije_sector", b.vrije_sector, raw.vrije_sector),
+                ],
+            ))
+        })
+        .collect()
+}
+
 /// The what-if frame: the rent mix's frame (its published columns pinned) plus the
 /// improved dwellings and segment changes, tied to the labels worse than the target.
 #[allow(clippy::too_many_arguments)]

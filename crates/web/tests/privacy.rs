@@ -1,5 +1,5 @@
-//! The suppression layer on the rent mix (issue 8, item 4), on the demo stock and on a
-//! hand-made tiny stock:
+//! The suppression layer on the rent mix and the scenarios (issue 8, item 4), on the demo
+//! stock and on a hand-made tiny stock:
 //!
 //! - no published count from 1 to k − 1 anywhere (JSON, CSV, page);
 //! - nothing recoverable from a total: a reader's walk written here from the domain's own
@@ -11,7 +11,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use common::get;
@@ -755,4 +755,130 @@ fn the_rule_is_configured_in_one_place_and_k_below_2_is_refused() {
         check_counts(&t, &published(&v, &t), k)
     };
     assert!(count(20) > count(10));
+}
+
+#[test]
+fn scenario_buurten_resting_on_fewer_than_k_households_are_withheld() {
+    let body = r#"{"scenario": "spreiding", "runs": 10, "seed": 3}"#;
+    let r = common::raw(
+        format!(
+            "POST /api/v1/scenarios/run HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["afscherming"]["k"], K);
+    // the households per buurt in the last year, by the simulation itself
+    let inp = veerkracht_sim::Inputs::demo();
+    let s = veerkracht_sim::Scenario::parse(
+        veerkracht_sim::DEMO_SCENARIOS
+            .iter()
+            .find(|(n, _)| *n == "spreiding")
+            .unwrap()
+            .1,
+        "spreiding",
+    )
+    .unwrap();
+    let m = veerkracht_sim::Model::build(s, &inp, 3).unwrap();
+    let res = veerkracht_sim::simulate(&m, 10, 3, 2, &|| {});
+    let last = res.jaren - 1;
+    let hh = res.buurt_index("huishoudens").unwrap();
+    let mean: HashMap<&str, f64> = res
+        .buurten
+        .iter()
+        .enumerate()
+        .map(|(b, (c, _))| (c.as_str(), res.buurt_q(last, b, hh).gemiddelde))
+        .collect();
+    let mut withheld = 0;
+    for b in v["buurten"].as_array().unwrap() {
+        let code = b["code"].as_str().unwrap();
+        let shown = !b["aandeel_kwetsbaar_scenario"].is_null();
+        if mean[code] < K as f64 && mean[code] > 0.0 {
+            assert!(!shown, "{code}: {} households", mean[code]);
+            assert_eq!(b["afgeschermd"]["aandeel_kwetsbaar_scenario"], "basis");
+        }
+        if !shown {
+            withheld += 1;
+            assert!(b["afgeschermd"]["aandeel_kwetsbaar_scenario"].is_string());
+        } else {
+            assert!(b["aandeel_kwetsbaar_scenario"]["p50"].is_number());
+        }
+    }
+    assert!(
+        withheld >= 8,
+        "the demo has 8 buurten below 10 dwellings: {withheld}"
+    );
+    let page = get("/scenarios?scenario=spreiding&runs=50");
+    assert!(page.body.contains("data-testid=\"afscherming\""));
+}
+
+#[test]
+fn a_scenario_shared_into_a_plan_is_suppressed_like_the_scenario_page() {
+    let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
+    let stock = Stock::parse(
+        "demo",
+        &String::from_utf8_lossy(
+            &region
+                .file("veerstad-corporatie-voorraad.csv")
+                .unwrap()
+                .bytes,
+        ),
+    )
+    .unwrap();
+    let m = huurmix::compute_mix(&stock);
+    // a buurt of fewer than k dwellings (so fewer than k households)
+    let small = m
+        .mix
+        .buurten
+        .iter()
+        .find(|(_, b)| b.aantal > 0 && b.aantal < 10)
+        .map(|(c, _)| c.clone())
+        .unwrap();
+    let st = veerkracht_web::AppState::new(
+        veerkracht_dataset::Dataset::new(veerkracht_dataset::Catalogue::embedded()),
+        "test",
+        true,
+        veerkracht_index::Definition::veerkracht_basis(),
+    )
+    .with_stock(stock);
+    let v = veerkracht_web::scenarios::buurt_comparison(&st, "spreiding", &small).unwrap();
+    assert_eq!(v["afscherming"]["k"], K);
+    let rows = v["rijen"].as_array().unwrap();
+    let share = rows
+        .iter()
+        .find(|r| r["indicator"] == "aandeel_kwetsbaar")
+        .unwrap();
+    assert!(
+        share["scenario"].is_null() && share["basis"].is_null(),
+        "{share}"
+    );
+    assert_eq!(share["afgeschermd"], "basis");
+    let hh = rows
+        .iter()
+        .find(|r| r["indicator"] == "huishoudens")
+        .unwrap();
+    assert_eq!(hh["afgeschermd"], "minder_dan_k");
+    // every row is a number or withheld with a reason
+    for r in rows {
+        assert!(
+            r["scenario"]["p50"].is_number()
+                || r["afgeschermd"].is_string()
+                || r["scenario"]["p50"].is_null(),
+            "{r}"
+        );
+        if r["scenario"].is_null() {
+            assert!(r["afgeschermd"].is_string(), "{r}");
+        }
+    }
+    // a large buurt keeps its shares
+    let v = veerkracht_web::scenarios::buurt_comparison(&st, "spreiding", "BU90010503").unwrap();
+    let share = v["rijen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["indicator"] == "aandeel_kwetsbaar")
+        .unwrap();
+    assert!(share["scenario"]["p50"].is_number(), "{share}");
 }
