@@ -43,6 +43,11 @@ pub fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The suppression rule of `--min-cel N` (k < 2 refused with a one-line error).
+pub fn privacy(min_cel: u64) -> anyhow::Result<veerkracht_privacy::Options> {
+    veerkracht_privacy::Options::with_k(min_cel).map_err(|e| anyhow::anyhow!("--min-cel: {e}"))
+}
+
 /// A progress bar on stderr, hidden when stderr is not a terminal (pipes, CI, tests).
 pub fn progress(n: u64, what: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(n);

@@ -31,9 +31,15 @@ pub struct ServeArgs {
     /// Mark session cookies Secure (set this when a TLS proxy serves veerkracht over https).
     #[arg(long)]
     secure_cookies: bool,
+    /// Minimale celgrootte: aantallen van 1 tot N−1 woningen of huishoudens (huurmix,
+    /// scenario's) worden afgeschermd, met secundaire afscherming (minstens 2) / minimum
+    /// cell size for figures from dwelling- or household-level data.
+    #[arg(long = "min-cel", value_name = "N", default_value_t = veerkracht_privacy::Options::default().k)]
+    min_cel: u64,
 }
 
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
+    let privacy = crate::output::privacy(a.min_cel)?;
     let (origin, ds) = ctx.load()?;
     let def = match &a.definition {
         None => veerkracht_index::Definition::veerkracht_basis(),
@@ -47,7 +53,9 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
         bail!("the workspace is empty — import KWB data first (veerkracht import …)");
     }
     let synthetic = matches!(origin, Origin::Demo);
-    let mut state = veerkracht_web::AppState::new(ds, origin.describe(), synthetic, def);
+    let mut state = veerkracht_web::AppState::new(ds, origin.describe(), synthetic, def)
+        .with_privacy(privacy)
+        .map_err(anyhow::Error::msg)?;
     let stock = match (&a.stock, synthetic) {
         (Some(p), _) => {
             let text = std::fs::read_to_string(p)

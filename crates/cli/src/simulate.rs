@@ -11,6 +11,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use serde_json::{Map, Value, json};
+use veerkracht_sim::afscherming::{Afscherming, Voorraad, afscherming};
 use veerkracht_sim::output::Verschil;
 use veerkracht_sim::{Aannames, Comparison, Inputs, Model, Quantiles, Regels, Results, Scenario};
 
@@ -34,6 +35,11 @@ pub struct SimulateArgs {
     /// Directory for the results (CSV and Parquet, long form: jaar, buurt, indicator, p5, p50, p95).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Minimale celgrootte: een cijfer per buurt dat op minder dan N gesimuleerde
+    /// huishoudens, woningen of verhuringen rust, wordt afgeschermd, met secundaire
+    /// afscherming (minstens 2) / minimum cell size for per-buurt figures.
+    #[arg(long = "min-cel", value_name = "N", default_value_t = veerkracht_privacy::Options::default().k)]
+    min_cel: u64,
 }
 
 /// A scenario from a file or a shipped name, with the directory its paths are relative to.
@@ -105,7 +111,17 @@ fn inputs(s: &Scenario, dir: &Path) -> Result<Inputs> {
     Ok(inp)
 }
 
-fn run_scenario(arg: &str, a: &SimulateArgs, label: &str) -> Result<(Model, Results, f64)> {
+/// A scenario run: the model, the results, the seconds it took and which per-buurt figures
+/// may be published.
+struct Run {
+    model: Model,
+    results: Results,
+    secs: f64,
+    afscherming: Afscherming,
+}
+
+fn run_scenario(arg: &str, a: &SimulateArgs, label: &str) -> Result<Run> {
+    let privacy = output::privacy(a.min_cel)?;
     let (s, dir) = load_scenario(arg)?;
     let inp = inputs(&s, &dir)?;
     let model = Model::build(s, &inp, a.seed)?;
@@ -114,9 +130,48 @@ fn run_scenario(arg: &str, a: &SimulateArgs, label: &str) -> Result<(Model, Resu
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let bar = output::progress(a.runs as u64, label);
     let t = Instant::now();
-    let r = veerkracht_sim::simulate(&model, a.runs, a.seed, threads, &|| bar.inc(1));
+    let results = veerkracht_sim::simulate(&model, a.runs, a.seed, threads, &|| bar.inc(1));
     bar.finish_and_clear();
-    Ok((model, r, t.elapsed().as_secs_f64()))
+    let secs = t.elapsed().as_secs_f64();
+    let stock = rent_mix_of(&inp.voorraad, &privacy);
+    let afscherming = afscherming(&results, &privacy, stock.as_ref());
+    Ok(Run {
+        model,
+        results,
+        secs,
+        afscherming,
+    })
+}
+
+/// The dwellings and segment dwellings per buurt as `veerkracht wws --rent-mix` publishes
+/// them for the same stock, so that the simulation's counts of the stock agree with it.
+fn rent_mix_of(
+    voorraad: &(String, String),
+    privacy: &veerkracht_privacy::Options,
+) -> Option<Voorraad> {
+    let stock = veerkracht_web::huurmix::Stock::parse(voorraad.0.clone(), &voorraad.1).ok()?;
+    let mix = veerkracht_web::huurmix::compute_mix(&stock);
+    let p = veerkracht_web::huurmix::publish(&mix, None, privacy);
+    Some(veerkracht_web::huurmix::voorraad(&mix, &p))
+}
+
+/// Why a row's figure is withheld (`None`: shown; a region figure only when the region
+/// itself is below k).
+fn withheld(
+    r: &Results,
+    afs: &Afscherming,
+    jaar: i32,
+    code: &str,
+    indicator: &str,
+) -> Option<&'static str> {
+    let y = usize::try_from(jaar - r.startjaar).ok()?;
+    if code == "regio" {
+        let m = r.regio_index(indicator)?;
+        return afs.regio(y, m).map(|w| w.code());
+    }
+    let b = r.buurten.iter().position(|(c, _)| c == code)?;
+    let m = r.buurt_index(indicator)?;
+    afs.buurt(y, b, m).map(|w| w.code())
 }
 
 fn num(x: f64) -> Value {
@@ -130,26 +185,41 @@ fn q_map(m: &mut Map<String, Value>, prefix: &str, q: &Quantiles) {
     m.insert(format!("{prefix}gemiddelde"), num(q.gemiddelde));
 }
 
-fn result_rows(r: &Results) -> Vec<Map<String, Value>> {
+/// No number: every quantile of a withheld figure is empty.
+const NONE: Quantiles = Quantiles {
+    p5: f64::NAN,
+    p50: f64::NAN,
+    p95: f64::NAN,
+    gemiddelde: f64::NAN,
+};
+
+fn result_rows(r: &Results, afs: &Afscherming) -> Vec<Map<String, Value>> {
     r.rows()
         .into_iter()
         .map(|(jaar, code, naam, ind, q)| {
+            let why = withheld(r, afs, jaar, &code, &ind);
             let mut m = Map::new();
             m.insert("scenario".into(), json!(r.scenario));
             m.insert("jaar".into(), json!(jaar));
             m.insert("code".into(), json!(code));
             m.insert("naam".into(), json!(naam));
             m.insert("indicator".into(), json!(ind));
-            q_map(&mut m, "", &q);
+            q_map(&mut m, "", if why.is_some() { &NONE } else { &q });
             m.insert("runs".into(), json!(r.runs.len()));
+            m.insert("afgeschermd".into(), json!(why));
             m
         })
         .collect()
 }
 
-fn compare_rows(a: &Results, b: &Results, rows: &[Verschil]) -> Vec<Map<String, Value>> {
+fn compare_rows(ra: &Run, rb: &Run, rows: &[Verschil]) -> Vec<Map<String, Value>> {
+    let (a, b) = (&ra.results, &rb.results);
     rows.iter()
         .map(|v| {
+            // withheld when either side is
+            let why = withheld(a, &ra.afscherming, v.jaar, &v.code, &v.indicator)
+                .or_else(|| withheld(b, &rb.afscherming, v.jaar, &v.code, &v.indicator));
+            let shown = why.is_none();
             let mut m = Map::new();
             m.insert("a".into(), json!(a.scenario));
             m.insert("b".into(), json!(b.scenario));
@@ -157,13 +227,35 @@ fn compare_rows(a: &Results, b: &Results, rows: &[Verschil]) -> Vec<Map<String, 
             m.insert("code".into(), json!(v.code));
             m.insert("naam".into(), json!(v.naam));
             m.insert("indicator".into(), json!(v.indicator));
-            m.insert("a_p50".into(), num(v.a.p50));
-            m.insert("b_p50".into(), num(v.b.p50));
-            q_map(&mut m, "verschil_", &v.verschil);
-            m.insert("zeker".into(), json!(v.zeker()));
+            m.insert(
+                "a_p50".into(),
+                if shown { num(v.a.p50) } else { Value::Null },
+            );
+            m.insert(
+                "b_p50".into(),
+                if shown { num(v.b.p50) } else { Value::Null },
+            );
+            q_map(&mut m, "verschil_", if shown { &v.verschil } else { &NONE });
+            m.insert(
+                "zeker".into(),
+                if shown { json!(v.zeker()) } else { Value::Null },
+            );
+            m.insert("afgeschermd".into(), json!(why));
             m
         })
         .collect()
+}
+
+/// What the JSON says about the suppression.
+fn afscherming_json(afs: &Afscherming) -> Value {
+    json!({
+        "k": afs.options.k,
+        "afgeschermde_cijfers": afs.count(),
+        "uitleg": format!(
+            "Een cijfer per buurt dat gemiddeld over de runs op minder dan {k} gesimuleerde huishoudens, woningen of verhuringen rust, is afgeschermd (null, reden minder_dan_k of basis), en zoveel andere dat het regiototaal min de getoonde buurten niets prijsgeeft (secundair). Regiocijfers zijn niet afgeschermd.",
+            k = afs.options.k
+        ),
+    })
 }
 
 /// Writes rows as CSV and Parquet into `dir` (`name.csv`, `name.parquet`).
@@ -235,7 +327,8 @@ const KERN: [(&str, &str, usize); 12] = [
     ("gem_huur", "gemiddelde huur (€, prijzen peildatum)", 0),
 ];
 
-fn print_summary(m: &Model, r: &Results, secs: f64) {
+fn print_summary(run: &Run) {
+    let (m, r, secs, afs) = (&run.model, &run.results, run.secs, &run.afscherming);
     let last = r.jaren - 1;
     println!("Scenario '{}' — {}", r.scenario, m.scenario.omschrijving);
     if m.scenario.invoer.voorraad == "demo" {
@@ -262,11 +355,14 @@ fn print_summary(m: &Model, r: &Results, secs: f64) {
     ]];
     for (key, label, d) in KERN {
         if let Some(i) = r.regio_index(key) {
-            rows.push(vec![
-                label.to_string(),
-                band(&r.regio_q(0, i), d),
-                band(&r.regio_q(last, i), d),
-            ]);
+            let cell = |y: usize| {
+                if afs.regio(y, i).is_some() {
+                    MARK.to_string()
+                } else {
+                    band(&r.regio_q(y, i), d)
+                }
+            };
+            rows.push(vec![label.to_string(), cell(0), cell(last)]);
         }
     }
     print!("{}", output::table(&rows));
@@ -278,6 +374,7 @@ fn print_summary(m: &Model, r: &Results, secs: f64) {
     {
         let hh = r.buurt_index("huishoudens").unwrap_or(0);
         let mut bs: Vec<(usize, f64)> = (0..r.buurten.len())
+            .filter(|&b| afs.buurt(last, b, k).is_none())
             .filter(|&b| r.buurt_q(last, b, hh).p50 >= 20.0)
             .map(|b| (b, r.buurt_q(last, b, k).p50))
             .filter(|x| x.1.is_finite())
@@ -298,20 +395,33 @@ fn print_summary(m: &Model, r: &Results, secs: f64) {
                 r.buurten[*b].0.clone(),
                 r.buurten[*b].1.clone(),
                 band(&r.buurt_q(last, *b, k), 3),
-                band(&r.buurt_q(last, *b, inst), 3),
+                if afs.buurt(last, *b, inst).is_some() {
+                    MARK.to_string()
+                } else {
+                    band(&r.buurt_q(last, *b, inst), 3)
+                },
             ]);
         }
         print!("{}", output::table(&rows));
+        println!(
+            "{MARK} = afgeschermd: rust op minder dan {} gesimuleerde huishoudens, woningen of verhuringen (--min-cel N); {} cijfers per buurt afgeschermd",
+            afs.options.k,
+            afs.count()
+        );
     }
     for w in &m.warnings {
         println!("let op: {w}");
     }
 }
 
+/// The mark of a withheld figure in printed tables.
+const MARK: &str = "·";
+
 pub fn simulate(ctx: &Context, a: SimulateArgs) -> Result<()> {
     if a.runs == 0 {
         bail!("--runs must be at least 1");
     }
+    output::privacy(a.min_cel)?;
     if a.args[0] == "compare" {
         if a.args.len() != 3 {
             bail!("use: veerkracht simulate compare A.toml B.toml");
@@ -321,8 +431,9 @@ pub fn simulate(ctx: &Context, a: SimulateArgs) -> Result<()> {
     if a.args.len() != 1 {
         bail!("one scenario, or: veerkracht simulate compare A.toml B.toml");
     }
-    let (m, r, secs) = run_scenario(&a.args[0], &a, "simuleren")?;
-    let rows = result_rows(&r);
+    let run = run_scenario(&a.args[0], &a, "simuleren")?;
+    let (m, r, secs) = (&run.model, &run.results, run.secs);
+    let rows = result_rows(r, &run.afscherming);
     let mut files = Vec::new();
     if let Some(dir) = &a.out {
         files = write(dir, &format!("simulatie-{}", r.scenario), &rows)?;
@@ -338,11 +449,12 @@ pub fn simulate(ctx: &Context, a: SimulateArgs) -> Result<()> {
             "buurten": m.buurten.len(),
             "verloop": {"h1": m.hazard.h1, "h2": m.hazard.h2, "venster_jaren": m.hazard.window},
             "waarschuwingen": m.warnings,
+            "afscherming": afscherming_json(&run.afscherming),
             "bestanden": files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "rijen": rows,
         }));
     }
-    print_summary(&m, &r, secs);
+    print_summary(&run);
     for f in files {
         println!("geschreven: {}", f.display());
     }
@@ -350,11 +462,13 @@ pub fn simulate(ctx: &Context, a: SimulateArgs) -> Result<()> {
 }
 
 fn compare(ctx: &Context, a: &SimulateArgs) -> Result<()> {
-    let (ma, ra, _) = run_scenario(&a.args[1], a, "scenario A")?;
-    let (mb, rb, _) = run_scenario(&a.args[2], a, "scenario B")?;
-    let cmp = Comparison { a: &ra, b: &rb };
+    let run_a = run_scenario(&a.args[1], a, "scenario A")?;
+    let run_b = run_scenario(&a.args[2], a, "scenario B")?;
+    let (ma, ra) = (&run_a.model, &run_a.results);
+    let (mb, rb) = (&run_b.model, &run_b.results);
+    let cmp = Comparison { a: ra, b: rb };
     let diffs = cmp.rows();
-    let rows = compare_rows(&ra, &rb, &diffs);
+    let rows = compare_rows(&run_a, &run_b, &diffs);
     let mut files = Vec::new();
     if let Some(dir) = &a.out {
         files = write(
@@ -369,6 +483,7 @@ fn compare(ctx: &Context, a: &SimulateArgs) -> Result<()> {
             "b": rb.scenario,
             "runs": ra.runs.len(),
             "seed": a.seed,
+            "afscherming": {"a": afscherming_json(&run_a.afscherming), "b": afscherming_json(&run_b.afscherming)},
             "bestanden": files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "rijen": rows,
         }));
@@ -398,6 +513,19 @@ fn compare(ctx: &Context, a: &SimulateArgs) -> Result<()> {
             .iter()
             .find(|v| v.jaar == jaar && v.code == "regio" && v.indicator == key)
         {
+            if withheld(ra, &run_a.afscherming, v.jaar, &v.code, &v.indicator)
+                .or_else(|| withheld(rb, &run_b.afscherming, v.jaar, &v.code, &v.indicator))
+                .is_some()
+            {
+                t.push(vec![
+                    label.to_string(),
+                    MARK.into(),
+                    MARK.into(),
+                    MARK.into(),
+                    MARK.into(),
+                ]);
+                continue;
+            }
             t.push(vec![
                 label.to_string(),
                 fmt(v.a.p50, d),
@@ -420,6 +548,10 @@ fn compare(ctx: &Context, a: &SimulateArgs) -> Result<()> {
             .iter()
             .filter(|v| v.jaar == jaar && v.code != "regio" && v.indicator == key)
             .filter(|v| v.verschil.p50.is_finite())
+            .filter(|v| {
+                withheld(ra, &run_a.afscherming, v.jaar, &v.code, &v.indicator).is_none()
+                    && withheld(rb, &run_b.afscherming, v.jaar, &v.code, &v.indicator).is_none()
+            })
             .collect();
         if bs.is_empty() {
             continue;

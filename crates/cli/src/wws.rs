@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::Args;
 use serde_json::{Value, json};
+use veerkracht_web::huurmix::{Mix, PublishedBuurt, publish};
 use veerkracht_wws::flat::{FlatUnit, parse_csv};
-use veerkracht_wws::mix::{PUNTEN_KLASSEN, RentMix};
+use veerkracht_wws::mix::PUNTEN_KLASSEN;
 use veerkracht_wws::whatif::{self, WhatIf, Wijziging};
 use veerkracht_wws::{
     Date, Eenheid, Options, Punten, Resultaat, Segment, Warning, WwsError, csv_header, parse_many,
@@ -69,6 +70,10 @@ pub struct WwsArgs {
     /// The stock file for --rent-mix (flat portfolio CSV).
     #[arg(long, value_name = "FILE", requires = "rent_mix")]
     stock: Option<PathBuf>,
+    /// Minimale celgrootte voor --rent-mix: aantallen van 1 tot N−1 woningen worden
+    /// afgeschermd, met secundaire afscherming (minstens 2) / minimum cell size.
+    #[arg(long = "min-cel", value_name = "N", default_value_t = veerkracht_privacy::Options::default().k, requires = "rent_mix")]
+    min_cel: u64,
 }
 
 pub fn wws(ctx: &Context, a: WwsArgs) -> Result<()> {
@@ -831,6 +836,7 @@ fn print_what_if(w: &WhatIf, specs: &[String], opts: &Options) {
 // rent mix
 
 fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
+    let privacy = output::privacy(a.min_cel)?;
     let (bron, text, synthetic) = match &a.stock {
         Some(p) => (p.display().to_string(), read(p)?, false),
         None => {
@@ -847,23 +853,25 @@ fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
     };
     let units = parse_csv(&text).with_context(|| bron.clone())?;
     let bar = output::progress(units.len() as u64, "waarderen");
-    let mut mix = RentMix::default();
+    let mut mix = Mix::new(opts.peildatum.to_string());
     let mut errors: Vec<(String, String)> = Vec::new();
+    // points-only with the flat form's memo: the same numbers as a full valuation
+    let mut waardeerder = veerkracht_wws::flat::FlatWaardeerder::new(opts);
     for (i, u) in units.iter().enumerate() {
-        match u.waardeer(opts) {
-            Ok(r) => mix.add(
-                u.buurtcode.as_deref(),
-                &r,
-                u.kale_huur,
-                u.energielabel.as_deref(),
-            ),
-            Err(e) => errors.push((u.id.clone(), e.to_string())),
+        match waardeerder.punten(u) {
+            Ok(p) => mix.add_punten(u, &p),
+            Err(e) => {
+                mix.errors += 1;
+                errors.push((u.id.clone(), e.to_string()));
+            }
         }
         if i % 1024 == 0 {
             bar.set_position(i as u64);
         }
     }
     bar.finish_and_clear();
+    // every count passes through the suppression (veerkracht-privacy), as on /huurmix
+    let p = publish(&mix, None, &privacy);
     if ctx.json {
         return output::json(&json!({
             "bron": bron,
@@ -871,8 +879,9 @@ fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
             "peildatum": opts.peildatum.to_string(),
             "schatting": "platte voorraadvorm: aannames uit [flat] in data/wws/parameters.toml",
             "punten_klassen": PUNTEN_KLASSEN.iter().map(|k| k.0).collect::<Vec<_>>(),
-            "buurten": mix.buurten,
-            "totaal": mix.totaal,
+            "afscherming": veerkracht_web::huurmix::afscherming_json(&privacy),
+            "buurten": p.buurten,
+            "totaal": p.totaal,
             "errors": errors.iter().map(|(id, e)| json!({"id": id, "error": e})).collect::<Vec<_>>(),
         }));
     }
@@ -899,44 +908,63 @@ fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
         .map(str::to_string)
         .to_vec(),
     ];
-    let pct = |k: usize, n: usize| {
-        if n == 0 {
-            "—".to_string()
-        } else {
-            format!("{:.0} %", 100.0 * k as f64 / n as f64)
-        }
-    };
-    let row = |naam: &str, b: &veerkracht_wws::mix::BuurtMix| {
+    // a withheld figure is "·" (never 0)
+    const MARK: &str = "·";
+    let count = |x: Option<u64>| x.map_or_else(|| MARK.to_string(), |x| x.to_string());
+    let row = |naam: &str, b: &PublishedBuurt| {
+        let w = |f: &str| b.is_withheld(f);
+        let pct = |k: Option<u64>, f: &str| match (k, b.aantal) {
+            _ if w(f) || w("aantal") => MARK.to_string(),
+            (Some(k), Some(n)) if n > 0 => format!("{:.0} %", 100.0 * k as f64 / n as f64),
+            _ => "—".to_string(),
+        };
+        let mean = |v: Option<f64>, f: &str, show: &dyn Fn(f64) -> String| {
+            if w(f) {
+                MARK.to_string()
+            } else {
+                v.map(show).unwrap_or_else(|| "—".into())
+            }
+        };
         let mut r = vec![
             naam.to_string(),
-            b.aantal.to_string(),
-            format!("{:.1}", b.gemiddelde_punten).replace('.', ","),
+            count(b.aantal),
+            mean(b.gemiddelde_punten, "gemiddelde_punten", &|x| {
+                format!("{x:.1}").replace('.', ",")
+            }),
         ];
-        r.extend(b.punten_verdeling.iter().map(|k| k.to_string()));
-        r.push(euro(b.gemiddelde_maximale_huur));
-        r.push(b.gemiddelde_huur.map(euro).unwrap_or_else(|| "—".into()));
-        r.push(
-            b.huur_als_aandeel_van_maximum
-                .map(|x| format!("{:.0} %", 100.0 * x))
-                .unwrap_or_else(|| "—".into()),
-        );
-        r.push(pct(b.sociaal, b.aantal));
-        r.push(pct(b.middenhuur, b.aantal));
-        r.push(pct(b.vrije_sector, b.aantal));
+        r.extend(b.punten_verdeling.iter().map(|k| count(*k)));
+        r.push(mean(
+            b.gemiddelde_maximale_huur,
+            "gemiddelde_maximale_huur",
+            &euro,
+        ));
+        r.push(mean(b.gemiddelde_huur, "gemiddelde_huur", &euro));
+        r.push(mean(
+            b.huur_als_aandeel_van_maximum,
+            "huur_als_aandeel_van_maximum",
+            &|x| format!("{:.0} %", 100.0 * x),
+        ));
+        r.push(pct(b.sociaal, "sociaal"));
+        r.push(pct(b.middenhuur, "middenhuur"));
+        r.push(pct(b.vrije_sector, "vrije_sector"));
         r
     };
-    for (naam, b) in &mix.buurten {
+    for (naam, b) in &p.buurten {
         rows.push(row(naam, b));
     }
-    rows.push(row("totaal", &mix.totaal));
+    rows.push(row("totaal", &p.totaal));
     print!("{}", output::table(&rows));
-    let labels: Vec<String> = mix
+    let labels: Vec<String> = p
         .totaal
         .labels
         .iter()
-        .map(|(l, k)| format!("{l} {k}"))
+        .map(|(l, k)| format!("{l} {}", count(*k)))
         .collect();
     println!("energielabels: {}", labels.join(", "));
+    println!(
+        "{MARK} = afgeschermd: minder dan {} woningen, of af te leiden uit een totaal en de getoonde cellen; gemiddelden en aandelen over een afgeschermd aantal ook (--min-cel N)",
+        privacy.k
+    );
     if !errors.is_empty() {
         println!("fouten: {} woningen niet gewaardeerd, bijv.:", errors.len());
         for (id, e) in errors.iter().take(5) {

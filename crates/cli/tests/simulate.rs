@@ -100,6 +100,11 @@ fn compare_writes_csv_and_parquet_and_prints_a_dutch_summary() {
         "{}",
         &text[..200]
     );
+    assert!(
+        text.lines().next().unwrap().ends_with(",zeker,afgeschermd"),
+        "the reason of a withheld figure is a column"
+    );
+    assert!(text.contains(",minder_dan_k") && text.contains(",basis"));
     assert!(text.lines().count() > 10_000);
     let bytes = std::fs::read(&pq).unwrap();
     assert!(bytes.starts_with(b"PAR1") && bytes.len() > 10_000);
@@ -173,4 +178,123 @@ fn errors_name_the_key_and_the_line() {
     assert!(e.contains("basis, spreiding"), "{e}");
     let e = one_line_error(&run(d, &["simulate", "compare", "basis"]));
     assert!(e.contains("compare A.toml B.toml"), "{e}");
+}
+
+#[test]
+fn per_buurt_figures_resting_on_fewer_than_k_are_withheld() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = ok_json(
+        dir.path(),
+        &[
+            "--json",
+            "simulate",
+            "basis",
+            "--runs",
+            "4",
+            "--seed",
+            "3",
+            "--threads",
+            "2",
+        ],
+    );
+    assert_eq!(v["afscherming"]["k"], 10);
+    let rows = v["rijen"].as_array().unwrap();
+    let key = |r: &serde_json::Value| {
+        (
+            r["jaar"].as_i64().unwrap(),
+            r["code"].as_str().unwrap().to_string(),
+            r["indicator"].as_str().unwrap().to_string(),
+        )
+    };
+    let by: std::collections::HashMap<_, _> = rows.iter().map(|r| (key(r), r)).collect();
+    // (leegstand and geblokkeerd count states and events of the model, not households or
+    // the stock: shown as they are, see veerkracht_sim::afscherming)
+    let counts = [
+        "huishoudens",
+        "woningen",
+        "verhuringen",
+        "verhuringen_kwetsbaar",
+        "plaatsingen_loting",
+    ];
+    let mut withheld = 0;
+    for r in rows {
+        let (jaar, code, ind) = key(r);
+        if r["afgeschermd"].is_string() {
+            withheld += 1;
+            // the demo region is far above k; only a region count that is small itself
+            // (or would give one away) can go
+            assert!(
+                code != "regio"
+                    || !["huishoudens", "woningen", "aandeel_kwetsbaar"].contains(&ind.as_str()),
+                "{r}"
+            );
+            for q in ["p5", "p50", "p95", "gemiddelde"] {
+                assert!(r[q].is_null(), "withheld, not a number: {r}");
+            }
+            continue;
+        }
+        assert!(r["afgeschermd"].is_null());
+        if code == "regio" {
+            continue;
+        }
+        // a shown count rests on at least k units on average (or is zero)
+        if counts.contains(&ind.as_str()) || ind.starts_with("plaatsingen_") {
+            let x = r["gemiddelde"].as_f64().unwrap();
+            assert!(x == 0.0 || x >= 10.0 - 1e-9, "{r}");
+        }
+        // a shown household share rests on a shown household count
+        if ind.starts_with("aandeel_kwetsbaar") && ind != "aandeel_kwetsbaar_instroom" {
+            let hh = by[&(jaar, code.clone(), "huishoudens".to_string())];
+            assert!(hh["afgeschermd"].is_null(), "{r} over {hh}");
+        }
+    }
+    assert!(withheld > 1000, "{withheld}");
+    // a buurt's dwellings withheld in one year are withheld in every year
+    let w: std::collections::BTreeSet<(String, bool)> = rows
+        .iter()
+        .filter(|r| r["indicator"] == "woningen" && r["code"] != "regio")
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap().to_string(),
+                r["afgeschermd"].is_null(),
+            )
+        })
+        .collect();
+    let codes: std::collections::BTreeSet<&String> = w.iter().map(|(c, _)| c).collect();
+    assert_eq!(codes.len(), w.len(), "the same in every year");
+    // and as `wws --rent-mix` publishes the same stock
+    let mix = ok_json(dir.path(), &["wws", "--rent-mix", "--json"]);
+    for (code, shown) in &w {
+        assert_eq!(
+            *shown,
+            !mix["buurten"][code.as_str()]["aantal"].is_null(),
+            "{code}"
+        );
+    }
+    // the printed summary names the rule
+    let text = ok(
+        dir.path(),
+        &["simulate", "basis", "--runs", "2", "--threads", "2"],
+    );
+    assert!(text.contains("· = afgeschermd"), "{text}");
+}
+
+#[test]
+fn min_cel_below_2_is_refused_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["simulate", "basis", "--runs", "1", "--min-cel", "1"][..],
+        &[
+            "simulate",
+            "compare",
+            "basis",
+            "spreiding",
+            "--min-cel",
+            "0",
+        ][..],
+        &["serve", "--port", "0", "--min-cel", "1"][..],
+    ] {
+        let err = one_line_error(&run(dir.path(), args));
+        assert!(err.contains("--min-cel"), "{args:?}: {err}");
+    }
 }

@@ -194,13 +194,43 @@ fn rent_mix_of_the_demo_region() {
     );
     let total = m["totaal"]["aantal"].as_u64().unwrap();
     assert!(total > 1000);
-    let sum: u64 = m["buurten"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|b| b["aantal"].as_u64().unwrap())
-        .sum();
-    assert_eq!(sum, total);
+    // buurten below 10 dwellings are withheld (null with a reason), never shown as 0
+    assert_eq!(m["afscherming"]["k"], 10);
+    let buurten = m["buurten"].as_object().unwrap();
+    let sum: u64 = buurten.values().filter_map(|b| b["aantal"].as_u64()).sum();
+    let withheld: Vec<&serde_json::Value> =
+        buurten.values().filter(|b| b["aantal"].is_null()).collect();
+    assert!(!withheld.is_empty());
+    assert!(
+        withheld
+            .iter()
+            .all(|b| b["afgeschermd"]["aantal"].is_string())
+    );
+    assert!(
+        sum + 10 <= total,
+        "the withheld buurten hold at least k dwellings"
+    );
+    // no count below k anywhere
+    for b in buurten.values().chain([&m["totaal"]]) {
+        let counts = [
+            "aantal",
+            "sociaal",
+            "middenhuur",
+            "vrije_sector",
+            "aantal_met_huur",
+            "boven_maximum",
+        ]
+        .iter()
+        .map(|k| &b[*k])
+        .chain(b["punten_verdeling"].as_array().unwrap())
+        .chain(b["labels"].as_object().unwrap().values());
+        for x in counts {
+            assert!(
+                x.is_null() || x.as_u64().is_some_and(|x| x == 0 || x >= 10),
+                "{x} in {b}"
+            );
+        }
+    }
     let t = &m["totaal"];
     assert_eq!(
         t["sociaal"].as_u64().unwrap()
@@ -212,6 +242,32 @@ fn rent_mix_of_the_demo_region() {
     assert!(share > 0.3 && share < 1.5, "{share}");
     let text = ok(dir.path(), &["wws", "--rent-mix"]);
     assert!(text.contains("synthetische demodata") && text.contains("totaal"));
+    assert!(
+        text.contains("· = afgeschermd: minder dan 10 woningen"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rent_mix_min_cel_is_configurable_and_k_below_2_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let withheld = |k: &str| {
+        let m = ok_json(dir.path(), &["wws", "--rent-mix", "--min-cel", k, "--json"]);
+        assert_eq!(m["afscherming"]["k"].to_string(), k);
+        m["buurten"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|b| b["afgeschermd"].as_object().unwrap().len())
+            .sum::<usize>()
+    };
+    assert!(withheld("25") > withheld("10"));
+    assert!(withheld("2") < withheld("10"));
+    let err = one_line_error(&run(dir.path(), &["wws", "--rent-mix", "--min-cel", "1"]));
+    assert!(
+        err.contains("--min-cel") && err.contains("minimale celgrootte 1"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -14,18 +14,52 @@
 //!    is an equation (members sum to the total). A line with exactly one withheld member
 //!    would give it away by subtraction, so another member is withheld: the smallest shown
 //!    positive count of the line (ties: the first), else a shown zero, else the line's
-//!    total. This repeats until no line has exactly one withheld member.
+//!    total. The same happens when a line's total is shown and its withheld members add up
+//!    to 1..k − 1 (the subtraction would give a group of fewer than k units). This repeats
+//!    until no line gives anything away.
 //!
-//! What holds for every table (`tests/properties.rs`): no shown count lies in 1..k; every
-//! shown count is the input's; no line has exactly one withheld member, so no withheld
-//! count can be solved from the shown ones line by line (the propagation attack finds
-//! nothing to start from); the result is the same for the same table.
+//! Several tables about the same units — the segments, the points bands and the energy
+//! labels of one buurt all add up to the buurt's dwellings — must be suppressed *together*,
+//! or the total that one table shows gives away a cell that another withholds. A [`Frame`]
+//! holds them side by side, one column per count, with [`Identity`]s between columns (the
+//! buurt's dwelling count is one slot, a shared margin of all its tables), helper counts
+//! that are never published (the joint count of a band and a segment) and [`Pin`]s for
+//! what another publication already shows or withholds. [`suppress`] is the frame of one
+//! table; see [`frame`] for the rule in full.
+//!
+//! What holds for every table and frame (`tests/properties.rs`, `tests/frames.rs`): no
+//! shown count lies in 1..k; every shown count is the input's; no line has exactly one
+//! withheld member, so no withheld count can be solved from the shown ones line by line
+//! (the propagation attack finds nothing to start from); no shown total minus shown members
+//! leaves a group of 1..k − 1 units; pins are kept; the result is the same for the same
+//! input.
+//!
+//! ## Where it is wired in
+//!
+//! - the rent mix (`veerkracht-web` `huurmix`: the `/huurmix` page, `/api/v1/rentmix`
+//!   JSON and CSV, `veerkracht wws --rent-mix`): one frame for all count tables of the
+//!   buurten, a second one for the retrofit what-if pinned to the first; means are withheld
+//!   with the count they are taken over;
+//! - the simulation (`veerkracht-sim` `afscherming`: `veerkracht simulate`, `/scenarios`,
+//!   `/api/v1/scenarios/run`): per year a frame of the per-buurt counts; every per-buurt
+//!   figure is withheld with the count it rests on.
+//!
+//! k comes from one place: [`Options`] (default 10), set by `AppState::with_privacy` and by
+//! `--min-cel N` on `veerkracht serve`, `veerkracht wws --rent-mix` and
+//! `veerkracht simulate`; [`Options::with_k`] refuses k < 2.
 //!
 //! Choices where the issue is silent: k counts units (households or dwellings), not
 //! weighted amounts; zeros are shown by default (a zero discloses nothing about a
-//! person); secondary suppression prefers the smallest count (least information lost),
-//! not an optimal (linear-programming) pattern; interval disclosure (bounds from several
-//! lines together) is not prevented beyond what k and two unknowns per line give.
+//! person); an unpublished helper count that is zero is taken to be known to the reader
+//! (the rules may say so); secondary suppression prefers the smallest count (least
+//! information lost), not an optimal (linear-programming) pattern; the reader is assumed to
+//! solve lines one at a time, not to combine several lines by elimination, and bounds from
+//! several lines together (interval disclosure) are not prevented beyond what k, two
+//! unknowns per line and groups of at least k give.
+
+pub mod frame;
+
+pub use frame::{Column, Frame, Identity, Pin, PublishedFrame};
 
 /// Counts to publish: `cells[row][column]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +76,22 @@ pub struct Options {
     pub k: u64,
     /// withhold zeros too
     pub suppress_zero: bool,
+}
+
+impl Options {
+    /// The default rule with minimum cell size `k`; k < 2 is refused (k = 1 would withhold
+    /// nothing).
+    pub fn with_k(k: u64) -> Result<Options, String> {
+        if k < 2 {
+            return Err(format!(
+                "minimale celgrootte {k} is te klein: kies 2 of meer (standaard 10) / minimum cell size {k} is too small: use 2 or more (default 10)"
+            ));
+        }
+        Ok(Options {
+            k,
+            ..Options::default()
+        })
+    }
 }
 
 impl Default for Options {
@@ -143,7 +193,9 @@ fn lines(n: usize, m: usize) -> Vec<(Vec<Slot>, Slot)> {
     out
 }
 
-/// Applies primary and secondary suppression (see the crate documentation).
+/// Applies primary and secondary suppression (see the crate documentation): the table is a
+/// [`Frame`] whose columns are the table's columns plus the row totals, with one identity
+/// (the cells of a row add up to its total).
 ///
 /// # Panics
 /// When a row of `cells` has another length than `columns`.
@@ -154,92 +206,30 @@ pub fn suppress(t: &Table, opts: &Options) -> Published {
         t.cells.iter().all(|r| r.len() == m),
         "every row needs one count per column"
     );
-    let value = |s: Slot| -> u64 {
-        match s {
-            Slot::Cell(i, j) => t.cells[i][j],
-            Slot::Row(i) => t.cells[i].iter().sum(),
-            Slot::Column(j) => t.cells.iter().map(|r| r[j]).sum(),
-            Slot::Total => t.cells.iter().flatten().sum(),
-        }
-    };
-    let small = |x: u64| (x > 0 && x < opts.k) || (x == 0 && opts.suppress_zero);
-    let mut cells: Vec<Vec<Cell>> = t
-        .cells
-        .iter()
-        .map(|r| {
-            r.iter()
-                .map(|&x| {
-                    if small(x) {
-                        Cell::Withheld(Reason::Small)
-                    } else {
-                        Cell::Shown(x)
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    let primary = |x: u64| {
-        if small(x) {
-            Cell::Withheld(Reason::Small)
-        } else {
-            Cell::Shown(x)
-        }
-    };
-    let mut row_totals: Vec<Cell> = (0..n).map(|i| primary(value(Slot::Row(i)))).collect();
-    let mut column_totals: Vec<Cell> = (0..m).map(|j| primary(value(Slot::Column(j)))).collect();
-    let mut total = primary(value(Slot::Total));
-    let all_lines = lines(n, m);
-    loop {
-        let mut changed = false;
-        for (members, tot) in &all_lines {
-            let get = |s: Slot, c: &Vec<Vec<Cell>>, r: &Vec<Cell>, k: &Vec<Cell>, g: Cell| match s {
-                Slot::Cell(i, j) => c[i][j],
-                Slot::Row(i) => r[i],
-                Slot::Column(j) => k[j],
-                Slot::Total => g,
-            };
-            let withheld = members
-                .iter()
-                .chain(std::iter::once(tot))
-                .filter(|&&s| get(s, &cells, &row_totals, &column_totals, total).is_withheld())
-                .count();
-            if withheld != 1 {
-                continue;
-            }
-            // the smallest shown positive member, else a shown zero, else the total
-            let shown: Vec<(Slot, u64)> = members
-                .iter()
-                .filter_map(|&s| {
-                    get(s, &cells, &row_totals, &column_totals, total)
-                        .shown()
-                        .map(|x| (s, x))
-                })
-                .collect();
-            let pick = shown
-                .iter()
-                .filter(|(_, x)| *x > 0)
-                .min_by_key(|(_, x)| *x)
-                .or_else(|| shown.iter().find(|(_, x)| *x == 0))
-                .map(|(s, _)| *s)
-                .unwrap_or(*tot);
-            let w = Cell::Withheld(Reason::Secondary);
-            match pick {
-                Slot::Cell(i, j) => cells[i][j] = w,
-                Slot::Row(i) => row_totals[i] = w,
-                Slot::Column(j) => column_totals[j] = w,
-                Slot::Total => total = w,
-            }
-            changed = true;
-        }
-        if !changed {
-            break;
-        }
+    let mut f = Frame::new(
+        (0..n)
+            .map(|i| t.rows.get(i).cloned().unwrap_or_default())
+            .collect(),
+    );
+    for j in 0..m {
+        let name = format!("{j}:{}", t.columns[j]);
+        f.add(name, true, t.cells.iter().map(|r| r[j]).collect());
     }
+    let sum = f.add(
+        "rijtotaal",
+        true,
+        t.cells.iter().map(|r| r.iter().sum()).collect(),
+    );
+    f.identity(&(0..m).collect::<Vec<_>>(), sum)
+        .expect("a row adds up to its total");
+    let p = f.suppress(opts);
     Published {
-        cells,
-        row_totals,
-        column_totals,
-        total,
+        cells: (0..n)
+            .map(|i| (0..m).map(|j| p.cell(i, j)).collect())
+            .collect(),
+        row_totals: (0..n).map(|i| p.cell(i, m)).collect(),
+        column_totals: (0..m).map(|j| p.total(j)).collect(),
+        total: p.total(m),
         options: *opts,
     }
 }

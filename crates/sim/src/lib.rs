@@ -92,10 +92,16 @@
 //!   vulnerable lettings per buurt shows where they went instead.
 //! * A vacancy nobody accepts after `max_aanbiedingen` offers stays empty until next year.
 //!
+//! * **Privacy** ([`afscherming`]): every per-buurt figure rests on a count of simulated
+//!   households, dwellings or lettings of that buurt and year; figures resting on fewer than
+//!   k (default 10, on average over the runs) are withheld, with secondary suppression
+//!   against the region totals, through `veerkracht-privacy` (issue 8, item 4).
+//!
 //! Runs are spread over threads ([`simulate`]); each run draws only from its own ChaCha8
 //! stream `(seed, run)` (market k of a run: stream `run + (k << 32)`), so results are
 //! identical for any number of threads.
 
+pub mod afscherming;
 pub mod engine;
 pub mod hazard;
 pub mod kwetsbaarheid;

@@ -60,6 +60,8 @@ pub struct Results {
     pub metrics: Metrics,
     pub runs: Vec<RunOutput>,
     pub seed: u64,
+    /// per stream (the order of the `plaatsingen_{stroom}` metrics): urgent or regular
+    pub stroom_urgent: Vec<bool>,
 }
 
 /// Runs `runs` replications of `m` on `threads` threads; `tick` is called after each run
@@ -115,6 +117,7 @@ pub fn simulate(
         metrics: Metrics::of(m),
         runs: done.into_iter().map(|(_, o)| o).collect(),
         seed,
+        stroom_urgent: m.stroom_urgent.clone(),
     }
 }
 

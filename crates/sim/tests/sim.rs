@@ -620,3 +620,63 @@ fn housing_markets_run_on_their_own_and_combine() {
         "{e}"
     );
 }
+
+#[test]
+fn per_buurt_figures_on_fewer_than_k_are_withheld_and_nothing_leaks() {
+    // the demo region: buurten of 1 to 9 dwellings, many buurten with fewer than 10
+    // lettings a year
+    let r = results("spreiding", 20);
+    let o = veerkracht_privacy::Options::default();
+    let a = veerkracht_sim::afscherming::afscherming(r, &o, None);
+    assert!(a.audit().is_empty(), "{:?}", a.audit());
+    let mean = |y: usize, b: usize, m: usize| r.buurt_q(y, b, m).gemiddelde;
+    let hh = r.buurt_index("huishoudens").unwrap();
+    let kw = r.buurt_index("aandeel_kwetsbaar").unwrap();
+    let verh = r.buurt_index("verhuringen").unwrap();
+    let inst = r.buurt_index("aandeel_kwetsbaar_instroom").unwrap();
+    let mut withheld = 0;
+    for y in 0..r.jaren {
+        for b in 0..r.buurten.len() {
+            for m in [hh, verh] {
+                let x = mean(y, b, m);
+                match a.buurt(y, b, m) {
+                    None => assert!(x == 0.0 || x >= 10.0 - 1e-6, "{} {y}: {x}", r.buurten[b].0),
+                    Some(_) => withheld += 1,
+                }
+                if x > 0.0 && x < 10.0 - 1e-6 {
+                    assert!(a.buurt(y, b, m).is_some());
+                }
+            }
+            // a share goes with its basis
+            if a.buurt(y, b, hh).is_some() {
+                assert!(a.buurt(y, b, kw).is_some());
+            }
+            if a.buurt(y, b, verh).is_some() {
+                assert!(a.buurt(y, b, inst).is_some());
+            }
+        }
+    }
+    assert!(withheld > 100, "{withheld}");
+    // the region: its households, dwellings and shares are far above k; a region count
+    // is withheld only when it is small itself (e.g. detention placements in a year) or
+    // would give such a count away
+    let regio_hh = r.regio_index("huishoudens").unwrap();
+    for y in 0..r.jaren {
+        for name in [
+            "huishoudens",
+            "woningen",
+            "aandeel_kwetsbaar",
+            "verhuringen",
+        ] {
+            let m = r.regio_index(name).unwrap();
+            assert_eq!(a.regio(y, m), None, "{name} {y}");
+        }
+        for m in 0..r.metrics.regio.len() {
+            if a.regio(y, m) == Some(veerkracht_sim::afscherming::Reden::MinderDanK) {
+                let x = r.regio_q(y, m).gemiddelde;
+                assert!(x > 0.0 && x < 10.0, "{} {y}: {x}", r.metrics.regio[m]);
+            }
+        }
+        assert!(r.regio_q(y, regio_hh).gemiddelde > 1000.0);
+    }
+}

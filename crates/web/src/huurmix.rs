@@ -1,6 +1,35 @@
 //! *Huurmix*: WWS points, maximum rents and segments per buurt of the corporation's stock (the
 //! flat portfolio CSV), and a retrofit what-if ("every dwelling with a worse label to label X"):
 //! Δ points, Δ maximum rent and segment changes per buurt, through the WWS engine.
+//!
+//! ## Privacy (issue 8, item 4)
+//!
+//! Every number here is computed from the corporation's dwellings, so it passes through
+//! `veerkracht-privacy` before it reaches the page, the API, the CSV or the CLI
+//! ([`publish`]). The count tables of a buurt — dwellings, points bands, segments, energy
+//! labels, dwellings with a known rent, rents above the maximum — all describe the same
+//! dwellings, so they are suppressed *together*, as one [`veerkracht_privacy::Frame`]:
+//!
+//! - one row per buurt, one column per count; the buurt's dwelling count is one slot that
+//!   every table of the buurt adds up to (a shared margin), and every column has its
+//!   portfolio total (the *totaal* row), with the same identities;
+//! - the points bands and the segments are tied by the rules (a dwelling with 144–186 points
+//!   is middenhuur): their joint count per buurt is an unpublished column of the frame, so a
+//!   reader who subtracts a band from a segment is taken into account;
+//! - counts from 1 to k − 1 are withheld (primary), and more counts are withheld until no
+//!   line — a table's row, a column with its total — lets a withheld count or a group of
+//!   fewer than k dwellings be solved (secondary);
+//! - a mean or share is shown only when the count it is taken over is shown (mean points and
+//!   maximum rent: the dwellings; mean rent and rent / maximum: the dwellings with a rent;
+//!   the what-if's mean Δs: the dwellings and the improved ones);
+//! - the retrofit what-if is a second frame: the rent mix's columns pinned to what the rent
+//!   mix publishes, plus its own counts (improved dwellings and segment changes) tied to the
+//!   energy labels (the improved dwellings are those with a worse label), so the page with
+//!   and without the what-if together give nothing away either.
+//!
+//! Withheld figures are `null` in JSON and empty in CSV, with the reason in `afgeschermd`
+//! (`minder_dan_k`, `secundair`, `basis`); the page shows "·" with a legend. k comes from
+//! [`crate::AppState::with_privacy`] (default 10).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -11,9 +40,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 use veerkracht_dataset::{AreaCode, Level};
+use veerkracht_privacy::{Cell, Frame, PublishedFrame, Reason};
 use veerkracht_wws::flat::FlatUnit;
-use veerkracht_wws::mix::{PUNTEN_KLASSEN, RentMix};
-use veerkracht_wws::{Options, Segment};
+use veerkracht_wws::mix::{BuurtMix, PUNTEN_KLASSEN, RentMix};
+use veerkracht_wws::{Options, Punten, Resultaat, Segment};
 
 use crate::AppState;
 use crate::html::{self, Lang, NO_DATA, SEQUENTIAL, esc, num, url};
@@ -40,55 +70,140 @@ impl Stock {
     }
 }
 
+/// Dwellings of one buurt per (points band, segment): the bands of [`PUNTEN_KLASSEN`] and
+/// then "in no band"; the segments sociaal, middenhuur, vrije sector and then "none".
+pub type Joint = [[u64; 4]; 5];
+
 /// The rent mix of the stock (valued once, cached by the state).
 pub struct Mix {
     pub mix: RentMix,
     pub errors: usize,
     pub peildatum: String,
+    /// per buurt (the keys of `mix.buurten`): the joint count of points band and segment,
+    /// which ties the two tables together for the suppression
+    pub joint: BTreeMap<String, Joint>,
+}
+
+impl Mix {
+    /// An empty mix valued at `peildatum`; fill it with [`Mix::add`].
+    pub fn new(peildatum: impl Into<String>) -> Mix {
+        Mix {
+            mix: RentMix::default(),
+            errors: 0,
+            peildatum: peildatum.into(),
+            joint: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one valued dwelling.
+    pub fn add(&mut self, u: &FlatUnit, r: &Resultaat) {
+        let code = u.buurtcode.as_deref();
+        self.mix
+            .add(code, r, u.kale_huur, u.energielabel.as_deref());
+        self.add_joint(code, r.punten, r.segment);
+    }
+
+    /// Adds one dwelling valued points-only (the same numbers as [`Mix::add`]).
+    pub fn add_punten(&mut self, u: &FlatUnit, p: &Punten) {
+        let code = u.buurtcode.as_deref();
+        self.mix
+            .add_punten(code, p, u.kale_huur, u.energielabel.as_deref());
+        self.add_joint(code, p.punten, p.segment);
+    }
+
+    fn add_joint(&mut self, code: Option<&str>, punten: f64, segment: Option<Segment>) {
+        let j = self
+            .joint
+            .entry(code.unwrap_or("onbekend").to_string())
+            .or_default();
+        j[band(punten)][segment_index(segment)] += 1;
+    }
+}
+
+/// The points band of [`PUNTEN_KLASSEN`] (as `BuurtMix` counts it), 4 for none.
+fn band(punten: f64) -> usize {
+    PUNTEN_KLASSEN
+        .iter()
+        .position(|k| punten >= k.1 && punten <= k.2)
+        .unwrap_or(4)
+}
+
+fn segment_index(s: Option<Segment>) -> usize {
+    match s {
+        Some(Segment::Sociaal) => 0,
+        Some(Segment::Middenhuur) => 1,
+        Some(Segment::VrijeSector) => 2,
+        None => 3,
+    }
 }
 
 pub fn compute_mix(stock: &Stock) -> Mix {
-    let opts = Options::default();
-    let mut mix = RentMix::default();
-    let mut errors = 0;
-    for u in &stock.units {
-        match u.waardeer(&opts) {
-            Ok(r) => mix.add(
-                u.buurtcode.as_deref(),
-                &r,
-                u.kale_huur,
-                u.energielabel.as_deref(),
-            ),
-            Err(_) => errors += 1,
-        }
-    }
-    Mix {
-        mix,
-        errors,
-        peildatum: opts.peildatum.to_string(),
-    }
+    mix_of(&stock.units, &Options::default())
 }
 
-/// The what-if per buurt.
-#[derive(Debug, Clone, Default, Serialize)]
+/// Values `units` with `opts` (points-only, with the flat form's memo: the same numbers
+/// as a full valuation) and aggregates them; rows that fail are counted in `errors`.
+pub fn mix_of(units: &[FlatUnit], opts: &Options) -> Mix {
+    let mut m = Mix::new(opts.peildatum.to_string());
+    let mut w = veerkracht_wws::flat::FlatWaardeerder::new(opts);
+    for u in units {
+        match w.punten(u) {
+            Ok(p) => m.add_punten(u, &p),
+            Err(_) => m.errors += 1,
+        }
+    }
+    m
+}
+
+/// The what-if per buurt (before suppression).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BuurtWhatIf {
+    /// valued dwellings
     pub woningen: usize,
-    /// dwellings whose label improves
+    /// dwellings whose label improves (valued before and after)
     pub verbeterd: usize,
-    pub delta_punten_gemiddeld: f64,
-    pub delta_maximale_huur_gemiddeld: f64,
+    /// Σ Δ points and Σ Δ maximum rent over the buurt
+    pub som_delta_punten: f64,
+    pub som_delta_maximale_huur: f64,
     pub sociaal_naar_midden: usize,
     pub midden_naar_vrij: usize,
     pub sociaal_naar_vrij: usize,
 }
 
+impl BuurtWhatIf {
+    /// Mean Δ points over all dwellings of the buurt (the change its residents see).
+    pub fn delta_punten_gemiddeld(&self) -> f64 {
+        self.som_delta_punten / self.woningen.max(1) as f64
+    }
+    pub fn delta_maximale_huur_gemiddeld(&self) -> f64 {
+        self.som_delta_maximale_huur / self.woningen.max(1) as f64
+    }
+}
+
+/// The rank of a label in [`LABELS`] (0 = best).
+fn rank(l: &str) -> Option<usize> {
+    LABELS.iter().position(|x| *x == l)
+}
+
 /// Every dwelling whose label is worse than `target` gets `target`; points only, both sides.
+/// Dwellings that cannot be valued are left out (as in the rent mix).
 pub fn what_if(stock: &Stock, target: &str) -> BTreeMap<String, BuurtWhatIf> {
-    let opts = Options::default();
-    let rank = |l: &str| LABELS.iter().position(|x| *x == l);
+    what_if_units(&stock.units, target, &Options::default())
+}
+
+/// [`what_if`] on units with explicit valuation options.
+pub fn what_if_units(
+    units: &[FlatUnit],
+    target: &str,
+    opts: &Options,
+) -> BTreeMap<String, BuurtWhatIf> {
     let t = rank(target).expect("validated label");
     let mut out: BTreeMap<String, BuurtWhatIf> = BTreeMap::new();
-    for u in &stock.units {
+    let mut w = veerkracht_wws::flat::FlatWaardeerder::new(opts);
+    for u in units {
+        let Ok(p0) = w.punten(u) else {
+            continue;
+        };
         let b = out
             .entry(u.buurtcode.clone().unwrap_or_else(|| "onbekend".into()))
             .or_default();
@@ -103,12 +218,12 @@ pub fn what_if(stock: &Stock, target: &str) -> BTreeMap<String, BuurtWhatIf> {
         }
         let mut after = u.clone();
         after.energielabel = Some(target.to_string());
-        let (Ok(p0), Ok(p1)) = (u.waardeer_punten(&opts), after.waardeer_punten(&opts)) else {
+        let Ok(p1) = w.punten(&after) else {
             continue;
         };
         b.verbeterd += 1;
-        b.delta_punten_gemiddeld += p1.punten - p0.punten;
-        b.delta_maximale_huur_gemiddeld +=
+        b.som_delta_punten += p1.punten - p0.punten;
+        b.som_delta_maximale_huur +=
             p1.maximale_huur_inclusief_opslag - p0.maximale_huur_inclusief_opslag;
         match (p0.segment, p1.segment) {
             (Some(Segment::Sociaal), Some(Segment::Middenhuur)) => b.sociaal_naar_midden += 1,
@@ -117,19 +232,633 @@ pub fn what_if(stock: &Stock, target: &str) -> BTreeMap<String, BuurtWhatIf> {
             _ => {}
         }
     }
-    for b in out.values_mut() {
-        if b.woningen > 0 {
-            // averages over all dwellings of the buurt (the change its residents see)
-            b.delta_punten_gemiddeld /= b.woningen as f64;
-            b.delta_maximale_huur_gemiddeld /= b.woningen as f64;
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// publication (suppression)
+
+/// Why a published figure is withheld.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Afgeschermd {
+    /// from 1 to k − 1 dwellings (primary suppression)
+    MinderDanK,
+    /// a total minus the shown counts would reveal another withheld count (secondary)
+    Secundair,
+    /// a mean or share over a count that is withheld
+    Basis,
+}
+
+impl Afgeschermd {
+    /// The reason as written in JSON and CSV.
+    pub fn code(self) -> &'static str {
+        match self {
+            Afgeschermd::MinderDanK => "minder_dan_k",
+            Afgeschermd::Secundair => "secundair",
+            Afgeschermd::Basis => "basis",
         }
+    }
+}
+
+impl From<Reason> for Afgeschermd {
+    fn from(r: Reason) -> Self {
+        match r {
+            Reason::Small => Afgeschermd::MinderDanK,
+            Reason::Secondary => Afgeschermd::Secundair,
+        }
+    }
+}
+
+/// One buurt's rent mix as it may be published: a withheld figure is `None` and named in
+/// `afgeschermd` (a `None` not named there means there is nothing to show, e.g. no rents).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublishedBuurt {
+    pub aantal: Option<u64>,
+    pub gemiddelde_punten: Option<f64>,
+    /// per band of [`PUNTEN_KLASSEN`]
+    pub punten_verdeling: [Option<u64>; 4],
+    pub gemiddelde_maximale_huur: Option<f64>,
+    pub aantal_met_huur: Option<u64>,
+    pub gemiddelde_huur: Option<f64>,
+    pub huur_als_aandeel_van_maximum: Option<f64>,
+    pub boven_maximum: Option<u64>,
+    pub sociaal: Option<u64>,
+    pub middenhuur: Option<u64>,
+    pub vrije_sector: Option<u64>,
+    /// every label of the stock ("onbekend" when not given)
+    pub labels: BTreeMap<String, Option<u64>>,
+    /// withheld field → why (`punten_verdeling.<100`, `labels.A`, `gemiddelde_huur`, …)
+    pub afgeschermd: BTreeMap<String, Afgeschermd>,
+}
+
+impl PublishedBuurt {
+    pub fn is_withheld(&self, field: &str) -> bool {
+        self.afgeschermd.contains_key(field)
+    }
+}
+
+/// One buurt's retrofit what-if as it may be published.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublishedWhatIf {
+    /// the buurt's dwellings (the rent mix's `aantal`)
+    pub woningen: Option<u64>,
+    pub verbeterd: Option<u64>,
+    /// mean over all dwellings of the buurt
+    pub delta_punten_gemiddeld: Option<f64>,
+    pub delta_maximale_huur_gemiddeld: Option<f64>,
+    pub sociaal_naar_midden: Option<u64>,
+    pub midden_naar_vrij: Option<u64>,
+    pub sociaal_naar_vrij: Option<u64>,
+    pub afgeschermd: BTreeMap<String, Afgeschermd>,
+}
+
+impl PublishedWhatIf {
+    pub fn is_withheld(&self, field: &str) -> bool {
+        self.afgeschermd.contains_key(field)
+    }
+}
+
+/// The what-if to one label, published.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublishedWhatIfs {
+    pub naar: String,
+    pub buurten: BTreeMap<String, PublishedWhatIf>,
+    pub totaal: PublishedWhatIf,
+}
+
+/// The rent mix as it may be published (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublishedMix {
+    pub buurten: BTreeMap<String, PublishedBuurt>,
+    pub totaal: PublishedBuurt,
+    pub wat_als: Option<PublishedWhatIfs>,
+    #[serde(skip)]
+    pub options: veerkracht_privacy::Options,
+    /// the frames behind it (for audits and tests)
+    #[serde(skip)]
+    pub frames: Vec<(Frame, PublishedFrame)>,
+}
+
+/// The column names of the points bands in the frame (and in `afgeschermd`).
+pub fn band_field(i: usize) -> String {
+    format!("punten_verdeling.{}", PUNTEN_KLASSEN[i].0)
+}
+
+/// Column indices of the rent mix frame.
+struct Cols {
+    aantal: usize,
+    bands: [usize; 4],
+    segs: [usize; 3],
+    labels: Vec<(String, usize)>,
+    met_huur: usize,
+    boven: usize,
+}
+
+/// The labels of the stock: [`LABELS`] order, then any other text, "onbekend" last.
+fn label_names(m: &RentMix) -> Vec<String> {
+    let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for b in m.buurten.values() {
+        seen.extend(b.labels.keys().map(String::as_str));
+    }
+    let mut out: Vec<String> = LABELS
+        .iter()
+        .filter(|l| seen.contains(*l))
+        .map(|l| l.to_string())
+        .collect();
+    out.extend(
+        seen.iter()
+            .filter(|l| rank(l).is_none() && **l != "onbekend")
+            .map(|l| l.to_string()),
+    );
+    if seen.contains("onbekend") {
+        out.push("onbekend".into());
     }
     out
 }
 
-fn pct(k: usize, n: usize) -> Option<f64> {
-    (n > 0).then(|| 100.0 * k as f64 / n as f64)
+const NO_JOINT: Joint = [[0; 4]; 5];
+
+/// The rent mix's count tables as one frame.
+fn mix_frame(m: &Mix) -> (Frame, Cols) {
+    let codes: Vec<&String> = m.mix.buurten.keys().collect();
+    let col = |f: &dyn Fn(&BuurtMix, &Joint) -> u64| -> Vec<u64> {
+        codes
+            .iter()
+            .map(|c| f(&m.mix.buurten[*c], m.joint.get(*c).unwrap_or(&NO_JOINT)))
+            .collect()
+    };
+    let mut f = Frame::new(codes.iter().map(|c| c.to_string()).collect());
+    let aantal = f.add("aantal", true, col(&|b, _| b.aantal as u64));
+    let mut joint = [[0; 4]; 5];
+    for (bi, row) in joint.iter_mut().enumerate() {
+        for (si, c) in row.iter_mut().enumerate() {
+            *c = f.add(format!("joint.{bi}.{si}"), false, col(&|_, j| j[bi][si]));
+        }
+    }
+    let mut bands = [0; 4];
+    for (i, c) in bands.iter_mut().enumerate() {
+        *c = f.add(
+            band_field(i),
+            true,
+            col(&|b, _| b.punten_verdeling[i] as u64),
+        );
+    }
+    let geen_band = f.add(
+        "punten_verdeling.geen",
+        false,
+        col(&|_, j| j[4].iter().sum()),
+    );
+    let segs = [
+        f.add("sociaal", true, col(&|b, _| b.sociaal as u64)),
+        f.add("middenhuur", true, col(&|b, _| b.middenhuur as u64)),
+        f.add("vrije_sector", true, col(&|b, _| b.vrije_sector as u64)),
+    ];
+    let geen_segment = f.add(
+        "segment.geen",
+        false,
+        col(&|_, j| j.iter().map(|r| r[3]).sum()),
+    );
+    let labels: Vec<(String, usize)> = label_names(&m.mix)
+        .into_iter()
+        .map(|l| {
+            let c = f.add(
+                format!("labels.{l}"),
+                true,
+                col(&|b, _| b.labels.get(&l).copied().unwrap_or(0) as u64),
+            );
+            (l, c)
+        })
+        .collect();
+    let met_huur = f.add(
+        "aantal_met_huur",
+        true,
+        col(&|b, _| b.aantal_met_huur as u64),
+    );
+    let zonder_huur = f.add(
+        "zonder_huur",
+        false,
+        col(&|b, _| (b.aantal - b.aantal_met_huur) as u64),
+    );
+    let boven = f.add("boven_maximum", true, col(&|b, _| b.boven_maximum as u64));
+    let binnen = f.add(
+        "binnen_maximum",
+        false,
+        col(&|b, _| (b.aantal_met_huur - b.boven_maximum) as u64),
+    );
+    let ids: Vec<(Vec<usize>, usize)> = {
+        let mut v = Vec::new();
+        for (bi, &band_col) in bands.iter().chain([&geen_band]).enumerate() {
+            v.push((joint[bi].to_vec(), band_col));
+        }
+        for (si, &seg_col) in segs.iter().chain([&geen_segment]).enumerate() {
+            v.push(((0..5).map(|bi| joint[bi][si]).collect(), seg_col));
+        }
+        v.push((bands.iter().copied().chain([geen_band]).collect(), aantal));
+        v.push((segs.iter().copied().chain([geen_segment]).collect(), aantal));
+        v.push((labels.iter().map(|(_, c)| *c).collect(), aantal));
+        v.push((vec![met_huur, zonder_huur], aantal));
+        v.push((vec![boven, binnen], met_huur));
+        v
+    };
+    for (members, total) in ids {
+        f.identity(&members, total)
+            .expect("the rent mix adds up (build a Mix with Mix::add)");
+    }
+    (
+        f,
+        Cols {
+            aantal,
+            bands,
+            segs,
+            labels,
+            met_huur,
+            boven,
+        },
+    )
 }
+
+/// Reads one published count; a withheld one is recorded under `field`.
+fn count(
+    p: &PublishedFrame,
+    row: usize,
+    col: usize,
+    field: &str,
+    afg: &mut BTreeMap<String, Afgeschermd>,
+) -> Option<u64> {
+    match p.cell(row, col) {
+        Cell::Shown(x) => Some(x),
+        Cell::Withheld(r) => {
+            afg.insert(field.to_string(), r.into());
+            None
+        }
+    }
+}
+
+/// A mean over a count: shown with its count, else withheld as `basis`.
+fn mean(
+    base_shown: bool,
+    v: Option<f64>,
+    field: &str,
+    afg: &mut BTreeMap<String, Afgeschermd>,
+) -> Option<f64> {
+    if base_shown {
+        v
+    } else {
+        afg.insert(field.to_string(), Afgeschermd::Basis);
+        None
+    }
+}
+
+fn published_row(b: &BuurtMix, p: &PublishedFrame, row: usize, c: &Cols) -> PublishedBuurt {
+    let mut afg = BTreeMap::new();
+    let aantal = count(p, row, c.aantal, "aantal", &mut afg);
+    let punten_verdeling =
+        std::array::from_fn(|i| count(p, row, c.bands[i], &band_field(i), &mut afg));
+    let sociaal = count(p, row, c.segs[0], "sociaal", &mut afg);
+    let middenhuur = count(p, row, c.segs[1], "middenhuur", &mut afg);
+    let vrije_sector = count(p, row, c.segs[2], "vrije_sector", &mut afg);
+    let labels = c
+        .labels
+        .iter()
+        .map(|(l, col)| {
+            (
+                l.clone(),
+                count(p, row, *col, &format!("labels.{l}"), &mut afg),
+            )
+        })
+        .collect();
+    let aantal_met_huur = count(p, row, c.met_huur, "aantal_met_huur", &mut afg);
+    let boven_maximum = count(p, row, c.boven, "boven_maximum", &mut afg);
+    let some = b.aantal > 0;
+    PublishedBuurt {
+        gemiddelde_punten: mean(
+            aantal.is_some(),
+            some.then_some(b.gemiddelde_punten),
+            "gemiddelde_punten",
+            &mut afg,
+        ),
+        gemiddelde_maximale_huur: mean(
+            aantal.is_some(),
+            some.then_some(b.gemiddelde_maximale_huur),
+            "gemiddelde_maximale_huur",
+            &mut afg,
+        ),
+        gemiddelde_huur: mean(
+            aantal_met_huur.is_some(),
+            b.gemiddelde_huur,
+            "gemiddelde_huur",
+            &mut afg,
+        ),
+        huur_als_aandeel_van_maximum: mean(
+            aantal_met_huur.is_some(),
+            b.huur_als_aandeel_van_maximum,
+            "huur_als_aandeel_van_maximum",
+            &mut afg,
+        ),
+        aantal,
+        punten_verdeling,
+        aantal_met_huur,
+        boven_maximum,
+        sociaal,
+        middenhuur,
+        vrije_sector,
+        labels,
+        afgeschermd: afg,
+    }
+}
+
+/// The rent mix as it may be published with minimum cell size `opts.k`, and with the
+/// retrofit what-if when given (`(target label, what_if(…))`).
+pub fn publish(
+    m: &Mix,
+    what_if: Option<(&str, &BTreeMap<String, BuurtWhatIf>)>,
+    opts: &veerkracht_privacy::Options,
+) -> PublishedMix {
+    let (f, c) = mix_frame(m);
+    let p = f.suppress(opts);
+    let n = f.rows().len();
+    let buurten = m
+        .mix
+        .buurten
+        .iter()
+        .enumerate()
+        .map(|(r, (code, b))| (code.clone(), published_row(b, &p, r, &c)))
+        .collect();
+    let totaal = published_row(&m.mix.totaal, &p, n, &c);
+    let mut frames = vec![(f.clone(), p.clone())];
+    let wat_als = what_if.map(|(target, w)| {
+        let (g, q, out) = publish_what_if(m, &f, &p, &c, target, w, opts);
+        if let Some(g) = g {
+            frames.push((g, q));
+        }
+        out
+    });
+    PublishedMix {
+        buurten,
+        totaal,
+        wat_als,
+        options: *opts,
+        frames,
+    }
+}
+
+/// One buurt's rent mix as published on `/huurmix` with the same options (the whole mix is
+/// suppressed, so the buurt's cells are exactly those of the page): for sharing one buurt's
+/// aggregate, e.g. in a shared plan. `None` when the stock has no dwelling in the buurt.
+pub fn published_buurt(
+    mix: &Mix,
+    buurt: &str,
+    opts: &veerkracht_privacy::Options,
+) -> Option<PublishedBuurt> {
+    if !mix.mix.buurten.contains_key(buurt) {
+        return None;
+    }
+    publish(mix, None, opts).buurten.remove(buurt)
+}
+
+/// The dwellings and the dwellings per segment of every buurt as the rent mix publishes
+/// them, to pin the simulation's counts of the same stock to (see
+/// `veerkracht_sim::afscherming`).
+pub fn voorraad(m: &Mix, p: &PublishedMix) -> veerkracht_sim::afscherming::Voorraad {
+    let cell = |b: &PublishedBuurt, field: &str, shown: Option<u64>, v: usize| {
+        let c = match (shown, b.afgeschermd.get(field)) {
+            (Some(x), _) => Cell::Shown(x),
+            (None, Some(Afgeschermd::MinderDanK)) => Cell::Withheld(Reason::Small),
+            (None, _) => Cell::Withheld(Reason::Secondary),
+        };
+        (v as u64, c)
+    };
+    p.buurten
+        .iter()
+        .filter_map(|(code, b)| {
+            let raw = m.mix.buurten.get(code)?;
+            Some((
+                code.clone(),
+                [
+                    cell(b, "aantal", b.aantal, raw.aantal),
+                    cell(b, "sociaal", b.sociaal, raw.sociaal),
+                    cell(b, "middenhuur", b.middenhuur, raw.middenhuur),
+                    cell(b, "vrije_sector", b.vrije_sector, raw.vrije_sector),
+                ],
+            ))
+        })
+        .collect()
+}
+
+/// The what-if frame: the rent mix's frame (its published columns pinned) plus the
+/// improved dwellings and segment changes, tied to the labels worse than the target.
+#[allow(clippy::too_many_arguments)]
+fn publish_what_if(
+    m: &Mix,
+    f: &Frame,
+    p: &PublishedFrame,
+    c: &Cols,
+    target: &str,
+    w: &BTreeMap<String, BuurtWhatIf>,
+    opts: &veerkracht_privacy::Options,
+) -> (Option<Frame>, PublishedFrame, PublishedWhatIfs) {
+    let t = rank(target).expect("validated label");
+    let codes: Vec<&String> = m.mix.buurten.keys().collect();
+    let zero = BuurtWhatIf::default();
+    let get = |code: &str| w.get(code).unwrap_or(&zero);
+    let worse: Vec<usize> = c
+        .labels
+        .iter()
+        .filter(|(l, _)| rank(l).is_some_and(|r| r > t))
+        .map(|(_, col)| *col)
+        .collect();
+    let slechter: Vec<u64> = (0..codes.len())
+        .map(|r| worse.iter().map(|&col| f.value(r, col)).sum())
+        .collect();
+    // the what-if must count the same dwellings as the rent mix
+    let consistent = w.keys().all(|k| m.mix.buurten.contains_key(k))
+        && codes.iter().enumerate().all(|(r, code)| {
+            let x = get(code);
+            x.woningen as u64 == f.value(r, c.aantal) && x.verbeterd as u64 <= slechter[r]
+        });
+    let mut g = f.clone();
+    let field = |g: &mut Frame, name: &str, published: bool, v: Vec<u64>| g.add(name, published, v);
+    let v = |k: &dyn Fn(&BuurtWhatIf) -> usize| -> Vec<u64> {
+        codes.iter().map(|code| k(get(code)) as u64).collect()
+    };
+    let built = consistent.then(|| {
+        let sl = field(&mut g, "wat_als.slechter", false, slechter.clone());
+        let verbeterd = field(&mut g, "verbeterd", true, v(&|x| x.verbeterd));
+        let mislukt = field(
+            &mut g,
+            "wat_als.mislukt",
+            false,
+            codes
+                .iter()
+                .enumerate()
+                .map(|(r, code)| slechter[r] - get(code).verbeterd as u64)
+                .collect(),
+        );
+        let sm = field(
+            &mut g,
+            "sociaal_naar_midden",
+            true,
+            v(&|x| x.sociaal_naar_midden),
+        );
+        let mv = field(&mut g, "midden_naar_vrij", true, v(&|x| x.midden_naar_vrij));
+        let sv = field(
+            &mut g,
+            "sociaal_naar_vrij",
+            true,
+            v(&|x| x.sociaal_naar_vrij),
+        );
+        let rest = field(
+            &mut g,
+            "wat_als.geen_wissel",
+            false,
+            v(&|x| x.verbeterd - x.sociaal_naar_midden - x.midden_naar_vrij - x.sociaal_naar_vrij),
+        );
+        let ok = g.identity(&worse, sl).is_ok()
+            && g.identity(&[verbeterd, mislukt], sl).is_ok()
+            && g.identity(&[sm, mv, sv, rest], verbeterd).is_ok();
+        (ok, [verbeterd, sm, mv, sv])
+    });
+    let n = codes.len();
+    match built {
+        Some((true, [verbeterd, sm, mv, sv])) => {
+            let q = g.suppress_with(opts, &p.all_pins());
+            let row = |r: usize, x: &BuurtWhatIf| {
+                let mut afg = BTreeMap::new();
+                let woningen = count(&q, r, c.aantal, "woningen", &mut afg);
+                let verbeterd = count(&q, r, verbeterd, "verbeterd", &mut afg);
+                let shown = woningen.is_some() && verbeterd.is_some();
+                PublishedWhatIf {
+                    delta_punten_gemiddeld: mean(
+                        shown,
+                        Some(x.delta_punten_gemiddeld()),
+                        "delta_punten_gemiddeld",
+                        &mut afg,
+                    ),
+                    delta_maximale_huur_gemiddeld: mean(
+                        shown,
+                        Some(x.delta_maximale_huur_gemiddeld()),
+                        "delta_maximale_huur_gemiddeld",
+                        &mut afg,
+                    ),
+                    sociaal_naar_midden: count(&q, r, sm, "sociaal_naar_midden", &mut afg),
+                    midden_naar_vrij: count(&q, r, mv, "midden_naar_vrij", &mut afg),
+                    sociaal_naar_vrij: count(&q, r, sv, "sociaal_naar_vrij", &mut afg),
+                    woningen,
+                    verbeterd,
+                    afgeschermd: afg,
+                }
+            };
+            let mut tot = BuurtWhatIf::default();
+            let buurten = codes
+                .iter()
+                .enumerate()
+                .map(|(r, code)| {
+                    let x = get(code);
+                    tot.woningen += x.woningen;
+                    tot.som_delta_punten += x.som_delta_punten;
+                    tot.som_delta_maximale_huur += x.som_delta_maximale_huur;
+                    ((*code).clone(), row(r, x))
+                })
+                .collect();
+            let totaal = row(n, &tot);
+            (
+                Some(g),
+                q,
+                PublishedWhatIfs {
+                    naar: target.to_string(),
+                    buurten,
+                    totaal,
+                },
+            )
+        }
+        _ => {
+            // the what-if and the rent mix disagree on which dwellings could be valued:
+            // withhold all of it rather than risk a subtraction
+            let all = || {
+                let mut afg = BTreeMap::new();
+                for k in [
+                    "woningen",
+                    "verbeterd",
+                    "delta_punten_gemiddeld",
+                    "delta_maximale_huur_gemiddeld",
+                    "sociaal_naar_midden",
+                    "midden_naar_vrij",
+                    "sociaal_naar_vrij",
+                ] {
+                    afg.insert(k.to_string(), Afgeschermd::Secundair);
+                }
+                PublishedWhatIf {
+                    woningen: None,
+                    verbeterd: None,
+                    delta_punten_gemiddeld: None,
+                    delta_maximale_huur_gemiddeld: None,
+                    sociaal_naar_midden: None,
+                    midden_naar_vrij: None,
+                    sociaal_naar_vrij: None,
+                    afgeschermd: afg,
+                }
+            };
+            (
+                None,
+                p.clone(),
+                PublishedWhatIfs {
+                    naar: target.to_string(),
+                    buurten: codes.iter().map(|c| ((*c).clone(), all())).collect(),
+                    totaal: all(),
+                },
+            )
+        }
+    }
+}
+
+fn pct(k: Option<u64>, n: Option<u64>) -> Option<f64> {
+    match (k, n) {
+        (Some(k), Some(n)) if n > 0 => Some(100.0 * k as f64 / n as f64),
+        _ => None,
+    }
+}
+
+/// The mark of a withheld figure on a page.
+fn mark(lang: Lang) -> String {
+    format!(
+        "<span class=\"afgeschermd\" title=\"{}\">·</span>",
+        lang.t("afgeschermd", "withheld")
+    )
+}
+
+/// A count on a page: the number, or the mark.
+fn count_html(lang: Lang, v: Option<u64>) -> String {
+    v.map_or_else(|| mark(lang), |x| x.to_string())
+}
+
+/// A mean on a page: the number, the mark when withheld, "—" when there is none.
+fn mean_html(lang: Lang, v: Option<f64>, withheld: bool, d: usize) -> String {
+    if withheld {
+        mark(lang)
+    } else {
+        num(lang, v, d)
+    }
+}
+
+/// The legend under every table with withheld figures.
+fn legend_html(lang: Lang, k: u64) -> String {
+    format!(
+        "<p class=\"note\" data-testid=\"afscherming\">{} {}</p>",
+        mark(lang),
+        match lang {
+            Lang::Nl => format!(
+                "= afgeschermd: minder dan {k} woningen, of af te leiden uit een totaal en de getoonde cellen. Gemiddelden en aandelen over een afgeschermd aantal zijn ook afgeschermd."
+            ),
+            Lang::En => format!(
+                "= withheld: fewer than {k} dwellings, or derivable from a total and the cells shown. Means and shares over a withheld count are withheld too."
+            ),
+        }
+    )
+}
+
+/// Map fill of a buurt whose share is withheld.
+const WITHHELD_FILL: &str = "#a6a6a6";
 
 type Q = Query<HashMap<String, String>>;
 
@@ -193,13 +922,18 @@ fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
         );
     };
     let m = st.rent_mix();
+    let p = match target {
+        None => st.published_mix(),
+        Some(t) => Arc::new(publish(&m, Some((t, &what_if(stock, t))), &st.privacy)),
+    };
+    let k = st.privacy.k;
     let mut s = String::new();
     let _ = write!(
         s,
         "<p>{} <strong>{}</strong>: {} {}, {} {}. {}</p>",
         lang.t("Voorraad", "Stock"),
         esc(&stock.source),
-        m.mix.totaal.aantal,
+        count_html(lang, p.totaal.aantal),
         lang.t("woningen gewaardeerd", "dwellings valued"),
         lang.t("peildatum", "reference date"),
         esc(&m.peildatum),
@@ -217,25 +951,33 @@ fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
             let Some(g) = ed.geometry(&a.code) else {
                 continue;
             };
-            let b = m.mix.buurten.get(&a.code.to_string());
+            let b = p.buurten.get(&a.code.to_string());
             let share = b.and_then(|b| pct(b.sociaal, b.aantal));
+            let withheld =
+                (b.is_some() && share.is_none()) || (b.is_none() && st.privacy.suppress_zero);
             shapes.push(Shape {
                 code: a.code.to_string(),
                 label: format!(
                     "{} ({}): {}",
                     a.name,
                     a.code,
-                    share
-                        .map(|x| format!(
+                    match share {
+                        Some(x) => format!(
                             "{} % {}",
                             num(lang, Some(x), 0),
                             lang.t("sociale huur", "social rent")
-                        ))
-                        .unwrap_or_else(|| lang
+                        ),
+                        None if withheld => lang.t("afgeschermd", "withheld").to_string(),
+                        None => lang
                             .t("geen corporatiewoningen", "no corporation dwellings")
-                            .to_string())
+                            .to_string(),
+                    }
                 ),
-                fill: share.map_or(NO_DATA, |x| SEQUENTIAL[map::class_of(x, &breaks)]),
+                fill: match share {
+                    Some(x) => SEQUENTIAL[map::class_of(x, &breaks)],
+                    None if withheld => WITHHELD_FILL,
+                    None => NO_DATA,
+                },
                 geometry: g,
             });
         }
@@ -249,6 +991,13 @@ fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
                 NO_DATA,
                 lang.t("geen corporatiewoningen", "no corporation dwellings")
                     .to_string(),
+            ),
+            (
+                WITHHELD_FILL,
+                match lang {
+                    Lang::Nl => format!("afgeschermd (minder dan {k} woningen)"),
+                    Lang::En => format!("withheld (fewer than {k} dwellings)"),
+                },
             ),
         ]));
         s.push_str(&map::svg(
@@ -270,8 +1019,47 @@ fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    let rows: Vec<Vec<String>> = m
-        .mix
+    let row = |link: String, b: &PublishedBuurt| {
+        let w = |f: &str| b.is_withheld(f);
+        let share = |x: Option<u64>, f: &str| {
+            if w(f) || w("aantal") {
+                mark(lang)
+            } else {
+                num(lang, pct(x, b.aantal), 0)
+            }
+        };
+        vec![
+            link,
+            count_html(lang, b.aantal),
+            mean_html(lang, b.gemiddelde_punten, w("gemiddelde_punten"), 0),
+            b.punten_verdeling
+                .iter()
+                .map(|x| count_html(lang, *x))
+                .collect::<Vec<_>>()
+                .join(" / "),
+            mean_html(
+                lang,
+                b.gemiddelde_maximale_huur,
+                w("gemiddelde_maximale_huur"),
+                0,
+            ),
+            mean_html(lang, b.gemiddelde_huur, w("gemiddelde_huur"), 0),
+            if w("huur_als_aandeel_van_maximum") {
+                mark(lang)
+            } else {
+                b.huur_als_aandeel_van_maximum
+                    .map(|x| format!("{} %", num(lang, Some(100.0 * x), 0)))
+                    .unwrap_or_else(|| "—".into())
+            },
+            format!(
+                "{} / {} / {}",
+                share(b.sociaal, "sociaal"),
+                share(b.middenhuur, "middenhuur"),
+                share(b.vrije_sector, "vrije_sector")
+            ),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = p
         .buurten
         .iter()
         .map(|(code, b)| {
@@ -284,29 +1072,13 @@ fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
                 ),
                 Err(_) => esc(code),
             };
-            vec![
-                link,
-                b.aantal.to_string(),
-                num(lang, Some(b.gemiddelde_punten), 0),
-                b.punten_verdeling
-                    .iter()
-                    .map(|x| x.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" / "),
-                num(lang, Some(b.gemiddelde_maximale_huur), 0),
-                num(lang, b.gemiddelde_huur, 0),
-                b.huur_als_aandeel_van_maximum
-                    .map(|x| format!("{} %", num(lang, Some(100.0 * x), 0)))
-                    .unwrap_or_else(|| "—".into()),
-                format!(
-                    "{} / {} / {}",
-                    num(lang, pct(b.sociaal, b.aantal), 0),
-                    num(lang, pct(b.middenhuur, b.aantal), 0),
-                    num(lang, pct(b.vrije_sector, b.aantal), 0)
-                ),
-            ]
+            row(link, b)
         })
         .collect();
+    rows.push(row(
+        format!("<strong>{}</strong>", lang.t("totaal", "total")),
+        &p.totaal,
+    ));
     let klassen = PUNTEN_KLASSEN
         .iter()
         .map(|k| k.0)
@@ -327,6 +1099,7 @@ fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
         ],
         &rows,
     ));
+    s.push_str(&legend_html(lang, k));
     // What-if form and result.
     let mut opts = String::new();
     for l in LABELS {
@@ -348,53 +1121,59 @@ fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
         ),
         go = lang.t("Bereken", "Compute"),
     );
-    if let Some(t) = target {
-        let w = what_if(stock, t);
-        let tot = w.values().fold(BuurtWhatIf::default(), |mut a, b| {
-            a.woningen += b.woningen;
-            a.verbeterd += b.verbeterd;
-            a.sociaal_naar_midden += b.sociaal_naar_midden;
-            a.midden_naar_vrij += b.midden_naar_vrij;
-            a.sociaal_naar_vrij += b.sociaal_naar_vrij;
-            a.delta_punten_gemiddeld += b.delta_punten_gemiddeld * b.woningen as f64;
-            a.delta_maximale_huur_gemiddeld += b.delta_maximale_huur_gemiddeld * b.woningen as f64;
-            a
-        });
-        let n = tot.woningen.max(1) as f64;
+    if let (Some(t), Some(w)) = (target, p.wat_als.as_ref()) {
+        let tot = &w.totaal;
+        let mh = |v: Option<f64>, f: &str, d: usize| mean_html(lang, v, tot.is_withheld(f), d);
         let _ = write!(
             s,
             "<p data-testid=\"whatif-total\">{} {} {}: {} {} {}; {} {} {}; {} {}, {} {}, {} {}.</p>",
-            tot.verbeterd,
+            count_html(lang, tot.verbeterd),
             lang.t("woningen naar label", "dwellings to label"),
             esc(t),
             lang.t("gemiddeld", "on average"),
-            num(lang, Some(tot.delta_punten_gemiddeld / n), 1),
+            mh(tot.delta_punten_gemiddeld, "delta_punten_gemiddeld", 1),
             lang.t("punten per woning", "points per dwelling"),
             lang.t("maximale huur", "maximum rent"),
-            num(lang, Some(tot.delta_maximale_huur_gemiddeld / n), 2),
+            mh(
+                tot.delta_maximale_huur_gemiddeld,
+                "delta_maximale_huur_gemiddeld",
+                2
+            ),
             lang.t("€ per maand per woning", "€ per month per dwelling"),
-            tot.sociaal_naar_midden,
+            count_html(lang, tot.sociaal_naar_midden),
             lang.t("van sociaal naar midden", "from social to mid"),
-            tot.midden_naar_vrij,
+            count_html(lang, tot.midden_naar_vrij),
             lang.t("van midden naar vrij", "from mid to free"),
-            tot.sociaal_naar_vrij,
+            count_html(lang, tot.sociaal_naar_vrij),
             lang.t("van sociaal naar vrij", "from social to free"),
         );
+        // buurten where something improves (a withheld count may hide a 0, so it is listed)
         let rows: Vec<Vec<String>> = w
+            .buurten
             .iter()
-            .filter(|(_, b)| b.verbeterd > 0)
+            .filter(|(_, b)| b.verbeterd != Some(0))
             .map(|(code, b)| {
+                let mh =
+                    |v: Option<f64>, f: &str, d: usize| mean_html(lang, v, b.is_withheld(f), d);
                 vec![
                     esc(&format!(
                         "{} ({code})",
                         names.get(code).cloned().unwrap_or_default()
                     )),
-                    format!("{} / {}", b.verbeterd, b.woningen),
-                    num(lang, Some(b.delta_punten_gemiddeld), 1),
-                    num(lang, Some(b.delta_maximale_huur_gemiddeld), 2),
-                    b.sociaal_naar_midden.to_string(),
-                    b.midden_naar_vrij.to_string(),
-                    b.sociaal_naar_vrij.to_string(),
+                    format!(
+                        "{} / {}",
+                        count_html(lang, b.verbeterd),
+                        count_html(lang, b.woningen)
+                    ),
+                    mh(b.delta_punten_gemiddeld, "delta_punten_gemiddeld", 1),
+                    mh(
+                        b.delta_maximale_huur_gemiddeld,
+                        "delta_maximale_huur_gemiddeld",
+                        2,
+                    ),
+                    count_html(lang, b.sociaal_naar_midden),
+                    count_html(lang, b.midden_naar_vrij),
+                    count_html(lang, b.sociaal_naar_vrij),
                 ]
             })
             .collect();
@@ -414,13 +1193,68 @@ fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
             ],
             &rows,
         ));
+        s.push_str(&legend_html(lang, k));
         let _ = write!(s, "<p class=\"note\">{}</p>", lang.t("Verduurzaming verhoogt punten en daarmee de maximale huur; woningen die over de segmentgrens gaan, verlaten de sociale voorraad tenzij de corporatie de huur aftopt.", "Retrofits raise points and so the maximum rent; dwellings that cross a segment boundary leave the social stock unless the corporation caps the rent."));
     }
     let _ = write!(
         s,
-        "<p class=\"note\"><a href=\"/api/v1/rentmix\">JSON</a> · <a href=\"/api/v1/rentmix?format=csv\">CSV</a></p>"
+        "<p class=\"note\"><a href=\"/api/v1/rentmix\">JSON</a> · <a href=\"/api/v1/rentmix?format=csv\">CSV</a> · <a href=\"/methode#afscherming\">{}</a></p>",
+        lang.t("over de afscherming", "about the suppression")
     );
     s
+}
+
+/// The fields of the CSV export, in order.
+const CSV_FIELDS: [&str; 8] = [
+    "aantal",
+    "gemiddelde_punten",
+    "gemiddelde_maximale_huur",
+    "gemiddelde_huur",
+    "huur_als_aandeel_van_maximum",
+    "sociaal",
+    "middenhuur",
+    "vrije_sector",
+];
+
+/// The rows of the CSV export: one per buurt and the total; a withheld figure is empty and
+/// `afgeschermd` lists `field:reason` for each.
+pub fn csv_rows(p: &PublishedMix) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    p.buurten
+        .iter()
+        .map(|(c, b)| (c.as_str(), b))
+        .chain([("totaal", &p.totaal)])
+        .map(|(code, b)| {
+            let v = serde_json::to_value(b).unwrap_or_default();
+            let mut m = serde_json::Map::new();
+            m.insert("code".into(), serde_json::json!(code));
+            for k in CSV_FIELDS {
+                m.insert(k.into(), v[k].clone());
+            }
+            m.insert(
+                "afgeschermd".into(),
+                serde_json::json!(
+                    CSV_FIELDS
+                        .iter()
+                        .filter_map(|k| b.afgeschermd.get(*k).map(|r| format!("{k}:{}", r.code())))
+                        .collect::<Vec<_>>()
+                        .join(";")
+                ),
+            );
+            m
+        })
+        .collect()
+}
+
+/// What the JSON of a published mix says about the suppression.
+pub fn afscherming_json(o: &veerkracht_privacy::Options) -> serde_json::Value {
+    serde_json::json!({
+        "k": o.k,
+        "nullen_afgeschermd": o.suppress_zero,
+        "uitleg": format!(
+            "Aantallen van 1 tot {k} woningen zijn afgeschermd (null, reden minder_dan_k), en zoveel andere dat geen totaal min de getoonde cellen een afgeschermde cel of een groep van minder dan {k} woningen prijsgeeft (secundair); de tabellen van een buurt (punten, segmenten, labels, huur) worden samen afgeschermd. Gemiddelden en aandelen over een afgeschermd aantal zijn ook afgeschermd (basis).",
+            k = o.k
+        ),
+    })
 }
 
 /// GET /api/v1/rentmix[?format=csv][&naar=LABEL]
@@ -464,17 +1298,17 @@ pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         }
     };
     let st2 = st.clone();
-    let Ok(v) = tokio::task::spawn_blocking(move || {
+    let Ok((p, peildatum)) = tokio::task::spawn_blocking(move || {
         let m = st2.rent_mix();
-        let w = target
-            .as_deref()
-            .map(|t| what_if(st2.stock.as_ref().expect("checked"), t));
-        (
-            serde_json::to_value(&m.mix.buurten).unwrap_or_default(),
-            serde_json::to_value(&m.mix.totaal).unwrap_or_default(),
-            w,
-            m.peildatum.clone(),
-        )
+        let p = match target.as_deref() {
+            None => st2.published_mix(),
+            Some(t) => Arc::new(publish(
+                &m,
+                Some((t, &what_if(st2.stock.as_ref().expect("checked"), t))),
+                &st2.privacy,
+            )),
+        };
+        (p, m.peildatum.clone())
     })
     .await
     else {
@@ -485,35 +1319,17 @@ pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         );
     };
     if csv {
-        let mut rows = Vec::new();
-        if let Some(obj) = v.0.as_object() {
-            for (code, b) in obj {
-                let mut m = serde_json::Map::new();
-                m.insert("code".into(), serde_json::json!(code));
-                for k in [
-                    "aantal",
-                    "gemiddelde_punten",
-                    "gemiddelde_maximale_huur",
-                    "gemiddelde_huur",
-                    "huur_als_aandeel_van_maximum",
-                    "sociaal",
-                    "middenhuur",
-                    "vrije_sector",
-                ] {
-                    m.insert(k.into(), b[k].clone());
-                }
-                rows.push(m);
-            }
-        }
-        return crate::api::csv_response(&rows, "huurmix");
+        return crate::api::csv_response(&csv_rows(&p), "huurmix");
     }
     crate::api::json_response(serde_json::json!({
         "bron": st.stock.as_ref().map(|s| s.source.clone()),
         "synthetisch": st.synthetic,
-        "peildatum": v.3,
+        "peildatum": peildatum,
         "punten_klassen": PUNTEN_KLASSEN.iter().map(|k| k.0).collect::<Vec<_>>(),
-        "buurten": v.0,
-        "totaal": v.1,
-        "wat_als": v.2,
+        "afscherming": afscherming_json(&p.options),
+        "buurten": p.buurten,
+        "totaal": p.totaal,
+        "wat_als": p.wat_als.as_ref().map(|w| &w.buurten),
+        "wat_als_totaal": p.wat_als.as_ref().map(|w| &w.totaal),
     }))
 }

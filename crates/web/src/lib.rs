@@ -17,6 +17,13 @@
 //!
 //! The crate reads a [`veerkracht_dataset::Dataset`] and calls the engines (index, spatial);
 //! it never writes the workspace.
+//!
+//! Every figure computed from dwelling- or household-level data — the rent mix of the
+//! corporation's stock ([`huurmix`]) and the simulation's per-buurt outputs ([`scenarios`]) —
+//! passes through `veerkracht-privacy` first, with the rule of [`AppState::privacy`]
+//! (minimum cell size k, default 10; [`AppState::with_privacy`]). Withheld figures are
+//! `null` with the reason in `afgeschermd` (API, CSV) or "·" with a legend (pages); `/methode`
+//! explains the rule.
 
 mod api;
 mod html;

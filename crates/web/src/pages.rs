@@ -1354,5 +1354,43 @@ pub fn method_html(st: &AppState, lang: Lang) -> String {
         t2 = html::table(lang.t("Bronnen in deze werkruimte", "Sources in this workspace"), &[lang.t("bestand", "file"), lang.t("tabel", "table"), lang.t("periode", "period"), lang.t("rijen", "rows"), ""], &sources),
         assume = lang.t("Open-data-indicatoren zijn proxies: ze tellen geen kwetsbare mensen. Ontbrekende cijfers blijven ontbrekend (nooit 0); waarden op kleine aantallen worden gemarkeerd.", "Open-data indicators are proxies: they do not count vulnerable people. Missing figures stay missing (never 0); values on small numbers are flagged."),
     );
+    let mut body = body;
+    body.push_str(&privacy_html(lang, &st.privacy));
     body
+}
+
+/// What the method page says about small-cell suppression (issue 8, item 4).
+fn privacy_html(lang: Lang, o: &veerkracht_privacy::Options) -> String {
+    let k = o.k;
+    let items: Vec<String> = match lang {
+        Lang::Nl => vec![
+            "<strong>Wat</strong>: elk cijfer dat uit gegevens over woningen of huishoudens komt — de huurmix van de corporatievoorraad (pagina, API, CSV, <code>veerkracht wws --rent-mix</code>) en de toewijzingssimulatie (<code>/scenarios</code>, <code>veerkracht simulate</code>) — gaat door één afschermingslaag (<code>veerkracht-privacy</code>). Cijfers uit open CBS-data zijn al door het CBS beveiligd en worden niet opnieuw afgeschermd.".to_string(),
+            format!("<strong>Primair</strong>: een aantal van 1 tot en met {} woningen of huishoudens wordt niet getoond (k = {k}, instelbaar met <code>--min-cel</code>; nullen worden {} getoond).", k - 1, if o.suppress_zero { "niet" } else { "wel" }),
+            "<strong>Secundair</strong>: zoveel andere cellen worden afgeschermd dat geen totaal min de getoonde cellen een afgeschermde cel prijsgeeft, of een groep van minder dan k woningen. De tabellen van één buurt (woningen, puntenklassen, segmenten, energielabels, woningen met huur) beschrijven dezelfde woningen en worden <em>samen</em> afgeschermd: het aantal woningen van de buurt is één gedeelde rand, en de koppeling tussen puntenklassen en segmenten (144–186 punten is middenhuur) telt mee. De wat-als-berekening houdt de afscherming van de huurmix vast.".to_string(),
+            "<strong>Gemiddelden en aandelen</strong> (gemiddelde punten, huur, huur/maximum, % per segment, Δ in de wat-als) worden alleen getoond als het aantal waarover ze gaan getoond wordt.".to_string(),
+            format!("<strong>Simulatie</strong>: een cijfer per buurt dat gemiddeld over de runs op minder dan {k} gesimuleerde huishoudens, woningen of verhuringen rust, wordt afgeschermd, met secundaire afscherming tegen het regiototaal; regiocijfers niet. Aandelen van huishoudens rusten op de huishoudens van de buurt; het aantal woningen per segment is de echte voorraad en wordt als aantal afgeschermd."),
+            "<strong>Hoe te zien</strong>: op pagina’s staat “·” met een legenda; in JSON is de waarde <code>null</code> en noemt <code>afgeschermd</code> de reden (<code>minder_dan_k</code>, <code>secundair</code>, <code>basis</code>); in CSV is de cel leeg met de reden in de kolom <code>afgeschermd</code>. Een afgeschermde cel is nooit 0.".to_string(),
+            "<strong>Grenzen</strong>: de controle gaat ervan uit dat een lezer regels één voor één oplost (totaal min getoonde cellen), niet dat hij stelsels vergelijkingen of grenzen uit meerdere regels combineert; de secundaire keuze is de kleinste cel, niet een optimaal patroon.".to_string(),
+        ],
+        Lang::En => vec![
+            "<strong>What</strong>: every figure from data on dwellings or households — the rent mix of the corporation stock (page, API, CSV, <code>veerkracht wws --rent-mix</code>) and the allocation simulation (<code>/scenarios</code>, <code>veerkracht simulate</code>) — passes through one suppression layer (<code>veerkracht-privacy</code>). Figures from open CBS data are already protected by CBS and are not suppressed again.".to_string(),
+            format!("<strong>Primary</strong>: a count of 1 to {} dwellings or households is not shown (k = {k}, set with <code>--min-cel</code>; zeros are {}).", k - 1, if o.suppress_zero { "withheld" } else { "shown" }),
+            "<strong>Secondary</strong>: as many other cells are withheld as needed so that no total minus the shown cells gives away a withheld cell, or a group of fewer than k dwellings. The tables of one buurt (dwellings, points bands, segments, energy labels, dwellings with a rent) describe the same dwellings and are suppressed <em>together</em>: the buurt's dwelling count is one shared margin, and the tie between points bands and segments (144–186 points is mid rent) is taken into account. The what-if keeps the rent mix's suppression.".to_string(),
+            "<strong>Means and shares</strong> are shown only when the count they are taken over is shown.".to_string(),
+            format!("<strong>Simulation</strong>: a per-buurt figure that rests on fewer than {k} simulated households, dwellings or lettings (on average over the runs) is withheld, with secondary suppression against the region total; region figures are not."),
+            "<strong>How it shows</strong>: pages show “·” with a legend; in JSON the value is <code>null</code> and <code>afgeschermd</code> names the reason (<code>minder_dan_k</code>, <code>secundair</code>, <code>basis</code>); in CSV the cell is empty with the reason in the <code>afgeschermd</code> column. A withheld cell is never 0.".to_string(),
+            "<strong>Limits</strong>: the check assumes a reader who solves lines one at a time (a total minus the shown cells), not one who solves systems of equations or combines bounds from several lines; the secondary choice is the smallest cell, not an optimal pattern.".to_string(),
+        ],
+    };
+    let mut s = format!(
+        "<h2 id=\"afscherming\">{}</h2><ul>",
+        lang.t("Afscherming van kleine aantallen", "Small-cell suppression")
+    );
+    for i in items {
+        s.push_str("<li>");
+        s.push_str(&i);
+        s.push_str("</li>");
+    }
+    s.push_str("</ul>");
+    s
 }

@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use veerkracht_sim::afscherming::{Afscherming, Voorraad, afscherming};
 use veerkracht_sim::{Comparison, Inputs, Model, Quantiles, Results, Scenario};
 
 use crate::AppState;
@@ -103,13 +104,17 @@ fn names() -> Vec<&'static str> {
         .collect()
 }
 
-/// Runs a scenario and its baseline (same seed and runs).
+/// Runs a scenario and its baseline (same seed and runs), with which per-buurt figures of
+/// each may be published (`voorraad`: the rent mix of the served stock, see
+/// `veerkracht_sim::afscherming`).
 fn run_pair(
     a: &str,
     base: &str,
     runs: usize,
     seed: u64,
-) -> Result<(Results, Results, String, Vec<String>), String> {
+    privacy: &veerkracht_privacy::Options,
+    voorraad: Option<&Voorraad>,
+) -> Result<Pair, String> {
     let (sa, sb) = (scenario(a)?, scenario(base)?);
     for s in [&sa, &sb] {
         if s.invoer.voorraad != "demo" {
@@ -128,7 +133,22 @@ fn run_pair(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let ra = veerkracht_sim::simulate(&ma, runs, seed, threads, &|| {});
     let rb = veerkracht_sim::simulate(&mb, runs, seed, threads, &|| {});
-    Ok((ra, rb, omschrijving, warnings))
+    let fa = afscherming(&ra, privacy, voorraad);
+    let fb = afscherming(&rb, privacy, voorraad);
+    Ok(Pair {
+        a: (ra, fa),
+        b: (rb, fb),
+        omschrijving,
+        warnings,
+    })
+}
+
+/// A scenario (a) and its baseline (b), each with its suppression.
+struct Pair {
+    a: (Results, Afscherming),
+    b: (Results, Afscherming),
+    omschrijving: String,
+    warnings: Vec<String>,
 }
 
 fn q_json(q: &Quantiles) -> Value {
@@ -137,16 +157,29 @@ fn q_json(q: &Quantiles) -> Value {
 }
 
 /// The comparison as JSON: region indicators per year (A, baseline, difference B − A with its
-/// band), and per buurt the vulnerable share in the last year.
-fn result_json(ra: &Results, rb: &Results, omschrijving: &str, warnings: &[String]) -> Value {
+/// band), and per buurt the vulnerable share in the last year (null with the reason in
+/// `afgeschermd` when it rests on fewer than k simulated households).
+fn result_json(p: &Pair) -> Value {
+    let ((ra, fa), (rb, fb)) = (&p.a, &p.b);
     let cmp = Comparison { a: rb, b: ra }; // difference = scenario − baseline
+    // a region figure is withheld only when the region itself rests on fewer than k
+    let regio_withheld = |r: &Results, f: &Afscherming, jaar: i32, ind: &str| {
+        let y = usize::try_from(jaar - r.startjaar).ok()?;
+        f.regio(y, r.regio_index(ind)?)
+    };
     let rows: Vec<Value> = cmp
         .rows()
         .into_iter()
         .filter(|v| v.code == "regio")
         .map(|v| {
-            json!({"jaar": v.jaar, "indicator": v.indicator, "basis": q_json(&v.a), "scenario": q_json(&v.b),
-                   "verschil": q_json(&v.verschil), "zeker": v.zeker()})
+            match regio_withheld(ra, fa, v.jaar, &v.indicator)
+                .or_else(|| regio_withheld(rb, fb, v.jaar, &v.indicator))
+            {
+                None => json!({"jaar": v.jaar, "indicator": v.indicator, "basis": q_json(&v.a), "scenario": q_json(&v.b),
+                   "verschil": q_json(&v.verschil), "zeker": v.zeker()}),
+                Some(w) => json!({"jaar": v.jaar, "indicator": v.indicator, "basis": Value::Null, "scenario": Value::Null,
+                   "verschil": Value::Null, "zeker": Value::Null, "afgeschermd": w.code()}),
+            }
         })
         .collect();
     let last = ra.jaren.saturating_sub(1);
@@ -159,24 +192,56 @@ fn result_json(ra: &Results, rb: &Results, omschrijving: &str, warnings: &[Strin
             .iter()
             .enumerate()
             .map(|(b, (code, naam))| {
+                let side = |r: &Results, f: &Afscherming, k: usize| match f.buurt(last, b, k) {
+                    None => (q_json(&r.buurt_q(last, b, k)), None),
+                    Some(w) => (Value::Null, Some(w.code())),
+                };
+                let (scen, ws) = side(ra, fa, ka);
+                let (basis, wb) = side(rb, fb, kb);
+                let mut afg = serde_json::Map::new();
+                if let Some(w) = ws {
+                    afg.insert("aandeel_kwetsbaar_scenario".into(), json!(w));
+                }
+                if let Some(w) = wb {
+                    afg.insert("aandeel_kwetsbaar_basis".into(), json!(w));
+                }
                 json!({"code": code, "naam": naam, "jaar": ra.startjaar + last as i32,
-                       "aandeel_kwetsbaar_scenario": q_json(&ra.buurt_q(last, b, ka)),
-                       "aandeel_kwetsbaar_basis": q_json(&rb.buurt_q(last, b, kb))})
+                       "aandeel_kwetsbaar_scenario": scen,
+                       "aandeel_kwetsbaar_basis": basis,
+                       "afgeschermd": afg})
             })
             .collect(),
         _ => Vec::new(),
     };
     json!({
-        "scenario": ra.scenario, "basis": rb.scenario, "omschrijving": omschrijving,
+        "scenario": ra.scenario, "basis": rb.scenario, "omschrijving": p.omschrijving,
         "runs": ra.runs.len(), "seed": ra.seed, "startjaar": ra.startjaar, "jaren": ra.jaren,
         "invoer": "demoregio Veerstad (synthetische demodata)",
-        "regio": rows, "buurten": buurten, "waarschuwingen": warnings,
+        "afscherming": {
+            "k": fa.options.k,
+            "uitleg": format!(
+                "Een cijfer per buurt dat gemiddeld over de runs op minder dan {k} gesimuleerde huishoudens rust, is afgeschermd (null, reden in afgeschermd); regiocijfers niet.",
+                k = fa.options.k
+            ),
+        },
+        "regio": rows, "buurten": buurten, "waarschuwingen": p.warnings,
     })
 }
 
-async fn compute(a: String, base: String, runs: usize, seed: u64) -> Result<Value, Response> {
+async fn compute(
+    st: Arc<AppState>,
+    a: String,
+    base: String,
+    runs: usize,
+    seed: u64,
+) -> Result<Value, Response> {
     let job = tokio::task::spawn_blocking(move || {
-        run_pair(&a, &base, runs, seed).map(|(ra, rb, om, w)| result_json(&ra, &rb, &om, &w))
+        // the served rent mix of the same stock pins the simulation's dwelling counts
+        let voorraad = st
+            .stock
+            .as_ref()
+            .map(|_| crate::huurmix::voorraad(&st.rent_mix(), &st.published_mix()));
+        run_pair(&a, &base, runs, seed, &st.privacy, voorraad.as_ref()).map(|p| result_json(&p))
     });
     match tokio::time::timeout(Duration::from_secs(MAX_SECONDS), job).await {
         Err(_) => Err(problem(
@@ -250,7 +315,7 @@ fn check_runs(runs: usize) -> Result<(), Response> {
 
 /// POST /api/v1/scenarios/run
 pub async fn api_run(
-    State(_st): State<Arc<AppState>>,
+    State(st): State<Arc<AppState>>,
     body: Result<Json<RunRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Json(req) = match body {
@@ -270,6 +335,7 @@ pub async fn api_run(
         return r;
     }
     match compute(
+        st,
         req.scenario,
         req.basis.unwrap_or_else(|| "basis".into()),
         runs,
@@ -377,7 +443,7 @@ pub async fn page(
         );
     }
     if let Some(a) = a {
-        match compute(a, base, runs, seed).await {
+        match compute(st.clone(), a, base, runs, seed).await {
             Err(_) => {
                 let _ = write!(
                     s,
@@ -424,6 +490,13 @@ fn result_html(lang: Lang, v: &Value) -> String {
         v["startjaar"].as_i64().unwrap_or(0) + v["jaren"].as_i64().unwrap_or(1) - 1
     );
     let band = |q: &Value, d: usize| {
+        if q.is_null() {
+            // withheld (the region rests on fewer than k)
+            return format!(
+                "<span class=\"afgeschermd\" title=\"{}\">·</span>",
+                lang.t("afgeschermd", "withheld")
+            );
+        }
         format!(
             "{} <span class=\"band\">[{}; {}]</span>",
             num(lang, q["p50"].as_f64(), d),
@@ -512,10 +585,20 @@ fn result_html(lang: Lang, v: &Value) -> String {
         ],
         &rows,
     ));
-    let mut bs: Vec<&Value> = v["buurten"]
+    // buurten whose share is withheld on either side are not ranked (their place would
+    // say something about the withheld number)
+    let all: Vec<&Value> = v["buurten"]
         .as_array()
         .map(|a| a.iter().collect())
         .unwrap_or_default();
+    let withheld = all
+        .iter()
+        .filter(|b| b["afgeschermd"].as_object().is_some_and(|o| !o.is_empty()))
+        .count();
+    let mut bs: Vec<&Value> = all
+        .into_iter()
+        .filter(|b| b["afgeschermd"].as_object().is_none_or(|o| o.is_empty()))
+        .collect();
     bs.sort_by(|x, y| {
         let d = |b: &Value| {
             b["aandeel_kwetsbaar_scenario"]["p50"]
@@ -557,6 +640,19 @@ fn result_html(lang: Lang, v: &Value) -> String {
         ],
         &rows,
     ));
+    let k = v["afscherming"]["k"].as_u64().unwrap_or(10);
+    let _ = write!(
+        s,
+        "<p class=\"note\" data-testid=\"afscherming\">{}</p>",
+        match lang {
+            Lang::Nl => format!(
+                "Afgeschermd: {withheld} buurten met minder dan {k} gesimuleerde huishoudens (gemiddeld over de runs) staan niet in deze lijst; hun aandelen staan als null in de API."
+            ),
+            Lang::En => format!(
+                "Withheld: {withheld} buurten with fewer than {k} simulated households (on average over the runs) are left out of this list; their shares are null in the API."
+            ),
+        }
+    );
     for w in v["waarschuwingen"].as_array().into_iter().flatten() {
         let _ = write!(
             s,
@@ -619,7 +715,7 @@ pub async fn page_post(
     if let Err(m) = runs_in_range(runs) {
         return frame(StatusCode::BAD_REQUEST, format!("<p>{}</p>", esc(&m)));
     }
-    match compute(f.toml.clone(), "basis".into(), runs, 1).await {
+    match compute(st.clone(), f.toml.clone(), "basis".into(), runs, 1).await {
         Ok(v) => frame(
             StatusCode::OK,
             format!(
@@ -656,8 +752,11 @@ pub const PLAN_RUNS: usize = 50;
 /// A shipped scenario against `basis` for one buurt (common random numbers, [`PLAN_RUNS`]
 /// runs, seed 1, so the same request gives the same numbers): every buurt indicator in the
 /// last simulated year with the baseline, the scenario and the difference (p5, p50, p95).
-/// This is the aggregate a corporation shares into a plan.
-pub fn buurt_comparison(name: &str, buurt: &str) -> Result<Value, String> {
+/// This is the aggregate a corporation shares into a plan, so it passes through the same
+/// suppression as `/scenarios` (with [`AppState::privacy`]): a figure that rests on fewer
+/// than k simulated households, dwellings or lettings on either side is `null`, with the
+/// reason in `afgeschermd`.
+pub fn buurt_comparison(st: &AppState, name: &str, buurt: &str) -> Result<Value, String> {
     if name == "basis"
         || !veerkracht_sim::DEMO_SCENARIOS
             .iter()
@@ -673,24 +772,50 @@ pub fn buurt_comparison(name: &str, buurt: &str) -> Result<Value, String> {
                 .join(", ")
         ));
     }
-    let (ra, rb, omschrijving, _) = run_pair(name, "basis", PLAN_RUNS, 1)?;
+    let voorraad = st
+        .stock
+        .as_ref()
+        .map(|_| crate::huurmix::voorraad(&st.rent_mix(), &st.published_mix()));
+    let p = run_pair(name, "basis", PLAN_RUNS, 1, &st.privacy, voorraad.as_ref())?;
+    let ((ra, fa), (rb, fb)) = (&p.a, &p.b);
     let last = ra.startjaar + ra.jaren.saturating_sub(1) as i32;
-    let cmp = Comparison { a: &rb, b: &ra };
+    let y = ra.jaren.saturating_sub(1);
+    let b = ra.buurten.iter().position(|(c, _)| c == buurt);
+    let withheld = |ind: &str| {
+        let b = b?;
+        fa.buurt(y, b, ra.buurt_index(ind)?)
+            .or_else(|| fb.buurt(y, b, rb.buurt_index(ind)?))
+    };
+    let cmp = Comparison { a: rb, b: ra };
     let rows: Vec<Value> = cmp
         .rows()
         .into_iter()
         .filter(|v| v.code == buurt && v.jaar == last)
-        .map(|v| {
-            json!({"indicator": v.indicator, "basis": q_json(&v.a), "scenario": q_json(&v.b),
+        .map(|v| match withheld(&v.indicator) {
+            None => {
+                json!({"indicator": v.indicator, "basis": q_json(&v.a), "scenario": q_json(&v.b),
                    "verschil": q_json(&v.verschil), "zeker": v.zeker()})
+            }
+            Some(w) => {
+                json!({"indicator": v.indicator, "basis": Value::Null, "scenario": Value::Null,
+                   "verschil": Value::Null, "zeker": Value::Null, "afgeschermd": w.code()})
+            }
         })
         .collect();
     if rows.is_empty() {
         return Err(format!("the simulation has no results for buurt {buurt}"));
     }
     Ok(json!({
-        "soort": "scenario", "scenario": name, "basis": "basis", "omschrijving": omschrijving,
+        "soort": "scenario", "scenario": name, "basis": "basis", "omschrijving": p.omschrijving,
         "runs": PLAN_RUNS, "seed": 1, "jaar": last, "buurt": buurt,
-        "invoer": "demoregio Veerstad (synthetische demodata)", "rijen": rows,
+        "invoer": "demoregio Veerstad (synthetische demodata)",
+        "afscherming": {
+            "k": st.privacy.k,
+            "uitleg": format!(
+                "Een cijfer dat gemiddeld over de runs op minder dan {k} gesimuleerde huishoudens, woningen of verhuringen van de buurt rust, is afgeschermd (null, reden in afgeschermd), net als op /scenarios.",
+                k = st.privacy.k
+            ),
+        },
+        "rijen": rows,
     }))
 }

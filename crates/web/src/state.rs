@@ -32,6 +32,10 @@ pub struct AppState {
     mix: std::sync::OnceLock<Arc<crate::huurmix::Mix>>,
     /// The partner workspace (`serve --multi-user`); None: a single analyst, no accounts.
     pub partners: Option<crate::workspace::Partners>,
+    published: std::sync::OnceLock<Arc<crate::huurmix::PublishedMix>>,
+    /// The suppression rule for every figure from dwelling- or household-level data (the
+    /// rent mix, the simulation): minimum cell size k (default 10).
+    pub privacy: veerkracht_privacy::Options,
 }
 
 impl AppState {
@@ -48,7 +52,17 @@ impl AppState {
             stock: None,
             mix: std::sync::OnceLock::new(),
             partners: None,
+            published: std::sync::OnceLock::new(),
+            privacy: veerkracht_privacy::Options::default(),
         }
+    }
+
+    /// With another suppression rule (default: k = 10); k < 2 is refused.
+    pub fn with_privacy(mut self, opts: veerkracht_privacy::Options) -> Result<Self, String> {
+        veerkracht_privacy::Options::with_k(opts.k)?;
+        self.privacy = opts;
+        self.published = std::sync::OnceLock::new();
+        Ok(self)
     }
 
     /// With a corporation stock for the *Huurmix* page.
@@ -69,6 +83,20 @@ impl AppState {
             .get_or_init(|| {
                 Arc::new(crate::huurmix::compute_mix(
                     self.stock.as_ref().expect("a stock is loaded"),
+                ))
+            })
+            .clone()
+    }
+
+    /// The rent mix as it may be published (suppressed with [`AppState::privacy`]; computed on
+    /// first use). Panics without a stock: callers check.
+    pub fn published_mix(&self) -> Arc<crate::huurmix::PublishedMix> {
+        self.published
+            .get_or_init(|| {
+                Arc::new(crate::huurmix::publish(
+                    &self.rent_mix(),
+                    None,
+                    &self.privacy,
                 ))
             })
             .clone()

@@ -1863,7 +1863,7 @@ fn share_into(st: &AppState, a: &Auth, id: i64, kind: &str, scenario: &str) -> R
     }
     match kind {
         "scenario" => {
-            let body = crate::scenarios::buurt_comparison(scenario, &plan.summary.area_code)
+            let body = crate::scenarios::buurt_comparison(st, scenario, &plan.summary.area_code)
                 .map_err(|e| Error::invalid("scenario", e))?;
             let title = format!(
                 "Scenario {scenario} tegenover basis — {}",

@@ -47,25 +47,33 @@ pub struct BuurtMix {
 }
 
 impl BuurtMix {
-    fn add(&mut self, r: &Resultaat, huur: Option<f64>, label: Option<&str>) {
+    /// Adds a dwelling: its points, maximum rent (with surcharge) and segment.
+    fn add(
+        &mut self,
+        punten: f64,
+        maximale_huur: f64,
+        segment: Option<Segment>,
+        huur: Option<f64>,
+        label: Option<&str>,
+    ) {
         self.aantal += 1;
-        self.som_punten += r.punten;
-        self.som_max += r.maximale_huur_inclusief_opslag;
+        self.som_punten += punten;
+        self.som_max += maximale_huur;
         if let Some(k) = PUNTEN_KLASSEN
             .iter()
-            .position(|k| r.punten >= k.1 && r.punten <= k.2)
+            .position(|k| punten >= k.1 && punten <= k.2)
         {
             self.punten_verdeling[k] += 1;
         }
         if let Some(h) = huur {
             self.aantal_met_huur += 1;
             self.som_huur += h;
-            self.som_max_met_huur += r.maximale_huur_inclusief_opslag;
-            if h > r.maximale_huur_inclusief_opslag + 0.005 {
+            self.som_max_met_huur += maximale_huur;
+            if h > maximale_huur + 0.005 {
                 self.boven_maximum += 1;
             }
         }
-        match r.segment {
+        match segment {
             Some(Segment::Sociaal) => self.sociaal += 1,
             Some(Segment::Middenhuur) => self.middenhuur += 1,
             Some(Segment::VrijeSector) => self.vrije_sector += 1,
@@ -103,11 +111,49 @@ impl RentMix {
         kale_huur: Option<f64>,
         label: Option<&str>,
     ) {
+        self.add_parts(
+            buurt,
+            r.punten,
+            r.maximale_huur_inclusief_opslag,
+            r.segment,
+            kale_huur,
+            label,
+        );
+    }
+
+    /// [`RentMix::add`] from a points-only valuation ([`crate::Punten`], the same numbers).
+    pub fn add_punten(
+        &mut self,
+        buurt: Option<&str>,
+        p: &crate::Punten,
+        kale_huur: Option<f64>,
+        label: Option<&str>,
+    ) {
+        self.add_parts(
+            buurt,
+            p.punten,
+            p.maximale_huur_inclusief_opslag,
+            p.segment,
+            kale_huur,
+            label,
+        );
+    }
+
+    fn add_parts(
+        &mut self,
+        buurt: Option<&str>,
+        punten: f64,
+        maximale_huur: f64,
+        segment: Option<Segment>,
+        kale_huur: Option<f64>,
+        label: Option<&str>,
+    ) {
         self.buurten
             .entry(buurt.unwrap_or("onbekend").to_string())
             .or_default()
-            .add(r, kale_huur, label);
-        self.totaal.add(r, kale_huur, label);
+            .add(punten, maximale_huur, segment, kale_huur, label);
+        self.totaal
+            .add(punten, maximale_huur, segment, kale_huur, label);
     }
 
     /// Values a flat portfolio and aggregates it; rows that fail are returned with their id.
