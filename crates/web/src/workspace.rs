@@ -1412,12 +1412,13 @@ fn plan_html(
         }
         let _ = write!(
             b,
-            "<details id=\"delen\"><summary>{h}</summary><form method=\"post\" action=\"/plans/{id}/delen\" class=\"stack\">{csrf}<input type=\"hidden\" name=\"soort\" value=\"scenario\"><label>{sl}<select name=\"scenario\">{opts}</select></label><button type=\"submit\">{sb}</button></form><p class=\"note\">{n}</p></details>",
+            "<details id=\"delen\"><summary>{h}</summary><form method=\"post\" action=\"/plans/{id}/delen\" class=\"stack\">{csrf}<input type=\"hidden\" name=\"soort\" value=\"scenario\"><label>{sl}<select name=\"scenario\">{opts}</select></label><button type=\"submit\">{sb}</button></form><form method=\"post\" action=\"/plans/{id}/delen\" class=\"stack\">{csrf}<input type=\"hidden\" name=\"soort\" value=\"huurmix\"><button type=\"submit\">{hm}</button></form><p class=\"note\">{n}</p></details>",
             h = lang.t("Eigen cijfers delen (geaggregeerd)", "Share own figures (aggregated)"),
             id = s.id,
             csrf = csrf_field(a),
             sl = lang.t("Toewijzingsscenario tegenover de basis", "Allocation scenario against the baseline"),
             sb = lang.t("Deel de uitkomst voor deze buurt", "Share the outcome for this buurt"),
+            hm = lang.t("Deel de huurmix van deze buurt (afgeschermde tellingen)", "Share this buurt's rent mix (suppressed counts)"),
             n = lang.t("Alleen uitkomsten per buurt (p5, mediaan, p95 over de runs) worden gedeeld, nooit gegevens van huishoudens of woningen.", "Only outcomes per buurt (p5, median, p95 over the runs) are shared, never household or dwelling records."),
         );
     }
@@ -1650,7 +1651,9 @@ fn shared_html(lang: Lang, body: &Value) -> String {
                             vec![
                                 esc(x["label"].as_str().unwrap_or("")),
                                 match x["waarde"].as_f64() {
-                                    Some(v) => num(lang, Some(v), 0),
+                                    Some(v) => {
+                                        num(lang, Some(v), if v.fract() == 0.0 { 0 } else { 1 })
+                                    }
                                     None => format!(
                                         "<span title=\"{}\">{}</span>",
                                         esc(x["reden"].as_str().unwrap_or("")),
@@ -1877,6 +1880,31 @@ fn share_into(st: &AppState, a: &Auth, id: i64, kind: &str, scenario: &str) -> R
                 &body,
             )
         }
+        "huurmix" => {
+            if st.stock.is_none() {
+                return Err(Error::invalid(
+                    "soort",
+                    "this server holds no corporation stock (serve --stock)",
+                ));
+            }
+            let mix = st.rent_mix();
+            let pb = crate::huurmix::published_buurt(&mix, &plan.summary.area_code, &st.privacy)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "gebied",
+                        format!("the stock has no dwellings in {}", plan.summary.area_code),
+                    )
+                })?;
+            let body = rent_mix_share(&pb, st.privacy.k);
+            let title = format!("Huurmix eigen voorraad — {}", plan.summary.area_name);
+            ws.share(
+                &a.actor,
+                id,
+                veerkracht_partners::SharedKind::Huurmix,
+                &title,
+                &body,
+            )
+        }
         other => Err(Error::invalid(
             "soort",
             format!(
@@ -1885,6 +1913,49 @@ fn share_into(st: &AppState, a: &Auth, id: i64, kind: &str, scenario: &str) -> R
             ),
         )),
     }
+}
+
+/// One buurt's published rent mix (already suppressed by `huurmix::published_buurt`) as the
+/// tables a plan shows: counts per segment, points band and energy label, and the key
+/// figures; a withheld cell is `null` with its reason, never 0.
+fn rent_mix_share(pb: &crate::huurmix::PublishedBuurt, k: u64) -> Value {
+    let cell = |label: &str, v: Option<f64>, field: &str| json!({"label": label, "waarde": v, "reden": pb.afgeschermd.get(field).map(|r| r.code())});
+    let count = |v: Option<u64>| v.map(|x| x as f64);
+    let bands: Vec<Value> = veerkracht_wws::mix::PUNTEN_KLASSEN
+        .iter()
+        .zip(pb.punten_verdeling)
+        .map(|((label, _, _), v)| cell(label, count(v), &format!("punten_verdeling.{label}")))
+        .collect();
+    let labels: Vec<Value> = pb
+        .labels
+        .iter()
+        .map(|(l, v)| cell(l, count(*v), &format!("labels.{l}")))
+        .collect();
+    json!({
+        "soort": "huurmix",
+        "k": k,
+        "tabellen": [
+            {"titel": "Woningen", "rijen": [
+                cell("woningen in deze buurt", count(pb.aantal), "aantal"),
+                cell("met een huur", count(pb.aantal_met_huur), "aantal_met_huur"),
+                cell("huur boven het WWS-maximum", count(pb.boven_maximum), "boven_maximum"),
+            ]},
+            {"titel": "Woningen naar segment", "rijen": [
+                cell("sociale huur", count(pb.sociaal), "sociaal"),
+                cell("middenhuur", count(pb.middenhuur), "middenhuur"),
+                cell("vrije sector", count(pb.vrije_sector), "vrije_sector"),
+            ]},
+            {"titel": "Woningen naar WWS-punten", "rijen": bands},
+            {"titel": "Woningen naar energielabel", "rijen": labels},
+            {"titel": "Gemiddelden", "rijen": [
+                cell("WWS-punten", pb.gemiddelde_punten, "gemiddelde_punten"),
+                cell("maximale huur (€)", pb.gemiddelde_maximale_huur, "gemiddelde_maximale_huur"),
+                cell("huur (€)", pb.gemiddelde_huur, "gemiddelde_huur"),
+            ]},
+        ],
+        "huurmix": pb,
+        "toelichting": format!("Geaggregeerde tellingen uit de eigen voorraad van de corporatie. Tellingen van minder dan {k} woningen en cellen waaruit die terug te rekenen zijn, zijn afgeschermd; gemiddelden alleen over een getoonde telling."),
+    })
 }
 
 /// POST /plans/{id}/delen

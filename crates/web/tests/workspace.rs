@@ -1205,3 +1205,62 @@ fn user_named(addr: SocketAddr, name: &str) -> Client {
     assert_eq!(r.status, 303, "login {name}: {}", r.body);
     c
 }
+
+/// The corporation shares its rent mix of the plan's buurt: exactly what its own Huurmix
+/// page publishes for that buurt (suppressed: no count from 1 to k − 1, withheld cells null
+/// with a reason), and the partners see it.
+#[test]
+fn the_corporation_shares_its_suppressed_rent_mix_into_a_plan() {
+    let srv = &servers()[0];
+    let mut gem = user(srv.addr, OrgKind::Gemeente, Role::Analist);
+    let mut corp = user(srv.addr, OrgKind::Corporatie, Role::Analist);
+    let mut zorg = user(srv.addr, OrgKind::Zorg, Role::Lezer);
+    let own = corp.get("/api/v1/rentmix").json();
+    // a buurt with withheld cells, to see them travel
+    let buurten = own["buurten"].as_object().unwrap();
+    let (code, published) = buurten
+        .iter()
+        .find(|(_, b)| !b["afgeschermd"].as_object().unwrap().is_empty() && b["aantal"].is_number())
+        .expect("a demo buurt with withheld cells");
+    let id = gem
+        .api(
+            "POST",
+            "/api/v1/plans",
+            &json!({"area_code": code, "title": "huurmix delen", "partners": [1, 3]}),
+        )
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/plans/{id}/shared");
+    assert_eq!(
+        gem.api("POST", &path, &json!({"kind": "huurmix"})).status,
+        403
+    );
+    assert_eq!(
+        corp.api("POST", &path, &json!({"kind": "huurmix"})).status,
+        201
+    );
+    let p = zorg.get(&format!("/api/v1/plans/{id}")).json();
+    let body = &p["shared"][0]["body"];
+    assert_eq!(
+        &body["huurmix"], published,
+        "the plan gets what the Huurmix page publishes for {code}"
+    );
+    let k = body["k"].as_f64().unwrap();
+    let mut withheld = 0;
+    for t in body["tabellen"].as_array().unwrap() {
+        let counts = t["titel"] != "Gemiddelden";
+        for c in t["rijen"].as_array().unwrap() {
+            match c["waarde"].as_f64() {
+                Some(v) if counts => assert!(v == 0.0 || v >= k, "{}: {v} < k", c["label"]),
+                Some(_) => {}
+                None => {
+                    withheld += 1;
+                }
+            }
+        }
+    }
+    assert!(withheld > 0);
+    let page = zorg.get(&format!("/plans/{id}")).body;
+    assert!(page.contains("Huurmix eigen voorraad") && page.contains("afgeschermd"));
+}
