@@ -677,9 +677,40 @@ async fn openapi() -> Response {
             }}}),
         );
     }
+    paths.insert(
+        "/api/v1/rentmix".into(),
+        json!({"get": {"summary": "WWS rent mix per buurt of the corporation's stock (small cells suppressed; with serve --multi-user only for that corporation)",
+            "parameters": [{"name": "naar", "in": "query", "required": false, "schema": {"type": "string"}}, {"name": "format", "in": "query", "required": false, "schema": {"enum": ["json", "csv"]}}],
+            "responses": {"200": {"description": "OK"}, "400": {"description": "Invalid parameter (problem details)"}, "404": {"description": "No stock loaded"}}}}),
+    );
+    // the partner workspace (serve --multi-user): a session cookie with X-CSRF-Token, or a token
+    for (path, method, summary, body) in crate::workspace::openapi_paths() {
+        let mut op = json!({"summary": summary, "security": [{"token": []}, {"sessie": []}], "responses": {
+            "200": {"description": "OK"}, "201": {"description": "Created"}, "401": {"description": "Not logged in"},
+            "403": {"description": "Not allowed, or no valid CSRF token"}, "404": {"description": "Unknown, or not visible to the user"},
+            "409": {"description": "Changed meanwhile (optimistic locking)"}, "413": {"description": "Body larger than 64 KB"},
+            "422": {"description": "Invalid input, naming the field (problem details)"}}});
+        let mut ps: Vec<Value> = Vec::new();
+        for p in ["id", "mid"] {
+            if path.contains(&format!("{{{p}}}")) {
+                ps.push(json!({"name": p, "in": "path", "required": true, "schema": {"type": "integer"}}));
+            }
+        }
+        op["parameters"] = Value::Array(ps);
+        if let Some(b) = body {
+            op["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": b}}});
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[method] = op;
+    }
     json_ok(json!({
         "openapi": "3.1.0",
         "info": {"title": "veerkracht API", "version": env!("CARGO_PKG_VERSION")},
         "paths": paths,
+        "components": {"securitySchemes": {
+            "token": {"type": "http", "scheme": "bearer", "description": "API token vk_… (made on /account; serve --multi-user)"},
+            "sessie": {"type": "apiKey", "in": "cookie", "name": "vk_sessie", "description": "Session cookie from /login; state changes also need the X-CSRF-Token header"},
+        }},
     }))
 }

@@ -2607,3 +2607,116 @@ pub fn routes() -> axum::Router<Arc<AppState>> {
         .route("/api/v1/tokens", get(api_tokens).post(api_token_create))
         .route("/api/v1/tokens/{id}", delete(api_token_revoke))
 }
+
+/// The workspace's endpoints for `openapi.json` (path, method, summary, request body schema).
+pub fn openapi_paths() -> Vec<(&'static str, &'static str, &'static str, Option<Value>)> {
+    let s = |t: &str| json!({"type": t});
+    let plan_edit = json!({"type": "object", "required": ["version"], "additionalProperties": false, "properties": {
+        "version": s("integer"), "title": s("string"), "analysis": s("string"),
+        "status": {"enum": ["concept", "actief", "afgerond"]}, "partners": {"type": "array", "items": s("integer")}}});
+    let measure = json!({"type": "object", "required": ["kind", "title", "start_date"], "additionalProperties": false, "properties": {
+        "kind": {"enum": ["fysiek", "sociaal", "toewijzing", "zorg", "veiligheid", "woningvoorraad"]},
+        "title": s("string"), "description": s("string"), "owner_org": s("integer"),
+        "partners": {"type": "array", "items": s("integer")}, "budget_cents": s("integer"),
+        "status": {"enum": ["gepland", "lopend", "afgerond", "gestopt"]},
+        "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"}}});
+    vec![
+        (
+            "/api/v1/me",
+            "get",
+            "The logged-in user, their organisation and whether they may see own stock",
+            None,
+        ),
+        (
+            "/api/v1/plans",
+            "get",
+            "Buurt plans the user's organisation owns or is a partner in",
+            None,
+        ),
+        (
+            "/api/v1/plans",
+            "post",
+            "Create a plan (freezes the index, components and signal of the latest edition)",
+            Some(
+                json!({"type": "object", "required": ["area_code", "title"], "additionalProperties": false, "properties": {
+            "area_code": s("string"), "title": s("string"), "analysis": s("string"), "partners": {"type": "array", "items": s("integer")}}}),
+            ),
+        ),
+        (
+            "/api/v1/plans/{id}",
+            "get",
+            "One plan: snapshot, goals with monitoring per edition, measures, decisions and comments, shared figures",
+            None,
+        ),
+        (
+            "/api/v1/plans/{id}",
+            "patch",
+            "Edit title, analysis, status or partners against the version read (409 when changed meanwhile)",
+            Some(plan_edit),
+        ),
+        (
+            "/api/v1/plans/{id}/goals",
+            "post",
+            "Add a goal: the index score or an index indicator, target value and date (baseline from the latest edition)",
+            Some(
+                json!({"type": "object", "required": ["indicator", "target", "target_date"], "additionalProperties": false, "properties": {
+            "indicator": s("string"), "description": s("string"), "target": s("number"), "target_date": {"type": "string", "format": "date"}}}),
+            ),
+        ),
+        (
+            "/api/v1/plans/{id}/measures",
+            "post",
+            "Add a measure (a partner: for its own organisation)",
+            Some(measure),
+        ),
+        (
+            "/api/v1/plans/{id}/measures/{mid}",
+            "patch",
+            "Edit a measure against the version read",
+            Some(
+                json!({"type": "object", "required": ["version"], "additionalProperties": false, "properties": {
+            "version": s("integer"), "status": {"enum": ["gepland", "lopend", "afgerond", "gestopt"]}, "title": s("string"), "description": s("string"),
+            "budget_cents": {"type": ["integer", "null"]}, "end_date": {"type": ["string", "null"], "format": "date"}}}),
+            ),
+        ),
+        (
+            "/api/v1/plans/{id}/comments",
+            "post",
+            "Add a comment or (plan owner) a decision",
+            Some(
+                json!({"type": "object", "required": ["text"], "additionalProperties": false, "properties": {
+            "kind": {"enum": ["opmerking", "besluit"]}, "text": s("string")}}),
+            ),
+        ),
+        (
+            "/api/v1/plans/{id}/audit",
+            "get",
+            "The plan's audit log: who, when, what, before and after",
+            None,
+        ),
+        (
+            "/api/v1/plans/{id}/shared",
+            "post",
+            "Share an aggregate of the corporation's own data (suppressed): a scenario outcome or the rent mix of the plan's buurt",
+            Some(
+                json!({"type": "object", "required": ["kind"], "additionalProperties": false, "properties": {
+            "kind": {"enum": ["scenario", "huurmix"]}, "scenario": s("string")}}),
+            ),
+        ),
+        (
+            "/api/v1/tokens",
+            "get",
+            "The user's API tokens (never the secrets)",
+            None,
+        ),
+        (
+            "/api/v1/tokens",
+            "post",
+            "Create an API token (shown once)",
+            Some(
+                json!({"type": "object", "required": ["name"], "additionalProperties": false, "properties": {"name": s("string")}}),
+            ),
+        ),
+        ("/api/v1/tokens/{id}", "delete", "Revoke an API token", None),
+    ]
+}

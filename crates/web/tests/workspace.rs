@@ -1264,3 +1264,42 @@ fn the_corporation_shares_its_suppressed_rent_mix_into_a_plan() {
     let page = zorg.get(&format!("/plans/{id}")).body;
     assert!(page.contains("Huurmix eigen voorraad") && page.contains("afgeschermd"));
 }
+
+/// openapi.json lists the workspace's endpoints with their methods, bodies and security.
+#[test]
+fn openapi_lists_the_workspace_endpoints() {
+    let srv = &servers()[0];
+    let mut c = user(srv.addr, OrgKind::Zorg, Role::Lezer);
+    let v = c.get("/api/v1/openapi.json").json();
+    for (path, method) in [
+        ("/api/v1/me", "get"),
+        ("/api/v1/plans", "get"),
+        ("/api/v1/plans", "post"),
+        ("/api/v1/plans/{id}", "get"),
+        ("/api/v1/plans/{id}", "patch"),
+        ("/api/v1/plans/{id}/goals", "post"),
+        ("/api/v1/plans/{id}/measures", "post"),
+        ("/api/v1/plans/{id}/measures/{mid}", "patch"),
+        ("/api/v1/plans/{id}/comments", "post"),
+        ("/api/v1/plans/{id}/audit", "get"),
+        ("/api/v1/plans/{id}/shared", "post"),
+        ("/api/v1/tokens", "get"),
+        ("/api/v1/tokens", "post"),
+        ("/api/v1/tokens/{id}", "delete"),
+        ("/api/v1/rentmix", "get"),
+    ] {
+        assert!(
+            v["paths"][path][method]["summary"].is_string(),
+            "{method} {path}"
+        );
+    }
+    assert_eq!(
+        v["paths"]["/api/v1/plans/{id}/measures"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"]["properties"]["kind"]["enum"][5],
+        "woningvoorraad"
+    );
+    assert_eq!(
+        v["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
+    );
+}
