@@ -181,7 +181,7 @@ pub fn serve_with(
                     hyper::service::service_fn(
                         move |mut req: hyper::Request<hyper::body::Incoming>| {
                             req.extensions_mut()
-                                .insert(axum::Extension(axum::extract::ConnectInfo(peer)));
+                                .insert(axum::extract::ConnectInfo(peer));
                             tower::ServiceExt::oneshot(app.clone(), req)
                         },
                     )

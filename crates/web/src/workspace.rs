@@ -455,6 +455,29 @@ fn login_page(
     r
 }
 
+/// The address a login counts against. Behind a TLS proxy (`--secure-cookies`) every request
+/// comes from the proxy, so there the last `X-Forwarded-For` hop (the one the proxy added) is
+/// used when the peer is the proxy on loopback or a private network; otherwise the peer.
+fn client_address(p: &Partners, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    let from_proxy = match peer {
+        IpAddr::V4(a) => a.is_loopback() || a.is_private(),
+        IpAddr::V6(a) => a.is_loopback(),
+    };
+    if p.secure_cookies && from_proxy {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|x| x.trim().parse::<IpAddr>().ok())
+            .last();
+        if let Some(a) = forwarded {
+            return a;
+        }
+    }
+    peer
+}
+
 pub async fn login_get(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     let lang = Lang::from_query(q.get("lang"));
     login_page(&st, lang, &safe_back(q.get("terug")), None, StatusCode::OK)
@@ -471,9 +494,10 @@ pub async fn login_post(
         return single_user_page(&st, lang);
     };
     let back = safe_back(f.get("terug"));
-    let ip = conn
+    let peer = conn
         .map(|c| c.0.0.ip())
         .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let ip = client_address(p, peer, &headers);
     if !p.allow_login(ip) {
         let mut r = login_page(
             &st,

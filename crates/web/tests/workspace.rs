@@ -751,6 +751,27 @@ fn lockout_after_failed_logins_and_rate_limit() {
     let r = c.login("gemeente.lezer", PW);
     assert_eq!(r.status, 429);
     assert_eq!(r.header("retry-after"), Some("60"));
+    // behind the TLS proxy (this server runs with --secure-cookies) each client address
+    // forwarded by the proxy has its own budget
+    let mut d = Client::new(addr);
+    let page = d.get("/login");
+    let t = between(&page.body, "name=\"login_csrf\" value=\"", "\"");
+    let body = format!(
+        "login_csrf={t}&terug=%2Fplans&gebruikersnaam=gemeente.lezer&wachtwoord={}",
+        url_enc(PW)
+    );
+    let r = d.send(
+        "POST",
+        "/login",
+        Some("application/x-www-form-urlencoded"),
+        body.as_bytes(),
+        &[("X-Forwarded-For", "198.51.100.4, 203.0.113.7")],
+    );
+    assert_eq!(
+        r.status, 303,
+        "another client behind the proxy is not limited: {}",
+        r.body
+    );
     // the Secure flag when served behind TLS
     let page = Client::new(addr).get("/login");
     assert!(
