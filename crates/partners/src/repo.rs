@@ -887,12 +887,38 @@ impl Workspace {
                 "SELECT p.id, p.area_code, p.area_name, p.title, p.status, p.owner_org_id, o.name, o.kind, p.version, p.updated_at FROM plans p JOIN organisations o ON o.id = p.owner_org_id WHERE p.owner_org_id = ? OR p.id IN (SELECT plan_id FROM plan_partners WHERE org_id = ?) ORDER BY p.updated_at DESC, p.id DESC",
                 &[a.org.id.into(), a.org.id.into()],
             )?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in rows {
-                let id = r.int(0)?;
-                out.push(summary_of(tx, &r, id)?);
+            // the partners of all these plans in one query (not one per plan)
+            let mut partners: std::collections::HashMap<i64, Vec<OrgRef>> = Default::default();
+            for r in tx.query(
+                "SELECT pp.plan_id, o.id, o.name, o.kind FROM plan_partners pp JOIN organisations o ON o.id = pp.org_id WHERE pp.plan_id IN (SELECT p.id FROM plans p WHERE p.owner_org_id = ? OR p.id IN (SELECT plan_id FROM plan_partners WHERE org_id = ?)) ORDER BY o.name",
+                &[a.org.id.into(), a.org.id.into()],
+            )? {
+                partners.entry(r.int(0)?).or_default().push(OrgRef {
+                    id: r.int(1)?,
+                    name: r.text(2)?,
+                    kind: OrgKind::parse("kind", &r.text(3)?)?,
+                });
             }
-            Ok(out)
+            rows.iter()
+                .map(|r| {
+                    let id = r.int(0)?;
+                    Ok(PlanSummary {
+                        id,
+                        area_code: r.text(1)?,
+                        area_name: r.text(2)?,
+                        title: r.text(3)?,
+                        status: PlanStatus::parse("status", &r.text(4)?)?,
+                        owner: OrgRef {
+                            id: r.int(5)?,
+                            name: r.text(6)?,
+                            kind: OrgKind::parse("kind", &r.text(7)?)?,
+                        },
+                        partners: partners.remove(&id).unwrap_or_default(),
+                        version: r.int(8)?,
+                        updated_at: r.int(9)?,
+                    })
+                })
+                .collect()
         })
     }
 
@@ -900,7 +926,8 @@ impl Workspace {
     pub fn plan(&self, a: &Actor, id: i64) -> Result<Plan, Error> {
         self.db.read(|tx| {
             visible(tx, a, id)?;
-            load_plan(tx, id)
+            let orgs = organisations(tx)?;
+            load_plan(tx, id, &orgs)
         })
     }
 
@@ -909,9 +936,9 @@ impl Workspace {
     pub fn plan_view(&self, a: &Actor, id: i64, audit_n: i64) -> Result<PlanView, Error> {
         self.db.read(|tx| {
             let access = visible(tx, a, id)?;
-            let plan = load_plan(tx, id)?;
-            let (audit, audit_total) = recent_audit(tx, id, audit_n)?;
             let organisations = organisations(tx)?;
+            let plan = load_plan(tx, id, &organisations)?;
+            let (audit, audit_total) = recent_audit(tx, id, audit_n)?;
             Ok(PlanView {
                 plan,
                 access,
@@ -1593,7 +1620,18 @@ pub fn backup_header_ok(v: &Value) -> bool {
 }
 
 /// A plan with everything under it (no access check: callers check).
-fn load_plan(tx: &mut dyn Tx, id: i64) -> Result<Plan, Error> {
+fn load_plan(tx: &mut dyn Tx, id: i64, orgs: &[Organisation]) -> Result<Plan, Error> {
+    // organisations by id from the list the caller read (one query instead of one per measure)
+    let org = |oid: i64| -> Result<OrgRef, Error> {
+        orgs.iter()
+            .find(|o| o.id == oid)
+            .map(|o| OrgRef {
+                id: o.id,
+                name: o.name.clone(),
+                kind: o.kind,
+            })
+            .ok_or_else(|| Error::Db(format!("organisation {oid} of plan {id} is missing")))
+    };
     let r = tx
         .one(
             "SELECT p.id, p.area_code, p.area_name, p.title, p.status, p.owner_org_id, o.name, o.kind, p.version, p.updated_at, p.analysis, p.snapshot, cu.display_name, p.created_at, uu.display_name FROM plans p JOIN organisations o ON o.id = p.owner_org_id JOIN users cu ON cu.id = p.created_by JOIN users uu ON uu.id = p.updated_by WHERE p.id = ?",
@@ -1630,14 +1668,14 @@ fn load_plan(tx: &mut dyn Tx, id: i64) -> Result<Plan, Error> {
     for m in mrows {
         let partners = parse_ids(&m.text(5)?)
             .into_iter()
-            .map(|o| org_ref(tx, o))
+            .map(org)
             .collect::<Result<Vec<_>, _>>()?;
         measures.push(Measure {
             id: m.int(0)?,
             kind: MeasureKind::parse("kind", &m.text(1)?)?,
             title: m.text(2)?,
             description: m.text(3)?,
-            owner: org_ref(tx, m.int(4)?)?,
+            owner: org(m.int(4)?)?,
             partners,
             budget_cents: m.opt_int(6)?,
             status: MeasureStatus::parse("status", &m.text(7)?)?,
@@ -1703,22 +1741,12 @@ fn recent_audit(tx: &mut dyn Tx, plan: i64, n: i64) -> Result<(Vec<AuditEntry>, 
         .map(|r| r.int(0))
         .transpose()?
         .unwrap_or(0);
-    let from = tx
-        .one(
-            "SELECT COALESCE(MIN(id), 0) FROM (SELECT id FROM audit_log WHERE plan_id = ? ORDER BY id DESC LIMIT ?) AS recent",
-            &[plan.into(), n.into()],
-        )?
-        .map(|r| r.int(0))
-        .transpose()?
-        .unwrap_or(0);
-    Ok((
-        audit_rows(
-            tx,
-            "WHERE l.plan_id = ? AND l.id >= ?",
-            &[plan.into(), from.into()],
-        )?,
-        total,
-    ))
+    let rows = audit_rows(
+        tx,
+        "WHERE l.plan_id = ? AND l.id >= (SELECT COALESCE(MIN(id), 0) FROM (SELECT id FROM audit_log WHERE plan_id = ? ORDER BY id DESC LIMIT ?) AS recent)",
+        &[plan.into(), plan.into(), n.into()],
+    )?;
+    Ok((rows, total))
 }
 
 fn organisations(tx: &mut dyn Tx) -> Result<Vec<Organisation>, Error> {
