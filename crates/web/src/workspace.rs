@@ -1598,11 +1598,11 @@ fn snapshot_html(lang: Lang, s: &Value) -> String {
         num(lang, sc["waarde"].as_f64(), 1),
         lang.t("klasse", "class"),
         esc(sc["klasse"].as_str().unwrap_or("—")),
-        lang.t("rangband", "rank band"),
-        sc["rang_p5"],
-        sc["rang_p95"],
+        lang.t("rangband (90 %)", "rank band (90 %)"),
+        num(lang, sc["rang_p5"].as_f64(), 0),
+        num(lang, sc["rang_p95"].as_f64(), 0),
         lang.t("van", "of"),
-        s["aantal_gebieden"]
+        num(lang, s["aantal_gebieden"].as_f64(), 0)
     );
     if let Some(cs) = s["componenten"].as_array() {
         let rows: Vec<Vec<String>> = cs
