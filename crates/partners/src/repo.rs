@@ -311,6 +311,15 @@ fn org_ref(tx: &mut dyn Tx, id: i64) -> Result<OrgRef, Error> {
     })
 }
 
+/// Organisation names for the audit log (people read it; ids alone say nothing).
+fn org_names(tx: &mut dyn Tx, ids: &[i64]) -> Result<Value, Error> {
+    Ok(Value::Array(
+        ids.iter()
+            .map(|i| org_ref(tx, *i).map(|o| Value::String(o.name)))
+            .collect::<Result<_, _>>()?,
+    ))
+}
+
 fn partners_of(tx: &mut dyn Tx, plan_id: i64) -> Result<Vec<OrgRef>, Error> {
     tx.query(
         "SELECT o.id, o.name, o.kind FROM plan_partners pp JOIN organisations o ON o.id = pp.org_id WHERE pp.plan_id = ? ORDER BY o.name",
@@ -981,6 +990,7 @@ impl Workspace {
                     &[id.into(), (*o).into()],
                 )?;
             }
+            let partner_names = org_names(tx, &partners)?;
             append_audit(tx, now, Audit {
                 actor: Some(a),
                 action: "aangemaakt",
@@ -988,7 +998,7 @@ impl Workspace {
                 entity_id: Some(id),
                 plan_id: Some(id),
                 before: None,
-                after: Some(json!({"gebied": area, "titel": title, "probleemanalyse": analysis, "partners": partners, "status": "concept"})),
+                after: Some(json!({"gebied": area, "titel": title, "probleemanalyse": analysis, "partners": partner_names, "status": "concept"})),
             })?;
             Ok(id)
         })
@@ -1061,8 +1071,8 @@ impl Workspace {
                             &[id.into(), (*o).into()],
                         )?;
                     }
-                    before.insert("partners".into(), json!(acc.partner_orgs));
-                    after.insert("partners".into(), json!(new));
+                    before.insert("partners".into(), org_names(tx, &acc.partner_orgs)?);
+                    after.insert("partners".into(), org_names(tx, &new)?);
                 }
             }
             let n = tx.exec(
@@ -1177,6 +1187,8 @@ impl Workspace {
                 &[plan.into(), kind.word().into(), (&title).into(), (&description).into(), owner.into(), ids_list(&partners).into(), m.budget_cents.into(), status.word().into(), (&start).into(), end.clone().into(), a.user.id.into(), now.into(), now.into()],
             )?;
             Self::touch(tx, plan, a, now)?;
+            let owner_name = org_ref(tx, owner)?.name;
+            let partner_names = org_names(tx, &partners)?;
             append_audit(tx, now, Audit {
                 actor: Some(a),
                 action: "aangemaakt",
@@ -1184,7 +1196,7 @@ impl Workspace {
                 entity_id: Some(id),
                 plan_id: Some(plan),
                 before: None,
-                after: Some(json!({"soort": kind, "titel": title, "omschrijving": description, "eigenaar": owner, "partners": partners, "budget_centen": m.budget_cents, "status": status, "start": start, "eind": end})),
+                after: Some(json!({"soort": kind, "titel": title, "omschrijving": description, "eigenaar": owner_name, "partners": partner_names, "budget_centen": m.budget_cents, "status": status, "start": start, "eind": end})),
             })?;
             Ok(id)
         })

@@ -583,6 +583,15 @@ fn plans_follow_the_access_rules_and_are_audited() {
                 ("huurmix", "gedeeld")
             ]
         );
+        // organisations are named in the log, not numbered
+        assert_eq!(
+            log[0].after.as_ref().unwrap()["partners"],
+            json!(["Woonstichting Veerstad", "Zorggroep De Brug"])
+        );
+        assert_eq!(
+            log[1].after.as_ref().unwrap()["eigenaar"],
+            json!("Woonstichting Veerstad")
+        );
         let edit = &log[3];
         assert_eq!(edit.user.as_deref(), Some("gem.analist"));
         assert_eq!(edit.before.as_ref().unwrap()["status"], json!("concept"));
