@@ -2008,9 +2008,7 @@ pub async fn share_post(
     axum::Form(f): Form,
 ) -> Response {
     let st2 = st.clone();
-    match run(move || share_into(&st2, &a, id, field(&f, "soort"), field(&f, "scenario")))
-        .await
-    {
+    match run(move || share_into(&st2, &a, id, field(&f, "soort"), field(&f, "scenario"))).await {
         Ok(_) => done(id, ""),
         Err(e) => error_response(&st, Lang::Nl, false, e),
     }
