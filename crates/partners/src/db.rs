@@ -376,17 +376,14 @@ impl Db {
             return self.read(f);
         }
         let mut conn = self.take();
-        let out = (|| {
-            let Conn::Postgres(pc) = &mut conn else {
-                unreachable!()
-            };
-            let PgConn { client, statements } = &mut **pc;
-            let mut t = PgTx {
-                tx: Some(client),
-                statements,
-            };
-            f(&mut t)
-        })();
+        let Conn::Postgres(pc) = &mut conn else {
+            unreachable!("a PostgreSQL pool holds PostgreSQL connections")
+        };
+        let PgConn { client, statements } = &mut **pc;
+        let out = f(&mut PgTx {
+            tx: Some(client),
+            statements,
+        });
         self.give_pg(conn);
         out
     }

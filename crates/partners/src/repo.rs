@@ -909,24 +909,7 @@ impl Workspace {
                 });
             }
             rows.iter()
-                .map(|r| {
-                    let id = r.int(0)?;
-                    Ok(PlanSummary {
-                        id,
-                        area_code: r.text(1)?,
-                        area_name: r.text(2)?,
-                        title: r.text(3)?,
-                        status: PlanStatus::parse("status", &r.text(4)?)?,
-                        owner: OrgRef {
-                            id: r.int(5)?,
-                            name: r.text(6)?,
-                            kind: OrgKind::parse("kind", &r.text(7)?)?,
-                        },
-                        partners: partners.remove(&id).unwrap_or_default(),
-                        version: r.int(8)?,
-                        updated_at: r.int(9)?,
-                    })
-                })
+                .map(|r| summary_of(r, partners.remove(&r.int(0)?).unwrap_or_default()))
                 .collect()
         })
     }
@@ -1156,7 +1139,7 @@ impl Workspace {
             ));
         }
         if let Some(b) = m.budget_cents
-            && !(0..=100_000_000_000_00).contains(&b)
+            && !(0..=10_000_000_000_000).contains(&b)
         {
             return Err(Error::invalid(
                 "budget",
@@ -1387,19 +1370,6 @@ impl Workspace {
         self.db.read(|tx| {
             visible(tx, a, plan)?;
             audit_rows(tx, "WHERE l.plan_id = ?", &[plan.into()])
-        })
-    }
-
-    /// The latest `n` entries of a plan's audit trail (oldest first) and the total count.
-    pub fn plan_audit_recent(
-        &self,
-        a: &Actor,
-        plan: i64,
-        n: i64,
-    ) -> Result<(Vec<AuditEntry>, i64), Error> {
-        self.db.read(|tx| {
-            visible(tx, a, plan)?;
-            recent_audit(tx, plan, n)
         })
     }
 
@@ -1650,7 +1620,7 @@ fn load_plan(tx: &mut dyn Tx, id: i64, orgs: &[Organisation]) -> Result<Plan, Er
             &[id.into()],
         )?
         .ok_or_else(|| Error::NotFound(format!("plan {id}")))?;
-    let summary = summary_of(tx, &r, id)?;
+    let summary = summary_of(&r, partners_of(tx, id)?)?;
     let snapshot: Value = serde_json::from_str(&r.text(11)?)
         .map_err(|e| Error::Db(format!("plan {id}: snapshot is not JSON: {e}")))?;
     let goals = tx
@@ -1724,7 +1694,9 @@ fn load_plan(tx: &mut dyn Tx, id: i64, orgs: &[Organisation]) -> Result<Plan, Er
                 id: s.int(0)?,
                 kind: SharedKind::parse("kind", &s.text(1)?)?,
                 title: s.text(2)?,
-                body: serde_json::from_str(&s.text(3)?).unwrap_or(Value::Null),
+                body: serde_json::from_str(&s.text(3)?).map_err(|e| {
+                    Error::Db(format!("plan {id}: shared item is not JSON: {e}"))
+                })?,
                 org: s.text(4)?,
                 created_at: s.int(5)?,
             })
@@ -1779,9 +1751,10 @@ fn organisations(tx: &mut dyn Tx) -> Result<Vec<Organisation>, Error> {
     .collect()
 }
 
-fn summary_of(tx: &mut dyn Tx, r: &Row, id: i64) -> Result<PlanSummary, Error> {
+/// A plan's summary from the first ten columns of the plans-with-owner queries.
+fn summary_of(r: &Row, partners: Vec<OrgRef>) -> Result<PlanSummary, Error> {
     Ok(PlanSummary {
-        id,
+        id: r.int(0)?,
         area_code: r.text(1)?,
         area_name: r.text(2)?,
         title: r.text(3)?,
@@ -1791,7 +1764,7 @@ fn summary_of(tx: &mut dyn Tx, r: &Row, id: i64) -> Result<PlanSummary, Error> {
             name: r.text(6)?,
             kind: OrgKind::parse("kind", &r.text(7)?)?,
         },
-        partners: partners_of(tx, id)?,
+        partners,
         version: r.int(8)?,
         updated_at: r.int(9)?,
     })

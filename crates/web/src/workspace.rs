@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 use veerkracht_dataset::{AreaCode, Edition, Level};
 use veerkracht_partners::{
     Actor, CommentKind, Error, LoginFailure, MeasureEdit, MeasureKind, MeasureStatus, NewGoal,
-    NewMeasure, NewPlan, OrgKind, Plan, PlanEdit, PlanStatus, Workspace, format_time, policy,
+    NewMeasure, NewPlan, Plan, PlanEdit, PlanStatus, Workspace, format_time, policy,
 };
 
 use crate::AppState;
@@ -334,11 +334,6 @@ pub fn error_response(st: &AppState, lang: Lang, api: bool, e: Error) -> Respons
     };
     if api {
         let mut r = problem(status, title, &detail);
-        if let Error::Invalid { field, .. } = &e
-            && let Ok(v) = serde_json::to_string(&json!({"veld": field}))
-        {
-            let _ = v; // the field is named in the detail
-        }
         if status == StatusCode::CONFLICT {
             r.headers_mut()
                 .insert("x-veerkracht-conflict", HeaderValue::from_static("version"));
@@ -363,12 +358,7 @@ static DB_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(8);
 async fn run<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
-    let Ok(_slot) = DB_SLOTS.acquire().await else {
-        return Err(Error::Db("the server is shutting down".into()));
-    };
-    tokio::task::spawn_blocking(f)
-        .await
-        .unwrap_or_else(|_| Err(Error::Db("a worker thread failed".into())))
+    on_slots(&DB_SLOTS, f).await
 }
 
 /// Writes at once. Both databases commit one change at a time (SQLite's write lock; the audit
@@ -381,7 +371,14 @@ static WRITE_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2
 async fn run_write<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
-    let Ok(_slot) = WRITE_SLOTS.acquire().await else {
+    on_slots(&WRITE_SLOTS, f).await
+}
+
+async fn on_slots<T: Send + 'static>(
+    slots: &'static tokio::sync::Semaphore,
+    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let Ok(_slot) = slots.acquire().await else {
         return Err(Error::Db("the server is shutting down".into()));
     };
     tokio::task::spawn_blocking(f)
@@ -487,8 +484,9 @@ fn client_address(p: &Partners, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .filter_map(|x| x.trim().parse::<IpAddr>().ok())
-            .last();
+            // only the hop the proxy added; an earlier one could be made up by the client
+            .next_back()
+            .and_then(|x| x.trim().parse::<IpAddr>().ok());
         if let Some(a) = forwarded {
             return a;
         }
@@ -988,7 +986,6 @@ fn new_plan_form(
 
 fn plan_input(
     st: &AppState,
-    a: &Auth,
     code: &str,
     title: &str,
     analysis: &str,
@@ -1009,7 +1006,6 @@ fn plan_input(
             format!("{code} is not a buurt or wijk of the latest edition"),
         )
     })?;
-    let _ = a;
     Ok(NewPlan {
         area_code: code.to_string(),
         area_name: name,
@@ -1033,7 +1029,6 @@ pub async fn plans_post(
     let res = run_write(move || {
         let np = plan_input(
             &st2,
-            &a,
             field(&f, "gebied"),
             field(&f, "titel"),
             field(&f, "probleemanalyse"),
@@ -1109,15 +1104,15 @@ pub async fn plan_dossier(
     let (ws, actor) = (partners_of(&st).ws.clone(), a.actor.clone());
     let st2 = st.clone();
     let got = run(move || {
-        let plan = ws.plan(&actor, id)?;
-        let acc = ws.plan_access(&actor, id)?;
-        let log = ws.plan_audit(&actor, id)?;
-        let mon: Vec<Value> = plan
+        // one consistent read; the dossier has the whole log
+        let v = ws.plan_view(&actor, id, i64::MAX)?;
+        let mon: Vec<Value> = v
+            .plan
             .goals
             .iter()
-            .map(|g| monitoring(&st2, &plan.summary.area_code, g))
+            .map(|g| monitoring(&st2, &v.plan.summary.area_code, g))
             .collect();
-        Ok((plan, acc, log, mon))
+        Ok((v.plan, v.access, v.audit, mon))
     })
     .await;
     let (plan, acc, log, mon) = match got {
@@ -1720,8 +1715,12 @@ fn shared_html(lang: Lang, body: &Value) -> String {
     b
 }
 
-fn done(id: i64, anchor: &str) -> Response {
-    Redirect::to(&format!("/plans/{id}{anchor}")).into_response()
+/// A form's answer: back to the plan on success, the error as a page otherwise.
+fn form_done<T>(st: &AppState, id: i64, res: Result<T, Error>) -> Response {
+    match res {
+        Ok(_) => Redirect::to(&format!("/plans/{id}")).into_response(),
+        Err(e) => error_response(st, Lang::Nl, false, e),
+    }
 }
 
 /// POST /plans/{id}/bewerk
@@ -1743,10 +1742,7 @@ pub async fn plan_edit_post(
         ws.edit_plan(&a.actor, id, e)
     })
     .await;
-    match res {
-        Ok(_) => done(id, ""),
-        Err(e) => error_response(&st, Lang::Nl, false, e),
-    }
+    form_done(&st, id, res)
 }
 
 fn goal_input(
@@ -1818,10 +1814,7 @@ pub async fn goal_post(
         ws.add_goal(&a.actor, id, g)
     })
     .await;
-    match res {
-        Ok(_) => done(id, ""),
-        Err(e) => error_response(&st, Lang::Nl, false, e),
-    }
+    form_done(&st, id, res)
 }
 
 /// POST /plans/{id}/maatregelen
@@ -1847,10 +1840,7 @@ pub async fn measure_post(
         ws.add_measure(&a.actor, id, m)
     })
     .await;
-    match res {
-        Ok(_) => done(id, ""),
-        Err(e) => error_response(&st, Lang::Nl, false, e),
-    }
+    form_done(&st, id, res)
 }
 
 /// POST /plans/{id}/maatregelen/{mid}
@@ -1870,10 +1860,7 @@ pub async fn measure_edit_post(
         ws.edit_measure(&a.actor, id, mid, e)
     })
     .await;
-    match res {
-        Ok(_) => done(id, ""),
-        Err(e) => error_response(&st, Lang::Nl, false, e),
-    }
+    form_done(&st, id, res)
 }
 
 /// POST /plans/{id}/opmerkingen
@@ -1889,10 +1876,7 @@ pub async fn comment_post(
         ws.add_comment(&a.actor, id, kind, field(&f, "tekst"))
     })
     .await;
-    match res {
-        Ok(_) => done(id, ""),
-        Err(e) => error_response(&st, Lang::Nl, false, e),
-    }
+    form_done(&st, id, res)
 }
 
 /// Shares a corporation's aggregate into a plan: a scenario outcome for the plan's buurt.
@@ -2008,10 +1992,11 @@ pub async fn share_post(
     axum::Form(f): Form,
 ) -> Response {
     let st2 = st.clone();
-    match run(move || share_into(&st2, &a, id, field(&f, "soort"), field(&f, "scenario"))).await {
-        Ok(_) => done(id, ""),
-        Err(e) => error_response(&st, Lang::Nl, false, e),
-    }
+    form_done(
+        &st,
+        id,
+        run(move || share_into(&st2, &a, id, field(&f, "soort"), field(&f, "scenario"))).await,
+    )
 }
 
 /// POST /api/v1/plans/{id}/shared {kind: "scenario", scenario}
@@ -2340,7 +2325,7 @@ pub async fn api_plan_create(
             Value::Null => vec![],
             p => from_json(p.clone())?,
         };
-        let np = plan_input(&st2, &a, code, title, analysis, partners)?;
+        let np = plan_input(&st2, code, title, analysis, partners)?;
         partners_of(&st2).ws.create_plan(&a.actor, np)
     })
     .await;
@@ -2606,11 +2591,6 @@ pub async fn api_token_revoke(
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => api_err(&st, e),
     }
-}
-
-/// Whether an organisation kind is one the workspace knows (for the CLI's messages).
-pub fn org_kinds() -> Vec<&'static str> {
-    OrgKind::ALL.iter().map(|k| k.word()).collect()
 }
 
 /// The workspace routes (all behind [`guard`]).

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::{Resp, dechunk};
+
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -122,24 +124,6 @@ fn servers() -> &'static [Server] {
         }
         v
     })
-}
-
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Resp {
-    fn header(&self, n: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.as_str())
-    }
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
 }
 
 /// A browser-like client: a cookie jar and the session's CSRF token.
@@ -292,21 +276,6 @@ impl Client {
         }
         r
     }
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
-            break;
-        };
-        if n == 0 || rest.len() < n {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = &rest[(n + 2).min(rest.len())..];
-    }
-    out
 }
 
 fn between(s: &str, a: &str, b: &str) -> String {

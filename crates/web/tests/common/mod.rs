@@ -114,7 +114,7 @@ pub fn raw(request: &[u8]) -> Resp {
     }
 }
 
-fn dechunk(mut s: &str) -> String {
+pub fn dechunk(mut s: &str) -> String {
     let mut out = String::new();
     loop {
         let Some((size, rest)) = s.split_once("\r\n") else {
