@@ -36,6 +36,23 @@ pub struct ServeArgs {
     /// cell size for figures from dwelling- or household-level data.
     #[arg(long = "min-cel", value_name = "N", default_value_t = veerkracht_privacy::Options::default().k)]
     min_cel: u64,
+    /// Geheugen dat één scenarioberekening (scenario en basis) mag gebruiken, in MB
+    /// (64–65536) / memory budget of one simulation request; larger requests are refused
+    /// before they start.
+    #[arg(long = "max-geheugen", value_name = "MB", default_value_t = veerkracht_sim::Budget::SERVER.bytes / veerkracht_sim::budget::MIB)]
+    max_geheugen: u64,
+    /// Werk dat één scenarioberekening mag vragen, in miljoenen eenheden (woningjaren plus
+    /// zoekers over alle runs; 1–1000000) / work budget of one simulation request.
+    #[arg(long = "max-werk", value_name = "M", default_value_t = veerkracht_sim::Budget::SERVER.work / 1_000_000)]
+    max_werk: u64,
+    /// Scenarioberekeningen die één gebruiker (of, zonder --multi-user, één adres) tegelijk
+    /// mag laten lopen (1–64); daarboven 429 / concurrent simulations per user or address.
+    #[arg(long = "zware-verzoeken", value_name = "N", default_value_t = 2)]
+    zware_verzoeken: usize,
+    /// Seconden die een scenarioberekening mag duren; daarna wordt ze gestopt en krijgt de
+    /// vrager 503 (1–3600) / time limit of one simulation request.
+    #[arg(long = "max-seconden", value_name = "S", default_value_t = veerkracht_web::scenarios::MAX_SECONDS)]
+    max_seconden: u64,
 }
 
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
@@ -53,8 +70,19 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
         bail!("the workspace is empty — import KWB data first (veerkracht import …)");
     }
     let synthetic = matches!(origin, Origin::Demo);
+    let limits = veerkracht_web::heavy::Limits {
+        budget: veerkracht_sim::Budget {
+            bytes: a.max_geheugen.saturating_mul(veerkracht_sim::budget::MIB),
+            work: a.max_werk.saturating_mul(1_000_000),
+        },
+        per_client: a.zware_verzoeken,
+        seconds: a.max_seconden,
+        ..veerkracht_web::heavy::Limits::default()
+    };
     let mut state = veerkracht_web::AppState::new(ds, origin.describe(), synthetic, def)
         .with_privacy(privacy)
+        .map_err(anyhow::Error::msg)?
+        .with_limits(limits)
         .map_err(anyhow::Error::msg)?;
     let stock = match (&a.stock, synthetic) {
         (Some(p), _) => {

@@ -40,6 +40,10 @@ pub struct SimulateArgs {
     /// afscherming (minstens 2) / minimum cell size for per-buurt figures.
     #[arg(long = "min-cel", value_name = "N", default_value_t = veerkracht_privacy::Options::default().k)]
     min_cel: u64,
+    /// Geheugen dat de runs mogen gebruiken, in MB (64–1048576); een grotere berekening wordt
+    /// vooraf geweigerd / memory budget, checked against an estimate before the runs start.
+    #[arg(long = "max-geheugen", value_name = "MB", default_value_t = veerkracht_sim::Budget::CLI.bytes / veerkracht_sim::budget::MIB)]
+    max_geheugen: u64,
 }
 
 /// A scenario from a file or a shipped name, with the directory its paths are relative to.
@@ -128,6 +132,17 @@ fn run_scenario(arg: &str, a: &SimulateArgs, label: &str) -> Result<Run> {
     let threads = a
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if !(64..=1_048_576).contains(&a.max_geheugen) {
+        bail!("--max-geheugen {} is outside 64–1048576 MB", a.max_geheugen);
+    }
+    let budget = veerkracht_sim::Budget {
+        bytes: a.max_geheugen * veerkracht_sim::budget::MIB,
+        ..veerkracht_sim::Budget::CLI
+    };
+    budget.check(
+        &veerkracht_sim::estimate(&model, a.runs, threads, false),
+        &format!("scenario '{}'", model.scenario.naam),
+    )?;
     let bar = output::progress(a.runs as u64, label);
     let t = Instant::now();
     let results = veerkracht_sim::simulate(&model, a.runs, a.seed, threads, &|| bar.inc(1));
@@ -418,8 +433,13 @@ fn print_summary(run: &Run) {
 const MARK: &str = "·";
 
 pub fn simulate(ctx: &Context, a: SimulateArgs) -> Result<()> {
-    if a.runs == 0 {
-        bail!("--runs must be at least 1");
+    if !(1..=100_000).contains(&a.runs) {
+        bail!("--runs {} is outside 1–100000", a.runs);
+    }
+    if let Some(t) = a.threads
+        && !(1..=1024).contains(&t)
+    {
+        bail!("--threads {t} is outside 1–1024");
     }
     output::privacy(a.min_cel)?;
     if a.args[0] == "compare" {

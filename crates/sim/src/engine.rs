@@ -38,6 +38,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::budget::{Stop, Stopped};
 use crate::model::{
     Actie, CLASSES, Model, SEG_SOCIAAL, SEG_VRIJ, class_inc, class_size, class_vuln, class_work,
 };
@@ -579,16 +580,34 @@ fn logistic(x: f64) -> f32 {
     (1.0 / (1.0 + (-x).exp())) as f32
 }
 
+/// Bytes of one seeker record and of one dwelling record (for [`crate::budget::estimate`]).
+pub(crate) const SEEKER_BYTES: usize = std::mem::size_of::<Seeker>();
+pub(crate) const DWELLING_BYTES: usize = std::mem::size_of::<Dw>();
+
+/// A stop that is never set (for runs nobody cancels).
+static NEVER: Stop = Stop::new();
+
 /// Runs one replication: ChaCha8 stream `run` of `seed`, so the result depends only on
 /// `(seed, run)`, never on threads. With `audit`, every letting is recorded.
 pub fn run(m: &Model, seed: u64, run: u64, audit: bool) -> RunOutput {
+    run_stoppable(m, seed, run, audit, &NEVER).expect("never stopped")
+}
+
+/// [`run`] that ends early (at the start of a simulated year) when `stop` is set.
+pub fn run_stoppable(
+    m: &Model,
+    seed: u64,
+    run: u64,
+    audit: bool,
+    stop: &Stop,
+) -> Result<RunOutput, Stopped> {
     if m.markten() > 1 {
         let parts = m.split_markets();
-        return run_markets(m, &parts, seed, run, audit);
+        return run_markets_stoppable(m, &parts, seed, run, audit, stop);
     }
-    let mut p = run_market(m, seed, run, audit);
+    let mut p = run_market(m, seed, run, audit, stop)?;
     p.out.regio = region_rows(m, &p.raw, &p.bh);
-    p.out
+    Ok(p.out)
 }
 
 /// One run of a model whose housing markets are given as separately prepared parts
@@ -596,6 +615,18 @@ pub fn run(m: &Model, seed: u64, run: u64, audit: bool) -> RunOutput {
 /// within it; ChaCha8 stream `run + (k << 32)` for market k, so market 0 draws as a
 /// one-market run would), and the region metrics are computed over all buurten.
 pub fn run_markets(m: &Model, parts: &[Market], seed: u64, run: u64, audit: bool) -> RunOutput {
+    run_markets_stoppable(m, parts, seed, run, audit, &NEVER).expect("never stopped")
+}
+
+/// [`run_markets`] that ends early when `stop` is set.
+pub fn run_markets_stoppable(
+    m: &Model,
+    parts: &[Market],
+    seed: u64,
+    run: u64,
+    audit: bool,
+    stop: &Stop,
+) -> Result<RunOutput, Stopped> {
     let years = m.scenario.jaren as usize;
     let nb = m.buurten.len();
     let metrics = Metrics::of(m);
@@ -608,7 +639,7 @@ pub fn run_markets(m: &Model, parts: &[Market], seed: u64, run: u64, audit: bool
         out.buurt = vec![0.0; years * nb * kb];
     }
     for (k, part) in parts.iter().enumerate() {
-        let p = run_market(&part.model, seed, run + ((k as u64) << 32), audit);
+        let p = run_market(&part.model, seed, run + ((k as u64) << 32), audit, stop)?;
         for (x, y) in raw.iter_mut().zip(&p.raw) {
             *x += y;
         }
@@ -651,7 +682,7 @@ pub fn run_markets(m: &Model, parts: &[Market], seed: u64, run: u64, audit: bool
         }));
     }
     out.regio = region_rows(m, &raw, &bh);
-    out
+    Ok(out)
 }
 
 /// A housing market of a model: its own model (buurten, dwellings, arrivals and limits in
@@ -754,7 +785,7 @@ fn region_rows(m: &Model, raw: &[f64], bh: &[u32]) -> Vec<f32> {
 }
 
 /// One housing market's run: buurt rows, additive sums and per-buurt counts.
-fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
+fn run_market(m: &Model, seed: u64, run: u64, audit: bool, stop: &Stop) -> Result<Part, Stopped> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run);
     let n = m.d_buurt.len();
@@ -846,18 +877,24 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool) -> Part {
     if m.scenario.uitvoer.per_buurt {
         st.out.buurt = vec![0.0; years * nb * st.metrics_b];
     }
+    if stop.stopped() {
+        return Err(Stopped);
+    }
     st.init();
     for year in 0..years {
+        if stop.stopped() {
+            return Err(Stopped);
+        }
         st.year = year;
         st.step();
     }
     let raw = std::mem::take(&mut st.raw);
     let bh = std::mem::take(&mut st.bh);
-    Part {
+    Ok(Part {
         out: st.finish(),
         raw,
         bh,
-    }
+    })
 }
 
 impl Year {

@@ -102,6 +102,7 @@
 //! identical for any number of threads.
 
 pub mod afscherming;
+pub mod budget;
 pub mod engine;
 pub mod hazard;
 pub mod kwetsbaarheid;
@@ -111,9 +112,10 @@ pub mod rules;
 pub mod scenario;
 pub mod synth;
 
+pub use budget::{Budget, Estimate, Stop, Stopped, estimate};
 pub use engine::{Accounts, Kanaal, Letting, Metrics, RunOutput, run};
 pub use model::{Inputs, Model};
-pub use output::{Comparison, Quantiles, Results, simulate};
+pub use output::{Comparison, Quantiles, Results, simulate, simulate_stoppable};
 pub use rules::{Aannames, Regels};
 pub use scenario::Scenario;
 

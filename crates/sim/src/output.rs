@@ -3,6 +3,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::budget::{Stop, Stopped};
 use crate::engine::{self, Metrics, RunOutput};
 use crate::model::Model;
 
@@ -74,6 +75,19 @@ pub fn simulate(
     threads: usize,
     tick: &(dyn Fn() + Sync),
 ) -> Results {
+    simulate_stoppable(m, runs, seed, threads, tick, &Stop::new()).expect("never stopped")
+}
+
+/// [`simulate`] that ends early when `stop` is set: every thread stops at the start of its
+/// next simulated year, what was computed is dropped, and the answer is [`Stopped`].
+pub fn simulate_stoppable(
+    m: &Model,
+    runs: usize,
+    seed: u64,
+    threads: usize,
+    tick: &(dyn Fn() + Sync),
+    stop: &Stop,
+) -> Result<Results, Stopped> {
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, RunOutput)>> = Mutex::new(Vec::with_capacity(runs));
     let threads = threads.clamp(1, runs.max(1));
@@ -93,9 +107,12 @@ pub fn simulate(
                         break;
                     }
                     let out = if parts.is_empty() {
-                        engine::run(m, seed, r as u64, false)
+                        engine::run_stoppable(m, seed, r as u64, false, stop)
                     } else {
-                        engine::run_markets(m, parts, seed, r as u64, false)
+                        engine::run_markets_stoppable(m, parts, seed, r as u64, false, stop)
+                    };
+                    let Ok(out) = out else {
+                        break;
                     };
                     done.lock().expect("no panics while holding").push((r, out));
                     tick();
@@ -103,9 +120,12 @@ pub fn simulate(
             });
         }
     });
+    if stop.stopped() {
+        return Err(Stopped);
+    }
     let mut done = done.into_inner().expect("no panics while holding");
     done.sort_by_key(|(r, _)| *r);
-    Results {
+    Ok(Results {
         scenario: m.scenario.naam.clone(),
         startjaar: m.scenario.startjaar,
         jaren: m.scenario.jaren as usize,
@@ -118,7 +138,7 @@ pub fn simulate(
         runs: done.into_iter().map(|(_, o)| o).collect(),
         seed,
         stroom_urgent: m.stroom_urgent.clone(),
-    }
+    })
 }
 
 impl Results {

@@ -316,6 +316,37 @@ pub(crate) const LABELS: [&str; 11] = [
     "A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G",
 ];
 
+// The range of every number and list a scenario may hold, checked by [`Scenario::parse`]
+// (errors name the key, the value and the range). They keep a scenario from a request or a
+// file within what the engine can hold; what a run costs in memory and work as a whole is
+// estimated from the built model (`crate::budget`) before it starts.
+
+/// `startjaar` and the year of `peildatum`.
+pub const STARTJAAR: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// `jaren`: simulated years.
+pub const JAREN: std::ops::RangeInclusive<u32> = 1..=50;
+/// `instroom`, `contingent`, `taakstelling`: a year per 1,000 corporation dwellings.
+pub const PER_1000: std::ops::RangeInclusive<f64> = 0.0..=500.0;
+/// `[[ingreep]] aantal`: dwellings of one intervention.
+pub const AANTAL: std::ops::RangeInclusive<u32> = 1..=100_000;
+/// `[[buurt]] aantrekkelijkheid` (z-score scale).
+pub const AANTREKKELIJKHEID: std::ops::RangeInclusive<f64> = -5.0..=5.0;
+/// `spreiding.max_aantal`, `max_aantal_complex`.
+pub const MAX_AANTAL: u32 = 1_000_000;
+/// Entries of `[instroom]`, `[contingent]`, `[taakstelling]` and of `voor`.
+pub const MAX_STROMEN: usize = 32;
+/// Entries of `spreiding.groepen`.
+pub const MAX_GROEPEN: usize = 16;
+/// Entries of a buurt list (`spreiding.buurten`, `rotterdamwet.buurten`, `[[buurt]]`).
+pub const MAX_BUURTEN: usize = 20_000;
+/// `[[ingreep]]` sections.
+pub const MAX_INGREPEN: usize = 1_000;
+/// Files in `invoer.kwb`.
+pub const MAX_KWB_BESTANDEN: usize = 10;
+/// Characters of `naam` and of `omschrijving`.
+pub const MAX_NAAM: usize = 100;
+pub const MAX_OMSCHRIJVING: usize = 2_000;
+
 impl Scenario {
     /// Parses a scenario; `file` names it in errors. Checks what can be checked without
     /// the stock and the assumptions (those are checked when the model is built).
@@ -337,11 +368,63 @@ impl Scenario {
                 "use schema = 1",
             ));
         }
-        if s.jaren == 0 || s.jaren > 50 {
+        // the header: names are shown on pages, years fix the horizon
+        let chars = |t: &str| t.chars().count();
+        if chars(&s.naam) == 0 || chars(&s.naam) > MAX_NAAM {
+            return Err(err(
+                at("naam", "naam", 0),
+                format!("a name of {} characters", chars(&s.naam)),
+                &format!("give a name of 1 to {MAX_NAAM} characters"),
+            ));
+        }
+        if chars(&s.omschrijving) > MAX_OMSCHRIJVING {
+            return Err(err(
+                at("omschrijving", "omschrijving", 0),
+                format!("{} characters", chars(&s.omschrijving)),
+                &format!("keep the description to at most {MAX_OMSCHRIJVING} characters"),
+            ));
+        }
+        if !STARTJAAR.contains(&s.startjaar) {
+            return Err(err(
+                at("startjaar", "startjaar", 0),
+                format!(
+                    "{} is outside {}–{}",
+                    s.startjaar,
+                    STARTJAAR.start(),
+                    STARTJAAR.end()
+                ),
+                "give the first simulated year, e.g. 2025",
+            ));
+        }
+        if !JAREN.contains(&s.jaren) {
             return Err(err(
                 at("jaren", "jaren", 0),
-                format!("{} years", s.jaren),
+                format!(
+                    "{} years is outside {}–{}",
+                    s.jaren,
+                    JAREN.start(),
+                    JAREN.end()
+                ),
                 "simulate 1 to 50 years",
+            ));
+        }
+        if !STARTJAAR.contains(&s.peildatum.jaar) {
+            return Err(err(
+                at("peildatum", "peildatum", 0),
+                format!(
+                    "{} is outside {}–{}",
+                    s.peildatum,
+                    STARTJAAR.start(),
+                    STARTJAAR.end()
+                ),
+                "give the date whose rules apply, e.g. 2025-01-01",
+            ));
+        }
+        if s.invoer.kwb.len() > MAX_KWB_BESTANDEN {
+            return Err(err(
+                at("invoer.kwb", "kwb", 0),
+                format!("{} files", s.invoer.kwb.len()),
+                &format!("list at most {MAX_KWB_BESTANDEN} KWB files"),
             ));
         }
         let t = &s.toewijzing;
@@ -389,12 +472,19 @@ impl Scenario {
             (&s.contingent, "contingent"),
             (&s.taakstelling, "taakstelling"),
         ] {
+            if map.len() > MAX_STROMEN {
+                return Err(err(
+                    at(name, &format!("[{name}]"), 0),
+                    format!("{} streams", map.len()),
+                    &format!("at most {MAX_STROMEN} streams (the assumptions' stream ids)"),
+                ));
+            }
             for (k, v) in map {
-                if !(v.is_finite() && *v >= 0.0) {
+                if !(v.is_finite() && PER_1000.contains(v)) {
                     return Err(err(
                         at(&format!("{name}.{k}"), k, 0),
-                        format!("{v} is negative"),
-                        "a number a year per 1,000 corporation dwellings",
+                        format!("{v} is outside {}–{}", PER_1000.start(), PER_1000.end()),
+                        "a number a year per 1,000 corporation dwellings (the regular stream is 82, urgent streams 1–5; 500 is six times all arrivals together)",
                     ));
                 }
             }
@@ -421,6 +511,27 @@ impl Scenario {
                     ));
                 }
             }
+            for (k, v) in [
+                ("max_aantal", sp.max_aantal),
+                ("max_aantal_complex", sp.max_aantal_complex),
+            ] {
+                if let Some(n) = v
+                    && n > MAX_AANTAL
+                {
+                    return Err(err(
+                        at(&format!("spreiding.{k}"), &format!("{k} "), 0),
+                        format!("{n} is outside 0–{MAX_AANTAL}"),
+                        "a number of placements per buurt (or complex) and year",
+                    ));
+                }
+            }
+            if sp.groepen.len() > MAX_GROEPEN || sp.buurten.len() > MAX_BUURTEN {
+                return Err(err(
+                    at("spreiding", "[spreiding]", 0),
+                    format!("{} groups, {} buurten", sp.groepen.len(), sp.buurten.len()),
+                    &format!("list at most {MAX_GROEPEN} groups and {MAX_BUURTEN} buurten"),
+                ));
+            }
             if sp.groepen.is_empty() {
                 return Err(err(
                     at("spreiding.groepen", "[spreiding]", 0),
@@ -438,8 +549,66 @@ impl Scenario {
                 "the share of vacancies first offered to working households",
             ));
         }
+        if let Some(r) = &s.rotterdamwet
+            && r.buurten.len() > MAX_BUURTEN
+        {
+            return Err(err(
+                at("rotterdamwet.buurten", "[rotterdamwet]", 0),
+                format!("{} buurten", r.buurten.len()),
+                &format!("list at most {MAX_BUURTEN} buurten"),
+            ));
+        }
+        if s.buurt.len() > MAX_BUURTEN {
+            return Err(err(
+                at("buurt", "[[buurt]]", 0),
+                format!("{} [[buurt]] sections", s.buurt.len()),
+                &format!("give at most {MAX_BUURTEN} buurt settings"),
+            ));
+        }
+        for (i, b) in s.buurt.iter().enumerate() {
+            if !(b.aantrekkelijkheid.is_finite()
+                && AANTREKKELIJKHEID.contains(&b.aantrekkelijkheid))
+            {
+                return Err(err(
+                    at(&format!("buurt[{i}].aantrekkelijkheid"), "[[buurt]]", i),
+                    format!(
+                        "{} is outside {}–{}",
+                        b.aantrekkelijkheid,
+                        AANTREKKELIJKHEID.start(),
+                        AANTREKKELIJKHEID.end()
+                    ),
+                    "attractiveness is on a z-score scale (0 = average buurt)",
+                ));
+            }
+        }
+        if s.ingreep.len() > MAX_INGREPEN {
+            return Err(err(
+                at("ingreep", "[[ingreep]]", 0),
+                format!("{} interventions", s.ingreep.len()),
+                &format!("give at most {MAX_INGREPEN} [[ingreep]] sections"),
+            ));
+        }
         for (i, g) in s.ingreep.iter().enumerate() {
             let place = |k: &str| at(&format!("ingreep[{i}].{k}"), "[[ingreep]]", i);
+            if !AANTAL.contains(&g.aantal) {
+                return Err(err(
+                    place("aantal"),
+                    format!(
+                        "{} is outside {}–{}",
+                        g.aantal,
+                        AANTAL.start(),
+                        AANTAL.end()
+                    ),
+                    "the number of dwellings the intervention concerns",
+                ));
+            }
+            if g.voor.len() > MAX_STROMEN {
+                return Err(err(
+                    place("voor"),
+                    format!("{} streams", g.voor.len()),
+                    &format!("list at most {MAX_STROMEN} stream ids"),
+                ));
+            }
             if g.jaar < s.startjaar || g.jaar >= s.startjaar + s.jaren as i32 {
                 return Err(err(
                     place("jaar"),
@@ -545,5 +714,78 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("jaren"), "{e}");
+    }
+
+    /// Every count and rate has a range, checked at parse time with the key, the value, the
+    /// range and the line (issue 21: `urgentie = 1e15` aborted the server).
+    #[test]
+    fn every_number_has_a_range() {
+        let cases = [
+            (
+                "[instroom]\nurgentie = 1e15\n",
+                "instroom.urgentie",
+                "0–500",
+            ),
+            (
+                "[instroom]\nurgentie = 500.5\n",
+                "instroom.urgentie",
+                "0–500",
+            ),
+            ("[contingent]\nbw_mo = 1e15\n", "contingent.bw_mo", "0–500"),
+            (
+                "[taakstelling]\nstatushouder = inf\n",
+                "taakstelling.statushouder",
+                "0–500",
+            ),
+            ("[instroom]\nregulier = nan\n", "instroom.regulier", "0–500"),
+            (
+                "[[ingreep]]\njaar = 2026\nbuurt = \"B\"\nsoort = \"sloop\"\naantal = 100001\n",
+                "ingreep[0].aantal",
+                "1–100000",
+            ),
+            (
+                "[[ingreep]]\njaar = 2026\nbuurt = \"B\"\nsoort = \"sloop\"\naantal = 0\n",
+                "ingreep[0].aantal",
+                "1–100000",
+            ),
+            (
+                "[[buurt]]\ncode = \"B\"\naantrekkelijkheid = 6.0\n",
+                "buurt[0].aantrekkelijkheid",
+                "-5–5",
+            ),
+            (
+                "[spreiding]\ngroepen = [\"g\"]\nmax_aantal = 2000000\n",
+                "spreiding.max_aantal",
+                "0–1000000",
+            ),
+        ];
+        for (extra, key, range) in cases {
+            let e = Scenario::parse(&format!("{MIN}{extra}"), "x.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(key) && e.contains(range) && e.contains("line"),
+                "{extra}: {e}"
+            );
+        }
+        for (from, to, key) in [
+            ("startjaar = 2025", "startjaar = 2147483647", "startjaar"),
+            ("startjaar = 2025", "startjaar = 1999", "startjaar"),
+            (
+                "peildatum = 2025-01-01",
+                "peildatum = 2101-01-01",
+                "peildatum",
+            ),
+            ("naam = \"x\"", "naam = \"\"", "naam"),
+            ("jaren = 5", "jaren = 51", "jaren"),
+        ] {
+            let e = Scenario::parse(&MIN.replace(from, to), "x.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key), "{to}: {e}");
+        }
+        // the edges are accepted
+        let ok = format!("{MIN}[instroom]\nurgentie = 500.0\n[contingent]\nbw_mo = 0.0\n");
+        Scenario::parse(&ok, "x.toml").unwrap();
     }
 }

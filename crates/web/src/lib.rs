@@ -26,6 +26,7 @@
 //! explains the rule.
 
 mod api;
+pub mod heavy;
 mod html;
 pub mod huurmix;
 mod map;

@@ -23,7 +23,8 @@ use crate::html::{self, Lang, esc, num};
 
 /// Most Monte Carlo runs one request may ask for.
 pub const MAX_RUNS: usize = 500;
-/// Longest a request may compute before it is answered with 503.
+/// Longest a request may compute before it is stopped and answered with 503 (the default of
+/// [`crate::heavy::Limits::seconds`], `serve --max-seconden`).
 pub const MAX_SECONDS: u64 = 60;
 
 /// Region indicators shown, with Dutch and English labels and decimals.
@@ -107,6 +108,98 @@ fn names() -> Vec<&'static str> {
 /// Runs a scenario and its baseline (same seed and runs), with which per-buurt figures of
 /// each may be published (`voorraad`: the rent mix of the served stock, see
 /// `veerkracht_sim::afscherming`).
+/// Why a scenario request was not answered with results.
+#[derive(Debug)]
+pub enum Failure {
+    /// the scenario or the request is not valid (422)
+    Invalid(String),
+    /// the runs would exceed the server's budget (422, says which and how to shrink them)
+    TooLarge(String),
+    /// the client already has its heavy requests running (429)
+    Busy,
+    /// the time limit (seconds) passed; the runs were stopped (503)
+    TooLong(u64),
+    /// the runs were stopped (the request ended)
+    Stopped,
+    /// a worker thread failed (500)
+    Internal,
+}
+
+impl Failure {
+    /// The problem-details answer.
+    pub fn response(&self) -> Response {
+        match self {
+            Failure::Invalid(e) => problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Ongeldig scenario / invalid scenario",
+                e,
+            ),
+            Failure::TooLarge(e) => {
+                problem(StatusCode::UNPROCESSABLE_ENTITY, "Te groot / too large", e)
+            }
+            Failure::Busy => {
+                let mut r = problem(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Bezig / busy",
+                    "your earlier simulations are still running; wait for them (or let them time out) and ask again",
+                );
+                r.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("10"),
+                );
+                r
+            }
+            Failure::TooLong(secs) => problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Te lang / too long",
+                &format!(
+                    "the run took more than {secs} s and was stopped; ask for fewer runs or years"
+                ),
+            ),
+            Failure::Stopped => problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Gestopt / stopped",
+                "the run was stopped before it finished",
+            ),
+            Failure::Internal => problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Interne fout / internal error",
+                "the simulation failed",
+            ),
+        }
+    }
+
+    /// The message for a page.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Failure::Invalid(e) | Failure::TooLarge(e) => e.clone(),
+            Failure::Busy => lang
+                .t(
+                    "Uw eerdere berekeningen lopen nog; wacht tot ze klaar zijn en probeer het opnieuw.",
+                    "Your earlier simulations are still running; wait for them and try again.",
+                )
+                .into(),
+            Failure::TooLong(secs) => format!(
+                "{} ({secs} s)",
+                lang.t(
+                    "De berekening duurde te lang en is gestopt; kies minder runs of jaren.",
+                    "The run took too long and was stopped; choose fewer runs or years."
+                )
+            ),
+            Failure::Stopped => lang
+                .t("De berekening is gestopt.", "The run was stopped.")
+                .into(),
+            Failure::Internal => lang
+                .t(
+                    "Dit scenario kon niet worden doorgerekend.",
+                    "This scenario could not be run.",
+                )
+                .into(),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run_pair(
     a: &str,
     base: &str,
@@ -114,25 +207,47 @@ fn run_pair(
     seed: u64,
     privacy: &veerkracht_privacy::Options,
     voorraad: Option<&Voorraad>,
-) -> Result<Pair, String> {
-    let (sa, sb) = (scenario(a)?, scenario(base)?);
+    budget: &veerkracht_sim::Budget,
+    stop: &veerkracht_sim::Stop,
+) -> Result<Pair, Failure> {
+    let (sa, sb) = (
+        scenario(a).map_err(Failure::Invalid)?,
+        scenario(base).map_err(Failure::Invalid)?,
+    );
     for s in [&sa, &sb] {
-        if s.invoer.voorraad != "demo" {
-            return Err(format!(
-                "scenario '{}' reads its own stock file ({}); the dashboard runs the shipped demo inputs — use `veerkracht simulate` for files",
-                s.naam, s.invoer.voorraad
-            ));
+        let i = &s.invoer;
+        let d = veerkracht_sim::scenario::Invoer::default();
+        if i.voorraad != d.voorraad
+            || i.kwb != d.kwb
+            || i.aannames != d.aannames
+            || i.regels != d.regels
+        {
+            return Err(Failure::Invalid(format!(
+                "scenario '{}' names files in [invoer] (voorraad, kwb, aannames or regels); the dashboard runs the shipped demo inputs and reads no files — remove those keys, or use `veerkracht simulate` for files",
+                s.naam
+            )));
         }
     }
     let inp = Inputs::demo();
     let omschrijving = sa.omschrijving.clone();
-    let ma = Model::build(sa, &inp, seed).map_err(|e| e.to_string())?;
-    let mb = Model::build(sb, &inp, seed).map_err(|e| e.to_string())?;
+    let ma = Model::build(sa, &inp, seed).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let mb = Model::build(sb, &inp, seed).map_err(|e| Failure::Invalid(e.to_string()))?;
     let mut warnings = ma.warnings.clone();
     warnings.extend(mb.warnings.iter().cloned());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let ra = veerkracht_sim::simulate(&ma, runs, seed, threads, &|| {});
-    let rb = veerkracht_sim::simulate(&mb, runs, seed, threads, &|| {});
+    // what both runs will cost, known before either starts
+    let need = veerkracht_sim::estimate(&ma, runs, threads, false)
+        .plus(veerkracht_sim::estimate(&mb, runs, threads, false));
+    budget
+        .check(
+            &need,
+            &format!("scenario '{}' with its baseline", ma.scenario.naam),
+        )
+        .map_err(|e| Failure::TooLarge(e.to_string()))?;
+    let ra = veerkracht_sim::simulate_stoppable(&ma, runs, seed, threads, &|| {}, stop)
+        .map_err(|_| Failure::Stopped)?;
+    let rb = veerkracht_sim::simulate_stoppable(&mb, runs, seed, threads, &|| {}, stop)
+        .map_err(|_| Failure::Stopped)?;
     let fa = afscherming(&ra, privacy, voorraad);
     let fb = afscherming(&rb, privacy, voorraad);
     Ok(Pair {
@@ -228,38 +343,66 @@ fn result_json(p: &Pair) -> Value {
     })
 }
 
+/// Runs a scenario against a baseline for one client (see [`crate::heavy`]): at most its
+/// share of heavy requests at once, within the server's budget, stopped when the time limit
+/// passes or the request ends (the future is dropped: the stop is set, the runs end within a
+/// simulated year, and only then is the client's permit returned).
 async fn compute(
     st: Arc<AppState>,
+    client: String,
     a: String,
     base: String,
     runs: usize,
     seed: u64,
-) -> Result<Value, Response> {
-    let job = tokio::task::spawn_blocking(move || {
-        // the served rent mix of the same stock pins the simulation's dwelling counts
-        let voorraad = st
-            .stock
-            .as_ref()
-            .map(|_| crate::huurmix::voorraad(&st.rent_mix(), &st.published_mix()));
-        run_pair(&a, &base, runs, seed, &st.privacy, voorraad.as_ref()).map(|p| result_json(&p))
-    });
-    match tokio::time::timeout(Duration::from_secs(MAX_SECONDS), job).await {
-        Err(_) => Err(problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Te lang / too long",
-            &format!("the run took more than {MAX_SECONDS} s; ask for fewer runs"),
-        )),
-        Ok(Err(_)) => Err(problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Interne fout / internal error",
-            "the simulation failed",
-        )),
-        Ok(Ok(Err(e))) => Err(problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Ongeldig scenario / invalid scenario",
-            &e,
-        )),
-        Ok(Ok(Ok(v))) => Ok(v),
+) -> Result<Value, Failure> {
+    let Some(mut permit) = st.heavy.admit(&client) else {
+        return Err(Failure::Busy);
+    };
+    let stop = Arc::new(veerkracht_sim::Stop::new());
+    let _stop_on_drop = crate::heavy::StopOnDrop(stop.clone());
+    let secs = st.heavy.limits.seconds;
+    let work = async move {
+        permit.slot().await;
+        tokio::task::spawn_blocking(move || {
+            // held until the work has stopped, so that hanging up frees nothing early
+            let _permit = permit;
+            // the served rent mix of the same stock pins the simulation's dwelling counts
+            let voorraad = st
+                .stock
+                .as_ref()
+                .map(|_| crate::huurmix::voorraad(&st.rent_mix(), &st.published_mix()));
+            let budget = st.heavy.limits.budget;
+            run_pair(
+                &a,
+                &base,
+                runs,
+                seed,
+                &st.privacy,
+                voorraad.as_ref(),
+                &budget,
+                &stop,
+            )
+            .map(|p| result_json(&p))
+        })
+        .await
+    };
+    match tokio::time::timeout(Duration::from_secs(secs), work).await {
+        Err(_) => Err(Failure::TooLong(secs)),
+        Ok(Err(_)) => Err(Failure::Internal),
+        Ok(Ok(r)) => r,
+    }
+}
+
+/// Who a heavy request counts against: the user in `--multi-user` mode, else the client's
+/// address.
+fn client_of(
+    auth: &Option<axum::Extension<crate::workspace::Auth>>,
+    conn: &Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+) -> String {
+    match (auth, conn) {
+        (Some(a), _) => format!("user:{}", a.0.actor.user.id),
+        (None, Some(c)) => format!("addr:{}", c.0.0.ip()),
+        (None, None) => "addr:unknown".into(),
     }
 }
 
@@ -316,6 +459,8 @@ fn check_runs(runs: usize) -> Result<(), Response> {
 /// POST /api/v1/scenarios/run
 pub async fn api_run(
     State(st): State<Arc<AppState>>,
+    auth: Option<axum::Extension<crate::workspace::Auth>>,
+    conn: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     body: Result<Json<RunRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Json(req) = match body {
@@ -336,6 +481,7 @@ pub async fn api_run(
     }
     match compute(
         st,
+        client_of(&auth, &conn),
         req.scenario,
         req.basis.unwrap_or_else(|| "basis".into()),
         runs,
@@ -344,7 +490,7 @@ pub async fn api_run(
     .await
     {
         Ok(v) => crate::api::json_response(v),
-        Err(r) => r,
+        Err(f) => f.response(),
     }
 }
 
@@ -364,6 +510,8 @@ pub async fn api_list() -> Response {
 /// GET /scenarios?scenario=&basis=&runs=&seed=
 pub async fn page(
     State(st): State<Arc<AppState>>,
+    auth: Option<axum::Extension<crate::workspace::Auth>>,
+    conn: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let lang = Lang::from_query(q.get("lang"));
@@ -388,7 +536,26 @@ pub async fn page(
                 .into_response();
         }
     };
-    let seed: u64 = q.get("seed").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let seed: u64 = match q.get("seed").map(|s| s.parse::<u64>()) {
+        None => 1,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(html::page(
+                    lang,
+                    "Scenario's",
+                    "/scenarios",
+                    "",
+                    &st.origin,
+                    st.synthetic,
+                    "<p>seed: 0–18446744073709551615</p>",
+                )),
+            )
+                .into_response();
+        }
+    };
+    let mut status = StatusCode::OK;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -443,16 +610,10 @@ pub async fn page(
         );
     }
     if let Some(a) = a {
-        match compute(st.clone(), a, base, runs, seed).await {
-            Err(_) => {
-                let _ = write!(
-                    s,
-                    "<p>{}</p>",
-                    lang.t(
-                        "Dit scenario kon niet worden doorgerekend.",
-                        "This scenario could not be run."
-                    )
-                );
+        match compute(st.clone(), client_of(&auth, &conn), a, base, runs, seed).await {
+            Err(f) => {
+                status = f.response().status();
+                let _ = write!(s, "<p class=\"fout\">{}</p>", esc(&f.message(lang)));
             }
             Ok(v) => s.push_str(&result_html(lang, &v)),
         }
@@ -461,16 +622,19 @@ pub async fn page(
         .get("scenario")
         .map(|x| format!("scenario={}&amp;runs={runs}", crate::html::url(x)))
         .unwrap_or_default();
-    Html(html::page(
-        lang,
-        lang.t("Scenario's", "Scenarios"),
-        "/scenarios",
-        &toggle,
-        &st.origin,
-        st.synthetic,
-        &s,
-    ))
-    .into_response()
+    (
+        status,
+        Html(html::page(
+            lang,
+            lang.t("Scenario's", "Scenarios"),
+            "/scenarios",
+            &toggle,
+            &st.origin,
+            st.synthetic,
+            &s,
+        )),
+    )
+        .into_response()
 }
 
 fn result_html(lang: Lang, v: &Value) -> String {
@@ -683,6 +847,8 @@ pub struct EditForm {
 /// POST /scenarios — runs an edited scenario (TOML from the form) against `basis`.
 pub async fn page_post(
     State(st): State<Arc<AppState>>,
+    auth: Option<axum::Extension<crate::workspace::Auth>>,
+    conn: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Query(q): Query<HashMap<String, String>>,
     form: Result<axum::Form<EditForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
@@ -715,7 +881,16 @@ pub async fn page_post(
     if let Err(m) = runs_in_range(runs) {
         return frame(StatusCode::BAD_REQUEST, format!("<p>{}</p>", esc(&m)));
     }
-    match compute(st.clone(), f.toml.clone(), "basis".into(), runs, 1).await {
+    match compute(
+        st.clone(),
+        client_of(&auth, &conn),
+        f.toml.clone(),
+        "basis".into(),
+        runs,
+        1,
+    )
+    .await
+    {
         Ok(v) => frame(
             StatusCode::OK,
             format!(
@@ -724,13 +899,11 @@ pub async fn page_post(
                 result_html(lang, &v)
             ),
         ),
-        Err(_) => {
+        Err(fail) => {
             // Name the problem (file, line, key and fix) so the user can correct the text.
-            let msg = scenario(&f.toml)
-                .err()
-                .unwrap_or_else(|| "the run failed".into());
+            let msg = fail.message(lang);
             frame(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                fail.response().status(),
                 format!(
                     "<p>{}</p><pre>{}</pre><form method=\"post\" action=\"/scenarios\"><textarea name=\"toml\" rows=\"18\" cols=\"90\">{}</textarea><input type=\"hidden\" name=\"runs\" value=\"{runs}\"><button type=\"submit\">{}</button></form>",
                     lang.t(
@@ -776,7 +949,18 @@ pub fn buurt_comparison(st: &AppState, name: &str, buurt: &str) -> Result<Value,
         .stock
         .as_ref()
         .map(|_| crate::huurmix::voorraad(&st.rent_mix(), &st.published_mix()));
-    let p = run_pair(name, "basis", PLAN_RUNS, 1, &st.privacy, voorraad.as_ref())?;
+    // a shipped scenario at PLAN_RUNS runs: within every budget; nobody stops it early
+    let p = run_pair(
+        name,
+        "basis",
+        PLAN_RUNS,
+        1,
+        &st.privacy,
+        voorraad.as_ref(),
+        &st.heavy.limits.budget,
+        &veerkracht_sim::Stop::new(),
+    )
+    .map_err(|f| f.message(crate::html::Lang::En))?;
     let ((ra, fa), (rb, fb)) = (&p.a, &p.b);
     let last = ra.startjaar + ra.jaren.saturating_sub(1) as i32;
     let y = ra.jaren.saturating_sub(1);

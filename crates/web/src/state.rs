@@ -36,6 +36,8 @@ pub struct AppState {
     /// The suppression rule for every figure from dwelling- or household-level data (the
     /// rent mix, the simulation): minimum cell size k (default 10).
     pub privacy: veerkracht_privacy::Options,
+    /// Heavy requests (simulations): budget, per-client and server-wide limits.
+    pub heavy: Arc<crate::heavy::Heavy>,
 }
 
 impl AppState {
@@ -54,7 +56,16 @@ impl AppState {
             partners: None,
             published: std::sync::OnceLock::new(),
             privacy: veerkracht_privacy::Options::default(),
+            heavy: Arc::new(crate::heavy::Heavy::new(crate::heavy::Limits::default())),
         }
+    }
+
+    /// With other limits on heavy requests (budget, per client, server-wide); refused outside
+    /// their ranges.
+    pub fn with_limits(mut self, limits: crate::heavy::Limits) -> Result<Self, String> {
+        limits.check()?;
+        self.heavy = Arc::new(crate::heavy::Heavy::new(limits));
+        Ok(self)
     }
 
     /// With another suppression rule (default: k = 10); k < 2 is refused.

@@ -83,7 +83,12 @@ impl Resp {
 
 /// Sends a raw request and reads the whole answer (Connection: close).
 pub fn raw(request: &[u8]) -> Resp {
-    let mut s = TcpStream::connect(server()).expect("connect");
+    raw_to(server(), request)
+}
+
+/// [`raw`] to a server of the test's own.
+pub fn raw_to(addr: SocketAddr, request: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(addr).expect("connect");
     s.write_all(request).unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
