@@ -273,7 +273,13 @@ pub fn run(kind: Kind, data: &[u8]) -> Outcome {
         Kind::ApiRunBody => {
             match serde_json::from_slice::<veerkracht_web::scenarios::RunRequest>(data) {
                 Ok(r) => match veerkracht_web::scenarios::check_request(&r) {
-                    Ok(()) => Outcome::Ok { n: 1 },
+                    // the scenario as the server would run it (once, within the fuzz budget)
+                    Ok(()) => {
+                        match veerkracht_sim::Scenario::parse(&r.scenario, "scenario (request)") {
+                            Ok(s) => simulate_small(s, "scenario"),
+                            Err(_) => Outcome::Ok { n: 1 },
+                        }
+                    }
                     Err(e) => refused(e, &["scenario", "runs"]),
                 },
                 // axum answers 400 with this message (problem details)
@@ -283,7 +289,12 @@ pub fn run(kind: Kind, data: &[u8]) -> Outcome {
         Kind::ApiEditForm => {
             match serde_urlencoded::from_bytes::<veerkracht_web::scenarios::EditForm>(data) {
                 Ok(f) => match veerkracht_web::scenarios::check_form(&f) {
-                    Ok(()) => Outcome::Ok { n: 1 },
+                    Ok(()) => {
+                        match veerkracht_sim::Scenario::parse(&f.toml, "scenario (request)") {
+                            Ok(s) => simulate_small(s, "scenario"),
+                            Err(_) => Outcome::Ok { n: 1 },
+                        }
+                    }
                     Err(e) => refused(e, &["scenario", "runs"]),
                 },
                 Err(e) => Outcome::Refused(format!("invalid form: {e}")),
@@ -335,9 +346,53 @@ fn weights_ok(w: &veerkracht_spatial::Weights) -> Outcome {
 
 fn scenario(text: &str, name: &str) -> Outcome {
     match veerkracht_sim::Scenario::parse(text, name) {
-        Ok(_) => Outcome::Ok { n: 1 },
+        Ok(s) => simulate_small(s, name),
         Err(e) => refused(e, &[name]),
     }
+}
+
+/// The budget of one fuzzed run: what it may need by the estimate. libFuzzer's RSS limit
+/// (2 GB in `fuzz/smoke.sh`) is four times this, so an estimate far below what a run really
+/// takes is found as an out-of-memory crash.
+pub const FUZZ_BUDGET: veerkracht_sim::Budget = veerkracht_sim::Budget {
+    bytes: 512 * veerkracht_sim::budget::MIB,
+    work: 5_000_000,
+};
+
+/// Runs an accepted scenario once on the demo inputs (as the dashboard would) when it fits
+/// [`FUZZ_BUDGET`]: building the model must succeed or name the scenario, and the run must
+/// end with finite region figures. Scenarios that name their own files are only parsed.
+fn simulate_small(s: veerkracht_sim::Scenario, name: &str) -> Outcome {
+    use std::sync::OnceLock;
+    static INPUTS: OnceLock<veerkracht_sim::Inputs> = OnceLock::new();
+    let d = veerkracht_sim::scenario::Invoer::default();
+    let i = &s.invoer;
+    if i.voorraad != d.voorraad
+        || i.kwb != d.kwb
+        || i.aannames != d.aannames
+        || i.regels != d.regels
+    {
+        return Outcome::Ok { n: 1 };
+    }
+    let inputs = INPUTS.get_or_init(veerkracht_sim::Inputs::demo);
+    let naam = s.naam.clone();
+    let m = match veerkracht_sim::Model::build(s, inputs, 1) {
+        Ok(m) => m,
+        Err(e) => return refused(e, &[name, &format!("scenario '{naam}'")]),
+    };
+    let e = veerkracht_sim::estimate(&m, 1, 1, false);
+    if let Err(e) = FUZZ_BUDGET.check(&e, name) {
+        return refused(e, &[name]);
+    }
+    let out = veerkracht_sim::run(&m, 1, 0, false);
+    let years = m.scenario.jaren as usize;
+    assert_eq!(out.regio.len() % years.max(1), 0);
+    assert!(
+        out.regio.iter().all(|x| !x.is_infinite()),
+        "an infinite region figure: {:?}",
+        out.regio
+    );
+    Outcome::Ok { n: years }
 }
 
 fn vera(data: &[u8]) -> Outcome {
