@@ -10,11 +10,9 @@
 //! checked against a counting allocator in `tests/budget.rs` (estimate ≥ measured peak, and
 //! not more than a few times it).
 //!
-//! [`Stop`] is checked by the engine at the start of every simulated year and every run, so
-//! a run whose request has ended (time-out, client gone) stops within one simulated year and
-//! returns its memory.
-
-use std::sync::atomic::{AtomicBool, Ordering};
+//! A [`crate::stop::Stop`] is checked by the engine at the start of every simulated year and
+//! every run, so a run whose request has ended (time-out, client gone) stops within one
+//! simulated year and returns its memory.
 
 use crate::SimError;
 use crate::engine::{DWELLING_BYTES, Metrics, SEEKER_BYTES};
@@ -175,30 +173,3 @@ pub fn estimate(m: &Model, runs: usize, threads: usize, audit: bool) -> Estimate
         dwellings,
     }
 }
-
-/// A flag that ends runs early: set by whoever no longer needs the result (a request that
-/// timed out or whose client went away). Setting it is enough; the engine checks it at every
-/// simulated year.
-#[derive(Debug, Default)]
-pub struct Stop(AtomicBool);
-
-impl Stop {
-    pub const fn new() -> Stop {
-        Stop(AtomicBool::new(false))
-    }
-
-    /// Asks the runs to stop.
-    pub fn stop(&self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether the runs were asked to stop.
-    pub fn stopped(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-}
-
-/// The runs were stopped before they finished (see [`Stop`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the simulation was stopped before it finished")]
-pub struct Stopped;

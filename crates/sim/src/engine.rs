@@ -38,11 +38,11 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::budget::{Stop, Stopped};
 use crate::model::{
     Actie, CLASSES, Model, SEG_SOCIAAL, SEG_VRIJ, class_inc, class_size, class_vuln, class_work,
 };
 use crate::rules::Soort as StroomSoort;
+use crate::stop::{Stop, Stopped};
 
 const NONE: u32 = u32::MAX;
 const NO_EXIT: u16 = u16::MAX;
@@ -580,7 +580,7 @@ fn logistic(x: f64) -> f32 {
     (1.0 / (1.0 + (-x).exp())) as f32
 }
 
-/// Bytes of one seeker record and of one dwelling record (for [`crate::budget::estimate`]).
+/// Bytes of one seeker record and of one dwelling record (for the memory estimate of the `budget` module).
 pub(crate) const SEEKER_BYTES: usize = std::mem::size_of::<Seeker>();
 pub(crate) const DWELLING_BYTES: usize = std::mem::size_of::<Dw>();
 
@@ -685,14 +685,7 @@ pub fn run_markets_stoppable(
     Ok(out)
 }
 
-/// A housing market of a model: its own model (buurten, dwellings, arrivals and limits in
-/// proportion to its dwellings) and the global index of each of its buurten and dwellings.
-#[derive(Debug, Clone)]
-pub struct Market {
-    pub model: Model,
-    pub buurten: Vec<u32>,
-    pub woningen: Vec<u32>,
-}
+pub use crate::model::Market;
 
 struct Part {
     out: RunOutput,

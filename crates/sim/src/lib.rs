@@ -110,14 +110,16 @@ pub mod model;
 pub mod output;
 pub mod rules;
 pub mod scenario;
+pub mod stop;
 pub mod synth;
 
-pub use budget::{Budget, Estimate, Stop, Stopped, estimate};
+pub use budget::{Budget, Estimate, estimate};
 pub use engine::{Accounts, Kanaal, Letting, Metrics, RunOutput, run};
 pub use model::{Inputs, Model};
 pub use output::{Comparison, Quantiles, Results, simulate, simulate_stoppable};
 pub use rules::{Aannames, Regels};
 pub use scenario::Scenario;
+pub use stop::{Stop, Stopped};
 
 /// The built-in stream of households re-housed after demolition.
 pub const HERHUISVESTING: &str = "herhuisvesting";

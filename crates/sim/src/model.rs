@@ -1081,7 +1081,7 @@ impl Model {
     /// The housing markets as models of their own: buurten and dwellings of the market
     /// (renumbered), arrivals, contingents and taakstelling in proportion to its dwellings,
     /// interventions of its buurten; hazard, profiles and rules shared.
-    pub fn split_markets(&self) -> Vec<crate::engine::Market> {
+    pub fn split_markets(&self) -> Vec<Market> {
         let k = self.markten();
         let nb = self.buurten.len();
         let n = self.d_buurt.len();
@@ -1210,7 +1210,7 @@ impl Model {
                 rent_factor: self.rent_factor,
             };
             m.count_households();
-            out.push(crate::engine::Market {
+            out.push(Market {
                 model: m,
                 buurten: b_of[mk].clone(),
                 woningen: ds.clone(),
@@ -1256,4 +1256,14 @@ impl Model {
     pub fn dwellings(&self) -> usize {
         self.d_buurt.len()
     }
+}
+
+/// A housing market of a model: its own model (buurten, dwellings, arrivals and limits in
+/// proportion to its dwellings) and the global index of each of its buurten and dwellings
+/// ([`Model::split_markets`]; the engine runs each on its own).
+#[derive(Debug, Clone)]
+pub struct Market {
+    pub model: Model,
+    pub buurten: Vec<u32>,
+    pub woningen: Vec<u32>,
 }

@@ -3,9 +3,9 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::budget::{Stop, Stopped};
 use crate::engine::{self, Metrics, RunOutput};
 use crate::model::Model;
+use crate::stop::{Stop, Stopped};
 
 /// p5 / p50 / p95 and the mean over runs (NaN when no run has a value).
 #[derive(Debug, Clone, Copy, PartialEq)]

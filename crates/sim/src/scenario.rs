@@ -319,7 +319,7 @@ pub(crate) const LABELS: [&str; 11] = [
 // The range of every number and list a scenario may hold, checked by [`Scenario::parse`]
 // (errors name the key, the value and the range). They keep a scenario from a request or a
 // file within what the engine can hold; what a run costs in memory and work as a whole is
-// estimated from the built model (`crate::budget`) before it starts.
+// estimated from the built model (the `budget` module) before it starts.
 
 /// `startjaar` and the year of `peildatum`.
 pub const STARTJAAR: std::ops::RangeInclusive<i32> = 2000..=2100;

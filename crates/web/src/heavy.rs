@@ -32,6 +32,10 @@ pub struct Limits {
     pub seconds: u64,
 }
 
+/// Longest a heavy request may compute before it is stopped and answered with 503 (the
+/// default of [`Limits::seconds`], `serve --max-seconden`).
+pub const MAX_SECONDS: u64 = 60;
+
 /// The range of `per_client` (and of `total`).
 pub const PER_CLIENT: std::ops::RangeInclusive<usize> = 1..=64;
 
@@ -83,7 +87,7 @@ impl Default for Limits {
             budget: Budget::SERVER,
             per_client: 2,
             total: std::thread::available_parallelism().map_or(1, |n| n.get().min(64)),
-            seconds: crate::scenarios::MAX_SECONDS,
+            seconds: MAX_SECONDS,
         }
     }
 }

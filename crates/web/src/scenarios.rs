@@ -23,9 +23,7 @@ use crate::html::{self, Lang, esc, num};
 
 /// Most Monte Carlo runs one request may ask for.
 pub const MAX_RUNS: usize = 500;
-/// Longest a request may compute before it is stopped and answered with 503 (the default of
-/// [`crate::heavy::Limits::seconds`], `serve --max-seconden`).
-pub const MAX_SECONDS: u64 = 60;
+pub use crate::heavy::MAX_SECONDS;
 
 /// Region indicators shown, with Dutch and English labels and decimals.
 const KERN: [(&str, &str, &str, usize); 9] = [

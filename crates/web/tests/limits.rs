@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::io::{Read as _, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! Bulk valuation of NDJSON portfolios on several threads by the points-only path
 //! ([`crate::waardeer_punten`]), results in line order whatever the number of threads.
 //!
-//! The flat portfolio CSV has its own bulk reader ([`crate::flat::waardeer_punten_csv`]).
+//! The flat portfolio CSV has its own bulk reader (`waardeer_punten_csv` in the `flat` module).
 
 use crate::model::Eenheid;
 use crate::{Options, Punten, WwsError};

@@ -34,6 +34,7 @@
 
 pub mod bulk;
 pub mod flat;
+mod groepen;
 mod kern;
 pub mod mix;
 pub mod model;

@@ -135,7 +135,7 @@ impl Groep {
     pub(crate) fn new_lean(code: &'static str, naam: &'static str) -> Self {
         Groep {
             lean: true,
-            root: fnv(FNV_OFFSET, crate::zel::prefix_of(code).as_bytes()),
+            root: fnv(FNV_OFFSET, crate::groepen::prefix_of(code).as_bytes()),
             ..Groep::new(code, naam)
         }
     }
@@ -146,7 +146,7 @@ impl Groep {
     }
 
     fn prefix(&self) -> &'static str {
-        crate::zel::prefix_of(self.code)
+        crate::groepen::prefix_of(self.code)
     }
 
     /// The id of a line `seg` directly under the group (whether or not it exists).
