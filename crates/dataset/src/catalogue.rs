@@ -261,17 +261,17 @@ impl Catalogue {
             }
         }
         for (i, ind) in indicators.iter().enumerate() {
-            if let Some(d) = &ind.denominator {
-                if !by_id.contains_key(d) {
-                    return Err(CatalogueError {
-                        file: indicators_name.to_string(),
-                        line: i + 2,
-                        column: "denominator".to_string(),
-                        message: format!(
-                            "denominator '{d}' is not an indicator id in this file; use an existing id or leave it empty"
-                        ),
-                    });
-                }
+            if let Some(d) = &ind.denominator
+                && !by_id.contains_key(d)
+            {
+                return Err(CatalogueError {
+                    file: indicators_name.to_string(),
+                    line: i + 2,
+                    column: "denominator".to_string(),
+                    message: format!(
+                        "denominator '{d}' is not an indicator id in this file; use an existing id or leave it empty"
+                    ),
+                });
             }
         }
         Ok(Catalogue {

@@ -183,11 +183,12 @@ pub fn crosswalk(ds: &Dataset, from: Edition, to: Edition, level: Level) -> Vec<
             out.push(link(Some(s), t, Method::CodeNameChanged, None));
             continue;
         }
-        if let Some(cands) = src_by_name.get(&(t.code.gemeente(), norm_name(&t.name))) {
-            if cands.len() == 1 && !t.name.is_empty() {
-                out.push(link(Some(src[cands[0]]), t, Method::Name, None));
-                continue;
-            }
+        if let Some(cands) = src_by_name.get(&(t.code.gemeente(), norm_name(&t.name)))
+            && cands.len() == 1
+            && !t.name.is_empty()
+        {
+            out.push(link(Some(src[cands[0]]), t, Method::Name, None));
+            continue;
         }
         let geo_links = geometry_links(t);
         if geo_links.is_empty() {

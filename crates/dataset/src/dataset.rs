@@ -127,11 +127,14 @@ pub struct Cell {
 }
 
 /// Data of one edition.
+/// One indicator's column of an edition: per area the value, its flags and the source id.
+type Column = Vec<Option<(Value, Flags, u32)>>;
+
 #[derive(Debug, Clone, Default)]
 pub struct EditionData {
     areas: Vec<Area>,
     index: HashMap<AreaCode, usize>,
-    columns: BTreeMap<String, Vec<Option<(Value, Flags, u32)>>>,
+    columns: BTreeMap<String, Column>,
     geometries: BTreeMap<AreaCode, MultiPolygon<f64>>,
 }
 
@@ -294,8 +297,7 @@ impl Dataset {
                 }
             }
             let n = ed.areas.len();
-            let mut cols: Vec<Option<Vec<Option<(Value, Flags, u32)>>>> =
-                (0..batch.indicators.len()).map(|_| None).collect();
+            let mut cols: Vec<Option<Column>> = (0..batch.indicators.len()).map(|_| None).collect();
             let mut last: Option<(AreaCode, usize)> = None;
             for o in batch.observations.iter().filter(|o| o.edition == e) {
                 let k = o.indicator as usize;
@@ -389,24 +391,23 @@ impl Dataset {
         let e = self.editions.get(&edition)?;
         let i = *e.index.get(code)?;
         let (value, mut flags, source) = (*e.columns.get(indicator)?.get(i)?)?;
-        if let (Value::Number(_), Some(ind)) = (value, self.catalogue.get(indicator)) {
-            if let Some(den) = ind.denominator.as_deref() {
-                let is_share = matches!(
-                    ind.unit,
-                    Unit::Percent | Unit::Per1000 | Unit::Mean | Unit::Eur1000
-                );
-                let den_value = e
-                    .columns
-                    .get(den)
-                    .and_then(|c| c.get(i).copied().flatten())
-                    .map(|c| c.0);
-                if is_share {
-                    if let Some(Value::Number(d)) = den_value {
-                        if d < SMALL_DENOMINATOR {
-                            flags = flags | Flags::SMALL_DENOMINATOR;
-                        }
-                    }
-                }
+        if let (Value::Number(_), Some(ind)) = (value, self.catalogue.get(indicator))
+            && let Some(den) = ind.denominator.as_deref()
+        {
+            let is_share = matches!(
+                ind.unit,
+                Unit::Percent | Unit::Per1000 | Unit::Mean | Unit::Eur1000
+            );
+            let den_value = e
+                .columns
+                .get(den)
+                .and_then(|c| c.get(i).copied().flatten())
+                .map(|c| c.0);
+            if is_share
+                && let Some(Value::Number(d)) = den_value
+                && d < SMALL_DENOMINATOR
+            {
+                flags = flags | Flags::SMALL_DENOMINATOR;
             }
         }
         Some(Cell {

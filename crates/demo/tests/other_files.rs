@@ -133,8 +133,8 @@ fn crime_counts_are_consistent() {
         let entry = wijk_sums
             .entry((row[0].clone(), format!("WK{}", &row[1][2..8])))
             .or_default();
-        for k in 0..6 {
-            entry[k] += num(row, 4 + k);
+        for (k, e) in entry.iter_mut().enumerate() {
+            *e += num(row, 4 + k);
         }
         assert_eq!(
             num(row, 5),
@@ -148,8 +148,8 @@ fn crime_counts_are_consistent() {
     }
     for row in rows.iter().filter(|r| r[3] == "Wijk") {
         let sums = wijk_sums[&(row[0].clone(), row[1].clone())];
-        for k in 0..6 {
-            assert_eq!(num(row, 4 + k), sums[k], "{} {}", row[0], row[1]);
+        for (k, s) in sums.iter().enumerate() {
+            assert_eq!(num(row, 4 + k), *s, "{} {}", row[0], row[1]);
         }
     }
     for year in veerkracht_demo::EDITIONS {

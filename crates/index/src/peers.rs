@@ -80,8 +80,8 @@ pub fn peer_groups(
                 .filter(|&j| j != i && enough(&z[j]))
                 .filter_map(|j| {
                     let (mut s, mut n) = (0.0, 0);
-                    for v in 0..nv {
-                        if let (Some(x), Some(y)) = (z[i][v], z[j][v]) {
+                    for (a, b) in z[i].iter().zip(&z[j]).take(nv) {
+                        if let (Some(x), Some(y)) = (*a, *b) {
                             s += (x - y).powi(2);
                             n += 1;
                         }

@@ -117,6 +117,9 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     })
 }
 
+/// The change of vulnerability and of pressure of one area.
+type Deltas = (Option<f64>, Option<f64>);
+
 /// Computes the signal between two editions.
 pub fn signal(
     def: &Definition,
@@ -257,7 +260,7 @@ pub fn signal(
         .collect();
     for members in by_gm.values() {
         for &i in members {
-            let others = |f: fn(&(Option<f64>, Option<f64>)) -> Option<f64>| {
+            let others = |f: fn(&Deltas) -> Option<f64>| {
                 median(
                     members
                         .iter()

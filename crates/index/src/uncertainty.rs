@@ -339,7 +339,7 @@ fn radix_sort(v: &mut Vec<(u64, u32)>) {
     }
     let mut buf = vec![(0u64, 0u32); n];
     for (b, c) in counts.iter().enumerate() {
-        if c.iter().any(|&x| x == n) {
+        if c.contains(&n) {
             continue; // every key has the same byte here
         }
         let mut offsets = [0usize; 256];
@@ -466,7 +466,7 @@ pub fn uncertainty(
     index_with_uncertainty(def, ds, edition, level, o).1
 }
 
-/// The index (exactly what [`crate::compute`] gives) together with its uncertainty
+/// The index (exactly what [`crate::compute()`] gives) together with its uncertainty
 /// analysis: the nominal run is part of the analysis, so asking for both costs one index
 /// computation, not two.
 pub fn index_with_uncertainty(

@@ -243,10 +243,10 @@ pub fn import_with_mapping(
         let level = area.level;
         areas.insert((edition, ra.code), area);
         for r in &measures {
-            if let Some((fc, fv)) = &r.filter {
-                if t.cell(row, *fc) != fv {
-                    continue;
-                }
+            if let Some((fc, fv)) = &r.filter
+                && t.cell(row, *fc) != fv
+            {
+                continue;
             }
             let Some(value) = cell_value(t, row, *line, r.col, blank)? else {
                 continue;

@@ -151,6 +151,7 @@ fn hash(bytes: &[u8], extra: &str) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn finish(
     mut batch: ImportBatch,
     name: &str,
@@ -233,10 +234,9 @@ fn find_sibling_metadata(path: &Path) -> Option<(String, String)> {
         if n != own
             && n.to_lowercase().contains("dataproperties")
             && n.to_lowercase().ends_with(".json")
+            && let Ok(t) = std::fs::read_to_string(e.path())
         {
-            if let Ok(t) = std::fs::read_to_string(e.path()) {
-                return Some((n, t));
-            }
+            return Some((n, t));
         }
     }
     None

@@ -90,15 +90,13 @@ pub fn read_odata(
         let occ = occurrences.entry(stem.to_string()).or_insert(0);
         let by_stem = catalogue.by_odata_stem(stem, *occ, family).is_some();
         *occ += 1;
-        if !by_stem {
-            if let Some(ind) = catalogue.by_odata_title(&p.title, family) {
-                warnings.push(format!(
-                    "measure {} resolved by its title '{}' to {}",
-                    p.key, p.title, ind.id
-                ));
-                headers.push(ind.kwb.clone());
-                continue;
-            }
+        if !by_stem && let Some(ind) = catalogue.by_odata_title(&p.title, family) {
+            warnings.push(format!(
+                "measure {} resolved by its title '{}' to {}",
+                p.key, p.title, ind.id
+            ));
+            headers.push(ind.kwb.clone());
+            continue;
         }
         headers.push(p.key.clone());
     }

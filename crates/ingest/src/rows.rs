@@ -262,12 +262,13 @@ pub fn year_in(text: &str) -> Option<Edition> {
         let w = &b[i..i + 4];
         let before_ok = i == 0 || !b[i - 1].is_ascii_digit();
         let after_ok = i + 4 == b.len() || !b[i + 4].is_ascii_digit();
-        if w.iter().all(u8::is_ascii_digit) && before_ok && after_ok {
-            if let Ok(y) = std::str::from_utf8(w).unwrap_or("").parse::<u16>() {
-                if (1990..=2100).contains(&y) {
-                    return Some(y);
-                }
-            }
+        if w.iter().all(u8::is_ascii_digit)
+            && before_ok
+            && after_ok
+            && let Ok(y) = std::str::from_utf8(w).unwrap_or("").parse::<u16>()
+            && (1990..=2100).contains(&y)
+        {
+            return Some(y);
         }
         i += 1;
     }

@@ -174,10 +174,12 @@ impl RawTable {
 
 /// Splits an OData v3 key into its stem and numeric suffix: `InBezitWoningcorporatie_49` → (`InBezitWoningcorporatie`, Some(49)).
 pub fn odata_stem(key: &str) -> (&str, Option<u32>) {
-    if let Some((stem, suffix)) = key.rsplit_once('_') {
-        if !stem.is_empty() && !suffix.is_empty() && suffix.bytes().all(|b| b.is_ascii_digit()) {
-            return (stem, suffix.parse().ok());
-        }
+    if let Some((stem, suffix)) = key.rsplit_once('_')
+        && !stem.is_empty()
+        && !suffix.is_empty()
+        && suffix.bytes().all(|b| b.is_ascii_digit())
+    {
+        return (stem, suffix.parse().ok());
     }
     (key, None)
 }

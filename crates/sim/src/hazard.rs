@@ -5,9 +5,9 @@
 //! the dwelling kind. Two targets fix the two unknowns:
 //!
 //! * new tenants leaving within W years: `Σ_k v_k (1 − (1 − f_k h1)^W) = vertrek_binnen_venster`
-//!   (42 %, RIGO [S40]), `v_k` the share of new tenancies in kind k;
+//!   (42 %, RIGO \[S40\]), `v_k` the share of new tenancies in kind k;
 //! * the stock's turnover in steady state (renewal theory: one letting per mean tenancy):
-//!   `Σ_k w_k / E_k[D] = mutatiegraad` (7 %, CBS [S36]), `w_k` the stock share, with
+//!   `Σ_k w_k / E_k[D] = mutatiegraad` (7 %, CBS \[S36\]), `w_k` the stock share, with
 //!   `E_k[D] = Σ_{d<W} (1 − f_k h1)^d + (1 − f_k h1)^W / (f_k h2)`.
 //!
 //! Both equations are monotone in their unknown; they are solved by bisection, alternating

@@ -1,6 +1,6 @@
 //! Set-up: the immutable [`Model`] every run starts from. Reads the stock (flat portfolio
 //! CSV, valued by `veerkracht-wws`), the KWB marginals per buurt, synthesises the sitting
-//! households (IPF per buurt, [`synth`](crate::synth)), calibrates the exit hazard
+//! households (IPF per buurt, the `synth` module), calibrates the exit hazard
 //! ([`hazard`](crate::hazard)), pre-synthesises seeker profiles per stream and prepares the
 //! interventions (new points by WWS for retrofits and new-build).
 

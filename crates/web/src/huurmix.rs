@@ -1257,7 +1257,7 @@ pub fn afscherming_json(o: &veerkracht_privacy::Options) -> serde_json::Value {
     })
 }
 
-/// GET /api/v1/rentmix[?format=csv][&naar=LABEL]
+/// `GET /api/v1/rentmix[?format=csv][&naar=LABEL]`
 pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     if let Some(k) = q.keys().find(|k| !matches!(k.as_str(), "format" | "naar")) {
         return crate::api::problem(

@@ -14,6 +14,8 @@ use veerkracht_index::{Definition, IndexResult, SignalResult, Uncertainty};
 pub const PROFILE_RUNS: usize = 200;
 
 type Key = (Edition, Level);
+/// The 10 most similar areas of every area.
+type PeerGroups = HashMap<AreaCode, Vec<Peer>>;
 
 /// Shared server state.
 pub struct AppState {
@@ -24,7 +26,7 @@ pub struct AppState {
     pub synthetic: bool,
     pub def: Definition,
     index: Mutex<HashMap<Key, Arc<(IndexResult, Uncertainty)>>>,
-    peers: Mutex<HashMap<Key, Arc<HashMap<AreaCode, Vec<Peer>>>>>,
+    peers: Mutex<HashMap<Key, Arc<PeerGroups>>>,
     compare: Mutex<HashMap<Edition, Arc<Comparison>>>,
     signal: Mutex<HashMap<(Edition, Edition, Level), Arc<SignalResult>>>,
     /// The corporation's stock (flat portfolio form) for the rent mix, when given.

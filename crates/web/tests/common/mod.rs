@@ -121,10 +121,7 @@ pub fn raw_to(addr: SocketAddr, request: &[u8]) -> Resp {
 
 pub fn dechunk(mut s: &str) -> String {
     let mut out = String::new();
-    loop {
-        let Some((size, rest)) = s.split_once("\r\n") else {
-            break;
-        };
+    while let Some((size, rest)) = s.split_once("\r\n") {
         let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
             break;
         };
