@@ -134,7 +134,7 @@ pub fn estimate(m: &Model, runs: usize, threads: usize, audit: bool) -> Estimate
     let movers = f(a.verloop.doorstroom).min(1.0) * exits;
     let arrivals: f64 = m.instroom.iter().map(|x| f(*x)).sum::<f64>() * years as f64;
     let start_pool = f(a.zoekers.startpool_jaren) * f(a.verloop.mutatiegraad) * n0 as f64
-        + 0.25 * m.instroom.iter().map(|x| f(*x)).sum::<f64>();
+        + f(a.invulling.urgent_startachterstand) * m.instroom.iter().map(|x| f(*x)).sum::<f64>();
     // rounding of every stream's yearly count adds at most one seeker per stream and year
     let rounding = (m.instroom.len() as f64 + 1.0) * (years as f64 + 1.0);
     let seekers = (start_pool + arrivals + movers + rounding).ceil() as u64 + demolished;

@@ -959,7 +959,7 @@ impl St<'_> {
                 z.startpool_jaren * m.aannames.verloop.mutatiegraad * m.n0 as f64 * m.instroom[si]
                     / regular_total.max(1e-9)
             } else {
-                0.25 * m.instroom[si]
+                m.aannames.invulling.urgent_startachterstand * m.instroom[si]
             };
             let count = self.round(count);
             if s.soort == StroomSoort::Regulier && z.inschrijfduur_start > 0.0 {
@@ -1259,6 +1259,7 @@ impl St<'_> {
             reg: f32::from(start.max(-100)) + 0.5,
             income: crate::synth::income_in_class(
                 &m.regels,
+                &m.aannames.invulling,
                 class_inc(c),
                 class_size(c),
                 false,
@@ -1360,6 +1361,7 @@ impl St<'_> {
                             reg: self.year as f32,
                             income: crate::synth::income_in_class(
                                 &self.m.regels,
+                                &self.m.aannames.invulling,
                                 class_inc(c),
                                 class_size(c),
                                 false,

@@ -458,7 +458,9 @@ impl Model {
             m.d_max_rent.push(max_rent);
             let rent = u
                 .kale_huur
-                .map_or(max_rent * 0.7, |r| r as f32)
+                .map_or(max_rent * a.invulling.huur_zonder_opgave as f32, |r| {
+                    r as f32
+                })
                 .min(max_rent);
             m.d_rent.push(rent);
             m.d_seg.push(seg);
@@ -568,7 +570,7 @@ impl Model {
                     .join(", ")
             ));
         }
-        synth::fill_missing(&mut margs);
+        synth::fill_missing(&mut margs, &a.invulling.marginalen);
         {
             let kv = |b: usize, key: &str| kwb.get(&codes[b]).and_then(|k| k.get(key)).copied();
             m.kwetsbaarheid = Some(crate::kwetsbaarheid::Component::new(
@@ -749,7 +751,14 @@ impl Model {
                 let size = synth::pick(&s.grootte, r.random::<f64>()) as u8;
                 let inc = synth::pick(&s.inkomen, r.random::<f64>()) as u8;
                 let aow = false;
-                let income = synth::income_in_class(&regels, inc, size, aow, r.random::<f64>());
+                let income = synth::income_in_class(
+                    &regels,
+                    &a.invulling,
+                    inc,
+                    size,
+                    aow,
+                    r.random::<f64>(),
+                );
                 let work = r.random::<f64>() < s.werk[inc as usize];
                 let mut groups = fixed;
                 for (gi, g) in a.groep.iter().enumerate() {
@@ -988,7 +997,7 @@ impl Model {
                 eengezins: false,
                 bouwjaar: jaar,
                 oppervlakte_m2: m2,
-                kamers: ((m2 / 25.0).round() as u32).clamp(1, 6),
+                kamers: ((m2 / self.aannames.invulling.m2_per_kamer).round() as u32).clamp(1, 6),
                 energielabel: Some(label.to_string()),
                 woz_waarde: (woz_m2 * m2 / 1000.0).round() * 1000.0,
                 kale_huur: None,

@@ -395,8 +395,43 @@ pub struct Aannames {
     pub zoekers: Zoekers,
     pub voorkeur: Voorkeur,
     pub synthese: Synthese,
+    pub invulling: Invulling,
     pub groep: Vec<Groep>,
     pub stroom: Vec<Stroom>,
+}
+
+/// What the model fills in where its inputs say nothing (`[invulling]` of the assumptions).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invulling {
+    /// rent of a stock row without `kale_huur`, as a share of its maximum rent by points
+    pub huur_zonder_opgave: f64,
+    /// new-build (flat form, no room count): one room per this many m² (then 1–6 rooms)
+    pub m2_per_kamer: f64,
+    /// lowest yearly gross income of income class I0 (euro)
+    pub inkomen_min: f64,
+    /// highest income of class I3 as a multiple of the middle-income limit
+    pub inkomen_i3_max_factor: f64,
+    /// urgent and contingent seekers waiting at the start, as a share of a year's arrivals
+    pub urgent_startachterstand: f64,
+    /// when no buurt of the stock has the KWB value: the marginals used instead
+    pub marginalen: Marginalen,
+}
+
+/// Household marginals used when the KWB gives none for any buurt of the stock.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Marginalen {
+    /// households with a low income, % (KWB `p_hh_li`)
+    pub p_hh_li: f64,
+    /// households with a high income, % (KWB `p_hh_hi`)
+    pub p_hh_hi: f64,
+    /// benefits per household (bijstand, AO, WW)
+    pub uitkering: f64,
+    /// share of residents at AOW age
+    pub aow: f64,
+    /// shares of 1, 2 and 3+ person households
+    pub grootte: [f64; 3],
 }
 
 /// At most this many vulnerability groups (a bit set per household).
@@ -475,6 +510,56 @@ impl Aannames {
                     ));
                 }
             }
+        }
+        let v = &a.invulling;
+        share("invulling.huur_zonder_opgave".into(), v.huur_zonder_opgave)?;
+        share(
+            "invulling.urgent_startachterstand".into(),
+            v.urgent_startachterstand,
+        )?;
+        share(
+            "invulling.marginalen.uitkering".into(),
+            v.marginalen.uitkering,
+        )?;
+        share("invulling.marginalen.aow".into(), v.marginalen.aow)?;
+        for (k, x, lo, hi) in [
+            ("invulling.m2_per_kamer", v.m2_per_kamer, 10.0, 60.0),
+            ("invulling.inkomen_min", v.inkomen_min, 0.0, 30_000.0),
+            (
+                "invulling.inkomen_i3_max_factor",
+                v.inkomen_i3_max_factor,
+                1.0,
+                10.0,
+            ),
+            (
+                "invulling.marginalen.p_hh_li",
+                v.marginalen.p_hh_li,
+                0.0,
+                100.0,
+            ),
+            (
+                "invulling.marginalen.p_hh_hi",
+                v.marginalen.p_hh_hi,
+                0.0,
+                100.0,
+            ),
+        ] {
+            if !(lo..=hi).contains(&x) {
+                return Err(err(
+                    k.into(),
+                    format!("{x} is outside {lo}–{hi}"),
+                    "see the comments of data/sim/aannames.toml",
+                ));
+            }
+        }
+        let g = v.marginalen.grootte;
+        if g.iter().any(|x| !(0.0..=1.0).contains(x)) || (g.iter().sum::<f64>() - 1.0).abs() > 1e-6
+        {
+            return Err(err(
+                "invulling.marginalen.grootte".into(),
+                format!("{g:?} are not shares adding up to 1"),
+                "give the shares of 1, 2 and 3+ person households, e.g. [0.45, 0.30, 0.25]",
+            ));
         }
         share("synthese.aandeel_i0".into(), a.synthese.aandeel_i0)?;
         share("synthese.aandeel_i3".into(), a.synthese.aandeel_i3)?;

@@ -63,7 +63,7 @@ impl Marginals {
 
 /// Replaces missing values by the mean over buurten that have them (national defaults when
 /// none has: 40 % lowest incomes, 20 % highest, sizes 45/30/25, benefits 0.15, AOW 0.2).
-pub fn fill_missing(ms: &mut [Marginals]) {
+pub fn fill_missing(ms: &mut [Marginals], d: &crate::rules::Marginalen) {
     let mean = |f: &dyn Fn(&Marginals) -> f64, default: f64| {
         let v: Vec<f64> = ms.iter().map(f).filter(|x| x.is_finite()).collect();
         if v.is_empty() {
@@ -72,15 +72,15 @@ pub fn fill_missing(ms: &mut [Marginals]) {
             v.iter().sum::<f64>() / v.len() as f64
         }
     };
-    let li = mean(&|m| m.p_hh_li, 40.0);
-    let hi = mean(&|m| m.p_hh_hi, 20.0);
-    let br = mean(&|m| m.benefit_rate, 0.15);
-    let aow = mean(&|m| m.aow_share, 0.2);
+    let li = mean(&|m| m.p_hh_li, d.p_hh_li);
+    let hi = mean(&|m| m.p_hh_hi, d.p_hh_hi);
+    let br = mean(&|m| m.benefit_rate, d.uitkering);
+    let aow = mean(&|m| m.aow_share, d.aow);
     let share = |m: &Marginals, i: usize| m.size[i] / m.size.iter().sum::<f64>();
     let sz = [
-        mean(&|m| share(m, 0), 0.45),
-        mean(&|m| share(m, 1), 0.30),
-        mean(&|m| share(m, 2), 0.25),
+        mean(&|m| share(m, 0), d.grootte[0]),
+        mean(&|m| share(m, 1), d.grootte[1]),
+        mean(&|m| share(m, 2), d.grootte[2]),
     ];
     for m in ms.iter_mut() {
         if !m.p_hh_li.is_finite() {
@@ -126,9 +126,16 @@ pub fn pick(w: &[f64], u: f64) -> usize {
 }
 
 /// A yearly gross income inside income class `inc` for a household of size class `size`
-/// (uniform within the class bounds of the rules; I0 from €12,000, I3 up to 1.5 × the
-/// middle-income limit).
-pub fn income_in_class(r: &Periode, inc: u8, size: u8, aow: bool, u: f64) -> f64 {
+/// (uniform within the class bounds of the rules; I0 from `invulling.inkomen_min`, I3 up to
+/// `invulling.inkomen_i3_max_factor` × the middle-income limit).
+pub fn income_in_class(
+    r: &Periode,
+    v: &crate::rules::Invulling,
+    inc: u8,
+    size: u8,
+    aow: bool,
+    u: f64,
+) -> f64 {
     let one = size == 0;
     let passend = match (one, aow) {
         (true, false) => r.passend_inkomen_1p,
@@ -147,10 +154,10 @@ pub fn income_in_class(r: &Periode, inc: u8, size: u8, aow: bool, u: f64) -> f64
         r.midden_inkomensgrens_mp
     };
     let (lo, hi) = match inc {
-        0 => (12_000.0, passend),
+        0 => (v.inkomen_min, passend),
         1 => (passend, daeb),
         2 => (daeb, midden),
-        _ => (midden, midden * 1.5),
+        _ => (midden, midden * v.inkomen_i3_max_factor),
     };
     lo + (hi - lo) * u
 }
@@ -291,7 +298,8 @@ mod tests {
         assert_eq!(pick(&[0.5, 0.5], 0.2), 0);
         assert_eq!(pick(&[0.5, 0.5], 0.7), 1);
         let r = crate::rules::Regels::embedded().perioden[0].clone();
-        let y = income_in_class(&r, 1, 0, false, 0.5);
+        let v = crate::rules::Aannames::embedded().invulling;
+        let y = income_in_class(&r, &v, 1, 0, false, 0.5);
         assert!(y > r.passend_inkomen_1p && y < r.daeb_inkomensgrens_1p);
     }
 }
