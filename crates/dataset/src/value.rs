@@ -291,38 +291,25 @@ mod tests {
         assert!(parse_cell("inf", false).is_err());
     }
 
-    #[test]
-    fn fast_path_equals_the_full_parser() {
-        // Deterministic pseudo-random decimal strings of 1..18 digits, with and without
-        // fraction and sign, in both decimal marks: the fast path must give exactly
-        // what Rust's correctly rounded parser gives.
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let digits = 1 + (x % 18) as usize;
-            let mut s: String = (0..digits)
-                .map(|i| char::from(b'0' + ((x >> (i * 3)) % 10) as u8))
-                .collect();
-            if x & 0x100 != 0 && digits > 1 {
-                let at = 1 + (x >> 20) as usize % (digits - 1);
-                s.insert(at, '.');
-            }
-            if x & 0x200 != 0 {
-                s.insert(0, '-');
-            }
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        /// Decimal strings of 1–18 digits, with and without fraction and sign, in both
+        /// decimal marks: the fast path must give exactly what Rust's correctly rounded parser
+        /// gives (a failure shrinks to the shortest such string).
+        #[test]
+        fn fast_path_equals_the_full_parser(s in "-?([0-9]{1,18}|[0-9]{1,9}\\.[0-9]{1,9})") {
             let want = s.parse::<f64>().unwrap();
             let want = if want <= -99_999_990.0 {
                 Value::Missing(Missing::NotAvailable)
             } else {
                 Value::Number(want)
             };
-            assert_eq!(parse_cell(&s, false).unwrap(), Some(want), "{s}");
-            assert_eq!(
+            proptest::prop_assert_eq!(parse_cell(&s, false).unwrap(), Some(want), "{}", s);
+            proptest::prop_assert_eq!(
                 parse_cell(&s.replace('.', ","), true).unwrap(),
                 Some(want),
-                "{s}"
+                "{}",
+                s
             );
         }
     }
