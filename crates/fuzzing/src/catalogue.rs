@@ -23,7 +23,7 @@ fn case(kind: Kind, wat: &'static str, input: impl Into<Vec<u8>>) -> Case {
 
 const KWB: &str = "gwb_code;regio;recs;a_inw;p_wcorpw\n";
 const FLAT: &str = "eenheid_id;woningtype;bouwjaar;oppervlakte_m2;energielabel;woz_waarde\n";
-const BASIS: &str = include_str!("../../../data/index/veerkracht-basis.toml");
+const BASIS: &str = veerkracht_index::definition::VEERKRACHT_BASIS;
 const SPREIDING: &str = include_str!("../../../data/sim/scenarios/spreiding.toml");
 const SQUARE: &str = r#"{"type":"Polygon","coordinates":[[[150000,450000],[150100,450000],[150100,450100],[150000,450100],[150000,450000]]]}"#;
 

@@ -28,47 +28,15 @@
 //! * only percentile normalisation and arithmetic aggregation are supported (the other
 //!   methods of the definition file fall back to these, with a warning).
 
-use serde::Deserialize;
+use veerkracht_dataset::Direction;
+use veerkracht_index::Definition;
+use veerkracht_index::definition::{
+    Aggregation, Component as DefComponent, Normalisation, Role, Transform,
+};
+/// The percentile rank of the index (ties at the lower rank), the one implementation.
+pub use veerkracht_index::method::percentile_rank;
 
 use crate::SimError;
-
-/// The embedded index definition.
-pub const DEFINITIE: &str = include_str!("../../../data/index/veerkracht-basis.toml");
-
-#[derive(Debug, Clone, Deserialize)]
-struct Def {
-    method: DefMethod,
-    component: Vec<DefComponent>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct DefMethod {
-    #[serde(default)]
-    normalisation: String,
-    #[serde(default)]
-    aggregation: String,
-    #[serde(default)]
-    component_min_share: f64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct DefComponent {
-    id: String,
-    #[serde(default)]
-    role: Option<String>,
-    indicator: Vec<DefIndicator>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct DefIndicator {
-    id: String,
-    source: String,
-    transform: String,
-    #[serde(default)]
-    denominator: Option<String>,
-    direction: String,
-    weight: f64,
-}
 
 /// How the simulation moves an indicator's source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,9 +88,8 @@ pub struct Component {
 }
 
 /// The KWB sources the component needs (to read from the KWB files).
-pub fn sources(text: &str, file: &str) -> Result<Vec<String>, SimError> {
-    let d = parse(text, file)?;
-    let c = vulnerability(&d, file)?;
+pub fn sources(d: &Definition, file: &str) -> Result<Vec<String>, SimError> {
+    let c = vulnerability(d, file)?;
     let mut out: Vec<String> = Vec::new();
     for i in &c.indicator {
         out.push(i.source.clone());
@@ -135,21 +102,10 @@ pub fn sources(text: &str, file: &str) -> Result<Vec<String>, SimError> {
     Ok(out)
 }
 
-fn parse(text: &str, file: &str) -> Result<Def, SimError> {
-    toml::from_str(text).map_err(|e| {
-        SimError::new(
-            file,
-            "component",
-            e.message().trim().to_string(),
-            "use an index definition such as data/index/veerkracht-basis.toml",
-        )
-    })
-}
-
-fn vulnerability<'d>(d: &'d Def, file: &str) -> Result<&'d DefComponent, SimError> {
+fn vulnerability<'d>(d: &'d Definition, file: &str) -> Result<&'d DefComponent, SimError> {
     d.component
         .iter()
-        .find(|c| c.role.as_deref() == Some("vulnerability"))
+        .find(|c| c.role == Role::Vulnerability)
         .ok_or_else(|| {
             SimError::new(
                 file,
@@ -160,33 +116,22 @@ fn vulnerability<'d>(d: &'d Def, file: &str) -> Result<&'d DefComponent, SimErro
         })
 }
 
-/// The percentile rank of the index (ties at the lower rank): the share of the reference
-/// below `x`, over n − 1.
-pub fn percentile_rank(sorted: &[f64], x: f64) -> f64 {
-    let n = sorted.len();
-    if n <= 1 {
-        return 0.5;
-    }
-    let below = sorted.partition_point(|&r| r < x);
-    (below as f64 / (n - 1) as f64).min(1.0)
-}
-
 impl Component {
-    /// The component of definition `text` for buurten whose KWB values `kwb(b, key)` gives.
+    /// The component of definition `d` (read from `file`, named in errors) for buurten whose
+    /// KWB values `kwb(b, key)` gives.
     pub fn new(
-        text: &str,
+        d: &Definition,
         file: &str,
         nb: usize,
         kwb: &dyn Fn(usize, &str) -> Option<f64>,
         warnings: &mut Vec<String>,
     ) -> Result<Component, SimError> {
-        let d = parse(text, file)?;
-        let c = vulnerability(&d, file)?;
-        if !matches!(d.method.normalisation.as_str(), "percentile" | "")
-            || !matches!(d.method.aggregation.as_str(), "arithmetic" | "")
+        let c = vulnerability(d, file)?;
+        if d.method.normalisation != Normalisation::Percentile
+            || d.method.aggregation != Aggregation::Arithmetic
         {
             warnings.push(format!(
-                "{file}: the simulated vulnerability component uses percentile normalisation and arithmetic aggregation, not {} / {}",
+                "{file}: the simulated vulnerability component uses percentile normalisation and arithmetic aggregation, not {:?} / {:?}",
                 d.method.normalisation, d.method.aggregation
             ));
         }
@@ -197,15 +142,17 @@ impl Component {
         let mut indicators = Vec::new();
         for (k, i) in c.indicator.iter().enumerate() {
             let place = |key: &str| format!("component '{}'.indicator[{k}].{key}", c.id);
-            let (scale, has_denom) = match i.transform.as_str() {
-                "value" => (1.0, false),
-                "per_1000" => (1000.0, true),
-                "share" => (100.0, true),
+            // the definition was validated by the index crate (directions, weights,
+            // denominators); what the simulation cannot move is refused here
+            let (scale, has_denom) = match i.transform {
+                Transform::Value => (1.0, false),
+                Transform::Per1000 => (1000.0, true),
+                Transform::Share => (100.0, true),
                 t => {
                     return Err(SimError::new(
                         file,
                         place("transform"),
-                        format!("transform '{t}' is not supported by the simulation"),
+                        format!("transform {t:?} is not supported by the simulation"),
                         "use value, per_1000 or share",
                     ));
                 }
@@ -214,30 +161,22 @@ impl Component {
                 return Err(SimError::new(
                     file,
                     place("denominator"),
-                    format!("{} needs a denominator", i.transform),
+                    format!("{:?} needs a denominator", i.transform),
                     "name the KWB denominator (e.g. a_inw)",
                 ));
             }
-            let sign = match i.direction.as_str() {
-                "higher_is_worse" => -1.0,
-                "higher_is_better" => 1.0,
-                x => {
+            let sign = match i.direction {
+                Direction::HigherIsWorse => -1.0,
+                Direction::HigherIsBetter => 1.0,
+                Direction::Neutral => {
                     return Err(SimError::new(
                         file,
                         place("direction"),
-                        format!("'{x}' is not a direction"),
+                        "a neutral indicator cannot be scored".to_string(),
                         "use higher_is_worse or higher_is_better",
                     ));
                 }
             };
-            if !(i.weight.is_finite() && i.weight >= 0.0) {
-                return Err(SimError::new(
-                    file,
-                    place("weight"),
-                    format!("{} is not a weight", i.weight),
-                    "weights are non-negative numbers",
-                ));
-            }
             let bron = match i.source.as_str() {
                 "p_hh_li" => Bron::LaagInkomen,
                 "a_1p_hh" => Bron::Eenpersoons,
@@ -398,7 +337,8 @@ mod tests {
             })
         };
         let mut w = Vec::new();
-        let c = Component::new(DEFINITIE, "def.toml", 5, &kwb, &mut w).unwrap();
+        let d = Definition::veerkracht_basis();
+        let c = Component::new(&d, "def.toml", 5, &kwb, &mut w).unwrap();
         assert_eq!(c.id, "A");
         let ids: Vec<&str> = c.indicators.iter().map(|i| i.id.as_str()).collect();
         assert!(ids.contains(&"laag_inkomen_pct") && ids.contains(&"bijstand_per_1000"));
@@ -414,15 +354,15 @@ mod tests {
         assert!(c.score(2, 200.0, 0.0, 0.0, 0.0) > s[2]);
         // wmo and youth care are missing here: 3.5 of the weight present is enough
         assert!(s.iter().all(|x| x.is_finite()));
-        let e = Component::new(
-            &DEFINITIE.replace("role = \"vulnerability\"", "role = \"x\""),
-            "def.toml",
-            1,
-            &kwb,
-            &mut w,
-        )
-        .unwrap_err()
-        .to_string();
+        let mut other = d.clone();
+        for c in &mut other.component {
+            if c.role == Role::Vulnerability {
+                c.role = Role::Place;
+            }
+        }
+        let e = Component::new(&other, "def.toml", 1, &kwb, &mut w)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("component.role"), "{e}");
         assert_eq!(percentile_rank(&[1.0, 2.0, 2.0, 3.0], 2.0), 1.0 / 3.0);
     }

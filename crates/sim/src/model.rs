@@ -514,10 +514,9 @@ impl Model {
         }
         m.complexen = complex_ids.len();
         // --- buurten: KWB marginals and attractiveness
-        let def_sources = crate::kwetsbaarheid::sources(
-            crate::kwetsbaarheid::DEFINITIE,
-            "data/index/veerkracht-basis.toml",
-        )?;
+        let definitie = veerkracht_index::Definition::veerkracht_basis();
+        let def_file = "data/index/veerkracht-basis.toml";
+        let def_sources = crate::kwetsbaarheid::sources(&definitie, def_file)?;
         let kwb = read_kwb(&inputs.kwb, &def_sources)?;
         let woz_m2: Vec<f64> = woz_sum
             .iter()
@@ -574,8 +573,8 @@ impl Model {
         {
             let kv = |b: usize, key: &str| kwb.get(&codes[b]).and_then(|k| k.get(key)).copied();
             m.kwetsbaarheid = Some(crate::kwetsbaarheid::Component::new(
-                crate::kwetsbaarheid::DEFINITIE,
-                "data/index/veerkracht-basis.toml",
+                &definitie,
+                def_file,
                 codes.len(),
                 &kv,
                 &mut warnings,
