@@ -21,6 +21,7 @@ pub mod model;
 pub mod policy;
 mod repo;
 pub mod testing;
+pub mod throttle;
 
 pub use db::{Backend, Location};
 pub use model::*;
