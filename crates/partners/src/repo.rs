@@ -884,17 +884,18 @@ impl Workspace {
         };
         let id = user.as_ref().map(|u| u.0);
         let Some(id) = id.filter(|_| ok) else {
-            if let (Some(id), Some(wait)) = (id, attempt.wait) {
-                // an existing account's address starts to wait: worth a line in the log
+            if let Some(wait) = attempt.wait {
+                // an address starts to wait: worth a line in the log, for a known name and an
+                // unknown one alike (the same work, so the answer takes the same time)
                 self.db.write(|tx| {
                     append_audit(tx, now, Audit {
                         actor: None,
                         action: "aanmelden vertraagd na mislukte pogingen",
                         entity: "gebruiker",
-                        entity_id: Some(id),
+                        entity_id: id,
                         plan_id: None,
                         before: None,
-                        after: Some(json!({"adres": client.to_string(), "pogingen": attempt.failures, "wachttijd_s": wait.as_secs()})),
+                        after: Some(json!({"gebruikersnaam": clip(&uname, limits::USERNAME), "adres": client.to_string(), "pogingen": attempt.failures, "wachttijd_s": wait.as_secs()})),
                     })
                 })?;
             }
