@@ -46,7 +46,8 @@ pub enum AccountsCommand {
         /// GM code of a gemeente the organisation works in (repeatable).
         #[arg(long = "gemeente", value_name = "GMxxxx")]
         gemeenten: Vec<String>,
-        /// A corporation whose own stock and allocation data this server holds.
+        /// A corporation whose own stock and allocation data this server holds (at most one
+        /// organisation).
         #[arg(long)]
         own_stock: bool,
     },
@@ -66,7 +67,8 @@ pub enum AccountsCommand {
         #[arg(long)]
         role: String,
     },
-    /// Set a new password (VEERKRACHT_PASSWORD or stdin); ends the user's sessions and lifts a lock.
+    /// Set a new password (VEERKRACHT_PASSWORD or stdin); ends the user's sessions and revokes
+    /// their API tokens.
     Password {
         #[command(flatten)]
         db: DbArg,
@@ -173,8 +175,11 @@ pub fn accounts(ctx: &Context, c: AccountsCommand) -> Result<()> {
         AccountsCommand::Password { db, username } => {
             let ws = db.open()?;
             let pw = password()?;
-            ws.set_password(None, &username, &pw).map_err(err)?;
-            println!("wachtwoord van {username} gewijzigd; lopende sessies beëindigd");
+            let ended = ws.set_password(None, &username, &pw).map_err(err)?;
+            println!(
+                "wachtwoord van {username} gewijzigd; {} sessie(s) beëindigd en {} API-token(s) ingetrokken",
+                ended.sessions, ended.tokens
+            );
         }
         AccountsCommand::List { db } => {
             let ws = db.open()?;
@@ -183,7 +188,7 @@ pub fn accounts(ctx: &Context, c: AccountsCommand) -> Result<()> {
             if ctx.json {
                 let u: Vec<_> = users
                     .iter()
-                    .map(|(u, o, l)| serde_json::json!({"gebruiker": u, "organisatie": o, "geblokkeerd_tot": l}))
+                    .map(|(u, o, _)| serde_json::json!({"gebruiker": u, "organisatie": o}))
                     .collect();
                 println!(
                     "{}",
@@ -204,16 +209,13 @@ pub fn accounts(ctx: &Context, c: AccountsCommand) -> Result<()> {
                     },
                     if o.own_stock { "; eigen voorraad" } else { "" }
                 );
-                for (u, _, locked) in users.iter().filter(|(u, _, _)| u.org_id == o.id) {
+                for (u, _, _) in users.iter().filter(|(u, _, _)| u.org_id == o.id) {
                     println!(
                         "       {} — {} ({}){}",
                         u.username,
                         u.display_name,
                         u.role,
-                        locked
-                            .filter(|l| *l > veerkracht_partners::now_ms())
-                            .map(|l| format!(", geblokkeerd tot {}", format_time(l)))
-                            .unwrap_or_default()
+                        if u.disabled { ", uitgeschakeld" } else { "" }
                     );
                 }
             }

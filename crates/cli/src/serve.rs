@@ -31,6 +31,11 @@ pub struct ServeArgs {
     /// Mark session cookies Secure (set this when a TLS proxy serves veerkracht over https).
     #[arg(long)]
     secure_cookies: bool,
+    /// A reverse proxy whose X-Forwarded-For names the client (IP address or CIDR block,
+    /// repeatable; default none). From any other peer the header is ignored, so login limits
+    /// count per real client only behind a proxy named here.
+    #[arg(long = "trusted-proxy", value_name = "ADDR[/LEN]")]
+    trusted_proxies: Vec<veerkracht_web::workspace::TrustedProxy>,
     /// Minimale celgrootte: aantallen van 1 tot N−1 woningen of huishoudens (huurmix,
     /// scenario's) worden afgeschermd, met secundaire afscherming (minstens 2) / minimum
     /// cell size for figures from dwelling- or household-level data.
@@ -57,6 +62,32 @@ pub struct ServeArgs {
 
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
     let privacy = crate::output::privacy(a.min_cel)?;
+    // the partner workspace first: its refusals come before the data are loaded
+    let partners = if a.multi_user {
+        let ws = a.db.open()?;
+        ws.stock_holder()
+            .map_err(|e| anyhow::anyhow!("{e}; veerkracht serve --multi-user refuses to start"))?;
+        if ws
+            .organisations()
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .is_empty()
+        {
+            eprintln!(
+                "let op: de partnerwerkruimte {} heeft nog geen organisaties — maak ze met `veerkracht accounts org-add` en `accounts user-add` (of `accounts demo`)",
+                ws.location().describe()
+            );
+        }
+        if a.secure_cookies && a.trusted_proxies.is_empty() {
+            eprintln!(
+                "let op: --secure-cookies zonder --trusted-proxy: X-Forwarded-For wordt genegeerd, dus achter een proxy tellen alle aanmeldpogingen voor het adres van de proxy"
+            );
+        }
+        let mut p = veerkracht_web::workspace::Partners::new(ws, a.secure_cookies);
+        p.trusted_proxies = a.trusted_proxies.clone();
+        Some(p)
+    } else {
+        None
+    };
     let (origin, ds) = ctx.load()?;
     let def = match &a.definition {
         None => veerkracht_index::Definition::veerkracht_basis(),
@@ -111,22 +142,8 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
     if let Some(s) = stock {
         state = state.with_stock(s);
     }
-    if a.multi_user {
-        let ws = a.db.open()?;
-        if ws
-            .organisations()
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .is_empty()
-        {
-            eprintln!(
-                "let op: de partnerwerkruimte {} heeft nog geen organisaties — maak ze met `veerkracht accounts org-add` en `accounts user-add` (of `accounts demo`)",
-                ws.location().describe()
-            );
-        }
-        state = state.with_partners(veerkracht_web::workspace::Partners::new(
-            ws,
-            a.secure_cookies,
-        ));
+    if let Some(p) = partners {
+        state = state.with_partners(p);
     } else if !a.bind.is_loopback() {
         eprintln!(
             "let op: zonder --multi-user is er geen aanmelding; iedereen die dit adres bereikt ziet alles"

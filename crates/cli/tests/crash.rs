@@ -119,7 +119,11 @@ fn crash_run(loc: Location, dir: &std::path::Path, gpkg: &std::path::Path, kills
         )
         .unwrap();
         let actor = ws
-            .login("schrijver", "een lange zin als wachtwoord")
+            .login(
+                "schrijver",
+                "een lange zin als wachtwoord",
+                std::net::Ipv4Addr::LOCALHOST.into(),
+            )
             .unwrap()
             .actor;
         let plan = ws

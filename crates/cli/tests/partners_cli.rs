@@ -204,3 +204,83 @@ fn accounts_backup_restore_and_audit() {
         );
     }
 }
+
+/// Issue 21, findings 3 and 5: a second organisation with --own-stock is refused (naming the
+/// one that holds it), `serve --multi-user` refuses a database that has two anyway, and a new
+/// password revokes the user's API tokens and says so.
+#[test]
+fn one_stock_holder_and_a_new_password_revokes_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("s.sqlite");
+    let mut dbs = vec![sqlite.to_str().unwrap().to_string()];
+    if let Some(veerkracht_partners::Location::Postgres(url)) =
+        veerkracht_partners::testing::fresh_postgres()
+    {
+        dbs.push(url);
+    }
+    for db in &dbs {
+        ok(&vk(&["accounts", "demo", "--partner-db", db]));
+        let add = |stock: bool| {
+            let mut a = vec![
+                "accounts",
+                "org-add",
+                "--partner-db",
+                db,
+                "--name",
+                "Woonbron",
+                "--kind",
+                "corporatie",
+                "--gemeente",
+                "GM9001",
+            ];
+            if stock {
+                a.push("--own-stock");
+            }
+            vk(&a)
+        };
+        fails(&add(true), "'Woonstichting Veerstad' already holds");
+        ok(&add(false));
+        let ws = veerkracht_partners::Workspace::open(
+            &veerkracht_partners::Location::parse(db),
+            veerkracht_partners::Options::default(),
+        )
+        .unwrap();
+        let s = ws
+            .login("gemeente.analist", PW, std::net::Ipv4Addr::LOCALHOST.into())
+            .unwrap();
+        let (_, tok) = ws.create_token(&s.actor, "script").unwrap();
+        let out = ok(&vk(&[
+            "accounts",
+            "password",
+            "--partner-db",
+            db,
+            "--username",
+            "gemeente.analist",
+        ]));
+        assert!(
+            out.contains("1 sessie(s) beëindigd en 1 API-token(s) ingetrokken"),
+            "{out}"
+        );
+        assert!(ws.token_actor(&tok).unwrap().is_none());
+        assert!(ws.session(&s.token).unwrap().is_none());
+    }
+    // a database with two stock holders (written before this rule): serve refuses to start
+    rusqlite::Connection::open(&sqlite)
+        .unwrap()
+        .execute(
+            "UPDATE organisations SET own_stock = 1 WHERE name = 'Woonbron'",
+            [],
+        )
+        .unwrap();
+    fails(
+        &vk(&[
+            "serve",
+            "--multi-user",
+            "--port",
+            "0",
+            "--partner-db",
+            sqlite.to_str().unwrap(),
+        ]),
+        "2 organisations hold this server's own stock ('Woonbron', 'Woonstichting Veerstad')",
+    );
+}

@@ -32,7 +32,13 @@ fn main() {
         "een lange zin als wachtwoord",
     )
     .unwrap();
-    let s = ws.login("u", "een lange zin als wachtwoord").unwrap();
+    let s = ws
+        .login(
+            "u",
+            "een lange zin als wachtwoord",
+            std::net::Ipv4Addr::LOCALHOST.into(),
+        )
+        .unwrap();
     let id = ws
         .create_plan(
             &s.actor,

@@ -21,12 +21,13 @@ pub mod model;
 pub mod policy;
 mod repo;
 pub mod testing;
+pub mod throttle;
 
 pub use db::{Backend, Location};
 pub use model::*;
 pub use repo::{
-    Integrity, LoginFailure, Options, PlanView, Session, TokenInfo, Workspace, backup_header_ok,
-    now_ms,
+    Ended, Integrity, LoginFailure, Options, PlanView, Session, TokenInfo, Workspace,
+    backup_header_ok, now_ms,
 };
 
 /// What can go wrong; every variant carries a message a user can act on.

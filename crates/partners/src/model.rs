@@ -126,6 +126,8 @@ pub mod limits {
     pub const PASSWORD_MAX: usize = 1_024;
     pub const SNAPSHOT: usize = 2_000_000;
     pub const PARTNERS: usize = 50;
+    /// A measure's budget: 0 to 100 billion euro, in cents.
+    pub const BUDGET_CENTS_MAX: i64 = 10_000_000_000_000;
 }
 
 /// Checks a text field: trimmed, not empty (unless allowed), within `max` characters, no
@@ -411,4 +413,6 @@ pub struct MeasureEdit {
     pub description: Option<String>,
     pub budget_cents: Option<Option<i64>>,
     pub end_date: Option<Option<String>>,
+    /// The measure's partner organisations (the plan's owner or partners).
+    pub partners: Option<Vec<i64>>,
 }

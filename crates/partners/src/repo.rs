@@ -1,6 +1,7 @@
 //! The repository: every read and write of the workspace, with its access check and audit
 //! entry, written once for SQLite and PostgreSQL.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -11,6 +12,7 @@ use crate::auth::{self, HashCost};
 use crate::db::{Backend, Db, Location, Row, Tx, Val};
 use crate::model::*;
 use crate::policy::{self, PlanAccess};
+use crate::throttle::{Backoff, Throttle};
 
 /// The schema versions, oldest first: (version, name, SQLite, PostgreSQL).
 const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
@@ -43,9 +45,8 @@ pub struct Options {
     /// Pooled connections (SQLite: readers beside the one writer).
     pub connections: usize,
     pub hash_cost: HashCost,
-    /// Consecutive failed logins before an account is locked.
-    pub max_failures: i64,
-    pub lockout: Duration,
+    /// How failed logins slow further attempts (never a lock).
+    pub backoff: Backoff,
     pub session_ttl: Duration,
 }
 
@@ -54,31 +55,40 @@ impl Default for Options {
         Options {
             connections: 8,
             hash_cost: HashCost::OWASP,
-            max_failures: 5,
-            lockout: Duration::from_secs(15 * 60),
+            backoff: Backoff::default(),
             session_ttl: Duration::from_secs(12 * 3600),
         }
     }
 }
 
-/// Why a login failed (the same answer for an unknown user and a wrong password).
+/// Why a login failed: the same answers for an unknown user name and a wrong password.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginFailure {
     BadCredentials,
-    Locked { until_ms: i64 },
+    /// Too many failures for this user name (from this address, or from all together):
+    /// try again after this many seconds. Nothing was checked.
+    Slowed {
+        retry_after_s: u64,
+    },
 }
 
 impl std::fmt::Display for LoginFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LoginFailure::BadCredentials => f.write_str("onbekende gebruikersnaam of onjuist wachtwoord / unknown user name or wrong password"),
-            LoginFailure::Locked { until_ms } => write!(
+            LoginFailure::Slowed { retry_after_s } => write!(
                 f,
-                "account tijdelijk geblokkeerd na te veel mislukte pogingen, tot {} / account locked after too many failed attempts, until then",
-                format_time(*until_ms)
+                "te veel mislukte aanmeldpogingen; probeer het over {retry_after_s} s opnieuw / too many failed logins; try again in {retry_after_s} s"
             ),
         }
     }
+}
+
+/// What ending a user's access ([`Workspace::set_password`], disabling) ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Ended {
+    pub sessions: u64,
+    pub tokens: u64,
 }
 
 /// A logged-in session: the secret for the cookie (never stored) and its CSRF token.
@@ -137,6 +147,7 @@ pub struct Workspace {
     opts: Options,
     location: Location,
     dummy_hash: String,
+    throttle: Throttle,
 }
 
 const USER_COLS: &str = "u.id, u.org_id, u.username, u.display_name, u.role, u.disabled, o.id, o.name, o.kind, o.gemeenten, o.own_stock";
@@ -355,6 +366,119 @@ fn check_partners(tx: &mut dyn Tx, owner: i64, partners: &[i64]) -> Result<Vec<i
     Ok(out)
 }
 
+/// Ends all of a user's sessions and revokes all their API tokens (in the caller's
+/// transaction, with its audit entry).
+fn end_access(tx: &mut dyn Tx, user_id: i64, now: i64) -> Result<Ended, Error> {
+    let sessions = tx.exec("DELETE FROM sessions WHERE user_id = ?", &[user_id.into()])?;
+    let tokens = tx.exec(
+        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        &[now.into(), user_id.into()],
+    )?;
+    Ok(Ended { sessions, tokens })
+}
+
+/// A measure's fields as sent (POST) or as they would be after an edit (PATCH).
+struct MeasureDraft<'a> {
+    kind: &'a str,
+    title: &'a str,
+    description: &'a str,
+    status: &'a str,
+    start: &'a str,
+    end: Option<&'a str>,
+    budget_cents: Option<i64>,
+    partners: &'a [i64],
+}
+
+/// A measure that passed [`check_measure`].
+struct CheckedMeasure {
+    kind: MeasureKind,
+    title: String,
+    description: String,
+    status: MeasureStatus,
+    start: String,
+    end: Option<String>,
+    budget_cents: Option<i64>,
+    partners: Vec<i64>,
+}
+
+/// Every rule on a measure's fields, one function for new measures and edits: kind and
+/// status from their lists, title 1–200 and description 0–20,000 characters, real dates
+/// with the end not before the start, a budget from 0 to 100 billion euro (in cents), and
+/// at most 50 partners, each the plan's owner or one of its partners (the measure's own
+/// organisation is left out).
+fn check_measure(
+    acc: &PlanAccess,
+    owner: i64,
+    d: &MeasureDraft<'_>,
+) -> Result<CheckedMeasure, Error> {
+    let kind = MeasureKind::parse("soort", d.kind)?;
+    let title = text("titel", d.title, limits::TITLE, false)?;
+    let description = text("omschrijving", d.description, limits::TEXT, true)?;
+    let status = MeasureStatus::parse("status", d.status)?;
+    let start = date("start", d.start)?;
+    let end = d
+        .end
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| date("eind", s))
+        .transpose()?;
+    if let Some(e) = &end
+        && *e < start
+    {
+        return Err(Error::invalid(
+            "eind",
+            format!("{e} lies before the start {start}"),
+        ));
+    }
+    if let Some(b) = d.budget_cents
+        && !(0..=limits::BUDGET_CENTS_MAX).contains(&b)
+    {
+        return Err(Error::invalid(
+            "budget",
+            format!(
+                "{b} cents is outside 0 to {} cents (100 billion euro)",
+                limits::BUDGET_CENTS_MAX
+            ),
+        ));
+    }
+    let mut partners: Vec<i64> = Vec::new();
+    for &p in d.partners {
+        if p != owner && !partners.contains(&p) {
+            partners.push(p);
+        }
+    }
+    if partners.len() > limits::PARTNERS {
+        return Err(Error::invalid(
+            "partners",
+            format!("at most {} partner organisations", limits::PARTNERS),
+        ));
+    }
+    let outside: Vec<String> = partners
+        .iter()
+        .filter(|p| **p != acc.owner_org && !acc.partner_orgs.contains(p))
+        .map(i64::to_string)
+        .collect();
+    if !outside.is_empty() {
+        return Err(Error::invalid(
+            "partners",
+            format!(
+                "organisation(s) {} are not the plan's owner or one of its partners; add them to the plan's partners first, or leave them out",
+                outside.join(", ")
+            ),
+        ));
+    }
+    partners.sort_unstable();
+    Ok(CheckedMeasure {
+        kind,
+        title,
+        description,
+        status,
+        start,
+        end,
+        budget_cents: d.budget_cents,
+        partners,
+    })
+}
+
 fn finite(field: &str, v: f64) -> Result<f64, Error> {
     if v.is_finite() {
         Ok(v)
@@ -372,6 +496,7 @@ impl Workspace {
             opts,
             location: loc.clone(),
             dummy_hash: auth::dummy_hash(opts.hash_cost),
+            throttle: Throttle::new(opts.backoff),
         };
         ws.migrate()?;
         Ok(ws)
@@ -477,6 +602,18 @@ impl Workspace {
                     "an organisation named '{name}' already exists"
                 )));
             }
+            if own_stock {
+                if tx.backend() == Backend::Postgres {
+                    // the audit chain's lock, taken early: two of these cannot both pass the check
+                    tx.exec("SELECT pg_advisory_xact_lock(72746)", &[])?;
+                }
+                if let Some(r) = tx.one("SELECT name FROM organisations WHERE own_stock = 1", &[])? {
+                    return Err(Error::Conflict(format!(
+                        "'{}' already holds this server's own stock; only one organisation can (its stock and allocation pages are that corporation's data). Add '{name}' without --own-stock",
+                        r.text(0)?
+                    )));
+                }
+            }
             let id = tx.insert(
                 "INSERT INTO organisations (name, kind, gemeenten, own_stock, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 &[(&name).into(), kind.word().into(), gm.join(",").into(), i64::from(own_stock).into(), now.into()],
@@ -496,6 +633,27 @@ impl Workspace {
 
     pub fn organisations(&self) -> Result<Vec<Organisation>, Error> {
         self.db.read(organisations)
+    }
+
+    /// The corporation whose own stock this server holds, if any. More than one is an
+    /// error (`serve --multi-user` refuses to start): each would see the stock pages.
+    pub fn stock_holder(&self) -> Result<Option<Organisation>, Error> {
+        let mut holders: Vec<Organisation> = self
+            .organisations()?
+            .into_iter()
+            .filter(|o| o.own_stock)
+            .collect();
+        if holders.len() > 1 {
+            let names: Vec<String> = holders.iter().map(|o| format!("'{}'", o.name)).collect();
+            return Err(Error::Conflict(format!(
+                "{} organisations hold this server's own stock ({}) in {}; only one may. Keep one and clear the others, e.g. UPDATE organisations SET own_stock = 0 WHERE name = {}",
+                holders.len(),
+                names.join(", "),
+                self.location.describe(),
+                names[1..].join(" OR name = ")
+            )));
+        }
+        Ok(holders.pop())
     }
 
     pub fn org_by_name(&self, name: &str) -> Result<Organisation, Error> {
@@ -555,14 +713,15 @@ impl Workspace {
         })
     }
 
-    /// Sets a new password (command line or the user themself), ends the user's sessions and
-    /// lifts a lockout.
+    /// Sets a new password (command line or the user themself). In the same transaction it
+    /// ends the user's sessions and revokes their API tokens (audited): whoever knew the old
+    /// password may have made them. Forgets the user's login back-off in this process.
     pub fn set_password(
         &self,
         by: Option<&Actor>,
         username: &str,
         password: &str,
-    ) -> Result<(), Error> {
+    ) -> Result<Ended, Error> {
         let username = check_username(username)?;
         if let Some(a) = by
             && a.user.username != username
@@ -572,16 +731,16 @@ impl Workspace {
         auth::check_password(password)?;
         let hash = auth::hash_password(password, self.opts.hash_cost)?;
         let now = now_ms();
-        self.db.write(|tx| {
+        let ended = self.db.write(|tx| {
             let id = tx
                 .one("SELECT id FROM users WHERE username = ?", &[(&username).into()])?
                 .ok_or_else(|| Error::NotFound(format!("user '{username}'")))?
                 .int(0)?;
             tx.exec(
-                "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+                "UPDATE users SET password_hash = ? WHERE id = ?",
                 &[hash.into(), id.into()],
             )?;
-            tx.exec("DELETE FROM sessions WHERE user_id = ?", &[id.into()])?;
+            let ended = end_access(tx, id, now)?;
             append_audit(tx, now, Audit {
                 actor: by,
                 action: "wachtwoord gewijzigd",
@@ -589,25 +748,30 @@ impl Workspace {
                 entity_id: Some(id),
                 plan_id: None,
                 before: None,
-                after: None,
-            })
-        })
+                after: Some(json!({"sessies_beeindigd": ended.sessions, "tokens_ingetrokken": ended.tokens})),
+            })?;
+            Ok(ended)
+        })?;
+        self.throttle.reset(&username);
+        Ok(ended)
     }
 
-    /// Lifts a lockout, or disables / re-enables a user (disabling ends their sessions). `by`:
-    /// a beheerder of the user's organisation, or None (the command line).
+    /// Resets a user's login back-off, or disables / re-enables a user. Disabling ends their
+    /// sessions and revokes their API tokens in the same transaction, so re-enabling brings
+    /// none of them back. `by`: a beheerder of the user's organisation, or None (the command
+    /// line).
     pub fn manage_user(
         &self,
         by: Option<&Actor>,
         user_id: i64,
-        unlock: bool,
+        reset_backoff: bool,
         disabled: Option<bool>,
     ) -> Result<(), Error> {
         let now = now_ms();
-        self.db.write(|tx| {
+        let username = self.db.write(|tx| {
             let r = tx
                 .one(
-                    "SELECT org_id, disabled, locked_until FROM users WHERE id = ?",
+                    "SELECT org_id, disabled, username FROM users WHERE id = ?",
                     &[user_id.into()],
                 )?
                 .ok_or_else(|| Error::NotFound(format!("user {user_id}")))?;
@@ -622,15 +786,13 @@ impl Workspace {
                     ));
                 }
             }
+            let username = r.text(2)?;
             let mut before = serde_json::Map::new();
             let mut after = serde_json::Map::new();
-            if unlock {
-                tx.exec(
-                    "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?",
-                    &[user_id.into()],
-                )?;
-                before.insert("geblokkeerd_tot".into(), json!(r.opt_int(2)?));
-                after.insert("geblokkeerd_tot".into(), Value::Null);
+            if reset_backoff {
+                let waiting = self.throttle.waiting(&username).map(|w| w.as_secs());
+                before.insert("wachttijd_s".into(), json!(waiting));
+                after.insert("wachttijd_s".into(), Value::Null);
             }
             if let Some(d) = disabled {
                 tx.exec(
@@ -638,7 +800,9 @@ impl Workspace {
                     &[i64::from(d).into(), user_id.into()],
                 )?;
                 if d {
-                    tx.exec("DELETE FROM sessions WHERE user_id = ?", &[user_id.into()])?;
+                    let ended = end_access(tx, user_id, now)?;
+                    after.insert("sessies_beeindigd".into(), json!(ended.sessions));
+                    after.insert("tokens_ingetrokken".into(), json!(ended.tokens));
                 }
                 before.insert("uitgeschakeld".into(), json!(r.int(1)? != 0));
                 after.insert("uitgeschakeld".into(), json!(d));
@@ -655,21 +819,33 @@ impl Workspace {
                     before: Some(Value::Object(before)),
                     after: Some(Value::Object(after)),
                 },
-            )
-        })
+            )?;
+            Ok(username)
+        })?;
+        if reset_backoff {
+            self.throttle.reset(&username);
+        }
+        Ok(())
     }
 
-    /// Users of an organisation (a beheerder's view) or of all (None: command line).
+    /// Users of an organisation (a beheerder's view) or of all (None: command line), each
+    /// with its organisation's name and, when an address must wait before its next login
+    /// attempt (in this process), until when (Unix ms).
     pub fn users(&self, org_id: Option<i64>) -> Result<Vec<(User, String, Option<i64>)>, Error> {
+        let now = now_ms();
         self.db.read(|tx| {
             let rows = tx.query(
-                &format!("SELECT {USER_COLS}, u.locked_until FROM users u JOIN organisations o ON o.id = u.org_id WHERE (? = 0 OR u.org_id = ?) ORDER BY o.name, u.username"),
+                &format!("SELECT {USER_COLS} FROM users u JOIN organisations o ON o.id = u.org_id WHERE (? = 0 OR u.org_id = ?) ORDER BY o.name, u.username"),
                 &[org_id.unwrap_or(0).into(), org_id.unwrap_or(0).into()],
             )?;
             rows.iter()
                 .map(|r| {
                     let a = actor_of(r, 0)?;
-                    Ok((a.user, a.org.name, r.opt_int(11)?))
+                    let waiting = self
+                        .throttle
+                        .waiting(&a.user.username)
+                        .map(|w| now + w.as_millis() as i64);
+                    Ok((a.user, a.org.name, waiting))
                 })
                 .collect()
         })
@@ -677,80 +853,59 @@ impl Workspace {
 
     // ----- logging in -----
 
-    /// Checks a user name and password; on success a new session (a new random id every
-    /// time, so a session id planted before login is never honoured). After
-    /// `max_failures` consecutive failures the account is locked for `lockout`.
-    pub fn login(&self, username: &str, password: &str) -> Result<Session, Error> {
+    /// Checks a user name and password from `client`; on success a new session (a new
+    /// random id every time, so a session id planted before login is never honoured).
+    /// Failures slow further attempts ([`Backoff`]): never a lock, and an unknown name gets
+    /// exactly the answers (and the argon2 time) of a wrong password.
+    pub fn login(&self, username: &str, password: &str, client: IpAddr) -> Result<Session, Error> {
         let now = now_ms();
         let uname = username.trim().to_lowercase();
+        let attempt = self.throttle.begin(&uname, client).map_err(|wait| {
+            Error::Login(LoginFailure::Slowed {
+                retry_after_s: wait.as_millis().div_ceil(1000).max(1) as u64,
+            })
+        })?;
         let found = self.db.read(|tx| {
             tx.one(
-                "SELECT id, password_hash, locked_until, disabled FROM users WHERE username = ?",
+                "SELECT id, password_hash, disabled FROM users WHERE username = ?",
                 &[(&uname).into()],
             )
         })?;
-        let Some(r) = found.filter(|_| password.len() <= limits::PASSWORD_MAX * 4) else {
-            auth::verify_password(password, &self.dummy_hash);
+        let user = match found.filter(|_| password.len() <= limits::PASSWORD_MAX * 4) {
+            Some(r) => Some((r.int(0)?, r.text(1)?, r.int(2)? != 0)),
+            None => None,
+        };
+        let ok = match &user {
+            Some((_, hash, disabled)) => auth::verify_password(password, hash) && !disabled,
+            None => {
+                auth::verify_password(password, &self.dummy_hash);
+                false
+            }
+        };
+        let id = user.as_ref().map(|u| u.0);
+        let Some(id) = id.filter(|_| ok) else {
+            if let Some(wait) = attempt.wait {
+                // an address starts to wait: worth a line in the log, for a known name and an
+                // unknown one alike (the same work, so the answer takes the same time)
+                self.db.write(|tx| {
+                    append_audit(tx, now, Audit {
+                        actor: None,
+                        action: "aanmelden vertraagd na mislukte pogingen",
+                        entity: "gebruiker",
+                        entity_id: id,
+                        plan_id: None,
+                        before: None,
+                        after: Some(json!({"gebruikersnaam": clip(&uname, limits::USERNAME), "adres": client.to_string(), "pogingen": attempt.failures, "wachttijd_s": wait.as_secs()})),
+                    })
+                })?;
+            }
             return Err(Error::Login(LoginFailure::BadCredentials));
         };
-        let (id, hash, locked_until, disabled) =
-            (r.int(0)?, r.text(1)?, r.opt_int(2)?, r.int(3)? != 0);
-        if let Some(until) = locked_until
-            && until > now
-        {
-            return Err(Error::Login(LoginFailure::Locked { until_ms: until }));
-        }
-        let ok = auth::verify_password(password, &hash) && !disabled;
-        if !ok {
-            let lock_until = now + self.opts.lockout.as_millis() as i64;
-            let locked = self.db.write(|tx| {
-                tx.exec(
-                    "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?",
-                    &[id.into()],
-                )?;
-                let fails = tx
-                    .one("SELECT failed_logins FROM users WHERE id = ?", &[id.into()])?
-                    .map(|r| r.int(0))
-                    .transpose()?
-                    .unwrap_or(0);
-                if fails >= self.opts.max_failures {
-                    tx.exec(
-                        "UPDATE users SET locked_until = ?, failed_logins = 0 WHERE id = ?",
-                        &[lock_until.into(), id.into()],
-                    )?;
-                    append_audit(
-                        tx,
-                        now,
-                        Audit {
-                            actor: None,
-                            action: "geblokkeerd na mislukte aanmeldingen",
-                            entity: "gebruiker",
-                            entity_id: Some(id),
-                            plan_id: None,
-                            before: None,
-                            after: Some(json!({"tot": lock_until, "pogingen": fails})),
-                        },
-                    )?;
-                    return Ok(true);
-                }
-                Ok(false)
-            })?;
-            return Err(Error::Login(if locked {
-                LoginFailure::Locked {
-                    until_ms: lock_until,
-                }
-            } else {
-                LoginFailure::BadCredentials
-            }));
-        }
+        self.throttle.succeeded(attempt);
         let token = auth::new_token("");
         let csrf = auth::new_token("");
         let expires = now + self.opts.session_ttl.as_millis() as i64;
         self.db.write(|tx| {
-            tx.exec(
-                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?",
-                &[id.into()],
-            )?;
             tx.exec(
                 "DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?",
                 &[id.into(), now.into()],
@@ -1119,33 +1274,6 @@ impl Workspace {
     }
 
     pub fn add_measure(&self, a: &Actor, plan: i64, m: NewMeasure) -> Result<i64, Error> {
-        let kind = MeasureKind::parse("soort", &m.kind)?;
-        let title = text("titel", &m.title, limits::TITLE, false)?;
-        let description = text("omschrijving", &m.description, limits::TEXT, true)?;
-        let status = MeasureStatus::parse("status", m.status.as_deref().unwrap_or("gepland"))?;
-        let start = date("start", &m.start_date)?;
-        let end = m
-            .end_date
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| date("eind", s))
-            .transpose()?;
-        if let Some(e) = &end
-            && *e < start
-        {
-            return Err(Error::invalid(
-                "eind",
-                format!("{e} lies before the start {start}"),
-            ));
-        }
-        if let Some(b) = m.budget_cents
-            && !(0..=10_000_000_000_000).contains(&b)
-        {
-            return Err(Error::invalid(
-                "budget",
-                "must be between 0 and 100 billion euro",
-            ));
-        }
         let owner = m.owner_org.unwrap_or(a.org.id);
         let now = now_ms();
         self.db.write(|tx| {
@@ -1155,23 +1283,23 @@ impl Workspace {
                     "measures are added by a beheerder or analist of the plan owner, or of a partner for its own organisation",
                 ));
             }
-            let mut partners = Vec::new();
-            for p in &m.partners {
-                if *p != owner && !partners.contains(p) {
-                    org_ref(tx, *p)?;
-                    partners.push(*p);
-                }
-            }
-            if partners.len() > limits::PARTNERS {
-                return Err(Error::invalid("partners", "too many partner organisations"));
-            }
+            let c = check_measure(&acc, owner, &MeasureDraft {
+                kind: &m.kind,
+                title: &m.title,
+                description: &m.description,
+                status: m.status.as_deref().unwrap_or("gepland"),
+                start: &m.start_date,
+                end: m.end_date.as_deref(),
+                budget_cents: m.budget_cents,
+                partners: &m.partners,
+            })?;
             let id = tx.insert(
                 "INSERT INTO measures (plan_id, kind, title, description, owner_org_id, partner_orgs, budget_cents, status, start_date, end_date, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id",
-                &[plan.into(), kind.word().into(), (&title).into(), (&description).into(), owner.into(), ids_list(&partners).into(), m.budget_cents.into(), status.word().into(), (&start).into(), end.clone().into(), a.user.id.into(), now.into(), now.into()],
+                &[plan.into(), c.kind.word().into(), (&c.title).into(), (&c.description).into(), owner.into(), ids_list(&c.partners).into(), c.budget_cents.into(), c.status.word().into(), (&c.start).into(), c.end.clone().into(), a.user.id.into(), now.into(), now.into()],
             )?;
             Self::touch(tx, plan, a, now)?;
             let owner_name = org_ref(tx, owner)?.name;
-            let partner_names = org_names(tx, &partners)?;
+            let partner_names = org_names(tx, &c.partners)?;
             append_audit(tx, now, Audit {
                 actor: Some(a),
                 action: "aangemaakt",
@@ -1179,13 +1307,14 @@ impl Workspace {
                 entity_id: Some(id),
                 plan_id: Some(plan),
                 before: None,
-                after: Some(json!({"soort": kind, "titel": title, "omschrijving": description, "eigenaar": owner_name, "partners": partner_names, "budget_centen": m.budget_cents, "status": status, "start": start, "eind": end})),
+                after: Some(json!({"soort": c.kind, "titel": c.title, "omschrijving": c.description, "eigenaar": owner_name, "partners": partner_names, "budget_centen": c.budget_cents, "status": c.status, "start": c.start, "eind": c.end})),
             })?;
             Ok(id)
         })
     }
 
-    /// Edits a measure against the version the editor saw; the new version.
+    /// Edits a measure against the version the editor saw; the new version. The measure as
+    /// it would be after the edit is checked exactly as a new one ([`check_measure`]).
     pub fn edit_measure(
         &self,
         a: &Actor,
@@ -1193,36 +1322,17 @@ impl Workspace {
         id: i64,
         e: MeasureEdit,
     ) -> Result<i64, Error> {
-        let status = e
-            .status
-            .as_deref()
-            .map(|s| MeasureStatus::parse("status", s))
-            .transpose()?;
-        let title = e
-            .title
-            .as_deref()
-            .map(|t| text("titel", t, limits::TITLE, false))
-            .transpose()?;
-        let description = e
-            .description
-            .as_deref()
-            .map(|t| text("omschrijving", t, limits::TEXT, true))
-            .transpose()?;
-        let end = match &e.end_date {
-            Some(Some(s)) if !s.trim().is_empty() => Some(Some(date("eind", s)?)),
-            Some(_) => Some(None),
-            None => None,
-        };
         let now = now_ms();
         self.db.write(|tx| {
             let acc = visible(tx, a, plan)?;
             let cur = tx
                 .one(
-                    "SELECT m.owner_org_id, m.status, m.title, m.description, m.budget_cents, m.end_date, m.version, m.start_date, m.updated_at FROM measures m WHERE m.id = ? AND m.plan_id = ?",
+                    "SELECT m.owner_org_id, m.status, m.title, m.description, m.budget_cents, m.end_date, m.version, m.start_date, m.updated_at, m.kind, m.partner_orgs FROM measures m WHERE m.id = ? AND m.plan_id = ?",
                     &[id.into(), plan.into()],
                 )?
                 .ok_or_else(|| Error::NotFound(format!("measure {id} of plan {plan}")))?;
-            if !policy::can_edit_measure(a, &acc, cur.int(0)?) {
+            let owner = cur.int(0)?;
+            if !policy::can_edit_measure(a, &acc, owner) {
                 return Err(forbidden("a measure is edited by the plan owner or by its own organisation (beheerder or analist)"));
             }
             let version = cur.int(6)?;
@@ -1233,47 +1343,55 @@ impl Workspace {
                     e.version
                 )));
             }
+            let old = CheckedMeasure {
+                kind: MeasureKind::parse("soort", &cur.text(9)?)?,
+                title: cur.text(2)?,
+                description: cur.text(3)?,
+                status: MeasureStatus::parse("status", &cur.text(1)?)?,
+                start: cur.text(7)?,
+                end: cur.opt_text(5)?,
+                budget_cents: cur.opt_int(4)?,
+                partners: {
+                    let mut p = parse_ids(&cur.text(10)?);
+                    p.sort_unstable();
+                    p
+                },
+            };
+            let status = e.status.as_deref().unwrap_or(old.status.word());
+            let end = match &e.end_date {
+                Some(x) => x.as_deref(),
+                None => old.end.as_deref(),
+            };
+            let new = check_measure(&acc, owner, &MeasureDraft {
+                kind: old.kind.word(),
+                title: e.title.as_deref().unwrap_or(&old.title),
+                description: e.description.as_deref().unwrap_or(&old.description),
+                status,
+                start: &old.start,
+                end,
+                budget_cents: e.budget_cents.unwrap_or(old.budget_cents),
+                partners: e.partners.as_deref().unwrap_or(&old.partners),
+            })?;
             let mut before = serde_json::Map::new();
             let mut after = serde_json::Map::new();
-            let new_status = status.map(|s| s.word().to_string()).unwrap_or(cur.text(1)?);
-            if new_status != cur.text(1)? {
-                before.insert("status".into(), cur.text(1)?.into());
-                after.insert("status".into(), new_status.clone().into());
-            }
-            let new_title = title.unwrap_or(cur.text(2)?);
-            if new_title != cur.text(2)? {
-                before.insert("titel".into(), cur.text(2)?.into());
-                after.insert("titel".into(), new_title.clone().into());
-            }
-            let new_desc = description.unwrap_or(cur.text(3)?);
-            if new_desc != cur.text(3)? {
-                before.insert("omschrijving".into(), cur.text(3)?.into());
-                after.insert("omschrijving".into(), new_desc.clone().into());
-            }
-            let new_budget = match e.budget_cents {
-                Some(b) => b,
-                None => cur.opt_int(4)?,
+            let mut diff = |k: &str, b: Value, n: Value| {
+                if b != n {
+                    before.insert(k.into(), b);
+                    after.insert(k.into(), n);
+                }
             };
-            if new_budget != cur.opt_int(4)? {
-                before.insert("budget_centen".into(), json!(cur.opt_int(4)?));
-                after.insert("budget_centen".into(), json!(new_budget));
-            }
-            let new_end = match end {
-                Some(x) => x,
-                None => cur.opt_text(5)?,
-            };
-            if let Some(x) = &new_end
-                && *x < cur.text(7)?
-            {
-                return Err(Error::invalid("eind", format!("{x} lies before the start {}", cur.text(7)?)));
-            }
-            if new_end != cur.opt_text(5)? {
-                before.insert("eind".into(), json!(cur.opt_text(5)?));
-                after.insert("eind".into(), json!(new_end));
+            diff("status", json!(old.status), json!(new.status));
+            diff("titel", json!(old.title), json!(new.title));
+            diff("omschrijving", json!(old.description), json!(new.description));
+            diff("budget_centen", json!(old.budget_cents), json!(new.budget_cents));
+            diff("eind", json!(old.end), json!(new.end));
+            if new.partners != old.partners {
+                before.insert("partners".into(), org_names(tx, &old.partners)?);
+                after.insert("partners".into(), org_names(tx, &new.partners)?);
             }
             let n = tx.exec(
-                "UPDATE measures SET status = ?, title = ?, description = ?, budget_cents = ?, end_date = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-                &[new_status.into(), new_title.into(), new_desc.into(), new_budget.into(), new_end.into(), now.into(), id.into(), version.into()],
+                "UPDATE measures SET status = ?, title = ?, description = ?, budget_cents = ?, end_date = ?, partner_orgs = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                &[new.status.word().into(), new.title.into(), new.description.into(), new.budget_cents.into(), new.end.into(), ids_list(&new.partners).into(), now.into(), id.into(), version.into()],
             )?;
             if n != 1 {
                 return Err(Error::Conflict(format!("maatregel {id} is intussen gewijzigd / changed meanwhile")));

@@ -1,6 +1,7 @@
 //! The repository on SQLite and PostgreSQL: the same assertions on both (PostgreSQL when
 //! `VEERKRACHT_TEST_PG` is set; required in CI).
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use serde_json::json;
@@ -16,12 +17,17 @@ pub const CHEAP: HashCost = HashCost {
 fn opts() -> Options {
     Options {
         hash_cost: CHEAP,
-        lockout: Duration::from_millis(600),
+        backoff: throttle::Backoff {
+            base: Duration::from_millis(600),
+            ..Default::default()
+        },
         ..Options::default()
     }
 }
 
 const PW: &str = "een lange zin als wachtwoord";
+const HERE: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+const THERE: IpAddr = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 9));
 
 struct World {
     ws: Workspace,
@@ -91,7 +97,7 @@ fn world(loc: &Location) -> World {
 }
 
 fn actor(ws: &Workspace, u: &str) -> Actor {
-    ws.login(u, PW).unwrap().actor
+    ws.login(u, PW, HERE).unwrap().actor
 }
 
 fn new_plan(w: &World, a: &Actor) -> i64 {
@@ -226,12 +232,12 @@ fn raw_exec(loc: &Location, sql: &str) -> Result<(), String> {
 }
 
 #[test]
-fn login_sessions_lockout_and_tokens() {
+fn login_sessions_backoff_and_tokens() {
     let dir = tempfile::tempdir().unwrap();
     for loc in locations(dir.path()) {
         let w = world(&loc);
-        let s1 = w.ws.login("gem.analist", PW).unwrap();
-        let s2 = w.ws.login("Gem.Analist ", PW).unwrap();
+        let s1 = w.ws.login("gem.analist", PW, HERE).unwrap();
+        let s2 = w.ws.login("Gem.Analist ", PW, HERE).unwrap();
         assert_ne!(s1.token, s2.token, "every login gets a new session id");
         assert_ne!(s1.csrf, s2.csrf);
         let (a, csrf) = w.ws.session(&s1.token).unwrap().unwrap();
@@ -247,37 +253,50 @@ fn login_sessions_lockout_and_tokens() {
         assert!(w.ws.session(&s1.token).unwrap().is_none());
         assert!(w.ws.session(&s2.token).unwrap().is_some());
 
-        // unknown user and wrong password answer alike
-        let e1 = w.ws.login("niemand", PW).unwrap_err();
+        // unknown user and wrong password answer alike, also when slowed down
+        let e1 = w.ws.login("niemand", PW, THERE).unwrap_err();
         let e2 =
-            w.ws.login("pol.analist", "verkeerd wachtwoord!")
+            w.ws.login("pol.analist", "verkeerd wachtwoord!", THERE)
                 .unwrap_err();
         assert_eq!(e1.to_string(), e2.to_string());
-        // lockout after 5 consecutive failures (the one above counts), even with the right password
-        for _ in 0..3 {
+        for _ in 0..4 {
+            for name in ["niemand", "pol.analist"] {
+                assert!(matches!(
+                    w.ws.login(name, "verkeerd wachtwoord!", THERE).unwrap_err(),
+                    Error::Login(LoginFailure::BadCredentials)
+                ));
+            }
+        }
+        // no lock: after 5 failures the address waits, even with the right password, for
+        // both names alike; the user at another address gets in
+        for name in ["niemand", "pol.analist"] {
             assert!(matches!(
-                w.ws.login("pol.analist", "verkeerd wachtwoord!")
-                    .unwrap_err(),
-                Error::Login(LoginFailure::BadCredentials)
+                w.ws.login(name, PW, THERE).unwrap_err(),
+                Error::Login(LoginFailure::Slowed { retry_after_s: 1 })
             ));
         }
-        assert!(matches!(
-            w.ws.login("pol.analist", "verkeerd wachtwoord!")
-                .unwrap_err(),
-            Error::Login(LoginFailure::Locked { .. })
-        ));
-        assert!(matches!(
-            w.ws.login("pol.analist", PW).unwrap_err(),
-            Error::Login(LoginFailure::Locked { .. })
-        ));
+        w.ws.login("pol.analist", PW, HERE)
+            .expect("another address is not slowed");
+        let slowed = w.ws.users(Some(w.pol)).unwrap();
+        assert!(slowed[0].2.is_some(), "the beheerder sees the wait");
         std::thread::sleep(Duration::from_millis(700));
-        w.ws.login("pol.analist", PW).expect("the lock expires");
-        assert!(
-            w.ws.audit_all()
-                .unwrap()
-                .iter()
-                .any(|e| e.action.starts_with("geblokkeerd"))
-        );
+        w.ws.login("pol.analist", PW, THERE)
+            .expect("the wait is over");
+        assert!(w.ws.audit_all().unwrap().iter().any(|e| {
+            e.action.starts_with("aanmelden vertraagd")
+                && e.after
+                    .as_ref()
+                    .is_some_and(|a| a["adres"] == "203.0.113.9")
+        }));
+        // a beheerder resets the wait
+        for _ in 0..5 {
+            let _ = w.ws.login("pol.analist", "verkeerd wachtwoord!", THERE);
+        }
+        assert!(w.ws.login("pol.analist", PW, THERE).is_err());
+        let pol = w.ws.users(Some(w.pol)).unwrap()[0].0.id;
+        w.ws.manage_user(None, pol, true, None).unwrap();
+        w.ws.login("pol.analist", PW, THERE)
+            .expect("reset by the beheerder");
 
         // API tokens: shown once, stored hashed, revocable
         let a = actor(&w.ws, "corp.analist");
@@ -296,12 +315,223 @@ fn login_sessions_lockout_and_tokens() {
         w.ws.revoke_token(&a, id).unwrap();
         assert!(w.ws.token_actor(&tok).unwrap().is_none());
         assert!(w.ws.tokens(&a).unwrap()[0].revoked_at.is_some());
-        // a new password ends the sessions
-        let s = w.ws.login("zorg.lezer", PW).unwrap();
-        w.ws.set_password(None, "zorg.lezer", "een nieuwe lange zin")
-            .unwrap();
-        assert!(w.ws.session(&s.token).unwrap().is_none());
         assert!(w.ws.integrity().unwrap().ok());
+    }
+}
+
+/// Issue 21, finding 5: a new password or disabling ends every session and revokes every API
+/// token of the user, in the same transaction and audited; enabling brings none back.
+#[test]
+fn a_new_password_or_disabling_ends_sessions_and_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    for loc in locations(dir.path()) {
+        let w = world(&loc);
+        let s = w.ws.login("zorg.lezer", PW, HERE).unwrap();
+        let (_, tok) = w.ws.create_token(&s.actor, "script").unwrap();
+        let (_, tok2) = w.ws.create_token(&s.actor, "script 2").unwrap();
+        let ended =
+            w.ws.set_password(None, "zorg.lezer", "een nieuwe lange zin")
+                .unwrap();
+        assert_eq!(
+            ended,
+            Ended {
+                sessions: 1,
+                tokens: 2
+            }
+        );
+        assert!(w.ws.session(&s.token).unwrap().is_none());
+        assert!(w.ws.token_actor(&tok).unwrap().is_none());
+        assert!(w.ws.token_actor(&tok2).unwrap().is_none());
+        let a =
+            w.ws.login("zorg.lezer", "een nieuwe lange zin", HERE)
+                .unwrap();
+        assert!(
+            w.ws.tokens(&a.actor)
+                .unwrap()
+                .iter()
+                .all(|t| t.revoked_at.is_some())
+        );
+        let (_, tok) = w.ws.create_token(&a.actor, "script 3").unwrap();
+        w.ws.manage_user(None, a.actor.user.id, false, Some(true))
+            .unwrap();
+        w.ws.manage_user(None, a.actor.user.id, false, Some(false))
+            .unwrap();
+        assert!(
+            w.ws.token_actor(&tok).unwrap().is_none(),
+            "not back after enabling"
+        );
+        assert!(w.ws.session(&a.token).unwrap().is_none());
+        let log = w.ws.audit_all().unwrap();
+        let last = log.last().unwrap();
+        assert_eq!(last.action, "beheerd");
+        let disabled = &log[log.len() - 2];
+        assert_eq!(disabled.after.as_ref().unwrap()["tokens_ingetrokken"], 1);
+        assert_eq!(disabled.after.as_ref().unwrap()["sessies_beeindigd"], 1);
+        assert!(log.iter().any(|e| {
+            e.action == "wachtwoord gewijzigd"
+                && e.after
+                    .as_ref()
+                    .is_some_and(|x| x["tokens_ingetrokken"] == 2)
+        }));
+        assert!(w.ws.integrity().unwrap().ok());
+    }
+}
+
+/// Issue 21, finding 3: one organisation at most holds the server's own stock.
+#[test]
+fn only_one_organisation_holds_the_stock() {
+    let dir = tempfile::tempdir().unwrap();
+    for loc in locations(dir.path()) {
+        let w = world(&loc);
+        let e =
+            w.ws.create_org(
+                None,
+                "Woonbron",
+                OrgKind::Corporatie,
+                &["GM9001".into()],
+                true,
+            )
+            .unwrap_err();
+        assert!(matches!(e, Error::Conflict(_)), "{e}");
+        assert!(
+            e.to_string()
+                .contains("'Woonstichting Veerstad' already holds"),
+            "{e}"
+        );
+        assert_eq!(w.ws.stock_holder().unwrap().unwrap().id, w.corp);
+        // without the flag a second corporation is fine
+        w.ws.create_org(
+            None,
+            "Woonbron",
+            OrgKind::Corporatie,
+            &["GM9001".into()],
+            false,
+        )
+        .unwrap();
+        // a database that has two anyway (written by an older veerkracht) is refused
+        raw_exec(
+            &loc,
+            "UPDATE organisations SET own_stock = 1 WHERE name = 'Woonbron'",
+        )
+        .unwrap();
+        let e = w.ws.stock_holder().unwrap_err().to_string();
+        assert!(
+            e.contains("'Woonbron'")
+                && e.contains("'Woonstichting Veerstad'")
+                && e.contains("only one"),
+            "{e}"
+        );
+    }
+}
+
+/// Issue 21, findings 6 and 8: an edit is checked exactly like a new measure (budget range,
+/// dates, texts, status), and a measure's partners are the plan's owner or partners.
+#[test]
+fn measures_are_checked_alike_on_create_and_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    for loc in locations(dir.path()) {
+        let w = world(&loc);
+        let gem = actor(&w.ws, "gem.analist");
+        let id = new_plan(&w, &gem); // partners: corporation and zorg
+        let m = |partners: Vec<i64>, budget: Option<i64>| NewMeasure {
+            kind: "sociaal".into(),
+            title: "Buurtcoach".into(),
+            description: String::new(),
+            owner_org: None,
+            partners,
+            budget_cents: budget,
+            status: None,
+            start_date: "2027-01-01".into(),
+            end_date: None,
+        };
+        let e =
+            w.ws.add_measure(&gem, id, m(vec![w.zorg, w.pol], None))
+                .unwrap_err();
+        assert!(
+            matches!(&e, Error::Invalid { field, message } if field == "partners" && message.contains(&w.pol.to_string())),
+            "{e}"
+        );
+        let e = w.ws.add_measure(&gem, id, m(vec![], Some(-1))).unwrap_err();
+        assert!(e.to_string().starts_with("budget:"), "{e}");
+        let mid =
+            w.ws.add_measure(&gem, id, m(vec![w.zorg, w.corp], Some(100)))
+                .unwrap();
+        let edit = |e: MeasureEdit| {
+            w.ws.edit_measure(&gem, id, mid, MeasureEdit { version: 1, ..e })
+        };
+        for (e, field) in [
+            (
+                MeasureEdit {
+                    budget_cents: Some(Some(i64::MIN)),
+                    ..Default::default()
+                },
+                "budget",
+            ),
+            (
+                MeasureEdit {
+                    budget_cents: Some(Some(limits::BUDGET_CENTS_MAX + 1)),
+                    ..Default::default()
+                },
+                "budget",
+            ),
+            (
+                MeasureEdit {
+                    end_date: Some(Some("2026-01-01".into())),
+                    ..Default::default()
+                },
+                "eind",
+            ),
+            (
+                MeasureEdit {
+                    title: Some("x".repeat(201)),
+                    ..Default::default()
+                },
+                "titel",
+            ),
+            (
+                MeasureEdit {
+                    status: Some("klaar".into()),
+                    ..Default::default()
+                },
+                "status",
+            ),
+            (
+                MeasureEdit {
+                    partners: Some(vec![w.pol]),
+                    ..Default::default()
+                },
+                "partners",
+            ),
+        ] {
+            match edit(e).unwrap_err() {
+                Error::Invalid { field: f, .. } => assert_eq!(f, field),
+                other => panic!("{field}: {other}"),
+            }
+        }
+        assert_eq!(
+            edit(MeasureEdit {
+                budget_cents: Some(None),
+                partners: Some(vec![w.corp]),
+                ..Default::default()
+            })
+            .unwrap(),
+            2
+        );
+        let p = w.ws.plan(&gem, id).unwrap();
+        assert_eq!(p.measures[0].budget_cents, None);
+        assert_eq!(
+            p.measures[0]
+                .partners
+                .iter()
+                .map(|o| o.id)
+                .collect::<Vec<_>>(),
+            [w.corp]
+        );
+        let audit = w.ws.plan_audit(&gem, id).unwrap();
+        assert_eq!(
+            audit.last().unwrap().after.as_ref().unwrap()["partners"],
+            json!(["Woonstichting Veerstad"])
+        );
     }
 }
 
@@ -703,7 +933,7 @@ fn backup_and_restore_round_trip_across_backends() {
         let r = Workspace::open(&t, opts()).unwrap();
         assert_eq!(r.restore(&buf[..], "backup.jsonl").unwrap(), rows);
         assert_eq!(r.counts().unwrap(), w.ws.counts().unwrap());
-        let gem2 = r.login("gem.analist", PW).unwrap().actor;
+        let gem2 = r.login("gem.analist", PW, HERE).unwrap().actor;
         let a = serde_json::to_value(w.ws.plan(&gem, id).unwrap()).unwrap();
         let b = serde_json::to_value(r.plan(&gem2, id).unwrap()).unwrap();
         assert_eq!(a, b, "{t:?}");

@@ -270,7 +270,14 @@ fn main() {
     });
     let mut plans = Vec::new();
     for p in 0..20 {
-        let owner = ws.login(&names[p % orgs.len()], pw).unwrap().actor;
+        let owner = ws
+            .login(
+                &names[p % orgs.len()],
+                pw,
+                std::net::Ipv4Addr::LOCALHOST.into(),
+            )
+            .unwrap()
+            .actor;
         let partners: Vec<i64> = orgs
             .iter()
             .copied()
@@ -535,7 +542,10 @@ fn main() {
     }
     // nothing lost: every acknowledged comment is in the database, the audit chain holds
     let ws = Workspace::open(&loc, veerkracht_partners::Options::default()).unwrap();
-    let reader = ws.login(&names[0], pw).unwrap().actor;
+    let reader = ws
+        .login(&names[0], pw, std::net::Ipv4Addr::LOCALHOST.into())
+        .unwrap()
+        .actor;
     let mut stored = BTreeSet::new();
     for p in &plans {
         for c in ws.plan(&reader, *p).unwrap().comments {

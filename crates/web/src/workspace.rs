@@ -8,7 +8,8 @@
 //! session cookie (`vk_sessie`: HttpOnly, SameSite=Strict, `Secure` behind TLS) or an API
 //! token (`Authorization: Bearer vk_…`); every state change with a cookie needs the session's
 //! CSRF token (form field `csrf` or header `X-CSRF-Token`); logins are limited per client
-//! address and accounts lock after repeated failures; every text is escaped on output.
+//! address, and failed logins slow further attempts per account and address (never a lock,
+//! `veerkracht_partners::throttle`); every text is escaped on output.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -50,10 +51,19 @@ pub struct Partners {
     pub secure_cookies: bool,
     /// Login attempts allowed per client address per minute.
     pub logins_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy`);
+    /// from any other peer the header is ignored.
+    pub trusted_proxies: Vec<TrustedProxy>,
     limiter: Mutex<HashMap<IpAddr, (Instant, u32)>>,
     /// At most this many password checks at once (argon2id takes 19 MiB and tens of ms).
     hashing: tokio::sync::Semaphore,
+    /// Heavy shares (a scenario run) in progress per user.
+    heavy: Mutex<HashMap<i64, usize>>,
 }
+
+/// Heavy shares (each a full scenario simulation) one user may run at once; more are
+/// answered 429 with Retry-After.
+pub const HEAVY_PER_USER: usize = 2;
 
 impl Partners {
     pub fn new(ws: Workspace, secure_cookies: bool) -> Partners {
@@ -61,9 +71,23 @@ impl Partners {
             ws: Arc::new(ws),
             secure_cookies,
             logins_per_minute: 10,
+            trusted_proxies: Vec::new(),
             limiter: Mutex::default(),
             hashing: tokio::sync::Semaphore::new(4),
+            heavy: Mutex::default(),
         }
+    }
+
+    /// A place for one heavy job of `user`, released when dropped; None when the user already
+    /// runs [`HEAVY_PER_USER`].
+    fn heavy_slot(&self, user: i64) -> Option<HeavySlot<'_>> {
+        let mut m = self.heavy.lock().unwrap_or_else(|e| e.into_inner());
+        let n = m.entry(user).or_insert(0);
+        if *n >= HEAVY_PER_USER {
+            return None;
+        }
+        *n += 1;
+        Some(HeavySlot { p: self, user })
     }
 
     /// Counts a login attempt from `ip`; false when the address is over its limit.
@@ -79,6 +103,73 @@ impl Partners {
         }
         e.1 += 1;
         e.1 <= self.logins_per_minute
+    }
+}
+
+struct HeavySlot<'a> {
+    p: &'a Partners,
+    user: i64,
+}
+
+impl Drop for HeavySlot<'_> {
+    fn drop(&mut self) {
+        let mut m = self.p.heavy.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = m.get_mut(&self.user) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                m.remove(&self.user);
+            }
+        }
+    }
+}
+
+/// A reverse proxy (or a network of them) whose `X-Forwarded-For` is believed: an address
+/// (`10.0.0.7`, `::1`) or a CIDR block (`10.0.0.0/8`, `fd00::/8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustedProxy {
+    net: IpAddr,
+    prefix: u8,
+}
+
+impl std::str::FromStr for TrustedProxy {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<TrustedProxy, String> {
+        let bad = || {
+            format!(
+                "'{}' is not an IP address or CIDR block such as 10.0.0.7, 10.0.0.0/8 or fd00::/8",
+                veerkracht_partners::model::clip(s, 60)
+            )
+        };
+        let (addr, prefix) = match s.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u8>().map_err(|_| bad())?)),
+            None => (s.trim(), None),
+        };
+        let net = addr.parse::<IpAddr>().map_err(|_| bad())?.to_canonical();
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        if prefix > max {
+            return Err(bad());
+        }
+        Ok(TrustedProxy { net, prefix })
+    }
+}
+
+impl TrustedProxy {
+    /// Whether `ip` lies in this address or block.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        // both as 128 bits, an IPv4 address in the top 32, so a prefix counts from the top
+        let bits = |a: IpAddr| -> u128 {
+            match a {
+                IpAddr::V4(v) => u128::from(u32::from(v)) << 96,
+                IpAddr::V6(v) => u128::from(v),
+            }
+        };
+        let ip = ip.to_canonical();
+        let mask = u128::MAX
+            .checked_shl(128 - u32::from(self.prefix))
+            .unwrap_or(0);
+        ip.is_ipv4() == self.net.is_ipv4() && bits(ip) & mask == bits(self.net) & mask
     }
 }
 
@@ -316,9 +407,10 @@ pub fn error_response(st: &AppState, lang: Lang, api: bool, e: Error) -> Respons
             StatusCode::CONFLICT,
             "Conflict: intussen gewijzigd / changed meanwhile",
         ),
-        Error::Login(LoginFailure::Locked { .. }) => {
-            (StatusCode::LOCKED, "Account geblokkeerd / account locked")
-        }
+        Error::Login(LoginFailure::Slowed { .. }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Te veel pogingen / too many attempts",
+        ),
         Error::Login(_) => (StatusCode::UNAUTHORIZED, "Aanmelden mislukt / login failed"),
         Error::Db(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -404,18 +496,71 @@ fn session_cookie(p: &Partners, value: &str, max_age: i64) -> HeaderValue {
 
 type Q = Query<HashMap<String, String>>;
 
+/// Where to go after logging in: `terug` when it is a path on this site ([`same_site_path`]),
+/// the plans when it is missing, `/` otherwise.
 fn safe_back(s: Option<&String>) -> String {
-    match s {
-        Some(t)
-            if t.starts_with('/')
-                && !t.starts_with("//")
-                && !t.contains('\\')
-                && !t.starts_with("/login") =>
-        {
-            t.clone()
-        }
-        _ => "/plans".to_string(),
+    match s.map(String::as_str) {
+        None | Some("") => "/plans".to_string(),
+        Some(t) if same_site_path(t) => t.to_string(),
+        Some(_) => "/".to_string(),
     }
+}
+
+/// Whether `t` is a path on this site, also once percent-decoded (repeatedly): one leading
+/// `/` not followed by `/` or a backslash, no whitespace or control characters (browsers
+/// drop them: `/\t/evil.example` is `//evil.example` to them), no backslash anywhere, and
+/// not the login page itself. `t` itself is visible ASCII (it goes into a Location header).
+fn same_site_path(t: &str) -> bool {
+    let plain = |s: &str| {
+        s.starts_with('/')
+            && !s[1..].starts_with(['/', '\\'])
+            && s.chars().all(|c| {
+                !c.is_control()
+                    && !c.is_whitespace()
+                    && c != '\\'
+                    && c != char::REPLACEMENT_CHARACTER
+            })
+    };
+    if !t.bytes().all(|c| c.is_ascii_graphic()) || t.starts_with("/login") {
+        return false;
+    }
+    let mut cur = t.to_string();
+    for _ in 0..4 {
+        if !plain(&cur) {
+            return false;
+        }
+        let next = percent_decode(&cur);
+        if next == cur {
+            return true;
+        }
+        cur = next;
+    }
+    false
+}
+
+/// `%XX` decoded (bytes that are not UTF-8 become U+FFFD, which [`same_site_path`] refuses).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn login_page(
@@ -470,15 +615,12 @@ fn login_page(
     r
 }
 
-/// The address a login counts against. Behind a TLS proxy (`--secure-cookies`) every request
-/// comes from the proxy, so there the last `X-Forwarded-For` hop (the one the proxy added) is
-/// used when the peer is the proxy on loopback or a private network; otherwise the peer.
+/// The address a login counts against: the peer, or, when the peer is one of the configured
+/// proxies (`--trusted-proxy`), the last `X-Forwarded-For` hop (the one that proxy added).
+/// Any other peer's header is ignored: a client could write anything into it.
 fn client_address(p: &Partners, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
-    let from_proxy = match peer {
-        IpAddr::V4(a) => a.is_loopback() || a.is_private(),
-        IpAddr::V6(a) => a.is_loopback(),
-    };
-    if p.secure_cookies && from_proxy {
+    let peer = peer.to_canonical();
+    if p.trusted_proxies.iter().any(|t| t.contains(peer)) {
         let forwarded = headers
             .get_all("x-forwarded-for")
             .iter()
@@ -488,7 +630,7 @@ fn client_address(p: &Partners, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
             .next_back()
             .and_then(|x| x.trim().parse::<IpAddr>().ok());
         if let Some(a) = forwarded {
-            return a;
+            return a.to_canonical();
         }
     }
     peer
@@ -558,7 +700,7 @@ pub async fn login_post(
     };
     let ws = p.ws.clone();
     // not through `run`: a login spends tens of milliseconds in argon2 and has its own cap
-    let login = tokio::task::spawn_blocking(move || ws.login(&user, &pw))
+    let login = tokio::task::spawn_blocking(move || ws.login(&user, &pw, ip))
         .await
         .unwrap_or_else(|_| Err(Error::Db("a worker thread failed".into())));
     match login {
@@ -574,10 +716,15 @@ pub async fn login_post(
         }
         Err(Error::Login(f)) => {
             let status = match f {
-                LoginFailure::Locked { .. } => StatusCode::LOCKED,
+                LoginFailure::Slowed { .. } => StatusCode::TOO_MANY_REQUESTS,
                 LoginFailure::BadCredentials => StatusCode::UNAUTHORIZED,
             };
-            login_page(&st, lang, &back, Some(&f.to_string()), status)
+            let mut r = login_page(&st, lang, &back, Some(&f.to_string()), status);
+            if let LoginFailure::Slowed { retry_after_s } = f {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+            }
+            r
         }
         Err(e) => error_response(&st, lang, false, e),
     }
@@ -1879,32 +2026,80 @@ pub async fn comment_post(
     form_done(&st, id, res)
 }
 
-/// Shares a corporation's aggregate into a plan: a scenario outcome for the plan's buurt.
-fn share_into(st: &AppState, a: &Auth, id: i64, kind: &str, scenario: &str) -> Result<i64, Error> {
-    let ws = &partners_of(st).ws;
-    let plan = ws.plan(&a.actor, id)?;
-    let acc = ws.plan_access(&a.actor, id)?;
-    if !policy::can_share_aggregate(&a.actor, &acc) {
-        return Err(Error::Forbidden(
-            "only the corporation holding the stock shares aggregates of it (beheerder or analist)"
-                .into(),
-        ));
-    }
+/// Shares a corporation's aggregate into a plan (a scenario outcome or the rent mix of the
+/// plan's buurt) in three steps, so the long part holds no database slot that logins and
+/// the guard wait for: a short read (the plan, the right to share), the computation on a
+/// blocking thread without any slot, then a write slot just to store it. Callers hold one of
+/// the user's [`HEAVY_PER_USER`] places ([`Partners::heavy_slot`]) meanwhile.
+async fn share_into(
+    st: Arc<AppState>,
+    a: Auth,
+    id: i64,
+    kind: String,
+    scenario: String,
+) -> Result<i64, Error> {
+    let p = partners_of(&st);
+    let (ws, actor) = (p.ws.clone(), a.actor.clone());
+    let plan = run(move || {
+        let acc = ws.plan_access(&actor, id)?;
+        if !policy::can_share_aggregate(&actor, &acc) {
+            return Err(Error::Forbidden(
+                "only the corporation holding the stock shares aggregates of it (beheerder or analist)"
+                    .into(),
+            ));
+        }
+        Ok(ws.plan(&actor, id)?.summary)
+    })
+    .await?;
+    let st2 = st.clone();
+    let (shared_kind, title, body) =
+        tokio::task::spawn_blocking(move || share_body(&st2, &plan, &kind, &scenario))
+            .await
+            .unwrap_or_else(|_| Err(Error::Db("a worker thread failed".into())))?;
+    let ws = p.ws.clone();
+    run_write(move || ws.share(&a.actor, id, shared_kind, &title, &body)).await
+}
+
+/// The answer when a user already runs [`HEAVY_PER_USER`] shares.
+fn too_many_shares(st: &AppState, api: bool) -> Response {
+    let msg = format!(
+        "you already run {HEAVY_PER_USER} shares at once (each runs the simulation); wait for one to finish"
+    );
+    let mut r = if api {
+        problem(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Te veel tegelijk / too many at once",
+            &msg,
+        )
+    } else {
+        deny(
+            st,
+            Lang::Nl,
+            false,
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!("U deelt al {HEAVY_PER_USER} keer tegelijk; wacht tot er een klaar is."),
+            &msg,
+        )
+    };
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+    r
+}
+
+/// What a share holds: its kind, title and (suppressed) body. The scenario runs the
+/// simulation: seconds of CPU.
+fn share_body(
+    st: &AppState,
+    plan: &veerkracht_partners::PlanSummary,
+    kind: &str,
+    scenario: &str,
+) -> Result<(veerkracht_partners::SharedKind, String, Value), Error> {
     match kind {
         "scenario" => {
-            let body = crate::scenarios::buurt_comparison(st, scenario, &plan.summary.area_code)
+            let body = crate::scenarios::buurt_comparison(st, scenario, &plan.area_code)
                 .map_err(|e| Error::invalid("scenario", e))?;
-            let title = format!(
-                "Scenario {scenario} tegenover basis — {}",
-                plan.summary.area_name
-            );
-            ws.share(
-                &a.actor,
-                id,
-                veerkracht_partners::SharedKind::Scenario,
-                &title,
-                &body,
-            )
+            let title = format!("Scenario {scenario} tegenover basis — {}", plan.area_name);
+            Ok((veerkracht_partners::SharedKind::Scenario, title, body))
         }
         "huurmix" => {
             if st.stock.is_none() {
@@ -1914,27 +2109,21 @@ fn share_into(st: &AppState, a: &Auth, id: i64, kind: &str, scenario: &str) -> R
                 ));
             }
             let mix = st.rent_mix();
-            let pb = crate::huurmix::published_buurt(&mix, &plan.summary.area_code, &st.privacy)
+            let pb = crate::huurmix::published_buurt(&mix, &plan.area_code, &st.privacy)
                 .ok_or_else(|| {
                     Error::invalid(
                         "gebied",
-                        format!("the stock has no dwellings in {}", plan.summary.area_code),
+                        format!("the stock has no dwellings in {}", plan.area_code),
                     )
                 })?;
             let body = rent_mix_share(&pb, st.privacy.k);
-            let title = format!("Huurmix eigen voorraad — {}", plan.summary.area_name);
-            ws.share(
-                &a.actor,
-                id,
-                veerkracht_partners::SharedKind::Huurmix,
-                &title,
-                &body,
-            )
+            let title = format!("Huurmix eigen voorraad — {}", plan.area_name);
+            Ok((veerkracht_partners::SharedKind::Huurmix, title, body))
         }
         other => Err(Error::invalid(
             "soort",
             format!(
-                "'{}' cannot be shared; use scenario",
+                "'{}' cannot be shared; use scenario or huurmix",
                 veerkracht_partners::model::clip(other, 20)
             ),
         )),
@@ -1991,35 +2180,34 @@ pub async fn share_post(
     Path(id): Path<i64>,
     axum::Form(f): Form,
 ) -> Response {
-    let st2 = st.clone();
-    form_done(
-        &st,
-        id,
-        run(move || share_into(&st2, &a, id, field(&f, "soort"), field(&f, "scenario"))).await,
-    )
+    let Some(_slot) = partners_of(&st).heavy_slot(a.actor.user.id) else {
+        return too_many_shares(&st, false);
+    };
+    let (kind, scenario) = (field(&f, "soort").into(), field(&f, "scenario").into());
+    let res = share_into(st.clone(), a, id, kind, scenario).await;
+    form_done(&st, id, res)
 }
 
-/// POST /api/v1/plans/{id}/shared {kind: "scenario", scenario}
+/// POST /api/v1/plans/{id}/shared {kind: "scenario" | "huurmix", scenario}
 pub async fn api_share(
     State(st): State<Arc<AppState>>,
     Extension(a): Extension<Auth>,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> Response {
-    let st2 = st.clone();
-    let res = run(move || {
-        let v = json_body(&body)?;
+    let request = json_body(&body).and_then(|v| {
         only_keys(&v, &["kind", "scenario"])?;
-        share_into(
-            &st2,
-            &a,
-            id,
-            v["kind"].as_str().unwrap_or(""),
-            v["scenario"].as_str().unwrap_or(""),
-        )
-    })
-    .await;
-    match res {
+        let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+        Ok((s("kind"), s("scenario")))
+    });
+    let (kind, scenario) = match request {
+        Ok(x) => x,
+        Err(e) => return api_err(&st, e),
+    };
+    let Some(_slot) = partners_of(&st).heavy_slot(a.actor.user.id) else {
+        return too_many_shares(&st, true);
+    };
+    match share_into(st.clone(), a, id, kind, scenario).await {
         Ok(x) => created(json!({"id": x}), format!("/api/v1/plans/{id}")),
         Err(e) => api_err(&st, e),
     }
@@ -2145,11 +2333,11 @@ pub async fn admin_page(
     let now = veerkracht_partners::now_ms();
     let rows: Vec<Vec<String>> = users
         .iter()
-        .map(|(u, _, locked)| {
-            let locked = locked.filter(|l| *l > now);
+        .map(|(u, _, waiting)| {
+            let waiting = waiting.filter(|l| *l > now);
             let mut actions = String::new();
-            if locked.is_some() {
-                let _ = write!(actions, "<form method=\"post\" action=\"/beheer/gebruikers/{}\" class=\"inline\">{}<input type=\"hidden\" name=\"actie\" value=\"ontgrendel\"><button type=\"submit\">{}</button></form> ", u.id, csrf_field(&a), lang.t("Ontgrendel", "Unlock"));
+            if waiting.is_some() {
+                let _ = write!(actions, "<form method=\"post\" action=\"/beheer/gebruikers/{}\" class=\"inline\">{}<input type=\"hidden\" name=\"actie\" value=\"wachttijd-opheffen\"><button type=\"submit\">{}</button></form> ", u.id, csrf_field(&a), lang.t("Wachttijd opheffen", "Lift the wait"));
             }
             if u.id != a.actor.user.id {
                 let (act, label) = if u.disabled { ("inschakelen", lang.t("Inschakelen", "Enable")) } else { ("uitschakelen", lang.t("Uitschakelen", "Disable")) };
@@ -2159,9 +2347,9 @@ pub async fn admin_page(
                 esc(&u.username),
                 esc(&u.display_name),
                 esc(u.role.word()),
-                esc(&match (u.disabled, locked) {
+                esc(&match (u.disabled, waiting) {
                     (true, _) => lang.t("uitgeschakeld", "disabled").to_string(),
-                    (false, Some(l)) => format!("{} {}", lang.t("geblokkeerd tot", "locked until"), format_time(l)),
+                    (false, Some(l)) => format!("{} {}", lang.t("aanmelden vertraagd tot", "login slowed until"), format_time(l)),
                     _ => lang.t("actief", "active").to_string(),
                 }),
                 actions,
@@ -2224,7 +2412,7 @@ pub async fn admin_add_user(
     }
 }
 
-/// POST /beheer/gebruikers/{id} (actie = ontgrendel | uitschakelen | inschakelen)
+/// POST /beheer/gebruikers/{id} (actie = wachttijd-opheffen | uitschakelen | inschakelen)
 pub async fn admin_user_action(
     State(st): State<Arc<AppState>>,
     Extension(a): Extension<Auth>,
@@ -2235,13 +2423,13 @@ pub async fn admin_user_action(
     let res = run_write(move || {
         require_beheerder(&a)?;
         match field(&f, "actie") {
-            "ontgrendel" => ws.manage_user(Some(&a.actor), id, true, None),
+            "wachttijd-opheffen" => ws.manage_user(Some(&a.actor), id, true, None),
             "uitschakelen" => ws.manage_user(Some(&a.actor), id, false, Some(true)),
             "inschakelen" => ws.manage_user(Some(&a.actor), id, false, Some(false)),
             other => Err(Error::invalid(
                 "actie",
                 format!(
-                    "'{}' is not one of: ontgrendel, uitschakelen, inschakelen",
+                    "'{}' is not one of: wachttijd-opheffen, uitschakelen, inschakelen",
                     veerkracht_partners::model::clip(other, 20)
                 ),
             )),
@@ -2475,6 +2663,7 @@ pub async fn api_measure_edit(
                 "description",
                 "budget_cents",
                 "end_date",
+                "partners",
             ],
         )?;
         if v.get("version").and_then(Value::as_i64).is_none() {
@@ -2505,6 +2694,9 @@ pub async fn api_measure_edit(
         }
         if let Some(d) = v.get("end_date") {
             e.end_date = Some(d.as_str().map(str::to_string));
+        }
+        if let Some(p) = v.get("partners") {
+            e.partners = Some(from_json(p.clone())?);
         }
         ws.edit_measure(&a.actor, id, mid, e)
     })
@@ -2639,7 +2831,8 @@ pub fn openapi_paths() -> Vec<(&'static str, &'static str, &'static str, Option<
     let measure = json!({"type": "object", "required": ["kind", "title", "start_date"], "additionalProperties": false, "properties": {
         "kind": {"enum": ["fysiek", "sociaal", "toewijzing", "zorg", "veiligheid", "woningvoorraad"]},
         "title": s("string"), "description": s("string"), "owner_org": s("integer"),
-        "partners": {"type": "array", "items": s("integer")}, "budget_cents": s("integer"),
+        "partners": {"type": "array", "items": s("integer"), "maxItems": veerkracht_partners::model::limits::PARTNERS},
+        "budget_cents": {"type": "integer", "minimum": 0, "maximum": veerkracht_partners::model::limits::BUDGET_CENTS_MAX},
         "status": {"enum": ["gepland", "lopend", "afgerond", "gestopt"]},
         "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"}}});
     vec![
@@ -2698,7 +2891,8 @@ pub fn openapi_paths() -> Vec<(&'static str, &'static str, &'static str, Option<
             Some(
                 json!({"type": "object", "required": ["version"], "additionalProperties": false, "properties": {
             "version": s("integer"), "status": {"enum": ["gepland", "lopend", "afgerond", "gestopt"]}, "title": s("string"), "description": s("string"),
-            "budget_cents": {"type": ["integer", "null"]}, "end_date": {"type": ["string", "null"], "format": "date"}}}),
+            "budget_cents": {"type": ["integer", "null"], "minimum": 0, "maximum": veerkracht_partners::model::limits::BUDGET_CENTS_MAX}, "end_date": {"type": ["string", "null"], "format": "date"},
+            "partners": {"type": "array", "items": s("integer"), "maxItems": veerkracht_partners::model::limits::PARTNERS}}}),
             ),
         ),
         (
@@ -2741,4 +2935,61 @@ pub fn openapi_paths() -> Vec<(&'static str, &'static str, &'static str, Option<
         ),
         ("/api/v1/tokens/{id}", "delete", "Revoke an API token", None),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_blocks() {
+        let p = |s: &str| s.parse::<TrustedProxy>();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(p("10.0.0.0/8").unwrap().contains(ip("10.200.3.4")));
+        assert!(!p("10.0.0.0/8").unwrap().contains(ip("11.0.0.1")));
+        assert!(p("127.0.0.1").unwrap().contains(ip("::ffff:127.0.0.1")));
+        assert!(!p("127.0.0.1").unwrap().contains(ip("127.0.0.2")));
+        assert!(p("fd00::/8").unwrap().contains(ip("fd12::1")));
+        assert!(!p("fd00::/8").unwrap().contains(ip("10.0.0.1")));
+        assert!(p("0.0.0.0/0").unwrap().contains(ip("192.0.2.1")));
+        assert!(p("::1").unwrap().contains(ip("::1")));
+        for bad in ["10.0.0.0/33", "::/129", "proxy.local", "10.0.0.0/", ""] {
+            assert!(p(bad).unwrap_err().contains("CIDR"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_paths_on_this_site_are_followed_after_login() {
+        for ok in [
+            "/plans",
+            "/plans/3?lang=en",
+            "/buurt/BU1?a=%C3%A9",
+            "/%7Euser",
+            "/%25",
+        ] {
+            assert!(same_site_path(ok), "{ok}");
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%252F%252Fevil.example",
+            "/%5C/evil.example",
+            "/a b",
+            "/caf\u{e9}",
+            "/%FF",
+            "/%C2%A0/x",
+            "/%C2%85",
+            "https://evil.example",
+            "evil.example",
+            "/login?terug=//x",
+            "",
+        ] {
+            assert!(!same_site_path(bad), "{bad:?}");
+        }
+        assert_eq!(safe_back(None), "/plans");
+        assert_eq!(safe_back(Some(&"//x".to_string())), "/");
+    }
 }

@@ -1,6 +1,6 @@
 //! The partner workspace over HTTP on SQLite and PostgreSQL (when `VEERKRACHT_TEST_PG` is
 //! set; required in CI): the authorisation matrix (role × organisation kind × ownership ×
-//! endpoint), CSRF, session fixation, lockout, rate limit, token revocation, XSS, oversized
+//! endpoint), CSRF, session fixation, login back-off, rate limit, trusted proxies, token revocation, XSS, oversized
 //! input, optimistic locking, cookies and redirects.
 
 mod common;
@@ -30,10 +30,24 @@ const KINDS: [OrgKind; 6] = [
 struct Server {
     addr: SocketAddr,
     name: String,
+    /// The database, for tests that act as the command line beside the running server.
+    loc: Location,
     _dir: Option<tempfile::TempDir>,
 }
 
 fn start(loc: Location, logins_per_minute: u32, secure: bool) -> SocketAddr {
+    start_behind(loc, logins_per_minute, secure, &[])
+}
+
+/// A server whose login limits believe `X-Forwarded-For` from `proxies` only.
+fn start_behind(
+    loc: Location,
+    logins_per_minute: u32,
+    secure: bool,
+    proxies: &[&str],
+) -> SocketAddr {
+    let proxies: Vec<veerkracht_web::workspace::TrustedProxy> =
+        proxies.iter().map(|p| p.parse().unwrap()).collect();
     let ws = Workspace::open(
         &loc,
         veerkracht_partners::Options {
@@ -41,7 +55,10 @@ fn start(loc: Location, logins_per_minute: u32, secure: bool) -> SocketAddr {
                 memory_kib: 1024,
                 passes: 1,
             },
-            lockout: Duration::from_millis(1500),
+            backoff: veerkracht_partners::throttle::Backoff {
+                base: Duration::from_secs(1),
+                ..Default::default()
+            },
             ..Default::default()
         },
     )
@@ -69,7 +86,7 @@ fn start(loc: Location, logins_per_minute: u32, secure: bool) -> SocketAddr {
             .unwrap();
         }
     }
-    // a user only the lockout test logs in with (a locked account would fail other tests)
+    // a user only the back-off tests log in with (a slowed account would fail other tests)
     let overig = ws.org_by_name("Org overig").unwrap().id;
     ws.create_user(None, overig, "slot.test", "slot test", Role::Lezer, PW)
         .unwrap();
@@ -79,6 +96,7 @@ fn start(loc: Location, logins_per_minute: u32, secure: bool) -> SocketAddr {
         let stock = region.file("veerstad-corporatie-voorraad.csv").unwrap();
         let mut p = veerkracht_web::workspace::Partners::new(ws, secure);
         p.logins_per_minute = logins_per_minute;
+        p.trusted_proxies = proxies;
         let state = veerkracht_web::AppState::new(
             common::demo_dataset(),
             "demoregio (test)",
@@ -106,19 +124,18 @@ fn servers() -> &'static [Server] {
     static S: OnceLock<Vec<Server>> = OnceLock::new();
     S.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
+        let sqlite = Location::Sqlite(dir.path().join("w.sqlite"));
         let mut v = vec![Server {
-            addr: start(
-                Location::Sqlite(dir.path().join("w.sqlite")),
-                100_000,
-                false,
-            ),
+            addr: start_behind(sqlite.clone(), 100_000, false, &["127.0.0.1"]),
             name: "SQLite".into(),
+            loc: sqlite,
             _dir: Some(dir),
         }];
         if let Some(pg) = veerkracht_partners::testing::fresh_postgres() {
             v.push(Server {
-                addr: start(pg, 100_000, false),
+                addr: start_behind(pg.clone(), 100_000, false, &["127.0.0.0/8", "::1"]),
                 name: "PostgreSQL".into(),
+                loc: pg,
                 _dir: None,
             });
         }
@@ -127,6 +144,7 @@ fn servers() -> &'static [Server] {
 }
 
 /// A browser-like client: a cookie jar and the session's CSRF token.
+#[derive(Clone)]
 struct Client {
     addr: SocketAddr,
     cookies: HashMap<String, String>,
@@ -674,7 +692,7 @@ fn session_fixation_logout_and_cookie_flags() {
                 ("wachtwoord", PW),
             ],
         );
-        assert_eq!(r.header("location"), Some("/plans"));
+        assert_eq!(r.header("location"), Some("/"));
         // a login form not from this site (no double-submit cookie) is refused
         let mut e = Client::new(srv.addr);
         let r = e.form(
@@ -690,30 +708,35 @@ fn session_fixation_logout_and_cookie_flags() {
 }
 
 #[test]
-fn lockout_after_failed_logins_and_rate_limit() {
+fn failed_logins_slow_down_and_rate_limit() {
     for srv in servers() {
         let mut c = Client::new(srv.addr);
-        for i in 1..=4 {
+        for i in 1..=5 {
             assert_eq!(
                 c.login("slot.test", "fout wachtwoord nummer").status,
                 401,
                 "attempt {i}"
             );
         }
-        let r = c.login("slot.test", "fout wachtwoord nummer");
-        assert_eq!(r.status, 423, "{}", r.body);
-        assert!(r.body.contains("geblokkeerd"));
+        let r = c.login("slot.test", PW);
         assert_eq!(
-            c.login("slot.test", PW).status,
-            423,
-            "locked even with the right password"
+            r.status, 429,
+            "slowed even with the right password: {}",
+            r.body
         );
-        std::thread::sleep(Duration::from_millis(1600));
-        assert_eq!(c.login("slot.test", PW).status, 303, "the lock expires");
+        assert_eq!(r.header("retry-after"), Some("1"));
+        assert!(r.body.contains("te veel mislukte aanmeldpogingen"));
+        std::thread::sleep(Duration::from_millis(1100));
+        assert_eq!(c.login("slot.test", PW).status, 303, "the wait is over");
     }
     // per client address: 3 attempts a minute on this server
     let dir = tempfile::tempdir().unwrap();
-    let addr = start(Location::Sqlite(dir.path().join("r.sqlite")), 3, true);
+    let addr = start_behind(
+        Location::Sqlite(dir.path().join("r.sqlite")),
+        3,
+        true,
+        &["10.0.0.0/8", "127.0.0.1"],
+    );
     let mut c = Client::new(addr);
     for _ in 0..3 {
         assert_eq!(
@@ -724,8 +747,8 @@ fn lockout_after_failed_logins_and_rate_limit() {
     let r = c.login("gemeente.lezer", PW);
     assert_eq!(r.status, 429);
     assert_eq!(r.header("retry-after"), Some("60"));
-    // behind the TLS proxy (this server runs with --secure-cookies) each client address
-    // forwarded by the proxy has its own budget
+    // behind a trusted proxy (this server trusts 127.0.0.1) each client address forwarded
+    // by the proxy has its own budget
     let mut d = Client::new(addr);
     let page = d.get("/login");
     let t = between(&page.body, "name=\"login_csrf\" value=\"", "\"");
@@ -1099,8 +1122,8 @@ fn the_corporation_shares_a_scenario_outcome_into_a_plan() {
     );
 }
 
-/// A beheerder manages the users of their own organisation in the browser: add, unlock,
-/// disable (which ends the user's sessions); nobody else can.
+/// A beheerder manages the users of their own organisation in the browser: add, lift a login
+/// wait, disable (which ends the user's sessions); nobody else can.
 #[test]
 fn a_beheerder_manages_their_own_users() {
     for srv in servers() {
@@ -1150,7 +1173,8 @@ fn a_beheerder_manages_their_own_users() {
             &[("csrf", &other.csrf.clone()), ("actie", "uitschakelen")],
         );
         assert_eq!(r.status, 404);
-        // lock the user out, unlock, disable (the open session ends)
+        // failures make this address wait; the beheerder sees it and lifts the wait; then
+        // disable (the open session ends)
         let mut c = Client::new(srv.addr);
         for _ in 0..5 {
             c.login(
@@ -1158,17 +1182,23 @@ fn a_beheerder_manages_their_own_users() {
                 "fout wachtwoord nummer",
             );
         }
-        assert!(adm.get("/beheer").body.contains("geblokkeerd tot"));
+        assert_eq!(
+            c.login(&format!("nieuw.{}", srv.name.to_lowercase()), PW)
+                .status,
+            429
+        );
+        assert!(adm.get("/beheer").body.contains("aanmelden vertraagd tot"));
         let r = adm.form(
             &format!("/beheer/gebruikers/{id}"),
-            &[("csrf", &adm.csrf.clone()), ("actie", "ontgrendel")],
+            &[("csrf", &adm.csrf.clone()), ("actie", "wachttijd-opheffen")],
         );
         assert_eq!(r.status, 303);
+        assert!(!adm.get("/beheer").body.contains("aanmelden vertraagd tot"));
         assert_eq!(
             c.login(&format!("nieuw.{}", srv.name.to_lowercase()), PW)
                 .status,
             303,
-            "unlocked"
+            "the wait is lifted"
         );
         let r = adm.form(
             &format!("/beheer/gebruikers/{id}"),
@@ -1296,4 +1326,483 @@ fn openapi_lists_the_workspace_endpoints() {
         v["components"]["securitySchemes"]["token"]["scheme"],
         "bearer"
     );
+}
+
+// ------------------------------------------------ issue 21: findings of the adversarial test
+
+impl Client {
+    /// A login with a chosen `terug` and extra headers (e.g. X-Forwarded-For).
+    fn login_with(&mut self, user: &str, pw: &str, terug: &str, extra: &[(&str, &str)]) -> Resp {
+        let page = self.get("/login");
+        let t = between(&page.body, "name=\"login_csrf\" value=\"", "\"");
+        let body: Vec<String> = [
+            ("login_csrf", t.as_str()),
+            ("terug", terug),
+            ("gebruikersnaam", user),
+            ("wachtwoord", pw),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{}={}", url_enc(k), url_enc(v)))
+        .collect();
+        self.send(
+            "POST",
+            "/login",
+            Some("application/x-www-form-urlencoded"),
+            body.join("&").as_bytes(),
+            extra,
+        )
+    }
+}
+
+/// The message a login page shows (the part of the answer that says what went wrong).
+fn login_message(r: &Resp) -> String {
+    between(&r.body, "role=\"alert\">", "</p>")
+}
+
+/// The repository beside the running server, as `veerkracht accounts` would open it.
+fn command_line(srv: &Server) -> Workspace {
+    Workspace::open(
+        &srv.loc,
+        veerkracht_partners::Options {
+            hash_cost: HashCost {
+                memory_kib: 1024,
+                passes: 1,
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+/// Issue 21, finding 1: after logging in, `terug` is followed only when it is a path on this
+/// site (tab, newline, backslash, `//`, also percent-encoded); anything else goes to `/`,
+/// never to another host and never a 500.
+#[test]
+fn login_returns_only_to_a_path_on_this_site() {
+    for srv in servers() {
+        for bad in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/%09/evil.example",
+            "/%0A/evil.example",
+            "//evil.example/",
+            "/\\evil.example",
+            "/%5Cevil.example",
+            "/%2F/evil.example",
+            "/%252F/evil.example",
+            "https://evil.example/",
+            " /plans",
+            "/plans\r\nSet-Cookie: x=y",
+            "/plans/\u{e9}",
+            "/login",
+        ] {
+            let mut c = Client::new(srv.addr);
+            let page = c.get(&format!("/login?terug={}", url_enc(bad)));
+            assert_eq!(page.status, 200, "{bad:?}");
+            assert_eq!(
+                between(&page.body, "name=\"terug\" value=\"", "\""),
+                "/",
+                "{bad:?}"
+            );
+            let r = c.login_with("zorg.lezer", PW, bad, &[]);
+            assert_eq!(r.status, 303, "{}: {bad:?}: {}", srv.name, r.body);
+            assert_eq!(r.header("location"), Some("/"), "{}: {bad:?}", srv.name);
+        }
+        for good in [
+            "/plans?lang=en",
+            "/plans/1/dossier",
+            "/buurt/BU90010503?a=%C3%A9",
+        ] {
+            let r = Client::new(srv.addr).login_with("zorg.lezer", PW, good, &[]);
+            assert_eq!(r.status, 303);
+            assert_eq!(r.header("location"), Some(good));
+        }
+        // without `terug` the plans
+        let mut c = Client::new(srv.addr);
+        assert!(
+            c.get("/login")
+                .body
+                .contains("name=\"terug\" value=\"/plans\"")
+        );
+    }
+}
+
+/// Issue 21, finding 2: 24 scenario shares at once by one user neither hold the database
+/// slots the login and the guard need (another user's `/api/v1/me` answers at once) nor run
+/// more than two at a time (the rest: 429 with Retry-After).
+#[test]
+fn scenario_shares_do_not_stall_other_users() {
+    for srv in servers() {
+        let mut gem = user(srv.addr, OrgKind::Gemeente, Role::Analist);
+        let id = gem
+            .api(
+                "POST",
+                "/api/v1/plans",
+                &json!({"area_code": "BU90010503", "title": "zwaar delen", "partners": [1]}),
+            )
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+        // a user of its own: the other share tests run beside this one
+        let cli = command_line(srv);
+        let org = cli.org_by_name("Org corporatie").unwrap().id;
+        cli.create_user(None, org, "deel.test", "deel test", Role::Analist, PW)
+            .unwrap();
+        let corp = user_named(srv.addr, "deel.test");
+        let mut other = user(srv.addr, OrgKind::Zorg, Role::Lezer);
+        let path = format!("/api/v1/plans/{id}/shared");
+        let started = std::time::Instant::now();
+        let shares: Vec<_> = (0..24)
+            .map(|_| {
+                let (mut c, path) = (corp.clone(), path.clone());
+                std::thread::spawn(move || {
+                    c.api(
+                        "POST",
+                        &path,
+                        &json!({"kind": "scenario", "scenario": "spreiding"}),
+                    )
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(300));
+        let mut slowest = Duration::ZERO;
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let r = other.get("/api/v1/me");
+            assert_eq!(r.status, 200, "{}", r.body);
+            slowest = slowest.max(t.elapsed());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let answers: Vec<Resp> = shares.into_iter().map(|h| h.join().unwrap()).collect();
+        eprintln!(
+            "{}: slowest GET /api/v1/me of another user during 24 parallel scenario shares: {slowest:?} (all shares answered after {:?})",
+            srv.name,
+            started.elapsed()
+        );
+        assert!(
+            slowest < Duration::from_secs(1),
+            "{}: /api/v1/me took {slowest:?}",
+            srv.name
+        );
+        let statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
+        let created = statuses.iter().filter(|s| **s == 201).count();
+        let busy: Vec<&Resp> = answers.iter().filter(|r| r.status == 429).collect();
+        assert!(
+            created >= 1 && created + busy.len() == 24 && !busy.is_empty(),
+            "{}: {statuses:?}",
+            srv.name
+        );
+        for r in busy {
+            assert!(r.header("retry-after").is_some(), "{}", r.body);
+            assert!(r.json()["detail"].as_str().unwrap().contains("at once"));
+        }
+    }
+}
+
+/// Issue 21, finding 4: `X-Forwarded-For` counts only from a configured proxy; from any
+/// other peer (here: loopback, on a server run with --secure-cookies and no --trusted-proxy)
+/// every login counts against the peer's own address.
+#[test]
+fn a_forwarded_header_from_an_untrusted_peer_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = start(Location::Sqlite(dir.path().join("p.sqlite")), 3, true);
+    let statuses: Vec<u16> = (0..5)
+        .map(|i| {
+            Client::new(addr)
+                .login_with(
+                    "gemeente.lezer",
+                    "fout wachtwoord nummer",
+                    "/plans",
+                    &[("X-Forwarded-For", &format!("198.51.100.{i}"))],
+                )
+                .status
+        })
+        .collect();
+    assert_eq!(statuses, [401, 401, 401, 429, 429]);
+}
+
+/// Issue 21, finding 5: a new password (command line) or disabling a user (`/beheer`) ends
+/// their sessions and revokes their API tokens; re-enabling brings none of them back.
+#[test]
+fn a_new_password_or_disabling_revokes_sessions_and_api_tokens() {
+    for srv in servers() {
+        let cli = command_line(srv);
+        let org = cli.org_by_name("Org politie").unwrap().id;
+        cli.create_user(None, org, "token.test", "token test", Role::Analist, PW)
+            .unwrap();
+        let mut c = user_named(srv.addr, "token.test");
+        let tok = c
+            .api("POST", "/api/v1/tokens", &json!({"name": "script"}))
+            .json()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut bot = Client::new(srv.addr);
+        bot.token = Some(tok);
+        assert_eq!(bot.get("/api/v1/me").status, 200);
+        let new_pw = "een heel ander wachtwoord";
+        let _ = cli.set_password(None, "token.test", new_pw).unwrap();
+        assert_eq!(
+            bot.get("/api/v1/me").status,
+            401,
+            "{}: token after a new password",
+            srv.name
+        );
+        assert_eq!(
+            c.get("/api/v1/me").status,
+            401,
+            "session after a new password"
+        );
+        // disable and enable again: neither the session nor the token come back
+        let mut c = Client::new(srv.addr);
+        assert_eq!(c.login("token.test", new_pw).status, 303);
+        let tok = c
+            .api("POST", "/api/v1/tokens", &json!({"name": "script 2"}))
+            .json()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        bot.token = Some(tok);
+        assert_eq!(bot.get("/api/v1/me").status, 200);
+        let id = c.get("/api/v1/me").json()["gebruiker"]["id"]
+            .as_i64()
+            .unwrap();
+        let mut adm = user(srv.addr, OrgKind::Politie, Role::Beheerder);
+        for actie in ["uitschakelen", "inschakelen"] {
+            let r = adm.form(
+                &format!("/beheer/gebruikers/{id}"),
+                &[("csrf", &adm.csrf.clone()), ("actie", actie)],
+            );
+            assert_eq!(r.status, 303, "{}", r.body);
+        }
+        assert_eq!(
+            bot.get("/api/v1/me").status,
+            401,
+            "{}: token after re-enabling",
+            srv.name
+        );
+        assert_eq!(c.get("/api/v1/me").status, 401, "session after re-enabling");
+        let mut c = Client::new(srv.addr);
+        assert_eq!(
+            c.login("token.test", new_pw).status,
+            303,
+            "the user logs in again"
+        );
+        let audit = cli.audit_all().unwrap();
+        assert!(
+            audit
+                .iter()
+                .filter(|e| e.entity_id == Some(id) && e.entity == "gebruiker")
+                .filter_map(|e| e.after.as_ref())
+                .any(|a| a["tokens_ingetrokken"] == 1),
+            "the revocation is audited"
+        );
+    }
+}
+
+/// Issue 21, finding 6: PATCH of a measure checks every field exactly as POST does.
+#[test]
+fn measure_edits_are_checked_like_new_measures() {
+    for srv in servers() {
+        let mut c = user(srv.addr, OrgKind::Gemeente, Role::Analist);
+        let id = c
+            .api(
+                "POST",
+                "/api/v1/plans",
+                &json!({"area_code": "BU90010503", "title": "budget", "partners": [1, 3]}),
+            )
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+        let measures = format!("/api/v1/plans/{id}/measures");
+        let r = c.api(
+            "POST",
+            &measures,
+            &json!({"kind": "sociaal", "title": "buurtcoach", "start_date": "2027-01-01", "budget_cents": 500_000}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let m = r.json()["id"].as_i64().unwrap();
+        let r = c.api(
+            "POST",
+            &measures,
+            &json!({"kind": "sociaal", "title": "x", "start_date": "2027-01-01", "budget_cents": i64::MIN}),
+        );
+        assert_eq!(r.status, 422, "POST refuses it");
+        let one = format!("{measures}/{m}");
+        for (body, field) in [
+            (json!({"version": 1, "budget_cents": i64::MIN}), "budget"),
+            (json!({"version": 1, "budget_cents": -1}), "budget"),
+            (
+                json!({"version": 1, "budget_cents": 10_000_000_000_001i64}),
+                "budget",
+            ),
+            (json!({"version": 1, "budget_cents": 1.5}), "budget"),
+            (json!({"version": 1, "end_date": "2026-12-31"}), "eind"),
+            (json!({"version": 1, "end_date": "2027-02-30"}), "eind"),
+            (json!({"version": 1, "title": "x".repeat(201)}), "titel"),
+            (json!({"version": 1, "title": " "}), "titel"),
+            (
+                json!({"version": 1, "description": "\u{7}"}),
+                "omschrijving",
+            ),
+            (json!({"version": 1, "status": "klaar"}), "status"),
+        ] {
+            let r = c.api("PATCH", &one, &body);
+            assert_eq!(r.status, 422, "{}: {body}: {}", srv.name, r.body);
+            let d = r.json()["detail"].as_str().unwrap().to_string();
+            assert!(d.contains(field), "{field} in {d}");
+        }
+        let p = c.get(&format!("/api/v1/plans/{id}")).json();
+        assert_eq!(p["measures"][0]["budget_cents"], 500_000, "nothing changed");
+        assert_eq!(p["measures"][0]["version"], 1);
+        let r = c.api(
+            "PATCH",
+            &one,
+            &json!({"version": 1, "budget_cents": 0, "end_date": "2027-12-31"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+}
+
+/// Issue 21, finding 7: an unknown user name and a wrong password get the same answers;
+/// after 5 failures for one account from one address that address is slowed (429 with a
+/// growing Retry-After), while the user at another address still gets in; no lock a
+/// stranger can set.
+#[test]
+fn unknown_names_answer_like_wrong_passwords_and_nobody_locks_out_another() {
+    for srv in servers() {
+        let attacker = [("X-Forwarded-For", "203.0.113.9")];
+        let mut seen = Vec::new();
+        for name in ["slot.test", "niemand.bestaat"] {
+            let mut c = Client::new(srv.addr);
+            let answers: Vec<(u16, Option<String>, String)> = (0..6)
+                .map(|_| {
+                    let r = c.login_with(name, "fout wachtwoord nummer", "/plans", &attacker);
+                    (
+                        r.status,
+                        r.header("retry-after").map(str::to_string),
+                        login_message(&r),
+                    )
+                })
+                .collect();
+            seen.push(answers);
+        }
+        assert_eq!(
+            seen[0], seen[1],
+            "{}: the same answers for both names",
+            srv.name
+        );
+        let statuses: Vec<u16> = seen[0].iter().map(|a| a.0).collect();
+        assert_eq!(statuses, [401, 401, 401, 401, 401, 429], "{}", srv.name);
+        assert_eq!(seen[0][5].1.as_deref(), Some("1"));
+        let mut c = Client::new(srv.addr);
+        assert_eq!(
+            c.login_with("slot.test", PW, "/plans", &attacker).status,
+            429,
+            "the attacker's address waits, even with the right password"
+        );
+        let r = Client::new(srv.addr).login_with(
+            "slot.test",
+            PW,
+            "/plans",
+            &[("X-Forwarded-For", "198.51.100.7")],
+        );
+        assert_eq!(
+            r.status, 303,
+            "{}: the user at another address gets in: {}",
+            srv.name, r.body
+        );
+        // the wait grows with every further failure
+        std::thread::sleep(Duration::from_millis(1100));
+        assert_eq!(
+            c.login_with("slot.test", "fout wachtwoord nummer", "/plans", &attacker)
+                .status,
+            401
+        );
+        let r = c.login_with("slot.test", "fout wachtwoord nummer", "/plans", &attacker);
+        assert_eq!((r.status, r.header("retry-after")), (429, Some("2")));
+    }
+}
+
+/// Issue 21, finding 7: many addresses together get at most 20 password checks per account
+/// per minute; then every address waits (429), the account is not locked.
+#[test]
+fn password_checks_per_account_are_limited_across_addresses() {
+    for srv in servers() {
+        let cli = command_line(srv);
+        let org = cli.org_by_name("Org zorg").unwrap().id;
+        cli.create_user(None, org, "tempo.test", "tempo test", Role::Lezer, PW)
+            .unwrap();
+        for i in 0..20 {
+            let r = Client::new(srv.addr).login_with(
+                "tempo.test",
+                "fout wachtwoord nummer",
+                "/plans",
+                &[("X-Forwarded-For", &format!("192.0.2.{i}"))],
+            );
+            assert_eq!(r.status, 401, "{}: attempt {i}", srv.name);
+        }
+        let r = Client::new(srv.addr).login_with(
+            "tempo.test",
+            PW,
+            "/plans",
+            &[("X-Forwarded-For", "192.0.2.200")],
+        );
+        assert_eq!(r.status, 429, "{}", r.body);
+        let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+        assert!((1..=60).contains(&wait), "{wait}");
+    }
+}
+
+/// Issue 21, finding 8: a measure's partners are the plan's owner or partners; others are
+/// refused (422 naming them), on POST and PATCH alike.
+#[test]
+fn measure_partners_come_from_the_plan() {
+    for srv in servers() {
+        let mut c = user(srv.addr, OrgKind::Gemeente, Role::Analist);
+        let id = c
+            .api(
+                "POST",
+                "/api/v1/plans",
+                &json!({"area_code": "BU90010503", "title": "partners", "partners": [1, 3]}),
+            )
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+        let measures = format!("/api/v1/plans/{id}/measures");
+        let r = c.api(
+            "POST",
+            &measures,
+            &json!({"kind": "zorg", "title": "t", "start_date": "2027-01-01", "partners": [3, 4, 6]}),
+        );
+        assert_eq!(r.status, 422, "{}: {}", srv.name, r.body);
+        let d = r.json()["detail"].as_str().unwrap().to_string();
+        assert!(
+            d.contains("partners") && d.contains("4, 6") && !d.contains("3,"),
+            "{d}"
+        );
+        let r = c.api(
+            "POST",
+            &measures,
+            &json!({"kind": "zorg", "title": "t", "start_date": "2027-01-01", "partners": [1, 3]}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let m = r.json()["id"].as_i64().unwrap();
+        let r = c.api(
+            "PATCH",
+            &format!("{measures}/{m}"),
+            &json!({"version": 1, "partners": [1, 5]}),
+        );
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.json()["detail"].as_str().unwrap().contains('5'));
+        let r = c.api(
+            "PATCH",
+            &format!("{measures}/{m}"),
+            &json!({"version": 1, "partners": [3]}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let p = c.get(&format!("/api/v1/plans/{id}")).json();
+        assert_eq!(p["measures"][0]["partners"][0]["name"], "Org zorg");
+        assert_eq!(p["measures"][0]["partners"].as_array().unwrap().len(), 1);
+    }
 }
