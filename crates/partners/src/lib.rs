@@ -20,6 +20,8 @@ pub mod db;
 pub mod model;
 pub mod policy;
 mod repo;
+/// Test support (feature `testing`, enabled only by the test suites' dev-dependencies).
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod throttle;
 

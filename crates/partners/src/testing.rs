@@ -11,17 +11,10 @@ pub const PG_ENV: &str = "VEERKRACHT_TEST_PG";
 /// A fresh, empty PostgreSQL database on the test server, or None when there is none (and
 /// `CI` is not set).
 pub fn fresh_postgres() -> Option<Location> {
-    let admin = match std::env::var(PG_ENV) {
-        Ok(s) if !s.trim().is_empty() => s,
-        _ => {
-            if std::env::var_os("CI").is_some() {
-                panic!(
-                    "{PG_ENV} is not set but CI is: the PostgreSQL half of the suite cannot run (.ci/run starts a server with .ci/postgres.sh)"
-                );
-            }
-            return None;
-        }
-    };
+    let admin = veerkracht_testkit::env(
+        PG_ENV,
+        "the PostgreSQL half of the suite; .ci/run starts a server with .ci/postgres.sh",
+    )?;
     let name = format!(
         "vk_test_{}",
         crate::auth::hex(&crate::auth::random_bytes::<8>())

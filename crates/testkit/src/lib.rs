@@ -28,6 +28,14 @@ pub fn require(available: bool, what: &str) -> bool {
     false
 }
 
+/// The value of environment variable `name` (set and not blank), after [`require`]: None
+/// when it is missing and `CI` is not set; a panic naming `what` (how CI provides it) when
+/// `CI` is set.
+pub fn env(name: &str, what: &str) -> Option<String> {
+    let v = std::env::var(name).ok().filter(|s| !s.trim().is_empty());
+    require(v.is_some(), &format!("{name} ({what})")).then(|| v.expect("checked"))
+}
+
 /// A path under `../shared` (beside the repository), after [`require`].
 pub fn shared(relative: &str) -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
