@@ -84,7 +84,8 @@ fn read(dir: &Path, p: &str, what: &str) -> Result<(String, String)> {
 /// The inputs a scenario names.
 fn inputs(s: &Scenario, dir: &Path) -> Result<Inputs> {
     let mut inp = if s.invoer.voorraad == "demo" || s.invoer.kwb.iter().any(|k| k == "demo") {
-        Inputs::demo()
+        let (v, k) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
+        Inputs::with_embedded_rules(v, k)
     } else {
         Inputs {
             voorraad: (String::new(), String::new()),

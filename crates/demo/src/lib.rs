@@ -82,6 +82,23 @@ impl DemoRegion {
     pub fn file(&self, name: &str) -> Option<&DemoFile> {
         self.files.iter().find(|f| f.name == name)
     }
+
+    /// The texts a simulation of Veerstad reads, as (file name, text): the corporation stock
+    /// (flat portfolio CSV) and the KWB files in order of preference, 2024 then 2023 (income is
+    /// published a year later). `voorraad = "demo"` and `kwb = ["demo"]` of a scenario.
+    pub fn simulation_files(&self) -> ((String, String), Vec<(String, String)>) {
+        let text = |n: &str| {
+            let f = self.file(n).expect("the demo region has this file");
+            (
+                n.to_string(),
+                String::from_utf8_lossy(&f.bytes).into_owned(),
+            )
+        };
+        (
+            text("veerstad-corporatie-voorraad.csv"),
+            vec![text("veerstad-kwb-2024.csv"), text("veerstad-kwb-2023.csv")],
+        )
+    }
 }
 
 fn text_file(name: String, text: String) -> DemoFile {

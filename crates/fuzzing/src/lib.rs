@@ -374,7 +374,10 @@ fn simulate_small(s: veerkracht_sim::Scenario, name: &str) -> Outcome {
     {
         return Outcome::Ok { n: 1 };
     }
-    let inputs = INPUTS.get_or_init(veerkracht_sim::Inputs::demo);
+    let inputs = INPUTS.get_or_init(|| {
+        let (v, k) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
+        veerkracht_sim::Inputs::with_embedded_rules(v, k)
+    });
     let naam = s.naam.clone();
     let m = match veerkracht_sim::Model::build(s, inputs, 1) {
         Ok(m) => m,

@@ -15,7 +15,8 @@ fn model(path: Option<&str>) -> Model {
         None => veerkracht_sim::DEMO_SCENARIOS[0].1.to_string(),
     };
     let s = Scenario::parse(&text, path.unwrap_or("basis.toml")).unwrap_or_else(|e| panic!("{e}"));
-    Model::build(s, &Inputs::demo(), 1).unwrap_or_else(|e| panic!("{e}"))
+    let (v, k) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
+    Model::build(s, &Inputs::with_embedded_rules(v, k), 1).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn main() {

@@ -65,21 +65,13 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// The demo region Veerstad with the embedded rules and assumptions.
-    pub fn demo() -> Inputs {
-        let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
-        let text = |n: &str| {
-            String::from_utf8(region.file(n).expect("demo file").bytes.clone()).expect("utf-8")
-        };
+    /// A stock and KWB files (name, text) with the embedded rules and assumptions. The demo
+    /// region's: `veerkracht_demo::generate(seed).simulation_files()` (the caller's choice;
+    /// the engine knows no demo).
+    pub fn with_embedded_rules(voorraad: (String, String), kwb: Vec<(String, String)>) -> Inputs {
         Inputs {
-            voorraad: (
-                "veerstad-corporatie-voorraad.csv".into(),
-                text("veerstad-corporatie-voorraad.csv"),
-            ),
-            kwb: ["veerstad-kwb-2024.csv", "veerstad-kwb-2023.csv"]
-                .iter()
-                .map(|n| (n.to_string(), text(n)))
-                .collect(),
+            voorraad,
+            kwb,
             regels: Regels::embedded(),
             aannames: Aannames::embedded(),
         }

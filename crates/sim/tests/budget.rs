@@ -56,7 +56,10 @@ static A: Counting = Counting;
 
 fn inputs() -> &'static Inputs {
     static I: OnceLock<Inputs> = OnceLock::new();
-    I.get_or_init(Inputs::demo)
+    I.get_or_init(|| {
+        let (v, k) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
+        Inputs::with_embedded_rules(v, k)
+    })
 }
 
 fn shipped(name: &str) -> &'static str {

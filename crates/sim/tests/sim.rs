@@ -9,7 +9,10 @@ use veerkracht_sim::{Comparison, DEMO_SCENARIOS, Inputs, Model, Results, Scenari
 
 fn inputs() -> &'static Inputs {
     static I: OnceLock<Inputs> = OnceLock::new();
-    I.get_or_init(Inputs::demo)
+    I.get_or_init(|| {
+        let (v, k) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
+        Inputs::with_embedded_rules(v, k)
+    })
 }
 
 fn scenario(name: &str) -> Scenario {

@@ -106,6 +106,15 @@ fn names() -> Vec<&'static str> {
 /// Runs a scenario and its baseline (same seed and runs), with which per-buurt figures of
 /// each may be published (`voorraad`: the rent mix of the served stock, see
 /// `veerkracht_sim::afscherming`).
+/// The demo region's simulation inputs (generated once per process).
+fn demo_inputs() -> &'static Inputs {
+    static INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
+    INPUTS.get_or_init(|| {
+        let (v, k) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
+        Inputs::with_embedded_rules(v, k)
+    })
+}
+
 /// Why a scenario request was not answered with results.
 #[derive(Debug)]
 pub enum Failure {
@@ -226,7 +235,7 @@ fn run_pair(
             )));
         }
     }
-    let inp = Inputs::demo();
+    let inp = demo_inputs();
     let omschrijving = sa.omschrijving.clone();
     let ma = Model::build(sa, &inp, seed).map_err(|e| Failure::Invalid(e.to_string()))?;
     let mb = Model::build(sb, &inp, seed).map_err(|e| Failure::Invalid(e.to_string()))?;

@@ -771,7 +771,8 @@ fn scenario_buurten_resting_on_fewer_than_k_households_are_withheld() {
     let v = r.json();
     assert_eq!(v["afscherming"]["k"], K);
     // the households per buurt in the last year, by the simulation itself
-    let inp = veerkracht_sim::Inputs::demo();
+    let (stock, kwb) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
+    let inp = veerkracht_sim::Inputs::with_embedded_rules(stock, kwb);
     let s = veerkracht_sim::Scenario::parse(
         veerkracht_sim::DEMO_SCENARIOS
             .iter()
