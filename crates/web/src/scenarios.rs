@@ -237,8 +237,8 @@ fn run_pair(
     }
     let inp = demo_inputs();
     let omschrijving = sa.omschrijving.clone();
-    let ma = Model::build(sa, &inp, seed).map_err(|e| Failure::Invalid(e.to_string()))?;
-    let mb = Model::build(sb, &inp, seed).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let ma = Model::build(sa, inp, seed).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let mb = Model::build(sb, inp, seed).map_err(|e| Failure::Invalid(e.to_string()))?;
     let mut warnings = ma.warnings.clone();
     warnings.extend(mb.warnings.iter().cloned());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
