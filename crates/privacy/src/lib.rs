@@ -57,6 +57,7 @@
 //! several lines together (interval disclosure) are not prevented beyond what k, two
 //! unknowns per line and groups of at least k give.
 
+pub mod audit;
 pub mod frame;
 
 pub use frame::{Column, Frame, Identity, Pin, PublishedFrame};

@@ -1,0 +1,546 @@
+//! The linked-table audit: what a reader who combines *every* published count of a frame
+//! can learn about each withheld one (interval disclosure), the way statistical offices
+//! audit a suppression pattern (τ-ARGUS's audit, R sdcTable's `attack`).
+//!
+//! For every count the publication must protect — a withheld published count, or an
+//! unpublished helper count from 1 to k − 1 — the audit computes the interval of values
+//! consistent with everything published, as two linear programs (minimum and maximum):
+//!
+//! - variables: every count of the frame the reader does not know (withheld counts and
+//!   unpublished helper counts, in every row and in the total row);
+//! - fixed: every shown count at its published value, and every unpublished count that is
+//!   zero at 0 (the rules may say so: the frame's known zeros);
+//! - constraints: every [`crate::Identity`] in every row, every column adding up to its
+//!   total, every count ≥ 0.
+//!
+//! The identities in the total row follow from those of the rows and the column lines, so
+//! they are left out; a column whose total is unknown then only defines that total, so its
+//! line is left out too and the total is read as the sum of its column. What remains falls
+//! apart into blocks (a buurt's counts, tied to other buurten only through the columns
+//! whose total is shown); each linear program is solved on the blocks its count touches.
+//! The true counts are one feasible point, and every optimum found is another: a count
+//! whose feasible points already show it protected needs no linear program of its own.
+//!
+//! ## The protection rule
+//!
+//! τ-ARGUS asks of every sensitive cell that the interval a reader can compute reaches its
+//! *protection levels* (a lower and an upper distance from the true value). For counts
+//! under the minimum-frequency rule k, this crate asks, of the real interval [lower, upper]
+//! (tolerance 10⁻⁶):
+//!
+//! 1. **every protected count**: the interval holds at least two whole numbers
+//!    (⌊upper⌋ − ⌈lower⌉ ≥ 1): no count can be recovered exactly, however the reader
+//!    combines the tables (a protection level of 1 dwelling, up or down);
+//! 2. **a count from 1 to k − 1** (primary, or an unpublished small helper count): the
+//!    interval also reaches 0 or k (lower = 0 or upper ≥ k): the reader cannot tell that a
+//!    group of 1 to k − 1 dwellings exists — it may be empty, or it may be a group of k or
+//!    more. This is the protection level "x down or k − x up" of the threshold rule.
+//!
+//! The programs are over real numbers, as τ-ARGUS's are; a reader who solves the integer
+//! program may find a narrower interval when the frame's constraints are not totally
+//! unimodular. Counts fixed by the known zeros and pins alone (whatever this publication
+//! shows) are reported but cannot be protected by withholding more.
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem};
+
+use crate::{Frame, Options, PublishedFrame, frame::small};
+
+const TOL: f64 = 1e-6;
+
+/// What the reader can learn about one protected count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellInterval {
+    pub column: usize,
+    /// `rows().len()` is the total row
+    pub row: usize,
+    /// `column[row]`
+    pub name: String,
+    /// the true count
+    pub value: u64,
+    /// the interval of values consistent with everything published: exact when `exact`,
+    /// else an inner bound proven by feasible points (the true interval is at least this
+    /// wide, which is enough to show the rule holds)
+    pub lower: f64,
+    pub upper: f64,
+    pub exact: bool,
+    /// whether the count is from 1 to k − 1 (the rule's second part applies)
+    pub small: bool,
+    /// whether the interval meets the protection rule (module documentation)
+    pub protected: bool,
+}
+
+/// The protection rule of the module documentation for a count `value` whose feasible
+/// interval is [lower, upper].
+pub fn protected(value: u64, lower: f64, upper: f64, opts: &Options) -> bool {
+    let two = (upper + TOL).floor() - (lower - TOL).ceil() >= 1.0;
+    let small = value > 0 && value < opts.k;
+    two && (!small || lower <= TOL || upper >= opts.k as f64 - TOL)
+}
+
+/// The interval of every protected count of a published frame, with the rule applied; the
+/// bounds are inner bounds where feasible points already prove the rule (see
+/// [`CellInterval::exact`]). Use [`intervals_exact`] for the linear programs' optima.
+pub fn intervals(f: &Frame, p: &PublishedFrame) -> Vec<CellInterval> {
+    let mut a = Auditor::new(f.rows().len() + 1, f.columns().len());
+    a.run(f, p, false, None)
+}
+
+/// [`intervals`] with the exact minimum and maximum of every protected count.
+pub fn intervals_exact(f: &Frame, p: &PublishedFrame) -> Vec<CellInterval> {
+    let mut a = Auditor::new(f.rows().len() + 1, f.columns().len());
+    a.run(f, p, true, None)
+}
+
+/// The protected counts that the rule does not hold for (empty: the publication passes).
+pub fn failures(f: &Frame, p: &PublishedFrame) -> Vec<CellInterval> {
+    intervals(f, p)
+        .into_iter()
+        .filter(|c| !c.protected)
+        .collect()
+}
+
+/// One linear constraint over the model's variables: Σ coef · x = rhs.
+struct Con {
+    terms: Vec<(usize, f64)>,
+    rhs: f64,
+}
+
+/// The reader's system for one published frame.
+struct Model {
+    nr: usize,
+    /// per slot (`column * nr + row`): the variable, when the reader does not know it
+    var: Vec<Option<usize>>,
+    /// per variable: its slot
+    slot: Vec<usize>,
+    truth: Vec<u64>,
+    cons: Vec<Con>,
+    /// per variable: its block (`usize::MAX` for a total read as the sum of its column)
+    block: Vec<usize>,
+    /// per block: its variables and constraints
+    blocks: Vec<(Vec<usize>, Vec<usize>)>,
+}
+
+impl Model {
+    /// `known[slot]`: fixed at its true value.
+    fn new(f: &Frame, known: &[bool]) -> Model {
+        let nr = f.rows().len() + 1;
+        let nc = f.columns().len();
+        let n = nr - 1;
+        let mut truth = vec![0; nr * nc];
+        for c in 0..nc {
+            for r in 0..nr {
+                truth[c * nr + r] = f.value(r, c);
+            }
+        }
+        let mut var = vec![None; nr * nc];
+        let mut slot = Vec::new();
+        for s in 0..nr * nc {
+            if !known[s] {
+                var[s] = Some(slot.len());
+                slot.push(s);
+            }
+        }
+        let mut cons = Vec::new();
+        let mut eliminated = vec![false; slot.len()];
+        // the identities of the rows (those of the total row follow from them and the
+        // column lines)
+        for r in 0..n {
+            for id in f.identities() {
+                let mut terms = Vec::new();
+                let mut rhs = 0.0;
+                for (&c, coef) in id
+                    .members
+                    .iter()
+                    .map(|m| (m, 1.0))
+                    .chain([(&id.total, -1.0)])
+                {
+                    let s = c * nr + r;
+                    match var[s] {
+                        Some(v) => terms.push((v, coef)),
+                        None => rhs -= coef * truth[s] as f64,
+                    }
+                }
+                if !terms.is_empty() {
+                    cons.push(Con { terms, rhs });
+                }
+            }
+        }
+        // the column lines whose total is known; an unknown total is the sum of its column
+        for c in 0..nc {
+            let t = c * nr + n;
+            if let Some(v) = var[t] {
+                eliminated[v] = true;
+                continue;
+            }
+            let mut terms = Vec::new();
+            let mut rhs = truth[t] as f64;
+            for r in 0..n {
+                let s = c * nr + r;
+                match var[s] {
+                    Some(v) => terms.push((v, 1.0)),
+                    None => rhs -= truth[s] as f64,
+                }
+            }
+            if !terms.is_empty() {
+                cons.push(Con { terms, rhs });
+            }
+        }
+        // blocks: union-find over the constraints
+        let mut parent: Vec<usize> = (0..slot.len()).collect();
+        fn find(p: &mut [usize], mut x: usize) -> usize {
+            while p[x] != x {
+                p[x] = p[p[x]];
+                x = p[x];
+            }
+            x
+        }
+        for con in &cons {
+            let a = find(&mut parent, con.terms[0].0);
+            for &(v, _) in &con.terms[1..] {
+                let b = find(&mut parent, v);
+                if a != b {
+                    let (lo, hi) = (a.min(b), a.max(b));
+                    parent[hi] = lo;
+                }
+            }
+        }
+        let mut block = vec![usize::MAX; slot.len()];
+        let mut blocks: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        let mut root_block: Vec<usize> = vec![usize::MAX; slot.len()];
+        for v in 0..slot.len() {
+            if eliminated[v] {
+                continue;
+            }
+            let r = find(&mut parent, v);
+            if root_block[r] == usize::MAX {
+                root_block[r] = blocks.len();
+                blocks.push((Vec::new(), Vec::new()));
+            }
+            block[v] = root_block[r];
+            blocks[root_block[r]].0.push(v);
+        }
+        for (i, con) in cons.iter().enumerate() {
+            blocks[block[con.terms[0].0]].1.push(i);
+        }
+        Model {
+            nr,
+            var,
+            slot,
+            truth,
+            cons,
+            block,
+            blocks,
+        }
+    }
+
+    /// A protected count as parts per block (variables of one block each) plus a known
+    /// constant: a variable alone, or an unknown total as the sum of its column.
+    fn parts(&self, s: usize) -> (Vec<Vec<usize>>, f64) {
+        let Some(v) = self.var[s] else {
+            return (Vec::new(), self.truth[s] as f64);
+        };
+        if self.block[v] != usize::MAX {
+            return (vec![vec![v]], 0.0);
+        }
+        let c = s / self.nr;
+        let mut konst = 0.0;
+        let mut by_block: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for r in 0..self.nr - 1 {
+            let s2 = c * self.nr + r;
+            match self.var[s2] {
+                Some(v2) => by_block.entry(self.block[v2]).or_default().push(v2),
+                None => konst += self.truth[s2] as f64,
+            }
+        }
+        (by_block.into_values().collect(), konst)
+    }
+
+    /// Minimises or maximises the sum of `part` over its block; the optimum as a point
+    /// (slot, value − truth) where it differs from the truth. `None` when unbounded.
+    fn solve(&self, part: &[usize], maximise: bool) -> Result<Option<Vec<(usize, f64)>>, ()> {
+        let b = self.block[part[0]];
+        let (vars, cons) = &self.blocks[b];
+        let mut local = std::collections::HashMap::with_capacity(vars.len());
+        let dir = if maximise {
+            OptimizationDirection::Maximize
+        } else {
+            OptimizationDirection::Minimize
+        };
+        let mut pb = Problem::new(dir);
+        let mut handles = Vec::with_capacity(vars.len());
+        for &v in vars {
+            let obj = if part.contains(&v) { 1.0 } else { 0.0 };
+            local.insert(v, handles.len());
+            handles.push(pb.add_var(obj, (0.0, f64::INFINITY)));
+        }
+        for &ci in cons {
+            let con = &self.cons[ci];
+            let expr: Vec<_> = con
+                .terms
+                .iter()
+                .map(|&(v, k)| (handles[local[&v]], k))
+                .collect();
+            pb.add_constraint(expr, ComparisonOp::Eq, con.rhs);
+        }
+        match pb.solve() {
+            Ok(out) => {
+                let Ok(sol) = out.into_solution() else {
+                    return Err(());
+                };
+                let mut point = Vec::new();
+                for (i, &v) in vars.iter().enumerate() {
+                    let x = sol.var_value(handles[i]);
+                    let s = self.slot[v];
+                    let d = x - self.truth[s] as f64;
+                    if d.abs() > 1e-9 {
+                        point.push((s, d));
+                    }
+                }
+                Ok(Some(point))
+            }
+            Err(microlp::Error::Unbounded) => Ok(None),
+            Err(_) => Err(()),
+        }
+    }
+}
+
+/// Feasible points (as differences from the true counts) found so far; they stay feasible
+/// when more counts are withheld, so the suppression keeps one `Auditor` while it adds
+/// secondary suppressions.
+pub(crate) struct Auditor {
+    /// per slot: (point, value − truth)
+    by_slot: Vec<Vec<(u32, f64)>>,
+    points: u32,
+}
+
+impl Auditor {
+    pub(crate) fn new(nr: usize, nc: usize) -> Auditor {
+        Auditor {
+            by_slot: vec![Vec::new(); nr * nc],
+            points: 0,
+        }
+    }
+
+    fn add(&mut self, point: &[(usize, f64)]) {
+        let id = self.points;
+        self.points += 1;
+        for &(s, d) in point {
+            self.by_slot[s].push((id, d));
+        }
+    }
+
+    /// The least and greatest sum of a part over the points (the truth, difference 0, is
+    /// one of them).
+    fn range(&self, m: &Model, part: &[usize]) -> (f64, f64) {
+        if let [v] = part {
+            return self.by_slot[m.slot[*v]]
+                .iter()
+                .fold((0.0_f64, 0.0_f64), |(lo, hi), &(_, d)| {
+                    (lo.min(d), hi.max(d))
+                });
+        }
+        let mut sums: std::collections::BTreeMap<u32, f64> = Default::default();
+        for &v in part {
+            for &(id, d) in &self.by_slot[m.slot[v]] {
+                *sums.entry(id).or_default() += d;
+            }
+        }
+        sums.values()
+            .fold((0.0_f64, 0.0_f64), |(lo, hi), &d| (lo.min(d), hi.max(d)))
+    }
+
+    /// The protected counts of `p` (all of them, or only those in `only`) with their
+    /// intervals; `exact`: solve both programs for every count, else only until the rule is
+    /// shown to hold or not.
+    pub(crate) fn run(
+        &mut self,
+        f: &Frame,
+        p: &PublishedFrame,
+        exact: bool,
+        only: Option<&[usize]>,
+    ) -> Vec<CellInterval> {
+        let nr = f.rows().len() + 1;
+        let opts = p.options;
+        let mut known = vec![true; nr * f.columns().len()];
+        let mut targets = Vec::new();
+        for (c, col) in f.columns().iter().enumerate() {
+            for r in 0..nr {
+                let s = c * nr + r;
+                let x = f.value(r, c);
+                if col.published {
+                    if p.cells[c][r].is_withheld() {
+                        known[s] = false;
+                        targets.push(s);
+                    }
+                } else if x > 0 {
+                    known[s] = false;
+                    if small(x, &opts) {
+                        targets.push(s);
+                    }
+                }
+            }
+        }
+        if let Some(only) = only {
+            targets.retain(|s| only.contains(s));
+        }
+        let m = Model::new(f, &known);
+        let mut out = Vec::with_capacity(targets.len());
+        for s in targets {
+            let (c, r) = (s / nr, s % nr);
+            let value = m.truth[s];
+            let (parts, konst) = m.parts(s);
+            let bounds = |a: &Auditor| {
+                parts.iter().fold((konst, konst), |(lo, hi), part| {
+                    let (l, h) = a.range(&m, part);
+                    let t: f64 = part.iter().map(|&v| m.truth[m.slot[v]] as f64).sum();
+                    (lo + t + l, hi + t + h)
+                })
+            };
+            let (mut lo, mut hi) = bounds(self);
+            let mut exact_lo = parts.is_empty();
+            let mut exact_hi = parts.is_empty();
+            let mut failed = false;
+            for maximise in [false, true] {
+                if !exact && protected(value, lo, hi, &opts) {
+                    break;
+                }
+                for part in &parts {
+                    match m.solve(part, maximise) {
+                        Ok(Some(point)) => self.add(&point),
+                        Ok(None) => {
+                            // unbounded: no upper bound at all
+                            hi = f64::INFINITY;
+                        }
+                        Err(()) => failed = true,
+                    }
+                }
+                let (l, h) = bounds(self);
+                lo = lo.min(l);
+                if hi.is_finite() {
+                    hi = hi.max(h);
+                }
+                if maximise {
+                    exact_hi = !failed;
+                } else {
+                    exact_lo = !failed;
+                }
+            }
+            let ok = !failed && protected(value, lo, hi, &opts);
+            out.push(CellInterval {
+                column: c,
+                row: r,
+                name: format!(
+                    "{}[{}]",
+                    f.columns()[c].name,
+                    f.rows().get(r).map_or("totaal", String::as_str)
+                ),
+                value,
+                lower: lo,
+                upper: hi,
+                exact: exact_lo && exact_hi,
+                small: value > 0 && value < opts.k,
+                protected: ok,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Reason;
+
+    /// A table as a frame: its columns plus the row totals, one identity.
+    fn table(cells: &[&[u64]]) -> Frame {
+        let m = cells[0].len();
+        let mut f = Frame::new((0..cells.len()).map(|i| format!("r{i}")).collect());
+        for j in 0..m {
+            f.add(format!("c{j}"), true, cells.iter().map(|r| r[j]).collect());
+        }
+        let t = f.add("t", true, cells.iter().map(|r| r.iter().sum()).collect());
+        f.identity(&(0..m).collect::<Vec<_>>(), t).unwrap();
+        f
+    }
+
+    fn withhold(f: &Frame, slots: &[(usize, usize)]) -> PublishedFrame {
+        f.published_as(&Options::default(), &|r, c| {
+            slots.contains(&(r, c)).then_some(Reason::Small)
+        })
+    }
+
+    fn find(v: &[CellInterval], r: usize, c: usize) -> &CellInterval {
+        v.iter().find(|x| x.row == r && x.column == c).unwrap()
+    }
+
+    #[test]
+    fn one_withheld_cell_of_a_2x2_table_is_recovered_exactly() {
+        let f = table(&[&[12, 3], &[20, 30]]);
+        let v = intervals_exact(&f, &withhold(&f, &[(0, 1)]));
+        assert_eq!(v.len(), 1);
+        let c = &v[0];
+        assert!(c.exact && !c.protected, "{c:?}");
+        assert!((c.lower - 3.0).abs() < 1e-6 && (c.upper - 3.0).abs() < 1e-6);
+        assert_eq!(failures(&f, &withhold(&f, &[(0, 1)])).len(), 1);
+    }
+
+    #[test]
+    fn a_rectangle_of_four_withheld_cells_is_not_recoverable() {
+        // x01 = 3 can move by t with x00 + t, x10 − t, x11 + t: t from −3 to +12
+        let f = table(&[&[12, 3, 40], &[15, 20, 50], &[30, 30, 30]]);
+        let p = withhold(&f, &[(0, 0), (0, 1), (1, 0), (1, 1)]);
+        let v = intervals_exact(&f, &p);
+        assert_eq!(v.len(), 4);
+        let x01 = find(&v, 0, 1);
+        assert!(x01.exact && x01.protected, "{x01:?}");
+        assert!(x01.lower.abs() < 1e-6, "{x01:?}");
+        assert!((x01.upper - 15.0).abs() < 1e-6, "{x01:?}");
+        let x00 = find(&v, 0, 0);
+        assert!((x00.lower - 0.0).abs() < 1e-6 && (x00.upper - 15.0).abs() < 1e-6);
+        assert!(v.iter().all(|c| c.protected));
+        assert!(failures(&f, &p).is_empty());
+        // the fast form proves the same without solving every bound
+        assert!(intervals(&f, &p).iter().all(|c| c.protected));
+    }
+
+    #[test]
+    fn a_rectangle_of_small_cells_leaves_a_range_inside_1_to_k() {
+        // x01 = 3 from 3 − 2 = 1 to 3 + 4 = 7: not exact, but surely a group of 1..9
+        let f = table(&[&[5, 3, 40], &[2, 4, 50], &[30, 30, 30]]);
+        let p = withhold(&f, &[(0, 0), (0, 1), (1, 0), (1, 1)]);
+        let v = intervals_exact(&f, &p);
+        let x01 = find(&v, 0, 1);
+        assert!((x01.lower - 1.0).abs() < 1e-6 && (x01.upper - 7.0).abs() < 1e-6);
+        assert!(!x01.protected && x01.small);
+        // (the line walk's group rule flags this pattern too: lines leave groups of 1..9);
+        // the audited suppression withholds until both hold
+        let q = f.suppress_audited(&Options::default());
+        assert!(failures(&f, &q).is_empty(), "{:?}", failures(&f, &q));
+        assert!(f.audit(&q).is_empty());
+    }
+
+    #[test]
+    fn a_withheld_total_is_read_as_the_sum_of_its_column() {
+        let f = table(&[&[12, 3], &[20, 30]]);
+        // column 1 and its total withheld, the rest shown: the total is 3 + 30 = 33 exactly
+        let p = f.published_as(&Options::default(), &|r, c| {
+            (c == 1 && (r == 0 || r == 2)).then_some(Reason::Secondary)
+        });
+        let v = intervals_exact(&f, &p);
+        assert!(v.iter().all(|c| !c.protected), "{v:?}");
+        let tot = find(&v, 2, 1);
+        assert!((tot.lower - 33.0).abs() < 1e-6 && (tot.upper - 33.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_rule() {
+        let o = Options::default();
+        assert!(!protected(3, 3.0, 3.0, &o));
+        assert!(!protected(3, 2.5, 3.5, &o), "one whole number");
+        assert!(!protected(3, 1.0, 9.0, &o), "inside 1..9");
+        assert!(protected(3, 0.0, 1.0, &o));
+        assert!(protected(3, 2.0, 10.0, &o));
+        assert!(protected(30, 29.0, 30.0, &o));
+        assert!(protected(3, 0.0, f64::INFINITY, &o));
+    }
+}
