@@ -882,3 +882,190 @@ fn a_scenario_shared_into_a_plan_is_suppressed_like_the_scenario_page() {
         .unwrap();
     assert!(share["scenario"]["p50"].is_number(), "{share}");
 }
+
+// ---------------------------------------------------------------------------------------
+// issue 21: differencing the what-if answers
+
+/// The what-if counts of every label, named `name@label`, next to the rent mix's.
+fn truth_all(units: &[FlatUnit]) -> Truth {
+    let mut t = truth(units, None);
+    for l in LABELS {
+        let tl = truth(units, Some(l));
+        for ((row, name), x) in &tl.v {
+            if ["slechter", "verbeterd", "mislukt", "s_m", "m_v", "s_v", "geen_wissel"]
+                .contains(&name.as_str())
+            {
+                t.v.insert((row.clone(), format!("{name}@{l}")), *x);
+            }
+        }
+    }
+    t
+}
+
+/// Every relation of the rent mix and of the what-if to every label at once.
+fn relations_all(t: &Truth) -> Vec<(Vec<Var>, Var)> {
+    let mut out = relations(t, None);
+    for l in LABELS {
+        let at = |v: &Var| {
+            let whatif = [
+                "slechter",
+                "verbeterd",
+                "mislukt",
+                "s_m",
+                "m_v",
+                "s_v",
+                "geen_wissel",
+            ]
+            .contains(&v.1.as_str());
+            (v.0.clone(), if whatif { format!("{}@{l}", v.1) } else { v.1.clone() })
+        };
+        let base: BTreeSet<(Vec<Var>, Var)> = relations(t, None).into_iter().collect();
+        for (m, tot) in relations(t, Some(l)) {
+            if base.contains(&(m.clone(), tot.clone())) {
+                continue;
+            }
+            out.push((m.iter().map(at).collect(), at(&tot)));
+        }
+    }
+    out
+}
+
+/// The plain answer and the answer for every label, as one map of published counts.
+fn published_all(base: &Value, variants: &[(String, Value)], t: &Truth) -> BTreeMap<Var, Option<u64>> {
+    let mut out = published(base, t);
+    for (l, w) in variants {
+        let one = published(w, t);
+        for ((row, name), x) in one {
+            if ["verbeterd", "s_m", "m_v", "s_v"].contains(&name.as_str()) {
+                out.insert((row, format!("{name}@{l}")), x);
+            } else {
+                // the same count published twice must be the same (or withheld in both)
+                let prev = out.get(&(row.clone(), name.clone())).copied().flatten();
+                if let (Some(a), Some(b)) = (prev, x) {
+                    assert_eq!(a, b, "{row} {name}");
+                }
+                if prev.is_none() && x.is_some() {
+                    out.insert((row, name), x);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The relations as a frame of the privacy crate (columns = the names, rows = the buurten)
+/// with the pattern the reader saw, for the linked-table audit.
+fn frame_of(
+    t: &Truth,
+    rel: &[(Vec<Var>, Var)],
+    shown: &BTreeMap<Var, Option<u64>>,
+    k: u64,
+) -> (veerkracht_privacy::Frame, veerkracht_privacy::PublishedFrame) {
+    let rows: Vec<String> = t.rows.iter().cloned().collect();
+    let names: BTreeSet<String> = rel
+        .iter()
+        .flat_map(|(m, tot)| m.iter().chain([tot]).map(|v| v.1.clone()))
+        .collect();
+    let names: Vec<String> = names.into_iter().collect();
+    let published: BTreeSet<&String> = shown.keys().map(|v| &v.1).collect();
+    let mut f = veerkracht_privacy::Frame::new(rows.clone());
+    for n in &names {
+        f.add(
+            n.clone(),
+            published.contains(n),
+            rows.iter().map(|r| t.get(r, n)).collect(),
+        );
+    }
+    let first = &rows[0];
+    let mut ids: BTreeSet<(Vec<usize>, usize)> = BTreeSet::new();
+    for (m, tot) in rel {
+        if tot.0 != *first || m.iter().any(|v| v.0 != *first) {
+            continue;
+        }
+        let col = |n: &String| f.column(n).unwrap();
+        ids.insert((m.iter().map(|v| col(&v.1)).collect(), col(&tot.1)));
+    }
+    for (m, tot) in ids {
+        f.identity(&m, tot).expect("the true counts add up");
+    }
+    let o = veerkracht_privacy::Options::with_k(k).unwrap();
+    let p = f.published_as(&o, &|r, c| {
+        let row = rows.get(r).map_or("totaal", String::as_str);
+        let v = (row.to_string(), f.columns()[c].name.clone());
+        matches!(shown.get(&v), Some(None)).then_some(veerkracht_privacy::Reason::Secondary)
+    });
+    (f, p)
+}
+
+#[test]
+fn differencing_the_what_if_answers_recovers_no_withheld_count() {
+    // the attack of issue 21, over HTTP: the plain rent mix and `naar=L` for every label
+    let base = get("/api/v1/rentmix").json();
+    let variants: Vec<(String, Value)> = LABELS
+        .iter()
+        .map(|l| {
+            let w = get(&format!("/api/v1/rentmix?naar={}", l.replace('+', "%2B"))).json();
+            assert_eq!(w["wat_als"].is_object(), true, "naar={l}");
+            (l.to_string(), w)
+        })
+        .collect();
+    let t = truth_all(demo_units());
+    let rows: Vec<(String, &Value, Vec<&Value>)> = base["buurten"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(code, b)| {
+            (
+                code.clone(),
+                b,
+                variants.iter().map(|(_, w)| &w["wat_als"][code]).collect(),
+            )
+        })
+        .chain([(
+            "totaal".to_string(),
+            &base["totaal"],
+            variants.iter().map(|(_, w)| &w["wat_als_totaal"]).collect(),
+        )])
+        .collect();
+    // label[r] = verbeterd(naar = L[r − 1]) − verbeterd(naar = L[r])
+    let mut recovered = Vec::new();
+    for (code, b, ws) in &rows {
+        for r in 1..LABELS.len() {
+            let l = LABELS[r];
+            let x = &b["labels"][l];
+            if !x.is_null() {
+                continue;
+            }
+            if let (Some(hi), Some(lo)) = (ws[r - 1]["verbeterd"].as_u64(), ws[r]["verbeterd"].as_u64())
+                && b["labels"].get(l).is_some()
+            {
+                let guess = hi - lo;
+                assert_eq!(guess, t.get(code, &format!("label.{l}")), "{code} {l}");
+                recovered.push(format!("{code} labels.{l} = {guess}"));
+            }
+        }
+    }
+    assert!(
+        recovered.is_empty(),
+        "{} withheld label counts recovered by differencing, e.g. {:?}",
+        recovered.len(),
+        &recovered[..recovered.len().min(5)]
+    );
+    // combined with every other published count: the walk over all lines ...
+    let shown = published_all(&base, &variants, &t);
+    check_counts(&t, &shown, K);
+    let rel = relations_all(&t);
+    let problems = leaks(&t, &shown, &rel, K);
+    assert!(problems.is_empty(), "{} problems: {:?}", problems.len(), &problems[..problems.len().min(5)]);
+    // ... and the linked-table audit (linear programs over everything published)
+    let (f, p) = frame_of(&t, &rel, &shown, K);
+    let fails = veerkracht_privacy::audit::failures(&f, &p);
+    let exact: Vec<_> = fails.iter().filter(|c| c.upper - c.lower < 0.5).collect();
+    assert!(
+        fails.is_empty(),
+        "{} counts not protected ({} of them recovered exactly), e.g. {:?}",
+        fails.len(),
+        exact.len(),
+        &fails[..fails.len().min(5)]
+    );
+}
