@@ -103,6 +103,8 @@ pub fn failures(f: &Frame, p: &PublishedFrame) -> Vec<CellInterval> {
 struct Con {
     terms: Vec<(usize, f64)>,
     rhs: f64,
+    /// a column line (it ties rows together), not an identity within a row
+    column: bool,
 }
 
 /// The reader's system for one published frame.
@@ -118,6 +120,10 @@ struct Model {
     block: Vec<usize>,
     /// per block: its variables and constraints
     blocks: Vec<(Vec<usize>, Vec<usize>)>,
+    /// per variable: the constraints it is in
+    var_cons: Vec<Vec<usize>>,
+    /// per row: its variables
+    row_vars: Vec<Vec<usize>>,
 }
 
 impl Model {
@@ -161,7 +167,11 @@ impl Model {
                     }
                 }
                 if !terms.is_empty() {
-                    cons.push(Con { terms, rhs });
+                    cons.push(Con {
+                        terms,
+                        rhs,
+                        column: false,
+                    });
                 }
             }
         }
@@ -182,7 +192,17 @@ impl Model {
                 }
             }
             if !terms.is_empty() {
-                cons.push(Con { terms, rhs });
+                cons.push(Con {
+                    terms,
+                    rhs,
+                    column: true,
+                });
+            }
+        }
+        let mut var_cons = vec![Vec::new(); slot.len()];
+        for (i, con) in cons.iter().enumerate() {
+            for &(v, _) in &con.terms {
+                var_cons[v].push(i);
             }
         }
         // blocks: union-find over the constraints
@@ -195,8 +215,8 @@ impl Model {
             x
         }
         for con in &cons {
-            let a = find(&mut parent, con.terms[0].0);
             for &(v, _) in &con.terms[1..] {
+                let a = find(&mut parent, con.terms[0].0);
                 let b = find(&mut parent, v);
                 if a != b {
                     let (lo, hi) = (a.min(b), a.max(b));
@@ -222,6 +242,10 @@ impl Model {
         for (i, con) in cons.iter().enumerate() {
             blocks[block[con.terms[0].0]].1.push(i);
         }
+        let mut row_vars = vec![Vec::new(); nr];
+        for (v, &s) in slot.iter().enumerate() {
+            row_vars[s % nr].push(v);
+        }
         Model {
             nr,
             var,
@@ -230,6 +254,8 @@ impl Model {
             cons,
             block,
             blocks,
+            var_cons,
+            row_vars,
         }
     }
 
@@ -255,11 +281,60 @@ impl Model {
         (by_block.into_values().collect(), konst)
     }
 
-    /// Minimises or maximises the sum of `part` over its block; the optimum as a point
-    /// (slot, value − truth) where it differs from the truth. `None` when unbounded.
-    fn solve(&self, part: &[usize], maximise: bool) -> Result<Option<Vec<(usize, f64)>>, ()> {
+    /// The rows that share the most row-tying column lines with the variables of row `r`
+    /// (a rectangle of withheld counts shares two), best first, at most `m`, with `r` first.
+    fn partners(&self, r: usize, m: usize) -> Vec<usize> {
+        let mut score: std::collections::BTreeMap<usize, usize> = Default::default();
+        for &v in &self.row_vars[r] {
+            for &ci in &self.var_cons[v] {
+                let con = &self.cons[ci];
+                if !con.column {
+                    continue;
+                }
+                for &(w, _) in &con.terms {
+                    let r2 = self.slot[w] % self.nr;
+                    if r2 != r {
+                        *score.entry(r2).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, usize)> = score.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        std::iter::once(r)
+            .chain(ranked.into_iter().take(m).map(|(r2, _)| r2))
+            .collect()
+    }
+
+    /// Minimises or maximises the sum of `part` (variables of one block), over the whole
+    /// block (`rows` None: exact) or with every row outside `rows` fixed at its true counts
+    /// (a smaller program whose optimum is a feasible point of the whole, so an inner
+    /// bound). The optimum as a point (slot, value − truth) where it differs from the
+    /// truth; `None` when unbounded.
+    fn solve(
+        &self,
+        part: &[usize],
+        rows: Option<&[usize]>,
+        maximise: bool,
+    ) -> Result<Option<Vec<(usize, f64)>>, ()> {
         let b = self.block[part[0]];
-        let (vars, cons) = &self.blocks[b];
+        let (vars, cons): (Vec<usize>, Vec<usize>) = match rows {
+            None => self.blocks[b].clone(),
+            Some(rows) => {
+                let vars: Vec<usize> = rows
+                    .iter()
+                    .flat_map(|&r| self.row_vars[r].iter().copied())
+                    .filter(|&v| self.block[v] == b)
+                    .collect();
+                let mut cons: Vec<usize> = vars
+                    .iter()
+                    .flat_map(|&v| self.var_cons[v].iter().copied())
+                    .collect();
+                cons.sort_unstable();
+                cons.dedup();
+                (vars, cons)
+            }
+        };
         let mut local = std::collections::HashMap::with_capacity(vars.len());
         let dir = if maximise {
             OptimizationDirection::Maximize
@@ -268,19 +343,25 @@ impl Model {
         };
         let mut pb = Problem::new(dir);
         let mut handles = Vec::with_capacity(vars.len());
-        for &v in vars {
+        for &v in &vars {
             let obj = if part.contains(&v) { 1.0 } else { 0.0 };
             local.insert(v, handles.len());
             handles.push(pb.add_var(obj, (0.0, f64::INFINITY)));
         }
-        for &ci in cons {
+        for &ci in &cons {
             let con = &self.cons[ci];
-            let expr: Vec<_> = con
-                .terms
-                .iter()
-                .map(|&(v, k)| (handles[local[&v]], k))
-                .collect();
-            pb.add_constraint(expr, ComparisonOp::Eq, con.rhs);
+            let mut rhs = con.rhs;
+            let mut expr = Vec::with_capacity(con.terms.len());
+            for &(v, k) in &con.terms {
+                match local.get(&v) {
+                    Some(&i) => expr.push((handles[i], k)),
+                    // a row left out: at its true count
+                    None => rhs -= k * self.truth[self.slot[v]] as f64,
+                }
+            }
+            if !expr.is_empty() {
+                pb.add_constraint(expr, ComparisonOp::Eq, rhs);
+            }
         }
         match pb.solve() {
             Ok(out) => {
@@ -302,6 +383,91 @@ impl Model {
             Err(_) => Err(()),
         }
     }
+
+    /// Minimises (or maximises) the sum of each of `objectives` (variables of block `b`)
+    /// over the whole block, one after the other on one program: `min z` with, per
+    /// objective, `z − Σ part − e = 0` where `e` is free except for the objective at hand
+    /// (fixed at 0); switching objective is a warm re-solve. The optima as points.
+    #[allow(clippy::type_complexity)]
+    fn solve_many(
+        &self,
+        b: usize,
+        objectives: &[&[usize]],
+        maximise: bool,
+    ) -> Vec<Result<Option<Vec<(usize, f64)>>, ()>> {
+        let (vars, cons) = &self.blocks[b];
+        let mut local = std::collections::HashMap::with_capacity(vars.len());
+        // a bound far above any count of the frame: reaching it means unbounded
+        let big = 4.0 * (self.truth.iter().map(|&x| x as f64).sum::<f64>() + 1000.0);
+        let build = || {
+            let dir = if maximise {
+                OptimizationDirection::Maximize
+            } else {
+                OptimizationDirection::Minimize
+            };
+            let mut pb = Problem::new(dir);
+            let mut handles = Vec::with_capacity(vars.len());
+            for _ in vars {
+                handles.push(pb.add_var(0.0, (0.0, f64::INFINITY)));
+            }
+            let z = pb.add_var(1.0, (0.0, big));
+            let es: Vec<_> = objectives
+                .iter()
+                .map(|_| pb.add_var(0.0, (f64::NEG_INFINITY, f64::INFINITY)))
+                .collect();
+            (pb, handles, z, es)
+        };
+        for (i, &v) in vars.iter().enumerate() {
+            local.insert(v, i);
+        }
+        let (mut pb, handles, z, es) = build();
+        for &ci in cons {
+            let con = &self.cons[ci];
+            let expr: Vec<_> = con
+                .terms
+                .iter()
+                .map(|&(v, k)| (handles[local[&v]], k))
+                .collect();
+            pb.add_constraint(expr, ComparisonOp::Eq, con.rhs);
+        }
+        for (part, &e) in objectives.iter().zip(&es) {
+            let mut expr = vec![(z, 1.0), (e, -1.0)];
+            expr.extend(part.iter().map(|v| (handles[local[v]], -1.0)));
+            pb.add_constraint(expr, ComparisonOp::Eq, 0.0);
+        }
+        let mut sol = pb.solve().ok().and_then(|o| o.into_solution().ok());
+        let mut out = Vec::with_capacity(objectives.len());
+        for &e in &es {
+            let Some(s0) = sol.take() else {
+                out.push(Err(()));
+                continue;
+            };
+            let fixed = s0.fix_var(e, 0.0).ok().and_then(|o| o.into_solution().ok());
+            let Some(s1) = fixed else {
+                out.push(Err(()));
+                continue;
+            };
+            let zv = s1.var_value(z);
+            if maximise && zv >= big - 1.0 {
+                out.push(Ok(None));
+            } else {
+                let mut point = Vec::new();
+                for (i, &v) in vars.iter().enumerate() {
+                    let s = self.slot[v];
+                    let d = s1.var_value(handles[i]) - self.truth[s] as f64;
+                    if d.abs() > 1e-9 {
+                        point.push((s, d));
+                    }
+                }
+                out.push(Ok(Some(point)));
+            }
+            sol = s1
+                .unfix_var(e)
+                .ok()
+                .and_then(|(o, _)| o.into_solution().ok());
+        }
+        out
+    }
 }
 
 /// Feasible points (as differences from the true counts) found so far; they stay feasible
@@ -311,6 +477,9 @@ pub(crate) struct Auditor {
     /// per slot: (point, value − truth)
     by_slot: Vec<Vec<(u32, f64)>>,
     points: u32,
+    /// solve over whole blocks when the smaller programs do not show a count protected
+    /// (false: such a count is reported unprotected, which may be a false alarm)
+    pub(crate) full: bool,
 }
 
 impl Auditor {
@@ -318,6 +487,7 @@ impl Auditor {
         Auditor {
             by_slot: vec![Vec::new(); nr * nc],
             points: 0,
+            full: true,
         }
     }
 
@@ -384,66 +554,126 @@ impl Auditor {
             targets.retain(|s| only.contains(s));
         }
         let m = Model::new(f, &known);
-        let mut out = Vec::with_capacity(targets.len());
-        for s in targets {
-            let (c, r) = (s / nr, s % nr);
-            let value = m.truth[s];
-            let (parts, konst) = m.parts(s);
-            let bounds = |a: &Auditor| {
-                parts.iter().fold((konst, konst), |(lo, hi), part| {
-                    let (l, h) = a.range(&m, part);
-                    let t: f64 = part.iter().map(|&v| m.truth[m.slot[v]] as f64).sum();
-                    (lo + t + l, hi + t + h)
-                })
-            };
-            let (mut lo, mut hi) = bounds(self);
-            let mut exact_lo = parts.is_empty();
-            let mut exact_hi = parts.is_empty();
-            let mut failed = false;
-            for maximise in [false, true] {
-                if !exact && protected(value, lo, hi, &opts) {
-                    break;
+        let mut ts: Vec<Target> = targets
+            .iter()
+            .map(|&s| {
+                let (parts, konst) = m.parts(s);
+                let empty = parts.is_empty();
+                Target {
+                    s,
+                    parts,
+                    konst,
+                    unbounded: false,
+                    exact: [empty, empty],
+                    failed: false,
                 }
-                for part in &parts {
-                    match m.solve(part, maximise) {
+            })
+            .collect();
+        // phase 1: the points found so far, then small programs on the target's row and
+        // its closest partner rows (the rest fixed at the truth)
+        for t in &mut ts {
+            let r0 = t.s % nr;
+            if t.parts.len() != 1 || r0 == nr - 1 {
+                continue;
+            }
+            for rows in [m.partners(r0, 4), m.partners(r0, 24)] {
+                for maximise in [false, true] {
+                    if !exact && self.decide(&m, t, &opts) {
+                        break;
+                    }
+                    match m.solve(&t.parts[0], Some(&rows), maximise) {
                         Ok(Some(point)) => self.add(&point),
-                        Ok(None) => {
-                            // unbounded: no upper bound at all
-                            hi = f64::INFINITY;
-                        }
-                        Err(()) => failed = true,
+                        Ok(None) => t.unbounded = true,
+                        Err(()) => {}
                     }
                 }
-                let (l, h) = bounds(self);
-                lo = lo.min(l);
-                if hi.is_finite() {
-                    hi = hi.max(h);
+            }
+        }
+        // phase 2: the whole block, for what is not shown protected yet (one program per
+        // block and direction, its objective switched from count to count)
+        if exact || self.full {
+            for maximise in [false, true] {
+                let mut pending: std::collections::BTreeMap<usize, Vec<(usize, usize)>> =
+                    Default::default();
+                for (i, t) in ts.iter().enumerate() {
+                    if t.exact[maximise as usize] || (!exact && self.decide(&m, t, &opts)) {
+                        continue;
+                    }
+                    for (j, part) in t.parts.iter().enumerate() {
+                        pending.entry(m.block[part[0]]).or_default().push((i, j));
+                    }
                 }
-                if maximise {
-                    exact_hi = !failed;
-                } else {
-                    exact_lo = !failed;
+                for (b, list) in pending {
+                    let objectives: Vec<&[usize]> = list
+                        .iter()
+                        .map(|&(i, j)| ts[i].parts[j].as_slice())
+                        .collect();
+                    let results = m.solve_many(b, &objectives, maximise);
+                    for (&(i, _), res) in list.iter().zip(results) {
+                        match res {
+                            Ok(Some(point)) => self.add(&point),
+                            Ok(None) => ts[i].unbounded = true,
+                            Err(()) => ts[i].failed = true,
+                        }
+                    }
+                    for &(i, _) in &list {
+                        ts[i].exact[maximise as usize] = !ts[i].failed;
+                    }
                 }
             }
-            let ok = !failed && protected(value, lo, hi, &opts);
-            out.push(CellInterval {
-                column: c,
-                row: r,
-                name: format!(
-                    "{}[{}]",
-                    f.columns()[c].name,
-                    f.rows().get(r).map_or("totaal", String::as_str)
-                ),
-                value,
-                lower: lo,
-                upper: hi,
-                exact: exact_lo && exact_hi,
-                small: value > 0 && value < opts.k,
-                protected: ok,
-            });
         }
-        out
+        ts.iter()
+            .map(|t| {
+                let (lo, hi) = self.bounds(&m, t);
+                let (c, r) = (t.s / nr, t.s % nr);
+                let value = m.truth[t.s];
+                CellInterval {
+                    column: c,
+                    row: r,
+                    name: format!(
+                        "{}[{}]",
+                        f.columns()[c].name,
+                        f.rows().get(r).map_or("totaal", String::as_str)
+                    ),
+                    value,
+                    lower: lo,
+                    upper: hi,
+                    exact: t.exact[0] && t.exact[1],
+                    small: value > 0 && value < opts.k,
+                    protected: !t.failed && protected(value, lo, hi, &opts),
+                }
+            })
+            .collect()
     }
+
+    /// The interval the points found so far prove for a target.
+    fn bounds(&self, m: &Model, t: &Target) -> (f64, f64) {
+        let (lo, hi) = t.parts.iter().fold((t.konst, t.konst), |(lo, hi), part| {
+            let (l, h) = self.range(m, part);
+            let x: f64 = part.iter().map(|&v| m.truth[m.slot[v]] as f64).sum();
+            (lo + x + l, hi + x + h)
+        });
+        (lo, if t.unbounded { f64::INFINITY } else { hi })
+    }
+
+    /// Whether the points found so far prove the rule for a target.
+    fn decide(&self, m: &Model, t: &Target, opts: &Options) -> bool {
+        let (lo, hi) = self.bounds(m, t);
+        protected(m.truth[t.s], lo, hi, opts)
+    }
+}
+
+/// A protected count being audited.
+struct Target {
+    s: usize,
+    /// its variables per block, and the known rest
+    parts: Vec<Vec<usize>>,
+    konst: f64,
+    unbounded: bool,
+    /// [minimum, maximum] solved on the whole block
+    exact: [bool; 2],
+    /// a program failed (numerically): not shown protected
+    failed: bool,
 }
 
 #[cfg(test)]

@@ -25,9 +25,11 @@
 //!    k − 1 (a group of fewer than k units, or a mean over them), another count of that
 //!    line is withheld: the smallest shown positive count, else a shown zero, else the
 //!    line's total; when the line has none left, a count of a line the walk used to get
-//!    there. Each step withholds one more count, so it ends. (When every count the walk
-//!    used is pinned or given by the rules, nothing can be done; [`Frame::audit`] reports
-//!    it.)
+//!    there. Members come first: a count of the lines the walk used is withheld before any
+//!    line's total (a total is a margin many counts rest on, such as a buurt's
+//!    dwellings). Each step withholds one more count, so it ends. (When every count the
+//!    walk used is pinned or given by the rules, nothing can be done; [`Frame::audit`]
+//!    reports it.)
 //!
 //! [`Frame::suppress_with`] takes [`Pin`]s: counts another publication already shows (known
 //! to every reader, never withheld here) or withholds (withheld here too). A second frame
@@ -641,8 +643,8 @@ impl<'a> Engine<'a> {
     }
 
     /// The count of line `l` to withhold: the smallest shown positive member, else a shown
-    /// zero, else the total.
-    fn pick_in(&self, l: usize) -> Option<usize> {
+    /// zero, else (when `total`) the total.
+    fn pick_in(&self, l: usize, total: bool) -> Option<usize> {
         let (m, t) = &self.lines[l];
         let mut best: Option<usize> = None;
         for &s in m {
@@ -658,16 +660,23 @@ impl<'a> Engine<'a> {
                 .copied()
                 .find(|&s| self.free(s) && self.value[s] == 0)
         })
-        .or_else(|| self.free(*t).then_some(*t))
+        .or_else(|| (total && self.free(*t)).then_some(*t))
     }
 
     fn pick(&self, l: usize, derived: &[Option<usize>]) -> Option<usize> {
-        // the line itself, then the lines the walk used to solve its members (breadth first)
+        // a member of the line itself, then of the lines the walk used to solve its members
+        // (breadth first); a total only when none of them has a member left (a total is a
+        // margin that many counts rest on, such as a buurt's dwellings)
+        self.pick_bfs(l, derived, false)
+            .or_else(|| self.pick_bfs(l, derived, true))
+    }
+
+    fn pick_bfs(&self, l: usize, derived: &[Option<usize>], total: bool) -> Option<usize> {
         let mut seen = vec![false; self.lines.len()];
         let mut queue = std::collections::VecDeque::from([l]);
         seen[l] = true;
         while let Some(l) = queue.pop_front() {
-            if let Some(s) = self.pick_in(l) {
+            if let Some(s) = self.pick_in(l, total) {
                 return Some(s);
             }
             let (m, t) = &self.lines[l];
@@ -723,7 +732,7 @@ impl<'a> Engine<'a> {
                         continue;
                     }
                     seen_line[l] = true;
-                    if let Some(c) = self.pick_in(l)
+                    if let Some(c) = self.pick_in(l, true)
                         && best.is_none_or(|b| key(c) < key(b))
                     {
                         best = Some(c);

@@ -892,8 +892,16 @@ fn truth_all(units: &[FlatUnit]) -> Truth {
     for l in LABELS {
         let tl = truth(units, Some(l));
         for ((row, name), x) in &tl.v {
-            if ["slechter", "verbeterd", "mislukt", "s_m", "m_v", "s_v", "geen_wissel"]
-                .contains(&name.as_str())
+            if [
+                "slechter",
+                "verbeterd",
+                "mislukt",
+                "s_m",
+                "m_v",
+                "s_v",
+                "geen_wissel",
+            ]
+            .contains(&name.as_str())
             {
                 t.v.insert((row.clone(), format!("{name}@{l}")), *x);
             }
@@ -917,7 +925,14 @@ fn relations_all(t: &Truth) -> Vec<(Vec<Var>, Var)> {
                 "geen_wissel",
             ]
             .contains(&v.1.as_str());
-            (v.0.clone(), if whatif { format!("{}@{l}", v.1) } else { v.1.clone() })
+            (
+                v.0.clone(),
+                if whatif {
+                    format!("{}@{l}", v.1)
+                } else {
+                    v.1.clone()
+                },
+            )
         };
         let base: BTreeSet<(Vec<Var>, Var)> = relations(t, None).into_iter().collect();
         for (m, tot) in relations(t, Some(l)) {
@@ -931,7 +946,11 @@ fn relations_all(t: &Truth) -> Vec<(Vec<Var>, Var)> {
 }
 
 /// The plain answer and the answer for every label, as one map of published counts.
-fn published_all(base: &Value, variants: &[(String, Value)], t: &Truth) -> BTreeMap<Var, Option<u64>> {
+fn published_all(
+    base: &Value,
+    variants: &[(String, Value)],
+    t: &Truth,
+) -> BTreeMap<Var, Option<u64>> {
     let mut out = published(base, t);
     for (l, w) in variants {
         let one = published(w, t);
@@ -960,7 +979,10 @@ fn frame_of(
     rel: &[(Vec<Var>, Var)],
     shown: &BTreeMap<Var, Option<u64>>,
     k: u64,
-) -> (veerkracht_privacy::Frame, veerkracht_privacy::PublishedFrame) {
+) -> (
+    veerkracht_privacy::Frame,
+    veerkracht_privacy::PublishedFrame,
+) {
     let rows: Vec<String> = t.rows.iter().cloned().collect();
     let names: BTreeSet<String> = rel
         .iter()
@@ -1036,7 +1058,8 @@ fn differencing_the_what_if_answers_recovers_no_withheld_count() {
             if !x.is_null() {
                 continue;
             }
-            if let (Some(hi), Some(lo)) = (ws[r - 1]["verbeterd"].as_u64(), ws[r]["verbeterd"].as_u64())
+            if let (Some(hi), Some(lo)) =
+                (ws[r - 1]["verbeterd"].as_u64(), ws[r]["verbeterd"].as_u64())
                 && b["labels"].get(l).is_some()
             {
                 let guess = hi - lo;
@@ -1056,7 +1079,12 @@ fn differencing_the_what_if_answers_recovers_no_withheld_count() {
     check_counts(&t, &shown, K);
     let rel = relations_all(&t);
     let problems = leaks(&t, &shown, &rel, K);
-    assert!(problems.is_empty(), "{} problems: {:?}", problems.len(), &problems[..problems.len().min(5)]);
+    assert!(
+        problems.is_empty(),
+        "{} problems: {:?}",
+        problems.len(),
+        &problems[..problems.len().min(5)]
+    );
     // ... and the linked-table audit (linear programs over everything published)
     let (f, p) = frame_of(&t, &rel, &shown, K);
     let fails = veerkracht_privacy::audit::failures(&f, &p);
