@@ -22,10 +22,17 @@
 //! - a mean or share is shown only when the count it is taken over is shown (mean points and
 //!   maximum rent: the dwellings; mean rent and rent / maximum: the dwellings with a rent;
 //!   the what-if's mean Δs: the dwellings and the improved ones);
-//! - the retrofit what-if is a second frame: the rent mix's columns pinned to what the rent
-//!   mix publishes, plus its own counts (improved dwellings and segment changes) tied to the
-//!   energy labels (the improved dwellings are those with a worse label), so the page with
-//!   and without the what-if together give nothing away either.
+//! - the retrofit what-if to *every* label is part of the same frame (issue 21: answers
+//!   suppressed one by one gave withheld label counts away when a reader subtracted the
+//!   improved dwellings of two consecutive labels): per label the improved dwellings and
+//!   segment changes, tied to the labels worse than the target (the worse-label counts of
+//!   consecutive labels nested as identities, failed valuations as known zeros when there
+//!   are none). [`joint_publication`] suppresses it once per mix and rule (cached in the
+//!   [`Mix`]); the page and the API with or without `naar=`, `veerkracht wws --rent-mix`
+//!   and a buurt shared into a plan ([`published_buurt`]) are all slices of it;
+//! - after the line walk, the linked-table audit of `veerkracht_privacy::audit` (linear
+//!   programs over everything published) must pass; where it does not, more is withheld
+//!   (`Frame::suppress_audited`).
 //!
 //! Withheld figures are `null` in JSON and empty in CSV, with the reason in `afgeschermd`
 //! (`minder_dan_k`, `secundair`, `basis`); the page shows "·" with a legend. k comes from
@@ -123,7 +130,7 @@ impl Mix {
                 .entry(code.clone())
                 .or_default();
             b.woningen += 1;
-            if !r.is_some_and(|r| r > t) {
+            if r.is_none_or(|r| r <= t) {
                 continue;
             }
             let mut after = u.clone();

@@ -1027,7 +1027,7 @@ fn differencing_the_what_if_answers_recovers_no_withheld_count() {
         .iter()
         .map(|l| {
             let w = get(&format!("/api/v1/rentmix?naar={}", l.replace('+', "%2B"))).json();
-            assert_eq!(w["wat_als"].is_object(), true, "naar={l}");
+            assert!(w["wat_als"].is_object(), "naar={l}");
             (l.to_string(), w)
         })
         .collect();
