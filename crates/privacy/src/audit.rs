@@ -38,8 +38,10 @@
 //!
 //! The programs are over real numbers, as τ-ARGUS's are; a reader who solves the integer
 //! program may find a narrower interval when the frame's constraints are not totally
-//! unimodular. Counts fixed by the known zeros and pins alone (whatever this publication
-//! shows) are reported but cannot be protected by withholding more.
+//! unimodular. A count pinned down by its own row's identities and the known zeros alone
+//! (whatever is published, e.g. a segment change in a buurt where nothing improves) is
+//! reported with [`CellInterval::by_rules`] and is not a failure: no withholding can
+//! protect it, and the reader learns it from the rules, not from the publication.
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
@@ -67,6 +69,10 @@ pub struct CellInterval {
     pub small: bool,
     /// whether the interval meets the protection rule (module documentation)
     pub protected: bool,
+    /// not protected, but fixed by the rules alone: the identities of its own row and the
+    /// known zeros pin it whatever is published (for example a segment change of a buurt
+    /// where no dwelling improves), so withholding more cannot protect it; not a failure
+    pub by_rules: bool,
 }
 
 /// The protection rule of the module documentation for a count `value` whose feasible
@@ -95,8 +101,43 @@ pub fn intervals_exact(f: &Frame, p: &PublishedFrame) -> Vec<CellInterval> {
 pub fn failures(f: &Frame, p: &PublishedFrame) -> Vec<CellInterval> {
     intervals(f, p)
         .into_iter()
-        .filter(|c| !c.protected)
+        .filter(|c| !c.protected && !c.by_rules)
         .collect()
+}
+
+/// Whether the count in `row`, `column` is pinned down by its row's identities and the known
+/// zeros alone (every published count of the row unknown): then nothing a publication
+/// withholds can protect it. (Dropping the other rows' constraints only widens the
+/// interval, so a count pinned here is pinned in the whole frame too.)
+fn by_rules(f: &Frame, row: usize, column: usize, opts: &Options) -> bool {
+    let nc = f.columns().len();
+    let fixed = |c: usize| !f.columns()[c].published && f.value(row, c) == 0;
+    let mut bounds = [0.0, 0.0];
+    for (i, maximise) in [false, true].into_iter().enumerate() {
+        let mut pb = Problem::new(if maximise {
+            OptimizationDirection::Maximize
+        } else {
+            OptimizationDirection::Minimize
+        });
+        let vars: Vec<_> = (0..nc)
+            .map(|c| {
+                let obj = if c == column { 1.0 } else { 0.0 };
+                let hi = if fixed(c) { 0.0 } else { f64::INFINITY };
+                pb.add_var(obj, (0.0, hi))
+            })
+            .collect();
+        for id in f.identities() {
+            let mut expr: Vec<_> = id.members.iter().map(|&c| (vars[c], 1.0)).collect();
+            expr.push((vars[id.total], -1.0));
+            pb.add_constraint(expr, ComparisonOp::Eq, 0.0);
+        }
+        match pb.solve().map(|o| o.into_solution()) {
+            Ok(Ok(sol)) => bounds[i] = sol.var_value(vars[column]),
+            Err(microlp::Error::Unbounded) => bounds[i] = f64::INFINITY,
+            _ => return false,
+        }
+    }
+    !protected(f.value(row, column), bounds[0], bounds[1], opts)
 }
 
 /// One linear constraint over the model's variables: Σ coef · x = rhs.
@@ -622,7 +663,8 @@ impl Auditor {
                 }
             }
         }
-        ts.iter()
+        let mut out: Vec<CellInterval> = ts
+            .iter()
             .map(|t| {
                 let (lo, hi) = self.bounds(&m, t);
                 let (c, r) = (t.s / nr, t.s % nr);
@@ -641,9 +683,16 @@ impl Auditor {
                     exact: t.exact[0] && t.exact[1],
                     small: value > 0 && value < opts.k,
                     protected: !t.failed && protected(value, lo, hi, &opts),
+                    by_rules: false,
                 }
             })
-            .collect()
+            .collect();
+        for c in &mut out {
+            if !c.protected && c.row < nr - 1 {
+                c.by_rules = by_rules(f, c.row, c.column, &opts);
+            }
+        }
+        out
     }
 
     /// The interval the points found so far prove for a target.

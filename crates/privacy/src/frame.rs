@@ -234,7 +234,7 @@ impl Frame {
             let fails: Vec<usize> = auditor
                 .run(self, &p, false, None)
                 .into_iter()
-                .filter(|c| !c.protected)
+                .filter(|c| !c.protected && !c.by_rules)
                 .map(|c| c.column * e.nr + c.row)
                 .filter(|&s| !stuck[s])
                 .collect();
