@@ -859,7 +859,12 @@ fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
     let mut waardeerder = veerkracht_wws::flat::FlatWaardeerder::new(opts);
     for (i, u) in units.iter().enumerate() {
         match waardeerder.punten(u) {
-            Ok(p) => mix.add_punten(u, &p),
+            Ok(p) => {
+                mix.add_punten(u, &p);
+                // the what-ifs are suppressed together with the rent mix (as on /huurmix),
+                // so this prints the same cells as the page and the API
+                mix.add_what_ifs(u, &p, &mut waardeerder);
+            }
             Err(e) => {
                 mix.errors += 1;
                 errors.push((u.id.clone(), e.to_string()));

@@ -25,9 +25,11 @@
 //!    k − 1 (a group of fewer than k units, or a mean over them), another count of that
 //!    line is withheld: the smallest shown positive count, else a shown zero, else the
 //!    line's total; when the line has none left, a count of a line the walk used to get
-//!    there. Each step withholds one more count, so it ends. (When every count the walk
-//!    used is pinned or given by the rules, nothing can be done; [`Frame::audit`] reports
-//!    it.)
+//!    there. Members come first: a count of the lines the walk used is withheld before any
+//!    line's total (a total is a margin many counts rest on, such as a buurt's
+//!    dwellings). Each step withholds one more count, so it ends. (When every count the
+//!    walk used is pinned or given by the rules, nothing can be done; [`Frame::audit`]
+//!    reports it.)
 //!
 //! [`Frame::suppress_with`] takes [`Pin`]s: counts another publication already shows (known
 //! to every reader, never withheld here) or withholds (withheld here too). A second frame
@@ -69,7 +71,7 @@ pub struct Frame {
     columns: Vec<Column>,
     /// per column, per row
     values: Vec<Vec<u64>>,
-    identities: Vec<Identity>,
+    pub(crate) identities: Vec<Identity>,
 }
 
 impl Frame {
@@ -175,6 +177,95 @@ impl Frame {
         e.published()
     }
 
+    /// A publication with a given pattern: `withheld(row, column)` (row `rows().len()` is
+    /// the total row) says which published counts are withheld and why; the rest are shown
+    /// as they are. For audits of a pattern made elsewhere (what a reader saw).
+    pub fn published_as(
+        &self,
+        opts: &Options,
+        withheld: &dyn Fn(usize, usize) -> Option<Reason>,
+    ) -> PublishedFrame {
+        let nr = self.rows.len() + 1;
+        let cells = (0..self.columns.len())
+            .map(|c| {
+                (0..nr)
+                    .map(|r| match withheld(r, c) {
+                        Some(why) if self.columns[c].published => Cell::Withheld(why),
+                        _ if !self.columns[c].published => Cell::Withheld(Reason::Secondary),
+                        _ => Cell::Shown(self.value(r, c)),
+                    })
+                    .collect()
+            })
+            .collect();
+        PublishedFrame {
+            columns: self.columns.clone(),
+            cells,
+            options: *opts,
+        }
+    }
+
+    /// [`Frame::suppress`], then the linked-table audit ([`crate::audit`]): while the
+    /// interval of a withheld count (or of an unpublished count from 1 to k − 1) that a
+    /// reader can compute from *all* published counts together breaks the protection rule,
+    /// another count near it is withheld (the smallest shown positive count of its lines,
+    /// else of the lines of the unknown counts next to it), and the line walk runs again.
+    /// Each round withholds at least one more count, so it ends; a count the rule fails for
+    /// although nothing near it can be withheld (pins, known zeros) is left as it is and
+    /// [`crate::audit::failures`] reports it.
+    pub fn suppress_audited(&self, opts: &Options) -> PublishedFrame {
+        self.suppress_audited_with(opts, &[])
+    }
+
+    /// [`Frame::suppress_audited`] with pins (as [`Frame::suppress_with`]).
+    ///
+    /// # Panics
+    /// When a pinned column is unpublished or a pin list has the wrong length.
+    pub fn suppress_audited_with(
+        &self,
+        opts: &Options,
+        pins: &[(usize, Vec<Option<Pin>>)],
+    ) -> PublishedFrame {
+        let mut e = Engine::new(self, opts, pins);
+        e.run();
+        let mut auditor = crate::audit::Auditor::new(e.nr, self.columns.len());
+        let mut stuck = vec![false; e.value.len()];
+        loop {
+            let p = e.snapshot();
+            let fails: Vec<usize> = auditor
+                .run(self, &p, false, None)
+                .into_iter()
+                .filter(|c| !c.protected && !c.by_rules)
+                .map(|c| c.column * e.nr + c.row)
+                .filter(|&s| !stuck[s])
+                .collect();
+            if fails.is_empty() {
+                return p;
+            }
+            // one more withheld count per row and round (several failures in a row often
+            // share a cause)
+            let (known, _, _) = e.closure();
+            let mut touched = vec![false; e.nr];
+            let mut progressed = false;
+            for s in fails {
+                if touched[s % e.nr] {
+                    continue;
+                }
+                match e.pick_near(s, &known) {
+                    Some(t) => {
+                        e.status[t] = St::Secondary;
+                        touched[s % e.nr] = true;
+                        touched[t % e.nr] = true;
+                        progressed = true;
+                    }
+                    None => stuck[s] = true,
+                }
+            }
+            if progressed {
+                e.run();
+            }
+        }
+    }
+
     /// What a reader who walks the lines learns that they should not: every withheld count
     /// they can solve, every unpublished count from 1 to k − 1 they can solve, every line with
     /// a known total whose unknown members add up to 1..k − 1, every shown count below k.
@@ -254,7 +345,7 @@ impl Frame {
 pub struct PublishedFrame {
     columns: Vec<Column>,
     /// per column: the rows, then the total (unpublished columns hold placeholders)
-    cells: Vec<Vec<Cell>>,
+    pub(crate) cells: Vec<Vec<Cell>>,
     pub options: Options,
 }
 
@@ -552,8 +643,8 @@ impl<'a> Engine<'a> {
     }
 
     /// The count of line `l` to withhold: the smallest shown positive member, else a shown
-    /// zero, else the total.
-    fn pick_in(&self, l: usize) -> Option<usize> {
+    /// zero, else (when `total`) the total.
+    fn pick_in(&self, l: usize, total: bool) -> Option<usize> {
         let (m, t) = &self.lines[l];
         let mut best: Option<usize> = None;
         for &s in m {
@@ -569,16 +660,23 @@ impl<'a> Engine<'a> {
                 .copied()
                 .find(|&s| self.free(s) && self.value[s] == 0)
         })
-        .or_else(|| self.free(*t).then_some(*t))
+        .or_else(|| (total && self.free(*t)).then_some(*t))
     }
 
     fn pick(&self, l: usize, derived: &[Option<usize>]) -> Option<usize> {
-        // the line itself, then the lines the walk used to solve its members (breadth first)
+        // a member of the line itself, then of the lines the walk used to solve its members
+        // (breadth first); a total only when none of them has a member left (a total is a
+        // margin that many counts rest on, such as a buurt's dwellings)
+        self.pick_bfs(l, derived, false)
+            .or_else(|| self.pick_bfs(l, derived, true))
+    }
+
+    fn pick_bfs(&self, l: usize, derived: &[Option<usize>], total: bool) -> Option<usize> {
         let mut seen = vec![false; self.lines.len()];
         let mut queue = std::collections::VecDeque::from([l]);
         seen[l] = true;
         while let Some(l) = queue.pop_front() {
-            if let Some(s) = self.pick_in(l) {
+            if let Some(s) = self.pick_in(l, total) {
                 return Some(s);
             }
             let (m, t) = &self.lines[l];
@@ -612,6 +710,51 @@ impl<'a> Engine<'a> {
     }
 
     fn published(self) -> PublishedFrame {
+        self.snapshot()
+    }
+
+    /// A count to withhold near the protected count `s` that the audit found pinned down:
+    /// the best of [`Engine::pick_in`] over the lines of `s`, else over the lines of the
+    /// unknown counts in those lines (breadth first). Smallest positive count first, then
+    /// zeros, then totals.
+    fn pick_near(&self, s: usize, known: &[bool]) -> Option<usize> {
+        let mut seen_line = vec![false; self.lines.len()];
+        let mut seen = vec![false; self.value.len()];
+        seen[s] = true;
+        let mut frontier = vec![s];
+        let key = |x: usize| (self.value[x] == 0, self.value[x], x);
+        while !frontier.is_empty() {
+            let mut best: Option<usize> = None;
+            let mut next = Vec::new();
+            for &x in &frontier {
+                for &l in &self.slot_lines[x] {
+                    if seen_line[l] {
+                        continue;
+                    }
+                    seen_line[l] = true;
+                    if let Some(c) = self.pick_in(l, true)
+                        && best.is_none_or(|b| key(c) < key(b))
+                    {
+                        best = Some(c);
+                    }
+                    let (m, t) = &self.lines[l];
+                    for &y in m.iter().chain([t]) {
+                        if !known[y] && !seen[y] {
+                            seen[y] = true;
+                            next.push(y);
+                        }
+                    }
+                }
+            }
+            if best.is_some() {
+                return best;
+            }
+            frontier = next;
+        }
+        None
+    }
+
+    fn snapshot(&self) -> PublishedFrame {
         let nc = self.f.columns.len();
         let cells = (0..nc)
             .map(|c| {

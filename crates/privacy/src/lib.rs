@@ -38,8 +38,9 @@
 //!
 //! - the rent mix (`veerkracht-web` `huurmix`: the `/huurmix` page, `/api/v1/rentmix`
 //!   JSON and CSV, `veerkracht wws --rent-mix`): one frame for all count tables of the
-//!   buurten, a second one for the retrofit what-if pinned to the first; means are withheld
-//!   with the count they are taken over;
+//!   buurten and the retrofit what-if to every label, suppressed with the audit
+//!   ([`Frame::suppress_audited`]), so every answer is a slice of one publication; means
+//!   are withheld with the count they are taken over;
 //! - the simulation (`veerkracht-sim` `afscherming`: `veerkracht simulate`, `/scenarios`,
 //!   `/api/v1/scenarios/run`): per year a frame of the per-buurt counts; every per-buurt
 //!   figure is withheld with the count it rests on.
@@ -48,15 +49,33 @@
 //! `--min-cel N` on `veerkracht serve`, `veerkracht wws --rent-mix` and
 //! `veerkracht simulate`; [`Options::with_k`] refuses k < 2.
 //!
+//! ## The linked-table audit (issue 21)
+//!
+//! The line walk assumes a reader who solves one line at a time. A reader who combines
+//! every published count (subtracts two lines, bounds a count from several) is the
+//! [`audit`]'s: for every withheld count, and every unpublished count from 1 to k − 1, it
+//! computes the interval of values consistent with *all* published counts of the frame —
+//! two linear programs (min and max; variables: every count the reader does not know;
+//! shown counts fixed, unpublished zeros fixed at 0, every identity and column line,
+//! counts ≥ 0), solved block by block (per buurt, tied only through column lines with a
+//! shown total), first on the count's row and its closest partner rows, then on the whole
+//! block (one program per block whose objective is switched from count to count by a warm
+//! re-solve), with [`microlp`](https://docs.rs/microlp) (pure Rust). The protection rule,
+//! after τ-ARGUS's protection levels: the interval holds at least two whole numbers (no
+//! count is recovered exactly), and for a count from 1 to k − 1 it reaches 0 or k (the
+//! reader cannot tell a group of 1 to k − 1 units exists). [`Frame::suppress_audited`]
+//! runs the walk, then the audit, and withholds more until the audit passes. The
+//! programs are over the reals (as τ-ARGUS's); an integer program could be narrower.
+//!
 //! Choices where the issue is silent: k counts units (households or dwellings), not
 //! weighted amounts; zeros are shown by default (a zero discloses nothing about a
 //! person); an unpublished helper count that is zero is taken to be known to the reader
 //! (the rules may say so); secondary suppression prefers the smallest count (least
-//! information lost), not an optimal (linear-programming) pattern; the reader is assumed to
-//! solve lines one at a time, not to combine several lines by elimination, and bounds from
-//! several lines together (interval disclosure) are not prevented beyond what k, two
-//! unknowns per line and groups of at least k give.
+//! information lost), not an optimal (linear-programming) pattern. [`Frame::suppress`]
+//! alone (the simulation uses it) prevents what the line walk finds; interval disclosure
+//! beyond that is prevented only where [`Frame::suppress_audited`] is used.
 
+pub mod audit;
 pub mod frame;
 
 pub use frame::{Column, Frame, Identity, Pin, PublishedFrame};

@@ -22,10 +22,17 @@
 //! - a mean or share is shown only when the count it is taken over is shown (mean points and
 //!   maximum rent: the dwellings; mean rent and rent / maximum: the dwellings with a rent;
 //!   the what-if's mean Δs: the dwellings and the improved ones);
-//! - the retrofit what-if is a second frame: the rent mix's columns pinned to what the rent
-//!   mix publishes, plus its own counts (improved dwellings and segment changes) tied to the
-//!   energy labels (the improved dwellings are those with a worse label), so the page with
-//!   and without the what-if together give nothing away either.
+//! - the retrofit what-if to *every* label is part of the same frame (issue 21: answers
+//!   suppressed one by one gave withheld label counts away when a reader subtracted the
+//!   improved dwellings of two consecutive labels): per label the improved dwellings and
+//!   segment changes, tied to the labels worse than the target (the worse-label counts of
+//!   consecutive labels nested as identities, failed valuations as known zeros when there
+//!   are none). [`joint_publication`] suppresses it once per mix and rule (cached in the
+//!   [`Mix`]); the page and the API with or without `naar=`, `veerkracht wws --rent-mix`
+//!   and a buurt shared into a plan ([`published_buurt`]) are all slices of it;
+//! - after the line walk, the linked-table audit of `veerkracht_privacy::audit` (linear
+//!   programs over everything published) must pass; where it does not, more is withheld
+//!   (`Frame::suppress_audited`).
 //!
 //! Withheld figures are `null` in JSON and empty in CSV, with the reason in `afgeschermd`
 //! (`minder_dan_k`, `secundair`, `basis`); the page shows "·" with a legend. k comes from
@@ -82,6 +89,12 @@ pub struct Mix {
     /// per buurt (the keys of `mix.buurten`): the joint count of points band and segment,
     /// which ties the two tables together for the suppression
     pub joint: BTreeMap<String, Joint>,
+    /// per label of [`LABELS`]: the retrofit what-if to that label per buurt (filled by
+    /// [`Mix::add_what_ifs`]; [`mix_of`] does); a label missing here is published withheld
+    pub wat_als: BTreeMap<String, BTreeMap<String, BuurtWhatIf>>,
+    /// the joint publications of this mix, per rule ([`joint_publication`]); cleared by
+    /// every `add`
+    published: std::sync::Mutex<Vec<(veerkracht_privacy::Options, Arc<PublishedMix>)>>,
 }
 
 impl Mix {
@@ -92,11 +105,51 @@ impl Mix {
             errors: 0,
             peildatum: peildatum.into(),
             joint: BTreeMap::new(),
+            wat_als: BTreeMap::new(),
+            published: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Adds the retrofit what-if of one dwelling valued `p0` (as [`Mix::add_punten`] got it)
+    /// to every label of [`LABELS`]: the same numbers as [`what_if_units`] per label, so that
+    /// the rent mix and every what-if are published together ([`publish`]).
+    pub fn add_what_ifs(
+        &mut self,
+        u: &FlatUnit,
+        p0: &Punten,
+        w: &mut veerkracht_wws::flat::FlatWaardeerder,
+    ) {
+        self.clear_published();
+        let code = u.buurtcode.clone().unwrap_or_else(|| "onbekend".into());
+        let r = u.energielabel.as_deref().and_then(rank);
+        for (t, target) in LABELS.iter().enumerate() {
+            let b = self
+                .wat_als
+                .entry(target.to_string())
+                .or_default()
+                .entry(code.clone())
+                .or_default();
+            b.woningen += 1;
+            if r.is_none_or(|r| r <= t) {
+                continue;
+            }
+            let mut after = u.clone();
+            after.energielabel = Some(target.to_string());
+            if let Ok(p1) = w.punten(&after) {
+                b.record(p0, &p1);
+            }
+        }
+    }
+
+    fn clear_published(&mut self) {
+        if let Ok(v) = self.published.get_mut() {
+            v.clear();
         }
     }
 
     /// Adds one valued dwelling.
     pub fn add(&mut self, u: &FlatUnit, r: &Resultaat) {
+        self.clear_published();
         let code = u.buurtcode.as_deref();
         self.mix
             .add(code, r, u.kale_huur, u.energielabel.as_deref());
@@ -105,6 +158,7 @@ impl Mix {
 
     /// Adds one dwelling valued points-only (the same numbers as [`Mix::add`]).
     pub fn add_punten(&mut self, u: &FlatUnit, p: &Punten) {
+        self.clear_published();
         let code = u.buurtcode.as_deref();
         self.mix
             .add_punten(code, p, u.kale_huur, u.energielabel.as_deref());
@@ -142,13 +196,17 @@ pub fn compute_mix(stock: &Stock) -> Mix {
 }
 
 /// Values `units` with `opts` (points-only, with the flat form's memo: the same numbers
-/// as a full valuation) and aggregates them; rows that fail are counted in `errors`.
+/// as a full valuation) and aggregates them, with the what-if to every label; rows that
+/// fail are counted in `errors`.
 pub fn mix_of(units: &[FlatUnit], opts: &Options) -> Mix {
     let mut m = Mix::new(opts.peildatum.to_string());
     let mut w = veerkracht_wws::flat::FlatWaardeerder::new(opts);
     for u in units {
         match w.punten(u) {
-            Ok(p) => m.add_punten(u, &p),
+            Ok(p) => {
+                m.add_punten(u, &p);
+                m.add_what_ifs(u, &p, &mut w);
+            }
             Err(_) => m.errors += 1,
         }
     }
@@ -177,6 +235,20 @@ impl BuurtWhatIf {
     }
     pub fn delta_maximale_huur_gemiddeld(&self) -> f64 {
         self.som_delta_maximale_huur / self.woningen.max(1) as f64
+    }
+
+    /// One improved dwelling: valued `p0` before, `p1` after.
+    fn record(&mut self, p0: &Punten, p1: &Punten) {
+        self.verbeterd += 1;
+        self.som_delta_punten += p1.punten - p0.punten;
+        self.som_delta_maximale_huur +=
+            p1.maximale_huur_inclusief_opslag - p0.maximale_huur_inclusief_opslag;
+        match (p0.segment, p1.segment) {
+            (Some(Segment::Sociaal), Some(Segment::Middenhuur)) => self.sociaal_naar_midden += 1,
+            (Some(Segment::Middenhuur), Some(Segment::VrijeSector)) => self.midden_naar_vrij += 1,
+            (Some(Segment::Sociaal), Some(Segment::VrijeSector)) => self.sociaal_naar_vrij += 1,
+            _ => {}
+        }
     }
 }
 
@@ -221,16 +293,7 @@ pub fn what_if_units(
         let Ok(p1) = w.punten(&after) else {
             continue;
         };
-        b.verbeterd += 1;
-        b.som_delta_punten += p1.punten - p0.punten;
-        b.som_delta_maximale_huur +=
-            p1.maximale_huur_inclusief_opslag - p0.maximale_huur_inclusief_opslag;
-        match (p0.segment, p1.segment) {
-            (Some(Segment::Sociaal), Some(Segment::Middenhuur)) => b.sociaal_naar_midden += 1,
-            (Some(Segment::Middenhuur), Some(Segment::VrijeSector)) => b.midden_naar_vrij += 1,
-            (Some(Segment::Sociaal), Some(Segment::VrijeSector)) => b.sociaal_naar_vrij += 1,
-            _ => {}
-        }
+        b.record(&p0, &p1);
     }
     out
 }
@@ -335,9 +398,62 @@ pub struct PublishedMix {
     pub wat_als: Option<PublishedWhatIfs>,
     #[serde(skip)]
     pub options: veerkracht_privacy::Options,
-    /// the frames behind it (for audits and tests)
+    /// the what-if to every label of [`LABELS`] as the one joint publication shows it
+    /// (`wat_als` is one of them, see [`PublishedMix::naar`])
+    #[serde(skip)]
+    pub wat_als_alle: BTreeMap<String, PublishedWhatIfs>,
+    /// the frame behind it (for audits and tests): the rent mix and every what-if
     #[serde(skip)]
     pub frames: Vec<(Frame, PublishedFrame)>,
+}
+
+impl PublishedMix {
+    /// The same publication with the what-if to `target` (a slice of the joint
+    /// publication; nothing is suppressed again). A label the mix has no what-if for is
+    /// withheld as a whole.
+    pub fn naar(&self, target: Option<&str>) -> PublishedMix {
+        let mut p = self.clone();
+        p.wat_als = target.map(|t| {
+            self.wat_als_alle
+                .get(t)
+                .cloned()
+                .unwrap_or_else(|| withheld_what_if(t, self.buurten.keys()))
+        });
+        p
+    }
+}
+
+/// A what-if withheld as a whole (its dwellings could not be tied to the rent mix's).
+fn withheld_what_if<'a>(target: &str, codes: impl Iterator<Item = &'a String>) -> PublishedWhatIfs {
+    let all = || {
+        let mut afg = BTreeMap::new();
+        for k in [
+            "woningen",
+            "verbeterd",
+            "delta_punten_gemiddeld",
+            "delta_maximale_huur_gemiddeld",
+            "sociaal_naar_midden",
+            "midden_naar_vrij",
+            "sociaal_naar_vrij",
+        ] {
+            afg.insert(k.to_string(), Afgeschermd::Secundair);
+        }
+        PublishedWhatIf {
+            woningen: None,
+            verbeterd: None,
+            delta_punten_gemiddeld: None,
+            delta_maximale_huur_gemiddeld: None,
+            sociaal_naar_midden: None,
+            midden_naar_vrij: None,
+            sociaal_naar_vrij: None,
+            afgeschermd: afg,
+        }
+    };
+    PublishedWhatIfs {
+        naar: target.to_string(),
+        buurten: codes.map(|c| (c.clone(), all())).collect(),
+        totaal: all(),
+    }
 }
 
 /// The column names of the points bands in the frame (and in `afgeschermd`).
@@ -568,15 +684,34 @@ fn published_row(b: &BuurtMix, p: &PublishedFrame, row: usize, c: &Cols) -> Publ
     }
 }
 
-/// The rent mix as it may be published with minimum cell size `opts.k`, and with the
-/// retrofit what-if when given (`(target label, what_if(…))`).
-pub fn publish(
-    m: &Mix,
-    what_if: Option<(&str, &BTreeMap<String, BuurtWhatIf>)>,
-    opts: &veerkracht_privacy::Options,
-) -> PublishedMix {
-    let (f, c) = mix_frame(m);
-    let p = f.suppress(opts);
+/// The rent mix as it may be published with minimum cell size `opts.k`, with the retrofit
+/// what-if to `target` when given: a slice of [`joint_publication`], so every answer (with
+/// or without a what-if, to any label) comes from one suppression of all of them together.
+pub fn publish(m: &Mix, target: Option<&str>, opts: &veerkracht_privacy::Options) -> PublishedMix {
+    joint_publication(m, opts).naar(target)
+}
+
+/// The rent mix and the what-if to every label of [`LABELS`], suppressed together as one
+/// frame (issue 21: answers suppressed one by one gave withheld label counts away by
+/// differencing), with the linked-table audit ([`veerkracht_privacy::audit`]) passing on
+/// the whole. Computed once per mix and rule (cached in the mix).
+pub fn joint_publication(m: &Mix, opts: &veerkracht_privacy::Options) -> Arc<PublishedMix> {
+    if let Ok(c) = m.published.lock()
+        && let Some((_, p)) = c.iter().find(|(o, _)| o == opts)
+    {
+        return p.clone();
+    }
+    let p = Arc::new(publish_joint(m, opts));
+    if let Ok(mut c) = m.published.lock() {
+        c.push((*opts, p.clone()));
+    }
+    p
+}
+
+fn publish_joint(m: &Mix, opts: &veerkracht_privacy::Options) -> PublishedMix {
+    let (mut f, c) = mix_frame(m);
+    let what_ifs = what_if_columns(&mut f, m, &c);
+    let p = f.suppress_audited(opts);
     let n = f.rows().len();
     let buurten = m
         .mix
@@ -586,20 +721,17 @@ pub fn publish(
         .map(|(r, (code, b))| (code.clone(), published_row(b, &p, r, &c)))
         .collect();
     let totaal = published_row(&m.mix.totaal, &p, n, &c);
-    let mut frames = vec![(f.clone(), p.clone())];
-    let wat_als = what_if.map(|(target, w)| {
-        let (g, q, out) = publish_what_if(m, &f, &p, &c, target, w, opts);
-        if let Some(g) = g {
-            frames.push((g, q));
-        }
-        out
-    });
+    let wat_als_alle = what_ifs
+        .iter()
+        .map(|(target, cols)| (target.clone(), published_what_if(m, &p, &c, target, *cols)))
+        .collect();
     PublishedMix {
         buurten,
         totaal,
-        wat_als,
+        wat_als: None,
         options: *opts,
-        frames,
+        wat_als_alle,
+        frames: vec![(f, p)],
     }
 }
 
@@ -614,7 +746,7 @@ pub fn published_buurt(
     if !mix.mix.buurten.contains_key(buurt) {
         return None;
     }
-    publish(mix, None, opts).buurten.remove(buurt)
+    joint_publication(mix, opts).buurten.get(buurt).cloned()
 }
 
 /// The dwellings and the dwellings per segment of every buurt as the rent mix publishes
@@ -646,48 +778,58 @@ pub fn voorraad(m: &Mix, p: &PublishedMix) -> veerkracht_sim::afscherming::Voorr
         .collect()
 }
 
-/// The what-if frame: the rent mix's frame (its published columns pinned) plus the
-/// improved dwellings and segment changes, tied to the labels worse than the target.
-#[allow(clippy::too_many_arguments)]
-fn publish_what_if(
-    m: &Mix,
-    f: &Frame,
-    p: &PublishedFrame,
-    c: &Cols,
-    target: &str,
-    w: &BTreeMap<String, BuurtWhatIf>,
-    opts: &veerkracht_privacy::Options,
-) -> (Option<Frame>, PublishedFrame, PublishedWhatIfs) {
-    let t = rank(target).expect("validated label");
+/// The published columns of one what-if: improved dwellings and the three segment changes.
+type WhatIfCols = [usize; 4];
+
+/// Adds the what-if to every label the mix has one for to the rent mix's frame: per label
+/// the improved dwellings and the segment changes (published), tied to the labels worse
+/// than the target (the unpublished count `slechter`: improved + failed), the failures and
+/// the improved dwellings that change no segment (unpublished; zeros among them are known
+/// zeros, as every unpublished zero of a frame). The worse-label counts of consecutive
+/// labels are nested (`slechter(L) = label(next L) + slechter(next L)`), which the frame
+/// gets as identities too, so the line walk sees the differencing directly. A label whose
+/// what-if does not count the rent mix's dwellings is left out (and withheld as a whole).
+fn what_if_columns(f: &mut Frame, m: &Mix, c: &Cols) -> Vec<(String, WhatIfCols)> {
     let codes: Vec<&String> = m.mix.buurten.keys().collect();
     let zero = BuurtWhatIf::default();
-    let get = |code: &str| w.get(code).unwrap_or(&zero);
-    let worse: Vec<usize> = c
-        .labels
-        .iter()
-        .filter(|(l, _)| rank(l).is_some_and(|r| r > t))
-        .map(|(_, col)| *col)
-        .collect();
-    let slechter: Vec<u64> = (0..codes.len())
-        .map(|r| worse.iter().map(|&col| f.value(r, col)).sum())
-        .collect();
-    // the what-if must count the same dwellings as the rent mix
-    let consistent = w.keys().all(|k| m.mix.buurten.contains_key(k))
-        && codes.iter().enumerate().all(|(r, code)| {
-            let x = get(code);
-            x.woningen as u64 == f.value(r, c.aantal) && x.verbeterd as u64 <= slechter[r]
-        });
-    let mut g = f.clone();
-    let field = |g: &mut Frame, name: &str, published: bool, v: Vec<u64>| g.add(name, published, v);
-    let v = |k: &dyn Fn(&BuurtWhatIf) -> usize| -> Vec<u64> {
-        codes.iter().map(|code| k(get(code)) as u64).collect()
-    };
-    let built = consistent.then(|| {
-        let sl = field(&mut g, "wat_als.slechter", false, slechter.clone());
-        let verbeterd = field(&mut g, "verbeterd", true, v(&|x| x.verbeterd));
-        let mislukt = field(
-            &mut g,
-            "wat_als.mislukt",
+    let mut out = Vec::new();
+    // (rank, slechter column) of the labels added, for the nesting
+    let mut nested: Vec<(usize, usize)> = Vec::new();
+    for (t, target) in LABELS.iter().enumerate() {
+        let Some(w) = m.wat_als.get(*target) else {
+            continue;
+        };
+        let get = |code: &str| w.get(code).unwrap_or(&zero);
+        let worse: Vec<usize> = c
+            .labels
+            .iter()
+            .filter(|(l, _)| rank(l).is_some_and(|r| r > t))
+            .map(|(_, col)| *col)
+            .collect();
+        let slechter: Vec<u64> = (0..codes.len())
+            .map(|r| worse.iter().map(|&col| f.value(r, col)).sum())
+            .collect();
+        // the what-if must count the same dwellings as the rent mix
+        let consistent = w.keys().all(|k| m.mix.buurten.contains_key(k))
+            && codes.iter().enumerate().all(|(r, code)| {
+                let x = get(code);
+                x.woningen as u64 == f.value(r, c.aantal)
+                    && x.verbeterd as u64 <= slechter[r]
+                    && x.sociaal_naar_midden + x.midden_naar_vrij + x.sociaal_naar_vrij
+                        <= x.verbeterd
+            });
+        if !consistent {
+            continue;
+        }
+        let v = |k: &dyn Fn(&BuurtWhatIf) -> usize| -> Vec<u64> {
+            codes.iter().map(|code| k(get(code)) as u64).collect()
+        };
+        let mut g = f.clone();
+        let name = |x: &str| format!("wat_als.{target}.{x}");
+        let sl = g.add(name("slechter"), false, slechter.clone());
+        let verbeterd = g.add(name("verbeterd"), true, v(&|x| x.verbeterd));
+        let mislukt = g.add(
+            name("mislukt"),
             false,
             codes
                 .iter()
@@ -695,120 +837,113 @@ fn publish_what_if(
                 .map(|(r, code)| slechter[r] - get(code).verbeterd as u64)
                 .collect(),
         );
-        let sm = field(
-            &mut g,
-            "sociaal_naar_midden",
+        let sm = g.add(
+            name("sociaal_naar_midden"),
             true,
             v(&|x| x.sociaal_naar_midden),
         );
-        let mv = field(&mut g, "midden_naar_vrij", true, v(&|x| x.midden_naar_vrij));
-        let sv = field(
-            &mut g,
-            "sociaal_naar_vrij",
-            true,
-            v(&|x| x.sociaal_naar_vrij),
-        );
-        let rest = field(
-            &mut g,
-            "wat_als.geen_wissel",
+        let mv = g.add(name("midden_naar_vrij"), true, v(&|x| x.midden_naar_vrij));
+        let sv = g.add(name("sociaal_naar_vrij"), true, v(&|x| x.sociaal_naar_vrij));
+        let rest = g.add(
+            name("geen_wissel"),
             false,
             v(&|x| x.verbeterd - x.sociaal_naar_midden - x.midden_naar_vrij - x.sociaal_naar_vrij),
         );
-        let ok = g.identity(&worse, sl).is_ok()
+        let mut ok = g.identity(&worse, sl).is_ok()
             && g.identity(&[verbeterd, mislukt], sl).is_ok()
             && g.identity(&[sm, mv, sv, rest], verbeterd).is_ok();
-        (ok, [verbeterd, sm, mv, sv])
-    });
-    let n = codes.len();
-    match built {
-        Some((true, [verbeterd, sm, mv, sv])) => {
-            let q = g.suppress_with(opts, &p.all_pins());
-            let row = |r: usize, x: &BuurtWhatIf| {
-                let mut afg = BTreeMap::new();
-                let woningen = count(&q, r, c.aantal, "woningen", &mut afg);
-                let verbeterd = count(&q, r, verbeterd, "verbeterd", &mut afg);
-                let shown = woningen.is_some() && verbeterd.is_some();
-                PublishedWhatIf {
-                    delta_punten_gemiddeld: mean(
-                        shown,
-                        Some(x.delta_punten_gemiddeld()),
-                        "delta_punten_gemiddeld",
-                        &mut afg,
-                    ),
-                    delta_maximale_huur_gemiddeld: mean(
-                        shown,
-                        Some(x.delta_maximale_huur_gemiddeld()),
-                        "delta_maximale_huur_gemiddeld",
-                        &mut afg,
-                    ),
-                    sociaal_naar_midden: count(&q, r, sm, "sociaal_naar_midden", &mut afg),
-                    midden_naar_vrij: count(&q, r, mv, "midden_naar_vrij", &mut afg),
-                    sociaal_naar_vrij: count(&q, r, sv, "sociaal_naar_vrij", &mut afg),
-                    woningen,
-                    verbeterd,
-                    afgeschermd: afg,
-                }
-            };
-            let mut tot = BuurtWhatIf::default();
-            let buurten = codes
-                .iter()
-                .enumerate()
-                .map(|(r, code)| {
-                    let x = get(code);
-                    tot.woningen += x.woningen;
-                    tot.som_delta_punten += x.som_delta_punten;
-                    tot.som_delta_maximale_huur += x.som_delta_maximale_huur;
-                    ((*code).clone(), row(r, x))
-                })
-                .collect();
-            let totaal = row(n, &tot);
-            (
-                Some(g),
-                q,
-                PublishedWhatIfs {
-                    naar: target.to_string(),
-                    buurten,
-                    totaal,
-                },
-            )
+        // nesting: the labels worse than the previous target are this target's worse labels
+        // plus the labels between the two
+        // (the first: the buurt's dwellings are the labels up to the target, the labels of
+        // no rank and the worse ones)
+        match nested.last() {
+            Some(&(t0, sl0)) => {
+                let between: Vec<usize> = c
+                    .labels
+                    .iter()
+                    .filter(|(l, _)| rank(l).is_some_and(|r| r > t0 && r <= t))
+                    .map(|(_, col)| *col)
+                    .chain([sl])
+                    .collect();
+                ok = ok && g.identity(&between, sl0).is_ok();
+            }
+            None => {
+                let rest: Vec<usize> = c
+                    .labels
+                    .iter()
+                    .filter(|(l, _)| rank(l).is_none_or(|r| r <= t))
+                    .map(|(_, col)| *col)
+                    .chain([sl])
+                    .collect();
+                ok = ok && g.identity(&rest, c.aantal).is_ok();
+            }
         }
-        _ => {
-            // the what-if and the rent mix disagree on which dwellings could be valued:
-            // withhold all of it rather than risk a subtraction
-            let all = || {
-                let mut afg = BTreeMap::new();
-                for k in [
-                    "woningen",
-                    "verbeterd",
-                    "delta_punten_gemiddeld",
-                    "delta_maximale_huur_gemiddeld",
-                    "sociaal_naar_midden",
-                    "midden_naar_vrij",
-                    "sociaal_naar_vrij",
-                ] {
-                    afg.insert(k.to_string(), Afgeschermd::Secundair);
-                }
-                PublishedWhatIf {
-                    woningen: None,
-                    verbeterd: None,
-                    delta_punten_gemiddeld: None,
-                    delta_maximale_huur_gemiddeld: None,
-                    sociaal_naar_midden: None,
-                    midden_naar_vrij: None,
-                    sociaal_naar_vrij: None,
-                    afgeschermd: afg,
-                }
-            };
-            (
-                None,
-                p.clone(),
-                PublishedWhatIfs {
-                    naar: target.to_string(),
-                    buurten: codes.iter().map(|c| ((*c).clone(), all())).collect(),
-                    totaal: all(),
-                },
-            )
+        if ok {
+            *f = g;
+            nested.push((t, sl));
+            out.push((target.to_string(), [verbeterd, sm, mv, sv]));
         }
+    }
+    out
+}
+
+/// The what-if to `target` as the joint publication `q` shows it.
+fn published_what_if(
+    m: &Mix,
+    q: &PublishedFrame,
+    c: &Cols,
+    target: &str,
+    [verbeterd, sm, mv, sv]: WhatIfCols,
+) -> PublishedWhatIfs {
+    let zero = BuurtWhatIf::default();
+    let w = m.wat_als.get(target);
+    let get = |code: &str| w.and_then(|w| w.get(code)).unwrap_or(&zero);
+    let n = m.mix.buurten.len();
+    let row = |r: usize, x: &BuurtWhatIf| {
+        let mut afg = BTreeMap::new();
+        let woningen = count(q, r, c.aantal, "woningen", &mut afg);
+        let verbeterd = count(q, r, verbeterd, "verbeterd", &mut afg);
+        let shown = woningen.is_some() && verbeterd.is_some();
+        PublishedWhatIf {
+            delta_punten_gemiddeld: mean(
+                shown,
+                Some(x.delta_punten_gemiddeld()),
+                "delta_punten_gemiddeld",
+                &mut afg,
+            ),
+            delta_maximale_huur_gemiddeld: mean(
+                shown,
+                Some(x.delta_maximale_huur_gemiddeld()),
+                "delta_maximale_huur_gemiddeld",
+                &mut afg,
+            ),
+            sociaal_naar_midden: count(q, r, sm, "sociaal_naar_midden", &mut afg),
+            midden_naar_vrij: count(q, r, mv, "midden_naar_vrij", &mut afg),
+            sociaal_naar_vrij: count(q, r, sv, "sociaal_naar_vrij", &mut afg),
+            woningen,
+            verbeterd,
+            afgeschermd: afg,
+        }
+    };
+    let mut tot = BuurtWhatIf::default();
+    let buurten = m
+        .mix
+        .buurten
+        .keys()
+        .enumerate()
+        .map(|(r, code)| {
+            let x = get(code);
+            tot.woningen += x.woningen;
+            tot.som_delta_punten += x.som_delta_punten;
+            tot.som_delta_maximale_huur += x.som_delta_maximale_huur;
+            (code.clone(), row(r, x))
+        })
+        .collect();
+    let totaal = row(n, &tot);
+    PublishedWhatIfs {
+        naar: target.to_string(),
+        buurten,
+        totaal,
     }
 }
 
@@ -924,7 +1059,7 @@ fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
     let m = st.rent_mix();
     let p = match target {
         None => st.published_mix(),
-        Some(t) => Arc::new(publish(&m, Some((t, &what_if(stock, t))), &st.privacy)),
+        Some(t) => Arc::new(st.published_mix().naar(Some(t))),
     };
     let k = st.privacy.k;
     let mut s = String::new();
@@ -1300,13 +1435,10 @@ pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     let st2 = st.clone();
     let Ok((p, peildatum)) = tokio::task::spawn_blocking(move || {
         let m = st2.rent_mix();
+        // a slice of the one joint publication (the same cells with or without a what-if)
         let p = match target.as_deref() {
             None => st2.published_mix(),
-            Some(t) => Arc::new(publish(
-                &m,
-                Some((t, &what_if(st2.stock.as_ref().expect("checked"), t))),
-                &st2.privacy,
-            )),
+            Some(t) => Arc::new(st2.published_mix().naar(Some(t))),
         };
         (p, m.peildatum.clone())
     })

@@ -883,3 +883,334 @@ fn a_scenario_shared_into_a_plan_is_suppressed_like_the_scenario_page() {
         .unwrap();
     assert!(share["scenario"]["p50"].is_number(), "{share}");
 }
+
+// ---------------------------------------------------------------------------------------
+// issue 21: differencing the what-if answers
+
+/// The what-if counts of every label, named `name@label`, next to the rent mix's.
+fn truth_all(units: &[FlatUnit]) -> Truth {
+    let mut t = truth(units, None);
+    for l in LABELS {
+        let tl = truth(units, Some(l));
+        for ((row, name), x) in &tl.v {
+            if [
+                "slechter",
+                "verbeterd",
+                "mislukt",
+                "s_m",
+                "m_v",
+                "s_v",
+                "geen_wissel",
+            ]
+            .contains(&name.as_str())
+            {
+                t.v.insert((row.clone(), format!("{name}@{l}")), *x);
+            }
+        }
+    }
+    t
+}
+
+/// Every relation of the rent mix and of the what-if to every label at once.
+fn relations_all(t: &Truth) -> Vec<(Vec<Var>, Var)> {
+    let mut out = relations(t, None);
+    for l in LABELS {
+        let at = |v: &Var| {
+            let whatif = [
+                "slechter",
+                "verbeterd",
+                "mislukt",
+                "s_m",
+                "m_v",
+                "s_v",
+                "geen_wissel",
+            ]
+            .contains(&v.1.as_str());
+            (
+                v.0.clone(),
+                if whatif {
+                    format!("{}@{l}", v.1)
+                } else {
+                    v.1.clone()
+                },
+            )
+        };
+        let base: BTreeSet<(Vec<Var>, Var)> = relations(t, None).into_iter().collect();
+        for (m, tot) in relations(t, Some(l)) {
+            if base.contains(&(m.clone(), tot.clone())) {
+                continue;
+            }
+            out.push((m.iter().map(at).collect(), at(&tot)));
+        }
+    }
+    out
+}
+
+/// The plain answer and the answer for every label, as one map of published counts.
+fn published_all(
+    base: &Value,
+    variants: &[(String, Value)],
+    t: &Truth,
+) -> BTreeMap<Var, Option<u64>> {
+    let mut out = published(base, t);
+    for (l, w) in variants {
+        let one = published(w, t);
+        for ((row, name), x) in one {
+            if ["verbeterd", "s_m", "m_v", "s_v"].contains(&name.as_str()) {
+                out.insert((row, format!("{name}@{l}")), x);
+            } else {
+                // the same count published twice must be the same (or withheld in both)
+                let prev = out.get(&(row.clone(), name.clone())).copied().flatten();
+                if let (Some(a), Some(b)) = (prev, x) {
+                    assert_eq!(a, b, "{row} {name}");
+                }
+                if prev.is_none() && x.is_some() {
+                    out.insert((row, name), x);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The relations as a frame of the privacy crate (columns = the names, rows = the buurten)
+/// with the pattern the reader saw, for the linked-table audit.
+fn frame_of(
+    t: &Truth,
+    rel: &[(Vec<Var>, Var)],
+    shown: &BTreeMap<Var, Option<u64>>,
+    k: u64,
+) -> (
+    veerkracht_privacy::Frame,
+    veerkracht_privacy::PublishedFrame,
+) {
+    let rows: Vec<String> = t.rows.iter().cloned().collect();
+    let names: BTreeSet<String> = rel
+        .iter()
+        .flat_map(|(m, tot)| m.iter().chain([tot]).map(|v| v.1.clone()))
+        .collect();
+    let names: Vec<String> = names.into_iter().collect();
+    let published: BTreeSet<&String> = shown.keys().map(|v| &v.1).collect();
+    let mut f = veerkracht_privacy::Frame::new(rows.clone());
+    for n in &names {
+        f.add(
+            n.clone(),
+            published.contains(n),
+            rows.iter().map(|r| t.get(r, n)).collect(),
+        );
+    }
+    let first = &rows[0];
+    let mut ids: BTreeSet<(Vec<usize>, usize)> = BTreeSet::new();
+    for (m, tot) in rel {
+        if tot.0 != *first || m.iter().any(|v| v.0 != *first) {
+            continue;
+        }
+        let col = |n: &String| f.column(n).unwrap();
+        ids.insert((m.iter().map(|v| col(&v.1)).collect(), col(&tot.1)));
+    }
+    for (m, tot) in ids {
+        f.identity(&m, tot).expect("the true counts add up");
+    }
+    let o = veerkracht_privacy::Options::with_k(k).unwrap();
+    let p = f.published_as(&o, &|r, c| {
+        let row = rows.get(r).map_or("totaal", String::as_str);
+        let v = (row.to_string(), f.columns()[c].name.clone());
+        matches!(shown.get(&v), Some(None)).then_some(veerkracht_privacy::Reason::Secondary)
+    });
+    (f, p)
+}
+
+#[test]
+fn differencing_the_what_if_answers_recovers_no_withheld_count() {
+    // the attack of issue 21, over HTTP: the plain rent mix and `naar=L` for every label
+    let base = get("/api/v1/rentmix").json();
+    let variants: Vec<(String, Value)> = LABELS
+        .iter()
+        .map(|l| {
+            let w = get(&format!("/api/v1/rentmix?naar={}", l.replace('+', "%2B"))).json();
+            assert!(w["wat_als"].is_object(), "naar={l}");
+            (l.to_string(), w)
+        })
+        .collect();
+    let t = truth_all(demo_units());
+    let rows: Vec<(String, &Value, Vec<&Value>)> = base["buurten"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(code, b)| {
+            (
+                code.clone(),
+                b,
+                variants.iter().map(|(_, w)| &w["wat_als"][code]).collect(),
+            )
+        })
+        .chain([(
+            "totaal".to_string(),
+            &base["totaal"],
+            variants.iter().map(|(_, w)| &w["wat_als_totaal"]).collect(),
+        )])
+        .collect();
+    // label[r] = verbeterd(naar = L[r − 1]) − verbeterd(naar = L[r])
+    let mut recovered = Vec::new();
+    for (code, b, ws) in &rows {
+        for r in 1..LABELS.len() {
+            let l = LABELS[r];
+            let x = &b["labels"][l];
+            if !x.is_null() {
+                continue;
+            }
+            if let (Some(hi), Some(lo)) =
+                (ws[r - 1]["verbeterd"].as_u64(), ws[r]["verbeterd"].as_u64())
+                && b["labels"].get(l).is_some()
+            {
+                let guess = hi - lo;
+                assert_eq!(guess, t.get(code, &format!("label.{l}")), "{code} {l}");
+                recovered.push(format!("{code} labels.{l} = {guess}"));
+            }
+        }
+    }
+    assert!(
+        recovered.is_empty(),
+        "{} withheld label counts recovered by differencing, e.g. {:?}",
+        recovered.len(),
+        &recovered[..recovered.len().min(5)]
+    );
+    // combined with every other published count: the walk over all lines ...
+    let shown = published_all(&base, &variants, &t);
+    check_counts(&t, &shown, K);
+    let rel = relations_all(&t);
+    let problems = leaks(&t, &shown, &rel, K);
+    assert!(
+        problems.is_empty(),
+        "{} problems: {:?}",
+        problems.len(),
+        &problems[..problems.len().min(5)]
+    );
+    // ... and the linked-table audit (linear programs over everything published)
+    let (f, p) = frame_of(&t, &rel, &shown, K);
+    let fails = veerkracht_privacy::audit::failures(&f, &p);
+    let exact: Vec<_> = fails.iter().filter(|c| c.upper - c.lower < 0.5).collect();
+    assert!(
+        fails.is_empty(),
+        "{} counts not protected ({} of them recovered exactly), e.g. {:?}",
+        fails.len(),
+        exact.len(),
+        &fails[..fails.len().min(5)]
+    );
+}
+
+/// The cells of the joint frame `p` shows for a what-if column, per buurt then the total.
+fn frame_column(p: &huurmix::PublishedMix, name: &str) -> Vec<Option<u64>> {
+    let (f, q) = &p.frames[0];
+    let c = f.column(name).unwrap();
+    (0..=f.rows().len()).map(|r| q.cell(r, c).shown()).collect()
+}
+
+#[test]
+fn the_linked_table_audit_passes_on_every_published_combination_of_the_demo() {
+    let stock = Stock {
+        source: "demo".into(),
+        units: demo_units().clone(),
+    };
+    let m = huurmix::compute_mix(&stock);
+    for k in [K, 5] {
+        let o = veerkracht_privacy::Options::with_k(k).unwrap();
+        let t0 = std::time::Instant::now();
+        let p = huurmix::publish(&m, None, &o);
+        let publish_time = t0.elapsed();
+        assert_eq!(p.frames.len(), 1, "one joint frame");
+        let (f, q) = &p.frames[0];
+        let t0 = std::time::Instant::now();
+        let v = veerkracht_privacy::audit::intervals(f, q);
+        let audit_time = t0.elapsed();
+        let fails: Vec<_> = v.iter().filter(|c| !c.protected && !c.by_rules).collect();
+        assert!(fails.is_empty(), "k = {k}: {fails:?}");
+        assert!(f.audit(q).is_empty(), "k = {k}: {:?}", f.audit(q));
+        // every combination (plain, naar = each label) is a slice of this one frame
+        let mut shown_in = Vec::new();
+        for l in LABELS {
+            let w = p.naar(Some(l));
+            assert_eq!(w.buurten, p.buurten, "naar={l}: the rent mix's cells");
+            let wa = w.wat_als.as_ref().unwrap();
+            let col = frame_column(&p, &format!("wat_als.{l}.verbeterd"));
+            let answer: Vec<Option<u64>> = wa
+                .buurten
+                .values()
+                .chain([&wa.totaal])
+                .map(|b| b.verbeterd)
+                .collect();
+            assert_eq!(answer, col, "naar={l}");
+            shown_in.push(format!(
+                "{l}: {}",
+                wa.buurten
+                    .values()
+                    .filter(|b| b.verbeterd.is_some_and(|x| x > 0))
+                    .count()
+            ));
+        }
+        eprintln!(
+            "k = {k}: publish {publish_time:?}, audit {audit_time:?} of {} protected counts; withheld (primary, secondary) {:?}; buurten with improved dwellings shown per label: {}",
+            v.len(),
+            q.counts(),
+            shown_in.join(", ")
+        );
+    }
+}
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    const LABEL_CHOICES: [&str; 12] = [
+        "A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G", "",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Small random stocks: the joint publication of the rent mix and every what-if
+        /// passes the linked-table audit, shows no small count and is deterministic.
+        #[test]
+        fn generated_stocks_pass_the_linked_table_audit(
+            units in prop::collection::vec((0usize..4, 0usize..12, any::<bool>(), 30u32..140), 1..80),
+            k in prop_oneof![Just(3u64), Just(5), Just(10)],
+        ) {
+            let mut csv = "eenheid_id;buurtcode;woningtype;bouwjaar;oppervlakte_m2;kamers;energielabel;woz_waarde;kale_huur\n".to_string();
+            for (i, (b, l, rent, m2)) in units.iter().enumerate() {
+                csv.push_str(&format!(
+                    "U{i};BU{b};MGW;1975;{m2};3;{};200000;{}\n",
+                    LABEL_CHOICES[*l],
+                    if *rent { "600" } else { "" }
+                ));
+            }
+            let stock = Stock::parse("generated", &csv).unwrap();
+            let m = huurmix::compute_mix(&stock);
+            let o = veerkracht_privacy::Options::with_k(k).unwrap();
+            let p = huurmix::publish(&m, None, &o);
+            let (f, q) = &p.frames[0];
+            let fails = veerkracht_privacy::audit::failures(f, q);
+            prop_assert!(fails.is_empty(), "{fails:?}");
+            for b in p.buurten.values().chain([&p.totaal]) {
+                for x in [b.aantal, b.sociaal, b.middenhuur, b.vrije_sector, b.aantal_met_huur]
+                    .into_iter()
+                    .chain(b.labels.values().copied())
+                    .chain(b.punten_verdeling)
+                    .flatten()
+                {
+                    prop_assert!(x == 0 || x >= k, "{x}");
+                }
+            }
+            for l in LABELS {
+                let w = p.naar(Some(l)).wat_als.unwrap();
+                for b in w.buurten.values().chain([&w.totaal]) {
+                    for x in [b.verbeterd, b.sociaal_naar_midden, b.midden_naar_vrij, b.sociaal_naar_vrij].into_iter().flatten() {
+                        prop_assert!(x == 0 || x >= k, "naar={l}: {x}");
+                    }
+                }
+            }
+            let again = huurmix::publish(&huurmix::compute_mix(&stock), None, &o);
+            prop_assert_eq!(&again.buurten, &p.buurten);
+            prop_assert_eq!(&again.wat_als_alle, &p.wat_als_alle);
+        }
+    }
+}
