@@ -1314,7 +1314,7 @@ impl Workspace {
     }
 
     /// Edits a measure against the version the editor saw; the new version. The measure as
-    /// it would be after the edit is checked exactly as a new one ([`check_measure`]).
+    /// it would be after the edit is checked exactly as a new one (`check_measure`).
     pub fn edit_measure(
         &self,
         a: &Actor,
