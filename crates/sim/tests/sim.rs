@@ -632,6 +632,12 @@ fn per_buurt_figures_on_fewer_than_k_are_withheld_and_nothing_leaks() {
     let o = veerkracht_privacy::Options::default();
     let a = veerkracht_sim::afscherming::afscherming(r, &o, None);
     assert!(a.audit().is_empty(), "{:?}", a.audit());
+    // and against a reader who solves each year's linked tables as one system (issue 21):
+    // no withheld count pinned down, no group of 1..k-1 shown to exist
+    for (y, (f, p, _)) in a.frames.iter().enumerate() {
+        let fails = veerkracht_privacy::audit::failures(f, p);
+        assert!(fails.is_empty(), "year {y}: {fails:?}");
+    }
     let mean = |y: usize, b: usize, m: usize| r.buurt_q(y, b, m).gemiddelde;
     let hh = r.buurt_index("huishoudens").unwrap();
     let kw = r.buurt_index("aandeel_kwetsbaar").unwrap();
