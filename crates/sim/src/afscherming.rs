@@ -238,7 +238,7 @@ pub fn afscherming(r: &Results, opts: &Options, voorraad: Option<&Voorraad>) -> 
                     }
                     pins.push((col, p));
                 }
-                let p = f.suppress_audited_with(&scaled, &pins);
+                let p = f.suppress_with(&scaled, &pins);
                 (f, p, c, pins)
             })
             .collect();
