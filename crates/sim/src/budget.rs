@@ -140,8 +140,8 @@ pub fn estimate(m: &Model, runs: usize, threads: usize, audit: bool) -> Estimate
     let seekers = (start_pool + arrivals + movers + rounding).ceil() as u64 + demolished;
     // one run in flight: vectors grow by doubling, so up to twice what they hold; the
     // queues and the seeker records are held twice while a queue is rebuilt
-    let kb = Metrics::of(m).buurt.len() as u64;
-    let kr = Metrics::of(m).regio.len() as u64;
+    let metrics = Metrics::of(m);
+    let (kb, kr) = (metrics.buurt.len() as u64, metrics.regio.len() as u64);
     let ns = m.stromen.len() as u64;
     let per_buurt_out = if m.scenario.uitvoer.per_buurt {
         years * nb * kb * 4

@@ -524,43 +524,31 @@ pub async fn page(
     let lang = Lang::from_query(q.get("lang"));
     let a = q.get("scenario").cloned();
     let base = q.get("basis").cloned().unwrap_or_else(|| "basis".into());
+    // a parameter out of its range: 400 with the range
+    let bad = |range: &str| {
+        (
+            StatusCode::BAD_REQUEST,
+            Html(html::page(
+                lang,
+                "Scenario's",
+                "/scenarios",
+                "",
+                &st.origin,
+                st.synthetic,
+                &format!("<p>{range}</p>"),
+            )),
+        )
+            .into_response()
+    };
     let runs: usize = match q.get("runs").map(|s| s.parse::<usize>()) {
         None => 100,
         Some(Ok(n)) if (1..=MAX_RUNS).contains(&n) => n,
-        Some(_) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Html(html::page(
-                    lang,
-                    "Scenario's",
-                    "/scenarios",
-                    "",
-                    &st.origin,
-                    st.synthetic,
-                    &format!("<p>runs: 1–{MAX_RUNS}</p>"),
-                )),
-            )
-                .into_response();
-        }
+        Some(_) => return bad(&format!("runs: 1–{MAX_RUNS}")),
     };
     let seed: u64 = match q.get("seed").map(|s| s.parse::<u64>()) {
         None => 1,
         Some(Ok(n)) => n,
-        Some(Err(_)) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Html(html::page(
-                    lang,
-                    "Scenario's",
-                    "/scenarios",
-                    "",
-                    &st.origin,
-                    st.synthetic,
-                    "<p>seed: 0–18446744073709551615</p>",
-                )),
-            )
-                .into_response();
-        }
+        Some(Err(_)) => return bad(&format!("seed: 0–{}", u64::MAX)),
     };
     let mut status = StatusCode::OK;
     let mut s = String::new();
