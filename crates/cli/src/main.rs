@@ -6,6 +6,7 @@ mod commands;
 mod output;
 mod partners;
 mod report;
+#[cfg(feature = "serve")]
 mod serve;
 mod simulate;
 mod spatial;
@@ -83,6 +84,7 @@ enum Command {
     /// WWS rent points (huurpunten) per dwelling or portfolio, what-if changes, rent mix per buurt.
     Wws(wws::WwsArgs),
     /// The web dashboard and JSON API (Dutch, English with ?lang=en) on http://127.0.0.1:8080/.
+    #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
     /// Spatial weights and autocorrelation: Moran's I, LISA clusters, Getis-Ord hotspots.
     #[command(subcommand)]
@@ -116,6 +118,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => analysis::compare(&ctx, a),
         Command::Wws(a) => wws::wws(&ctx, a),
         Command::Spatial(c) => spatial::spatial(&ctx, c),
+        #[cfg(feature = "serve")]
         Command::Serve(a) => serve::serve(&ctx, a),
         Command::Simulate(a) => simulate::simulate(&ctx, a),
         Command::Accounts(c) => partners::accounts(&ctx, c),

@@ -120,7 +120,7 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", p.display()))?;
             Some(
-                veerkracht_web::huurmix::Stock::parse(p.display().to_string(), &text)
+                veerkracht_huurmix::Voorraad::parse(p.display().to_string(), &text)
                     .map_err(anyhow::Error::msg)?,
             )
         }
@@ -130,7 +130,7 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
                 .file("veerstad-corporatie-voorraad.csv")
                 .ok_or_else(|| anyhow::anyhow!("the demo region has no stock file"))?;
             Some(
-                veerkracht_web::huurmix::Stock::parse(
+                veerkracht_huurmix::Voorraad::parse(
                     "veerstad-corporatie-voorraad.csv (synthetische demodata)",
                     &String::from_utf8_lossy(&f.bytes),
                 )

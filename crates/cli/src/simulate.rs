@@ -165,10 +165,10 @@ fn rent_mix_of(
     voorraad: &(String, String),
     privacy: &veerkracht_privacy::Options,
 ) -> Option<Voorraad> {
-    let stock = veerkracht_web::huurmix::Stock::parse(voorraad.0.clone(), &voorraad.1).ok()?;
-    let mix = veerkracht_web::huurmix::compute_mix(&stock);
-    let p = veerkracht_web::huurmix::publish(&mix, None, privacy);
-    Some(veerkracht_web::huurmix::voorraad(&mix, &p))
+    let stock = veerkracht_huurmix::Voorraad::parse(voorraad.0.clone(), &voorraad.1).ok()?;
+    let mix = veerkracht_huurmix::compute_mix(&stock);
+    let p = veerkracht_huurmix::publish(&mix, None, privacy);
+    Some(veerkracht_huurmix::segment_pins(&mix, &p))
 }
 
 /// Why a row's figure is withheld (`None`: shown; a region figure only when the region

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::Args;
 use serde_json::{Value, json};
-use veerkracht_web::huurmix::{Mix, PublishedBuurt, publish};
+use veerkracht_huurmix::{Mix, PublishedBuurt, publish};
 use veerkracht_wws::flat::{FlatUnit, parse_csv};
 use veerkracht_wws::mix::PUNTEN_KLASSEN;
 use veerkracht_wws::whatif::{self, WhatIf, Wijziging};
@@ -884,7 +884,7 @@ fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
             "peildatum": opts.peildatum.to_string(),
             "schatting": "platte voorraadvorm: aannames uit [flat] in data/wws/parameters.toml",
             "punten_klassen": PUNTEN_KLASSEN.iter().map(|k| k.0).collect::<Vec<_>>(),
-            "afscherming": veerkracht_web::huurmix::afscherming_json(&privacy),
+            "afscherming": veerkracht_huurmix::afscherming_json(&privacy),
             "buurten": p.buurten,
             "totaal": p.totaal,
             "errors": errors.iter().map(|(id, e)| json!({"id": id, "error": e})).collect::<Vec<_>>(),

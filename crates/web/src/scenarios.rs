@@ -377,7 +377,7 @@ async fn compute(
             let voorraad = st
                 .stock
                 .as_ref()
-                .map(|_| crate::huurmix::voorraad(&st.rent_mix(), &st.published_mix()));
+                .map(|_| veerkracht_huurmix::segment_pins(&st.rent_mix(), &st.published_mix()));
             let budget = st.heavy.limits.budget;
             run_pair(
                 &a,
@@ -943,7 +943,7 @@ pub fn buurt_comparison(st: &AppState, name: &str, buurt: &str) -> Result<Value,
     let voorraad = st
         .stock
         .as_ref()
-        .map(|_| crate::huurmix::voorraad(&st.rent_mix(), &st.published_mix()));
+        .map(|_| veerkracht_huurmix::segment_pins(&st.rent_mix(), &st.published_mix()));
     // a shipped scenario at PLAN_RUNS runs: within every budget; nobody stops it early
     let p = run_pair(
         name,

@@ -30,11 +30,11 @@ pub struct AppState {
     compare: Mutex<HashMap<Edition, Arc<Comparison>>>,
     signal: Mutex<HashMap<(Edition, Edition, Level), Arc<SignalResult>>>,
     /// The corporation's stock (flat portfolio form) for the rent mix, when given.
-    pub stock: Option<crate::huurmix::Stock>,
-    mix: std::sync::OnceLock<Arc<crate::huurmix::Mix>>,
+    pub stock: Option<veerkracht_huurmix::Voorraad>,
+    mix: std::sync::OnceLock<Arc<veerkracht_huurmix::Mix>>,
     /// The partner workspace (`serve --multi-user`); None: a single analyst, no accounts.
     pub partners: Option<crate::workspace::Partners>,
-    published: std::sync::OnceLock<Arc<crate::huurmix::PublishedMix>>,
+    published: std::sync::OnceLock<Arc<veerkracht_huurmix::PublishedMix>>,
     /// The suppression rule for every figure from dwelling- or household-level data (the
     /// rent mix, the simulation): minimum cell size k (default 10).
     pub privacy: veerkracht_privacy::Options,
@@ -79,7 +79,7 @@ impl AppState {
     }
 
     /// With a corporation stock for the *Huurmix* page.
-    pub fn with_stock(mut self, stock: crate::huurmix::Stock) -> Self {
+    pub fn with_stock(mut self, stock: veerkracht_huurmix::Voorraad) -> Self {
         self.stock = Some(stock);
         self
     }
@@ -91,10 +91,10 @@ impl AppState {
     }
 
     /// The rent mix of the stock (valued on first use). Panics without a stock: callers check.
-    pub fn rent_mix(&self) -> Arc<crate::huurmix::Mix> {
+    pub fn rent_mix(&self) -> Arc<veerkracht_huurmix::Mix> {
         self.mix
             .get_or_init(|| {
-                Arc::new(crate::huurmix::compute_mix(
+                Arc::new(veerkracht_huurmix::compute_mix(
                     self.stock.as_ref().expect("a stock is loaded"),
                 ))
             })
@@ -103,10 +103,10 @@ impl AppState {
 
     /// The rent mix as it may be published (suppressed with [`AppState::privacy`]; computed on
     /// first use). Panics without a stock: callers check.
-    pub fn published_mix(&self) -> Arc<crate::huurmix::PublishedMix> {
+    pub fn published_mix(&self) -> Arc<veerkracht_huurmix::PublishedMix> {
         self.published
             .get_or_init(|| {
-                Arc::new(crate::huurmix::publish(
+                Arc::new(veerkracht_huurmix::publish(
                     &self.rent_mix(),
                     None,
                     &self.privacy,

@@ -2109,7 +2109,7 @@ fn share_body(
                 ));
             }
             let mix = st.rent_mix();
-            let pb = crate::huurmix::published_buurt(&mix, &plan.area_code, &st.privacy)
+            let pb = veerkracht_huurmix::published_buurt(&mix, &plan.area_code, &st.privacy)
                 .ok_or_else(|| {
                     Error::invalid(
                         "gebied",
@@ -2133,7 +2133,7 @@ fn share_body(
 /// One buurt's published rent mix (already suppressed by `huurmix::published_buurt`) as the
 /// tables a plan shows: counts per segment, points band and energy label, and the key
 /// figures; a withheld cell is `null` with its reason, never 0.
-fn rent_mix_share(pb: &crate::huurmix::PublishedBuurt, k: u64) -> Value {
+fn rent_mix_share(pb: &veerkracht_huurmix::PublishedBuurt, k: u64) -> Value {
     let cell = |label: &str, v: Option<f64>, field: &str| json!({"label": label, "waarde": v, "reden": pb.afgeschermd.get(field).map(|r| r.code())});
     let count = |v: Option<u64>| v.map(|x| x as f64);
     let bands: Vec<Value> = veerkracht_wws::mix::PUNTEN_KLASSEN

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 use common::get;
 use serde_json::Value;
-use veerkracht_web::huurmix::{self, LABELS, PublishedBuurt, Stock};
+use veerkracht_huurmix::{self as huurmix, LABELS, PublishedBuurt, Voorraad};
 use veerkracht_wws::flat::FlatUnit;
 use veerkracht_wws::mix::PUNTEN_KLASSEN;
 use veerkracht_wws::{Options, Segment};
@@ -569,7 +569,7 @@ fn a_hand_made_stock_withholds_exactly_the_cells_it_must() {
     add("BU2", "D", 7, true);
     add("BU2", "D", 5, false);
     add("BU3", "C", 5, true);
-    let stock = Stock::parse("hand-made", &csv).unwrap();
+    let stock = Voorraad::parse("hand-made", &csv).unwrap();
     let m = huurmix::compute_mix(&stock);
     assert_eq!(m.mix.totaal.aantal, 75, "every row valued");
     let p = huurmix::publish(&m, None, &veerkracht_privacy::Options::default());
@@ -686,7 +686,7 @@ fn a_hand_made_stock_withholds_exactly_the_cells_it_must() {
 #[test]
 fn published_buurt_is_the_buurt_of_the_page() {
     let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
-    let stock = Stock::parse(
+    let stock = Voorraad::parse(
         "demo",
         &String::from_utf8_lossy(
             &region
@@ -744,7 +744,7 @@ fn the_rule_is_configured_in_one_place_and_k_below_2_is_refused() {
         .unwrap();
     assert_eq!(s.privacy.k, 20);
     // a larger k withholds more (and still nothing below it is shown)
-    let m = huurmix::compute_mix(&Stock {
+    let m = huurmix::compute_mix(&Voorraad {
         source: "demo".into(),
         units: demo_units().clone(),
     });
@@ -818,7 +818,7 @@ fn scenario_buurten_resting_on_fewer_than_k_households_are_withheld() {
 #[test]
 fn a_scenario_shared_into_a_plan_is_suppressed_like_the_scenario_page() {
     let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
-    let stock = Stock::parse(
+    let stock = Voorraad::parse(
         "demo",
         &String::from_utf8_lossy(
             &region
@@ -1108,7 +1108,7 @@ fn frame_column(p: &huurmix::PublishedMix, name: &str) -> Vec<Option<u64>> {
 
 #[test]
 fn the_linked_table_audit_passes_on_every_published_combination_of_the_demo() {
-    let stock = Stock {
+    let stock = Voorraad {
         source: "demo".into(),
         units: demo_units().clone(),
     };
@@ -1183,7 +1183,7 @@ mod generated {
                     if *rent { "600" } else { "" }
                 ));
             }
-            let stock = Stock::parse("generated", &csv).unwrap();
+            let stock = Voorraad::parse("generated", &csv).unwrap();
             let m = huurmix::compute_mix(&stock);
             let o = veerkracht_privacy::Options::with_k(k).unwrap();
             let p = huurmix::publish(&m, None, &o);

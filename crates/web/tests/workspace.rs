@@ -104,7 +104,7 @@ fn start_behind(
             veerkracht_index::Definition::veerkracht_basis(),
         )
         .with_stock(
-            veerkracht_web::huurmix::Stock::parse(
+            veerkracht_huurmix::Voorraad::parse(
                 "veerstad-corporatie-voorraad.csv",
                 &String::from_utf8_lossy(&stock.bytes),
             )

@@ -47,7 +47,7 @@ pub fn server() -> SocketAddr {
                 veerkracht_index::Definition::veerkracht_basis(),
             )
             .with_stock(
-                veerkracht_web::huurmix::Stock::parse(
+                veerkracht_huurmix::Voorraad::parse(
                     "veerstad-corporatie-voorraad.csv",
                     &String::from_utf8_lossy(&stock.bytes),
                 )
