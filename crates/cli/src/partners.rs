@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use veerkracht_partners::{Location, OrgKind, Role, Workspace, format_time};
+use veerkracht_partners::{Location, OrgKind, PartnerDb, Role, format_time};
 
 use crate::workspace::Context;
 
@@ -26,9 +26,9 @@ pub struct DbArg {
 }
 
 impl DbArg {
-    pub fn open(&self) -> Result<Workspace> {
+    pub fn open(&self) -> Result<PartnerDb> {
         let loc = Location::parse(&self.partner_db);
-        Workspace::open(&loc, veerkracht_partners::Options::default())
+        PartnerDb::open(&loc, veerkracht_partners::Options::default())
             .map_err(|e| anyhow!("{}: {e}", loc.describe()))
     }
 }

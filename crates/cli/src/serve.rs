@@ -35,7 +35,7 @@ pub struct ServeArgs {
     /// repeatable; default none). From any other peer the header is ignored, so login limits
     /// count per real client only behind a proxy named here.
     #[arg(long = "trusted-proxy", value_name = "ADDR[/LEN]")]
-    trusted_proxies: Vec<veerkracht_web::workspace::TrustedProxy>,
+    trusted_proxies: Vec<veerkracht_web::multi_user::TrustedProxy>,
     /// Minimale celgrootte: aantallen van 1 tot N−1 woningen of huishoudens (huurmix,
     /// scenario's) worden afgeschermd, met secundaire afscherming (minstens 2) / minimum
     /// cell size for figures from dwelling- or household-level data.
@@ -56,7 +56,7 @@ pub struct ServeArgs {
     zware_verzoeken: usize,
     /// Seconden die een scenarioberekening mag duren; daarna wordt ze gestopt en krijgt de
     /// vrager 503 (1–3600) / time limit of one simulation request.
-    #[arg(long = "max-seconden", value_name = "S", default_value_t = veerkracht_web::scenarios::MAX_SECONDS)]
+    #[arg(long = "max-seconden", value_name = "S", default_value_t = veerkracht_web::heavy::MAX_SECONDS)]
     max_seconden: u64,
 }
 
@@ -82,7 +82,7 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
                 "let op: --secure-cookies zonder --trusted-proxy: X-Forwarded-For wordt genegeerd, dus achter een proxy tellen alle aanmeldpogingen voor het adres van de proxy"
             );
         }
-        let mut p = veerkracht_web::workspace::Partners::new(ws, a.secure_cookies);
+        let mut p = veerkracht_web::multi_user::Partners::new(ws, a.secure_cookies);
         p.trusted_proxies = a.trusted_proxies.clone();
         Some(p)
     } else {

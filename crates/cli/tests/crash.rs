@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use veerkracht_partners::auth::HashCost;
-use veerkracht_partners::{Location, NewPlan, OrgKind, Role, Workspace};
+use veerkracht_partners::{Location, NewPlan, OrgKind, PartnerDb, Role};
 
 const BIN: &str = env!("CARGO_BIN_EXE_veerkracht");
 
@@ -99,7 +99,7 @@ fn crash_run(loc: Location, dir: &std::path::Path, gpkg: &std::path::Path, kills
         Location::Postgres(s) => s.clone(),
     };
     let (token, plan, actor) = {
-        let ws = Workspace::open(&loc, opts()).unwrap();
+        let ws = PartnerDb::open(&loc, opts()).unwrap();
         let org = ws
             .create_org(
                 None,
@@ -249,7 +249,7 @@ fn crash_run(loc: Location, dir: &std::path::Path, gpkg: &std::path::Path, kills
         }
         acked_version = acked_version.max(editor.join().unwrap());
         // after the crash: the database opens, is intact and holds every acknowledged change
-        let ws = Workspace::open(&loc, opts()).unwrap_or_else(|e| {
+        let ws = PartnerDb::open(&loc, opts()).unwrap_or_else(|e| {
             panic!("round {round}: the workspace does not open after SIGKILL: {e}")
         });
         let integrity = ws.integrity().unwrap();
@@ -272,7 +272,7 @@ fn crash_run(loc: Location, dir: &std::path::Path, gpkg: &std::path::Path, kills
             p.summary.version
         );
     }
-    let ws = Workspace::open(&loc, opts()).unwrap();
+    let ws = PartnerDb::open(&loc, opts()).unwrap();
     let p = ws.plan(&actor, plan).unwrap();
     let acked_n = acked.lock().unwrap().len();
     println!(

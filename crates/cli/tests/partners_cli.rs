@@ -240,7 +240,7 @@ fn one_stock_holder_and_a_new_password_revokes_tokens() {
         };
         fails(&add(true), "'Woonstichting Veerstad' already holds");
         ok(&add(false));
-        let ws = veerkracht_partners::Workspace::open(
+        let ws = veerkracht_partners::PartnerDb::open(
             &veerkracht_partners::Location::parse(db),
             veerkracht_partners::Options::default(),
         )

@@ -271,8 +271,8 @@ pub fn run(kind: Kind, data: &[u8]) -> Outcome {
             }
         }
         Kind::ApiRunBody => {
-            match serde_json::from_slice::<veerkracht_web::scenarios::RunRequest>(data) {
-                Ok(r) => match veerkracht_web::scenarios::check_request(&r) {
+            match serde_json::from_slice::<veerkracht_web::simulation::RunRequest>(data) {
+                Ok(r) => match veerkracht_web::simulation::check_request(&r) {
                     // the scenario as the server would run it (once, within the fuzz budget)
                     Ok(()) => {
                         match veerkracht_sim::Scenario::parse(&r.scenario, "scenario (request)") {
@@ -287,8 +287,8 @@ pub fn run(kind: Kind, data: &[u8]) -> Outcome {
             }
         }
         Kind::ApiEditForm => {
-            match serde_urlencoded::from_bytes::<veerkracht_web::scenarios::EditForm>(data) {
-                Ok(f) => match veerkracht_web::scenarios::check_form(&f) {
+            match serde_urlencoded::from_bytes::<veerkracht_web::simulation::EditForm>(data) {
+                Ok(f) => match veerkracht_web::simulation::check_form(&f) {
                     Ok(()) => {
                         match veerkracht_sim::Scenario::parse(&f.toml, "scenario (request)") {
                             Ok(s) => simulate_small(s, "scenario"),

@@ -9,7 +9,7 @@ fn main() {
         .nth(1)
         .map(|s| Location::parse(&s))
         .unwrap_or(Location::Sqlite(dir.path().join("m.sqlite")));
-    let ws = Workspace::open(
+    let ws = PartnerDb::open(
         &loc,
         Options {
             hash_cost: auth::HashCost {

@@ -1,6 +1,6 @@
 //! One small SQL layer over SQLite (embedded default, WAL) and PostgreSQL (shared server).
 //!
-//! The repository ([`crate::Workspace`]) is written once against [`Tx`]: statements use `?`
+//! The repository ([`crate::PartnerDb`]) is written once against [`Tx`]: statements use `?`
 //! placeholders (rewritten to `$1, $2, …` for PostgreSQL), values are [`Val`]s (64-bit
 //! integers, doubles, text, null) and every write runs in one transaction. The two schemas
 //! differ only in type names; they live side by side in `migrations/{sqlite,postgres}/`.

@@ -8,7 +8,7 @@
 //! (rent mix, scenario runs) and an append-only, hash-chained audit log.
 //!
 //! Storage is SQLite (WAL, embedded default) or PostgreSQL (shared server) behind one
-//! repository ([`Workspace`]) with versioned migrations (`migrations/`). Every rule of who may
+//! repository ([`PartnerDb`]) with versioned migrations (`migrations/`). Every rule of who may
 //! do what lives in [`policy`]; every change goes through one write transaction that also
 //! appends its audit entry. Edits carry the version the editor saw (optimistic locking): a
 //! stale version is a [`Error::Conflict`] naming who changed it.
@@ -28,7 +28,7 @@ pub mod throttle;
 pub use db::{Backend, Location};
 pub use model::*;
 pub use repo::{
-    Ended, Integrity, LoginFailure, Options, PlanView, Session, TokenInfo, Workspace,
+    Ended, Integrity, LoginFailure, Options, PartnerDb, PlanView, Session, TokenInfo,
     backup_header_ok, now_ms,
 };
 

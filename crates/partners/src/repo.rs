@@ -84,7 +84,7 @@ impl std::fmt::Display for LoginFailure {
     }
 }
 
-/// What ending a user's access ([`Workspace::set_password`], disabling) ended.
+/// What ending a user's access ([`PartnerDb::set_password`], disabling) ended.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Ended {
     pub sessions: u64,
@@ -107,7 +107,7 @@ pub struct TokenInfo {
     pub revoked_at: Option<i64>,
 }
 
-/// What a plan's page needs ([`Workspace::plan_view`]).
+/// What a plan's page needs ([`PartnerDb::plan_view`]).
 #[derive(Debug, Clone)]
 pub struct PlanView {
     pub plan: Plan,
@@ -117,7 +117,7 @@ pub struct PlanView {
     pub organisations: Vec<Organisation>,
 }
 
-/// The outcome of [`Workspace::integrity`].
+/// The outcome of [`PartnerDb::integrity`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Integrity {
     /// SQLite `integrity_check` and `foreign_key_check` (PostgreSQL: always ok).
@@ -142,7 +142,7 @@ pub fn now_ms() -> i64 {
 }
 
 /// The partner workspace database.
-pub struct Workspace {
+pub struct PartnerDb {
     db: Db,
     opts: Options,
     location: Location,
@@ -487,11 +487,11 @@ fn finite(field: &str, v: f64) -> Result<f64, Error> {
     }
 }
 
-impl Workspace {
+impl PartnerDb {
     /// Opens the database (creating a SQLite file) and brings its schema up to date.
-    pub fn open(loc: &Location, opts: Options) -> Result<Workspace, Error> {
+    pub fn open(loc: &Location, opts: Options) -> Result<PartnerDb, Error> {
         let db = Db::open(loc, opts.connections)?;
-        let ws = Workspace {
+        let ws = PartnerDb {
             db,
             opts,
             location: loc.clone(),

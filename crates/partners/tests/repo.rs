@@ -30,7 +30,7 @@ const HERE: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 const THERE: IpAddr = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 9));
 
 struct World {
-    ws: Workspace,
+    ws: PartnerDb,
     gem: i64,
     corp: i64,
     zorg: i64,
@@ -39,7 +39,7 @@ struct World {
 }
 
 fn world(loc: &Location) -> World {
-    let ws = Workspace::open(loc, opts()).unwrap();
+    let ws = PartnerDb::open(loc, opts()).unwrap();
     let gem = ws
         .create_org(
             None,
@@ -96,7 +96,7 @@ fn world(loc: &Location) -> World {
     }
 }
 
-fn actor(ws: &Workspace, u: &str) -> Actor {
+fn actor(ws: &PartnerDb, u: &str) -> Actor {
     ws.login(u, PW, HERE).unwrap().actor
 }
 
@@ -120,10 +120,10 @@ fn new_plan(w: &World, a: &Actor) -> i64 {
 fn migrations_are_versioned_and_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     for loc in locations(dir.path()) {
-        let ws = Workspace::open(&loc, opts()).unwrap();
+        let ws = PartnerDb::open(&loc, opts()).unwrap();
         assert_eq!(ws.schema_version().unwrap(), 1, "{loc:?}");
         drop(ws);
-        let ws = Workspace::open(&loc, opts()).unwrap();
+        let ws = PartnerDb::open(&loc, opts()).unwrap();
         assert_eq!(ws.schema_version().unwrap(), 1);
         assert!(ws.integrity().unwrap().ok());
     }
@@ -930,7 +930,7 @@ fn backup_and_restore_round_trip_across_backends() {
     let mut targets = vec![Location::Sqlite(dir.path().join("hersteld.sqlite"))];
     targets.extend(veerkracht_partners::testing::fresh_postgres());
     for t in targets {
-        let r = Workspace::open(&t, opts()).unwrap();
+        let r = PartnerDb::open(&t, opts()).unwrap();
         assert_eq!(r.restore(&buf[..], "backup.jsonl").unwrap(), rows);
         assert_eq!(r.counts().unwrap(), w.ws.counts().unwrap());
         let gem2 = r.login("gem.analist", PW, HERE).unwrap().actor;
@@ -967,7 +967,7 @@ fn backup_and_restore_round_trip_across_backends() {
     // a damaged or cut-off backup is refused before anything is written
     let text = String::from_utf8(buf.clone()).unwrap();
     let cut: String = text.lines().take(5).map(|l| format!("{l}\n")).collect();
-    let fresh = Workspace::open(&Location::Sqlite(dir.path().join("leeg.sqlite")), opts()).unwrap();
+    let fresh = PartnerDb::open(&Location::Sqlite(dir.path().join("leeg.sqlite")), opts()).unwrap();
     let e = fresh.restore(cut.as_bytes(), "half.jsonl").unwrap_err();
     assert!(
         e.to_string().contains("half.jsonl: line 5") && e.to_string().contains("incomplete"),

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use veerkracht_dataset::{Catalogue, Dataset};
-use veerkracht_partners::{Location, NewMeasure, NewPlan, OrgKind, Role, Workspace};
+use veerkracht_partners::{Location, NewMeasure, NewPlan, OrgKind, PartnerDb, Role};
 
 fn demo_dataset() -> Dataset {
     let cat = Catalogue::embedded();
@@ -233,7 +233,7 @@ fn main() {
         connections: 8,
         ..Default::default()
     };
-    let ws = Workspace::open(&loc, opts).unwrap();
+    let ws = PartnerDb::open(&loc, opts).unwrap();
     let t0 = Instant::now();
     let kinds = [
         OrgKind::Gemeente,
@@ -326,7 +326,7 @@ fn main() {
     let (tx, rx) = std::sync::mpsc::channel();
     let loc2 = loc.clone();
     std::thread::spawn(move || {
-        let ws = Workspace::open(
+        let ws = PartnerDb::open(
             &loc2,
             veerkracht_partners::Options {
                 connections: 8,
@@ -341,7 +341,7 @@ fn main() {
             veerkracht_index::Definition::veerkracht_basis(),
         )
         .with_partners({
-            let mut p = veerkracht_web::workspace::Partners::new(ws, false);
+            let mut p = veerkracht_web::multi_user::Partners::new(ws, false);
             p.logins_per_minute = 100_000;
             p
         });
@@ -541,7 +541,7 @@ fn main() {
         println!("  error: {e}");
     }
     // nothing lost: every acknowledged comment is in the database, the audit chain holds
-    let ws = Workspace::open(&loc, veerkracht_partners::Options::default()).unwrap();
+    let ws = PartnerDb::open(&loc, veerkracht_partners::Options::default()).unwrap();
     let reader = ws
         .login(&names[0], pw, std::net::Ipv4Addr::LOCALHOST.into())
         .unwrap()

@@ -25,15 +25,23 @@
 //! `null` with the reason in `afgeschermd` (API, CSV) or "·" with a legend (pages); `/methode`
 //! explains the rule.
 
-mod api;
+// Layers, each importing only the ones above it in this list (checked by
+// `tests/layers.rs`): plain HTTP and HTML helpers; the multi-user configuration; the state;
+// the guard; the views and services the routes share; the route groups; the API document.
+mod auth;
 pub mod heavy;
 mod html;
-pub mod huurmix;
+mod http;
+mod labels;
 mod map;
-mod pages;
-pub mod scenarios;
+pub mod multi_user;
+mod openapi;
+mod partner_ui;
+mod planning;
+mod routes;
+pub mod simulation;
 mod state;
-pub mod workspace;
+mod views;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -56,34 +64,13 @@ pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self
 
 /// The application: pages, assets and API with their headers and limits.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/", get(pages::kaart))
-        .route("/buurt/{code}", get(pages::profiel))
-        .route("/buurt/{code}/dossier", get(pages::dossier))
-        .route("/corporatie", get(pages::corporatie))
-        .route("/signaal", get(pages::signaal))
-        .route("/hotspots", get(pages::hotspots))
-        .route("/methode", get(pages::methode))
-        .route("/huurmix", get(huurmix::page))
-        .route(
-            "/scenarios",
-            get(scenarios::page).post(scenarios::page_post),
-        )
-        .route("/api/v1/scenarios", get(scenarios::api_list))
-        .route(
-            "/api/v1/scenarios/run",
-            axum::routing::post(scenarios::api_run),
-        )
-        .route("/assets/style.css", get(pages::style))
-        .route("/assets/favicon.svg", get(pages::favicon))
-        .route("/favicon.ico", get(pages::favicon))
-        .merge(api::routes())
-        .merge(workspace::routes())
-        .fallback(pages::not_found)
+    routes::all()
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .fallback(routes::pages::not_found)
         // multi-user mode: login, CSRF and own-stock access for every route
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            workspace::guard,
+            auth::guard,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         // gzip when the client accepts it (maps of thousands of areas shrink ~5×)

@@ -1,21 +1,31 @@
 //! What the server holds: the dataset, the index definition and cached engine results (computed
-//! on first use per edition and level; the dataset never changes while serving).
+//! on first use per edition and level; the dataset never changes while serving), the voorraad
+//! with its rent mix, the privacy rule, the limits for heavy work and the multi-user
+//! configuration.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::Mutex;
 
-use veerkracht_dataset::{AreaCode, Dataset, Edition, Level};
+use veerkracht_dataset::AreaCode;
+use veerkracht_dataset::Dataset;
+use veerkracht_dataset::Edition;
+use veerkracht_dataset::Level;
+use veerkracht_index::Definition;
+use veerkracht_index::IndexResult;
+use veerkracht_index::SignalResult;
+use veerkracht_index::Uncertainty;
 use veerkracht_index::compare::Comparison;
 use veerkracht_index::peers::Peer;
 use veerkracht_index::uncertainty::Options;
-use veerkracht_index::{Definition, IndexResult, SignalResult, Uncertainty};
 
 /// Monte Carlo runs behind the uncertainty band on the buurt profile.
 pub const PROFILE_RUNS: usize = 200;
 
-type Key = (Edition, Level);
+pub(crate) type Key = (Edition, Level);
+
 /// The 10 most similar areas of every area.
-type PeerGroups = HashMap<AreaCode, Vec<Peer>>;
+pub(crate) type PeerGroups = HashMap<AreaCode, Vec<Peer>>;
 
 /// Shared server state.
 pub struct AppState {
@@ -33,7 +43,7 @@ pub struct AppState {
     pub stock: Option<veerkracht_huurmix::Voorraad>,
     mix: std::sync::OnceLock<Arc<veerkracht_huurmix::Mix>>,
     /// The partner workspace (`serve --multi-user`); None: a single analyst, no accounts.
-    pub partners: Option<crate::workspace::Partners>,
+    pub partners: Option<crate::multi_user::Partners>,
     published: std::sync::OnceLock<Arc<veerkracht_huurmix::PublishedMix>>,
     /// The suppression rule for every figure from dwelling- or household-level data (the
     /// rent mix, the simulation): minimum cell size k (default 10).
@@ -85,7 +95,7 @@ impl AppState {
     }
 
     /// In multi-user mode: with the partner workspace (login required everywhere).
-    pub fn with_partners(mut self, p: crate::workspace::Partners) -> Self {
+    pub fn with_partners(mut self, p: crate::multi_user::Partners) -> Self {
         self.partners = Some(p);
         self
     }

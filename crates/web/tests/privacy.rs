@@ -844,7 +844,7 @@ fn a_scenario_shared_into_a_plan_is_suppressed_like_the_scenario_page() {
         veerkracht_index::Definition::veerkracht_basis(),
     )
     .with_stock(stock);
-    let v = veerkracht_web::scenarios::buurt_comparison(&st, "spreiding", &small).unwrap();
+    let v = veerkracht_web::simulation::buurt_comparison(&st, "spreiding", &small).unwrap();
     assert_eq!(v["afscherming"]["k"], K);
     let rows = v["rijen"].as_array().unwrap();
     let share = rows
@@ -874,7 +874,7 @@ fn a_scenario_shared_into_a_plan_is_suppressed_like_the_scenario_page() {
         }
     }
     // a large buurt keeps its shares
-    let v = veerkracht_web::scenarios::buurt_comparison(&st, "spreiding", "BU90010503").unwrap();
+    let v = veerkracht_web::simulation::buurt_comparison(&st, "spreiding", "BU90010503").unwrap();
     let share = v["rijen"]
         .as_array()
         .unwrap()

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use veerkracht_partners::auth::HashCost;
-use veerkracht_partners::{Location, OrgKind, Role, Workspace};
+use veerkracht_partners::{Location, OrgKind, PartnerDb, Role};
 
 const PW: &str = "een lange zin als wachtwoord";
 const KINDS: [OrgKind; 6] = [
@@ -46,9 +46,9 @@ fn start_behind(
     secure: bool,
     proxies: &[&str],
 ) -> SocketAddr {
-    let proxies: Vec<veerkracht_web::workspace::TrustedProxy> =
+    let proxies: Vec<veerkracht_web::multi_user::TrustedProxy> =
         proxies.iter().map(|p| p.parse().unwrap()).collect();
-    let ws = Workspace::open(
+    let ws = PartnerDb::open(
         &loc,
         veerkracht_partners::Options {
             hash_cost: HashCost {
@@ -94,7 +94,7 @@ fn start_behind(
     std::thread::spawn(move || {
         let region = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED);
         let stock = region.file("veerstad-corporatie-voorraad.csv").unwrap();
-        let mut p = veerkracht_web::workspace::Partners::new(ws, secure);
+        let mut p = veerkracht_web::multi_user::Partners::new(ws, secure);
         p.logins_per_minute = logins_per_minute;
         p.trusted_proxies = proxies;
         let state = veerkracht_web::AppState::new(
@@ -1360,8 +1360,8 @@ fn login_message(r: &Resp) -> String {
 }
 
 /// The repository beside the running server, as `veerkracht accounts` would open it.
-fn command_line(srv: &Server) -> Workspace {
-    Workspace::open(
+fn command_line(srv: &Server) -> PartnerDb {
+    PartnerDb::open(
         &srv.loc,
         veerkracht_partners::Options {
             hash_cost: HashCost {

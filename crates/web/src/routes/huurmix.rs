@@ -1,25 +1,40 @@
-//! The *Huurmix* page (`/huurmix`) and its API (`/api/v1/huurmix`, alias `/api/v1/rentmix`):
-//! the rent mix of the corporation's voorraad per buurt and the retrofit what-if, as
-//! `veerkracht-huurmix` publishes them (every figure passes its suppression first; see that
-//! crate for what is withheld together and why).
+//! The *Huurmix* page (`/huurmix`) and its API (`/api/v1/rentmix`): the rent mix of the
+//! corporation's voorraad per buurt and the retrofit what-if, as `veerkracht-huurmix`
+//! publishes them (every figure passes its suppression first; see that crate for what is
+//! withheld together and why).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
-use veerkracht_dataset::{AreaCode, Level};
-use veerkracht_huurmix::{LABELS, PublishedBuurt, afscherming_json, csv_rows};
+use axum::response::Html;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use veerkracht_dataset::AreaCode;
+use veerkracht_dataset::Level;
+use veerkracht_huurmix::LABELS;
+use veerkracht_huurmix::PublishedBuurt;
+use veerkracht_huurmix::afscherming_json;
+use veerkracht_huurmix::csv_rows;
 use veerkracht_wws::mix::PUNTEN_KLASSEN;
 
 use crate::AppState;
-use crate::html::{self, Lang, NO_DATA, SEQUENTIAL, esc, num, url};
-use crate::map::{self, Shape};
+use crate::html;
+use crate::html::Lang;
+use crate::html::NO_DATA;
+use crate::html::SEQUENTIAL;
+use crate::html::esc;
+use crate::html::num;
+use crate::html::url;
+use crate::http::Q;
+use crate::map;
+use crate::map::Shape;
 
 /// A share in percent, when both counts are shown.
-fn pct(k: Option<u64>, n: Option<u64>) -> Option<f64> {
+pub(crate) fn pct(k: Option<u64>, n: Option<u64>) -> Option<f64> {
     match (k, n) {
         (Some(k), Some(n)) if n > 0 => Some(100.0 * k as f64 / n as f64),
         _ => None,
@@ -27,7 +42,7 @@ fn pct(k: Option<u64>, n: Option<u64>) -> Option<f64> {
 }
 
 /// The mark of a withheld figure on a page.
-fn mark(lang: Lang) -> String {
+pub(crate) fn mark(lang: Lang) -> String {
     format!(
         "<span class=\"afgeschermd\" title=\"{}\">·</span>",
         lang.t("afgeschermd", "withheld")
@@ -35,12 +50,12 @@ fn mark(lang: Lang) -> String {
 }
 
 /// A count on a page: the number, or the mark.
-fn count_html(lang: Lang, v: Option<u64>) -> String {
+pub(crate) fn count_html(lang: Lang, v: Option<u64>) -> String {
     v.map_or_else(|| mark(lang), |x| x.to_string())
 }
 
 /// A mean on a page: the number, the mark when withheld, "—" when there is none.
-fn mean_html(lang: Lang, v: Option<f64>, withheld: bool, d: usize) -> String {
+pub(crate) fn mean_html(lang: Lang, v: Option<f64>, withheld: bool, d: usize) -> String {
     if withheld {
         mark(lang)
     } else {
@@ -49,7 +64,7 @@ fn mean_html(lang: Lang, v: Option<f64>, withheld: bool, d: usize) -> String {
 }
 
 /// The legend under every table with withheld figures.
-fn legend_html(lang: Lang, k: u64) -> String {
+pub(crate) fn legend_html(lang: Lang, k: u64) -> String {
     format!(
         "<p class=\"note\" data-testid=\"afscherming\">{} {}</p>",
         mark(lang),
@@ -65,9 +80,7 @@ fn legend_html(lang: Lang, k: u64) -> String {
 }
 
 /// Map fill of a buurt whose share is withheld.
-const WITHHELD_FILL: &str = "#a6a6a6";
-
-type Q = Query<HashMap<String, String>>;
+pub(crate) const WITHHELD_FILL: &str = "#a6a6a6";
 
 /// GET /huurmix[?naar=LABEL]
 pub async fn page(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
@@ -118,7 +131,7 @@ pub async fn page(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     .into_response()
 }
 
-fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
+pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
     let Some(stock) = st.stock.as_ref() else {
         return format!(
             "<p>{}</p>",
@@ -414,14 +427,14 @@ fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
 /// `GET /api/v1/rentmix[?format=csv][&naar=LABEL]`
 pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     if let Some(k) = q.keys().find(|k| !matches!(k.as_str(), "format" | "naar")) {
-        return crate::api::problem(
+        return crate::http::problem(
             StatusCode::BAD_REQUEST,
             "Ongeldige parameter / invalid parameter",
             &format!("unknown parameter '{k}'; this endpoint takes: format, naar"),
         );
     }
     if st.stock.is_none() {
-        return crate::api::problem(
+        return crate::http::problem(
             StatusCode::NOT_FOUND,
             "Geen voorraad / no stock",
             "no stock file loaded; start the server with --stock FILE",
@@ -431,7 +444,7 @@ pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     if let Some(t) = &target
         && !LABELS.contains(&t.as_str())
     {
-        return crate::api::problem(
+        return crate::http::problem(
             StatusCode::BAD_REQUEST,
             "Ongeldige parameter / invalid parameter",
             &format!(
@@ -444,7 +457,7 @@ pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         None | Some("json") => false,
         Some("csv") => true,
         Some(o) => {
-            return crate::api::problem(
+            return crate::http::problem(
                 StatusCode::BAD_REQUEST,
                 "Ongeldige parameter / invalid parameter",
                 &format!("format '{o}': use json or csv"),
@@ -463,16 +476,16 @@ pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     })
     .await
     else {
-        return crate::api::problem(
+        return crate::http::problem(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Interne fout / internal error",
             "the valuation failed",
         );
     };
     if csv {
-        return crate::api::csv_response(&csv_rows(&p), "huurmix");
+        return crate::http::csv_response(&csv_rows(&p), "huurmix");
     }
-    crate::api::json_response(serde_json::json!({
+    crate::http::json_response(serde_json::json!({
         "bron": st.stock.as_ref().map(|s| s.source.clone()),
         "synthetisch": st.synthetic,
         "peildatum": peildatum,
@@ -483,4 +496,12 @@ pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         "wat_als": p.wat_als.as_ref().map(|w| &w.buurten),
         "wat_als_totaal": p.wat_als.as_ref().map(|w| &w.totaal),
     }))
+}
+
+/// The Huurmix page and its API.
+pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/huurmix", get(page))
+        .route("/api/v1/rentmix", get(api))
 }

@@ -1,0 +1,740 @@
+//! The overview pages: *Kaart* (`/`), *Corporatie*, *Signaal*, *Hotspots*, *Methode*, and the
+//! assets. Each reads its state from the query string (shareable URLs) and offers the same data
+//! as CSV/GeoJSON through the API links it shows.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header;
+use axum::response::Html;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use veerkracht_dataset::AreaCode;
+use veerkracht_dataset::Edition;
+use veerkracht_dataset::Level;
+use veerkracht_index::signal::Quadrant;
+
+use crate::AppState;
+use crate::html;
+use crate::html::Lang;
+use crate::html::NO_DATA;
+use crate::html::SEQUENTIAL;
+use crate::html::esc;
+use crate::html::num;
+use crate::html::url;
+use crate::http::Q;
+use crate::labels::CLASSES;
+use crate::labels::QUADRANTS;
+use crate::labels::class_index;
+use crate::labels::class_label;
+use crate::labels::cluster_colour;
+use crate::labels::cluster_label;
+use crate::labels::quadrant_colour;
+use crate::labels::quadrant_label;
+use crate::map;
+use crate::map::Shape;
+use crate::views::bad_page;
+use crate::views::edition_of;
+use crate::views::level_of;
+use crate::views::lisa_of;
+use crate::views::method_html;
+
+pub async fn style() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        html::STYLE,
+    )
+        .into_response()
+}
+
+/// A small icon (three houses in the sequential palette).
+pub async fn favicon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\"><path d=\"M2 30V16l6-6 6 6v14z\" fill=\"#3b528b\"/><path d=\"M12 30V12l6-6 6 6v18z\" fill=\"#21918c\"/><path d=\"M22 30V18l4-4 4 4v12z\" fill=\"#5ec962\"/></svg>",
+    )
+        .into_response()
+}
+
+pub async fn not_found(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    (
+        StatusCode::NOT_FOUND,
+        Html(html::page(
+            lang,
+            lang.t("Niet gevonden", "Not found"),
+            "",
+            "",
+            &st.origin,
+            st.synthetic,
+            &format!(
+                "<p>{}</p>",
+                lang.t(
+                    "Deze pagina bestaat niet. Kies een pagina in het menu.",
+                    "This page does not exist. Choose a page in the menu."
+                )
+            ),
+        )),
+    )
+        .into_response()
+}
+
+/// GET / — the map.
+pub async fn kaart(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let level = match level_of(q.get("level").map(String::as_str)) {
+        Ok(l) => l,
+        Err(e) => return bad_page(lang, &st, &e),
+    };
+    let edition = match edition_of(&st, q.get("edition").map(String::as_str), level) {
+        Ok(e) => e,
+        Err(e) => return bad_page(lang, &st, &e),
+    };
+    let var = q.get("var").cloned().unwrap_or_else(|| "score".into());
+    let st2 = st.clone();
+    let q2 = q.clone();
+    // The engines are CPU work: off the async threads.
+    let res =
+        tokio::task::spawn_blocking(move || kaart_body(&st2, &q2, lang, level, edition, &var))
+            .await;
+    match res {
+        Ok(Ok((title, body, toggle))) => Html(html::page(
+            lang,
+            &title,
+            "/",
+            &toggle,
+            &st.origin,
+            st.synthetic,
+            &body,
+        ))
+        .into_response(),
+        Ok(Err(e)) => bad_page(lang, &st, &e),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response(),
+    }
+}
+
+pub(crate) fn kaart_body(
+    st: &AppState,
+    q: &HashMap<String, String>,
+    lang: Lang,
+    level: Level,
+    edition: Edition,
+    var: &str,
+) -> Result<(String, String, String), String> {
+    let idx = st.index(edition, level);
+    let r = &idx.0;
+    let ed = st.ds.edition(edition).ok_or("edition without data")?;
+    let names: HashMap<AreaCode, &str> =
+        r.areas.iter().map(|a| (a.code, a.name.as_str())).collect();
+    let mut fills: HashMap<AreaCode, (&'static str, String)> = HashMap::new();
+    let legend: Vec<(&str, String)>;
+    let note: String;
+    let var_title: String;
+    if var == "score" {
+        for a in &r.areas {
+            let (fill, txt) = match a.class {
+                Some(c) => (
+                    SEQUENTIAL[class_index(c)],
+                    format!("{} ({})", class_label(lang, c), num(lang, a.score, 1)),
+                ),
+                None => (NO_DATA, lang.t("geen score", "no score").to_string()),
+            };
+            fills.insert(a.code, (fill, txt));
+        }
+        legend = CLASSES
+            .iter()
+            .map(|c| {
+                (
+                    SEQUENTIAL[class_index(*c)],
+                    class_label(lang, *c).to_string(),
+                )
+            })
+            .chain(std::iter::once((
+                NO_DATA,
+                lang.t("geen score", "no score").to_string(),
+            )))
+            .collect();
+        var_title = format!("{} ({})", st.def.title_nl, lang.t("score", "score"));
+        note = lang
+            .t(
+                "Klassen naar percentiel van de score onder alle gebieden van dit niveau (landelijke referentie); hoger = meer veerkracht. De indeling is gelijk voor elke editie.",
+                "Classes by percentile of the score among all areas of this level (national reference); higher = more resilience. The same classes in every edition.",
+            )
+            .to_string();
+    } else if let Some(cid) = var.strip_prefix("c_") {
+        let ci = st
+            .def
+            .component
+            .iter()
+            .position(|c| c.id == cid)
+            .ok_or_else(|| format!("unknown component '{cid}'"))?;
+        let breaks = [20.0, 40.0, 60.0, 80.0];
+        for a in &r.areas {
+            let s = a.components.get(ci).and_then(|c| c.score);
+            let fill = s.map_or(NO_DATA, |v| SEQUENTIAL[map::class_of(v, &breaks)]);
+            fills.insert(a.code, (fill, num(lang, s, 1)));
+        }
+        legend = bins_legend(lang, &breaks);
+        let c = &st.def.component[ci];
+        var_title = match lang {
+            Lang::Nl => c.label_nl.clone(),
+            Lang::En => c.label_en.clone(),
+        };
+        note = lang
+            .t(
+                "Componentscore 0–100 (hoger = meer veerkracht), vaste grenzen 20/40/60/80 in elke editie.",
+                "Component score 0–100 (higher = more resilience), fixed breaks 20/40/60/80 in every edition.",
+            )
+            .to_string();
+    } else if let Some(iid) = var.strip_prefix("i_") {
+        let ind = st
+            .ds
+            .catalogue()
+            .get(iid)
+            .ok_or_else(|| format!("unknown indicator '{iid}'"))?;
+        // Fixed scale: quintiles over every edition together.
+        let mut pooled = Vec::new();
+        for e in st.editions(level) {
+            for a in st.ds.areas(e, level) {
+                if let Some(v) = st.ds.number(e, &a.code, iid) {
+                    pooled.push(v);
+                }
+            }
+        }
+        let breaks = map::quintile_breaks(&mut pooled)
+            .ok_or_else(|| format!("indicator '{iid}' has too few values at this level"))?;
+        for a in st.ds.areas(edition, level) {
+            let v = st.ds.number(edition, &a.code, iid);
+            let fill = v.map_or(NO_DATA, |x| SEQUENTIAL[map::class_of(x, &breaks)]);
+            let txt = match v {
+                Some(_) => num(lang, v, 1),
+                None => match st.ds.cell(edition, &a.code, iid) {
+                    Some(c) => format!("{} ({:?})", lang.t("geen waarde", "no value"), c.value),
+                    None => lang.t("geen waarde", "no value").to_string(),
+                },
+            };
+            fills.insert(a.code, (fill, txt));
+        }
+        legend = bins_legend(lang, &breaks);
+        var_title = match lang {
+            Lang::Nl => ind.label_nl.clone(),
+            Lang::En => ind.label_en.clone(),
+        };
+        note = format!(
+            "{} {}",
+            lang.t(
+                "Vijf klassen (kwintielen over alle edities samen, dus een vaste schaal); de kleur zegt niets over goed of slecht. Bron:",
+                "Five classes (quintiles over all editions together, a fixed scale); colour does not mean good or bad. Source:"
+            ),
+            ind.id
+        );
+    } else if var == "signaal" {
+        let eds = st.editions(level);
+        let from = match q.get("from") {
+            Some(s) => s
+                .parse::<Edition>()
+                .map_err(|_| format!("from '{s}' is not a year"))?,
+            None => *eds.first().ok_or("no editions")?,
+        };
+        if from >= edition || !eds.contains(&from) {
+            return Err(format!("from {from} must be an edition before {edition}"));
+        }
+        let sig = st.signal(from, edition, level);
+        for a in &sig.areas {
+            let (fill, txt) = match a.quadrant {
+                Some(qd) => (quadrant_colour(qd), quadrant_label(lang, qd).to_string()),
+                None => (NO_DATA, a.note.clone().unwrap_or_default()),
+            };
+            fills.insert(a.code, (fill, txt));
+        }
+        legend = QUADRANTS
+            .iter()
+            .map(|qd| (quadrant_colour(*qd), quadrant_label(lang, *qd).to_string()))
+            .chain(std::iter::once((
+                NO_DATA,
+                lang.t("geen signaal", "no signal").to_string(),
+            )))
+            .collect();
+        var_title = format!(
+            "{} {from}–{edition}",
+            lang.t("Veerkrachtsignaal", "Resilience signal")
+        );
+        note = lang
+            .t(
+                "Verandering van kwetsbaarheid tegenover verandering van druk, in standaarddeviaties van de eerste editie (landelijke referentie).",
+                "Change in vulnerability against change in pressure, in standard deviations of the first edition (national reference).",
+            )
+            .to_string();
+    } else if var == "lisa" {
+        let (labels, global) = lisa_of(st, r);
+        for a in &r.areas {
+            let l = labels.get(&a.code).copied();
+            let fill = l.map_or(NO_DATA, cluster_colour);
+            fills.insert(
+                a.code,
+                (
+                    fill,
+                    l.map_or_else(
+                        || lang.t("geen score", "no score").to_string(),
+                        |l| cluster_label(lang, l).to_string(),
+                    ),
+                ),
+            );
+        }
+        legend = [
+            "hoog-hoog",
+            "laag-laag",
+            "hoog-laag",
+            "laag-hoog",
+            "niet significant",
+        ]
+        .iter()
+        .map(|l| (cluster_colour(l), cluster_label(lang, l).to_string()))
+        .collect();
+        var_title = format!("LISA — {}", st.def.title_nl);
+        note = format!(
+            "{} {}",
+            lang.t(
+                "Lokale Moran van de score, queen-buren, rij-gestandaardiseerd, 999 permutaties (seed 12345), α = 0,05 zonder correctie.",
+                "Local Moran of the score, queen contiguity, row-standardised, 999 permutations (seed 12345), α = 0.05 without correction."
+            ),
+            global
+                .map(|(i, p)| format!("Moran's I = {} (p_sim = {}).", num(lang, Some(i), 3), num(lang, Some(p), 3)))
+                .unwrap_or_default()
+        );
+    } else {
+        return Err(format!(
+            "unknown map variable '{var}': use score, c_COMPONENT, i_INDICATOR, signaal or lisa"
+        ));
+    }
+    let mut shapes = Vec::new();
+    for a in st.ds.areas(edition, level) {
+        let Some(g) = ed.geometry(&a.code) else {
+            continue;
+        };
+        let (fill, txt) = fills
+            .get(&a.code)
+            .cloned()
+            .unwrap_or((NO_DATA, lang.t("geen waarde", "no value").to_string()));
+        shapes.push(Shape {
+            code: a.code.to_string(),
+            label: format!(
+                "{} ({}): {txt}",
+                names.get(&a.code).copied().unwrap_or(&a.name),
+                a.code
+            ),
+            fill,
+            geometry: g,
+        });
+    }
+    // Controls (a GET form keeps the state in the URL).
+    let mut opts = String::new();
+    let mut opt = |value: &str, label: &str| {
+        let sel = if value == var { " selected" } else { "" };
+        let _ = write!(
+            opts,
+            "<option value=\"{}\"{sel}>{}</option>",
+            esc(value),
+            esc(label)
+        );
+    };
+    opt("score", &format!("{} — score", st.def.title_nl));
+    for c in &st.def.component {
+        opt(
+            &format!("c_{}", c.id),
+            &format!(
+                "{}: {}",
+                lang.t("Component", "Component"),
+                match lang {
+                    Lang::Nl => &c.label_nl,
+                    Lang::En => &c.label_en,
+                }
+            ),
+        );
+    }
+    opt("signaal", lang.t("Veerkrachtsignaal", "Resilience signal"));
+    opt("lisa", lang.t("Clusters (LISA)", "Clusters (LISA)"));
+    let mut seen = std::collections::BTreeSet::new();
+    for (_, i) in st.def.indicators() {
+        if seen.insert(i.source.clone()) && st.ds.catalogue().get(&i.source).is_some() {
+            opt(
+                &format!("i_{}", i.source),
+                &format!(
+                    "{}: {}",
+                    lang.t("Indicator", "Indicator"),
+                    match lang {
+                        Lang::Nl => &i.label_nl,
+                        Lang::En => &i.label_en,
+                    }
+                ),
+            );
+        }
+    }
+    let mut ed_opts = String::new();
+    for e in st.editions(level) {
+        let sel = if e == edition { " selected" } else { "" };
+        let _ = write!(ed_opts, "<option{sel}>{e}</option>");
+    }
+    let lvl_opts = [
+        ("buurt", lang.t("buurten", "buurten")),
+        ("wijk", lang.t("wijken", "wijken")),
+    ]
+    .iter()
+    .map(|(v, l)| {
+        let sel = if (*v == "wijk") == (level == Level::Wijk) {
+            " selected"
+        } else {
+            ""
+        };
+        format!("<option value=\"{v}\"{sel}>{l}</option>")
+    })
+    .collect::<String>();
+    let lang_field = if lang == Lang::En {
+        "<input type=\"hidden\" name=\"lang\" value=\"en\">"
+    } else {
+        ""
+    };
+    let lvl = if level == Level::Wijk {
+        "wijk"
+    } else {
+        "buurt"
+    };
+    let state_query = format!("var={}&amp;edition={edition}&amp;level={lvl}", url(var));
+    let body = format!(
+        "<form class=\"controls\" method=\"get\" action=\"/\">{lang_field}\
+<label>{l_var}<select name=\"var\">{opts}</select></label>\
+<label>{l_ed}<select name=\"edition\">{ed_opts}</select></label>\
+<label>{l_lvl}<select name=\"level\">{lvl_opts}</select></label>\
+<button type=\"submit\">{l_show}</button></form>\
+<h2>{title}, {lvl_pl} {edition}</h2>{legend}<p class=\"note\">{note}</p>{svg}\
+<p class=\"note\">{click} <a href=\"/api/v1/index?edition={edition}&amp;level={lvl}&amp;format=csv\">CSV</a> · \
+<a href=\"/api/v1/index?edition={edition}&amp;level={lvl}&amp;format=geojson\">GeoJSON</a></p>",
+        l_var = lang.t("Kaartlaag", "Map layer"),
+        l_ed = lang.t("Editie", "Edition"),
+        l_lvl = lang.t("Niveau", "Level"),
+        l_show = lang.t("Toon", "Show"),
+        title = esc(&var_title),
+        lvl_pl = level.plural(),
+        legend = map::legend(&legend),
+        note = esc(&note),
+        svg = map::svg(
+            &shapes,
+            &var_title,
+            &format!(
+                "edition={edition}{}",
+                if lang == Lang::En { "&amp;lang=en" } else { "" }
+            )
+        ),
+        click = lang.t(
+            "Klik op een gebied (of ga er met Tab naartoe) voor het profiel. Download:",
+            "Click an area (or Tab to it) for its profile. Download:"
+        ),
+    );
+    Ok((lang.t("Kaart", "Map").to_string(), body, state_query))
+}
+
+pub(crate) fn bins_legend(lang: Lang, b: &[f64; 4]) -> Vec<(&'static str, String)> {
+    vec![
+        (SEQUENTIAL[0], format!("≤ {}", num(lang, Some(b[0]), 1))),
+        (
+            SEQUENTIAL[1],
+            format!(
+                "{} – {}",
+                num(lang, Some(b[0]), 1),
+                num(lang, Some(b[1]), 1)
+            ),
+        ),
+        (
+            SEQUENTIAL[2],
+            format!(
+                "{} – {}",
+                num(lang, Some(b[1]), 1),
+                num(lang, Some(b[2]), 1)
+            ),
+        ),
+        (
+            SEQUENTIAL[3],
+            format!(
+                "{} – {}",
+                num(lang, Some(b[2]), 1),
+                num(lang, Some(b[3]), 1)
+            ),
+        ),
+        (SEQUENTIAL[4], format!("> {}", num(lang, Some(b[3]), 1))),
+        (NO_DATA, lang.t("geen waarde", "no value").to_string()),
+    ]
+}
+
+/// GET /corporatie
+pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let edition = match edition_of(&st, q.get("edition").map(String::as_str), Level::Buurt) {
+        Ok(e) => e,
+        Err(e) => return bad_page(lang, &st, &e),
+    };
+    let st2 = st.clone();
+    let Ok(c) = tokio::task::spawn_blocking(move || st2.compare(edition)).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    let iv = |d: &Option<veerkracht_index::compare::Difference>| match d {
+        Some(d) => format!(
+            "{} [{}; {}]",
+            num(lang, Some(d.estimate), 1),
+            num(lang, Some(d.low), 1),
+            num(lang, Some(d.high), 1)
+        ),
+        None => "—".into(),
+    };
+    let rows: Vec<Vec<String>> = c
+        .variables
+        .iter()
+        .map(|v| {
+            vec![
+                esc(&v.label_nl),
+                num(lang, v.mean_corp, 1),
+                num(lang, v.mean_rest, 1),
+                iv(&v.diff_mean),
+                iv(&v.diff_matched),
+                v.matched_pairs.to_string(),
+            ]
+        })
+        .collect();
+    let sens: Vec<Vec<String>> = c
+        .sensitivity
+        .iter()
+        .map(|t| {
+            vec![
+                format!("{} %", num(lang, Some(t.threshold), 1)),
+                t.n_corp.to_string(),
+                iv(&t.diff_mean_score),
+            ]
+        })
+        .collect();
+    let body = format!(
+        "<p>{intro}</p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/compare?edition={edition}\">JSON</a> · <a href=\"/api/v1/compare?edition={edition}&amp;format=csv\">CSV</a></p>",
+        intro = esc(&format!(
+            "{} {} {} {} {} {}.",
+            c.n_corp,
+            lang.t("corporatiebuurten (meer dan", "corporation buurten (more than"),
+            num(lang, Some(c.threshold), 1),
+            lang.t("% corporatiebezit) tegenover", "% corporation-owned) against"),
+            c.classified - c.n_corp,
+            lang.t("overige buurten, editie", "other buurten, edition").to_string() + &format!(" {edition}")
+        )),
+        t1 = html::table(
+            lang.t("Verschil in gemiddelden met 95 %-bootstrapinterval; gematcht: zelfde gemeente en stedelijkheid, dichtstbij in omvang", "Difference in means with 95 % bootstrap interval; matched: same municipality and urbanity, nearest in size"),
+            &[lang.t("variabele", "variable"), lang.t("corporatiebuurten", "corporation buurten"), lang.t("overige", "others"), lang.t("verschil [95 %]", "difference [95 %]"), lang.t("gematcht [95 %]", "matched [95 %]"), lang.t("paren", "pairs")],
+            &rows,
+        ),
+        t2 = html::table(
+            lang.t("Gevoeligheid voor de grens", "Sensitivity to the threshold"),
+            &[lang.t("grens", "threshold"), lang.t("corporatiebuurten", "corporation buurten"), lang.t("verschil score [95 %]", "score difference [95 %]")],
+            &sens,
+        ),
+    );
+    Html(html::page(
+        lang,
+        lang.t(
+            "Corporatiebuurten tegenover overige buurten",
+            "Corporation buurten against other buurten",
+        ),
+        "/corporatie",
+        &format!("edition={edition}"),
+        &st.origin,
+        st.synthetic,
+        &body,
+    ))
+    .into_response()
+}
+
+/// GET /signaal
+pub async fn signaal(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let eds = st.editions(Level::Buurt);
+    if eds.len() < 2 {
+        return bad_page(lang, &st, "the signal needs two editions");
+    }
+    let parse = |k: &str, d: Edition| -> Result<Edition, String> {
+        match q.get(k) {
+            None => Ok(d),
+            Some(s) => s
+                .parse()
+                .ok()
+                .filter(|e| eds.contains(e))
+                .ok_or_else(|| format!("{k} '{s}' is not an edition; editions: {eds:?}")),
+        }
+    };
+    let (from, to) = match (
+        parse("from", eds[0]),
+        parse("to", *eds.last().expect("two")),
+    ) {
+        (Ok(a), Ok(b)) if a < b => (a, b),
+        (Ok(a), Ok(b)) => return bad_page(lang, &st, &format!("from {a} must be before to {b}")),
+        (Err(e), _) | (_, Err(e)) => return bad_page(lang, &st, &e),
+    };
+    let st2 = st.clone();
+    let Ok(sig) = tokio::task::spawn_blocking(move || st2.signal(from, to, Level::Buurt)).await
+    else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    let mut counts = [0usize; 4];
+    for a in &sig.areas {
+        if let Some(qd) = a.quadrant {
+            counts[QUADRANTS.iter().position(|x| *x == qd).expect("known")] += 1;
+        }
+    }
+    let rows: Vec<Vec<String>> = QUADRANTS
+        .iter()
+        .zip(counts)
+        .map(|(qd, n)| vec![esc(quadrant_label(lang, *qd)), n.to_string()])
+        .collect();
+    let onder: Vec<Vec<String>> = sig
+        .areas
+        .iter()
+        .filter(|a| a.quadrant == Some(Quadrant::VeerkrachtOnderDruk))
+        .map(|a| {
+            vec![
+                format!(
+                    "<a href=\"/buurt/{}?edition={to}\">{}</a>",
+                    url(&a.code.to_string()),
+                    esc(&a.name)
+                ),
+                num(lang, a.d_vulnerability, 2),
+                num(lang, a.d_pressure, 2),
+                a.quadrant_rel
+                    .map(|x| esc(quadrant_label(lang, x)))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let body = format!(
+        "<p>{intro}</p><p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
+        intro = lang.t("Steeg de kwetsbaarheid samen met de druk? Verandering per buurt in standaarddeviaties van de eerste editie; relatief = ten opzichte van de rest van de gemeente.", "Did vulnerability rise together with pressure? Change per buurt in standard deviations of the first edition; relative = against the rest of the municipality."),
+        map = lang.t("Bekijk op de kaart", "Show on the map"),
+        t1 = html::table(&format!("{from}–{to}"), &[lang.t("kwadrant", "quadrant"), lang.t("buurten", "buurten")], &rows),
+        t2 = html::table(lang.t("Buurten waar kwetsbaarheid én druk stegen", "Buurten where vulnerability and pressure both rose"), &[lang.t("buurt", "buurt"), "Δ kwetsbaarheid", "Δ druk", lang.t("relatief", "relative")], &onder),
+    );
+    Html(html::page(
+        lang,
+        lang.t("Veerkrachtsignaal", "Resilience signal"),
+        "/signaal",
+        &format!("from={from}&amp;to={to}"),
+        &st.origin,
+        st.synthetic,
+        &body,
+    ))
+    .into_response()
+}
+
+/// GET /hotspots
+pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let level = match level_of(q.get("level").map(String::as_str)) {
+        Ok(l) => l,
+        Err(e) => return bad_page(lang, &st, &e),
+    };
+    let edition = match edition_of(&st, q.get("edition").map(String::as_str), level) {
+        Ok(e) => e,
+        Err(e) => return bad_page(lang, &st, &e),
+    };
+    let st2 = st.clone();
+    let Ok((labels, global, names)) = tokio::task::spawn_blocking(move || {
+        let idx = st2.index(edition, level);
+        let (labels, global) = lisa_of(&st2, &idx.0);
+        let names: HashMap<AreaCode, String> = idx
+            .0
+            .areas
+            .iter()
+            .map(|a| (a.code, a.name.clone()))
+            .collect();
+        (labels, global, names)
+    })
+    .await
+    else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for l in labels.values() {
+        *counts.entry(l).or_default() += 1;
+    }
+    let rows: Vec<Vec<String>> = counts
+        .iter()
+        .map(|(l, n)| vec![esc(cluster_label(lang, l)), n.to_string()])
+        .collect();
+    let mut sig: Vec<(&AreaCode, &&str)> = labels
+        .iter()
+        .filter(|(_, l)| !matches!(**l, "niet significant" | "geen buren"))
+        .collect();
+    sig.sort();
+    let list: Vec<Vec<String>> = sig
+        .iter()
+        .map(|(c, l)| {
+            vec![
+                format!(
+                    "<a href=\"/buurt/{}?edition={edition}\">{}</a>",
+                    url(&c.to_string()),
+                    esc(names.get(*c).map(String::as_str).unwrap_or(""))
+                ),
+                esc(cluster_label(lang, l)),
+            ]
+        })
+        .collect();
+    let lvl = if level == Level::Wijk {
+        "wijk"
+    } else {
+        "buurt"
+    };
+    let body = format!(
+        "<p>{intro}</p><p>{moran}</p><p><a href=\"/?var=lisa&amp;edition={edition}&amp;level={lvl}\">{map}</a></p>{t1}{t2}\
+<p class=\"note\"><a href=\"/api/v1/spatial/lisa?edition={edition}&amp;level={lvl}\">JSON</a> · <a href=\"/api/v1/spatial/lisa?edition={edition}&amp;level={lvl}&amp;format=csv\">CSV</a></p>",
+        intro = lang.t("Liggen buurten met een lage of hoge veerkrachtscore bij elkaar? Lokale Moran (LISA) van de score, queen-buren, 999 permutaties, α = 0,05; gelijk aan PySAL esda.", "Do buurten with a low or high resilience score lie together? Local Moran (LISA) of the score, queen contiguity, 999 permutations, α = 0.05; equal to PySAL esda."),
+        moran = global.map(|(i, p)| format!("Moran's I = {} (p_sim = {})", num(lang, Some(i), 3), num(lang, Some(p), 3))).unwrap_or_default(),
+        map = lang.t("Bekijk de clusters op de kaart", "Show the clusters on the map"),
+        t1 = html::table(lang.t("Clusters", "Clusters"), &[lang.t("cluster", "cluster"), lang.t("gebieden", "areas")], &rows),
+        t2 = html::table(lang.t("Significante gebieden", "Significant areas"), &[lang.t("gebied", "area"), lang.t("cluster", "cluster")], &list),
+    );
+    Html(html::page(
+        lang,
+        lang.t("Hotspots", "Hot spots"),
+        "/hotspots",
+        &format!("edition={edition}&amp;level={lvl}"),
+        &st.origin,
+        st.synthetic,
+        &body,
+    ))
+    .into_response()
+}
+
+/// GET /methode
+pub async fn methode(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let body = method_html(&st, lang);
+    Html(html::page(
+        lang,
+        lang.t("Methode", "Method"),
+        "/methode",
+        "",
+        &st.origin,
+        st.synthetic,
+        &body,
+    ))
+    .into_response()
+}
+
+/// The map, the overview pages, the method page and the assets.
+pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/", get(kaart))
+        .route("/corporatie", get(corporatie))
+        .route("/signaal", get(signaal))
+        .route("/hotspots", get(hotspots))
+        .route("/methode", get(methode))
+        .route("/assets/style.css", get(style))
+        .route("/assets/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
+}
