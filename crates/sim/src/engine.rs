@@ -62,44 +62,68 @@ const STOPPED: u8 = 2;
 /// How a letting was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kanaal {
+    /// a care unit let to a stream it is reserved for
     Zorg,
+    /// direct mediation of an urgent stream (social DAEB dwellings, within `bemiddeling_max`)
     Bemiddeling,
+    /// the vrije ruimte: offered to middle incomes outside the target group
     VrijeRuimte,
+    /// Rotterdamwet art. 9: priority for households with income from work
     Art9,
+    /// by lottery among the eligible seekers
     Loting,
+    /// by registration time (inschrijfduur), the longest-waiting eligible seeker first
     Inschrijfduur,
 }
 
 /// One letting (recorded when auditing).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Letting {
+    /// the simulated year (0 = the first year of the scenario)
     pub jaar: usize,
+    /// the dwelling's index in the [`Model`]
     pub woning: u32,
+    /// the buurt's index in [`Model::buurten`]
     pub buurt: u32,
+    /// the household's id
     pub huishouden: u32,
+    /// the household's eligibility class ([`crate::model::class_of`])
     pub klasse: u8,
+    /// bit set of the household's groups ([`Model::groep_ids`])
     pub groepen: u16,
+    /// the household's income, euro a year
     pub inkomen: f32,
+    /// the rent it was let at, euro a month
     pub huur: f32,
+    /// whether the dwelling is DAEB (social) at the letting
     pub daeb: bool,
+    /// the seeker's stream (index into [`Model::stromen`])
     pub stroom: u8,
+    /// how the letting was made
     pub kanaal: Kanaal,
     /// the buurt's lettings and spreading-group lettings this year before this one
     pub buurt_verhuringen_voor: u32,
+    /// the buurt's lettings to the spreading groups this year before this one
     pub buurt_spreiding_voor: u32,
     /// the dwelling's complex and its lettings and spreading-group lettings this year before
     /// this one (complex ids are per housing market)
     pub complex: u32,
+    /// the complex's lettings this year before this one
     pub complex_verhuringen_voor: u32,
+    /// the complex's lettings to the spreading groups this year before this one
     pub complex_spreiding_voor: u32,
+    /// whether the buurt is designated under the Rotterdamwet
     pub rotterdamwet: bool,
+    /// whether the household has lived in the region at least the Rotterdamwet's years (6)
     pub regio_6jaar: bool,
+    /// whether the household has a screening hit (Rotterdamwet art. 10)
     pub screening: bool,
 }
 
 /// Household and seeker accounts of a run (every flow explicit).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Accounts {
+    /// households in the stock at the start (one per dwelling)
     pub huishoudens_start: u64,
     /// households from outside the stock placed (new arrivals)
     pub instroom: u64,
@@ -109,11 +133,18 @@ pub struct Accounts {
     pub sloop_uit: u64,
     /// herhuisvesting seekers placed again
     pub herhuisvest: u64,
+    /// households in the stock at the end (occupied dwellings)
     pub huishoudens_eind: u64,
+    /// seekers waiting at the start (the regular pool and the urgent backlog)
     pub zoekers_start: u64,
+    /// seekers that arrived during the run (all streams)
     pub zoekers_aankomst: u64,
+    /// seekers placed in a dwelling
     pub zoekers_geplaatst: u64,
+    /// seekers that stopped searching (their search time ran out, or the dwelling of a
+    /// mover within the stock left the stock)
     pub zoekers_gestopt: u64,
+    /// seekers still waiting at the end
     pub zoekers_eind: u64,
     /// household ids held by two dwellings at the end (must be 0)
     pub dubbel: u64,
@@ -121,10 +152,12 @@ pub struct Accounts {
     /// and how many of them ended by the exit hazard within those years (the "42 % of new
     /// tenants leave within 5 years" of the calibration, measured in the run)
     pub nieuw_cohort: u64,
+    /// of `nieuw_cohort`, the tenancies that ended within the window
     pub nieuw_vertrokken: u64,
     /// households that started looking for another dwelling in the stock (moves within the
     /// stock, `verloop.doorstroom`), and those placed (each freed its dwelling)
     pub doorstroom_zoekers: u64,
+    /// of `doorstroom_zoekers`, those placed
     pub doorstroom: u64,
 }
 
@@ -135,37 +168,65 @@ pub struct RunOutput {
     pub regio: Vec<f32>,
     /// years × buurten × buurt metrics (empty when `uitvoer.per_buurt` is off)
     pub buurt: Vec<f32>,
+    /// the run's household and seeker accounts
     pub accounts: Accounts,
+    /// every letting, in order (empty unless the run was audited)
     pub audit: Vec<Letting>,
     /// offers evaluated (allocation decisions) and lettings
     pub aanbiedingen: u64,
+    /// lettings made
     pub verhuringen: u64,
 }
 
 /// Names of the metrics (region and buurt), fixed for a model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metrics {
+    /// the region metrics' names, in the order of a row of [`RunOutput::regio`] (the
+    /// `R_*` indices)
     pub regio: Vec<String>,
+    /// the buurt metrics' names, in the order of a row of [`RunOutput::buurt`] (the `B_*`
+    /// indices)
     pub buurt: Vec<String>,
 }
 
-// buurt metric indices
+// buurt metric indices (a year's row of a buurt); shares are 0–1, NaN when the base is 0
+/// `huishoudens`: households in the buurt's corporation stock at the end of the year
 pub const B_HH: usize = 0;
+/// `aandeel_kwetsbaar`: share of those households that are kwetsbaar
 pub const B_KWETSBAAR: usize = 1;
+/// `aandeel_kwetsbaar_hele_buurt`: the same share over the whole buurt (the static
+/// non-corporation background included)
 pub const B_KWETSBAAR_BUURT: usize = 2;
+/// `aandeel_inkomen_i0` … `_i3`: share of households per income class (4 slots)
 pub const B_INK: usize = 3; // 4
+/// `verhuringen`: lettings in the buurt this year
 pub const B_VERHUUR: usize = 7;
+/// `verhuringen_kwetsbaar`: lettings to kwetsbare households this year
 pub const B_VERHUUR_KW: usize = 8;
+/// `aandeel_kwetsbaar_instroom`: kwetsbare lettings as a share of the year's lettings
 pub const B_INSTROOM_KW: usize = 9;
+/// `geblokkeerd`: lettings where the spreading cap closed the vulnerable classes
 pub const B_GEBLOKKEERD: usize = 10;
+/// `mutatiegraad`: tenancies ended this year as a share of the households at its start
 pub const B_MUTATIE: usize = 11;
+/// `gem_huur`: mean rent of the occupied dwellings, euro a month
 pub const B_HUUR: usize = 12;
+/// `gem_max_huur`: mean maximum rent (WWS) of the occupied dwellings, euro a month
 pub const B_MAXHUUR: usize = 13;
+/// `aandeel_sociaal`, `_midden`, `_vrij`: share of the buurt's dwellings per segment (3 slots)
 pub const B_SEG: usize = 14; // 3
+/// `woningen`: dwellings in the stock (let or vacant)
 pub const B_WONINGEN: usize = 17;
+/// `wachttijd_regulier`: mean waiting time of the year's regular (non-urgent) placements,
+/// years
 pub const B_WACHT: usize = 18;
+/// `leegstand`: dwellings vacant at the end of the year
 pub const B_LEEG: usize = 19;
+/// `plaatsingen_loting`: lettings by lottery this year
 pub const B_LOTING: usize = 20;
+/// `aandeel_{group}`: share of households per group (one slot per group), then
+/// `plaatsingen_{stream}` (placements per stream), then the `kwetsbaarheidscomponent`
+/// (the index's vulnerability component, 0–100, higher = more veerkracht; NaN without it)
 pub const B_GROEP: usize = 21; // G, then streams
 
 // additive sums per year (see `region_rows`)
@@ -192,33 +253,66 @@ const S_BLOCKED: usize = 21;
 const S_MOVES: usize = 22;
 const S_STROOM: usize = 23; // per stream: placed, waiting-time sum and count, waiting
 
-// region metric indices
+// region metric indices (a year's row of the region); shares are 0–1, NaN when the base is 0
+/// `huishoudens`: households in the corporation stock at the end of the year
 pub const R_HH: usize = 0;
+/// `aandeel_kwetsbaar`: share of those households that are kwetsbaar
 pub const R_KWETSBAAR: usize = 1;
+/// `dissimilariteit`: the index of dissimilarity of kwetsbare against other households
+/// over the buurten, ½ Σ |kᵢ/K − oᵢ/O| (0 = evenly spread, 1 = fully separated)
 pub const R_DISSIMILARITEIT: usize = 2;
+/// `isolatie`: the isolation index Σ (kᵢ/K)·(kᵢ/hᵢ), the share of kwetsbare households in
+/// the buurt of the average kwetsbare household
 pub const R_ISOLATIE: usize = 3;
+/// `hoogste_buurtaandeel_kwetsbaar`: the highest buurt share of kwetsbare households
+/// (buurten of at least 20 households)
 pub const R_MAX_AANDEEL: usize = 4;
+/// `hoogste_buurtaandeel_kwetsbare_plaatsingen`: the largest share of the year's
+/// kwetsbare lettings that went to one buurt
 pub const R_MAX_PLAATSING: usize = 5;
+/// `verhuringen`: lettings this year
 pub const R_VERHUUR: usize = 6;
+/// `verhuringen_kwetsbaar`: lettings to kwetsbare households this year
 pub const R_VERHUUR_KW: usize = 7;
+/// `vrije_ruimte_benut`: social lettings outside the target group as a share of the
+/// year's social lettings
 pub const R_VRIJE_RUIMTE: usize = 8;
+/// `aandeel_doelgroep`: social lettings to the target group as a share of social lettings
 pub const R_DOELGROEP: usize = 9;
+/// `aandeel_passend`: share of the social lettings to huurtoeslag incomes that were
+/// passend (rent at or below the aftoppingsgrens)
 pub const R_PASSEND: usize = 10;
+/// `aandeel_bemiddeling`: lettings by direct mediation as a share of social lettings
 pub const R_BEMIDDELING: usize = 11;
+/// `aanbiedingen`: offers made this year
 pub const R_AANBIEDINGEN: usize = 12;
+/// `uitval_zoekers`: regular seekers that stopped searching this year
 pub const R_UITVAL: usize = 13;
+/// `leegstand`: dwellings vacant at the end of the year
 pub const R_LEEG: usize = 14;
+/// `gem_huur`: mean rent of the occupied dwellings, euro a month
 pub const R_HUUR: usize = 15;
+/// `aandeel_sociaal`, `_midden`, `_vrij`: share of the dwellings per segment (3 slots)
 pub const R_SEG: usize = 16; // 3
+/// `wachttijd_kwetsbaar`: mean waiting time of the year's kwetsbare placements, years
 pub const R_WACHT_KW: usize = 19;
+/// `wachttijd_overig`: mean waiting time of the year's other placements, years
 pub const R_WACHT_OVERIG: usize = 20;
+/// `vertrek`: tenancies ended by the exit hazard this year
 pub const R_VERTREK: usize = 21;
+/// `woningen`: dwellings in the stock at the end of the year
 pub const R_WONINGEN: usize = 22;
+/// `plaatsingen_loting`: lettings by lottery this year
 pub const R_LOTING: usize = 23;
+/// `geblokkeerd`: lettings where the spreading cap closed the vulnerable classes
 pub const R_GEBLOKKEERD: usize = 24;
+/// per stream three slots: `plaatsingen_{s}` (placements this year), `wachttijd_{s}`
+/// (their mean waiting time, years) and `wachtend_{s}` (seekers waiting at the end of the
+/// year); then `doorstroom` (moves within the stock this year)
 pub const R_STROOM: usize = 25; // per stream: plaatsingen, wachttijd, wachtend
 
 impl Metrics {
+    /// The metric names of a model (they depend on its groups and streams).
     pub fn of(m: &Model) -> Metrics {
         let out = Self::names(m);
         debug_assert_eq!(
