@@ -126,10 +126,12 @@ pub struct Cell {
     pub source: u32,
 }
 
-/// Data of one edition.
 /// One indicator's column of an edition: per area the value, its flags and the source id.
 type Column = Vec<Option<(Value, Flags, u32)>>;
 
+/// Data of one edition: its areas (in import order), one column of cells per indicator id
+/// (one slot per area, `None` where the area has no cell) and the areas' geometries.
+/// Built only through [`Dataset`] imports, so every column is as long as the area list.
 #[derive(Debug, Clone, Default)]
 pub struct EditionData {
     areas: Vec<Area>,

@@ -11,6 +11,8 @@
 //! (`veerkracht-ingest`) produce batches; the store persists them; engines read
 //! a `Dataset`.
 
+#![warn(missing_docs)]
+
 pub mod catalogue;
 pub mod code;
 pub mod crosswalk;

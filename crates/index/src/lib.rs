@@ -5,6 +5,8 @@
 //! veerkracht signal and the corporatiebuurt comparison. Reads a
 //! [`veerkracht_dataset::Dataset`]; does no I/O.
 
+#![warn(missing_docs)]
+
 pub mod compare;
 pub mod compute;
 pub mod definition;

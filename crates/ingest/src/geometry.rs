@@ -79,6 +79,16 @@ pub fn check_vertices(layer: &Layer, file: &str, limits: &crate::Limits) -> Resu
     Ok(())
 }
 
+/// Turns a polygon layer (GeoJSON or GeoPackage, already read) into an [`ImportBatch`] of
+/// areas, geometries in RD New and, with `with_attributes`, the attributes the catalogue
+/// knows by their KWB short code.
+///
+/// The area code comes from the most specific code property present (`buurtcode`,
+/// `bu_code`, … `code`), the name from its matching name property, and the edition from
+/// `edition` or else the feature's `jaar`. Degenerate rings are dropped and a
+/// self-intersecting ring is kept with a warning; other invalid geometry, a missing or
+/// unparsable code, a code that occurs twice in one edition, an unknown edition or a
+/// non-numeric attribute is an [`IngestError`] naming `file` and the feature.
 pub fn layer_to_batch(
     layer: Layer,
     file: &str,

@@ -11,6 +11,8 @@
 //! Invariant: this crate reads files and produces batches; it never writes the
 //! workspace (that is `veerkracht-store`).
 
+#![warn(missing_docs)]
+
 pub mod area_table;
 pub mod error;
 pub mod geometry;

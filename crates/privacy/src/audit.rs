@@ -52,6 +52,7 @@ const TOL: f64 = 1e-6;
 /// What the reader can learn about one protected count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellInterval {
+    /// the count's column in the [`Frame`]
     pub column: usize,
     /// `rows().len()` is the total row
     pub row: usize,
@@ -63,7 +64,10 @@ pub struct CellInterval {
     /// else an inner bound proven by feasible points (the true interval is at least this
     /// wide, which is enough to show the rule holds)
     pub lower: f64,
+    /// the upper end of that interval (same meaning as `lower`)
     pub upper: f64,
+    /// whether `lower`..`upper` is the true interval (both linear programs solved to
+    /// optimality) rather than an inner bound
     pub exact: bool,
     /// whether the count is from 1 to k − 1 (the rule's second part applies)
     pub small: bool,

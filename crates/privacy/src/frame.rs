@@ -42,6 +42,7 @@ use crate::{Cell, Options, Reason};
 /// One count column of a [`Frame`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
+    /// unique within the frame; how [`Frame::column`] finds the column
     pub name: String,
     /// false: a helper count that is never published (it only makes a relation exact)
     pub published: bool,
@@ -50,7 +51,9 @@ pub struct Column {
 /// In every row (and in the total row): the members add up to the total.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
+    /// the member columns (indices into [`Frame::columns`])
     pub members: Vec<usize>,
+    /// the column the members add up to
     pub total: usize,
 }
 
@@ -85,10 +88,12 @@ impl Frame {
         }
     }
 
+    /// The row labels (areas), in the order the columns' counts are given.
     pub fn rows(&self) -> &[String] {
         &self.rows
     }
 
+    /// The columns in the order they were added; a column's index is its position here.
     pub fn columns(&self) -> &[Column] {
         &self.columns
     }
@@ -154,6 +159,7 @@ impl Frame {
         Ok(())
     }
 
+    /// The identities declared with [`Frame::identity`], in declaration order.
     pub fn identities(&self) -> &[Identity] {
         &self.identities
     }
@@ -346,6 +352,7 @@ pub struct PublishedFrame {
     columns: Vec<Column>,
     /// per column: the rows, then the total (unpublished columns hold placeholders)
     pub(crate) cells: Vec<Vec<Cell>>,
+    /// the rule the frame was suppressed with
     pub options: Options,
 }
 
@@ -369,6 +376,7 @@ impl PublishedFrame {
         self.cell(n, column)
     }
 
+    /// The column with this name (the same index as in the [`Frame`] it was published from).
     pub fn column(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
     }

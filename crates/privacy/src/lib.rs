@@ -75,6 +75,8 @@
 //! alone (the simulation uses it) prevents what the line walk finds; interval disclosure
 //! beyond that is prevented only where [`Frame::suppress_audited`] is used.
 
+#![warn(missing_docs)]
+
 pub mod audit;
 pub mod frame;
 
@@ -83,8 +85,14 @@ pub use frame::{Column, Frame, Identity, Pin, PublishedFrame};
 /// Counts to publish: `cells[row][column]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
+    /// Row labels (buurt codes, for example), one per row of `cells`; only carried along
+    /// (a missing label reads as empty), they do not affect what is withheld.
     pub rows: Vec<String>,
+    /// Column labels (rent segments, for example); `columns.len()` is the number of counts
+    /// every row of `cells` must have.
     pub columns: Vec<String>,
+    /// The counts of units (households or dwellings), `cells[row][column]`; the row and
+    /// column totals are computed from them, not given.
     pub cells: Vec<Vec<u64>>,
 }
 
@@ -134,17 +142,22 @@ pub enum Reason {
 /// One published count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
+    /// The count may be published as it is.
     Shown(u64),
+    /// The count must not be published; the reason says whether it is small itself or
+    /// withheld to protect another.
     Withheld(Reason),
 }
 
 impl Cell {
+    /// The count if it is shown, `None` if it is withheld.
     pub fn shown(self) -> Option<u64> {
         match self {
             Cell::Shown(x) => Some(x),
             Cell::Withheld(_) => None,
         }
     }
+    /// Whether the count is withheld (for either reason).
     pub fn is_withheld(self) -> bool {
         matches!(self, Cell::Withheld(_))
     }
@@ -160,10 +173,15 @@ impl Cell {
 /// A table as it may be published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
+    /// The table's counts, `cells[row][column]`, as in the input [`Table`] or withheld.
     pub cells: Vec<Vec<Cell>>,
+    /// One total per row (the sum of the row's counts), shown or withheld.
     pub row_totals: Vec<Cell>,
+    /// One total per column (the sum of the column's counts), shown or withheld.
     pub column_totals: Vec<Cell>,
+    /// The grand total (the sum of all counts), shown or withheld.
     pub total: Cell,
+    /// The rule the table was suppressed with (k and whether zeros are withheld).
     pub options: Options,
 }
 

@@ -101,6 +101,7 @@ pub type Voorraad = BTreeMap<String, [(u64, Cell); 4]>;
 /// Which per-buurt figures of one simulation may be published.
 #[derive(Debug, Clone)]
 pub struct Afscherming {
+    /// the suppression rule applied (k)
     pub options: Options,
     nb: usize,
     nm: usize,

@@ -62,44 +62,68 @@ const STOPPED: u8 = 2;
 /// How a letting was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kanaal {
+    /// a care unit let to a stream it is reserved for
     Zorg,
+    /// direct mediation of an urgent stream (social DAEB dwellings, within `bemiddeling_max`)
     Bemiddeling,
+    /// the vrije ruimte: offered to middle incomes outside the target group
     VrijeRuimte,
+    /// Rotterdamwet art. 9: priority for households with income from work
     Art9,
+    /// by lottery among the eligible seekers
     Loting,
+    /// by registration time (inschrijfduur), the longest-waiting eligible seeker first
     Inschrijfduur,
 }
 
 /// One letting (recorded when auditing).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Letting {
+    /// the simulated year (0 = the first year of the scenario)
     pub jaar: usize,
+    /// the dwelling's index in the [`Model`]
     pub woning: u32,
+    /// the buurt's index in [`Model::buurten`]
     pub buurt: u32,
+    /// the household's id
     pub huishouden: u32,
+    /// the household's eligibility class ([`crate::model::class_of`])
     pub klasse: u8,
+    /// bit set of the household's groups ([`Model::groep_ids`])
     pub groepen: u16,
+    /// the household's income, euro a year
     pub inkomen: f32,
+    /// the rent it was let at, euro a month
     pub huur: f32,
+    /// whether the dwelling is DAEB (social) at the letting
     pub daeb: bool,
+    /// the seeker's stream (index into [`Model::stromen`])
     pub stroom: u8,
+    /// how the letting was made
     pub kanaal: Kanaal,
     /// the buurt's lettings and spreading-group lettings this year before this one
     pub buurt_verhuringen_voor: u32,
+    /// the buurt's lettings to the spreading groups this year before this one
     pub buurt_spreiding_voor: u32,
     /// the dwelling's complex and its lettings and spreading-group lettings this year before
     /// this one (complex ids are per housing market)
     pub complex: u32,
+    /// the complex's lettings this year before this one
     pub complex_verhuringen_voor: u32,
+    /// the complex's lettings to the spreading groups this year before this one
     pub complex_spreiding_voor: u32,
+    /// whether the buurt is designated under the Rotterdamwet
     pub rotterdamwet: bool,
+    /// whether the household has lived in the region at least the Rotterdamwet's years (6)
     pub regio_6jaar: bool,
+    /// whether the household has a screening hit (Rotterdamwet art. 10)
     pub screening: bool,
 }
 
 /// Household and seeker accounts of a run (every flow explicit).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Accounts {
+    /// households in the stock at the start (one per dwelling)
     pub huishoudens_start: u64,
     /// households from outside the stock placed (new arrivals)
     pub instroom: u64,
@@ -109,11 +133,18 @@ pub struct Accounts {
     pub sloop_uit: u64,
     /// herhuisvesting seekers placed again
     pub herhuisvest: u64,
+    /// households in the stock at the end (occupied dwellings)
     pub huishoudens_eind: u64,
+    /// seekers waiting at the start (the regular pool and the urgent backlog)
     pub zoekers_start: u64,
+    /// seekers that arrived during the run (all streams)
     pub zoekers_aankomst: u64,
+    /// seekers placed in a dwelling
     pub zoekers_geplaatst: u64,
+    /// seekers that stopped searching (their search time ran out, or the dwelling of a
+    /// mover within the stock left the stock)
     pub zoekers_gestopt: u64,
+    /// seekers still waiting at the end
     pub zoekers_eind: u64,
     /// household ids held by two dwellings at the end (must be 0)
     pub dubbel: u64,
@@ -121,10 +152,12 @@ pub struct Accounts {
     /// and how many of them ended by the exit hazard within those years (the "42 % of new
     /// tenants leave within 5 years" of the calibration, measured in the run)
     pub nieuw_cohort: u64,
+    /// of `nieuw_cohort`, the tenancies that ended within the window
     pub nieuw_vertrokken: u64,
     /// households that started looking for another dwelling in the stock (moves within the
     /// stock, `verloop.doorstroom`), and those placed (each freed its dwelling)
     pub doorstroom_zoekers: u64,
+    /// of `doorstroom_zoekers`, those placed
     pub doorstroom: u64,
 }
 
@@ -135,37 +168,65 @@ pub struct RunOutput {
     pub regio: Vec<f32>,
     /// years × buurten × buurt metrics (empty when `uitvoer.per_buurt` is off)
     pub buurt: Vec<f32>,
+    /// the run's household and seeker accounts
     pub accounts: Accounts,
+    /// every letting, in order (empty unless the run was audited)
     pub audit: Vec<Letting>,
     /// offers evaluated (allocation decisions) and lettings
     pub aanbiedingen: u64,
+    /// lettings made
     pub verhuringen: u64,
 }
 
 /// Names of the metrics (region and buurt), fixed for a model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metrics {
+    /// the region metrics' names, in the order of a row of [`RunOutput::regio`] (the
+    /// `R_*` indices)
     pub regio: Vec<String>,
+    /// the buurt metrics' names, in the order of a row of [`RunOutput::buurt`] (the `B_*`
+    /// indices)
     pub buurt: Vec<String>,
 }
 
-// buurt metric indices
+// buurt metric indices (a year's row of a buurt); shares are 0–1, NaN when the base is 0
+/// `huishoudens`: households in the buurt's corporation stock at the end of the year
 pub const B_HH: usize = 0;
+/// `aandeel_kwetsbaar`: share of those households that are kwetsbaar
 pub const B_KWETSBAAR: usize = 1;
+/// `aandeel_kwetsbaar_hele_buurt`: the same share over the whole buurt (the static
+/// non-corporation background included)
 pub const B_KWETSBAAR_BUURT: usize = 2;
+/// `aandeel_inkomen_i0` … `_i3`: share of households per income class (4 slots)
 pub const B_INK: usize = 3; // 4
+/// `verhuringen`: lettings in the buurt this year
 pub const B_VERHUUR: usize = 7;
+/// `verhuringen_kwetsbaar`: lettings to kwetsbare households this year
 pub const B_VERHUUR_KW: usize = 8;
+/// `aandeel_kwetsbaar_instroom`: kwetsbare lettings as a share of the year's lettings
 pub const B_INSTROOM_KW: usize = 9;
+/// `geblokkeerd`: lettings where the spreading cap closed the vulnerable classes
 pub const B_GEBLOKKEERD: usize = 10;
+/// `mutatiegraad`: tenancies ended this year as a share of the households at its start
 pub const B_MUTATIE: usize = 11;
+/// `gem_huur`: mean rent of the occupied dwellings, euro a month
 pub const B_HUUR: usize = 12;
+/// `gem_max_huur`: mean maximum rent (WWS) of the occupied dwellings, euro a month
 pub const B_MAXHUUR: usize = 13;
+/// `aandeel_sociaal`, `_midden`, `_vrij`: share of the buurt's dwellings per segment (3 slots)
 pub const B_SEG: usize = 14; // 3
+/// `woningen`: dwellings in the stock (let or vacant)
 pub const B_WONINGEN: usize = 17;
+/// `wachttijd_regulier`: mean waiting time of the year's regular (non-urgent) placements,
+/// years
 pub const B_WACHT: usize = 18;
+/// `leegstand`: dwellings vacant at the end of the year
 pub const B_LEEG: usize = 19;
+/// `plaatsingen_loting`: lettings by lottery this year
 pub const B_LOTING: usize = 20;
+/// `aandeel_{group}`: share of households per group (one slot per group), then
+/// `plaatsingen_{stream}` (placements per stream), then the `kwetsbaarheidscomponent`
+/// (the index's vulnerability component, 0–100, higher = more veerkracht; NaN without it)
 pub const B_GROEP: usize = 21; // G, then streams
 
 // additive sums per year (see `region_rows`)
@@ -192,33 +253,66 @@ const S_BLOCKED: usize = 21;
 const S_MOVES: usize = 22;
 const S_STROOM: usize = 23; // per stream: placed, waiting-time sum and count, waiting
 
-// region metric indices
+// region metric indices (a year's row of the region); shares are 0–1, NaN when the base is 0
+/// `huishoudens`: households in the corporation stock at the end of the year
 pub const R_HH: usize = 0;
+/// `aandeel_kwetsbaar`: share of those households that are kwetsbaar
 pub const R_KWETSBAAR: usize = 1;
+/// `dissimilariteit`: the index of dissimilarity of kwetsbare against other households
+/// over the buurten, ½ Σ |kᵢ/K − oᵢ/O| (0 = evenly spread, 1 = fully separated)
 pub const R_DISSIMILARITEIT: usize = 2;
+/// `isolatie`: the isolation index Σ (kᵢ/K)·(kᵢ/hᵢ), the share of kwetsbare households in
+/// the buurt of the average kwetsbare household
 pub const R_ISOLATIE: usize = 3;
+/// `hoogste_buurtaandeel_kwetsbaar`: the highest buurt share of kwetsbare households
+/// (buurten of at least 20 households)
 pub const R_MAX_AANDEEL: usize = 4;
+/// `hoogste_buurtaandeel_kwetsbare_plaatsingen`: the largest share of the year's
+/// kwetsbare lettings that went to one buurt
 pub const R_MAX_PLAATSING: usize = 5;
+/// `verhuringen`: lettings this year
 pub const R_VERHUUR: usize = 6;
+/// `verhuringen_kwetsbaar`: lettings to kwetsbare households this year
 pub const R_VERHUUR_KW: usize = 7;
+/// `vrije_ruimte_benut`: social lettings outside the target group as a share of the
+/// year's social lettings
 pub const R_VRIJE_RUIMTE: usize = 8;
+/// `aandeel_doelgroep`: social lettings to the target group as a share of social lettings
 pub const R_DOELGROEP: usize = 9;
+/// `aandeel_passend`: share of the social lettings to huurtoeslag incomes that were
+/// passend (rent at or below the aftoppingsgrens)
 pub const R_PASSEND: usize = 10;
+/// `aandeel_bemiddeling`: lettings by direct mediation as a share of social lettings
 pub const R_BEMIDDELING: usize = 11;
+/// `aanbiedingen`: offers made this year
 pub const R_AANBIEDINGEN: usize = 12;
+/// `uitval_zoekers`: regular seekers that stopped searching this year
 pub const R_UITVAL: usize = 13;
+/// `leegstand`: dwellings vacant at the end of the year
 pub const R_LEEG: usize = 14;
+/// `gem_huur`: mean rent of the occupied dwellings, euro a month
 pub const R_HUUR: usize = 15;
+/// `aandeel_sociaal`, `_midden`, `_vrij`: share of the dwellings per segment (3 slots)
 pub const R_SEG: usize = 16; // 3
+/// `wachttijd_kwetsbaar`: mean waiting time of the year's kwetsbare placements, years
 pub const R_WACHT_KW: usize = 19;
+/// `wachttijd_overig`: mean waiting time of the year's other placements, years
 pub const R_WACHT_OVERIG: usize = 20;
+/// `vertrek`: tenancies ended by the exit hazard this year
 pub const R_VERTREK: usize = 21;
+/// `woningen`: dwellings in the stock at the end of the year
 pub const R_WONINGEN: usize = 22;
+/// `plaatsingen_loting`: lettings by lottery this year
 pub const R_LOTING: usize = 23;
+/// `geblokkeerd`: lettings where the spreading cap closed the vulnerable classes
 pub const R_GEBLOKKEERD: usize = 24;
+/// per stream three slots: `plaatsingen_{s}` (placements this year), `wachttijd_{s}`
+/// (their mean waiting time, years) and `wachtend_{s}` (seekers waiting at the end of the
+/// year); then `doorstroom` (moves within the stock this year)
 pub const R_STROOM: usize = 25; // per stream: plaatsingen, wachttijd, wachtend
 
 impl Metrics {
+    /// The metric names of a model (they depend on its groups and streams).
     pub fn of(m: &Model) -> Metrics {
         let out = Self::names(m);
         debug_assert_eq!(
@@ -341,7 +435,7 @@ struct Seeker {
     income: f32,
     groups: u16,
     /// the year the seeker stops searching (regular seekers)
-    wy: u16,
+    stop_year: u16,
     state: u8,
     class: u8,
     /// bit 0: at least the Rotterdamwet years in the region; bit 1: screening hit
@@ -353,10 +447,10 @@ const _: () = assert!(std::mem::size_of::<Seeker>() == 16);
 
 /// A dwelling and its tenancy: the fields a letting or an exit reads, in one record.
 #[derive(Debug, Clone, Copy)]
-struct Dw {
+struct Dwelling {
     buurt: u32,
     max_rent: f32,
-    /// the rent (a base for social dwellings, see `St::g0`)
+    /// the rent (a base for social dwellings, see `SimState::social_rent_factor`)
     rent: f32,
     /// household id, NONE = vacant
     tenant: u32,
@@ -391,7 +485,9 @@ struct Year {
     wait_other: (f64, u32),
 }
 
-struct St<'m> {
+/// The state of one Monte Carlo run: the dwellings, the seekers and their queues, the
+/// per-buurt counts and the year's counters, advanced year by year by the engine.
+struct SimState<'m> {
     m: &'m Model,
     rng: ChaCha8Rng,
     year: usize,
@@ -401,23 +497,32 @@ struct St<'m> {
     ns: usize,
     audit: bool,
     // dwellings
-    dw: Vec<Dw>,
+    dwellings: Vec<Dwelling>,
     buckets: Vec<Vec<u32>>,
     vacant: Vec<u32>,
     // rents and segments per buurt, kept up to date at every change instead of a yearly pass
-    // over all dwellings: a social dwelling's `rent` is a base, its rent being base × `g0`
-    // (the yearly increase of sitting tenants' social rents never reaches the maximum rent,
-    // the factor being at most 1, so all social rents move together); other segments' rents
-    // can reach their maximum and are updated one by one (`nonsoc`, few dwellings)
-    g0: f64,
-    rsb: Vec<f64>,
-    rmax: Vec<f64>,
-    segc: Vec<[u32; 3]>,
-    nonsoc: Vec<u32>,
-    ns_b: Vec<f64>,
+    // over all dwellings: a social dwelling's `rent` is a base, its rent being base ×
+    // `social_rent_factor` (the yearly increase of sitting tenants' social rents never reaches
+    // the maximum rent, the factor being at most 1, so all social rents move together); other
+    // segments' rents can reach their maximum and are updated one by one
+    // (`nonsocial_dwellings`, few dwellings)
+    /// the factor every social dwelling's base rent is multiplied by (1 at the start)
+    social_rent_factor: f64,
+    /// per buurt: the sum of the base rents of its occupied social dwellings
+    social_base_rent_sum: Vec<f64>,
+    /// per buurt: the sum of the maximum rents of its occupied dwellings
+    max_rent_sum: Vec<f64>,
+    /// per buurt: active dwellings per segment (sociaal, midden, vrij)
+    segment_counts: Vec<[u32; 3]>,
+    /// dwellings that were not social at some moment (flag `F_NONSOC`), whose rents are
+    /// raised one by one
+    nonsocial_dwellings: Vec<u32>,
+    /// per buurt: the sum of the rents of its occupied non-social dwellings, recomputed at
+    /// every year's rent increase
+    nonsocial_rent_sum: Vec<f64>,
     // seekers
     /// the fields an offer reads, one 16-byte record per seeker
-    sk: Vec<Seeker>,
+    seekers: Vec<Seeker>,
     s_hh: Vec<u32>,
     /// the dwelling a seeker moving within the stock lives in (NONE = from outside; only
     /// as long as the last such seeker)
@@ -528,17 +633,19 @@ fn floor(x: f64) -> f64 {
 
 /// A queue entry: seeker id and the year it stops searching.
 #[inline(always)]
-fn qe(id: u32, wy: u16) -> u64 {
-    (u64::from(wy) << 32) | u64::from(id)
+fn queue_entry(id: u32, stop_year: u16) -> u64 {
+    (u64::from(stop_year) << 32) | u64::from(id)
 }
 
+/// The seeker id of a queue entry (its low 32 bits).
 #[inline(always)]
-fn qid(e: u64) -> usize {
+fn entry_seeker(e: u64) -> usize {
     (e & 0xffff_ffff) as usize
 }
 
+/// The year the seeker of a queue entry stops searching (the bits above the id).
 #[inline(always)]
-fn qwy(e: u64) -> u16 {
+fn entry_stop_year(e: u64) -> u16 {
     (e >> 32) as u16
 }
 
@@ -582,7 +689,7 @@ fn logistic(x: f64) -> f32 {
 
 /// Bytes of one seeker record and of one dwelling record (for the memory estimate of the `budget` module).
 pub(crate) const SEEKER_BYTES: usize = std::mem::size_of::<Seeker>();
-pub(crate) const DWELLING_BYTES: usize = std::mem::size_of::<Dw>();
+pub(crate) const DWELLING_BYTES: usize = std::mem::size_of::<Dwelling>();
 
 /// A stop that is never set (for runs nobody cancels).
 static NEVER: Stop = Stop::new();
@@ -788,7 +895,7 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool, stop: &Stop) -> Resul
     let ns = m.stromen.len();
     // the count of buurt metrics, without building their names (once per market)
     let n_buurt_metrics = B_GROEP + ng + ns + 1;
-    let mut st = St {
+    let mut st = SimState {
         m,
         rng,
         year: 0,
@@ -797,8 +904,8 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool, stop: &Stop) -> Resul
         ng,
         ns,
         audit,
-        dw: (0..n)
-            .map(|d| Dw {
+        dwellings: (0..n)
+            .map(|d| Dwelling {
                 buurt: m.d_buurt[d],
                 max_rent: m.d_max_rent[d],
                 rent: m.d_rent[d],
@@ -816,13 +923,13 @@ fn run_market(m: &Model, seed: u64, run: u64, audit: bool, stop: &Stop) -> Resul
             .collect(),
         buckets: vec![Vec::new(); years],
         vacant: Vec::new(),
-        g0: 1.0,
-        rsb: vec![0.0; nb],
-        rmax: vec![0.0; nb],
-        segc: vec![[0; 3]; nb],
-        nonsoc: Vec::new(),
-        ns_b: vec![0.0; nb],
-        sk: Vec::new(),
+        social_rent_factor: 1.0,
+        social_base_rent_sum: vec![0.0; nb],
+        max_rent_sum: vec![0.0; nb],
+        segment_counts: vec![[0; 3]; nb],
+        nonsocial_dwellings: Vec::new(),
+        nonsocial_rent_sum: vec![0.0; nb],
+        seekers: Vec::new(),
         s_hh: Vec::new(),
         s_home: Vec::new(),
         movers: Vec::new(),
@@ -910,35 +1017,35 @@ impl Year {
     }
 }
 
-impl St<'_> {
+impl SimState<'_> {
     fn init(&mut self) {
         let m = self.m;
-        let n = self.dw.len();
+        let n = self.dwellings.len();
         // starting tenancies: elapsed duration from the stationary distribution, remaining
         // duration conditional on it
         // (renewal theory: the remaining duration R of a stationary tenancy has
         // P(R = r) = P(D ≥ r) / E[D], so R − 1 is distributed as the elapsed duration; one draw)
         for d in 0..n {
             // the first possible exit is in year 0
-            let y = m.hazard.draw_elapsed(self.dw[d].kind, &mut self.rng) as usize;
+            let y = m.hazard.draw_elapsed(self.dwellings[d].kind, &mut self.rng) as usize;
             // started before year 0 (remaining − 1 is distributed as the elapsed duration)
-            self.dw[d].start = -1 - (y.min(1000) as i16);
+            self.dwellings[d].start = -1 - (y.min(1000) as i16);
             if y < self.years {
-                self.dw[d].exit = y as u16;
+                self.dwellings[d].exit = y as u16;
                 self.buckets[y].push(d as u32);
             }
         }
         for d in 0..n {
-            let b = self.dw[d].buurt as usize;
-            let sg = self.dw[d].seg;
-            self.segc[b][sg as usize] += 1;
+            let b = self.dwellings[d].buurt as usize;
+            let sg = self.dwellings[d].seg;
+            self.segment_counts[b][sg as usize] += 1;
             // every dwelling holds a household at the start
-            self.rmax[b] += f64::from(self.dw[d].max_rent);
+            self.max_rent_sum[b] += f64::from(self.dwellings[d].max_rent);
             if sg == SEG_SOCIAAL {
-                self.rsb[b] += f64::from(self.dw[d].rent);
+                self.social_base_rent_sum[b] += f64::from(self.dwellings[d].rent);
             } else {
-                self.dw[d].flags |= F_NONSOC;
-                self.nonsoc.push(d as u32);
+                self.dwellings[d].flags |= F_NONSOC;
+                self.nonsocial_dwellings.push(d as u32);
             }
         }
         let (hh, kw, grp, inc) = &m.counts0;
@@ -988,7 +1095,7 @@ impl St<'_> {
                 self.new_seeker(si, r, -1);
             }
         }
-        self.out.accounts.zoekers_start = self.sk.len() as u64;
+        self.out.accounts.zoekers_start = self.seekers.len() as u64;
         for (i, l) in m.limiet.iter().enumerate() {
             if let Some((v, _)) = l {
                 self.limit[i] = *v;
@@ -1008,19 +1115,19 @@ impl St<'_> {
         let p = &self.m.profielen[si];
         let k = self.rng.random_range(0..p.class.len());
         let regular = !self.m.stroom_urgent[si];
-        let wy = if regular {
+        let stop_year = if regular {
             // years searched before stopping: floor(ln U / ln(1 − uitval)), from a table
             let stop = i64::from(self.m.uitval.draw(&mut self.rng));
             (i64::from(year) + 1 + stop).clamp(0, i64::from(NO_EXIT) - 1) as u16
         } else {
             NO_EXIT
         };
-        let id = self.sk.len() as u32;
+        let id = self.seekers.len() as u32;
         self.push_seeker(Seeker {
             reg,
             income: p.income[k],
             groups: p.groups[k],
-            wy,
+            stop_year,
             state: WAITING,
             class: p.class[k],
             flags: p.flags[k],
@@ -1029,7 +1136,7 @@ impl St<'_> {
         self.s_hh.push(self.next_hh);
         self.next_hh += 1;
         if regular {
-            self.q[p.class[k] as usize].push(qe(id, wy));
+            self.q[p.class[k] as usize].push(queue_entry(id, stop_year));
         } else {
             self.uq[si].push(id);
         }
@@ -1038,14 +1145,14 @@ impl St<'_> {
     /// Adds a seeker (waiting); its id.
     #[inline]
     fn push_seeker(&mut self, rec: Seeker) -> u32 {
-        let id = self.sk.len();
+        let id = self.seekers.len();
         if id.is_multiple_of(64) {
             self.wb.push(0);
         }
         if rec.state == WAITING {
             self.wb[id / 64] |= 1 << (id % 64);
         }
-        self.sk.push(rec);
+        self.seekers.push(rec);
         id as u32
     }
 
@@ -1057,7 +1164,7 @@ impl St<'_> {
     /// Sets a seeker's state (placed or stopped) in its record and the waiting bits.
     #[inline]
     fn set_state(&mut self, s: usize, state: u8) {
-        self.sk[s].state = state;
+        self.seekers[s].state = state;
         if state == WAITING {
             self.wb[s / 64] |= 1 << (s % 64);
         } else {
@@ -1068,18 +1175,18 @@ impl St<'_> {
     /// The rent of an occupied dwelling.
     #[inline]
     fn rent_of(&self, d: usize) -> f32 {
-        if self.dw[d].seg == SEG_SOCIAAL {
-            (f64::from(self.dw[d].rent) * self.g0) as f32
+        if self.dwellings[d].seg == SEG_SOCIAAL {
+            (f64::from(self.dwellings[d].rent) * self.social_rent_factor) as f32
         } else {
-            self.dw[d].rent
+            self.dwellings[d].rent
         }
     }
 
     /// Sets the rent of a dwelling (before `add_household`, which counts it).
     #[inline]
     fn set_rent(&mut self, d: usize, rent: f32) {
-        self.dw[d].rent = if self.dw[d].seg == SEG_SOCIAAL {
-            (f64::from(rent) / self.g0) as f32
+        self.dwellings[d].rent = if self.dwellings[d].seg == SEG_SOCIAAL {
+            (f64::from(rent) / self.social_rent_factor) as f32
         } else {
             rent
         };
@@ -1088,18 +1195,18 @@ impl St<'_> {
     /// Adds (`f` = 1) or removes (−1) an occupied dwelling's rent in its buurt's sums.
     #[inline]
     fn add_rent(&mut self, d: usize, f: f64) {
-        let b = self.dw[d].buurt as usize;
-        self.rmax[b] += f * f64::from(self.dw[d].max_rent);
-        if self.dw[d].seg == SEG_SOCIAAL {
-            self.rsb[b] += f * f64::from(self.dw[d].rent);
+        let b = self.dwellings[d].buurt as usize;
+        self.max_rent_sum[b] += f * f64::from(self.dwellings[d].max_rent);
+        if self.dwellings[d].seg == SEG_SOCIAAL {
+            self.social_base_rent_sum[b] += f * f64::from(self.dwellings[d].rent);
         }
     }
 
     fn add_household(&mut self, d: usize, sign: i32) {
-        let b = self.dw[d].buurt as usize;
+        let b = self.dwellings[d].buurt as usize;
         self.add_rent(d, f64::from(sign));
-        let c = self.dw[d].t_class;
-        let g = self.dw[d].t_groups;
+        let c = self.dwellings[d].t_class;
+        let g = self.dwellings[d].t_groups;
         let upd = |x: &mut u32| {
             *x = (*x as i64 + i64::from(sign)) as u32;
         };
@@ -1170,10 +1277,10 @@ impl St<'_> {
         let bucket = std::mem::take(&mut self.buckets[year]);
         for &d in &bucket {
             let d = d as usize;
-            if self.dw[d].exit != year as u16 || self.dw[d].tenant == NONE {
+            if self.dwellings[d].exit != year as u16 || self.dwellings[d].tenant == NONE {
                 continue;
             }
-            let start = self.dw[d].start;
+            let start = self.dwellings[d].start;
             if start >= 0
                 && year - start as usize <= m.hazard.window as usize
                 && start as usize + (m.hazard.window as usize) < self.years
@@ -1190,10 +1297,10 @@ impl St<'_> {
                 continue;
             }
             self.add_household(d, -1);
-            self.dw[d].tenant = NONE;
-            self.dw[d].exit = NO_EXIT;
+            self.dwellings[d].tenant = NONE;
+            self.dwellings[d].exit = NO_EXIT;
             self.y.exits += 1;
-            self.exits_b[self.dw[d].buurt as usize] += 1;
+            self.exits_b[self.dwellings[d].buurt as usize] += 1;
             self.out.accounts.uitstroom += 1;
             self.vacant.push(d as u32);
         }
@@ -1231,11 +1338,11 @@ impl St<'_> {
     /// A vacancy as the corporation handles it: sold (leaves the stock) or liberalised when
     /// flagged; whether it is still to be let.
     fn vacancy_usable(&mut self, d: u32) -> bool {
-        let f = &mut self.dw[d as usize].flags;
+        let f = &mut self.dwellings[d as usize].flags;
         if *f & F_SELL != 0 {
             *f &= !F_ACTIVE;
-            let b = self.dw[d as usize].buurt as usize;
-            self.segc[b][self.dw[d as usize].seg as usize] -= 1;
+            let b = self.dwellings[d as usize].buurt as usize;
+            self.segment_counts[b][self.dwellings[d as usize].seg as usize] -= 1;
             return false;
         }
         if *f & F_LIB != 0 {
@@ -1251,10 +1358,10 @@ impl St<'_> {
         let Some(si) = m.stroom_urgent.iter().position(|u| !u) else {
             return;
         };
-        let c = self.dw[d].t_class;
+        let c = self.dwellings[d].t_class;
         let stop = i64::from(m.uitval.draw(&mut self.rng));
-        let wy = (self.year as i64 + 1 + stop).clamp(0, i64::from(NO_EXIT) - 1) as u16;
-        let id = self.sk.len() as u32;
+        let stop_year = (self.year as i64 + 1 + stop).clamp(0, i64::from(NO_EXIT) - 1) as u16;
+        let id = self.seekers.len() as u32;
         self.push_seeker(Seeker {
             reg: f32::from(start.max(-100)) + 0.5,
             income: crate::synth::income_in_class(
@@ -1265,17 +1372,17 @@ impl St<'_> {
                 false,
                 0.5,
             ) as f32,
-            groups: self.dw[d].t_groups,
-            wy,
+            groups: self.dwellings[d].t_groups,
+            stop_year,
             state: WAITING,
             class: c,
             flags: 1,
             stream: si as u8,
         });
-        self.s_hh.push(self.dw[d].tenant);
-        self.s_home.resize(self.sk.len(), NONE);
+        self.s_hh.push(self.dwellings[d].tenant);
+        self.s_home.resize(self.seekers.len(), NONE);
         self.s_home[id as usize] = d as u32;
-        self.dw[d].exit = NO_EXIT;
+        self.dwellings[d].exit = NO_EXIT;
         self.movers.push(id);
         self.out.accounts.doorstroom_zoekers += 1;
     }
@@ -1287,14 +1394,14 @@ impl St<'_> {
         }
         let mut mv = std::mem::take(&mut self.movers);
         mv.sort_unstable_by(|&a, &b| {
-            self.sk[a as usize]
+            self.seekers[a as usize]
                 .reg
-                .total_cmp(&self.sk[b as usize].reg)
+                .total_cmp(&self.seekers[b as usize].reg)
                 .then(a.cmp(&b))
         });
         let mut by_class: Vec<Vec<u32>> = vec![Vec::new(); CLASSES];
         for s in mv {
-            by_class[self.sk[s as usize].class as usize].push(s);
+            by_class[self.seekers[s as usize].class as usize].push(s);
         }
         for (c, add) in by_class.into_iter().enumerate() {
             if add.is_empty() {
@@ -1306,12 +1413,14 @@ impl St<'_> {
             let (mut i, mut j) = (h, 0);
             while i < old.len() || j < add.len() {
                 let take_old = j >= add.len()
-                    || (i < old.len() && self.sk[qid(old[i])].reg <= self.sk[add[j] as usize].reg);
+                    || (i < old.len()
+                        && self.seekers[entry_seeker(old[i])].reg
+                            <= self.seekers[add[j] as usize].reg);
                 if take_old {
                     q.push(old[i]);
                     i += 1;
                 } else {
-                    q.push(qe(add[j], self.sk[add[j] as usize].wy));
+                    q.push(queue_entry(add[j], self.seekers[add[j] as usize].stop_year));
                     j += 1;
                 }
             }
@@ -1325,38 +1434,39 @@ impl St<'_> {
         match a {
             Actie::Liberaliseer(ds) => {
                 for &d in ds {
-                    if self.dw[d as usize].flags & F_ACTIVE != 0 {
-                        self.dw[d as usize].flags |= F_LIB;
+                    if self.dwellings[d as usize].flags & F_ACTIVE != 0 {
+                        self.dwellings[d as usize].flags |= F_LIB;
                     }
                 }
             }
             Actie::Verkoop(ds) => {
                 for &d in ds {
-                    self.dw[d as usize].flags |= F_SELL;
+                    self.dwellings[d as usize].flags |= F_SELL;
                 }
             }
             Actie::Sloop(ds) => {
                 for &d in ds {
                     let d = d as usize;
-                    if self.dw[d].flags & F_ACTIVE == 0 {
+                    if self.dwellings[d].flags & F_ACTIVE == 0 {
                         continue;
                     }
-                    self.dw[d].flags &= !F_ACTIVE;
-                    self.segc[self.dw[d].buurt as usize][self.dw[d].seg as usize] -= 1;
+                    self.dwellings[d].flags &= !F_ACTIVE;
+                    self.segment_counts[self.dwellings[d].buurt as usize]
+                        [self.dwellings[d].seg as usize] -= 1;
                     // a mover living here stops searching: the household is re-housed
                     if let Some(s) = self.s_home.iter().position(|&h| h == d as u32) {
                         self.s_home[s] = NONE;
-                        if self.sk[s].state == WAITING {
+                        if self.seekers[s].state == WAITING {
                             self.set_state(s, STOPPED);
                             self.out.accounts.zoekers_gestopt += 1;
                         }
                     }
-                    if self.dw[d].tenant != NONE {
+                    if self.dwellings[d].tenant != NONE {
                         // the household becomes a herhuisvesting seeker
                         self.add_household(d, -1);
                         let si = self.m.stromen.len() - 1;
-                        let id = self.sk.len() as u32;
-                        let c = self.dw[d].t_class;
+                        let id = self.seekers.len() as u32;
+                        let c = self.dwellings[d].t_class;
                         self.push_seeker(Seeker {
                             reg: self.year as f32,
                             income: crate::synth::income_in_class(
@@ -1367,49 +1477,49 @@ impl St<'_> {
                                 false,
                                 0.5,
                             ) as f32,
-                            groups: self.dw[d].t_groups,
-                            wy: NO_EXIT,
+                            groups: self.dwellings[d].t_groups,
+                            stop_year: NO_EXIT,
                             state: WAITING,
                             class: c,
                             flags: 1,
                             stream: si as u8,
                         });
-                        self.s_hh.push(self.dw[d].tenant);
+                        self.s_hh.push(self.dwellings[d].tenant);
                         self.uq[si].push(id);
-                        self.dw[d].tenant = NONE;
-                        self.dw[d].exit = NO_EXIT;
+                        self.dwellings[d].tenant = NONE;
+                        self.dwellings[d].exit = NO_EXIT;
                         self.out.accounts.sloop_uit += 1;
                     }
                 }
                 self.vacant
-                    .retain(|&d| self.dw[d as usize].flags & F_ACTIVE != 0);
+                    .retain(|&d| self.dwellings[d as usize].flags & F_ACTIVE != 0);
             }
             Actie::Verduurzaam(xs) => {
                 for &(d, _p, r, s) in xs {
                     let d = d as usize;
-                    if self.dw[d].flags & F_ACTIVE == 0 {
+                    if self.dwellings[d].flags & F_ACTIVE == 0 {
                         continue;
                     }
-                    let b = self.dw[d].buurt as usize;
-                    let occupied = self.dw[d].tenant != NONE;
+                    let b = self.dwellings[d].buurt as usize;
+                    let occupied = self.dwellings[d].tenant != NONE;
                     if occupied {
                         self.add_rent(d, -1.0);
                     }
                     let now = self.rent_of(d);
-                    self.segc[b][self.dw[d].seg as usize] -= 1;
-                    self.segc[b][s as usize] += 1;
-                    self.dw[d].max_rent = r;
-                    self.dw[d].seg = s;
+                    self.segment_counts[b][self.dwellings[d].seg as usize] -= 1;
+                    self.segment_counts[b][s as usize] += 1;
+                    self.dwellings[d].max_rent = r;
+                    self.dwellings[d].seg = s;
                     // the sitting tenant's rent stays; the new maximum applies at re-letting
                     self.set_rent(d, now.min(r));
                     if occupied {
                         self.add_rent(d, 1.0);
                     }
                     if s != SEG_SOCIAAL {
-                        self.dw[d].flags &= !F_DAEB;
-                        if self.dw[d].flags & F_NONSOC == 0 {
-                            self.dw[d].flags |= F_NONSOC;
-                            self.nonsoc.push(d as u32);
+                        self.dwellings[d].flags &= !F_DAEB;
+                        if self.dwellings[d].flags & F_NONSOC == 0 {
+                            self.dwellings[d].flags |= F_NONSOC;
+                            self.nonsocial_dwellings.push(d as u32);
                         }
                     }
                 }
@@ -1422,12 +1532,12 @@ impl St<'_> {
             } => {
                 for &(_p, r, s, kind, count) in woningen {
                     for _ in 0..count {
-                        let d = self.dw.len() as u32;
-                        self.segc[*buurt as usize][s as usize] += 1;
+                        let d = self.dwellings.len() as u32;
+                        self.segment_counts[*buurt as usize][s as usize] += 1;
                         if s != SEG_SOCIAAL {
-                            self.nonsoc.push(d);
+                            self.nonsocial_dwellings.push(d);
                         }
-                        self.dw.push(Dw {
+                        self.dwellings.push(Dwelling {
                             buurt: *buurt,
                             max_rent: r,
                             rent: 0.0,
@@ -1482,9 +1592,9 @@ impl St<'_> {
     fn letting_rent(&self, d: usize) -> f32 {
         let h = &self.m.scenario.huurbeleid;
         let r = &self.m.regels;
-        let max = self.dw[d].max_rent;
-        let daeb = self.dw[d].flags & F_DAEB != 0;
-        if self.dw[d].care != 0 {
+        let max = self.dwellings[d].max_rent;
+        let daeb = self.dwellings[d].flags & F_DAEB != 0;
+        if self.dwellings[d].care != 0 {
             // care units: at most the lage aftoppingsgrens, so they are passend for everyone
             return (h.streefhuur_sociaal as f32 * max).min(r.aftopping_laag as f32);
         }
@@ -1495,7 +1605,7 @@ impl St<'_> {
             }
             x
         } else {
-            let s = match self.dw[d].seg {
+            let s = match self.dwellings[d].seg {
                 SEG_VRIJ => h.streefhuur_vrij,
                 _ => h.streefhuur_midden,
             };
@@ -1512,7 +1622,7 @@ impl St<'_> {
         let Some(sp) = &self.m.scenario.spreiding else {
             return true;
         };
-        let c = self.dw[d].complex as usize;
+        let c = self.dwellings[d].complex as usize;
         let (next_cv, next_cl) = (self.vlet_c[c] + 1, self.let_c[c] + 1);
         if let Some(a) = sp.max_aandeel_complex
             && f64::from(next_cv) > floor(a * f64::from(next_cl) + 1e-9)
@@ -1542,12 +1652,12 @@ impl St<'_> {
     /// Per-seeker checks that classes cannot express.
     #[inline(always)]
     fn seeker_ok(&self, s: usize, rw: bool, daeb: bool, rent: f32, now: f32) -> bool {
-        if self.sk[s].state != WAITING || self.sk[s].reg > now {
+        if self.seekers[s].state != WAITING || self.seekers[s].reg > now {
             return false;
         }
         if rw && let Some(r) = &self.m.scenario.rotterdamwet {
-            let f = self.sk[s].flags;
-            if r.art8 && !class_work(self.sk[s].class) && f & 1 == 0 {
+            let f = self.seekers[s].flags;
+            if r.art8 && !class_work(self.seekers[s].class) && f & 1 == 0 {
                 return false;
             }
             if r.art10_screening && f & 2 != 0 {
@@ -1555,7 +1665,7 @@ impl St<'_> {
             }
         }
         if !daeb
-            && self.sk[s].income / 12.0
+            && self.seekers[s].income / 12.0
                 < self.m.aannames.zoekers.inkomenseis_huurfactor as f32 * rent
         {
             return false;
@@ -1565,9 +1675,9 @@ impl St<'_> {
 
     fn let_dwelling(&mut self, d: usize, now: f32) -> bool {
         let m = self.m;
-        let b = self.dw[d].buurt as usize;
+        let b = self.dwellings[d].buurt as usize;
         let rent = self.letting_rent(d);
-        let daeb = self.dw[d].flags & F_DAEB != 0;
+        let daeb = self.dwellings[d].flags & F_DAEB != 0;
         let rw = m.buurten[b].rotterdamwet;
         let r = &m.regels;
         // eligible classes
@@ -1587,7 +1697,7 @@ impl St<'_> {
                 mask &= !(INC0 & !allowed_inc0);
             }
         }
-        let care = self.dw[d].care;
+        let care = self.dwellings[d].care;
         if care != 0 {
             // care units are built for their streams: outside the spreading caps
             return self.mediate(d, b, mask, rent, now, u32::from(care), daeb, rw);
@@ -1665,18 +1775,20 @@ impl St<'_> {
             while i < self.uq[si].len() && looked < 16 && declines < 3 {
                 let s = self.uq[si][i] as usize;
                 i += 1;
-                if self.sk[s].state != WAITING {
+                if self.seekers[s].state != WAITING {
                     if i - 1 == self.uh[si] {
                         self.uh[si] = i;
                     }
                     continue;
                 }
-                if self.sk[s].reg > now {
+                if self.seekers[s].reg > now {
                     // queues are in order of urgency date
                     break;
                 }
                 looked += 1;
-                if mask & (1 << self.sk[s].class) == 0 || !self.seeker_ok(s, rw, daeb, rent, now) {
+                if mask & (1 << self.seekers[s].class) == 0
+                    || !self.seeker_ok(s, rw, daeb, rent, now)
+                {
                     continue;
                 }
                 self.y.offers += 1;
@@ -1700,12 +1812,12 @@ impl St<'_> {
     fn fix_head(&mut self, c: usize) {
         let q = &self.q[c];
         let mut h = self.qh[c];
-        while h < q.len() && !self.is_waiting(qid(q[h])) {
+        while h < q.len() && !self.is_waiting(entry_seeker(q[h])) {
             h += 1;
         }
         self.qh[c] = h;
         self.hreg[c] = if h < q.len() {
-            self.sk[qid(q[h])].reg
+            self.seekers[entry_seeker(q[h])].reg
         } else {
             f32::INFINITY
         };
@@ -1772,15 +1884,15 @@ impl St<'_> {
             }
             let c = best;
             let q = &self.q[c];
-            let s = qid(q[cur[best] as usize]);
+            let s = entry_seeker(q[cur[best] as usize]);
             // next waiting candidate of this class
             let mut i = cur[best] as usize + 1;
-            while i < q.len() && !self.is_waiting(qid(q[i])) {
+            while i < q.len() && !self.is_waiting(entry_seeker(q[i])) {
                 i += 1;
             }
             cur[best] = i as u32;
             lreg[best] = if i < q.len() {
-                self.sk[qid(q[i])].reg
+                self.seekers[entry_seeker(q[i])].reg
             } else {
                 f32::INFINITY
             };
@@ -1839,7 +1951,7 @@ impl St<'_> {
             let k = cum[..n].partition_point(|&v| v <= x);
             let c = cls[k] as usize;
             let before = if k == 0 { 0 } else { cum[k - 1] };
-            let s = qid(self.q[c][self.qh[c] + (x - before)]);
+            let s = entry_seeker(self.q[c][self.qh[c] + (x - before)]);
             if !self.seeker_ok(s, rw, daeb, rent, now) {
                 continue;
             }
@@ -1856,10 +1968,10 @@ impl St<'_> {
 
     fn place(&mut self, d: usize, b: usize, s: usize, rent: f32, now: f32, kanaal: Kanaal) {
         let m = self.m;
-        let c = self.sk[s].class;
-        let g = self.sk[s].groups;
-        let si = self.sk[s].stream as usize;
-        let daeb = self.dw[d].flags & F_DAEB != 0;
+        let c = self.seekers[s].class;
+        let g = self.seekers[s].groups;
+        let si = self.seekers[s].stream as usize;
+        let daeb = self.dwellings[d].flags & F_DAEB != 0;
         if self.audit {
             self.out.audit.push(Letting {
                 jaar: self.year,
@@ -1868,19 +1980,19 @@ impl St<'_> {
                 huishouden: self.s_hh[s],
                 klasse: c,
                 groepen: g,
-                inkomen: self.sk[s].income,
+                inkomen: self.seekers[s].income,
                 huur: rent,
                 daeb,
                 stroom: si as u8,
                 kanaal,
                 buurt_verhuringen_voor: self.let_b[b],
                 buurt_spreiding_voor: self.vlet_b[b],
-                complex: self.dw[d].complex,
-                complex_verhuringen_voor: self.let_c[self.dw[d].complex as usize],
-                complex_spreiding_voor: self.vlet_c[self.dw[d].complex as usize],
+                complex: self.dwellings[d].complex,
+                complex_verhuringen_voor: self.let_c[self.dwellings[d].complex as usize],
+                complex_spreiding_voor: self.vlet_c[self.dwellings[d].complex as usize],
                 rotterdamwet: m.buurten[b].rotterdamwet,
-                regio_6jaar: self.sk[s].flags & 1 != 0,
-                screening: self.sk[s].flags & 2 != 0,
+                regio_6jaar: self.seekers[s].flags & 1 != 0,
+                screening: self.seekers[s].flags & 2 != 0,
             });
         }
         let home = self.s_home.get(s).copied().unwrap_or(NONE);
@@ -1888,31 +2000,33 @@ impl St<'_> {
             // a move within the stock: the household leaves its dwelling, which is let next
             let h = home as usize;
             self.add_household(h, -1);
-            self.dw[h].tenant = NONE;
-            self.dw[h].exit = NO_EXIT;
-            self.exits_b[self.dw[h].buurt as usize] += 1;
+            self.dwellings[h].tenant = NONE;
+            self.dwellings[h].exit = NO_EXIT;
+            self.exits_b[self.dwellings[h].buurt as usize] += 1;
             self.chain.push(home);
             self.s_home[s] = NONE;
             self.out.accounts.doorstroom += 1;
             self.y.moves += 1;
         }
-        self.dw[d].tenant = self.s_hh[s];
-        self.dw[d].t_class = c;
-        self.dw[d].t_groups = g;
+        self.dwellings[d].tenant = self.s_hh[s];
+        self.dwellings[d].t_class = c;
+        self.dwellings[d].t_groups = g;
         self.set_rent(d, rent);
-        self.dw[d].start = self.year as i16;
+        self.dwellings[d].start = self.year as i16;
         if self.year + (m.hazard.window as usize) < self.years {
             self.out.accounts.nieuw_cohort += 1;
         }
         self.set_state(s, PLACED);
         self.add_household(d, 1);
-        let dur = m.hazard.draw_remaining(self.dw[d].kind, 0, &mut self.rng) as usize;
+        let dur = m
+            .hazard
+            .draw_remaining(self.dwellings[d].kind, 0, &mut self.rng) as usize;
         let ey = self.year + dur;
         if ey < self.years {
-            self.dw[d].exit = ey as u16;
+            self.dwellings[d].exit = ey as u16;
             self.buckets[ey].push(d as u32);
         } else {
-            self.dw[d].exit = NO_EXIT;
+            self.dwellings[d].exit = NO_EXIT;
         }
         // counters
         if daeb {
@@ -1940,7 +2054,7 @@ impl St<'_> {
             self.used[si] += 1.0;
         }
         self.let_b[b] += 1;
-        let cx = self.dw[d].complex as usize;
+        let cx = self.dwellings[d].complex as usize;
         self.let_c[cx] += 1;
         if class_vuln(c) {
             self.vlet_c[cx] += 1;
@@ -1952,7 +2066,7 @@ impl St<'_> {
         if kw {
             self.kwlet_b[b] += 1;
         }
-        let wait = (now - self.sk[s].reg).max(0.0);
+        let wait = (now - self.seekers[s].reg).max(0.0);
         if kw {
             self.y.wait_kw.0 += f64::from(wait);
             self.y.wait_kw.1 += 1;
@@ -1990,11 +2104,11 @@ impl St<'_> {
             let mut q = std::mem::take(&mut self.q[c]);
             let mut w = 0;
             for i in h..q.len() {
-                let s = qid(q[i]);
+                let s = entry_seeker(q[i]);
                 if !self.is_waiting(s) {
                     continue;
                 }
-                if qwy(q[i]) <= next {
+                if entry_stop_year(q[i]) <= next {
                     self.set_state(s, STOPPED);
                     self.y.stopped += 1;
                     self.out.accounts.zoekers_gestopt += 1;
@@ -2005,13 +2119,13 @@ impl St<'_> {
                         self.s_home[s] = NONE;
                         let h = h as usize;
                         let dur = self.m.hazard.draw_remaining(
-                            self.dw[h].kind,
+                            self.dwellings[h].kind,
                             self.m.hazard.window,
                             &mut self.rng,
                         ) as usize;
                         let ey = self.year + dur;
                         if ey < self.years {
-                            self.dw[h].exit = ey as u16;
+                            self.dwellings[h].exit = ey as u16;
                             self.buckets[ey].push(h as u32);
                         }
                     }
@@ -2027,10 +2141,10 @@ impl St<'_> {
         }
         for si in 0..self.ns {
             let h = self.uh[si];
-            let sk = &self.sk;
+            let seekers = &self.seekers;
             let mut q = std::mem::take(&mut self.uq[si]);
             q.drain(..h);
-            q.retain(|&s| sk[s as usize].state == WAITING);
+            q.retain(|&s| seekers[s as usize].state == WAITING);
             self.uq[si] = q;
             self.uh[si] = 0;
         }
@@ -2049,38 +2163,39 @@ impl St<'_> {
             ((1.0 + f * r.huurverhoging_max_midden) / index) as f32,
             ((1.0 + f * r.huurverhoging_max_vrij) / index) as f32,
         ];
-        self.g0 *= f64::from(grow[0]);
-        let ns_b = &mut self.ns_b;
-        ns_b.iter_mut().for_each(|x| *x = 0.0);
-        for &d in &self.nonsoc {
+        self.social_rent_factor *= f64::from(grow[0]);
+        let nonsocial_rent_sum = &mut self.nonsocial_rent_sum;
+        nonsocial_rent_sum.iter_mut().for_each(|x| *x = 0.0);
+        for &d in &self.nonsocial_dwellings {
             let d = d as usize;
-            let s = self.dw[d].seg as usize;
-            if self.dw[d].flags & F_ACTIVE == 0
+            let s = self.dwellings[d].seg as usize;
+            if self.dwellings[d].flags & F_ACTIVE == 0
                 || s == SEG_SOCIAAL as usize
-                || self.dw[d].tenant == NONE
+                || self.dwellings[d].tenant == NONE
             {
                 continue;
             }
-            let x = (self.dw[d].rent * grow[s]).min(self.dw[d].max_rent);
-            self.dw[d].rent = x;
-            ns_b[self.dw[d].buurt as usize] += f64::from(x);
+            let x = (self.dwellings[d].rent * grow[s]).min(self.dwellings[d].max_rent);
+            self.dwellings[d].rent = x;
+            nonsocial_rent_sum[self.dwellings[d].buurt as usize] += f64::from(x);
         }
         // (sum of rents, sum of maximum rents, occupied dwellings) per buurt; the sums of f32
         // rents in f64 are exact, so they do not depend on the order of the additions
         let rent_b: Vec<(f64, f64, u32)> = (0..nb)
             .map(|b| {
                 (
-                    self.g0 * self.rsb[b] + self.ns_b[b],
-                    self.rmax[b],
+                    self.social_rent_factor * self.social_base_rent_sum[b]
+                        + self.nonsocial_rent_sum[b],
+                    self.max_rent_sum[b],
                     self.hh[b],
                 )
             })
             .collect();
-        let seg_b = &self.segc;
+        let seg_b = &self.segment_counts;
         let act_b: Vec<u32> = seg_b.iter().map(|x| x[0] + x[1] + x[2]).collect();
         let mut vacant_b = vec![0u32; nb];
         for &d in &self.vacant {
-            vacant_b[self.dw[d as usize].buurt as usize] += 1;
+            vacant_b[self.dwellings[d as usize].buurt as usize] += 1;
         }
         // region: additive sums (combined over housing markets by `region_row`)
         let raw = &mut self.raw[year * self.nraw..(year + 1) * self.nraw];
@@ -2219,11 +2334,11 @@ impl St<'_> {
 
     fn finish(mut self) -> RunOutput {
         let a = &mut self.out.accounts;
-        a.huishoudens_eind = self.dw.iter().filter(|w| w.tenant != NONE).count() as u64;
-        a.zoekers_eind = self.sk.iter().filter(|s| s.state == WAITING).count() as u64;
+        a.huishoudens_eind = self.dwellings.iter().filter(|w| w.tenant != NONE).count() as u64;
+        a.zoekers_eind = self.seekers.iter().filter(|s| s.state == WAITING).count() as u64;
         if self.audit {
             let mut ids: Vec<u32> = self
-                .dw
+                .dwellings
                 .iter()
                 .map(|w| w.tenant)
                 .filter(|&t| t != NONE)

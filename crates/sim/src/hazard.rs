@@ -24,8 +24,11 @@ use crate::rules::Verloop;
 /// The calibrated hazard.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Hazard {
+    /// the yearly exit hazard in the first `window` years of a tenancy (0–1)
     pub h1: f64,
+    /// the yearly exit hazard after the window (0–1)
     pub h2: f64,
+    /// the window, in years (`verloop.venster_jaren`)
     pub window: u32,
     /// hazard factor per dwelling kind (klein, meergezins, eengezins)
     pub factor: [f64; 3],
@@ -158,6 +161,7 @@ pub struct Guide {
 }
 
 impl Guide {
+    /// A guide table over `cum`, a cumulative distribution (ascending, ending at 1).
     pub fn new(cum: &[f64]) -> Guide {
         let guide = (0..GUIDE)
             .map(|j| {

@@ -54,23 +54,32 @@ pub enum Bron {
 /// One indicator of the component.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
+    /// the indicator's id in the definition
     pub id: String,
+    /// its KWB source key (`p_hh_li`, `a_1p_hh`, …)
     pub source: String,
+    /// how the simulation moves the source
     pub bron: Bron,
+    /// its weight in the component (re-weighted over the indicators present)
     pub weight: f64,
     /// −1 for higher_is_worse
     pub sign: f64,
     /// 1 (value), 1,000 (per_1000) or 100 (share), with `denom` per buurt
     pub scale: f64,
+    /// whether the transform divides by a denominator (`per_1000`, `share`)
     pub has_denom: bool,
     /// the denominator moves with the households (`a_hh`: 1 per household, `a_inw`: the
     /// buurt's persons per household); 0 = fixed
     pub denom_hh: bool,
+    /// the denominator is `a_inw` and moves with the buurt's persons per household
     pub denom_inw: bool,
     /// per buurt: the source's KWB value (NaN = missing), the denominator, and for benefit
     /// sources their share of the buurt's benefit recipients
     pub start: Vec<f64>,
+    /// per buurt: the denominator's KWB value at the start (NaN = missing)
     pub denom: Vec<f64>,
+    /// per buurt, benefit sources only: the source's share of the buurt's benefit
+    /// recipients (`a_soz_wb` + `a_soz_ao` + `a_soz_ww`)
     pub share: Vec<f64>,
     /// oriented transformed starting values of the buurten that have one, sorted
     pub reference: Vec<f64>,
@@ -79,11 +88,16 @@ pub struct Indicator {
 /// The component as the simulation computes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Component {
+    /// the component's id in the definition
     pub id: String,
+    /// its indicators, in definition order
     pub indicators: Vec<Indicator>,
+    /// the method's `component_min_share`: below this share of the weight present the
+    /// score is missing
     pub min_share: f64,
     /// KWB households and residents per buurt (`a_hh`, `a_inw`; NaN = missing)
     pub a_hh: Vec<f64>,
+    /// KWB residents per buurt (`a_inw`; NaN = missing)
     pub a_inw: Vec<f64>,
 }
 

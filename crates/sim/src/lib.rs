@@ -101,6 +101,8 @@
 //! stream `(seed, run)` (market k of a run: stream `run + (k << 32)`), so results are
 //! identical for any number of threads.
 
+#![warn(missing_docs)]
+
 pub mod afscherming;
 pub mod budget;
 pub mod engine;
@@ -153,13 +155,18 @@ pub const DEMO_SCENARIOS: [(&str, &str); 5] = [
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file}: {place}: {message} — fix: {fix}")]
 pub struct SimError {
+    /// the file (or input) the problem is in
     pub file: String,
+    /// where in it: a line, a TOML key, a column
     pub place: String,
+    /// what is wrong
     pub message: String,
+    /// how to fix it
     pub fix: String,
 }
 
 impl SimError {
+    /// An error from its four parts.
     pub fn new(
         file: impl Into<String>,
         place: impl Into<String>,

@@ -17,14 +17,19 @@ use crate::scenario::{Scenario, Soort};
 use crate::synth::{self, Marginals};
 use crate::{HERHUISVESTING, SimError};
 
-/// Segment codes held per dwelling.
+/// Segment codes held per dwelling: sociale huur (also when the WWS gives no segment).
 pub const SEG_SOCIAAL: u8 = 0;
+/// Segment code: middenhuur.
 pub const SEG_MIDDEN: u8 = 1;
+/// Segment code: vrije sector.
 pub const SEG_VRIJ: u8 = 2;
 
-/// Dwelling kinds for the hazard factor.
+/// Dwelling kinds for the hazard factor: a small flat (a meergezinswoning of at most two
+/// rooms).
 pub const KIND_KLEIN: u8 = 0;
+/// Dwelling kind: a meergezinswoning of three rooms or more.
 pub const KIND_MEERGEZINS: u8 = 1;
+/// Dwelling kind: an eengezinswoning.
 pub const KIND_EENGEZINS: u8 = 2;
 
 /// Number of eligibility classes: income class (4) × size class (3) × income from work (2) ×
@@ -36,18 +41,22 @@ pub const CLASSES: usize = 48;
 pub fn class_of(inc: u8, size: u8, work: bool, vuln: bool) -> u8 {
     ((inc * 3 + size) * 2 + u8::from(work)) * 2 + u8::from(vuln)
 }
+/// The income class (0–3, 0 the lowest) of an eligibility class.
 #[inline]
 pub fn class_inc(c: u8) -> u8 {
     c / 12
 }
+/// The size class (0–2, 0 one person) of an eligibility class.
 #[inline]
 pub fn class_size(c: u8) -> u8 {
     (c / 4) % 3
 }
+/// Whether the households of an eligibility class have income from work.
 #[inline]
 pub fn class_work(c: u8) -> bool {
     (c / 2) % 2 == 1
 }
+/// Whether the households of an eligibility class are vulnerable in the spreading sense.
 #[inline]
 pub fn class_vuln(c: u8) -> bool {
     c % 2 == 1
@@ -60,7 +69,9 @@ pub struct Inputs {
     pub voorraad: (String, String),
     /// names and texts of KWB CSVs, in order of preference
     pub kwb: Vec<(String, String)>,
+    /// the allocation rules by period (`data/sim/regels.toml` unless the caller gives others)
     pub regels: Regels,
+    /// the model assumptions (`data/sim/aannames.toml` unless the caller gives others)
     pub aannames: Aannames,
 }
 
@@ -81,14 +92,19 @@ impl Inputs {
 /// One buurt.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Buurt {
+    /// the CBS buurtcode (`BU…`), as in the stock file
     pub code: String,
+    /// the buurt's name from the KWB (the code when the KWB has none)
     pub naam: String,
     /// attractiveness (z-score of WOZ per m² of the corporation stock, or the scenario's)
     pub aantrekkelijkheid: f64,
+    /// designated under the Rotterdamwet (art. 8–10 apply to its lettings)
     pub rotterdamwet: bool,
+    /// the scenario's spreading caps apply to the buurt
     pub spreiding: bool,
     /// non-corporation households and the vulnerable among them (static background)
     pub achtergrond_hh: f64,
+    /// the kwetsbare households among `achtergrond_hh`
     pub achtergrond_kwetsbaar: f64,
     /// mean WOZ per m² of the corporation stock (for new-build values)
     pub woz_m2: f64,
@@ -109,7 +125,9 @@ pub enum Actie {
     Verduurzaam(Vec<(u32, f32, f32, u8)>),
     /// new dwellings: (points, max rent, segment, kind), count each
     Nieuwbouw {
+        /// the buurt built in
         buurt: u32,
+        /// (points, max rent, segment, kind, count) per dwelling type
         woningen: Vec<(f32, f32, u8, u8, u32)>,
         /// bit set of streams the units are reserved for (care units), 0 = none
         voor: u32,
@@ -121,8 +139,11 @@ pub enum Actie {
 /// Seeker profiles, pre-synthesised per stream (struct of arrays).
 #[derive(Debug, Clone, Default)]
 pub struct Profielen {
+    /// eligibility class per profile ([`class_of`])
     pub class: Vec<u8>,
+    /// bit set of groups per profile ([`Model::groep_ids`])
     pub groups: Vec<u16>,
+    /// income per profile, euro a year
     pub income: Vec<f32>,
     /// bit 0: at least the Rotterdamwet years in the region; bit 1: screening hit
     pub flags: Vec<u8>,
@@ -131,30 +152,47 @@ pub struct Profielen {
 /// The immutable state every run starts from.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// the scenario simulated
     pub scenario: Scenario,
+    /// the allocation rules in force at the scenario's start
     pub regels: Periode,
+    /// the model assumptions
     pub aannames: Aannames,
+    /// the buurten of the stock, in order of first appearance in the stock file
     pub buurten: Vec<Buurt>,
     // dwellings (struct of arrays)
+    /// buurt index of each dwelling
     pub d_buurt: Vec<u32>,
+    /// kind of each dwelling (`KIND_*`, for the exit hazard)
     pub d_kind: Vec<u8>,
+    /// WWS points of each dwelling
     pub d_points: Vec<f32>,
+    /// maximum rent of each dwelling, euro a month (WWS, in money of the rules' period)
     pub d_max_rent: Vec<f32>,
+    /// rent at the start, euro a month: the stock's `kale_huur`, else a share of the
+    /// maximum (`invulling.huur_zonder_opgave`); never above the maximum
     pub d_rent: Vec<f32>,
+    /// segment of each dwelling (`SEG_*`)
     pub d_seg: Vec<u8>,
+    /// whether each dwelling is DAEB (social) at the start
     pub d_daeb: Vec<bool>,
     /// complex of each dwelling (0..`complexen`): the stock's `complex` column, else buurt ×
     /// woningtype × decade of bouwjaar; each new-build intervention adds one
     pub d_complex: Vec<u32>,
+    /// number of complexes
     pub complexen: usize,
     // sitting households, one per dwelling at the start
+    /// eligibility class of each dwelling's household ([`class_of`])
     pub h_class: Vec<u8>,
+    /// bit set of groups of each dwelling's household
     pub h_groups: Vec<u16>,
+    /// the calibrated exit hazard
     pub hazard: Hazard,
     /// the years a regular seeker searches before stopping (`zoekers.uitval_per_jaar`)
     pub uitval: crate::hazard::Geometric,
     /// stream ids (assumption streams, then herhuisvesting)
     pub stromen: Vec<String>,
+    /// per stream: whether it is urgent (mediated directly, within contingents)
     pub stroom_urgent: Vec<bool>,
     /// urgent streams in priority order (indices)
     pub urgent_order: Vec<usize>,
@@ -162,10 +200,14 @@ pub struct Model {
     pub instroom: Vec<f64>,
     /// placement limit a year per stream (None = none) and whether it rolls over
     pub limiet: Vec<Option<(f64, bool)>>,
+    /// per stream the seeker profiles arrivals are drawn from (empty for herhuisvesting,
+    /// whose seekers keep their own attributes)
     pub profielen: Vec<Profielen>,
     /// groups in the spreading set / kwetsbaar, as bit sets
     pub spreiding_mask: u16,
+    /// groups that count as kwetsbaar, as a bit set over `groep_ids`
     pub kwetsbaar_mask: u16,
+    /// the household groups' ids (bit i of a group set is `groep_ids[i]`)
     pub groep_ids: Vec<String>,
     /// prepared interventions per year index
     pub acties: Vec<Vec<Actie>>,
@@ -181,6 +223,7 @@ pub struct Model {
     /// the vulnerability component of the index definition, recomputed per buurt and year
     /// ([`kwetsbaarheid`](crate::kwetsbaarheid)); None when the definition cannot be used
     pub kwetsbaarheid: Option<crate::kwetsbaarheid::Component>,
+    /// what the set-up had to assume (missing KWB values, fallbacks), for the user
     pub warnings: Vec<String>,
 }
 
@@ -1252,7 +1295,7 @@ impl Model {
         }
     }
 
-    /// The income class limits for a household (used by tests to check every letting).
+    /// The number of dwellings at the start.
     pub fn dwellings(&self) -> usize {
         self.d_buurt.len()
     }
@@ -1263,7 +1306,10 @@ impl Model {
 /// ([`Model::split_markets`]; the engine runs each on its own).
 #[derive(Debug, Clone)]
 pub struct Market {
+    /// the market's own model
     pub model: Model,
+    /// the global buurt index of each of the market model's buurten
     pub buurten: Vec<u32>,
+    /// the global dwelling index of each of the market model's dwellings
     pub woningen: Vec<u32>,
 }

@@ -10,9 +10,13 @@ use crate::stop::{Stop, Stopped};
 /// p5 / p50 / p95 and the mean over runs (NaN when no run has a value).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quantiles {
+    /// the 5th percentile
     pub p5: f64,
+    /// the median
     pub p50: f64,
+    /// the 95th percentile
     pub p95: f64,
+    /// the mean
     pub gemiddelde: f64,
 }
 
@@ -53,13 +57,19 @@ pub fn quantiles(v: &mut [f64]) -> Quantiles {
 /// The runs of one scenario.
 #[derive(Debug, Clone)]
 pub struct Results {
+    /// the scenario's name
     pub scenario: String,
+    /// the first simulated year
     pub startjaar: i32,
+    /// the number of simulated years
     pub jaren: usize,
     /// (code, naam) per buurt
     pub buurten: Vec<(String, String)>,
+    /// the names of the region and buurt metrics
     pub metrics: Metrics,
+    /// one output per run, in run order
     pub runs: Vec<RunOutput>,
+    /// the seed of every run's ChaCha8 stream
     pub seed: u64,
     /// per stream (the order of the `plaatsingen_{stroom}` metrics): urgent or regular
     pub stroom_urgent: Vec<bool>,
@@ -182,10 +192,12 @@ impl Results {
             .collect()
     }
 
+    /// Quantiles over runs of a region metric in a year (0-based).
     pub fn regio_q(&self, year: usize, metric: usize) -> Quantiles {
         quantiles(&mut self.regio_runs(year, metric))
     }
 
+    /// Quantiles over runs of a buurt metric of buurt `b` in a year (0-based).
     pub fn buurt_q(&self, year: usize, b: usize, metric: usize) -> Quantiles {
         quantiles(&mut self.buurt_runs(year, b, metric))
     }
@@ -226,12 +238,19 @@ impl Results {
 /// difference (B − A, common random numbers).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verschil {
+    /// the calendar year
     pub jaar: i32,
+    /// the buurtcode, or `regio`
     pub code: String,
+    /// the buurt's name, or `regio`
     pub naam: String,
+    /// the metric's name
     pub indicator: String,
+    /// scenario A's quantiles over runs
     pub a: Quantiles,
+    /// scenario B's quantiles over runs
     pub b: Quantiles,
+    /// the quantiles of the per-run difference B − A
     pub verschil: Quantiles,
 }
 
@@ -245,7 +264,9 @@ impl Verschil {
 /// Two scenarios run with the same seed and number of runs.
 #[derive(Debug, Clone)]
 pub struct Comparison<'a> {
+    /// the reference scenario
     pub a: &'a Results,
+    /// the scenario compared with it
     pub b: &'a Results,
 }
 

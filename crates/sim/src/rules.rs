@@ -16,8 +16,11 @@ pub const AANNAMES: &str = include_str!("../../../data/sim/aannames.toml");
 /// A calendar date (from a TOML date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Datum {
+    /// the year
     pub jaar: i32,
+    /// the month, 1–12
     pub maand: u8,
+    /// the day of the month, 1–31
     pub dag: u8,
 }
 
@@ -68,34 +71,45 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Periode {
+    /// the first day the constants are in force (until the next period)
     pub geldig_vanaf: Datum,
+    /// where the constants come from (law, regulation, publication)
     pub bron: String,
     /// DAEB income limit, one person / more persons (euro a year)
     pub daeb_inkomensgrens_1p: f64,
+    /// DAEB income limit for households of more persons (euro a year)
     pub daeb_inkomensgrens_mp: f64,
     /// share of social lettings that must go to the target group (0.925)
     pub doelgroep_min_aandeel: f64,
     /// free allocation room, national (0.075) and local maximum (0.15)
     pub vrije_ruimte_max: f64,
+    /// the free allocation room a local agreement may allow at most (0.15)
     pub vrije_ruimte_lokaal_max: f64,
     /// passend toewijzen: share of huurtoeslag households at or below the aftoppingsgrens
     pub passend_min_aandeel: f64,
     /// huurtoeslag (passend) income limits, below and at AOW age
     pub passend_inkomen_1p: f64,
+    /// huurtoeslag income limit, more persons below AOW age (euro a year)
     pub passend_inkomen_mp: f64,
+    /// huurtoeslag income limit, one person at AOW age (euro a year)
     pub passend_inkomen_1p_aow: f64,
+    /// huurtoeslag income limit, more persons at AOW age (euro a year)
     pub passend_inkomen_mp_aow: f64,
     /// lage (1–2 persons) and hoge (3+) aftoppingsgrens, kale huur a month
     pub aftopping_laag: f64,
+    /// hoge aftoppingsgrens (3+ persons), kale huur in euro a month
     pub aftopping_hoog: f64,
     /// huurtoeslag maximum rent = DAEB rent limit (liberalisatiegrens)
     pub huurtoeslag_max_huur: f64,
     /// middle-income limits
     pub midden_inkomensgrens_1p: f64,
+    /// middle-income limit for households of more persons (euro a year)
     pub midden_inkomensgrens_mp: f64,
     /// maximum yearly rent increase per segment (fraction)
     pub huurverhoging_max_sociaal: f64,
+    /// maximum yearly rent increase of middenhuur (fraction)
     pub huurverhoging_max_midden: f64,
+    /// maximum yearly rent increase of the vrije sector (fraction)
     pub huurverhoging_max_vrij: f64,
     /// Rotterdamwet art. 8: years of residence in the region that exempt from the income rule
     pub rotterdamwet_regio_jaren: u32,
@@ -110,6 +124,7 @@ struct RegelsFile {
 /// All periods of `data/sim/regels.toml`, sorted by date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Regels {
+    /// the periods, sorted by `geldig_vanaf` (at least one)
     pub perioden: Vec<Periode>,
 }
 
@@ -282,11 +297,17 @@ impl Regels {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Verloop {
+    /// the share of the stock re-let a year in steady state (0.07)
     pub mutatiegraad: f64,
+    /// the share of new tenants that leave within `venster_jaren` (0.42)
     pub vertrek_binnen_venster: f64,
+    /// the window of the early-exit target, in years (5)
     pub venster_jaren: u32,
+    /// hazard factor of a small flat (a meergezinswoning of at most 2 rooms)
     pub factor_klein: f64,
+    /// hazard factor of the other meergezinswoningen
     pub factor_meergezins: f64,
+    /// hazard factor of an eengezinswoning
     pub factor_eengezins: f64,
     /// share of the tenancies ending by the hazard that are moves within the stock: the
     /// household searches as a regular seeker while keeping its dwelling (woonduur counts
@@ -299,11 +320,18 @@ pub struct Verloop {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Zoekers {
+    /// share of the waiting regular seekers that stop searching each year (0–1)
     pub uitval_per_jaar: f64,
+    /// the active pool at the start, in years of re-lettings
     pub startpool_jaren: f64,
+    /// mean registration time of the starting pool, in years (exponential)
     pub inschrijfduur_start: f64,
+    /// offers per vacancy before it stays vacant until next year
     pub max_aanbiedingen: u32,
+    /// middenhuur, vrije sector and niet-DAEB: gross monthly income at least this many
+    /// times the rent
     pub inkomenseis_huurfactor: f64,
+    /// seeker profiles pre-synthesised per stream; arrivals draw one
     pub profielen_per_stroom: u32,
 }
 
@@ -311,11 +339,18 @@ pub struct Zoekers {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Voorkeur {
+    /// the logit's constant
     pub basis: f64,
+    /// weight of the buurt's attractiveness (a z-score)
     pub aantrekkelijkheid: f64,
+    /// weight of the buurt's current share of vulnerable tenants minus the mean (negative:
+    /// seekers with a choice avoid concentration)
     pub kwetsbaar_aandeel: f64,
+    /// added for vulnerable seekers (they accept more readily)
     pub kwetsbaar_extra: f64,
+    /// added for low-income (I0) seekers
     pub laag_inkomen_extra: f64,
+    /// the probability (0–1, not a logit weight) that an urgent seeker accepts a direct offer
     pub urgent_accepteert: f64,
 }
 
@@ -323,11 +358,18 @@ pub struct Voorkeur {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Synthese {
+    /// the national prior of the IPF: size (1, 2, 3+ persons) × income class (I0–I3)
     pub prior: [[f64; 4]; 3],
+    /// I0 share of corporation tenants at the regional mean of `p_hh_li` (scaled per buurt)
     pub aandeel_i0: f64,
+    /// I3 share of corporation tenants at the regional mean of `p_hh_hi` (scaled per buurt)
     pub aandeel_i3: f64,
+    /// households at AOW age: the buurt's share of residents aged 65+ times this factor
     pub aow_factor: f64,
+    /// per income class: the factor on the buurt's benefits rate for tenants below AOW age
     pub uitkering_factor: [f64; 4],
+    /// share of the non-corporation households that is vulnerable (times the buurt's
+    /// relative benefits rate): the static background of the whole-buurt share
     pub achtergrond_kwetsbaar: f64,
 }
 
@@ -347,16 +389,25 @@ pub enum Bron {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Groep {
+    /// the group's id (metric names `aandeel_{id}`; referred to by streams and scenarios)
     pub id: String,
+    /// the group's name as shown to users
     pub naam: String,
+    /// how membership is determined
     pub bron: Bron,
+    /// whether the group counts in the "kwetsbaar" share
     pub kwetsbaar: bool,
+    /// `kenmerk` groups: share among sitting corporation tenants at the regional mean
     #[serde(default)]
     pub zittend: f64,
+    /// `kenmerk` groups: the power of the buurt's relative benefits rate that scales
+    /// `zittend` per buurt
     #[serde(default)]
     pub buurtgevoeligheid: f64,
+    /// `kenmerk` groups: factor on `zittend` per income class (I0–I3)
     #[serde(default)]
     pub klassefactor: [f64; 4],
+    /// `kenmerk` groups: the probability among regular seekers per income class (I0–I3)
     #[serde(default)]
     pub regulier: [f64; 4],
 }
@@ -365,7 +416,9 @@ pub struct Groep {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Soort {
+    /// ranked on registration time, or by lottery
     Regulier,
+    /// mediated directly before the regular ranking, in `prioriteit` order
     Urgent,
 }
 
@@ -373,17 +426,29 @@ pub enum Soort {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stroom {
+    /// the stream's id (metric names `plaatsingen_{id}` …; referred to by scenarios)
     pub id: String,
+    /// the stream's name as shown to users
     pub naam: String,
+    /// regular or urgent
     pub soort: Soort,
+    /// urgent streams: the order of direct mediation (lower first)
     #[serde(default)]
     pub prioriteit: u32,
+    /// arrivals a year per 1,000 corporation dwellings of the region (a scenario's
+    /// `[instroom]` overrides)
     pub per_1000: f64,
+    /// groups every seeker of the stream belongs to (other `kenmerk` groups are drawn)
     pub groepen: Vec<String>,
+    /// shares of 1, 2 and 3+ person households
     pub grootte: [f64; 3],
+    /// shares of income classes I0–I3
     pub inkomen: [f64; 4],
+    /// per income class: the share with income from work or pension
     pub werk: [f64; 4],
+    /// share living at least 6 years in the region (Rotterdamwet art. 8)
     pub regio_6jaar: f64,
+    /// share with a screening hit (Rotterdamwet art. 10)
     pub screening: f64,
 }
 
@@ -391,12 +456,19 @@ pub struct Stroom {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Aannames {
+    /// `[verloop]`: the exit hazard's calibration targets
     pub verloop: Verloop,
+    /// `[zoekers]`: the seeker pool
     pub zoekers: Zoekers,
+    /// `[voorkeur]`: offer acceptance
     pub voorkeur: Voorkeur,
+    /// `[synthese]`: household synthesis
     pub synthese: Synthese,
+    /// `[invulling]`: what the model fills in where inputs say nothing
     pub invulling: Invulling,
+    /// `[[groep]]`: the vulnerability groups (at most 16)
     pub groep: Vec<Groep>,
+    /// `[[stroom]]`: the seeker streams
     pub stroom: Vec<Stroom>,
 }
 

@@ -17,7 +17,9 @@ use crate::rules::{Datum, parse_toml};
 pub struct Scenario {
     /// format version (1)
     pub schema: u32,
+    /// the scenario's name as shown to users (at most `MAX_NAAM` characters)
     pub naam: String,
+    /// what the scenario tries, for the reader (at most `MAX_OMSCHRIJVING` characters)
     #[serde(default)]
     pub omschrijving: String,
     /// first simulated year (lettings of that year)
@@ -26,8 +28,10 @@ pub struct Scenario {
     pub jaren: u32,
     /// the date whose rules (`data/sim/regels.toml`) and WWS tables apply
     pub peildatum: Datum,
+    /// `[invoer]`: where the stock, the KWB, the rules and the assumptions come from
     #[serde(default)]
     pub invoer: Invoer,
+    /// `[toewijzing]`: the allocation policy
     #[serde(default)]
     pub toewijzing: Toewijzing,
     /// arrivals a year per 1,000 corporation dwellings, per stream id (overrides the assumptions)
@@ -41,17 +45,22 @@ pub struct Scenario {
     /// statushouder taakstelling, domain.md §4.3)
     #[serde(default)]
     pub taakstelling: BTreeMap<String, f64>,
+    /// `[spreiding]`: spreading caps; `None` = no caps
     #[serde(default)]
     pub spreiding: Option<Spreiding>,
+    /// `[rotterdamwet]`: the Rotterdamwet in designated buurten; `None` = not applied
     #[serde(default)]
     pub rotterdamwet: Option<Rotterdamwet>,
+    /// `[huurbeleid]`: the rent policy
     #[serde(default)]
     pub huurbeleid: Huurbeleid,
     /// per-buurt settings (attractiveness)
     #[serde(default)]
     pub buurt: Vec<BuurtInstelling>,
+    /// `[[ingreep]]`: the interventions, each in its year and buurt
     #[serde(default)]
     pub ingreep: Vec<Ingreep>,
+    /// `[uitvoer]`: what the runs keep
     #[serde(default)]
     pub uitvoer: Uitvoer,
 }
@@ -157,9 +166,12 @@ impl Default for Toewijzing {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spreiding {
+    /// the group ids whose placements are capped (1 to `MAX_GROEPEN`)
     pub groepen: Vec<String>,
+    /// the cap as a share (0–1) of the buurt's lettings that year; `None` = no share cap
     #[serde(default)]
     pub max_aandeel: Option<f64>,
+    /// the cap as a count of placements per buurt and year; `None` = no count cap
     #[serde(default)]
     pub max_aantal: Option<u32>,
     /// the same caps per complex (in the buurten the cap applies to): placements of the
@@ -168,6 +180,7 @@ pub struct Spreiding {
     /// bouwjaar (one building campaign); new-build of one intervention is one complex.
     #[serde(default)]
     pub max_aandeel_complex: Option<f64>,
+    /// the count cap per complex and year (see `max_aandeel_complex`)
     #[serde(default)]
     pub max_aantal_complex: Option<u32>,
     /// buurten the cap applies to; empty = all
@@ -179,6 +192,7 @@ pub struct Spreiding {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rotterdamwet {
+    /// the designated buurten (buurtcodes)
     pub buurten: Vec<String>,
     /// art. 8: newcomers (fewer than the rules' years in the region) need income from work
     /// or pension
@@ -203,9 +217,14 @@ fn yes() -> bool {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Huurbeleid {
+    /// streefhuur of a social dwelling as a share of its maximum rent (default 0.70)
     pub streefhuur_sociaal: f64,
+    /// streefhuur of a middenhuur dwelling as a share of its maximum rent (default 0.95)
     pub streefhuur_midden: f64,
+    /// streefhuur of a vrije-sector dwelling as a share of its maximum rent (default 1.0)
     pub streefhuur_vrij: f64,
+    /// the yearly increase of sitting tenants' rents as a share of the legal maximum
+    /// increase (default 1.0: the maximum)
     pub verhoging_factor: f64,
     /// social re-lettings at most at the hoge aftoppingsgrens (keeps them passend for most)
     pub aftoppen: bool,
@@ -227,6 +246,7 @@ impl Default for Huurbeleid {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BuurtInstelling {
+    /// the buurtcode (`BU…`) the setting is for
     pub code: String,
     /// attractiveness (z-score scale) instead of the one derived from WOZ per m²
     pub aantrekkelijkheid: f64,
@@ -255,10 +275,13 @@ pub enum Soort {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mix {
+    /// share of sociale huur (0–1)
     #[serde(default)]
     pub sociaal: f64,
+    /// share of middenhuur (0–1)
     #[serde(default)]
     pub midden: f64,
+    /// share of vrije sector (0–1)
     #[serde(default)]
     pub vrij: f64,
 }
@@ -267,9 +290,13 @@ pub struct Mix {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ingreep {
+    /// the calendar year the intervention takes effect (from `startjaar` within the horizon)
     pub jaar: i32,
+    /// the buurtcode (`BU…`) it applies to
     pub buurt: String,
+    /// what is done
     pub soort: Soort,
+    /// how many dwellings (`AANTAL`: 1–100,000)
     pub aantal: u32,
     /// nieuwbouw: segment mix (shares add up to 1)
     #[serde(default)]
@@ -343,8 +370,9 @@ pub const MAX_BUURTEN: usize = 20_000;
 pub const MAX_INGREPEN: usize = 1_000;
 /// Files in `invoer.kwb`.
 pub const MAX_KWB_BESTANDEN: usize = 10;
-/// Characters of `naam` and of `omschrijving`.
+/// Characters of `naam`.
 pub const MAX_NAAM: usize = 100;
+/// Characters of `omschrijving`.
 pub const MAX_OMSCHRIJVING: usize = 2_000;
 
 impl Scenario {

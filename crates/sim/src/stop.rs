@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub struct Stop(AtomicBool);
 
 impl Stop {
+    /// A stop that is not set.
     pub const fn new() -> Stop {
         Stop(AtomicBool::new(false))
     }

@@ -26,10 +26,16 @@ use crate::rules::{Aannames, Bron, Periode};
 pub struct Marginals {
     /// households of 1, 2, 3+ persons (counts or shares)
     pub size: [f64; 3],
+    /// KWB `p_hh_li`: percentage of households with the lowest incomes
     pub p_hh_li: f64,
+    /// KWB `p_hh_hi`: percentage of households with the highest incomes
     pub p_hh_hi: f64,
+    /// benefit recipients (bijstand, AO, WW: `a_soz_wb` + `a_soz_ao` + `a_soz_ww`) per
+    /// household
     pub benefit_rate: f64,
+    /// share of residents aged 65 or older (`a_65_oo` / `a_inw`)
     pub aow_share: f64,
+    /// KWB `a_hh`: households in the buurt (the corporation stock when missing)
     pub a_hh: f64,
 }
 
@@ -191,10 +197,15 @@ pub fn ipf(prior: &[[f64; 4]; 3], rows: [f64; 3], cols: [f64; 4]) -> [[f64; 4]; 
 /// A synthesised household.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Household {
+    /// size class: 0 one person, 1 two, 2 three or more
     pub size: u8,
+    /// income class 0–3 (I0 huurtoeslag income … I3 high)
     pub inc: u8,
+    /// at AOW age
     pub aow: bool,
+    /// income from work or pension
     pub work: bool,
+    /// bit set of the groups it belongs to ([`crate::Model::groep_ids`])
     pub groups: u16,
 }
 

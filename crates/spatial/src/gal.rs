@@ -11,8 +11,11 @@ use crate::{Weights, WeightsError};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file}: line {line}: {message}")]
 pub struct FileError {
+    /// The file's name as the caller gave it (for the message).
     pub file: String,
+    /// 1-based line number of the problem.
     pub line: usize,
+    /// What is wrong on that line, in one sentence.
     pub message: String,
 }
 

@@ -15,6 +15,7 @@
 //! The crate knows nothing of areas or editions: the caller hands it geometries, values and
 //! identifiers (the CLI's `veerkracht spatial`).
 
+#![warn(missing_docs)]
 // Index loops over units read more clearly than zipped iterators in the statistics.
 #![allow(clippy::needless_range_loop)]
 

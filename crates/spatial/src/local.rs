@@ -105,8 +105,12 @@ impl Draws {
 pub struct Simulated {
     /// Folded pseudo p-value (larger + 1) / (permutations + 1); NaN for islands.
     pub p_sim: f64,
+    /// Mean of the statistic over the permutations (NaN for islands).
     pub e_sim: f64,
+    /// Standard deviation (population) of the statistic over the permutations.
     pub se_sim: f64,
+    /// z-value of the observed statistic against the permutations: (observed − `e_sim`) /
+    /// `se_sim`.
     pub z_sim: f64,
     /// One-tailed normal p of |z_sim|.
     pub p_z_sim: f64,
@@ -253,10 +257,14 @@ fn simulate(
 pub struct LocalOptions {
     /// Conditional permutations (esda's default 999; 0 = none).
     pub permutations: usize,
+    /// Seed of the permutations' ChaCha8 streams (default 12345); the same seed gives the
+    /// same p-values whatever the number of threads.
     pub seed: u64,
+    /// How the Moran scatter plot's quadrants are numbered (default PySAL's).
     pub quadrants: Quadrants,
     /// Significance level for the cluster labels.
     pub alpha: f64,
+    /// Multiple-testing correction applied to `alpha` (default none, as esda).
     pub correction: Correction,
     /// Worker threads (results do not depend on it).
     pub threads: usize,
@@ -278,22 +286,29 @@ impl Default for LocalOptions {
 /// Local Moran of every unit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LocalMoran {
+    /// Number of units; every vector below has one entry per unit, in the weights' order.
     pub n: usize,
-    /// Standardised values (population sd) and their spatial lag: the Moran scatter plot.
+    /// Standardised values (population sd): the Moran scatter plot's x axis.
     pub z: Vec<f64>,
+    /// Spatial lag of `z` (Σⱼ wᵢⱼ zⱼ; 0 for islands): the scatter plot's y axis.
     pub lag: Vec<f64>,
     /// Iᵢ = (n − 1) zᵢ Σⱼ wᵢⱼ zⱼ / Σₖ zₖ².
     pub is: Vec<f64>,
     /// Quadrant in the chosen coding (0 for none of the four cannot happen: z = 0 counts low).
     pub q: Vec<u8>,
+    /// The coding of `q`.
     pub quadrants: Quadrants,
     /// Permutation results (empty without permutations).
     pub sim: Vec<Simulated>,
+    /// Number of conditional permutations per unit (0: none, nothing is significant).
     pub permutations: usize,
+    /// Seed the permutations were drawn with.
     pub seed: u64,
+    /// Significance level before correction.
     pub alpha: f64,
+    /// Multiple-testing correction applied.
     pub correction: Correction,
-    /// The p-value cut-off after correction.
+    /// The p-value cut-off after correction (NaN without permutations).
     pub cutoff: f64,
     /// Significant at the cut-off (never an island).
     pub significant: Vec<bool>,
@@ -421,22 +436,36 @@ pub fn moran_local(y: &[f64], w: &Weights, o: &LocalOptions) -> LocalMoran {
 /// Local Getis-Ord G (or G*) of every unit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LocalG {
+    /// Number of units; every vector below has one entry per unit, in the weights' order.
     pub n: usize,
+    /// G* (the unit's own value counts in its neighbourhood) rather than G.
     pub star: bool,
-    /// Gᵢ, its expectation, variance and standard normal z (esda's Gs, EGs, VGs, Zs).
+    /// Gᵢ: the weighted sum of the neighbours' values as a share of the sum of all values
+    /// (others' values for G) — esda's Gs.
     pub gs: Vec<f64>,
+    /// Expected Gᵢ without spatial association (esda's EGs).
     pub egs: Vec<f64>,
+    /// Variance of Gᵢ under randomisation (esda's VGs).
     pub vgs: Vec<f64>,
+    /// Standard normal z of Gᵢ: (Gᵢ − EGᵢ) / √VGᵢ (esda's Zs); positive means a hot spot.
     pub zs: Vec<f64>,
     /// One-tailed normal p of |z| (esda's p_norm).
     pub p_norm: Vec<f64>,
+    /// Permutation results (empty without permutations).
     pub sim: Vec<Simulated>,
+    /// Number of conditional permutations per unit (0: significance from `p_norm`).
     pub permutations: usize,
+    /// Seed the permutations were drawn with.
     pub seed: u64,
+    /// Significance level before correction.
     pub alpha: f64,
+    /// Multiple-testing correction applied.
     pub correction: Correction,
+    /// The p-value cut-off after correction.
     pub cutoff: f64,
+    /// Significant at the cut-off (never an island).
     pub significant: Vec<bool>,
+    /// Whether the unit has no neighbours.
     pub island: Vec<bool>,
 }
 

@@ -13,26 +13,43 @@ use crate::stats::{mean, norm_sf, std_pop};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[allow(non_snake_case)]
 pub struct Moran {
+    /// Number of units (values).
     pub n: usize,
+    /// Moran's I: n / S0 · Σᵢⱼ wᵢⱼ zᵢ zⱼ / Σᵢ zᵢ², z the deviations from the mean; above
+    /// `EI` means like values cluster, below it that neighbours differ.
     pub I: f64,
+    /// Expected I without spatial autocorrelation: −1 / (n − 1).
     pub EI: f64,
+    /// Variance of I under the normality assumption.
     pub VI_norm: f64,
+    /// Standard error of I under normality (√`VI_norm`).
     pub seI_norm: f64,
+    /// z-value of I under normality: (I − EI) / `seI_norm`.
     pub z_norm: f64,
     /// Two-tailed.
     pub p_norm: f64,
+    /// Variance of I under randomisation (uses the kurtosis of the values).
     pub VI_rand: f64,
+    /// Standard error of I under randomisation (√`VI_rand`).
     pub seI_rand: f64,
+    /// z-value of I under randomisation: (I − EI) / `seI_rand`.
     pub z_rand: f64,
     /// Two-tailed.
     pub p_rand: f64,
+    /// Number of random permutations drawn (0: no permutation inference, the `_sim`
+    /// fields are `None`).
     pub permutations: usize,
+    /// Seed of the permutations' ChaCha8 streams; the same seed gives the same `_sim` fields.
     pub seed: u64,
     /// (larger + 1) / (permutations + 1), folded to the smaller tail; `None` without permutations.
     pub p_sim: Option<f64>,
+    /// Mean of I over the permutations.
     pub EI_sim: Option<f64>,
+    /// Variance of I over the permutations (population variance, as esda).
     pub VI_sim: Option<f64>,
+    /// Standard deviation of I over the permutations (√`VI_sim`).
     pub seI_sim: Option<f64>,
+    /// z-value of I against the permutations: (I − `EI_sim`) / `seI_sim`.
     pub z_sim: Option<f64>,
     /// One-tailed, in the direction of z_sim.
     pub p_z_sim: Option<f64>,

@@ -62,30 +62,60 @@ pub struct Weights {
 /// What is wrong with a weights specification.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum WeightsError {
+    /// A neighbour index is not a unit (indices are 0-based, below n).
     #[error("unit {unit} lists neighbour index {neighbour}, but there are only {n} units")]
     OutOfRange {
+        /// 0-based index of the unit whose list is wrong.
         unit: usize,
+        /// The index it lists.
         neighbour: usize,
+        /// Number of units.
         n: usize,
     },
+    /// A unit is its own neighbour (a non-zero diagonal), which the statistics here do not
+    /// allow.
     #[error("unit {unit} lists itself as a neighbour; self-weights are not supported here")]
-    SelfNeighbour { unit: usize },
+    SelfNeighbour {
+        /// 0-based index of the unit.
+        unit: usize,
+    },
+    /// A neighbour occurs twice in one unit's list.
     #[error("unit {unit} lists neighbour {neighbour} twice")]
-    Duplicate { unit: usize, neighbour: usize },
+    Duplicate {
+        /// 0-based index of the unit.
+        unit: usize,
+        /// 0-based index of the repeated neighbour.
+        neighbour: usize,
+    },
+    /// A unit's weights list is not as long as its neighbour list.
     #[error("unit {unit} has {neighbours} neighbours but {weights} weights")]
     Length {
+        /// 0-based index of the unit.
         unit: usize,
+        /// Length of its neighbour list.
         neighbours: usize,
+        /// Length of its weights list.
         weights: usize,
     },
+    /// A weight is NaN or infinite.
     #[error("unit {unit}: weight {weight} for neighbour {neighbour} is not a finite number")]
     NotFinite {
+        /// 0-based index of the unit.
         unit: usize,
+        /// 0-based index of the neighbour.
         neighbour: usize,
+        /// The weight as given.
         weight: f64,
     },
+    /// The number of identifiers differs from the number of units (rows).
     #[error("{ids} identifiers for {rows} rows")]
-    Ids { ids: usize, rows: usize },
+    Ids {
+        /// Number of identifiers given.
+        ids: usize,
+        /// Number of neighbour lists (units).
+        rows: usize,
+    },
+    /// Two units have the same identifier (the identifier is given).
     #[error("identifier '{0}' occurs twice")]
     DuplicateId(String),
 }
@@ -95,12 +125,15 @@ pub enum WeightsError {
 pub struct Summary {
     /// Units.
     pub n: usize,
-    /// Mean, minimum and maximum number of neighbours.
+    /// Mean number of neighbours per unit.
     pub mean_neighbours: f64,
+    /// Smallest number of neighbours of any unit (0 when there are islands).
     pub min_neighbours: usize,
+    /// Largest number of neighbours of any unit.
     pub max_neighbours: usize,
-    /// Non-zero weights and their share of n².
+    /// Number of non-zero weights (links).
     pub nonzero: usize,
+    /// Non-zero weights as a percentage of n² (0–100).
     pub pct_nonzero: f64,
     /// Units without neighbours (identifiers).
     pub islands: Vec<String>,
@@ -110,9 +143,11 @@ pub struct Summary {
     pub asymmetric: bool,
     /// The transformation in force.
     pub transform: char,
-    /// S0, S1, S2 of the transformed weights.
+    /// S0 of the transformed weights: the sum of all weights.
     pub s0: f64,
+    /// S1: ½ Σᵢⱼ (wᵢⱼ + wⱼᵢ)².
     pub s1: f64,
+    /// S2: Σᵢ (Σⱼ wᵢⱼ + Σⱼ wⱼᵢ)².
     pub s2: f64,
 }
 

@@ -10,6 +10,8 @@
 //! was); importing the same file again (same bytes and options) changes nothing;
 //! a published number is never replaced by a missing value from another import.
 
+#![warn(missing_docs)]
+
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};

@@ -34,17 +34,29 @@ const MAX_KAMERS: f64 = 50.0;
 /// One row of the flat form.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlatUnit {
+    /// `eenheid_id` as written (becomes the unit's id)
     pub id: String,
+    /// `buurtcode` (for the rent mix), None when the column is missing or empty
     pub buurtcode: Option<String>,
+    /// `woningtype`: true for an eengezinswoning (`EGW`), false for a meergezinswoning (`MGW`)
     pub eengezins: bool,
+    /// construction year (a whole number)
     pub bouwjaar: i32,
+    /// gebruiksoppervlakte in m² (positive)
     pub oppervlakte_m2: f64,
+    /// rooms (woonkamer + slaapkamers), 1–50; 3 when the column is missing or empty
     pub kamers: u32,
     /// label display name (`A+`), None = unknown
     pub energielabel: Option<String>,
+    /// WOZ value in euro (positive), taken as the value on 1 January of the peildatum's
+    /// year − 1
     pub woz_waarde: f64,
+    /// the actual kale huur in euro a month, if given (the rent mix compares it with the
+    /// maximum rent)
     pub kale_huur: Option<f64>,
+    /// kitchen worktop length in mm, overriding `[flat] aanrecht_mm`
     pub aanrecht_mm: Option<f64>,
+    /// private outdoor space in m², overriding `[flat] buitenruimte_m2_egw` / `_mgw`
     pub buitenruimte_m2: Option<f64>,
 }
 
@@ -488,6 +500,7 @@ pub struct FlatWaardeerder<'o> {
 }
 
 impl<'o> FlatWaardeerder<'o> {
+    /// A valuer for rows under `opts` (its peildatum picks the tables), with empty memos.
     pub fn new(opts: &'o Options) -> Self {
         let t = Tables::embedded();
         let wpd = Date::new(opts.peildatum.year - 1, 1, 1);

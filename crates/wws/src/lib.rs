@@ -32,6 +32,8 @@
 //! assert_eq!(r.groep("OVZ").unwrap().punten, Some(24.0));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod bulk;
 pub mod flat;
 mod groepen;
@@ -57,13 +59,17 @@ pub const REGELS_VANAF: Date = Date::new(2026, 1, 1);
 /// Errors of the engine.
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum WwsError {
+    /// The input is not valid JSON, or not a VERA unit (the message says where).
     #[error("invalid JSON: {0}")]
     Json(String),
+    /// The input is readable but cannot be valued (a flat CSV row, an option, a value out
+    /// of range); the message names the line or field.
     #[error("invalid input: {0}")]
     Input(String),
     /// strict mode: a warning became an error
     #[error("strict mode: {0}")]
     Strict(Warning),
+    /// A table in `data/wws/` is invalid, or has no row for the peildatum or points asked.
     #[error("table error: {0}")]
     Table(String),
 }
@@ -159,16 +165,23 @@ impl FromIterator<(&'static str, Option<f64>)> for GroepPunten {
 /// maximum rent (with surcharges) and segment, and the warnings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Punten {
+    /// zelfstandige or onzelfstandige woonruimte
     pub stelsel: Stelsel,
     /// total, whole points
     pub punten: f64,
+    /// as [`Resultaat::maximale_huur`]
     pub maximale_huur: f64,
+    /// as [`Resultaat::opslagpercentage`]
     pub opslagpercentage: Option<f64>,
+    /// as [`Resultaat::huurprijsopslag`]
     pub huurprijsopslag: f64,
+    /// as [`Resultaat::maximale_huur_inclusief_opslag`]
     pub maximale_huur_inclusief_opslag: f64,
+    /// as [`Resultaat::segment`]
     pub segment: Option<Segment>,
     /// (stelselgroep code, points) in output order; `None`: the rubriek could not be valued
     pub groepen: GroepPunten,
+    /// as [`Resultaat::warnings`]
     pub warnings: Vec<Warning>,
 }
 

@@ -19,20 +19,28 @@ pub const PUNTEN_KLASSEN: [(&str, f64, f64); 4] = [
 /// Aggregates of one buurt (or of the whole portfolio).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BuurtMix {
+    /// dwellings added
     pub aantal: usize,
+    /// mean total points (unrounded)
     pub gemiddelde_punten: f64,
     /// count per band of [`PUNTEN_KLASSEN`]
     pub punten_verdeling: [usize; 4],
+    /// mean maximum rent including surcharges, euro a month, in whole cents
     pub gemiddelde_maximale_huur: f64,
     /// dwellings with a known actual rent
     pub aantal_met_huur: usize,
+    /// mean actual rent over the dwellings with a known rent, euro a month, in whole cents;
+    /// `None` when no rent is known
     pub gemiddelde_huur: Option<f64>,
     /// Σ actual rent / Σ maximum rent over dwellings with a known rent (the streefhuur share)
     pub huur_als_aandeel_van_maximum: Option<f64>,
     /// dwellings whose actual rent is above the maximum rent
     pub boven_maximum: usize,
+    /// dwellings in the sociale huur segment
     pub sociaal: usize,
+    /// dwellings in the middenhuur segment
     pub middenhuur: usize,
+    /// dwellings in the vrije sector (dwellings without a segment count in none of the three)
     pub vrije_sector: usize,
     /// label → count ("onbekend" when not given)
     pub labels: BTreeMap<String, usize>,
@@ -98,7 +106,9 @@ impl BuurtMix {
 /// Rent mix per buurt plus the total.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RentMix {
+    /// buurtcode (or "onbekend") → that buurt's aggregates
     pub buurten: BTreeMap<String, BuurtMix>,
+    /// the aggregates over every dwelling added
     pub totaal: BuurtMix,
 }
 

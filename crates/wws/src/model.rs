@@ -13,12 +13,16 @@ use crate::WwsError;
 /// A calendar date (proleptic Gregorian), ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// the year (e.g. 2026)
     pub year: i32,
+    /// the month, 1–12
     pub month: u32,
+    /// the day of the month, 1–31
     pub day: u32,
 }
 
 impl Date {
+    /// The date `year`-`month`-`day`, not checked (use [`Date::parse`] for input).
     pub const fn new(year: i32, month: u32, day: u32) -> Self {
         Date { year, month, day }
     }
@@ -80,7 +84,10 @@ impl std::str::FromStr for Date {
 /// A problem in the input (or missing data a rule needs). `field` is a JSON path.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Warning {
+    /// where: a JSON path into the input (`eenheid.ruimten[2].oppervlakte`), or a setting
+    /// such as `peildatum`
     pub field: String,
+    /// what was wrong or assumed, in one sentence
     pub message: String,
 }
 
@@ -100,12 +107,14 @@ pub enum Stelsel {
 }
 
 impl Stelsel {
+    /// The VERA code: `ZEL` or `ONZ`.
     pub fn code(self) -> &'static str {
         match self {
             Stelsel::Zelfstandig => "ZEL",
             Stelsel::Onzelfstandig => "ONZ",
         }
     }
+    /// The Dutch name as the peer writes it (`Zelfstandige woonruimten`, …).
     pub fn naam(self) -> &'static str {
         match self {
             Stelsel::Zelfstandig => "Zelfstandige woonruimten",
@@ -114,9 +123,12 @@ impl Stelsel {
     }
 }
 
+/// A bouwkundig element of a room (`bouwkundigeElementen[]`): an aanrecht, a stair, ….
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Element {
+    /// `id`
     pub id: Option<String>,
+    /// `naam`
     pub naam: Option<String>,
     /// `detailSoort.code` (e.g. `AAN` aanrecht)
     pub code: Option<String>,
@@ -124,44 +136,64 @@ pub struct Element {
     pub lengte: Option<f64>,
 }
 
+/// A room of a unit (`ruimten[]`, or a `verbondenRuimten[]` entry). Every field is `None`
+/// (or empty) when the input leaves it out or it failed validation (see the warnings).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ruimte {
+    /// `id`; also the room's segment in criterium ids
     pub id: Option<String>,
+    /// `naam`, as shown in criterium names
     pub naam: Option<String>,
     /// `soort.code`: VTK, OVR, VRK, BTR, GEM
     pub soort: Option<String>,
     /// `detailSoort.code`
     pub detail_soort: Option<String>,
+    /// `detailSoort.naam`, the fallback for the shown name
     pub detail_soort_naam: Option<String>,
     /// m²
     pub oppervlakte: Option<f64>,
     /// millimetres
     pub lengte: Option<f64>,
+    /// millimetres
     pub breedte: Option<f64>,
+    /// millimetres
     pub hoogte: Option<f64>,
+    /// `verwarmd`: whether the room is heated (rubriek verwarming)
     pub verwarmd: Option<bool>,
+    /// `verkoeld`: whether the room is cooled
     pub verkoeld: Option<bool>,
+    /// `gedeeldMetAantalAdressen` (or `gedeeldMetAantalEenheden`): how many addresses
+    /// share the room; 2 or more makes it a shared room
     pub gedeeld_met_aantal_adressen: Option<u32>,
+    /// `gedeeldMetAantalOnzelfstandigeWoonruimten`: how many onzelfstandige woonruimten
+    /// share the room
     pub gedeeld_met_aantal_onzelfstandige_woonruimten: Option<u32>,
+    /// `aantal`: how many of this room or item there are (1 when absent, by the rules)
     pub aantal: Option<u32>,
     /// installatie codes
     pub installaties: Vec<String>,
+    /// `bouwkundigeElementen`
     pub bouwkundige_elementen: Vec<Element>,
+    /// `verbondenRuimten`: rooms reached through this one (e.g. a space above a stair)
     pub verbonden_ruimten: Vec<Ruimte>,
 }
 
 impl Ruimte {
+    /// Whether `detailSoort.code` is `code` (e.g. `SLA` slaapkamer).
     pub fn is_detail(&self, code: &str) -> bool {
         self.detail_soort.as_deref() == Some(code)
     }
+    /// Whether `soort.code` is `code` (e.g. `VTK` vertrek).
     pub fn is_soort(&self, code: &str) -> bool {
         self.soort.as_deref() == Some(code)
     }
+    /// Whether some bouwkundig element has `detailSoort.code` = `code` (e.g. `AAN`).
     pub fn has_element(&self, code: &str) -> bool {
         self.bouwkundige_elementen
             .iter()
             .any(|e| e.code.as_deref() == Some(code))
     }
+    /// Whether the room has installation `code` (e.g. `DOU` douche).
     pub fn has_installatie(&self, code: &str) -> bool {
         self.installaties.iter().any(|c| c == code)
     }
@@ -197,59 +229,89 @@ impl Ruimte {
     }
 }
 
+/// An energy performance record (`energieprestaties[]`): a label or an energie-index.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Energieprestatie {
+    /// `soort.code`: the kind of record (`NTA` NTA 8800 label, `EI` energie-index, …)
     pub soort: Option<String>,
+    /// `status.code` (`DEF` definitive, …)
     pub status: Option<String>,
+    /// `begindatum`: the day the record became valid
     pub begindatum: Option<Date>,
+    /// `einddatum`: the day it stops being valid (exclusive)
     pub einddatum: Option<Date>,
+    /// `label.code` (`A++++` … `G`)
     pub label_code: Option<String>,
+    /// `label.naam`
     pub label_naam: Option<String>,
     /// energie-index value (may arrive as a string)
     pub waarde: Option<String>,
 }
 
+/// A price component of the tenancy (`prijscomponenten[]`); the rules read only an
+/// energieprestatievergoeding (`EPV`) running on the peildatum.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Prijscomponent {
+    /// `detailSoort.code` (`EPV`, …)
     pub detail_soort: Option<String>,
+    /// `begindatum`: from this day on (inclusive); `None`: since always
     pub begindatum: Option<Date>,
+    /// `einddatum`: until this day (exclusive); `None`: open-ended
     pub einddatum: Option<Date>,
 }
 
+/// A WOZ valuation of the unit (`wozEenheden[]`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WozEenheid {
+    /// `vastgesteldeWaarde`: the WOZ value in euro
     pub vastgestelde_waarde: Option<f64>,
+    /// `waardepeildatum`: the date the value is for (1 January of a year)
     pub waardepeildatum: Option<Date>,
 }
 
 /// One dwelling (`EenhedenEenheid`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Eenheid {
+    /// `id`
     pub id: Option<String>,
+    /// `woningwaarderingstelsel.code`; `None`: not given (the caller's default applies)
     pub stelsel: Option<Stelsel>,
+    /// `bouwjaar`: construction year
     pub bouwjaar: Option<i32>,
+    /// `beginBouwdatum`: start of construction (nieuwbouwopslag)
     pub begin_bouwdatum: Option<Date>,
+    /// `inExploitatiedatum`: the day the dwelling was first let (nieuwbouwopslag)
     pub in_exploitatiedatum: Option<Date>,
+    /// `datumAfsluitenHuurovereenkomst`: the day the tenancy was agreed (rijksmonument rule)
     pub datum_afsluiten_huurovereenkomst: Option<Date>,
+    /// `doelgroep.code` (`ZOR`: a zorgwoning, which some rubrieken value differently)
     pub doelgroep: Option<String>,
     /// `None` = not given (`null`/absent); `Some(vec![])` = no monument.
     pub monumenten: Option<Vec<String>>,
     /// `panden[].soort.code`
     pub panden: Vec<String>,
+    /// `energieprestaties`, in input order
     pub energieprestaties: Vec<Energieprestatie>,
+    /// `prijscomponenten`
     pub prijscomponenten: Vec<Prijscomponent>,
+    /// `wozEenheden`
     pub woz_eenheden: Vec<WozEenheid>,
+    /// `gebruiksoppervlakte`: whole m² (a fraction is refused with a warning)
     pub gebruiksoppervlakte: Option<f64>,
+    /// `adresseerbaarObjectBasisregistratie.bagGebruikersOppervlakte`: whole m² from the BAG
     pub bag_gebruikers_oppervlakte: Option<f64>,
+    /// `adres.woonplaats.code`: the BAG woonplaatscode (picks the COROP area)
     pub woonplaats_code: Option<String>,
     /// `adres` is present
     pub adres: bool,
     /// `adres.postcode` and `adres.huisnummer` are both present
     pub adres_postcode_huisnummer: bool,
+    /// `ruimten`, in input order
     pub ruimten: Vec<Ruimte>,
 }
 
 impl Eenheid {
+    /// Whether `monumenten` lists `code` (`RIJ`, `GEM`, `PRO`, `SGR`, `DGR`).
     pub fn has_monument(&self, code: &str) -> bool {
         self.monumenten
             .as_ref()

@@ -9,9 +9,13 @@ use crate::tables::Segment;
 /// A unit of measure of a criterium.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Meeteenheid {
+    /// square metres (VERA code `M2`)
     M2,
+    /// millimetres (`MIL`), e.g. a kitchen worktop
     Millimeter,
+    /// euro (`EUR`), e.g. the WOZ value
     Euro,
+    /// a count of items (`STU`), e.g. installations
     Stuks,
 }
 
@@ -35,11 +39,17 @@ impl Meeteenheid {
 pub struct Waardering {
     /// full path id (`rubriek__segment__...`)
     pub id: String,
+    /// the criterium's name as the peer writes it (Dutch)
     pub naam: String,
+    /// the id of the line this one is a sub-line of (`bovenliggendeCriterium`)
     pub parent: Option<String>,
+    /// the unit of `aantal`, when the line counts something
     pub meeteenheid: Option<Meeteenheid>,
+    /// the quantity valued (m², mm, euro, items), in `meeteenheid`
     pub aantal: Option<f64>,
+    /// the line's points (unrounded; the group rounds its sum); `None`: a line without points
     pub punten: Option<f64>,
+    /// a price surcharge as a fraction of the maximum rent (0.35 = +35 %)
     pub opslagpercentage: Option<f64>,
     /// points-only mode: FNV-1a hash of the id text (0 otherwise)
     key: u64,
@@ -50,7 +60,9 @@ pub struct Waardering {
 /// (so equal texts give equal keys without the text being built).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineId {
+    /// the full path text, in a valuation that keeps texts
     Text(String),
+    /// the FNV-1a hash of the path text, in points-only mode
     Key(u64),
 }
 
@@ -73,6 +85,7 @@ fn fnv_child(parent: u64, seg: &str) -> u64 {
 /// A criterium name: given (`&str`, `String`) or built on demand ([`Lazy`]) so that a
 /// points-only valuation never formats it.
 pub trait Naam {
+    /// The name as text (formatted now, if it was built on demand).
     fn into_naam(self) -> String;
 }
 
@@ -106,11 +119,15 @@ impl<F: FnOnce() -> String> Naam for Lazy<F> {
 /// One stelselgroep (rubriek).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Groep {
+    /// the stelselgroep's VERA code (`OVZ`, `ENE`, `WOZ`, …)
     pub code: &'static str,
+    /// the stelselgroep's Dutch name
     pub naam: &'static str,
     /// `None`: the rubriek could not be valued (the peer's `punten: null`)
     pub punten: Option<f64>,
+    /// the summed surcharge fraction of the group's lines (prijsopslag groups only)
     pub opslagpercentage: Option<f64>,
+    /// the criterium lines, in output order
     pub woningwaarderingen: Vec<Waardering>,
     /// points-only: lines without texts
     lean: bool,
@@ -119,6 +136,7 @@ pub struct Groep {
 }
 
 impl Groep {
+    /// An empty group with 0 points that keeps texts.
     pub fn new(code: &'static str, naam: &'static str) -> Self {
         Groep {
             code,
@@ -257,10 +275,12 @@ impl Groep {
         self.punten = Some(round::kwart(s));
     }
 
+    /// The group's points, 0 when it could not be valued.
     pub fn points(&self) -> f64 {
         self.punten.unwrap_or(0.0)
     }
 
+    /// The group as the peer's `WoningwaarderingResultatenWoningwaarderingGroep` JSON.
     pub fn to_json(&self, stelsel: Stelsel) -> Value {
         let mut g = serde_json::Map::new();
         g.insert(
@@ -309,20 +329,32 @@ impl Groep {
 /// The valuation of one dwelling.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resultaat {
+    /// the unit's id from the input, if it had one
     pub id: Option<String>,
+    /// zelfstandige or onzelfstandige woonruimte
     pub stelsel: Stelsel,
     /// total, whole points
     pub punten: f64,
+    /// the maximum kale huur in euro a month for `punten`, from the rent table in force at
+    /// the peildatum, before surcharges
     pub maximale_huur: f64,
+    /// the summed surcharge fraction (0.35 = +35 %); `None` when there is no surcharge
     pub opslagpercentage: Option<f64>,
+    /// the surcharge in euro a month: `maximale_huur` × `opslagpercentage`, in whole cents
     pub huurprijsopslag: f64,
+    /// `maximale_huur` + `huurprijsopslag`, in whole cents
     pub maximale_huur_inclusief_opslag: f64,
+    /// the rent segment of `punten` (zelfstandig only; `None` for onzelfstandig or when no
+    /// segment boundaries are in force)
     pub segment: Option<Segment>,
+    /// the stelselgroepen in output order
     pub groepen: Vec<Groep>,
+    /// what the valuation had to assume or could not value
     pub warnings: Vec<Warning>,
 }
 
 impl Resultaat {
+    /// The stelselgroep with this code (`ENE`, `WOZ`, …).
     pub fn groep(&self, code: &str) -> Option<&Groep> {
         self.groepen.iter().find(|g| g.code == code)
     }

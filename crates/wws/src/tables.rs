@@ -39,9 +39,14 @@ struct RawHuur {
 /// A point → euro table valid from `geldig_vanaf`.
 #[derive(Debug, Clone)]
 pub struct HuurTabel {
+    /// zelfstandige or onzelfstandige woonruimten
     pub stelsel: Stelsel,
+    /// the first peildatum the table applies to (until the next table of its stelsel)
     pub geldig_vanaf: Date,
+    /// the official publication the amounts were typed from (named in errors)
     pub bron: String,
+    /// true: `rows` holds every whole point from the first; false: only anchor points are
+    /// known, and points between them are an error
     pub volledig: bool,
     /// (points, euro), ascending
     pub rows: Vec<(i64, f64)>,
@@ -92,11 +97,18 @@ struct RawWozFactor {
     onderdeel_2_corop: f64,
 }
 
+/// The divisors of the WOZ rubriek for one WOZ waardepeildatum: points = WOZ value /
+/// `onderdeel_1` + WOZ value per m² / `onderdeel_2` (euro; all positive, checked on load).
 #[derive(Debug, Clone, Copy)]
 pub struct WozFactor {
+    /// the WOZ waardepeildatum the row is for (used for later dates until the next row)
     pub waardepeildatum: Date,
+    /// euro of WOZ value per point (onderdeel I)
     pub onderdeel_1: f64,
+    /// euro of WOZ value per m² per point (onderdeel II)
     pub onderdeel_2: f64,
+    /// onderdeel II's divisor for small new builds (bouwjaar 2018–2022, under 40 m²) in
+    /// COROP 17 (Utrecht) and 23 (Groot-Amsterdam)
     pub onderdeel_2_corop: f64,
 }
 
@@ -117,20 +129,31 @@ struct RawLabel {
     bouwjaar: Vec<(i32, i32, f64, f64)>,
 }
 
+/// One energy label's points in the zelfstandige table.
 #[derive(Debug, Clone)]
 pub struct LabelRow {
+    /// the label as written (`A++++` … `G`)
     pub label: String,
     /// energie-index range (lower exclusive, upper inclusive); None for labels without a range
     pub ei: Option<(f64, f64)>,
+    /// points for an eengezinswoning (may be negative)
     pub egw: f64,
+    /// points for a meergezinswoning (may be negative)
     pub mgw: f64,
 }
 
+/// The energieprestatie rubriek's points for zelfstandige woonruimten, valid from
+/// `geldig_vanaf`: by label or energie-index, else by bouwjaar, per pandsoort.
 #[derive(Debug, Clone)]
 pub struct LabelTabel {
+    /// the first peildatum the table applies to
     pub geldig_vanaf: Date,
+    /// the stelsel the table is for
     pub stelsel: Stelsel,
+    /// (eengezins, meergezins) points when an energieprestatievergoeding (EPV) runs on the
+    /// peildatum; they replace the label's points
     pub epv: (f64, f64),
+    /// one row per label
     pub labels: Vec<LabelRow>,
     /// (from, to inclusive; 0 = open), egw, mgw
     pub bouwjaar: Vec<(i32, i32, f64, f64)>,
@@ -150,23 +173,36 @@ struct RawLabelM2 {
 /// (label, energie-index range (exclusive, inclusive), points per m²)
 pub type LabelRijM2 = (String, Option<(f64, f64)>, f64);
 
+/// The energieprestatie rubriek for onzelfstandige woonruimten: points per m² of the
+/// vertrekken, valid from `geldig_vanaf`.
 #[derive(Debug, Clone)]
 pub struct LabelTabelM2 {
+    /// the first peildatum the table applies to
     pub geldig_vanaf: Date,
+    /// the stelsel the table is for
     pub stelsel: Stelsel,
+    /// points per m² when an energieprestatievergoeding (EPV) runs on the peildatum
     pub epv_per_m2: f64,
     /// label, energie-index range, points per m²
     pub labels: Vec<LabelRijM2>,
+    /// (from, to inclusive; 0 = open), points per m²: used when there is no label
     pub bouwjaar: Vec<(i32, i32, f64)>,
 }
 
+/// The WOZ rubriek of onzelfstandige woonruimten (`[onz_woz]`): points by how far the
+/// unit's WOZ value per m² lies from its COROP area's average.
 #[derive(Deserialize, Debug, Clone, Copy)]
 #[serde(deny_unknown_fields)]
 pub struct OnzWoz {
+    /// the band around the average, in percent (10: −10 % … +10 % is `midden`)
     pub grens_procent: f64,
+    /// points above the band
     pub hoog: f64,
+    /// points within the band (bounds included)
     pub midden: f64,
+    /// points below the band
     pub laag: f64,
+    /// points when the unit has no relevant WOZ value
     pub geen_woz: f64,
 }
 
@@ -179,28 +215,49 @@ struct RawSegment {
     liberalisatiegrens: Option<f64>,
 }
 
+/// The rent segments' boundaries in force from `geldig_vanaf` (Wet betaalbare huur):
+/// sociaal up to `sociaal_max` points, middenhuur up to `midden_max`, vrije sector above.
+/// `sociaal_max < midden_max` (checked on load).
 #[derive(Debug, Clone, Copy)]
 pub struct Segmentgrenzen {
+    /// the first peildatum the boundaries apply to
     pub geldig_vanaf: Date,
+    /// the highest whole number of points that is sociale huur (143 since 1 July 2024)
     pub sociaal_max: i64,
+    /// the highest whole number of points that is middenhuur (186 since 1 July 2024)
     pub midden_max: i64,
+    /// the liberalisatiegrens in euro a month, where the file gives it
     pub liberalisatiegrens: Option<f64>,
 }
 
+/// `[opslag]` of parameters.toml as written (dates still TOML dates); [`Opslag`] is the
+/// validated form the rules read. Fields as in [`Opslag`].
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RawOpslag {
+    /// see [`Opslag::rijksmonument`]
     pub rijksmonument: f64,
+    /// see [`Opslag::rijksmonument_punten_oud_contract`]
     pub rijksmonument_punten_oud_contract: f64,
+    /// see [`Opslag::rijksmonument_punten_oud_contract_onz`]
     pub rijksmonument_punten_oud_contract_onz: f64,
+    /// see [`Opslag::gemeentelijk_provinciaal_monument`]
     pub gemeentelijk_provinciaal_monument: f64,
+    /// see [`Opslag::beschermd_gezicht`]
     pub beschermd_gezicht: f64,
+    /// see [`Opslag::beschermd_gezicht_bouwjaar_voor`]
     pub beschermd_gezicht_bouwjaar_voor: i32,
+    /// see [`Opslag::nieuwbouw`]
     pub nieuwbouw: f64,
+    /// see [`Opslag::nieuwbouw_bouwstart_voor`]
     pub nieuwbouw_bouwstart_voor: toml::value::Datetime,
+    /// see [`Opslag::nieuwbouw_in_exploitatie_na`]
     pub nieuwbouw_in_exploitatie_na: toml::value::Datetime,
+    /// see [`Opslag::nieuwbouw_jaren`]
     pub nieuwbouw_jaren: i32,
+    /// see [`Opslag::nieuwbouw_punten_min`]
     pub nieuwbouw_punten_min: f64,
+    /// see [`Opslag::nieuwbouw_punten_max`]
     pub nieuwbouw_punten_max: f64,
 }
 
@@ -221,12 +278,20 @@ struct RawParams {
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct FlatAannames {
+    /// share (0–1) of the gebruiksoppervlakte taken as vertrekken (rubriek 1)
     pub aandeel_vertrekken: f64,
+    /// share (0–1) taken as overige ruimten (rubriek 2); the rest is verkeersruimte, and the
+    /// two shares together are at most 1 (checked on load)
     pub aandeel_overige: f64,
+    /// length of the kitchen worktop, in millimetres
     pub aanrecht_mm: f64,
+    /// VERA codes of the installations in the bathroom (`DOU`, `WAS`, …)
     pub sanitair: Vec<String>,
+    /// whether there is a separate toilet room with a standing toilet
     pub apart_toilet: bool,
+    /// private outdoor space (balcony) of a meergezinswoning, in m²
     pub buitenruimte_m2_mgw: f64,
+    /// private outdoor space (garden) of an eengezinswoning, in m²
     pub buitenruimte_m2_egw: f64,
 }
 
@@ -248,38 +313,62 @@ struct RawCoropGebied {
     woonplaatsen: Vec<u32>,
 }
 
+/// Price surcharges (prijsopslagen) on the maximum rent, as fractions (0.35 = +35 %), and
+/// the conditions of the nieuwbouwopslag.
 #[derive(Debug, Clone)]
 pub struct Opslag {
+    /// rijksmonument, tenancy agreed from 1 July 2024 on
     pub rijksmonument: f64,
+    /// points (not a fraction) for a rijksmonument with an older tenancy, zelfstandig
     pub rijksmonument_punten_oud_contract: f64,
+    /// the same for onzelfstandige woonruimten
     pub rijksmonument_punten_oud_contract_onz: f64,
+    /// gemeentelijk or provinciaal monument
     pub gemeentelijk_provinciaal_monument: f64,
+    /// rijksbeschermd stads- of dorpsgezicht (not also a monument)
     pub beschermd_gezicht: f64,
+    /// the stads- of dorpsgezicht surcharge applies to a bouwjaar before this year
     pub beschermd_gezicht_bouwjaar_voor: i32,
+    /// nieuwbouwopslag
     pub nieuwbouw: f64,
+    /// nieuwbouw: the building must have started before this date
     pub nieuwbouw_bouwstart_voor: Date,
+    /// nieuwbouw: the dwelling must have been taken into use after this date
     pub nieuwbouw_in_exploitatie_na: Date,
+    /// nieuwbouw: for this many years after it was taken into use
     pub nieuwbouw_jaren: i32,
+    /// nieuwbouw: only for a total from this many points …
     pub nieuwbouw_punten_min: f64,
+    /// … up to this many points (inclusive; the middenhuur range)
     pub nieuwbouw_punten_max: f64,
 }
 
 /// All tables, validated.
 #[derive(Debug, Clone)]
 pub struct Tables {
+    /// the rent tables, sorted by stelsel, then `geldig_vanaf`
     pub huur: Vec<HuurTabel>,
+    /// the WOZ factors, sorted by waardepeildatum
     pub woz_factoren: Vec<WozFactor>,
+    /// (geldig_vanaf, euro): the statutory minimum WOZ value, sorted by date
     pub minimum_woz: Vec<(Date, f64)>,
+    /// the zelfstandige energieprestatie tables, sorted by `geldig_vanaf`
     pub labels: Vec<LabelTabel>,
+    /// the segment boundaries, sorted by `geldig_vanaf`
     pub segmenten: Vec<Segmentgrenzen>,
+    /// the price surcharges
     pub opslag: Opslag,
+    /// the source of the woonplaats → COROP table
     pub corop_bron: String,
     /// (woonplaatscode, corop code, corop naam), sorted by woonplaatscode
     pub corop: Vec<(u32, String, String)>,
     /// COROP code → [(year, average WOZ value per m²)]
     pub corop_woz_per_m2: Vec<(String, Vec<(i32, f64)>)>,
+    /// the onzelfstandige energieprestatie tables (per m²), sorted by `geldig_vanaf`
     pub labels_m2: Vec<LabelTabelM2>,
+    /// the onzelfstandige WOZ rubriek's points
     pub onz_woz: OnzWoz,
+    /// the assumptions of the flat portfolio form
     pub flat: FlatAannames,
 }
 
@@ -559,6 +648,8 @@ impl Tables {
             .copied()
     }
 
+    /// The zelfstandige energieprestatie table in force at `peildatum` (`None` before the
+    /// first).
     pub fn labeltabel(&self, stelsel: Stelsel, peildatum: Date) -> Option<&LabelTabel> {
         self.labels
             .iter()
@@ -566,6 +657,7 @@ impl Tables {
             .max_by_key(|l| l.geldig_vanaf)
     }
 
+    /// The per-m² energieprestatie table in force at `peildatum` (`None` before the first).
     pub fn labeltabel_m2(&self, stelsel: Stelsel, peildatum: Date) -> Option<&LabelTabelM2> {
         self.labels_m2
             .iter()
@@ -584,6 +676,7 @@ impl Tables {
             .map(|x| x.1)
     }
 
+    /// The segment boundaries in force at `peildatum` (`None` before the first).
     pub fn segmentgrenzen(&self, peildatum: Date) -> Option<Segmentgrenzen> {
         self.segmenten
             .iter()
@@ -604,12 +697,16 @@ impl Tables {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Segment {
+    /// sociale huur: at most `sociaal_max` points
     Sociaal,
+    /// middenhuur: above `sociaal_max`, at most `midden_max` points
     Middenhuur,
+    /// vrije sector: above `midden_max` points
     VrijeSector,
 }
 
 impl Segment {
+    /// The segment of a total of points (rounded to a whole number first) under `grenzen`.
     pub fn of(punten: f64, grenzen: &Segmentgrenzen) -> Segment {
         let p = punten.round() as i64;
         if p <= grenzen.sociaal_max {
@@ -620,6 +717,8 @@ impl Segment {
             Segment::VrijeSector
         }
     }
+    /// The segment's Dutch name as shown to users (`sociale huur`, `middenhuur`,
+    /// `vrije sector`).
     pub fn naam(self) -> &'static str {
         match self {
             Segment::Sociaal => "sociale huur",

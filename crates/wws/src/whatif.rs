@@ -12,36 +12,54 @@ use crate::{Options, WwsError, waardeer};
 /// and its new value. A pointer into a missing object member creates it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Wijziging {
+    /// RFC 6901 JSON pointer into the unit's VERA JSON
     pub pointer: String,
+    /// the value to put there (replacing what is there)
     pub waarde: Value,
 }
 
 /// Δ of one rubriek.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RubriekDelta {
+    /// the stelselgroep's code (`ENE`, `WOZ`, …)
     pub code: &'static str,
+    /// the stelselgroep's Dutch name
     pub naam: &'static str,
+    /// points before the change (`None`: could not be valued)
     pub voor: Option<f64>,
+    /// points after the change (`None`: could not be valued, or the rubriek is gone)
     pub na: Option<f64>,
+    /// `na` − `voor`, a missing side counting as 0
     pub delta: f64,
 }
 
+/// A unit valued before and after a change, and the differences.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhatIf {
+    /// the valuation of the unit as given
     pub voor: Resultaat,
+    /// the valuation of the changed unit
     pub na: Resultaat,
+    /// per rubriek of `voor`, in its order
     pub rubrieken: Vec<RubriekDelta>,
+    /// Δ total (whole) points
     pub delta_punten: f64,
+    /// Δ maximum rent including surcharges, euro a month, in whole cents
     pub delta_maximale_huur: f64,
+    /// the segment before
     pub segment_voor: Option<Segment>,
+    /// the segment after
     pub segment_na: Option<Segment>,
 }
 
 impl WhatIf {
+    /// Whether the change moves the unit to another segment.
     pub fn segment_changed(&self) -> bool {
         self.segment_voor != self.segment_na
     }
 
+    /// The comparison as JSON (camelCase keys: points, maximum rent incl. surcharges and
+    /// segment before and after, and the per-rubriek deltas).
     pub fn to_json(&self) -> Value {
         json!({
             "puntenVoor": self.voor.punten,
@@ -184,10 +202,13 @@ pub type SegmentWissel = (Option<Segment>, Option<Segment>);
 /// The same change over a portfolio: per unit the what-if (or the error), plus totals.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortfolioWhatIf {
+    /// per input unit, in input order: its what-if, or why it could not be valued
     pub units: Vec<Result<WhatIf, WwsError>>,
     /// units whose segment changed, by (before, after)
     pub segment_changes: Vec<(SegmentWissel, usize)>,
+    /// Σ Δ points over the units that could be valued
     pub delta_punten_totaal: f64,
+    /// Σ Δ maximum rent (euro a month) over the units that could be valued
     pub delta_maximale_huur_totaal: f64,
 }
 

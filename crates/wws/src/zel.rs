@@ -378,11 +378,16 @@ const BUITEN_C: [u32; 11] = c3s(BUITEN);
 const VERTREK_OF_OVERIG_C: [u32; 19] = c3s(VERTREK_OF_OVERIG);
 const ZOLDER_C: [u32; 2] = c3s(ZOLDER);
 
+/// The WWS class of a room ([`classificeer`]): which rubriek values its area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Klasse {
+    /// a vertrek (living room, bedroom, kitchen, bathroom, …): area in rubriek 1
     Vertrek,
+    /// an overige ruimte (storage, attic, …): area in rubriek 2
     Overig,
+    /// a verkeersruimte (hall, landing, stairs): no points for its area
     Verkeer,
+    /// a buitenruimte (balcony, garden, roof terrace): the buitenruimten rubriek
     Buiten,
 }
 
