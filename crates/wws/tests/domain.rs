@@ -9,7 +9,7 @@ fn opts() -> Options {
     Options::default()
 }
 
-/// The minimal valid input of SCHEMA.md.
+/// The minimal valid input of docs/wws-schema.md.
 fn schema_example() -> Value {
     json!({
       "id": "demo-1",
