@@ -36,7 +36,7 @@
 //!
 //! ## Where it is wired in
 //!
-//! - the rent mix (`veerkracht-web` `huurmix`: the `/huurmix` page, `/api/v1/rentmix`
+//! - the rent mix (`veerkracht-huurmix`: the `/huurmix` page, `/api/v1/rentmix`
 //!   JSON and CSV, `veerkracht wws --rent-mix`): one frame for all count tables of the
 //!   buurten and the retrofit what-if to every label, suppressed with the audit
 //!   ([`Frame::suppress_audited`]), so every answer is a slice of one publication; means

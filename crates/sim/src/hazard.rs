@@ -1,11 +1,11 @@
-//! The exit hazard on tenure duration, calibrated at set-up (domain.md §4.5).
+//! The exit hazard on tenure duration, calibrated at set-up (docs/domain.md §4.5).
 //!
 //! A tenancy starting in year t faces, in each following year, the hazard `f·h1` while it
 //! has lasted fewer than `W = venster_jaren` years and `f·h2` afterwards, `f` the factor of
 //! the dwelling kind. Two targets fix the two unknowns:
 //!
 //! * new tenants leaving within W years: `Σ_k v_k (1 − (1 − f_k h1)^W) = vertrek_binnen_venster`
-//!   (42 %, RIGO \[S40\]), `v_k` the share of new tenancies in kind k;
+//!   (42 %, RIGO \[S40\] in docs/domain.md), `v_k` the share of new tenancies in kind k;
 //! * the stock's turnover in steady state (renewal theory: one letting per mean tenancy):
 //!   `Σ_k w_k / E_k[D] = mutatiegraad` (7 %, CBS \[S36\]), `w_k` the stock share, with
 //!   `E_k[D] = Σ_{d<W} (1 − f_k h1)^d + (1 − f_k h1)^W / (f_k h2)`.

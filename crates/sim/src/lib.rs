@@ -21,7 +21,7 @@
 //!   static background per buurt (KWB `a_hh` minus the stock) for the whole-buurt share.
 //! * **Exits** ([`hazard`]): a hazard on tenure duration (higher in the first five years),
 //!   with factors per dwelling kind, solved at set-up so that the stock turns over ≈ 7 % a
-//!   year and 42 % of new tenants leave within five years (domain.md §4.5). Durations are
+//!   year and 42 % of new tenants leave within five years (docs/domain.md §4.5). Durations are
 //!   drawn once per tenancy (from tables that give exactly the formula's draws). Both
 //!   targets are measured in every run (`Accounts::nieuw_cohort`/`nieuw_vertrokken`; the
 //!   demo test checks 42 % ± 2 points). Household events (divorce, birth) are not separate:

@@ -67,7 +67,7 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// The legal constants in force from `geldig_vanaf` (domain.md §4.1, §4.2, §4.4, §4.6).
+/// The legal constants in force from `geldig_vanaf` (docs/domain.md §4.1, §4.2, §4.4, §4.6).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Periode {
@@ -293,7 +293,7 @@ impl Regels {
     }
 }
 
-/// Exit hazard calibration targets (domain.md §4.5).
+/// Exit hazard calibration targets (docs/domain.md §4.5).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Verloop {

@@ -42,7 +42,7 @@ pub struct Scenario {
     #[serde(default)]
     pub contingent: BTreeMap<String, f64>,
     /// like `contingent`, but what is not reached rolls over to the next year (the
-    /// statushouder taakstelling, domain.md §4.3)
+    /// statushouder taakstelling, docs/domain.md §4.3)
     #[serde(default)]
     pub taakstelling: BTreeMap<String, f64>,
     /// `[spreiding]`: spreading caps; `None` = no caps
@@ -141,7 +141,7 @@ pub struct Toewijzing {
     /// rules' local maximum, 15 %)
     pub vrije_ruimte: f64,
     /// probability that a social vacancy is first offered to middle incomes while the free
-    /// room allows (corporations rarely use the room, domain.md §1.4)
+    /// room allows (corporations rarely use the room, docs/domain.md §1.4)
     pub vrije_ruimte_gebruik: f64,
     /// share of regular lettings by lottery instead of registration time
     pub loting: f64,
@@ -160,7 +160,7 @@ impl Default for Toewijzing {
     }
 }
 
-/// Spreading caps (domain.md §4.4): per buurt and year, placements of the listed groups may
+/// Spreading caps (docs/domain.md §4.4): per buurt and year, placements of the listed groups may
 /// not exceed `max_aandeel` of the buurt's lettings that year (checked at every letting, so
 /// the share is never exceeded at any moment) nor `max_aantal`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -188,7 +188,7 @@ pub struct Spreiding {
     pub buurten: Vec<String>,
 }
 
-/// Rotterdamwet (Wbmgp) rules in designated buurten (domain.md §4.4).
+/// Rotterdamwet (Wbmgp) rules in designated buurten (docs/domain.md §4.4).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rotterdamwet {
@@ -211,7 +211,7 @@ fn yes() -> bool {
     true
 }
 
-/// Rent policy (domain.md §4.6): the rent at re-letting is the streefhuur, a share of the
+/// Rent policy (docs/domain.md §4.6): the rent at re-letting is the streefhuur, a share of the
 /// maximum rent by points; sitting tenants' rents rise each year by `verhoging_factor` times
 /// the legal maximum increase of the segment, never above the maximum rent.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

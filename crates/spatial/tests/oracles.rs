@@ -1,4 +1,4 @@
-//! The analytic oracles of domain.md §11 items 14–17 on a 4 × 4 rook lattice built from
+//! The analytic oracles of docs/domain.md §11 items 14–17 on a 4 × 4 rook lattice built from
 //! square polygons (so contiguity, transformation and statistics are tested together).
 
 use geo_types::{MultiPolygon, polygon};

@@ -6,7 +6,7 @@
 //! ([`onz`], 13 stelselgroepen), per rubriek, with the total, maximum rent, price
 //! surcharges and segment. Tables (rent per point, WOZ factors, label points, segment
 //! boundaries, COROP areas) are data in `data/wws/`, chosen by peildatum ([`tables`]).
-//! See `../shared/peers/woningwaardering/SCHEMA.md` for the input.
+//! See `docs/wws-schema.md` for the input.
 //!
 //! * [`waardeer_json`] / [`waardeer`]: one unit; [`waardeer_many`]: object, array or NDJSON.
 //! * [`Resultaat::to_json`]: the reference's output structure; [`csv_header`] /

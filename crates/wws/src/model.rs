@@ -1,5 +1,5 @@
 //! The input model: the part of a VERA `EenhedenEenheid` that the WWS reads
-//! (see `../shared/peers/woningwaardering/SCHEMA.md`).
+//! (see `docs/wws-schema.md`).
 //!
 //! Parsing is lenient by default: a field that fails validation is dropped and a
 //! [`Warning`] names it (like the peer's `UserWarning`). In strict mode the first

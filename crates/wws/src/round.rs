@@ -50,7 +50,7 @@ mod tests {
 
     #[test]
     fn kwart_examples_domain_11_7() {
-        // domain.md §11 item 7
+        // docs/domain.md §11 item 7
         assert_eq!(kwart(38.25 / 4.0), 9.5);
         assert_eq!(kwart(48.0 / 10.0), 4.75);
         assert_eq!(kwart(0.125), 0.25);

@@ -763,7 +763,7 @@ mod tests {
         assert_eq!(h.bedrag(186.0).unwrap(), 1157.95);
         assert_eq!(h.bedrag(249.0).unwrap(), 1565.73);
         assert_eq!(h.bedrag(250.0).unwrap(), 1572.20);
-        // §11 item 2: 255 points → 1,572.20 + 5 × 6.47
+        // docs/domain.md §11 item 2: 255 points → 1,572.20 + 5 × 6.47
         assert_eq!(h.bedrag(255.0).unwrap(), 1604.55);
         // not typed yet: an error, never a guess
         assert!(h.bedrag(120.0).is_err());

@@ -775,7 +775,7 @@ pub(crate) fn voldoet_minimum_gemeenschappelijke_buitenruimte(r: &Ruimte) -> boo
         || r.breedte.is_some_and(|b| b < 1500.0))
 }
 
-/// Private outdoor space: 2 + 0.35 per whole m² (domain.md §11 item 8).
+/// Private outdoor space: 2 + 0.35 per whole m² (docs/domain.md §11 item 8).
 pub fn punten_prive_buitenruimte(m2: f64) -> f64 {
     (2.0 + whole(m2) * 0.35).min(15.0)
 }

@@ -1,4 +1,4 @@
-//! Oracles from docs/domain.md §11 items 1–9 and the SCHEMA.md example, on whole units.
+//! Oracles from docs/domain.md §11 items 1–9 and the docs/wws-schema.md example, on whole units.
 //! (Table-level checks of items 1–5 and 7 are unit tests in `tables.rs` and `round.rs`.)
 
 use serde_json::{Value, json};
@@ -9,7 +9,7 @@ fn opts() -> Options {
     Options::default()
 }
 
-/// The minimal valid input of SCHEMA.md.
+/// The minimal valid input of docs/wws-schema.md.
 fn schema_example() -> Value {
     json!({
       "id": "demo-1",
