@@ -101,6 +101,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A reader that stops early (`veerkracht index --json | head`) closes the pipe; end
+    // quietly as other Unix tools do, instead of a panic from println!.
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let ctx = workspace::Context {
         workspace: cli.workspace.clone(),

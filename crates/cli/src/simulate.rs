@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use serde_json::{Map, Value, json};
-use veerkracht_sim::afscherming::{Afscherming, Voorraad, afscherming};
+use veerkracht_sim::afscherming::{Afscherming, SegmentPins, afscherming};
 use veerkracht_sim::output::Verschil;
 use veerkracht_sim::{Aannames, Comparison, Inputs, Model, Quantiles, Regels, Results, Scenario};
 
@@ -164,7 +164,7 @@ fn run_scenario(arg: &str, a: &SimulateArgs, label: &str) -> Result<Run> {
 fn rent_mix_of(
     voorraad: &(String, String),
     privacy: &veerkracht_privacy::Options,
-) -> Option<Voorraad> {
+) -> Option<SegmentPins> {
     let stock = veerkracht_huurmix::Voorraad::parse(voorraad.0.clone(), &voorraad.1).ok()?;
     let mix = veerkracht_huurmix::compute_mix(&stock);
     let p = veerkracht_huurmix::publish(&mix, None, privacy);

@@ -305,38 +305,6 @@ pub fn what_if_units(
 // ---------------------------------------------------------------------------------------
 // publication (suppression)
 
-/// Why a published figure is withheld.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Afgeschermd {
-    /// from 1 to k − 1 dwellings (primary suppression)
-    MinderDanK,
-    /// a total minus the shown counts would reveal another withheld count (secondary)
-    Secundair,
-    /// a mean or share over a count that is withheld
-    Basis,
-}
-
-impl Afgeschermd {
-    /// The reason as written in JSON and CSV.
-    pub fn code(self) -> &'static str {
-        match self {
-            Afgeschermd::MinderDanK => "minder_dan_k",
-            Afgeschermd::Secundair => "secundair",
-            Afgeschermd::Basis => "basis",
-        }
-    }
-}
-
-impl From<Reason> for Afgeschermd {
-    fn from(r: Reason) -> Self {
-        match r {
-            Reason::Small => Afgeschermd::MinderDanK,
-            Reason::Secondary => Afgeschermd::Secundair,
-        }
-    }
-}
-
 /// One buurt's rent mix as it may be published: a withheld figure is `None` and named in
 /// `afgeschermd` (a `None` not named there means there is nothing to show, e.g. no rents).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -366,7 +334,7 @@ pub struct PublishedBuurt {
     /// every label of the stock ("onbekend" when not given)
     pub labels: BTreeMap<String, Option<u64>>,
     /// withheld field → why (`punten_verdeling.<100`, `labels.A`, `gemiddelde_huur`, …)
-    pub afgeschermd: BTreeMap<String, Afgeschermd>,
+    pub afgeschermd: BTreeMap<String, Reason>,
 }
 
 impl PublishedBuurt {
@@ -394,7 +362,7 @@ pub struct PublishedWhatIf {
     /// improved dwellings that move from sociaal to vrije sector
     pub sociaal_naar_vrij: Option<u64>,
     /// withheld field → why
-    pub afgeschermd: BTreeMap<String, Afgeschermd>,
+    pub afgeschermd: BTreeMap<String, Reason>,
 }
 
 impl PublishedWhatIf {
@@ -465,7 +433,7 @@ fn withheld_what_if<'a>(target: &str, codes: impl Iterator<Item = &'a String>) -
             "midden_naar_vrij",
             "sociaal_naar_vrij",
         ] {
-            afg.insert(k.to_string(), Afgeschermd::Secundair);
+            afg.insert(k.to_string(), Reason::Secondary);
         }
         PublishedWhatIf {
             woningen: None,
@@ -629,12 +597,12 @@ fn count(
     row: usize,
     col: usize,
     field: &str,
-    afg: &mut BTreeMap<String, Afgeschermd>,
+    afg: &mut BTreeMap<String, Reason>,
 ) -> Option<u64> {
     match p.cell(row, col) {
         Cell::Shown(x) => Some(x),
         Cell::Withheld(r) => {
-            afg.insert(field.to_string(), r.into());
+            afg.insert(field.to_string(), r);
             None
         }
     }
@@ -645,12 +613,12 @@ fn mean(
     base_shown: bool,
     v: Option<f64>,
     field: &str,
-    afg: &mut BTreeMap<String, Afgeschermd>,
+    afg: &mut BTreeMap<String, Reason>,
 ) -> Option<f64> {
     if base_shown {
         v
     } else {
-        afg.insert(field.to_string(), Afgeschermd::Basis);
+        afg.insert(field.to_string(), Reason::Base);
         None
     }
 }
@@ -789,7 +757,7 @@ pub fn segment_pins(m: &Mix, p: &PublishedMix) -> SegmentPins {
     let cell = |b: &PublishedBuurt, field: &str, shown: Option<u64>, v: usize| {
         let c = match (shown, b.afgeschermd.get(field)) {
             (Some(x), _) => Cell::Shown(x),
-            (None, Some(Afgeschermd::MinderDanK)) => Cell::Withheld(Reason::Small),
+            (None, Some(Reason::Small)) => Cell::Withheld(Reason::Small),
             (None, _) => Cell::Withheld(Reason::Secondary),
         };
         (v as u64, c)

@@ -299,7 +299,7 @@ impl Frame {
                 e.status[s] = match p.cells[c][r] {
                     Cell::Shown(_) => St::Shown,
                     Cell::Withheld(Reason::Small) => St::Small,
-                    Cell::Withheld(Reason::Secondary) => St::Secondary,
+                    Cell::Withheld(Reason::Secondary | Reason::Base) => St::Secondary,
                 };
             }
         }
@@ -412,7 +412,7 @@ impl PublishedFrame {
             for x in &self.cells[c] {
                 match x {
                     Cell::Withheld(Reason::Small) => p.0 += 1,
-                    Cell::Withheld(Reason::Secondary) => p.1 += 1,
+                    Cell::Withheld(Reason::Secondary | Reason::Base) => p.1 += 1,
                     Cell::Shown(_) => {}
                 }
             }
@@ -487,10 +487,12 @@ impl<'a> Engine<'a> {
                     }
                     Some(Pin::Withheld(Reason::Small)) => status[s] = St::Small,
                     // (a count small here stays withheld as small)
-                    Some(Pin::Withheld(Reason::Secondary)) if status[s] == St::Shown => {
+                    Some(Pin::Withheld(Reason::Secondary | Reason::Base))
+                        if status[s] == St::Shown =>
+                    {
                         status[s] = St::Secondary;
                     }
-                    Some(Pin::Withheld(Reason::Secondary)) => {}
+                    Some(Pin::Withheld(Reason::Secondary | Reason::Base)) => {}
                 }
             }
         }

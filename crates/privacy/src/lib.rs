@@ -130,13 +130,32 @@ impl Default for Options {
     }
 }
 
-/// Why a count is withheld.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a figure is withheld (*afgeschermd*): the one list of reasons for every publication
+/// (rent mix, simulation), written in JSON and CSV as [`Reason::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Reason {
-    /// below k
+    /// a count from 1 to k − 1 (primary suppression): `minder_dan_k`
+    #[serde(rename = "minder_dan_k")]
     Small,
-    /// would otherwise reveal another withheld count
+    /// would otherwise reveal another withheld count through a total (secondary
+    /// suppression): `secundair`
+    #[serde(rename = "secundair")]
     Secondary,
+    /// a mean or share over a count that is withheld: `basis`. Never given to a count by
+    /// the suppression itself; publications use it for the figures derived from counts.
+    #[serde(rename = "basis")]
+    Base,
+}
+
+impl Reason {
+    /// The reason as written in JSON and CSV (`afgeschermd`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Small => "minder_dan_k",
+            Reason::Secondary => "secundair",
+            Reason::Base => "basis",
+        }
+    }
 }
 
 /// One published count.
@@ -199,7 +218,7 @@ impl Published {
         for c in all {
             match c {
                 Cell::Withheld(Reason::Small) => p.0 += 1,
-                Cell::Withheld(Reason::Secondary) => p.1 += 1,
+                Cell::Withheld(Reason::Secondary | Reason::Base) => p.1 += 1,
                 Cell::Shown(_) => {}
             }
         }

@@ -223,6 +223,9 @@ fn check(f: &Frame, p: &PublishedFrame) -> (usize, usize) {
                 }
                 Cell::Withheld(Reason::Small) => assert!(small(f.value(r, c))),
                 Cell::Withheld(Reason::Secondary) => {}
+                Cell::Withheld(Reason::Base) => {
+                    panic!("the suppression never gives a count the reason Base")
+                }
             }
         }
     }

@@ -53,7 +53,7 @@
 //! The dwelling counts (`woningen` and the segment dwellings) are the stock's and change
 //! over the years only by the scenario's interventions, which are public: a count withheld
 //! in one year is withheld in every year. When the rent mix of the same stock is published
-//! too, its dwelling and segment counts can be passed in ([`Voorraad`]): where the
+//! too, its dwelling and segment counts can be passed in ([`SegmentPins`]): where the
 //! simulation's count equals the rent mix's in every run it is pinned to what the rent mix
 //! shows or withholds, so the two publications together give nothing away either.
 
@@ -63,40 +63,11 @@ use veerkracht_privacy::{Cell, Frame, Options, Pin, PublishedFrame, Reason};
 
 use crate::output::Results;
 
-/// Why a figure is withheld.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reden {
-    /// rests on fewer than k units (on average over the runs)
-    MinderDanK,
-    /// a region total minus the shown buurten would give away a withheld count
-    Secundair,
-    /// a share or mean over a count that is withheld
-    Basis,
-}
-
-impl Reden {
-    /// As written in exports (`afgeschermd` column).
-    pub fn code(self) -> &'static str {
-        match self {
-            Reden::MinderDanK => "minder_dan_k",
-            Reden::Secundair => "secundair",
-            Reden::Basis => "basis",
-        }
-    }
-}
-
-impl From<Reason> for Reden {
-    fn from(r: Reason) -> Self {
-        match r {
-            Reason::Small => Reden::MinderDanK,
-            Reason::Secondary => Reden::Secundair,
-        }
-    }
-}
-
-/// What the rent mix of the same stock publishes, per buurt code: the dwellings and the
-/// dwellings per segment (sociaal, midden, vrij), each with its published cell.
-pub type Voorraad = BTreeMap<String, [(u64, Cell); 4]>;
+/// What the rent mix of the same voorraad publishes, per buurt code: the dwellings and the
+/// dwellings per segment (sociaal, midden, vrij), each with its published cell
+/// (`veerkracht_huurmix::segment_pins` makes them; the same type as
+/// `veerkracht_huurmix::SegmentPins`).
+pub type SegmentPins = BTreeMap<String, [(u64, Cell); 4]>;
 
 /// Which per-buurt figures of one simulation may be published.
 #[derive(Debug, Clone)]
@@ -106,9 +77,9 @@ pub struct Afscherming {
     nb: usize,
     nm: usize,
     /// (year × buurt × buurt metric)
-    withheld: Vec<Option<Reden>>,
+    withheld: Vec<Option<Reason>>,
     /// (year × region metric)
-    regio: Vec<Option<Reden>>,
+    regio: Vec<Option<Reason>>,
     nr: usize,
     /// per year: the frame of counts (sums over the runs), its publication and its pins
     pub frames: Vec<(Frame, PublishedFrame, Pins)>,
@@ -119,7 +90,7 @@ pub type Pins = Vec<(usize, Vec<Option<Pin>>)>;
 
 impl Afscherming {
     /// Whether buurt metric `metric` of buurt `b` in year index `year` is withheld, and why.
-    pub fn buurt(&self, year: usize, b: usize, metric: usize) -> Option<Reden> {
+    pub fn buurt(&self, year: usize, b: usize, metric: usize) -> Option<Reason> {
         if self.nm == 0 {
             return None;
         }
@@ -131,7 +102,7 @@ impl Afscherming {
 
     /// Whether region metric `metric` in year index `year` is withheld (only when the region
     /// itself rests on fewer than k units), and why.
-    pub fn regio(&self, year: usize, metric: usize) -> Option<Reden> {
+    pub fn regio(&self, year: usize, metric: usize) -> Option<Reason> {
         self.regio.get(year * self.nr + metric).copied().flatten()
     }
 
@@ -183,7 +154,7 @@ struct Cols {
 
 /// The per-buurt figures of `r` that may be published with minimum cell size `opts.k`; with
 /// the rent mix of the same stock when it is published too.
-pub fn afscherming(r: &Results, opts: &Options, voorraad: Option<&Voorraad>) -> Afscherming {
+pub fn afscherming(r: &Results, opts: &Options, voorraad: Option<&SegmentPins>) -> Afscherming {
     let nb = r.buurten.len();
     if !r.per_buurt() || nb == 0 || r.runs.is_empty() {
         return Afscherming {
@@ -266,12 +237,12 @@ pub fn afscherming(r: &Results, opts: &Options, voorraad: Option<&Voorraad>) -> 
                 let why = match &basis {
                     Basis::Count(col) => match p.cell(b, *col) {
                         Cell::Shown(_) => None,
-                        Cell::Withheld(w) => Some(w.into()),
+                        Cell::Withheld(w) => Some(w),
                     },
                     Basis::Over(cols) => cols
                         .iter()
                         .any(|&col| hidden_or_withheld(&frames[y].0, p, b, col, &scaled))
-                        .then_some(Reden::Basis),
+                        .then_some(Reason::Base),
                 };
                 withheld[(y * nb + b) * nm + m] = why;
             }
@@ -288,12 +259,12 @@ pub fn afscherming(r: &Results, opts: &Options, voorraad: Option<&Voorraad>) -> 
             let why = match basis {
                 Basis::Count(col) => match p.total(col) {
                     Cell::Shown(_) => None,
-                    Cell::Withheld(w) => Some(w.into()),
+                    Cell::Withheld(w) => Some(w),
                 },
                 Basis::Over(cols) => cols
                     .iter()
                     .any(|&col| hidden_or_withheld(f, p, nb, col, &scaled))
-                    .then_some(Reden::Basis),
+                    .then_some(Reason::Base),
             };
             regio[y * nr + m] = why;
         }
@@ -646,27 +617,27 @@ mod tests {
         let m = |n: &str| NAMES.iter().position(|x| *x == n).unwrap();
         let why = |b: usize, n: &str| a.buurt(0, b, m(n));
         // BU3 rests on 6 households and dwellings: all of it goes
-        assert_eq!(why(2, "huishoudens"), Some(Reden::MinderDanK));
-        assert_eq!(why(2, "woningen"), Some(Reden::MinderDanK));
-        assert_eq!(why(2, "verhuringen"), Some(Reden::MinderDanK));
-        assert_eq!(why(2, "aandeel_kwetsbaar"), Some(Reden::Basis));
-        assert_eq!(why(2, "aandeel_sociaal"), Some(Reden::Basis));
+        assert_eq!(why(2, "huishoudens"), Some(Reason::Small));
+        assert_eq!(why(2, "woningen"), Some(Reason::Small));
+        assert_eq!(why(2, "verhuringen"), Some(Reason::Small));
+        assert_eq!(why(2, "aandeel_kwetsbaar"), Some(Reason::Base));
+        assert_eq!(why(2, "aandeel_sociaal"), Some(Reason::Base));
         // BU1's 3 mid-rent dwellings are real stock: its mid share goes (and with it the
         // social share, which would give it back)
-        assert_eq!(why(0, "aandeel_midden"), Some(Reden::Basis));
-        assert_eq!(why(0, "aandeel_sociaal"), Some(Reden::Basis));
+        assert_eq!(why(0, "aandeel_midden"), Some(Reason::Base));
+        assert_eq!(why(0, "aandeel_sociaal"), Some(Reason::Base));
         // BU1's 2 vulnerable lettings: the count and the share of the inflow
-        assert_eq!(why(0, "verhuringen_kwetsbaar"), Some(Reden::MinderDanK));
-        assert_eq!(why(0, "aandeel_kwetsbaar_instroom"), Some(Reden::Basis));
+        assert_eq!(why(0, "verhuringen_kwetsbaar"), Some(Reason::Small));
+        assert_eq!(why(0, "aandeel_kwetsbaar_instroom"), Some(Reason::Base));
         // the region's 14 minus BU2's 12 would give BU1's 2: BU2's goes too
-        assert_eq!(why(1, "verhuringen_kwetsbaar"), Some(Reden::Secundair));
-        assert_eq!(why(1, "aandeel_kwetsbaar_instroom"), Some(Reden::Basis));
+        assert_eq!(why(1, "verhuringen_kwetsbaar"), Some(Reason::Secondary));
+        assert_eq!(why(1, "aandeel_kwetsbaar_instroom"), Some(Reason::Base));
         // BU2 rests on 100 households and 20 lettings: shown
         assert_eq!(why(1, "huishoudens"), None);
         assert_eq!(why(1, "aandeel_kwetsbaar"), None);
         assert_eq!(why(1, "verhuringen"), None);
         // but the region's 43 mid-rent dwellings minus BU2's 40 would give BU1's 3
-        assert_eq!(why(1, "aandeel_midden"), Some(Reden::Basis));
+        assert_eq!(why(1, "aandeel_midden"), Some(Reason::Base));
         assert_eq!(why(1, "woningen"), None);
         // zeros are shown
         assert_eq!(why(0, "leegstand"), None);
@@ -698,7 +669,7 @@ mod tests {
         }
         // with k = 2 only BU3's half a letting a year is below k: far less is withheld
         let a2 = afscherming(&r, &Options::with_k(2).unwrap(), None);
-        assert_eq!(a2.buurt(0, 2, m("verhuringen")), Some(Reden::MinderDanK));
+        assert_eq!(a2.buurt(0, 2, m("verhuringen")), Some(Reason::Small));
         assert_eq!(a2.buurt(0, 2, m("huishoudens")), None);
         assert!(a2.count() < a.count());
     }
@@ -720,7 +691,7 @@ mod tests {
         ]]);
         // nothing is small here; but the rent mix withholds BU2's 60 (say, to protect a
         // label count it has): the simulation must not show it
-        let mut v = Voorraad::new();
+        let mut v = SegmentPins::new();
         for (code, n, c) in [
             ("BU1", 50, Cell::Shown(50)),
             ("BU2", 60, Cell::Withheld(Reason::Secondary)),
@@ -734,8 +705,8 @@ mod tests {
         let a = afscherming(&r, &Options::default(), Some(&v));
         let w = NAMES.iter().position(|x| *x == "woningen").unwrap();
         assert_eq!(a.buurt(0, 0, w), None);
-        assert_eq!(a.buurt(0, 1, w), Some(Reden::Secundair));
-        assert_eq!(a.buurt(0, 2, w), Some(Reden::Secundair));
+        assert_eq!(a.buurt(0, 1, w), Some(Reason::Secondary));
+        assert_eq!(a.buurt(0, 2, w), Some(Reason::Secondary));
         let a = afscherming(&r, &Options::default(), None);
         assert_eq!(
             a.buurt(0, 1, w),

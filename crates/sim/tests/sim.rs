@@ -681,7 +681,7 @@ fn per_buurt_figures_on_fewer_than_k_are_withheld_and_nothing_leaks() {
             assert_eq!(a.regio(y, m), None, "{name} {y}");
         }
         for m in 0..r.metrics.regio.len() {
-            if a.regio(y, m) == Some(veerkracht_sim::afscherming::Reden::MinderDanK) {
+            if a.regio(y, m) == Some(veerkracht_privacy::Reason::Small) {
                 let x = r.regio_q(y, m).gemiddelde;
                 assert!(x > 0.0 && x < 10.0, "{} {y}: {x}", r.metrics.regio[m]);
             }

@@ -97,6 +97,7 @@ pub(crate) fn multi_user_path(path: &str) -> bool {
 /// Pages and API answers that show the corporation's own stock or allocation microdata.
 pub(crate) fn own_stock_path(path: &str) -> bool {
     path == "/huurmix"
+        || path.starts_with("/api/v1/huurmix")
         || path.starts_with("/api/v1/rentmix")
         || path == "/scenarios"
         || path.starts_with("/api/v1/scenarios")
@@ -447,9 +448,9 @@ pub(crate) fn client_address(p: &Partners, peer: IpAddr, headers: &HeaderMap) ->
 
 /// The answer to a plans page when the server runs without `--multi-user`.
 pub(crate) fn single_user_page(st: &AppState, lang: Lang) -> Response {
-    Html(html::page(lang, lang.t("Buurtaanpak", "Area plans"), "/plans", "", &st.origin, st.synthetic, &format!("<p>{}</p><pre>veerkracht serve --multi-user --werkruimte werkruimte.sqlite</pre>", lang.t(
-        "De gedeelde buurtaanpak met partners (accounts, rollen, logboek) draait in de werkruimtemodus. Start de server zo:",
-        "The shared area plans with partners (accounts, roles, audit log) run in workspace mode. Start the server like this:")))).into_response()
+    Html(html::page(lang, lang.t("Buurtaanpak", "Area plans"), "/plans", "", &st.origin, st.synthetic, &format!("<p>{}</p><pre>veerkracht serve --multi-user --partner-db veerkracht-partners.sqlite</pre>", lang.t(
+        "De gedeelde buurtaanpak met partners (accounts, rollen, logboek) draait in de modus voor meerdere gebruikers. Start de server zo:",
+        "The shared area plans with partners (accounts, roles, audit log) run in multi-user mode. Start the server like this:")))).into_response()
 }
 
 #[cfg(test)]

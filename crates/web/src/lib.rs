@@ -19,8 +19,8 @@
 //! it never writes the workspace.
 //!
 //! Every figure computed from dwelling- or household-level data — the rent mix of the
-//! corporation's stock ([`huurmix`]) and the simulation's per-buurt outputs ([`scenarios`]) —
-//! passes through `veerkracht-privacy` first, with the rule of [`AppState::privacy`]
+//! corporation's voorraad (`veerkracht-huurmix`) and the simulation's per-buurt outputs
+//! ([`simulation`], `veerkracht_sim::afscherming`) — passes through `veerkracht-privacy` first, with the rule of [`AppState::privacy`]
 //! (minimum cell size k, default 10; [`AppState::with_privacy`]). Withheld figures are
 //! `null` with the reason in `afgeschermd` (API, CSV) or "·" with a legend (pages); `/methode`
 //! explains the rule.

@@ -74,13 +74,23 @@ pub(crate) async fn document() -> Response {
             }}}),
         );
     }
+    let huurmix = |summary: &str, deprecated: bool| {
+        json!({"get": {"summary": summary, "deprecated": deprecated,
+            "parameters": [{"name": "naar", "in": "query", "required": false, "schema": {"type": "string"}}, {"name": "format", "in": "query", "required": false, "schema": {"enum": ["json", "csv"]}}],
+            "responses": {"200": {"description": "OK"}, "400": {"description": "Invalid parameter (problem details)"}, "404": {"description": "No stock loaded"}}}})
+    };
+    paths.insert(
+        "/api/v1/huurmix".into(),
+        huurmix("WWS rent mix (huurmix) per buurt of the corporation's voorraad (small cells suppressed; with serve --multi-user only for that corporation)", false),
+    );
     paths.insert(
         "/api/v1/rentmix".into(),
-        json!({"get": {"summary": "WWS rent mix per buurt of the corporation's stock (small cells suppressed; with serve --multi-user only for that corporation)",
-            "parameters": [{"name": "naar", "in": "query", "required": false, "schema": {"type": "string"}}, {"name": "format", "in": "query", "required": false, "schema": {"enum": ["json", "csv"]}}],
-            "responses": {"200": {"description": "OK"}, "400": {"description": "Invalid parameter (problem details)"}, "404": {"description": "No stock loaded"}}}}),
+        huurmix(
+            "The same as /api/v1/huurmix (its old path, kept for existing links)",
+            true,
+        ),
     );
-    // the partner workspace (serve --multi-user): a session cookie with X-CSRF-Token, or a token
+    // the multi-user mode (serve --multi-user): a session cookie with X-CSRF-Token, or a token
     for (path, method, summary, body) in openapi_paths() {
         let mut op = json!({"summary": summary, "security": [{"token": []}, {"sessie": []}], "responses": {
             "200": {"description": "OK"}, "201": {"description": "Created"}, "401": {"description": "Not logged in"},
@@ -112,7 +122,7 @@ pub(crate) async fn document() -> Response {
     }))
 }
 
-/// The workspace's endpoints for `openapi.json` (path, method, summary, request body schema).
+/// The multi-user endpoints (plans, tokens, the user) for `openapi.json` (path, method, summary, request body schema).
 pub fn openapi_paths() -> Vec<(&'static str, &'static str, &'static str, Option<Value>)> {
     let s = |t: &str| json!({"type": t});
     let plan_edit = json!({"type": "object", "required": ["version"], "additionalProperties": false, "properties": {

@@ -21,7 +21,7 @@ use veerkracht_sim::Quantiles;
 use veerkracht_sim::Results;
 use veerkracht_sim::Scenario;
 use veerkracht_sim::afscherming::Afscherming;
-use veerkracht_sim::afscherming::Voorraad;
+use veerkracht_sim::afscherming::SegmentPins;
 use veerkracht_sim::afscherming::afscherming;
 
 use crate::AppState;
@@ -167,7 +167,7 @@ pub(crate) fn run_pair(
     runs: usize,
     seed: u64,
     privacy: &veerkracht_privacy::Options,
-    voorraad: Option<&Voorraad>,
+    voorraad: Option<&SegmentPins>,
     budget: &veerkracht_sim::Budget,
     stop: &veerkracht_sim::Stop,
 ) -> Result<Pair, Failure> {

@@ -465,3 +465,33 @@ fn oversized_and_malformed_requests_get_clean_answers() {
     // The server still answers afterwards.
     assert_eq!(get("/api/v1/openapi.json").status, 200);
 }
+
+#[test]
+fn the_rent_mix_answers_at_its_dutch_path_and_at_its_old_path_alike() {
+    for q in ["", "?naar=B", "?format=csv", "?naar=A&format=csv"] {
+        let new = get(&format!("/api/v1/huurmix{q}"));
+        let old = get(&format!("/api/v1/rentmix{q}"));
+        assert_eq!(new.status, 200, "{q}");
+        assert_eq!(new.body, old.body, "{q}");
+    }
+    problem(
+        &get("/api/v1/huurmix?buurt=x"),
+        400,
+        "unknown parameter 'buurt'",
+    );
+    let spec = get("/api/v1/openapi.json").json();
+    assert_eq!(spec["paths"]["/api/v1/huurmix"]["get"]["deprecated"], false);
+    assert_eq!(spec["paths"]["/api/v1/rentmix"]["get"]["deprecated"], true);
+    assert!(
+        get("/huurmix")
+            .body
+            .contains("href=\"/api/v1/huurmix?format=csv\"")
+    );
+}
+
+#[test]
+fn the_plans_page_without_multi_user_mode_names_the_real_option() {
+    let r = get("/plans");
+    assert!(r.body.contains("--multi-user --partner-db"), "{}", r.body);
+    assert!(!r.body.contains("--werkruimte"));
+}

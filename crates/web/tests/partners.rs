@@ -375,6 +375,11 @@ fn authorisation_matrix() {
                     "{k} {role} rentmix"
                 );
                 assert_eq!(
+                    c.get("/api/v1/huurmix").status == 200,
+                    stock,
+                    "{k} {role} huurmix"
+                );
+                assert_eq!(
                     c.get("/scenarios").status == 200,
                     stock,
                     "{k} {role} scenarios"
@@ -1311,6 +1316,7 @@ fn openapi_lists_the_workspace_endpoints() {
         ("/api/v1/tokens", "post"),
         ("/api/v1/tokens/{id}", "delete"),
         ("/api/v1/rentmix", "get"),
+        ("/api/v1/huurmix", "get"),
     ] {
         assert!(
             v["paths"][path][method]["summary"].is_string(),

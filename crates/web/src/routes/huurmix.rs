@@ -1,4 +1,5 @@
-//! The *Huurmix* page (`/huurmix`) and its API (`/api/v1/rentmix`): the rent mix of the
+//! The *Huurmix* page (`/huurmix`) and its API (`/api/v1/huurmix`; the old path
+//! `/api/v1/rentmix` answers the same, for existing links): the rent mix of the
 //! corporation's voorraad per buurt and the retrofit what-if, as `veerkracht-huurmix`
 //! publishes them (every figure passes its suppression first; see that crate for what is
 //! withheld together and why).
@@ -418,13 +419,13 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
     }
     let _ = write!(
         s,
-        "<p class=\"note\"><a href=\"/api/v1/rentmix\">JSON</a> · <a href=\"/api/v1/rentmix?format=csv\">CSV</a> · <a href=\"/methode#afscherming\">{}</a></p>",
+        "<p class=\"note\"><a href=\"/api/v1/huurmix\">JSON</a> · <a href=\"/api/v1/huurmix?format=csv\">CSV</a> · <a href=\"/methode#afscherming\">{}</a></p>",
         lang.t("over de afscherming", "about the suppression")
     );
     s
 }
 
-/// `GET /api/v1/rentmix[?format=csv][&naar=LABEL]`
+/// `GET /api/v1/huurmix[?format=csv][&naar=LABEL]` (also at its old path `/api/v1/rentmix`)
 pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     if let Some(k) = q.keys().find(|k| !matches!(k.as_str(), "format" | "naar")) {
         return crate::http::problem(
@@ -503,5 +504,6 @@ pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
     use axum::routing::get;
     axum::Router::new()
         .route("/huurmix", get(page))
+        .route("/api/v1/huurmix", get(api))
         .route("/api/v1/rentmix", get(api))
 }
