@@ -18,7 +18,7 @@ pub const SESSION_COOKIE: &str = "vk_sessie";
 /// The login form's own CSRF cookie (double submit; there is no session yet).
 pub(crate) const LOGIN_COOKIE: &str = "vk_login";
 
-/// The workspace and its security settings, held by [`AppState`] in multi-user mode.
+/// The partner database and its security settings, held by [`crate::AppState`] in multi-user mode.
 pub struct Partners {
     pub ws: Arc<PartnerDb>,
     /// Mark cookies `Secure` (set when served behind TLS).
