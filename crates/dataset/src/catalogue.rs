@@ -187,6 +187,54 @@ pub struct TableEntry {
     pub family: String,
     /// Title.
     pub title: String,
+    /// Where `veerkracht fetch` gets it; absent for tables that are imported from files only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetch: Option<FetchSource>,
+}
+
+/// How a table is downloaded: protocol, host and the protocol's details.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FetchSource {
+    /// `odata-v3` (CBS StatLine: `…/ODataApi/odata/{id}/TypedDataSet`) or `ogc-features`
+    /// (PDOK OGC API Features: `…/collections/{collection}/items`).
+    pub protocol: FetchProtocol,
+    /// `cbs` (opendata.cbs.nl), `cbs-derden` (dataderden.cbs.nl, the police's tables) or
+    /// `pdok` (api.pdok.nl); each overridable (`--cbs-url`, `--politie-url`, `--pdok-url`).
+    pub host: FetchHost,
+    /// OData: the key of the region dimension (`WijkenEnBuurten`, `Wijken`, `RegioS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// OGC API: the path of the landing page below the host (`cbs/wijken-en-buurten-2024/ogc/v1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// OGC API: the collections to fetch (`gemeenten`, `wijken`, `buurten`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collections: Vec<String>,
+}
+
+/// A download protocol of [`FetchSource`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FetchProtocol {
+    /// CBS OData v3 (JSON with `value` and `odata.nextLink`).
+    OdataV3,
+    /// OGC API Features (GeoJSON pages with a `next` link).
+    OgcFeatures,
+}
+
+/// A host of [`FetchSource`].
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum FetchHost {
+    /// `https://opendata.cbs.nl`
+    Cbs,
+    /// `https://dataderden.cbs.nl` (third-party tables, e.g. the police's)
+    CbsDerden,
+    /// `https://api.pdok.nl`
+    Pdok,
 }
 
 /// A problem in a catalogue file: file, line, column and the fix.
@@ -556,6 +604,56 @@ fn parse_tables(text: &str, file: &str) -> Result<Vec<TableEntry>, CatalogueErro
                 parsed.schema_version
             ),
         });
+    }
+    for (i, t) in parsed.table.iter().enumerate() {
+        let line = text
+            .match_indices("[[table]]")
+            .nth(i)
+            .map(|(at, _)| text[..at].lines().count() + 1)
+            .unwrap_or(0);
+        let fail = |column: &str, message: String| CatalogueError {
+            file: file.into(),
+            line,
+            column: column.into(),
+            message,
+        };
+        if parsed.table[..i]
+            .iter()
+            .any(|o| o.id.eq_ignore_ascii_case(&t.id))
+        {
+            return Err(fail("id", format!("table {} is listed twice", t.id)));
+        }
+        if let Some(f) = &t.fetch {
+            match f.protocol {
+                FetchProtocol::OdataV3 if f.region.as_deref().is_none_or(str::is_empty) => {
+                    return Err(fail(
+                        "fetch.region",
+                        format!(
+                            "table {}: an odata-v3 table needs the key of its region dimension (region = \"WijkenEnBuurten\")",
+                            t.id
+                        ),
+                    ));
+                }
+                FetchProtocol::OgcFeatures
+                    if f.path.as_deref().is_none_or(str::is_empty) || f.collections.is_empty() =>
+                {
+                    return Err(fail(
+                        "fetch.path",
+                        format!(
+                            "table {}: an ogc-features table needs path and collections",
+                            t.id
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+            if t.edition.is_none() {
+                return Err(fail(
+                    "edition",
+                    format!("table {}: a fetched table needs its edition", t.id),
+                ));
+            }
+        }
     }
     Ok(parsed.table)
 }

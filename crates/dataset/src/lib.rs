@@ -19,7 +19,10 @@ pub mod crosswalk;
 pub mod dataset;
 pub mod value;
 
-pub use catalogue::{Catalogue, CatalogueError, Direction, Indicator, TableEntry, Unit};
+pub use catalogue::{
+    Catalogue, CatalogueError, Direction, FetchHost, FetchProtocol, FetchSource, Indicator,
+    TableEntry, Unit,
+};
 pub use code::{AreaCode, CodeError, Level};
 pub use crosswalk::{Link, Method, crosswalk};
 pub use dataset::{
