@@ -3,6 +3,7 @@
 
 mod analysis;
 mod commands;
+mod fetch;
 mod output;
 mod partners;
 mod report;
@@ -67,6 +68,8 @@ enum Command {
     Info(commands::InfoArgs),
     /// Import CBS/PDOK files into the workspace (one transaction; re-importing is a no-op).
     Import(commands::ImportArgs),
+    /// Fetch the public data of gemeenten from CBS and PDOK and import it (one transaction).
+    Fetch(fetch::FetchArgs),
     /// Write one level and edition to CSV, GeoJSON, GeoPackage or XLSX (by extension).
     Export(commands::ExportArgs),
     /// List the indicator catalogue.
@@ -116,6 +119,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Info(a) => commands::info(&ctx, a),
         Command::Import(a) => commands::import(&ctx, a),
+        Command::Fetch(a) => fetch::fetch(&ctx, a),
         Command::Export(a) => commands::export(&ctx, a),
         Command::Indicators(a) => commands::indicators(&ctx, a),
         Command::Crosswalk(a) => commands::crosswalk(&ctx, a),

@@ -24,6 +24,8 @@ pub mod gemeente;
 pub mod http;
 pub mod odata;
 pub mod ogc;
+#[cfg(feature = "replay")]
+pub mod replay;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

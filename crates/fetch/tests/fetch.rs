@@ -3,85 +3,17 @@
 //! cell by cell, as importing the files; the cache turns a second fetch into conditional
 //! requests; every fault gives the error its issue describes. Nothing leaves the machine.
 
-mod replay;
-
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use replay::{Fault, ODataTable, Server, State};
 use veerkracht_dataset::{AreaCode, Catalogue, Dataset};
+use veerkracht_fetch::replay::{self, Fault, ODataTable, Server, State};
 use veerkracht_fetch::{Areas, Client, ClientOptions, Gemeente, Hosts, Source};
 use veerkracht_ingest::{ImportOptions, import_bytes};
 
-/// The real OData tables: (table id, file under data/real).
-const TABLES: &[(&str, &str)] = &[
-    (
-        "85984NED",
-        "cbs-kwb-2024-85984NED-partial/85984NED_odata_original.csv",
-    ),
-    (
-        "83577NED",
-        "cbs-uitkeringen-buurt-2016-2018-partial/83577NED_odata_original.csv.gz",
-    ),
-    (
-        "83759NED",
-        "cbs-uitkeringen-buurt-2016-2018-partial/83759NED_odata_original.csv.gz",
-    ),
-    (
-        "84417NED",
-        "cbs-uitkeringen-buurt-2016-2018-partial/84417NED_odata_original.csv.gz",
-    ),
-    (
-        "84692NED",
-        "cbs-uitkeringen-buurt-2019-2023-partial/84692NED_odata_original.csv.gz",
-    ),
-    (
-        "84897NED",
-        "cbs-uitkeringen-buurt-2019-2023-partial/84897NED_odata_original.csv.gz",
-    ),
-    // (85042NED, 2021, is left out: its dump writes gemeente codes as 'GM    1680', which
-    // import refuses with a clear error, fetched or not)
-    (
-        "85317NED",
-        "cbs-uitkeringen-buurt-2019-2023-partial/85317NED_odata_original.csv.gz",
-    ),
-    (
-        "85586NED",
-        "cbs-uitkeringen-buurt-2019-2023-partial/85586NED_odata_original.csv.gz",
-    ),
-    (
-        "86003NED",
-        "cbs-uitkeringen-buurt-2024-partial/86003NED_odata_original.csv",
-    ),
-    (
-        "85995NED",
-        "cbs-wmo-clienten-wijk-2024h1/85995NED_odata_original.csv",
-    ),
-    (
-        "83903NED",
-        "cbs-misdrijven-wijk-buurt-2016-2018-partial/83903NED_odata_original.csv",
-    ),
-    (
-        "83901NED",
-        "cbs-misdrijven-wijk-buurt-2016-2018-partial/83901NED_odata_original.csv",
-    ),
-    (
-        "84468NED",
-        "cbs-misdrijven-wijk-buurt-2016-2018-partial/84468NED_odata_original.csv",
-    ),
-];
-
-/// PDOK 2024: (collection, file under data/real).
-const SHAPES: &[(&str, &str)] = &[
-    ("wijken", "geo-wijken-gemeenten-2024-nl/wijken_2024.geojson"),
-    (
-        "gemeenten",
-        "geo-wijken-gemeenten-2024-nl/gemeenten_2024_with_indicators.geojson",
-    ),
-];
-const LANDING_2024: &str = "/cbs/wijken-en-buurten-2024/ogc/v1";
+use veerkracht_fetch::replay::{LANDING_2024, REAL_SHAPES as SHAPES, REAL_TABLES as TABLES};
 
 /// The texts of the real files (None when ../shared is missing outside CI).
 fn texts() -> Option<&'static HashMap<String, String>> {
