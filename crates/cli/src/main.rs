@@ -25,6 +25,7 @@ Voorbeelden / examples:
   veerkracht info                                   ingebouwde demoregio Veerstad (synthetische demodata)
   veerkracht import kwb-2024.csv uitkeringen.csv    CBS-bestanden in ./veerkracht.gpkg laden
   veerkracht import wijken_2024.geojson --edition 2024
+  veerkracht fetch --gemeente Utrecht --from 2016 --to 2024   gegevens van CBS en PDOK ophalen en inlezen
   veerkracht info --json                            werkruimte als JSON
   veerkracht export --level buurt --edition 2024 --out buurten.xlsx
   veerkracht export --level wijk --out wijken.gpkg  (laatste editie; opent in QGIS)

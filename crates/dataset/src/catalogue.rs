@@ -663,6 +663,69 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_source_edition_that_is_fetched_is_one_row_with_its_protocol() {
+        let c = Catalogue::embedded();
+        let rows = |family: &str, e: u16| {
+            c.tables()
+                .iter()
+                .filter(|t| t.family == family && t.edition == Some(e) && t.fetch.is_some())
+                .count()
+        };
+        for e in 2014..=2025 {
+            assert_eq!(rows("kwb", e), 1, "KWB {e}");
+        }
+        for e in 2016..=2024 {
+            assert_eq!(rows("benefits", e), 1, "benefits {e}");
+            assert_eq!(rows("wmo", e), 1, "wmo {e}");
+        }
+        for e in 2016..=2018 {
+            assert_eq!(rows("crime", e), 1, "crime {e}");
+        }
+        for e in 2023..=2025 {
+            assert_eq!(rows("geometry", e), 1, "shapes {e}");
+        }
+        for t in c.tables().iter().filter(|t| t.fetch.is_some()) {
+            let f = t.fetch.as_ref().unwrap();
+            match f.protocol {
+                FetchProtocol::OdataV3 => {
+                    assert!(t.id.ends_with("NED"), "{}", t.id);
+                    assert_ne!(f.host, FetchHost::Pdok, "{}", t.id);
+                }
+                FetchProtocol::OgcFeatures => {
+                    assert_eq!(f.host, FetchHost::Pdok, "{}", t.id);
+                    let e = t.edition.unwrap();
+                    assert_eq!(
+                        f.path.as_deref(),
+                        Some(format!("cbs/wijken-en-buurten-{e}/ogc/v1").as_str())
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_table_row_without_what_its_protocol_needs_is_refused_with_its_line() {
+        let head = "schema_version = 1\n";
+        let ok = "[[table]]\nid = \"1NED\"\nedition = 2024\nfamily = \"kwb\"\ntitle = \"t\"\n";
+        let twice = format!("{head}{ok}{ok}");
+        let e = parse_tables(&twice, "tables.toml").unwrap_err();
+        assert!(e.message.contains("listed twice"), "{e}");
+        assert_eq!(e.line, 7);
+        let no_region =
+            format!("{head}{ok}fetch = {{ protocol = \"odata-v3\", host = \"cbs\" }}\n");
+        let e = parse_tables(&no_region, "tables.toml").unwrap_err();
+        assert_eq!(e.column, "fetch.region");
+        let no_path =
+            format!("{head}{ok}fetch = {{ protocol = \"ogc-features\", host = \"pdok\" }}\n");
+        let e = parse_tables(&no_path, "tables.toml").unwrap_err();
+        assert_eq!(e.column, "fetch.path");
+        let bad_host = format!(
+            "{head}{ok}fetch = {{ protocol = \"odata-v3\", host = \"cbs.nl\", region = \"X\" }}\n"
+        );
+        assert!(parse_tables(&bad_host, "tables.toml").is_err());
+    }
+
+    #[test]
     fn embedded_catalogue_is_valid() {
         let c =
             Catalogue::from_sources(INDICATORS_CSV, "indicators.csv", TABLES_TOML, "tables.toml")

@@ -449,3 +449,50 @@ pub fn fetch(
     }
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fetched_family_has_an_importer_and_a_source_name() {
+        let cat = Catalogue::embedded();
+        let mappings = Mapping::embedded(&cat);
+        for t in cat.tables().iter().filter(|t| t.fetch.is_some()) {
+            let source = Source::ALL.into_iter().find(|s| s.family() == t.family);
+            assert!(
+                source.is_some(),
+                "{}: family {} has no source",
+                t.id,
+                t.family
+            );
+            if !matches!(t.family.as_str(), "kwb" | "geometry") {
+                assert!(
+                    mappings.iter().any(|m| m.family == t.family),
+                    "{}: no mapping reads family {}",
+                    t.id,
+                    t.family
+                );
+            }
+        }
+        assert_eq!("Wmo".parse::<Source>(), Ok(Source::Wmo));
+        assert!(
+            "politie"
+                .parse::<Source>()
+                .unwrap_err()
+                .contains("kwb, uitkeringen")
+        );
+    }
+
+    #[test]
+    fn the_gemeente_filter_is_the_documented_odata_v3_form() {
+        assert_eq!(
+            odata::gemeente_filter("WijkenEnBuurten", "GM0344"),
+            "startswith(WijkenEnBuurten,'GM0344') or startswith(WijkenEnBuurten,'WK0344') or startswith(WijkenEnBuurten,'BU0344')"
+        );
+        assert_eq!(
+            odata::encode("startswith(Key,'GM')"),
+            "startswith%28Key%2C%27GM%27%29"
+        );
+    }
+}
