@@ -319,11 +319,8 @@ fn fetch_odata(
     };
     let mut out = Vec::new();
     for (label, filter) in parts {
-        let rows = table.rows(filter.as_deref())?;
-        if rows.is_empty() {
-            continue;
-        }
-        // every dimension's titles (the region's only for the areas asked)
+        // every dimension's titles first (the region's only for the areas asked), then the
+        // rows, page by page into the CSV text
         let mut titles: HashMap<String, BTreeMap<String, String>> = HashMap::new();
         for p in props.iter().filter(|p| p.is_dimension()) {
             let codes = if p.key == region {
@@ -336,14 +333,19 @@ fn fetch_odata(
             };
             titles.insert(p.key.clone(), codes);
         }
-        let csv = odata::to_csv(&rows, &titles);
+        let mut csv = odata::CsvWriter::new(titles);
+        table.rows(filter.as_deref(), &mut csv)?;
+        if csv.rows() == 0 {
+            continue;
+        }
+        let rows = csv.rows();
         out.push(Fetched {
             source,
             table: t.id.clone(),
             edition,
             name: format!("{}-{label}.csv", t.id),
-            bytes: csv.into_bytes(),
-            rows: rows.len(),
+            bytes: csv.finish().into_bytes(),
+            rows,
         });
     }
     Ok(out)

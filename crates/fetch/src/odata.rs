@@ -95,9 +95,23 @@ impl Table<'_> {
     /// Every row of all pages from `first`, following `odata.nextLink` verbatim (it carries
     /// the query); a link seen before is an error, never a loop.
     fn pages(&self, first: String) -> Result<Vec<Map<String, Value>>> {
+        let mut rows = Vec::new();
+        self.each_page(first, &mut |page| {
+            rows.extend(page);
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// [`Table::pages`], handing each page's rows to `sink` as it arrives (a page is at most
+    /// 10,000 rows; nothing else is held).
+    fn each_page(
+        &self,
+        first: String,
+        sink: &mut dyn FnMut(Vec<Map<String, Value>>) -> Result<()>,
+    ) -> Result<()> {
         let mut seen = HashSet::new();
         let mut url = first;
-        let mut rows = Vec::new();
         for _ in 0..MAX_PAGES {
             if !seen.insert(url.clone()) {
                 return Err(FetchError::new(
@@ -111,11 +125,18 @@ impl Table<'_> {
                 .client
                 .get(&url, "application/json", self.hint, check_page)
                 .map_err(|e| e.for_table(self.id))?;
-            let v: Value = serde_json::from_slice(&body).map_err(|e| {
+            let mut v: Value = serde_json::from_slice(&body).map_err(|e| {
                 FetchError::new(&url, format!("not JSON: {e}"), "try again").for_table(self.id)
             })?;
-            for r in v["value"].as_array().into_iter().flatten() {
-                let Some(o) = r.as_object() else {
+            drop(body);
+            let mut rows = Vec::new();
+            for r in v["value"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .map(std::mem::take)
+            {
+                let Value::Object(o) = r else {
                     return Err(FetchError::new(
                         &url,
                         "a row of \"value\" is not an object",
@@ -123,11 +144,12 @@ impl Table<'_> {
                     )
                     .for_table(self.id));
                 };
-                rows.push(o.clone());
+                rows.push(o);
             }
+            sink(rows)?;
             match v.get("odata.nextLink").and_then(Value::as_str) {
                 Some(next) => url = next.to_string(),
-                None => return Ok(rows),
+                None => return Ok(()),
             }
         }
         Err(FetchError::new(
@@ -199,52 +221,88 @@ impl Table<'_> {
     }
 
     /// The rows of `TypedDataSet`, filtered when `filter` is given (ODataApi), else the whole
-    /// table through the feed.
-    pub fn rows(&self, filter: Option<&str>) -> Result<Vec<Map<String, Value>>> {
+    /// table through the feed, written page by page into `out` ([`CsvWriter`]).
+    pub fn rows(&self, filter: Option<&str>, out: &mut CsvWriter) -> Result<()> {
         let url = match filter {
             Some(f) => self.api(&format!("TypedDataSet?$format=json&$filter={}", encode(f))),
             None => self.feed("TypedDataSet?$format=json"),
         };
-        self.pages(url)
+        self.each_page(url, &mut |page| {
+            out.write(&page);
+            Ok(())
+        })
     }
 }
 
 /// Rows as the semicolon-separated OData CSV that StatLine's OData downloads give (the same
 /// shape `veerkracht import` reads from a saved table): the columns in the order of the
-/// first row, every dimension code replaced by its title from `titles` (as cbsodata does),
-/// a missing value empty, numbers as JSON writes them.
-pub fn to_csv(
-    rows: &[Map<String, Value>],
-    titles: &HashMap<String, BTreeMap<String, String>>,
-) -> String {
-    let Some(first) = rows.first() else {
-        return String::new();
-    };
-    let keys: Vec<&String> = first.keys().collect();
-    let cell = |t: &str| {
-        if t.contains([';', '"', '\n', '\r']) {
-            format!("\"{}\"", t.replace('"', "\"\""))
-        } else {
-            t.to_string()
-        }
-    };
-    let mut s = String::new();
-    s.push_str(&keys.iter().map(|k| cell(k)).collect::<Vec<_>>().join(";"));
-    s.push('\n');
-    for r in rows {
-        let line: Vec<String> = keys
-            .iter()
-            .map(|k| match r.get(*k) {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(t)) => match titles.get(k.as_str()).and_then(|m| m.get(t)) {
-                    Some(title) => cell(title),
-                    None => cell(t),
-                },
-                Some(v) => cell(&v.to_string()),
-            })
-            .collect();
-        s.push_str(&line.join(";"));
-        s.push('\n');
+/// first row, every dimension code replaced by its title (as cbsodata does), a missing value
+/// empty, numbers as JSON writes them. Written page by page, so only the text is held.
+pub struct CsvWriter {
+    titles: HashMap<String, BTreeMap<String, String>>,
+    keys: Vec<String>,
+    text: String,
+    rows: usize,
+}
+
+fn cell(t: &str) -> String {
+    if t.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", t.replace('"', "\"\""))
+    } else {
+        t.to_string()
     }
-    s
+}
+
+impl CsvWriter {
+    /// A writer that replaces the codes of each dimension by `titles[dimension][code]`.
+    pub fn new(titles: HashMap<String, BTreeMap<String, String>>) -> CsvWriter {
+        CsvWriter {
+            titles,
+            keys: Vec::new(),
+            text: String::new(),
+            rows: 0,
+        }
+    }
+
+    /// Appends rows (the header comes from the first row written).
+    pub fn write(&mut self, rows: &[Map<String, Value>]) {
+        if self.keys.is_empty() {
+            let Some(first) = rows.first() else {
+                return;
+            };
+            self.keys = first.keys().cloned().collect();
+            let header: Vec<String> = self.keys.iter().map(|k| cell(k)).collect();
+            self.text.push_str(&header.join(";"));
+            self.text.push('\n');
+        }
+        for r in rows {
+            let line: Vec<String> = self
+                .keys
+                .iter()
+                .map(|k| match r.get(k) {
+                    None | Some(Value::Null) => String::new(),
+                    Some(Value::String(t)) => {
+                        match self.titles.get(k.as_str()).and_then(|m| m.get(t)) {
+                            Some(title) => cell(title),
+                            None => cell(t),
+                        }
+                    }
+                    Some(v) => cell(&v.to_string()),
+                })
+                .collect();
+            self.text.push_str(&line.join(";"));
+            self.text.push('\n');
+            self.rows += 1;
+        }
+    }
+
+    /// Rows written.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The CSV text.
+    pub fn finish(self) -> String {
+        self.text
+    }
 }

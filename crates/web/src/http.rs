@@ -96,6 +96,21 @@ pub(crate) trait QueryNames {
     const NAMES: &'static [&'static str];
 }
 
+/// Declares a query struct of optional text parameters with the names it accepts.
+macro_rules! query {
+    ($(#[$m:meta])* $name:ident { $($field:ident),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(serde::Deserialize)]
+        pub(crate) struct $name {
+            $(pub(crate) $field: Option<String>,)*
+        }
+        impl QueryNames for $name {
+            const NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
+        }
+    };
+}
+pub(crate) use query;
+
 /// A query string read into `T` after its names are checked against [`QueryNames::NAMES`]:
 /// an unknown name is a 400 naming it and listing the names the endpoint takes.
 pub(crate) struct Params<T>(pub T);

@@ -31,6 +31,7 @@ use crate::http::blocking;
 use crate::http::csv;
 use crate::http::format_of;
 use crate::http::json_ok;
+use crate::http::query;
 use crate::views::edition_of;
 use crate::views::level_of;
 use crate::views::lisa_of;
@@ -94,20 +95,6 @@ pub(crate) fn geojson(
     }
     s.push_str("]}");
     ([(header::CONTENT_TYPE, "application/geo+json")], s).into_response()
-}
-
-/// Declares a query struct of optional text parameters with the names it accepts.
-macro_rules! query {
-    ($(#[$m:meta])* $name:ident { $($field:ident),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(serde::Deserialize)]
-        pub(crate) struct $name {
-            $(pub(crate) $field: Option<String>,)*
-        }
-        impl QueryNames for $name {
-            const NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
-        }
-    };
 }
 
 query!(

@@ -30,7 +30,12 @@ use crate::html::SEQUENTIAL;
 use crate::html::esc;
 use crate::html::num;
 use crate::html::url;
+use crate::http::Answer;
+use crate::http::Params;
+use crate::http::Problem;
 use crate::http::Q;
+use crate::http::QueryNames;
+use crate::http::query;
 use crate::map;
 use crate::map::Shape;
 
@@ -425,48 +430,36 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
     s
 }
 
+query!(
+    /// `GET /api/v1/huurmix`
+    HuurmixQuery { format, naar }
+);
+
 /// `GET /api/v1/huurmix[?format=csv][&naar=LABEL]` (also at its old path `/api/v1/rentmix`)
-pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
-    if let Some(k) = q.keys().find(|k| !matches!(k.as_str(), "format" | "naar")) {
-        return crate::http::problem(
-            StatusCode::BAD_REQUEST,
-            "Ongeldige parameter / invalid parameter",
-            &format!("unknown parameter '{k}'; this endpoint takes: format, naar"),
-        );
-    }
+pub async fn api(State(st): State<Arc<AppState>>, Params(q): Params<HuurmixQuery>) -> Answer {
     if st.stock.is_none() {
-        return crate::http::problem(
+        return Err(Problem::new(
             StatusCode::NOT_FOUND,
             "Geen voorraad / no stock",
             "no stock file loaded; start the server with --stock FILE",
-        );
+        ));
     }
-    let target = q.get("naar").cloned();
+    let target = q.naar.clone();
     if let Some(t) = &target
         && !LABELS.contains(&t.as_str())
     {
-        return crate::http::problem(
-            StatusCode::BAD_REQUEST,
-            "Ongeldige parameter / invalid parameter",
-            &format!(
-                "naar '{t}' is not an energy label: use one of {}",
-                LABELS.join(", ")
-            ),
-        );
+        return Err(Problem::bad(format!(
+            "naar '{t}' is not an energy label: use one of {}",
+            LABELS.join(", ")
+        )));
     }
-    let csv = match q.get("format").map(String::as_str) {
+    let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
-        Some(o) => {
-            return crate::http::problem(
-                StatusCode::BAD_REQUEST,
-                "Ongeldige parameter / invalid parameter",
-                &format!("format '{o}': use json or csv"),
-            );
-        }
+        Some(o) => return Err(Problem::bad(format!("format '{o}': use json or csv"))),
     };
     let st2 = st.clone();
-    let Ok((p, peildatum)) = tokio::task::spawn_blocking(move || {
+    let (p, peildatum) = tokio::task::spawn_blocking(move || {
         let m = st2.rent_mix();
         // a slice of the one joint publication (the same cells with or without a what-if)
         let p = match target.as_deref() {
@@ -476,17 +469,11 @@ pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         (p, m.peildatum.clone())
     })
     .await
-    else {
-        return crate::http::problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Interne fout / internal error",
-            "the valuation failed",
-        );
-    };
+    .map_err(|_| Problem::internal("the valuation failed"))?;
     if csv {
-        return crate::http::csv_response(&csv_rows(&p), "huurmix");
+        return Ok(crate::http::csv_response(&csv_rows(&p), "huurmix"));
     }
-    crate::http::json_response(serde_json::json!({
+    Ok(crate::http::json_response(serde_json::json!({
         "bron": st.stock.as_ref().map(|s| s.source.clone()),
         "synthetisch": st.synthetic,
         "peildatum": peildatum,
@@ -496,7 +483,7 @@ pub async fn api(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         "totaal": p.totaal,
         "wat_als": p.wat_als.as_ref().map(|w| &w.buurten),
         "wat_als_totaal": p.wat_als.as_ref().map(|w| &w.totaal),
-    }))
+    })))
 }
 
 /// The Huurmix page and its API.
