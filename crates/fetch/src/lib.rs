@@ -305,34 +305,32 @@ fn fetch_odata(
         &format!("{base}/ODataApi/odata/{}/DataProperties", t.id),
     )?;
     let edition = t.edition.unwrap_or_default();
-    let parts: Vec<(String, Option<String>)> = match areas {
+    // (file label, the gemeente whose rows are asked; None: the whole country)
+    let parts: Vec<(String, Option<&str>)> = match areas {
         Areas::Nederland => vec![("NL".to_string(), None)],
         Areas::Gemeenten(gs) => gs
             .iter()
-            .map(|g| {
-                (
-                    g.code.clone(),
-                    Some(odata::gemeente_filter(region, &g.code)),
-                )
-            })
+            .map(|g| (g.code.clone(), Some(g.code.as_str())))
             .collect(),
     };
+    // the titles of every dimension but the region, once for all gemeenten
+    let mut shared: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+    for p in props.iter().filter(|p| p.is_dimension() && p.key != region) {
+        shared.insert(p.key.clone(), table.codes(&p.key, None)?);
+    }
     let mut out = Vec::new();
-    for (label, filter) in parts {
-        // every dimension's titles first (the region's only for the areas asked), then the
-        // rows, page by page into the CSV text
-        let mut titles: HashMap<String, BTreeMap<String, String>> = HashMap::new();
-        for p in props.iter().filter(|p| p.is_dimension()) {
-            let codes = if p.key == region {
-                let kf = filter
-                    .as_deref()
-                    .map(|f| f.replace(&format!("({region},"), "(Key,"));
-                table.codes(&p.key, kf.as_deref())?
-            } else {
-                table.codes(&p.key, None)?
-            };
-            titles.insert(p.key.clone(), codes);
+    for (label, gm) in parts {
+        // the region's titles only for the areas asked, then the rows, page by page into
+        // the CSV text
+        let mut titles = shared.clone();
+        if props.iter().any(|p| p.key == region && p.is_dimension()) {
+            let key_filter = gm.map(|g| odata::gemeente_filter("Key", g));
+            titles.insert(
+                region.to_string(),
+                table.codes(region, key_filter.as_deref())?,
+            );
         }
+        let filter = gm.map(|g| odata::gemeente_filter(region, g));
         let mut csv = odata::CsvWriter::new(titles);
         table.rows(filter.as_deref(), &mut csv)?;
         if csv.rows() == 0 {
