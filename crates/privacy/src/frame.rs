@@ -215,9 +215,11 @@ impl Frame {
     /// reader can compute from *all* published counts together breaks the protection rule,
     /// another count near it is withheld (the smallest shown positive count of its lines,
     /// else of the lines of the unknown counts next to it), and the line walk runs again.
-    /// Each round withholds at least one more count, so it ends; a count the rule fails for
-    /// although nothing near it can be withheld (pins, known zeros) is left as it is and
-    /// [`crate::audit::failures`] reports it.
+    /// Each round withholds at least one more count, so it ends. A count the rule fails for
+    /// although nothing near it can be withheld (pins, known zeros): when it was withheld
+    /// only to protect others (0 or at least k) and the reader computes it exactly anyway,
+    /// it is shown (it protected nothing, and showing it adds nothing the reader did not
+    /// know); otherwise it is left as it is and [`crate::audit::failures`] reports it.
     pub fn suppress_audited(&self, opts: &Options) -> PublishedFrame {
         self.suppress_audited_with(opts, &[])
     }
@@ -237,15 +239,18 @@ impl Frame {
         let mut stuck = vec![false; e.value.len()];
         loop {
             let p = e.snapshot();
-            let fails: Vec<usize> = auditor
+            let all: Vec<_> = auditor
                 .run(self, &p, false, None)
                 .into_iter()
                 .filter(|c| !c.protected && !c.by_rules)
+                .collect();
+            let fails: Vec<usize> = all
+                .iter()
                 .map(|c| c.column * e.nr + c.row)
                 .filter(|&s| !stuck[s])
                 .collect();
             if fails.is_empty() {
-                return p;
+                return e.reveal_determined(p, &all);
             }
             // one more withheld count per row and round (several failures in a row often
             // share a cause)
@@ -762,6 +767,34 @@ impl<'a> Engine<'a> {
             frontier = next;
         }
         None
+    }
+
+    /// The publication `p` with every withheld count shown that protects nothing: a count
+    /// withheld to protect others (not from 1 to k − 1, not pinned) whose value a reader
+    /// already computes exactly from `p` (its interval in `fails`, the audit's failures of
+    /// `p`, is a single point). Showing it tells the reader nothing new (every value
+    /// consistent with `p` stays consistent), so the audit of every other count is
+    /// unchanged; withholding it would only leave a failure nothing near can cure.
+    fn reveal_determined(
+        &mut self,
+        p: PublishedFrame,
+        fails: &[crate::audit::CellInterval],
+    ) -> PublishedFrame {
+        let mut revealed = false;
+        for c in fails {
+            let s = c.column * self.nr + c.row;
+            if c.exact
+                && !c.small
+                && c.upper - c.lower < 1e-6
+                && self.status[s] == St::Secondary
+                && !self.pinned[s]
+                && self.f.columns[c.column].published
+            {
+                self.status[s] = St::Shown;
+                revealed = true;
+            }
+        }
+        if revealed { self.snapshot() } else { p }
     }
 
     fn snapshot(&self) -> PublishedFrame {
