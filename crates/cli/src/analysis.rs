@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use serde_json::json;
 use veerkracht_dataset::{Catalogue, Dataset, Level};
-use veerkracht_index::{Definition, IndexResult, SignalResult};
+use veerkracht_index::{Definition, IndexResult, Reason, SignalResult, Status};
 
 use crate::output;
 use crate::workspace::Context;
@@ -210,11 +210,7 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         r.method.treatment,
         r.method.imputation
     );
-    println!(
-        "score berekend voor {} van {} gebieden; de rest heeft te weinig gegevens.",
-        scored.len(),
-        r.areas.len()
-    );
+    print_eligibility(r.areas.iter());
     println!("\nIndicatoren (alle open-data proxy's, geen tellingen van kwetsbare mensen):");
     let mut rows = vec![vec![
         "component".into(),
@@ -251,7 +247,7 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let mut by_rank = scored.clone();
+    let mut by_rank: Vec<_> = scored.iter().filter(|x| x.rank.is_some()).collect();
     by_rank.sort_by_key(|x| x.rank);
     println!(
         "\nGebieden die de meeste aandacht vragen (score, componenten A/B/C/D, vlaggen ≥ p90):"
@@ -293,6 +289,36 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
         ]);
     }
     print!("{}", output::table(&rows));
+    let mut check: Vec<_> = scored
+        .iter()
+        .filter(|x| x.status == Status::Caveat)
+        .collect();
+    if !check.is_empty() {
+        check.sort_by(|a, b| a.score.unwrap_or(0.0).total_cmp(&b.score.unwrap_or(0.0)));
+        println!(
+            "\nEerst controleren (score en klasse, geen rang; laagste scores eerst, {} in totaal):",
+            check.len()
+        );
+        let mut rows = vec![vec![
+            "code".into(),
+            "naam".into(),
+            "score".into(),
+            "klasse".into(),
+            "waarom".into(),
+        ]];
+        for x in check.iter().take(10) {
+            rows.push(vec![
+                x.code.to_string(),
+                x.name.clone(),
+                f(x.score),
+                x.class
+                    .map(|c| c.label_nl().to_string())
+                    .unwrap_or_default(),
+                reasons_nl(&x.exclusions),
+            ]);
+        }
+        print!("{}", output::table(&rows));
+    }
     if let Some(u) = &unc {
         let widths: Vec<f64> = u.areas.iter().map(|b| b.rank_p95 - b.rank_p5).collect();
         let mut w = widths.clone();
@@ -315,17 +341,71 @@ pub fn index(ctx: &Context, a: IndexArgs) -> Result<()> {
     Ok(())
 }
 
+/// The eligibility summary of an index run: how many areas are scored, scored with a caveat
+/// and not scored, and how often each rule fired (docs/index-validiteit.md §5, R9).
+fn print_eligibility<'a>(areas: impl Iterator<Item = &'a veerkracht_index::AreaScore>) {
+    let mut n = [0usize; 3];
+    let mut by_reason: std::collections::BTreeMap<Reason, usize> = Default::default();
+    for a in areas {
+        n[a.status as usize] += 1;
+        for x in &a.exclusions {
+            *by_reason.entry(x.reason).or_default() += 1;
+        }
+    }
+    println!(
+        "gescoord en gerangschikt: {}; eerst controleren (score, geen rang): {}; geen score: {}.",
+        n[0], n[1], n[2]
+    );
+    if !by_reason.is_empty() {
+        println!(
+            "Regels die afgingen (een gebied kan er meer hebben): {}",
+            by_reason
+                .iter()
+                .map(|(r, k)| format!("{} {k}", r.label_nl()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+}
+
+/// The rules that fired for an area, in words with their numbers.
+fn reasons_nl(exclusions: &[veerkracht_index::Exclusion]) -> String {
+    exclusions
+        .iter()
+        .map(|x| format!("{}: {}", x.reason.label_nl(), x.detail))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn print_area(def: &Definition, r: &IndexResult, a: &veerkracht_index::AreaScore) -> Result<()> {
     println!("{} {} — {} ({})", a.code, a.name, def.title_nl, r.edition);
-    match (a.score, a.class) {
-        (Some(s), Some(c)) => println!(
-            "score {s:.1} (percentiel {:.0}, rang {} van {}): {}",
+    match (a.score, a.class, a.rank) {
+        (Some(s), Some(c), Some(rank)) => println!(
+            "score {s:.1} (percentiel {:.0}, rang {rank} van {}): {}",
             a.percentile.unwrap_or(0.0),
-            a.rank.unwrap_or(0),
-            r.areas.iter().filter(|x| x.score.is_some()).count(),
+            r.areas.iter().filter(|x| x.rank.is_some()).count(),
             c.label_nl()
         ),
-        _ => println!("geen score: {}", a.note.clone().unwrap_or_default()),
+        (Some(s), Some(c), None) => println!(
+            "score {s:.1} (percentiel {:.0}, geen rang: eerst controleren): {}",
+            a.percentile.unwrap_or(0.0),
+            c.label_nl()
+        ),
+        _ => println!(
+            "geen score{}",
+            a.note
+                .as_ref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        ),
+    }
+    for x in &a.exclusions {
+        println!(
+            "  {} ({}): {}",
+            x.reason.label_nl(),
+            x.reason.status().label_nl(),
+            x.detail
+        );
     }
     if a.corporatiebuurt == Some(true) {
         println!(
@@ -400,6 +480,8 @@ fn write_index(
             m.insert("name".into(), json!(a.name));
             m.insert("gemeente".into(), json!(a.gemeente.map(|g| g.to_string())));
             m.insert("corporatiebuurt".into(), json!(a.corporatiebuurt));
+            m.insert("status".into(), json!(a.status));
+            m.insert("reden".into(), json!(reasons_nl(&a.exclusions)));
             m.insert("score".into(), json!(a.score));
             m.insert("rank".into(), json!(a.rank));
             m.insert("percentile".into(), json!(a.percentile));
@@ -892,9 +974,14 @@ fn index_report(
     use crate::report::Section;
     let synthetic = ds.sources().iter().any(|s| s.synthetic);
     let mut secs = Vec::new();
-    let scored = r.areas.iter().filter(|a| a.score.is_some()).count();
+    let count = |s: Status| r.areas.iter().filter(|a| a.status == s).count();
+    let (n_scored, n_check, n_not) = (
+        count(Status::Scored),
+        count(Status::Caveat),
+        count(Status::NotScored),
+    );
     let mut intro = vec![
-        format!("Werkruimte: {origin}. Editie {}, niveau {}; score berekend voor {scored} van {} gebieden.", r.edition, r.level.plural(), r.areas.len()),
+        format!("Werkruimte: {origin}. Editie {}, niveau {}, {} gebieden: {n_scored} gescoord en gerangschikt, {n_check} eerst controleren (score, geen rang), {n_not} zonder score.", r.edition, r.level.plural(), r.areas.len()),
         "Hogere score = meer veerkracht. Klassen zijn percentielen van de score: veel aandacht nodig (< 20), aandacht nodig, gemiddeld, veerkrachtig, zeer veerkrachtig (≥ 80).".into(),
         "Alle indicatoren zijn open-data proxy's; ze tellen geen kwetsbare mensen.".into(),
     ];
@@ -922,7 +1009,7 @@ fn index_report(
             }))
             .collect(),
     });
-    let mut by_rank: Vec<_> = r.areas.iter().filter(|a| a.score.is_some()).collect();
+    let mut by_rank: Vec<_> = r.areas.iter().filter(|a| a.rank.is_some()).collect();
     by_rank.sort_by_key(|a| a.rank);
     let bands: std::collections::HashMap<_, _> = unc
         .map(|u| u.areas.iter().map(|b| (b.code, b)).collect())
@@ -944,6 +1031,51 @@ fn index_report(
                 ]
             }))
             .collect(),
+    });
+    // Eligibility (docs/index-validiteit.md §5, R9): who is left out of the ranking, and why.
+    let mut by_reason: std::collections::BTreeMap<Reason, usize> = Default::default();
+    for x in r.areas.iter().flat_map(|a| &a.exclusions) {
+        *by_reason.entry(x.reason).or_default() += 1;
+    }
+    let mut left_out: Vec<_> = r
+        .areas
+        .iter()
+        .filter(|a| a.status != Status::Scored)
+        .collect();
+    left_out.sort_by_key(|a| (a.status, a.code));
+    const LEFT_OUT_ROWS: usize = 200;
+    let mut text = vec![format!(
+        "Niet gerangschikt: {n_check} gebieden eerst controleren (ze hebben een score en een klasse, maar staan niet in de lijst hierboven) en {n_not} zonder score (geen klasse; op de kaart gearceerd, nooit als 'veerkrachtig'). Regels die afgingen: {}.",
+        by_reason
+            .iter()
+            .map(|(r, k)| format!("{} {k}", r.label_nl()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    if left_out.len() > LEFT_OUT_ROWS {
+        text.push(format!(
+            "De eerste {LEFT_OUT_ROWS} van {} staan hieronder; de volledige lijst: veerkracht index --out BESTAND.csv (kolommen status en reden).",
+            left_out.len()
+        ));
+    }
+    secs.push(Section {
+        heading: "Niet gerangschikt, en waarom".into(),
+        text,
+        table: std::iter::once(vec![
+            "code".into(),
+            "naam".into(),
+            "status".into(),
+            "waarom".into(),
+        ])
+        .chain(left_out.iter().take(LEFT_OUT_ROWS).map(|a| {
+            vec![
+                a.code.to_string(),
+                a.name.clone(),
+                a.status.label_nl().into(),
+                reasons_nl(&a.exclusions),
+            ]
+        }))
+        .collect(),
     });
     if let Some(u) = unc {
         secs.push(Section {

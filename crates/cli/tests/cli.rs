@@ -238,8 +238,18 @@ fn index_and_signal_on_the_demo() {
     assert!(header.contains("bijstand_per_1000_bijdrage"));
     // Columns in the order an analyst reads them: identity first, then the score.
     assert!(
-        header.starts_with("code,name,gemeente,corporatiebuurt,score,rank"),
+        header.starts_with("code,name,gemeente,corporatiebuurt,status,reden,score,rank"),
         "{header}"
+    );
+    // An area the index does not score says why, with its numbers, and has no rank.
+    let row = csv.lines().find(|l| l.starts_with("BU90010903,")).unwrap();
+    assert!(
+        row.contains(",niet_gescoord,\"te weinig huishoudens: 95 particuliere huishoudens (minimaal 100), 225 inwoners\",,,"),
+        "{row}"
+    );
+    assert_eq!(
+        csv.lines().filter(|l| l.contains(",gescoord,")).count(),
+        146
     );
     let one = ok_json(d, &["index", "--area", "BU90010312", "--json"]);
     let sum: f64 = one["contributions"]

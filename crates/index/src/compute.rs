@@ -11,6 +11,10 @@ use veerkracht_dataset::{AreaCode, Cell, Dataset, Direction, Edition, Flags, Lev
 use crate::definition::{
     Aggregation, Definition, Imputation, Method, Normalisation, Reference, Transform, Treatment,
 };
+use crate::eligibility::{
+    Exclusion, POPULATION_IDS, Population, Reason, Status, coverage_rule, population_rules,
+    status_of,
+};
 use crate::method::{
     Treated, coinr_treatment, imd_transform, mean_sd, percentile_rank, rank_share,
 };
@@ -115,11 +119,17 @@ pub struct AreaScore {
     pub gemeente: Option<AreaCode>,
     /// Corporatiebuurt (p_wcorpw above the threshold); `None` when p_wcorpw is missing.
     pub corporatiebuurt: Option<bool>,
-    /// Index score.
+    /// Scored, scored with a caveat, or not scored ([`crate::eligibility`]).
+    pub status: Status,
+    /// Every eligibility rule that fired, with its numbers (empty: scored plainly).
+    pub exclusions: Vec<Exclusion>,
+    /// Index score (`None` when not scored).
     pub score: Option<f64>,
-    /// Rank among scored areas, 1 = lowest score (most attention needed).
+    /// Rank among the [`Status::Scored`] areas, 1 = lowest score (most attention needed);
+    /// `None` for areas with a caveat or without a score.
     pub rank: Option<usize>,
-    /// Percentile of the score among scored areas (0–100).
+    /// Percentile of the score among the [`Status::Scored`] areas (0–100); areas with a
+    /// caveat are placed in that same distribution.
     pub percentile: Option<f64>,
     /// Class.
     pub class: Option<Class>,
@@ -302,6 +312,11 @@ pub struct Prepared {
     pub(crate) areas: Vec<(AreaCode, String, Option<AreaCode>, Option<bool>)>,
     pub(crate) raw: Vec<Vec<Raw>>, // [indicator][area]
     pub(crate) imputed: Vec<Vec<bool>>,
+    /// The population rules that fired per area (eligibility).
+    pub(crate) population: Vec<Vec<Exclusion>>,
+    /// Whether the area belongs in the reference distributions (not excluded by the
+    /// population rules).
+    pub(crate) reference: Vec<bool>,
 }
 
 /// Reads and transforms the raw values once.
@@ -383,6 +398,39 @@ pub fn prepare(def: &Definition, ds: &Dataset, edition: Edition, level: Level) -
                 .collect()
         })
         .collect();
+    let population: Vec<Vec<Exclusion>> = match &def.eligibility {
+        None => vec![Vec::new(); areas.len()],
+        Some(e) => {
+            let cols: Vec<Vec<Option<f64>>> = POPULATION_IDS
+                .iter()
+                .map(|id| {
+                    ds.cells(edition, &codes, id)
+                        .into_iter()
+                        .map(|c| c.and_then(|c| c.value.number()))
+                        .collect()
+                })
+                .collect();
+            (0..areas.len())
+                .map(|j| {
+                    let p = Population {
+                        inhabitants: cols[0][j],
+                        households: cols[1][j],
+                        household_size: cols[2][j],
+                        aged_15_24: cols[3][j],
+                        single_households: cols[4][j],
+                        owner_occupied: cols[5][j],
+                        dwellings: cols[6][j],
+                        non_dwellings: cols[7][j],
+                    };
+                    population_rules(e, &p)
+                })
+                .collect()
+        }
+    };
+    let reference = population
+        .iter()
+        .map(|x| status_of(x) != Status::NotScored)
+        .collect();
     let mut imputed = vec![vec![false; areas.len()]; raw.len()];
     if def.method.imputation != Imputation::None {
         for (k, col) in raw.iter_mut().enumerate() {
@@ -420,6 +468,8 @@ pub fn prepare(def: &Definition, ds: &Dataset, edition: Edition, level: Level) -
         areas,
         raw,
         imputed,
+        population,
+        reference,
     }
 }
 
@@ -534,6 +584,7 @@ pub fn compute_prepared(
         };
         // Components.
         let mut comps = Vec::new();
+        let mut comps_available = Vec::new();
         let mut offset = 0;
         for (ci, c) in def.component.iter().enumerate() {
             let ks: Vec<usize> = (offset..offset + c.indicator.len()).collect();
@@ -569,6 +620,9 @@ pub fn compute_prepared(
                 None
             };
             let flags = ks.iter().filter(|&&k| contributions[k].flag_p90).count();
+            if avail_w > 0.0 {
+                comps_available.push(ci);
+            }
             comps.push((
                 ci,
                 ComponentScore {
@@ -585,7 +639,7 @@ pub fn compute_prepared(
             comps.iter().filter(|c| c.1.score.is_some()).collect();
         let total_w: f64 = scored.iter().map(|c| w_comp[c.0].1).sum();
         let mut note = None;
-        let score = if coverage + 1e-12 < method.min_coverage {
+        let mut score = if coverage + 1e-12 < method.min_coverage {
             note = Some(format!(
                 "te weinig gegevens: {present} van {n_available} beschikbare indicatoren (minimaal {:.0}%)",
                 method.min_coverage * 100.0
@@ -610,6 +664,45 @@ pub fn compute_prepared(
                     / total_w,
             )
         };
+        // Eligibility: the population rules, then coverage (R5); an area the screening
+        // leaves without a score is not scored for lack of data.
+        let mut exclusions = p.population[i].clone();
+        if let Some(e) = &def.eligibility {
+            let w_avail: f64 = comps_available.iter().map(|&c| w_comp[c].1).sum();
+            let w_scored: f64 = scored.iter().map(|c| w_comp[c.0].1).sum();
+            let share = if w_avail > 0.0 {
+                w_scored / w_avail
+            } else {
+                0.0
+            };
+            let missing: Vec<_> = e
+                .require_roles
+                .iter()
+                .copied()
+                .filter(|r| {
+                    !comps
+                        .iter()
+                        .any(|c| def.component[c.0].role == *r && c.1.score.is_some())
+                })
+                .collect();
+            exclusions.extend(coverage_rule(
+                e,
+                share,
+                scored.len(),
+                comps_available.len(),
+                &missing,
+            ));
+        }
+        if score.is_none() && !exclusions.iter().any(|x| x.reason == Reason::LowCoverage) {
+            exclusions.push(Exclusion {
+                reason: Reason::LowCoverage,
+                detail: note.clone().unwrap_or_default(),
+            });
+        }
+        let status = status_of(&exclusions);
+        if status == Status::NotScored {
+            score = None;
+        }
         // The "waarom": each indicator's share of the score.
         if let Some(s) = score {
             let total_log = if geometric { shift(s).ln() } else { 0.0 };
@@ -636,6 +729,8 @@ pub fn compute_prepared(
             name,
             gemeente,
             corporatiebuurt: corp,
+            status,
+            exclusions,
             score,
             rank: None,
             percentile: None,
@@ -671,11 +766,21 @@ pub fn compute_prepared(
                 .collect()
         })
     };
-    // Rank (1 = lowest score), percentile and class among scored areas.
-    let scores = sorted(areas.iter().filter_map(|a| a.score));
+    // Rank (1 = lowest score), percentile and class among the scored areas; an area with a
+    // caveat gets its place in that distribution but no rank.
+    let scores = sorted(
+        areas
+            .iter()
+            .filter(|a| a.status == Status::Scored)
+            .filter_map(|a| a.score),
+    );
     for a in areas.iter_mut() {
-        if let Some(s) = a.score {
-            a.rank = Some(scores.partition_point(|&x| x < s) + 1);
+        if let Some(s) = a.score
+            && !scores.is_empty()
+        {
+            if a.status == Status::Scored {
+                a.rank = Some(scores.partition_point(|&x| x < s) + 1);
+            }
             let pct = 100.0 * percentile_rank(&scores, s);
             a.percentile = Some(pct);
             a.class = Some(Class::from_percentile(pct, &method.class_bounds));
@@ -758,11 +863,12 @@ pub(crate) fn normalise_many(
     let inds: Vec<_> = def.indicators().collect();
     // Reference membership per area.
     let in_reference = |j: usize, i: usize| -> bool {
-        match method.reference {
-            Reference::National => true,
-            Reference::Gemeente => p.areas[j].2 == p.areas[i].2,
-            Reference::Corporatiebuurten => p.areas[j].3 == Some(true),
-        }
+        p.reference[j]
+            && match method.reference {
+                Reference::National => true,
+                Reference::Gemeente => p.areas[j].2 == p.areas[i].2,
+                Reference::Corporatiebuurten => p.areas[j].3 == Some(true),
+            }
     };
     let imd = norms.contains(&Normalisation::Imd);
     let mut runs = Vec::new();
@@ -785,14 +891,22 @@ pub(crate) fn normalise_many(
             .iter()
             .map(|r| r.value.map(|v| sign * treatment.apply(v)))
             .collect();
-        let national = RefStats::new(sorted(y.iter().flatten().copied()), imd);
+        let national = RefStats::new(
+            sorted(
+                y.iter()
+                    .zip(&p.reference)
+                    .filter(|(_, r)| **r)
+                    .filter_map(|(v, _)| *v),
+            ),
+            imd,
+        );
         // reference distributions and their statistics, once per reference (per gemeente cached)
         let mut cache: HashMap<Option<AreaCode>, RefStats> = HashMap::new();
         let corp = match method.reference {
             Reference::Corporatiebuurten => RefStats::new(
                 sorted(
                     (0..n_areas)
-                        .filter(|&j| p.areas[j].3 == Some(true))
+                        .filter(|&j| p.areas[j].3 == Some(true) && p.reference[j])
                         .filter_map(|j| y[j]),
                 ),
                 imd,

@@ -224,6 +224,9 @@ pub struct Definition {
     pub level: Level,
     /// Method.
     pub method: Method,
+    /// Which areas may be scored and ranked (absent: every area with enough data).
+    #[serde(default)]
+    pub eligibility: Option<Eligibility>,
     /// Components.
     pub component: Vec<Component>,
 }
@@ -346,6 +349,15 @@ impl Definition {
                 "use percentile, minmax, goalposts or imd normalisation",
             ));
         }
+        if let Some(e) = &self.eligibility
+            && let Err((what, range)) = e.check()
+        {
+            return Err(err(
+                "eligibility".into(),
+                format!("{what} is out of range"),
+                &format!("use {range}"),
+            ));
+        }
         if self.component.is_empty() {
             return Err(err(
                 "component".into(),
@@ -445,5 +457,112 @@ impl Definition {
         self.component
             .iter()
             .flat_map(|c| c.indicator.iter().map(move |i| (c, i)))
+    }
+}
+
+/// The `[eligibility]` table of an index definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    /// R1: fewer private households (`a_hh`) than this → not scored (0–100,000).
+    pub min_households: f64,
+    /// R2: fewer inhabitants (`a_inw`) than this → not scored (0–100,000).
+    pub min_inhabitants: f64,
+    /// R3: institutional share `1 − a_hh·g_hhgro/a_inw` at or above this → not scored (0–1).
+    pub institutional_exclude: f64,
+    /// R3: institutional share at or above this (and below the exclusion) → caveat (0–1).
+    pub institutional_caveat: f64,
+    /// Non-residential: at least this many non-dwellings (`a_nietwon`) per dwelling
+    /// (`a_woning`) → caveat (0.1–1,000; absent: no rule).
+    #[serde(default)]
+    pub non_residential_ratio: Option<f64>,
+    /// R5: share of the available component weight that was scored, needed for a plain
+    /// score (0–1).
+    pub coverage_scored: f64,
+    /// R5: below `coverage_scored` but at least this → caveat; below → not scored (0–1).
+    pub coverage_caveat: f64,
+    /// R5: components with these roles must be scored, else not scored.
+    #[serde(default)]
+    pub require_roles: Vec<Role>,
+    /// R7: the student-area flag (absent: no rule).
+    #[serde(default)]
+    pub student_area: Option<StudentArea>,
+}
+
+/// R7: a buurt where 15–24-year-olds and single-person households dominate and little is
+/// owner-occupied is a student area: single living and renting mean something else there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudentArea {
+    /// `a_15_24 / a_inw` at least this (0–1).
+    pub min_share_15_24: f64,
+    /// `a_1p_hh / a_hh` at least this (0–1).
+    pub min_single_households: f64,
+    /// `p_koopw` at most this (%, 0–100), or not published.
+    pub max_owner_occupied: f64,
+}
+
+impl Eligibility {
+    /// Checks every number against its stated range; `Err((field, range))`.
+    pub fn check(&self) -> Result<(), (String, &'static str)> {
+        let share = |name: &str, v: f64| {
+            if (0.0..=1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err((format!("eligibility.{name} = {v}"), "a share from 0 to 1"))
+            }
+        };
+        for (name, v) in [
+            ("min_households", self.min_households),
+            ("min_inhabitants", self.min_inhabitants),
+        ] {
+            if !(0.0..=100_000.0).contains(&v) {
+                return Err((
+                    format!("eligibility.{name} = {v}"),
+                    "a count from 0 to 100000",
+                ));
+            }
+        }
+        share("institutional_exclude", self.institutional_exclude)?;
+        share("institutional_caveat", self.institutional_caveat)?;
+        share("coverage_scored", self.coverage_scored)?;
+        share("coverage_caveat", self.coverage_caveat)?;
+        if self.institutional_caveat > self.institutional_exclude {
+            return Err((
+                "eligibility.institutional_caveat > institutional_exclude".into(),
+                "a caveat threshold at most the exclusion threshold",
+            ));
+        }
+        if self.coverage_caveat > self.coverage_scored {
+            return Err((
+                "eligibility.coverage_caveat > coverage_scored".into(),
+                "a caveat threshold at most the scored threshold",
+            ));
+        }
+        if let Some(r) = self.non_residential_ratio
+            && !(0.1..=1000.0).contains(&r)
+        {
+            return Err((
+                format!("eligibility.non_residential_ratio = {r}"),
+                "a ratio from 0.1 to 1000",
+            ));
+        }
+        if let Some(s) = &self.student_area {
+            share("student_area.min_share_15_24", s.min_share_15_24)?;
+            share(
+                "student_area.min_single_households",
+                s.min_single_households,
+            )?;
+            if !(0.0..=100.0).contains(&s.max_owner_occupied) {
+                return Err((
+                    format!(
+                        "eligibility.student_area.max_owner_occupied = {}",
+                        s.max_owner_occupied
+                    ),
+                    "a percentage from 0 to 100",
+                ));
+            }
+        }
+        Ok(())
     }
 }

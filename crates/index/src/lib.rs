@@ -10,6 +10,7 @@
 pub mod compare;
 pub mod compute;
 pub mod definition;
+pub mod eligibility;
 pub mod method;
 pub mod peers;
 pub mod signal;
@@ -21,5 +22,6 @@ pub use compute::{
     compute_with,
 };
 pub use definition::{Definition, DefinitionError};
+pub use eligibility::{Eligibility, Exclusion, Reason, Status};
 pub use signal::{AreaSignal, Quadrant, SignalResult, signal};
 pub use uncertainty::{Uncertainty, index_with_uncertainty, uncertainty};

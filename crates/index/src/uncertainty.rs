@@ -518,8 +518,9 @@ pub fn index_with_uncertainty(
             cols.push(it.next().expect("one matrix per normalisation"));
         }
     }
+    // The ranked areas (eligibility: scored plainly, not those with a caveat).
     let scored: Vec<usize> = (0..nominal.areas.len())
-        .filter(|&i| nominal.areas[i].score.is_some())
+        .filter(|&i| nominal.areas[i].rank.is_some())
         .collect();
     let available: Vec<bool> = nominal.indicators.iter().map(|i| i.available).collect();
     let geometric = def.method.aggregation == Aggregation::Geometric;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use veerkracht_dataset::{Area, AreaCode, Catalogue, Dataset, Flags, Level, Value};
 use veerkracht_index::definition::Normalisation;
-use veerkracht_index::{Class, Definition, Overrides, compute, compute_with};
+use veerkracht_index::{Class, Definition, Overrides, Reason, Status, compute, compute_with};
 
 const ONE: &str = r#"
 schema_version = 1
@@ -293,10 +293,47 @@ fn demo_region_index_and_signal_find_what_the_generator_made() {
     let r = compute(&d, &ds, 2024, Level::Buurt);
     assert_eq!(r.areas.len(), 151);
     let scored = r.areas.iter().filter(|a| a.score.is_some()).count();
-    assert!(
-        scored >= 147,
-        "{scored} of 151 scored (the uninhabited buurten are screened out)"
+    assert_eq!(
+        scored, 146,
+        "146 of 151 scored: the uninhabited buurten and those under 100 households are not"
     );
+    // Eligibility (docs/index-validiteit.md §5): every area without a score says why, with
+    // its numbers; none is ranked, classed or placed.
+    let not_scored: Vec<_> = r
+        .areas
+        .iter()
+        .filter(|a| a.status == Status::NotScored)
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(
+        not_scored,
+        [
+            "Stadspark",
+            "Buitengebied Molenbroek",
+            "Tuindershoek",
+            "Bedrijventerrein Veerhaven",
+            "Eikenkamp"
+        ]
+    );
+    for a in r.areas.iter().filter(|a| a.status == Status::NotScored) {
+        assert!(a.score.is_none() && a.rank.is_none() && a.class.is_none());
+        assert!(a.percentile.is_none());
+        assert_eq!(
+            a.exclusions[0].reason,
+            Reason::TooFewHouseholds,
+            "{}",
+            a.name
+        );
+        assert!(a.exclusions[0].detail.contains("particuliere huishoudens"));
+    }
+    let tuindershoek = r.areas.iter().find(|a| a.name == "Tuindershoek").unwrap();
+    assert_eq!(
+        tuindershoek.exclusions[0].detail,
+        "95 particuliere huishoudens (minimaal 100), 225 inwoners"
+    );
+    let ranked: Vec<usize> = r.areas.iter().filter_map(|a| a.rank).collect();
+    assert_eq!(ranked.len(), 146);
+    assert!(ranked.iter().all(|&k| (1..=146).contains(&k)));
     // 2024 has no income yet: the indicator is reported as unavailable, and every area says so.
     let inc = r
         .indicators
@@ -393,7 +430,7 @@ fn uncertainty_bands_sobol_and_determinism() {
         ..Options::default()
     };
     let u = uncertainty(&d, &ds, 2024, Level::Buurt, &fixed);
-    assert!(u.areas.len() >= 147);
+    assert_eq!(u.areas.len(), 146, "the ranked areas");
     for a in &u.areas {
         assert!(
             (a.rank_p5 - a.nominal_rank as f64).abs() < 1e-9

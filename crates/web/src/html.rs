@@ -91,6 +91,12 @@ pub const OKABE_ITO: [&str; 8] = [
 ];
 /// Fill for "no value".
 pub const NO_DATA: &str = "#d9d9d9";
+/// Fill of an area the index does not score (too small, an institution, too little data):
+/// grey hatching, never a colour of the scale (docs/index-validiteit.md §5.1). The pattern
+/// is defined in every map's SVG (`map::svg`).
+pub const NOT_SCORED: &str = "url(#geen-score)";
+/// The legend swatch of [`NOT_SCORED`] in CSS.
+pub const NOT_SCORED_CSS: &str = "repeating-linear-gradient(45deg,#d9d9d9 0 3px,#636363 3px 4.5px)";
 
 /// The page frame: head, navigation, the data origin (and the synthetic label) in the footer.
 pub fn page(
@@ -216,6 +222,7 @@ details { margin:.5rem 0 1rem; }
 .bar { display:inline-block; height:.8rem; background:#3b528b; vertical-align:middle; }
 .bar.neg { background:#E69F00; }
 .note { color:var(--muted); font-size:.9rem; }
+.eligibility { border-left:4px solid #636363; background:#f4f4f4; padding:.4rem .8rem; margin:.6rem 0; }
 .band { font-variant-numeric: tabular-nums; }
 form.stack { display:flex; flex-direction:column; gap:.6rem; max-width:40rem; margin:.5rem 0 1rem; }
 form.stack input, form.stack textarea, form.stack select { font:inherit; padding:.25rem .4rem; }

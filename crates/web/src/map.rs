@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use geo_types::MultiPolygon;
 
-use crate::html::{esc, url};
+use crate::html::{NOT_SCORED, NOT_SCORED_CSS, esc, url};
 
 /// One area on the map.
 pub struct Shape<'a> {
@@ -42,6 +42,12 @@ pub fn svg(shapes: &[Shape], aria_label: &str, extra_query: &str) -> String {
         "<svg class=\"map\" viewBox=\"0 0 {W} {h}\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(aria_label)
     );
+    if shapes.iter().any(|s| s.fill == NOT_SCORED) {
+        out.push_str(
+            "<defs><pattern id=\"geen-score\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" patternTransform=\"rotate(45)\">\
+<rect width=\"6\" height=\"6\" fill=\"#d9d9d9\"/><rect width=\"1.5\" height=\"6\" fill=\"#636363\"/></pattern></defs>",
+        );
+    }
     for s in shapes {
         let mut d = String::new();
         for p in &s.geometry.0 {
@@ -92,6 +98,7 @@ pub fn svg(shapes: &[Shape], aria_label: &str, extra_query: &str) -> String {
 pub fn legend(items: &[(&str, String)]) -> String {
     let mut s = String::from("<ul class=\"legend\">");
     for (c, t) in items {
+        let c = if *c == NOT_SCORED { NOT_SCORED_CSS } else { c };
         let _ = write!(
             s,
             "<li><span class=\"swatch\" style=\"background:{c}\" aria-hidden=\"true\"></span>{}</li>",

@@ -75,7 +75,13 @@ pub fn profile_json(st: &AppState, code: AreaCode, edition: Edition) -> Option<V
         "gemeente_code": a.gemeente.map(|g| g.to_string()),
         "gemeente": gemeente_name,
         "corporatiebuurt": a.corporatiebuurt,
-        "aantal_gebieden": r.areas.iter().filter(|x| x.score.is_some()).count(),
+        "aantal_gebieden": r.areas.iter().filter(|x| x.rank.is_some()).count(),
+        "status": a.status,
+        "status_label": a.status.label_nl(),
+        "redenen": a.exclusions.iter().map(|x| json!({
+            "code": x.reason, "label": x.reason.label_nl(), "label_en": x.reason.label_en(),
+            "status": x.reason.status(), "detail": x.detail,
+        })).collect::<Vec<_>>(),
         "score": {
             "waarde": a.score, "klasse": a.class.map(|c| c.label_nl()), "percentiel": a.percentile,
             "rang": a.rank, "rang_p5": band.map(|b| b.rank_p5), "rang_mediaan": band.map(|b| b.median_rank),

@@ -53,6 +53,39 @@ fn areas_list_and_filter() {
 }
 
 #[test]
+fn an_area_without_a_score_says_why_everywhere() {
+    // Tuindershoek: 95 private households, 225 inhabitants; the definition's [eligibility]
+    // asks for 100 households (docs/index-validiteit.md, R1).
+    let v = get("/api/v1/areas/BU90010903").json();
+    assert_eq!(v["status"], "niet_gescoord");
+    assert!(v["score"]["waarde"].is_null() && v["score"]["rang"].is_null());
+    assert!(v["score"]["klasse"].is_null());
+    assert_eq!(v["redenen"][0]["code"], "te_weinig_huishoudens");
+    assert_eq!(
+        v["redenen"][0]["detail"],
+        "95 particuliere huishoudens (minimaal 100), 225 inwoners"
+    );
+    assert_eq!(v["aantal_gebieden"], 146, "ranked areas");
+    let page = get("/buurt/BU90010903");
+    assert!(page.body.contains("data-testid=\"eligibility\""));
+    assert!(page.body.contains("te weinig huishoudens"));
+    assert!(page.body.contains("data-testid=\"score\">geen score<"));
+    // The index table names status and reason; the map hatches the area, with the reason in
+    // its title, and says so in the legend.
+    let c = get("/api/v1/index?format=csv").body;
+    assert!(c.lines().next().unwrap().contains("status,reden"));
+    let row = c.lines().find(|l| l.contains("BU90010903")).unwrap();
+    assert!(row.contains("niet_gescoord"), "{row}");
+    let map = get("/?var=score").body;
+    assert!(map.contains("<pattern id=\"geen-score\""));
+    let i = map.find("data-code=\"BU90010903\"").unwrap();
+    let tail = &map[i..i + map[i..].find("</a>").unwrap()];
+    assert!(tail.contains("fill=\"url(#geen-score)\""), "{tail}");
+    assert!(tail.contains("geen score: te weinig huishoudens"), "{tail}");
+    assert!(map.contains("geen score (te klein, instelling of te weinig gegevens)"));
+}
+
+#[test]
 fn profile_equals_the_index_engine() {
     let ds = common::demo_dataset();
     let def = veerkracht_index::Definition::veerkracht_basis();

@@ -233,6 +233,17 @@ pub(crate) async fn index(
             let mut m = serde_json::Map::new();
             m.insert("code".into(), json!(a.code.to_string()));
             m.insert("naam".into(), json!(a.name));
+            m.insert("status".into(), json!(a.status));
+            m.insert(
+                "reden".into(),
+                json!(
+                    a.exclusions
+                        .iter()
+                        .map(|x| format!("{}: {}", x.reason.label_nl(), x.detail))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            );
             m.insert("score".into(), json!(a.score));
             m.insert("klasse".into(), json!(a.class.map(|c| c.label_nl())));
             m.insert("percentiel".into(), json!(a.percentile));

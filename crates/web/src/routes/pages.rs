@@ -16,12 +16,14 @@ use axum::response::Response;
 use veerkracht_dataset::AreaCode;
 use veerkracht_dataset::Edition;
 use veerkracht_dataset::Level;
+use veerkracht_index::Status;
 use veerkracht_index::signal::Quadrant;
 
 use crate::AppState;
 use crate::html;
 use crate::html::Lang;
 use crate::html::NO_DATA;
+use crate::html::NOT_SCORED;
 use crate::html::SEQUENTIAL;
 use crate::html::esc;
 use crate::html::num;
@@ -136,12 +138,34 @@ pub(crate) fn kaart_body(
     let var_title: String;
     if var == "score" {
         for a in &r.areas {
-            let (fill, txt) = match a.class {
-                Some(c) => (
+            let why = a
+                .exclusions
+                .iter()
+                .map(|x| match lang {
+                    Lang::Nl => x.reason.label_nl(),
+                    Lang::En => x.reason.label_en(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let (fill, txt) = match (a.status, a.class) {
+                (Status::NotScored, _) => (
+                    NOT_SCORED,
+                    format!("{}: {why}", lang.t("geen score", "no score")),
+                ),
+                (Status::Caveat, Some(c)) => (
+                    SEQUENTIAL[class_index(c)],
+                    format!(
+                        "{} ({}) — {}: {why}",
+                        class_label(lang, c),
+                        num(lang, a.score, 1),
+                        lang.t("eerst controleren", "check first")
+                    ),
+                ),
+                (_, Some(c)) => (
                     SEQUENTIAL[class_index(c)],
                     format!("{} ({})", class_label(lang, c), num(lang, a.score, 1)),
                 ),
-                None => (NO_DATA, lang.t("geen score", "no score").to_string()),
+                (_, None) => (NO_DATA, lang.t("geen score", "no score").to_string()),
             };
             fills.insert(a.code, (fill, txt));
         }
@@ -154,15 +178,19 @@ pub(crate) fn kaart_body(
                 )
             })
             .chain(std::iter::once((
-                NO_DATA,
-                lang.t("geen score", "no score").to_string(),
+                NOT_SCORED,
+                lang.t(
+                    "geen score (te klein, instelling of te weinig gegevens)",
+                    "no score (too small, institution or too little data)",
+                )
+                .to_string(),
             )))
             .collect();
         var_title = format!("{} ({})", st.def.title_nl, lang.t("score", "score"));
         note = lang
             .t(
-                "Klassen naar percentiel van de score onder alle gebieden van dit niveau (landelijke referentie); hoger = meer veerkracht. De indeling is gelijk voor elke editie.",
-                "Classes by percentile of the score among all areas of this level (national reference); higher = more resilience. The same classes in every edition.",
+                "Klassen naar percentiel van de score onder de gescoorde gebieden van dit niveau (landelijke referentie); hoger = meer veerkracht. De indeling is gelijk voor elke editie. Gearceerd: geen score, omdat het gebied te weinig inwoners of huishoudens heeft, vooral bewoners van een instelling, of te weinig gegevens; zo'n gebied is niet 'veerkrachtig', het wordt niet gemeten.",
+                "Classes by percentile of the score among the scored areas of this level (national reference); higher = more resilience. The same classes in every edition. Hatched: no score, because the area has too few inhabitants or households, mostly residents of an institution, or too little data; such an area is not 'resilient', it is not measured.",
             )
             .to_string();
     } else if let Some(cid) = var.strip_prefix("c_") {

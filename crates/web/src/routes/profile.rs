@@ -177,48 +177,89 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
         }
     );
     let sc = &p["score"];
-    let _ = write!(
-        s,
-        "<section aria-labelledby=\"h-score\"><h2 id=\"h-score\">{h}</h2>\
+    if p["status"].as_str() == Some("niet_gescoord") {
+        let _ = write!(
+            s,
+            "<section aria-labelledby=\"h-score\"><h2 id=\"h-score\">{}</h2><p><strong data-testid=\"score\">{}</strong></p></section>",
+            lang.t("Veerkrachtscore", "Resilience score"),
+            lang.t("geen score", "no score")
+        );
+    } else {
+        let _ = write!(
+            s,
+            "<section aria-labelledby=\"h-score\"><h2 id=\"h-score\">{h}</h2>\
 <p><strong data-testid=\"score\">{score}</strong> {of100} — <strong>{klasse}</strong>; {pct}: {perc}; {rank_l}: {rank} {van} {n} \
 <span class=\"band\">({band_l}: {p5}–{p95}, {runs} {runs_l})</span></p><p class=\"note\">{cov_l}: {cov} %. {rel}</p></section>",
-        h = lang.t("Veerkrachtscore", "Resilience score"),
-        score = f(&sc["waarde"], 1),
-        of100 = lang.t(
-            "(0–100, hoger = meer veerkracht)",
-            "(0–100, higher = more resilience)"
-        ),
-        klasse = esc(sc["klasse"].as_str().unwrap_or("—")),
-        pct = lang.t("percentiel", "percentile"),
-        perc = f(&sc["percentiel"], 0),
-        rank_l = lang.t("rang (1 = meeste aandacht)", "rank (1 = most attention)"),
-        rank = f(&sc["rang"], 0),
-        van = lang.t("van", "of"),
-        n = p["aantal_gebieden"],
-        band_l = lang.t("90 %-band van de rang", "90 % rank band"),
-        p5 = f(&sc["rang_p5"], 0),
-        p95 = f(&sc["rang_p95"], 0),
-        runs = crate::state::PROFILE_RUNS,
-        runs_l = lang.t(
-            "Monte Carlo-runs over gewichten, normalisatie en behandeling",
-            "Monte Carlo runs over weights, normalisation and treatment"
-        ),
-        cov_l = lang.t("Dekking van de indicatoren", "Indicator coverage"),
-        cov = f(
-            &serde_json::json!(p["dekking"].as_f64().map(|x| x * 100.0)),
-            0
-        ),
-        rel = if p["betrouwbaar"].as_bool() == Some(false) {
-            lang.t(
-                "Let op: sommige cijfers rusten op kleine aantallen (gedimd hieronder).",
-                "Note: some figures rest on small numbers (dimmed below).",
-            )
-        } else {
-            ""
-        },
-    );
+            h = lang.t("Veerkrachtscore", "Resilience score"),
+            score = f(&sc["waarde"], 1),
+            of100 = lang.t(
+                "(0–100, hoger = meer veerkracht)",
+                "(0–100, higher = more resilience)"
+            ),
+            klasse = esc(sc["klasse"].as_str().unwrap_or("—")),
+            pct = lang.t("percentiel", "percentile"),
+            perc = f(&sc["percentiel"], 0),
+            rank_l = lang.t("rang (1 = meeste aandacht)", "rank (1 = most attention)"),
+            rank = f(&sc["rang"], 0),
+            van = lang.t("van", "of"),
+            n = p["aantal_gebieden"],
+            band_l = lang.t("90 %-band van de rang", "90 % rank band"),
+            p5 = f(&sc["rang_p5"], 0),
+            p95 = f(&sc["rang_p95"], 0),
+            runs = crate::state::PROFILE_RUNS,
+            runs_l = lang.t(
+                "Monte Carlo-runs over gewichten, normalisatie en behandeling",
+                "Monte Carlo runs over weights, normalisation and treatment"
+            ),
+            cov_l = lang.t("Dekking van de indicatoren", "Indicator coverage"),
+            cov = f(
+                &serde_json::json!(p["dekking"].as_f64().map(|x| x * 100.0)),
+                0
+            ),
+            rel = if p["betrouwbaar"].as_bool() == Some(false) {
+                lang.t(
+                    "Let op: sommige cijfers rusten op kleine aantallen (gedimd hieronder).",
+                    "Note: some figures rest on small numbers (dimmed below).",
+                )
+            } else {
+                ""
+            },
+        );
+    }
     if let Some(note) = p["opmerking"].as_str() {
         let _ = write!(s, "<p class=\"note\">{}</p>", esc(note));
+    }
+    // Eligibility (docs/index-validiteit.md §5.1): why there is no score or no rank.
+    if let Some(reasons) = p["redenen"].as_array().filter(|r| !r.is_empty()) {
+        let head = match p["status"].as_str() {
+            Some("niet_gescoord") => lang.t(
+                "Geen score: dit gebied wordt niet gemeten, en is dus ook niet 'veerkrachtig'.",
+                "No score: this area is not measured, so it is not 'resilient' either.",
+            ),
+            _ => lang.t(
+                "Eerst controleren: deze score telt mee in de klassen, maar het gebied staat niet in de rangorde.",
+                "Check first: this score is placed in the classes, but the area is not ranked.",
+            ),
+        };
+        let items: String = reasons
+            .iter()
+            .map(|r| {
+                let label = match lang {
+                    Lang::Nl => r["label"].as_str(),
+                    Lang::En => r["label_en"].as_str(),
+                };
+                format!(
+                    "<li><strong>{}</strong>: {}</li>",
+                    esc(label.unwrap_or("")),
+                    esc(r["detail"].as_str().unwrap_or(""))
+                )
+            })
+            .collect();
+        let _ = write!(
+            s,
+            "<div class=\"eligibility\" data-testid=\"eligibility\" role=\"note\"><p>{}</p><ul>{items}</ul></div>",
+            esc(head)
+        );
     }
     // Components.
     let rows: Vec<Vec<String>> = p["componenten"]
