@@ -320,7 +320,12 @@ impl Dataset {
                     }
                     ed.columns.remove(&ind.id).unwrap_or_else(|| vec![None; n])
                 });
-                col[i] = Some((o.value, o.flags, source));
+                // The same rule as the workspace's (store): a missing value does not replace
+                // a number, a carried denominator does not replace its own table's value.
+                let old = col[i].map(|(v, f, _)| (v.number().is_some(), f));
+                if o.flags.replaces(o.value.number().is_some(), old) {
+                    col[i] = Some((o.value, o.flags, source));
+                }
             }
             for (k, c) in cols.into_iter().enumerate() {
                 if let Some(c) = c {

@@ -111,6 +111,10 @@ impl Flags {
     pub const SMALL_DENOMINATOR: Flags = Flags(2);
     /// The value was derived by veerkracht (e.g. a sum over buurten), not published.
     pub const DERIVED: Flags = Flags(4);
+    /// The value comes from a table of another family that carries it as a denominator (the
+    /// inhabitants of the crime tables): it fills a cell no table of the indicator's own family
+    /// gave, and never replaces one ([`Flags::replaces`]).
+    pub const CARRIED: Flags = Flags(8);
 
     /// No flags.
     pub const fn empty() -> Flags {
@@ -122,7 +126,21 @@ impl Flags {
     }
     /// From raw bits (unknown bits are dropped).
     pub const fn from_bits(bits: u8) -> Flags {
-        Flags(bits & 7)
+        Flags(bits & 15)
+    }
+    /// Whether a new cell with these flags and value replaces an existing one: a missing
+    /// value never replaces a number, and a carried value replaces only a carried one or a
+    /// missing value.
+    pub fn replaces(self, new_is_number: bool, old: Option<(bool, Flags)>) -> bool {
+        match old {
+            None => true,
+            Some((old_is_number, old_flags)) => {
+                (new_is_number || !old_is_number)
+                    && (!self.contains(Flags::CARRIED)
+                        || !old_is_number
+                        || old_flags.contains(Flags::CARRIED))
+            }
+        }
     }
     /// Whether all flags in `other` are set.
     pub const fn contains(self, other: Flags) -> bool {
@@ -132,7 +150,7 @@ impl Flags {
     pub const fn union(self, other: Flags) -> Flags {
         Flags(self.0 | other.0)
     }
-    /// Names of the set flags (`rounded`, `small_denominator`, `derived`).
+    /// Names of the set flags (`rounded`, `small_denominator`, `derived`, `carried`).
     pub fn names(self) -> Vec<&'static str> {
         let mut v = Vec::new();
         if self.contains(Flags::ROUNDED) {
@@ -143,6 +161,9 @@ impl Flags {
         }
         if self.contains(Flags::DERIVED) {
             v.push("derived");
+        }
+        if self.contains(Flags::CARRIED) {
+            v.push("carried");
         }
         v
     }

@@ -12,7 +12,9 @@
 //! component's Δ is the weighted mean of its indicators' Δ. Areas are matched by
 //! code; an area new in the last edition that lies within one area of the first
 //! (a split, found by the geometry crosswalk) is compared with that predecessor;
-//! other boundary changes get no signal and say so.
+//! other boundary changes get no signal and say so. Areas the definition's eligibility
+//! rules do not score by their population (too few inhabitants or households, an
+//! institution) in either edition get no signal, and the spreads are taken over the others.
 
 use std::collections::HashMap;
 
@@ -158,7 +160,14 @@ pub fn signal(
             Role::Pressure => 1,
             _ => continue,
         };
-        let va: Vec<f64> = pa.raw[k].iter().filter_map(|r| r.value).collect();
+        // The spread over the areas the index may score (eligibility: an area with a few
+        // dozen inhabitants has rates of hundreds per 1,000 that would set the scale).
+        let va: Vec<f64> = pa.raw[k]
+            .iter()
+            .zip(&pa.reference)
+            .filter(|(_, r)| **r)
+            .filter_map(|(x, _)| x.value)
+            .collect();
         let has_b = pb.raw[k].iter().any(|r| r.value.is_some());
         let (_, sd) = mean_sd(&va);
         if va.is_empty() || !has_b || !(sd > 0.0) {
@@ -216,6 +225,32 @@ pub fn signal(
                     )),
                 };
             };
+            // Eligibility: the population rules of the definition in either edition.
+            let excluded: Vec<&str> = pa.population[ia]
+                .iter()
+                .chain(&pb.population[ib])
+                .filter(|x| x.reason.status() == crate::eligibility::Status::NotScored)
+                .map(|x| x.reason.label_nl())
+                .fold(Vec::new(), |mut v, l| {
+                    if !v.contains(&l) {
+                        v.push(l);
+                    }
+                    v
+                });
+            if !excluded.is_empty() {
+                return AreaSignal {
+                    code,
+                    name,
+                    gemeente,
+                    d_vulnerability: None,
+                    d_pressure: None,
+                    quadrant: None,
+                    d_vulnerability_rel: None,
+                    d_pressure_rel: None,
+                    quadrant_rel: None,
+                    note: Some(format!("geen signaal: {}", excluded.join(", "))),
+                };
+            }
             let (dv, dp) = (delta(0, ia, ib), delta(1, ia, ib));
             let quadrant = match (dv, dp) {
                 (Some(v), Some(p)) => Some(Quadrant::of(v, p, tau)),

@@ -44,9 +44,9 @@ fn index_and_comparison_on_real_kwb_2024() {
     let statuses = [Status::Scored, Status::Caveat, Status::NotScored]
         .map(|s| r.areas.iter().filter(|a| a.status == s).count());
     eprintln!("scored, caveat, not scored: {statuses:?}; rules that fired: {by_reason:?}");
-    assert_eq!(statuses, [1944, 61, 6016]);
+    assert_eq!(statuses, [1949, 65, 6007]);
     assert_eq!(by_reason[&Reason::TooFewHouseholds], 2122);
-    assert_eq!(by_reason[&Reason::TooFewInhabitants], 1938);
+    assert_eq!(by_reason[&Reason::TooFewInhabitants], 1280);
     assert_eq!(by_reason[&Reason::Institutional], 163);
     assert_eq!(by_reason[&Reason::StudentArea], 77);
     use Reason::*;
@@ -130,7 +130,7 @@ fn index_and_comparison_on_real_kwb_2024() {
             "{id} should be unavailable: {unavailable:?}"
         );
     }
-    assert_eq!(scored, 1944 + 61, "scored plainly or with a caveat");
+    assert_eq!(scored, 1949 + 65, "scored plainly or with a caveat");
     let c = compare(&def, &ds, &r, def.method.corporatie_threshold, 7);
     assert_eq!(c.n_corp, 282, "buurten with p_wcorpw > 66.7");
     assert_eq!(c.classified, 7059);
@@ -221,4 +221,69 @@ fn wmo_per_wijk_fills_buurten_marked_as_wijk_values() {
             .raw,
         ds.number(2024, &wijk, "p_wmo_t")
     );
+}
+
+/// The veerkracht signal on real data (issue 16): benefits 2016 and 2018 with the registered
+/// crime of those years, whose tables carry the inhabitants the rates need.
+#[test]
+fn the_real_signal_2016_to_2018_classifies_the_buurten_with_both_sources() {
+    let (Some(crime), Some(benefits)) = (
+        real(
+            "cbs-misdrijven-wijk-buurt-2016-2018-partial/misdrijven_wijk_buurt_2016_2018_partial.csv",
+        ),
+        real("cbs-uitkeringen-buurt-2016-2018-partial/uitkeringen_buurt_2016_2018_partial.csv"),
+    ) else {
+        return;
+    };
+    let cat = Catalogue::embedded();
+    let mut ds = Dataset::new(cat.clone());
+    for (i, p) in [crime, benefits].iter().enumerate() {
+        for b in import_path(p, &cat, &ImportOptions::default()).unwrap() {
+            assert!(
+                !b.warnings.iter().any(|w| w.contains("a_inw")),
+                "the crime tables' inhabitants are kept: {:?}",
+                b.warnings
+            );
+            ds.add_batch(&b, i as u32 + 1);
+        }
+    }
+    let def = Definition::veerkracht_basis();
+    let s = veerkracht_index::signal(
+        &def,
+        &ds,
+        2016,
+        2018,
+        Level::Buurt,
+        def.method.signal_dead_band,
+    );
+    assert_eq!(
+        s.vulnerability_indicators,
+        ["bijstand_per_1000", "ao_per_1000"]
+    );
+    assert_eq!(s.pressure_indicators, ["misdrijven_per_1000"]);
+    let counts: Vec<usize> = s.counts.iter().map(|c| c.1).collect();
+    eprintln!("quadrants 2016→2018: {:?}", s.counts);
+    let classified: usize = counts.iter().sum();
+    assert!(classified >= 1500, "{classified} buurten classified");
+    assert_eq!(counts, [25, 128, 99, 1274]);
+    // Relative to the gemeente as well, for every classified buurt in a gemeente with others.
+    let rel = s.areas.iter().filter(|a| a.quadrant_rel.is_some()).count();
+    assert!(rel >= 1500, "{rel} classified relative to their gemeente");
+    // No buurt below the definition's minimum inhabitants gets a signal, and each says why.
+    let e = def.eligibility.as_ref().unwrap();
+    for a in &s.areas {
+        let small = [2016, 2018].iter().any(|&ed| {
+            ds.number(ed, &a.code, "a_inw")
+                .is_some_and(|n| n < e.min_inhabitants)
+        });
+        if small {
+            assert!(a.quadrant.is_none(), "{} {}", a.code, a.name);
+            let note = a.note.as_deref().unwrap();
+            assert!(
+                note.contains("te weinig inwoners") || note.contains("bestaat niet in 2016"),
+                "{} {note}",
+                a.code
+            );
+        }
+    }
 }

@@ -17,6 +17,8 @@ struct Resolved {
     indicator: u16,
     filter: Option<(usize, String)>,
     rounding: Option<u32>,
+    /// A denominator of another family the table carries ([`Flags::CARRIED`]).
+    carried: bool,
 }
 
 fn find_column(t: &RawTable, name: &str) -> Option<usize> {
@@ -150,6 +152,7 @@ pub fn import_with_mapping(
             indicator: index_of(&ind, &mut indicators),
             filter,
             rounding: ms.rounding.or(m.rounding),
+            carried: ms.carried,
         });
     }
     if m.auto {
@@ -181,6 +184,7 @@ pub fn import_with_mapping(
                         indicator: k,
                         filter: None,
                         rounding: m.rounding,
+                        carried: false,
                     });
                 }
                 _ => ignored.push(h.clone()),
@@ -252,7 +256,10 @@ pub fn import_with_mapping(
                 continue;
             };
             let ind = &indicators[r.indicator as usize];
-            let flags = import_flags(ind, level, &value, r.rounding);
+            let mut flags = import_flags(ind, level, &value, r.rounding);
+            if r.carried {
+                flags = flags | veerkracht_dataset::Flags::CARRIED;
+            }
             let key = (edition, ra.code, r.indicator);
             match cells.get(&key) {
                 Some((old_rank, old_period, old_line, _, _)) => {

@@ -103,6 +103,11 @@ pub struct Measure {
     /// Producer rounding of this count, overriding the table's.
     #[serde(default)]
     pub rounding: Option<u32>,
+    /// The table carries this figure of another family as a denominator (the inhabitants in
+    /// the crime tables): it fills cells no table of its own family gave and never replaces
+    /// theirs (`Flags::CARRIED`).
+    #[serde(default)]
+    pub carried: bool,
 }
 
 /// A mapping file.

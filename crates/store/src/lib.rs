@@ -316,7 +316,8 @@ impl Workspace {
                         "INSERT INTO vk_observations (edition, code, indicator, value, missing, flags, source) VALUES (?1,?2,?3,?4,?5,?6,?7)
                          ON CONFLICT (edition, code, indicator) DO UPDATE SET
                            value = excluded.value, missing = excluded.missing, flags = excluded.flags, source = excluded.source
-                         WHERE excluded.value IS NOT NULL OR vk_observations.value IS NULL",
+                         WHERE (excluded.value IS NOT NULL OR vk_observations.value IS NULL)
+                           AND ((excluded.flags & 8) = 0 OR vk_observations.value IS NULL OR (vk_observations.flags & 8) != 0)",
                     )
                     .map_err(e)?;
                 for o in &b.observations {

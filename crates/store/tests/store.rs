@@ -139,3 +139,51 @@ fn refuses_files_that_are_not_workspaces() {
             .contains("no workspace here")
     );
 }
+
+/// A batch whose a_inw is carried by a table of another family (the crime tables).
+fn carried(sha: &str, code: &str, inw: f64) -> ImportBatch {
+    let mut b = batch(sha, code, Value::Number(inw));
+    b.observations[0].flags = Flags::CARRIED;
+    b.unpublished.clear();
+    b
+}
+
+#[test]
+fn a_carried_denominator_fills_but_never_replaces_its_own_tables_value() {
+    let c = AreaCode::parse("BU90010101").unwrap();
+    // In either order, and in the workspace as in memory, the KWB's own figure wins.
+    for kwb_first in [true, false] {
+        let mut ws = Workspace::in_memory().unwrap();
+        let mut mem = veerkracht_dataset::Dataset::new(Catalogue::embedded());
+        let (own, other) = (
+            batch("kwb", "BU90010101", Value::Number(1235.0)),
+            carried("crime", "BU90010101", 1240.0),
+        );
+        let order = if kwb_first {
+            [own, other]
+        } else {
+            [other, own]
+        };
+        for (i, b) in order.iter().enumerate() {
+            ws.import(std::slice::from_ref(b)).unwrap();
+            mem.add_batch(b, i as u32 + 1);
+        }
+        let ds = ws.load(&Catalogue::embedded()).unwrap();
+        for d in [&ds, &mem] {
+            let cell = d.cell(2024, &c, "a_inw").unwrap();
+            assert_eq!(cell.value, Value::Number(1235.0), "kwb first: {kwb_first}");
+            assert!(!cell.flags.contains(Flags::CARRIED));
+        }
+    }
+    // Without a KWB the carried figure fills the cell, flagged; a newer carried one replaces it.
+    let mut ws = Workspace::in_memory().unwrap();
+    ws.import(&[carried("c1", "BU90010101", 1240.0)]).unwrap();
+    ws.import(&[carried("c2", "BU90010101", 1250.0)]).unwrap();
+    let cell = ws
+        .load(&Catalogue::embedded())
+        .unwrap()
+        .cell(2024, &c, "a_inw")
+        .unwrap();
+    assert_eq!(cell.value, Value::Number(1250.0));
+    assert!(cell.flags.contains(Flags::CARRIED));
+}
