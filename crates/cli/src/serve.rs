@@ -15,6 +15,10 @@ pub struct ServeArgs {
     /// Port (0 = any free port; the address is printed).
     #[arg(long, default_value_t = 8080)]
     port: u16,
+    /// Open the pages on this gemeente: a name as CBS writes it (Utrecht, 's-Gravenhage) or a
+    /// code (GM0344). A page's `?gemeente=` (the chooser in the header) overrides it.
+    #[arg(long, value_name = "NAAM|GMxxxx")]
+    gemeente: Option<String>,
     /// Index definition (TOML); default: the embedded veerkracht-basis.
     #[arg(long, value_name = "TOML")]
     definition: Option<std::path::PathBuf>,
@@ -141,6 +145,11 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<()> {
     };
     if let Some(s) = stock {
         state = state.with_stock(s);
+    }
+    if let Some(g) = &a.gemeente {
+        state = state
+            .with_focus(g)
+            .map_err(|e| anyhow::anyhow!("--gemeente: {e}"))?;
     }
     if let Some(p) = partners {
         state = state.with_partners(p);

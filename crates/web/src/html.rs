@@ -99,6 +99,41 @@ pub const NOT_SCORED: &str = "url(#geen-score)";
 pub const NOT_SCORED_CSS: &str = "repeating-linear-gradient(45deg,#d9d9d9 0 3px,#636363 3px 4.5px)";
 
 /// The page frame: head, navigation, the data origin (and the synthetic label) in the footer.
+/// The gemeente a request is focused on, and the gemeenten to choose from: set per request
+/// by the focus middleware (`crate::router`), read by [`page`] for the chooser and the links.
+#[derive(Debug, Clone, Default)]
+pub struct Focus {
+    /// The gemeente (code, name), when one is chosen.
+    pub gemeente: Option<(String, String)>,
+    /// Every gemeente of the workspace (code, name), by name.
+    pub choices: std::sync::Arc<Vec<(String, String)>>,
+    /// What the user typed, when it named no gemeente, with the reason.
+    pub error: Option<String>,
+}
+
+impl Focus {
+    /// The query parameter that keeps the focus in links (`gemeente=GM0344`), or "".
+    pub fn query(&self) -> String {
+        self.gemeente
+            .as_ref()
+            .map(|(c, _)| format!("gemeente={}", url(c)))
+            .unwrap_or_default()
+    }
+}
+
+tokio::task_local! {
+    /// The focus of the request being answered.
+    pub static FOCUS: Focus;
+}
+
+/// The focus of the current request (none outside one).
+pub fn focus() -> Focus {
+    FOCUS.try_with(Focus::clone).unwrap_or_default()
+}
+
+/// The pages that follow a gemeente focus; their menu links keep it.
+const FOCUS_PAGES: [&str; 4] = ["/", "/corporatie", "/signaal", "/hotspots"];
+
 pub fn page(
     lang: Lang,
     title: &str,
@@ -121,6 +156,7 @@ pub fn page(
         ("/plans", lang.t("Buurtaanpak", "Area plans")),
         ("/methode", lang.t("Methode", "Method")),
     ];
+    let focus = focus();
     let mut links = String::new();
     for (href, label) in nav {
         let cur = if href == active {
@@ -128,18 +164,72 @@ pub fn page(
         } else {
             ""
         };
-        let suffix = if lang == Lang::En { "?lang=en" } else { "" };
+        let mut q: Vec<String> = Vec::new();
+        if lang == Lang::En {
+            q.push("lang=en".into());
+        }
+        if FOCUS_PAGES.contains(&href) && focus.gemeente.is_some() {
+            q.push(focus.query());
+        }
+        let suffix = if q.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", q.join("&amp;"))
+        };
         let _ = write!(links, "<a href=\"{href}{suffix}\"{cur}>{label}</a>");
     }
+    // The gemeente chooser: on the pages that follow a focus, a GET form back to the page.
+    let chooser = if FOCUS_PAGES.contains(&active) && !focus.choices.is_empty() {
+        let mut opts = String::new();
+        for (c, n) in focus.choices.iter() {
+            let _ = write!(opts, "<option value=\"{} ({})\">", esc(n), esc(c));
+        }
+        let current = focus
+            .gemeente
+            .as_ref()
+            .map(|(c, n)| format!("{n} ({c})"))
+            .unwrap_or_default();
+        let keep = if lang == Lang::En {
+            "<input type=\"hidden\" name=\"lang\" value=\"en\">"
+        } else {
+            ""
+        };
+        let error = focus
+            .error
+            .as_ref()
+            .map(|e| format!("<p class=\"fout\" role=\"alert\">{}</p>", esc(e)))
+            .unwrap_or_default();
+        format!(
+            "<form class=\"gemeente\" method=\"get\" action=\"{active}\" role=\"search\">{keep}\
+<label>{l}<input name=\"gemeente\" list=\"gemeenten\" value=\"{cur}\" placeholder=\"{ph}\" autocomplete=\"off\" data-testid=\"gemeente\"></label>\
+<datalist id=\"gemeenten\">{opts}</datalist><button type=\"submit\">{go}</button>\
+<a href=\"{active}?gemeente=NL{en}\">{all}</a></form>{error}",
+            l = lang.t("Gemeente", "Gemeente"),
+            cur = esc(&current),
+            ph = lang.t("kies een gemeente", "choose a gemeente"),
+            go = lang.t("Kies", "Choose"),
+            en = if lang == Lang::En { "&amp;lang=en" } else { "" },
+            all = lang.t("heel Nederland", "the whole country"),
+        )
+    } else {
+        String::new()
+    };
     let (other_label, other_lang) = match lang {
         Lang::Nl => ("English", "en"),
         Lang::En => ("Nederlands", "nl"),
     };
-    let toggle = if query_lang_toggle.is_empty() {
-        format!("?lang={other_lang}")
-    } else {
-        format!("?{query_lang_toggle}&amp;lang={other_lang}")
-    };
+    let mut toggle_q: Vec<String> = Vec::new();
+    if !query_lang_toggle.is_empty() {
+        toggle_q.push(query_lang_toggle.to_string());
+    }
+    if FOCUS_PAGES.contains(&active)
+        && focus.gemeente.is_some()
+        && !query_lang_toggle.contains("gemeente=")
+    {
+        toggle_q.push(focus.query());
+    }
+    toggle_q.push(format!("lang={other_lang}"));
+    let toggle = format!("?{}", toggle_q.join("&amp;"));
     let demo = if synthetic {
         format!(
             "<p class=\"demo\" role=\"note\">{}</p>",
@@ -156,7 +246,7 @@ pub fn page(
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>{title} — veerkracht</title><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\
 <body><a class=\"skip\" href=\"#inhoud\">{skip}</a><header><span class=\"brand\">veerkracht</span>\
-<nav aria-label=\"{navlabel}\">{links}</nav><a class=\"lang\" href=\"{toggle}\" hreflang=\"{other_lang}\">{other_label}</a></header>\
+<nav aria-label=\"{navlabel}\">{links}</nav><a class=\"lang\" href=\"{toggle}\" hreflang=\"{other_lang}\">{other_label}</a>{chooser}</header>\
 {demo}<main id=\"inhoud\"><h1>{title}</h1>{body}</main>\
 <footer>{bron}: {origin}. {cbs}</footer></body></html>",
         code = lang.code(),
@@ -197,6 +287,15 @@ body { margin:0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, s
 header { display:flex; gap:1.5rem; align-items:center; padding:.6rem 1.2rem; border-bottom:1px solid var(--line); flex-wrap:wrap; }
 .brand { font-weight:700; }
 nav a, header a.lang { color:var(--accent); margin-right:1rem; text-decoration:none; }
+form.gemeente { display:flex; gap:.4rem; align-items:center; flex-wrap:wrap; margin-left:auto; }
+form.gemeente input { min-width:14rem; }
+.map-wrap { position:relative; }
+.map-tools { display:flex; gap:.3rem; margin:.3rem 0; }
+.map-tools button { min-width:2.2rem; }
+svg.map { touch-action:none; }
+svg.map path { fill-rule:evenodd; }
+svg.map .faint path { opacity:.35; }
+form.zoek { margin:.4rem 0; }
 nav a[aria-current=page] { font-weight:700; text-decoration:underline; }
 a:focus-visible, button:focus-visible, select:focus-visible, path:focus-visible { outline:3px solid #000; outline-offset:2px; }
 .skip { position:absolute; left:-999px; } .skip:focus { left:1rem; top:1rem; background:#fff; padding:.3rem; }

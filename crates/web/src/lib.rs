@@ -67,6 +67,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     routes::all()
         .route("/api/v1/openapi.json", get(openapi::document))
         .fallback(routes::pages::not_found)
+        // the gemeente focus (`gemeente=` or `serve --gemeente`), for the pages' chooser and links
+        .layer(axum::middleware::from_fn_with_state(state.clone(), focus))
         // multi-user mode: login, CSRF and own-stock access for every route
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -92,6 +94,47 @@ pub fn router(state: Arc<AppState>) -> Router {
             HeaderValue::from_static("no-referrer"),
         ))
         .with_state(state)
+}
+
+/// Resolves the request's gemeente focus (the `gemeente` query parameter: a code, a name, a
+/// choice of the list, or `NL` for the whole country; else `serve --gemeente`) and answers the
+/// request with it in [`html::FOCUS`].
+async fn focus(
+    axum::extract::State(st): axum::extract::State<Arc<AppState>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let asked = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(req.uri())
+        .ok()
+        .and_then(|q| q.0.into_iter().find(|(k, _)| k == "gemeente"))
+        .map(|(_, v)| v);
+    let list = st.gemeenten();
+    let name_of = |c: veerkracht_dataset::AreaCode| {
+        let name = list
+            .iter()
+            .find(|g| g.0 == c)
+            .map(|g| g.1.clone())
+            .unwrap_or_else(|| c.to_string());
+        (c.to_string(), name)
+    };
+    let (gemeente, error) = match asked.as_deref().map(str::trim) {
+        None => (st.focus.map(name_of), None),
+        Some("") | Some("NL") | Some("nl") | Some("NL00") => (None, None),
+        Some(text) => match st.resolve_gemeente(text) {
+            Ok(c) => (Some(name_of(c)), None),
+            Err(e) => (None, Some(e)),
+        },
+    };
+    let f = html::Focus {
+        gemeente,
+        choices: Arc::new(
+            list.iter()
+                .map(|(c, n)| (c.to_string(), n.clone()))
+                .collect(),
+        ),
+        error,
+    };
+    html::FOCUS.scope(f, next.run(req)).await
 }
 
 /// How `serve` treats connections.

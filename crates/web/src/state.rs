@@ -50,6 +50,9 @@ pub struct AppState {
     pub privacy: veerkracht_privacy::Options,
     /// Heavy requests (simulations): budget, per-client and server-wide limits.
     pub heavy: Arc<crate::heavy::Heavy>,
+    /// The gemeente the pages open on (`serve --gemeente`); a page's `gemeente=` overrides it.
+    pub focus: Option<AreaCode>,
+    gemeenten: std::sync::OnceLock<Arc<Vec<(AreaCode, String)>>>,
 }
 
 impl AppState {
@@ -69,6 +72,8 @@ impl AppState {
             published: std::sync::OnceLock::new(),
             privacy: veerkracht_privacy::Options::default(),
             heavy: Arc::new(crate::heavy::Heavy::new(crate::heavy::Limits::default())),
+            focus: None,
+            gemeenten: std::sync::OnceLock::new(),
         }
     }
 
@@ -123,6 +128,98 @@ impl AppState {
                 ))
             })
             .clone()
+    }
+
+    /// Opens the pages on a gemeente (a name as CBS writes it, or a GMxxxx code).
+    pub fn with_focus(mut self, gemeente: &str) -> Result<Self, String> {
+        self.focus = Some(self.resolve_gemeente(gemeente)?);
+        Ok(self)
+    }
+
+    /// Every gemeente of the workspace (code, newest name), by name: the areas of level
+    /// gemeente, and the gemeenten of wijk and buurt codes that have none.
+    pub fn gemeenten(&self) -> Arc<Vec<(AreaCode, String)>> {
+        self.gemeenten
+            .get_or_init(|| {
+                let mut names: HashMap<AreaCode, String> = HashMap::new();
+                for e in self.ds.editions() {
+                    for a in self.ds.areas(e, Level::Gemeente) {
+                        names.insert(a.code, a.name.clone());
+                    }
+                }
+                for e in self.ds.editions() {
+                    for lvl in [Level::Wijk, Level::Buurt] {
+                        for a in self.ds.areas(e, lvl) {
+                            if let Some(g) = a.code.gemeente() {
+                                names.entry(g).or_insert_with(|| g.to_string());
+                            }
+                        }
+                    }
+                }
+                let mut v: Vec<(AreaCode, String)> = names.into_iter().collect();
+                v.sort_by(|a, b| {
+                    a.1.to_lowercase()
+                        .cmp(&b.1.to_lowercase())
+                        .then(a.0.cmp(&b.0))
+                });
+                Arc::new(v)
+            })
+            .clone()
+    }
+
+    /// A gemeente from what a user typed: a code (`GM0344`, `gm344`), a name in any case
+    /// (`utrecht`), or a choice of the list (`Utrecht (GM0344)`). Unknown: an error that
+    /// names the closest names.
+    pub fn resolve_gemeente(&self, text: &str) -> Result<AreaCode, String> {
+        let t = text.trim();
+        let list = self.gemeenten();
+        let code_part = t
+            .rsplit_once('(')
+            .and_then(|(_, c)| c.strip_suffix(')'))
+            .unwrap_or(t)
+            .trim();
+        // "gm344", "0344", "344": a gemeente code with its zeros left out
+        let digits = code_part
+            .strip_prefix("GM")
+            .or_else(|| code_part.strip_prefix("gm"))
+            .or_else(|| code_part.strip_prefix("Gm"))
+            .unwrap_or(code_part);
+        let padded =
+            (!digits.is_empty() && digits.len() <= 4 && digits.chars().all(|c| c.is_ascii_digit()))
+                .then(|| format!("GM{digits:0>4}"));
+        if let Ok(c) = AreaCode::parse(padded.as_deref().unwrap_or(code_part))
+            && c.level() == Level::Gemeente
+        {
+            return list
+                .iter()
+                .find(|g| g.0 == c)
+                .map(|g| g.0)
+                .ok_or_else(|| format!("gemeente {c} is not in this workspace"));
+        }
+        let lower = t.to_lowercase();
+        let hits: Vec<&(AreaCode, String)> = list
+            .iter()
+            .filter(|g| g.1.to_lowercase() == lower)
+            .collect();
+        if let [one] = hits[..] {
+            return Ok(one.0);
+        }
+        let mut near: Vec<&str> = list
+            .iter()
+            .filter(|g| {
+                let n = g.1.to_lowercase();
+                !lower.is_empty() && (n.contains(&lower) || lower.contains(&n))
+            })
+            .map(|g| g.1.as_str())
+            .take(5)
+            .collect();
+        if near.is_empty() {
+            near = list.iter().take(3).map(|g| g.1.as_str()).collect();
+        }
+        Err(format!(
+            "gemeente '{t}' is not in this workspace; did you mean: {}",
+            near.join(", ")
+        ))
     }
 
     /// Editions that have areas at `level`, oldest first.

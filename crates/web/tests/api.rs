@@ -78,7 +78,7 @@ fn an_area_without_a_score_says_why_everywhere() {
     assert!(row.contains("niet_gescoord"), "{row}");
     let map = get("/?var=score").body;
     assert!(map.contains("<pattern id=\"geen-score\""));
-    let i = map.find("data-code=\"BU90010903\"").unwrap();
+    let i = map.find("href=\"/buurt/BU90010903\"").unwrap();
     let tail = &map[i..i + map[i..].find("</a>").unwrap()];
     assert!(tail.contains("fill=\"url(#geen-score)\""), "{tail}");
     assert!(tail.contains("geen score: te weinig huishoudens"), "{tail}");

@@ -10,6 +10,7 @@ pub(crate) mod plans;
 pub(crate) mod plans_api;
 pub(crate) mod profile;
 pub(crate) mod scenarios;
+pub(crate) mod search;
 
 use std::sync::Arc;
 
@@ -26,4 +27,5 @@ pub(crate) fn all() -> axum::Router<Arc<AppState>> {
         .merge(plans::routes())
         .merge(plans_api::routes())
         .merge(accounts::routes())
+        .merge(search::routes())
 }

@@ -53,6 +53,15 @@ pub async fn style() -> Response {
         .into_response()
 }
 
+/// Zoom and pan for the maps (no inline script: the CSP allows scripts from this server only).
+pub async fn map_js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        map::SCRIPT,
+    )
+        .into_response()
+}
+
 /// A small icon (three houses in the sequential palette).
 pub async fn favicon() -> Response {
     (
@@ -86,11 +95,27 @@ pub async fn not_found(State(st): State<Arc<AppState>>, Query(q): Q) -> Response
 }
 
 /// GET / — the map.
+/// Whether the latest edition of `level` has shapes for any of its areas.
+fn has_shapes(st: &AppState, level: Level) -> bool {
+    st.latest(level).is_some_and(|e| {
+        st.ds.edition(e).is_some_and(|ed| {
+            st.ds
+                .areas(e, level)
+                .iter()
+                .any(|a| ed.geometry(&a.code).is_some())
+        })
+    })
+}
+
 pub async fn kaart(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     let lang = Lang::from_query(q.get("lang"));
-    let level = match level_of(q.get("level").map(String::as_str)) {
-        Ok(l) => l,
-        Err(e) => return bad_page(lang, &st, &e),
+    // Default: the finest level that has shapes.
+    let level = match q.get("level") {
+        None if !has_shapes(&st, Level::Buurt) && has_shapes(&st, Level::Wijk) => Level::Wijk,
+        asked => match level_of(asked.map(String::as_str)) {
+            Ok(l) => l,
+            Err(e) => return bad_page(lang, &st, &e),
+        },
     };
     let edition = match edition_of(&st, q.get("edition").map(String::as_str), level) {
         Ok(e) => e,
@@ -100,9 +125,11 @@ pub async fn kaart(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     let st2 = st.clone();
     let q2 = q.clone();
     // The engines are CPU work: off the async threads.
-    let res =
-        tokio::task::spawn_blocking(move || kaart_body(&st2, &q2, lang, level, edition, &var))
-            .await;
+    let focus = html::focus();
+    let res = tokio::task::spawn_blocking(move || {
+        html::FOCUS.sync_scope(focus, || kaart_body(&st2, &q2, lang, level, edition, &var))
+    })
+    .await;
     match res {
         Ok(Ok((title, body, toggle))) => Html(html::page(
             lang,
@@ -339,7 +366,14 @@ pub(crate) fn kaart_body(
             "unknown map variable '{var}': use score, c_COMPONENT, i_INDICATOR, signaal or lisa"
         ));
     }
+    // The gemeente focus: its areas, and those around it drawn faint.
+    let focus = html::focus();
+    let gm = focus
+        .gemeente
+        .as_ref()
+        .and_then(|(c, _)| AreaCode::parse(c).ok());
     let mut shapes = Vec::new();
+    let mut around = Vec::new();
     for a in st.ds.areas(edition, level) {
         let Some(g) = ed.geometry(&a.code) else {
             continue;
@@ -348,7 +382,7 @@ pub(crate) fn kaart_body(
             .get(&a.code)
             .cloned()
             .unwrap_or((NO_DATA, lang.t("geen waarde", "no value").to_string()));
-        shapes.push(Shape {
+        let shape = Shape {
             code: a.code.to_string(),
             label: format!(
                 "{} ({}): {txt}",
@@ -357,8 +391,112 @@ pub(crate) fn kaart_body(
             ),
             fill,
             geometry: g,
-        });
+        };
+        if gm.is_none() || a.code.gemeente() == gm {
+            shapes.push(shape);
+        } else {
+            around.push(shape);
+        }
     }
+    let frame = map::bounds(&shapes);
+    let faint: Vec<Shape> = match frame {
+        Some(f) if gm.is_some() => {
+            // a fifth of the frame around it
+            let (mx, my) = ((f[2] - f[0]) * 0.2, (f[3] - f[1]) * 0.2);
+            let wide = [f[0] - mx, f[1] - my, f[2] + mx, f[3] + my];
+            around
+                .into_iter()
+                .filter(|s| {
+                    map::bounds(std::slice::from_ref(s)).is_some_and(|b| map::overlaps(&b, &wide))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    // A level without shapes says so, and links to the one that has them.
+    let lvl_name = |l: Level| if l == Level::Wijk { "wijk" } else { "buurt" };
+    let other = if level == Level::Wijk {
+        Level::Buurt
+    } else {
+        Level::Wijk
+    };
+    let no_shapes = if shapes.is_empty() {
+        let where_ = focus
+            .gemeente
+            .as_ref()
+            .map(|(_, n)| format!(" {} {n}", lang.t("in", "in")))
+            .unwrap_or_default();
+        let link = if has_shapes(st, other) {
+            format!(
+                " <a href=\"/?level={}&amp;var={}{}{}\">{}</a>",
+                lvl_name(other),
+                url(var),
+                if focus.gemeente.is_some() {
+                    format!("&amp;{}", focus.query())
+                } else {
+                    String::new()
+                },
+                if lang == Lang::En { "&amp;lang=en" } else { "" },
+                match (lang, other) {
+                    (Lang::Nl, Level::Wijk) => "Bekijk de wijken.".to_string(),
+                    (Lang::Nl, _) => "Bekijk de buurten.".to_string(),
+                    (Lang::En, Level::Wijk) => "Show the wijken.".to_string(),
+                    (Lang::En, _) => "Show the buurten.".to_string(),
+                }
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "<p class=\"fout\" role=\"status\" data-testid=\"geen-grenzen\">{} {} {edition}{where_}. {}{link}</p>",
+            lang.t("Geen grenzen van", "No boundaries of"),
+            level.plural(),
+            lang.t(
+                "Lees ze in met veerkracht fetch --alleen geometrie of veerkracht import (GeoJSON, GeoPackage).",
+                "Import them with veerkracht fetch --alleen geometrie or veerkracht import (GeoJSON, GeoPackage)."
+            ),
+        )
+    } else {
+        String::new()
+    };
+    // Search by name or code, with the focused gemeente's areas as suggestions.
+    let mut suggestions = String::new();
+    if gm.is_some() || shapes.len() <= 2000 {
+        for s in &shapes {
+            let name = AreaCode::parse(&s.code)
+                .ok()
+                .and_then(|c| names.get(&c).copied());
+            if let Some(n) = name {
+                let _ = write!(
+                    suggestions,
+                    "<option value=\"{} ({})\">",
+                    esc(n),
+                    esc(&s.code)
+                );
+            }
+        }
+    }
+    let search = format!(
+        "<form class=\"zoek\" method=\"get\" action=\"/zoek\" role=\"search\">{}{}\
+<label>{}<input name=\"q\" list=\"gebieden\" autocomplete=\"off\" data-testid=\"zoek\" placeholder=\"{}\"></label>\
+<datalist id=\"gebieden\">{suggestions}</datalist><button type=\"submit\">{}</button></form>",
+        if lang == Lang::En {
+            "<input type=\"hidden\" name=\"lang\" value=\"en\">"
+        } else {
+            ""
+        },
+        focus
+            .gemeente
+            .as_ref()
+            .map(|(c, _)| format!(
+                "<input type=\"hidden\" name=\"gemeente\" value=\"{}\">",
+                esc(c)
+            ))
+            .unwrap_or_default(),
+        lang.t("Zoek een buurt of wijk", "Find a buurt or wijk"),
+        lang.t("naam of code", "name or code"),
+        lang.t("Zoek", "Find"),
+    );
     // Controls (a GET form keeps the state in the URL).
     let mut opts = String::new();
     let mut opt = |value: &str, label: &str| {
@@ -431,14 +569,27 @@ pub(crate) fn kaart_body(
     } else {
         "buurt"
     };
-    let state_query = format!("var={}&amp;edition={edition}&amp;level={lvl}", url(var));
+    let focus_field = focus
+        .gemeente
+        .as_ref()
+        .map(|(c, _)| {
+            format!(
+                "<input type=\"hidden\" name=\"gemeente\" value=\"{}\">",
+                esc(c)
+            )
+        })
+        .unwrap_or_default();
+    let mut state_query = format!("var={}&amp;edition={edition}&amp;level={lvl}", url(var));
+    if focus.gemeente.is_some() {
+        state_query = format!("{state_query}&amp;{}", focus.query());
+    }
     let body = format!(
-        "<form class=\"controls\" method=\"get\" action=\"/\">{lang_field}\
+        "<form class=\"controls\" method=\"get\" action=\"/\">{lang_field}{focus_field}\
 <label>{l_var}<select name=\"var\">{opts}</select></label>\
 <label>{l_ed}<select name=\"edition\">{ed_opts}</select></label>\
 <label>{l_lvl}<select name=\"level\">{lvl_opts}</select></label>\
 <button type=\"submit\">{l_show}</button></form>\
-<h2>{title}, {lvl_pl} {edition}</h2>{legend}<p class=\"note\">{note}</p>{svg}\
+{search}<h2>{title}, {lvl_pl} {edition}{where_h}</h2>{legend}<p class=\"note\">{note}</p>{no_shapes}<div class=\"map-wrap\">{svg}</div>\
 <p class=\"note\">{click} <a href=\"/api/v1/index?edition={edition}&amp;level={lvl}&amp;format=csv\">CSV</a> · \
 <a href=\"/api/v1/index?edition={edition}&amp;level={lvl}&amp;format=geojson\">GeoJSON</a></p>",
         l_var = lang.t("Kaartlaag", "Map layer"),
@@ -449,13 +600,29 @@ pub(crate) fn kaart_body(
         lvl_pl = level.plural(),
         legend = map::legend(&legend),
         note = esc(&note),
-        svg = map::svg(
+        where_h = focus
+            .gemeente
+            .as_ref()
+            .map(|(_, n)| format!(" — {}", esc(n)))
+            .unwrap_or_default(),
+        svg = map::svg_view(
             &shapes,
+            &faint,
+            frame,
             &var_title,
-            &format!(
-                "edition={edition}{}",
-                if lang == Lang::En { "&amp;lang=en" } else { "" }
-            )
+            // the profile opens on the latest edition by itself
+            &[
+                (st.latest(level) != Some(edition)).then(|| format!("edition={edition}")),
+                (lang == Lang::En).then(|| "lang=en".to_string()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("&amp;"),
+            lang.t(
+                "Zoomen en schuiven (ook met + − pijltjes 0 op de kaart)",
+                "Zoom and pan (also + − arrows 0 on the map)"
+            ),
         ),
         click = lang.t(
             "Klik op een gebied (of ga er met Tab naartoe) voor het profiel. Download:",
@@ -762,6 +929,7 @@ pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
         .route("/signaal", get(signaal))
         .route("/hotspots", get(hotspots))
         .route("/methode", get(methode))
+        .route("/assets/map.js", get(map_js))
         .route("/assets/style.css", get(style))
         .route("/assets/favicon.svg", get(favicon))
         .route("/favicon.ico", get(favicon))

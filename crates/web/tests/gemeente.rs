@@ -1,0 +1,183 @@
+//! A real gemeente in the dashboard (issue 16): the real KWB 2024 (partial) and the national
+//! wijk shapes 2024 of ../shared, served as an analyst would; the gemeente focus, the chooser,
+//! search, the default level and the map sizes. Fails (not skips) under CI without ../shared.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+use common::{Resp, raw_to};
+use veerkracht_dataset::{Catalogue, Dataset};
+use veerkracht_ingest::{ImportOptions, import_path};
+use veerkracht_testkit::real;
+
+fn real_dataset() -> Option<Dataset> {
+    // KWB 2024 for 172 gemeenten (not Utrecht), and the shapes (with names) of every wijk
+    // and gemeente of the country
+    let (Some(kwb), Some(wijken), Some(gemeenten)) = (
+        real("cbs-kwb-2024-85984NED-partial/kwb2024_partial.csv"),
+        real("geo-wijken-gemeenten-2024-nl/wijken_2024.geojson"),
+        real("geo-wijken-gemeenten-2024-nl/gemeenten_2024_with_indicators.geojson"),
+    ) else {
+        return None;
+    };
+    let cat = Catalogue::embedded();
+    let mut ds = Dataset::new(cat.clone());
+    for (i, p) in [kwb, wijken, gemeenten].iter().enumerate() {
+        for b in import_path(p, &cat, &ImportOptions::default()).unwrap() {
+            ds.add_batch(&b, i as u32 + 1);
+        }
+    }
+    Some(ds)
+}
+
+/// A server on the real data, optionally opened on a gemeente (`serve --gemeente`).
+fn start(focus: Option<&str>) -> Option<SocketAddr> {
+    let ds = real_dataset()?;
+    let focus = focus.map(str::to_string);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut state = veerkracht_web::AppState::new(
+            ds,
+            "KWB 2024 (deel) en wijkgrenzen 2024 (test)",
+            false,
+            veerkracht_index::Definition::veerkracht_basis(),
+        );
+        if let Some(g) = focus {
+            state = state.with_focus(&g).unwrap();
+        }
+        veerkracht_web::serve("127.0.0.1:0".parse().unwrap(), state, |a| {
+            tx.send(a).unwrap();
+        })
+        .unwrap();
+    });
+    Some(rx.recv().expect("server starts"))
+}
+
+fn server() -> Option<SocketAddr> {
+    static ADDR: OnceLock<Option<SocketAddr>> = OnceLock::new();
+    *ADDR.get_or_init(|| start(None))
+}
+
+fn get(addr: SocketAddr, path: &str) -> Resp {
+    raw_to(
+        addr,
+        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+/// The codes of the areas drawn as links, outside and inside the faint surroundings.
+fn drawn(body: &str) -> (Vec<String>, Vec<String>) {
+    let codes = |s: &str| -> Vec<String> {
+        s.split("<a href=\"/buurt/")
+            .skip(1)
+            .map(|x| x[..x.find(['"', '?']).unwrap()].to_string())
+            .collect()
+    };
+    let start = body.find("<g class=\"faint\">");
+    let end = start.and_then(|a| body[a..].find("</g>").map(|b| a + b));
+    match (start, end) {
+        (Some(a), Some(b)) => {
+            let faint = codes(&body[a..b]);
+            let mut main = codes(&body[..a]);
+            main.extend(codes(&body[b..]));
+            (main, faint)
+        }
+        _ => (codes(body), Vec::new()),
+    }
+}
+
+#[test]
+fn the_map_opens_on_the_finest_level_with_shapes_and_says_what_is_missing() {
+    let Some(addr) = server() else { return };
+    // No buurt shapes here, wijk shapes for the whole country: the map opens on wijken.
+    let home = get(addr, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("wijken 2024</h2>"), "default level wijk");
+    let (main, faint) = drawn(&home.body);
+    // every wijk of the country but 5 smaller than a pixel of the national map (they are
+    // drawn when the map is on their gemeente)
+    assert_eq!(main.len(), 3470);
+    assert!(faint.is_empty());
+    // The national wijk map, simplified with shared edges kept (gzip on the wire: see
+    // bench/README.md).
+    eprintln!("national wijk map: {} bytes", home.body.len());
+    assert!(home.body.len() < 1_000_000, "{} bytes", home.body.len());
+    // Buurten asked for: none have shapes, and the page says so and links to the wijken.
+    let b = get(addr, "/?level=buurt");
+    assert_eq!(b.status, 200);
+    assert!(b.body.contains("data-testid=\"geen-grenzen\""));
+    assert!(b.body.contains("href=\"/?level=wijk&amp;var=score\""));
+}
+
+#[test]
+fn a_gemeente_focus_draws_its_wijken_with_the_surroundings_faint() {
+    let Some(addr) = server() else { return };
+    let p = get(addr, "/?gemeente=Utrecht");
+    assert_eq!(p.status, 200);
+    let (main, faint) = drawn(&p.body);
+    assert_eq!(main.len(), 10, "Utrecht's ten wijken: {} drawn", main.len());
+    assert!(main.iter().all(|c| c.starts_with("WK0344")), "{main:?}");
+    assert!(faint.len() > 10, "the wijken around Utrecht, faint");
+    assert!(faint.iter().all(|c| !c.starts_with("WK0344")));
+    eprintln!("Utrecht: {} bytes", p.body.len());
+    assert!(p.body.len() < 200_000, "{} bytes", p.body.len());
+    assert!(p.body.contains(" — Utrecht</h2>"));
+    // The chooser shows it, and the menu, the language link and the form keep it.
+    assert!(p.body.contains("value=\"Utrecht (GM0344)\""));
+    assert!(p.body.contains("href=\"/signaal?gemeente=GM0344\""));
+    assert!(p.body.contains("gemeente=GM0344&amp;lang=en"));
+    assert!(
+        p.body
+            .contains("<input type=\"hidden\" name=\"gemeente\" value=\"GM0344\">")
+    );
+    // By code, by the list's text, in another case: the same page.
+    for q in ["GM0344", "utrecht", "Utrecht%20(GM0344)", "gm344", "344"] {
+        let other = get(addr, &format!("/?gemeente={q}"));
+        assert_eq!(drawn(&other.body).0, main, "{q}");
+    }
+    // A misspelt name: the whole country, and an alert with the close names.
+    let typo = get(addr, "/?gemeente=Utrechtt");
+    assert!(typo.body.contains("role=\"alert\""));
+    assert!(typo.body.contains("did you mean: Utrecht"), "close names");
+    // Amsterdam: the largest gemeente, still small.
+    let a = get(addr, "/?gemeente=GM0363");
+    eprintln!("Amsterdam: {} bytes", a.body.len());
+    assert!(a.body.len() < 200_000);
+    assert!(drawn(&a.body).0.iter().all(|c| c.starts_with("WK0363")));
+}
+
+#[test]
+fn search_finds_an_area_by_code_or_name_in_the_focused_gemeente_first() {
+    let Some(addr) = server() else { return };
+    let r = get(addr, "/zoek?q=wk034401");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/buurt/WK034401"));
+    // A name many gemeenten use: with Utrecht in focus, Utrecht's.
+    let r = get(addr, "/zoek?q=Binnenstad&gemeente=Utrecht");
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.header("location").unwrap().starts_with("/buurt/WK0344"));
+    // Without a focus, the list of matches.
+    let r = get(addr, "/zoek?q=Binnenstad");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("gebieden gevonden"));
+    assert!(r.body.contains("Utrecht"));
+    // The map's suggestions are the focused gemeente's wijken.
+    let p = get(addr, "/?gemeente=GM0344");
+    assert!(p.body.contains("(WK034401)\">"));
+    let r = get(addr, "/zoek?q=");
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn serve_gemeente_opens_every_page_on_it_and_nl_shows_the_country() {
+    let Some(addr) = start(Some("Utrecht")) else {
+        return;
+    };
+    let p = get(addr, "/");
+    assert!(drawn(&p.body).0.iter().all(|c| c.starts_with("WK0344")));
+    assert!(p.body.contains("value=\"Utrecht (GM0344)\""));
+    let all = get(addr, "/?gemeente=NL");
+    assert_eq!(drawn(&all.body).0.len(), 3470);
+}
