@@ -34,7 +34,10 @@ fn real_dataset() -> Option<Dataset> {
 
 /// A server on the real data, optionally opened on a gemeente (`serve --gemeente`).
 fn start(focus: Option<&str>) -> Option<SocketAddr> {
-    let ds = real_dataset()?;
+    start_on(real_dataset()?, focus)
+}
+
+fn start_on(ds: Dataset, focus: Option<&str>) -> Option<SocketAddr> {
     let focus = focus.map(str::to_string);
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -180,4 +183,36 @@ fn serve_gemeente_opens_every_page_on_it_and_nl_shows_the_country() {
     assert!(p.body.contains("value=\"Utrecht (GM0344)\""));
     let all = get(addr, "/?gemeente=NL");
     assert_eq!(drawn(&all.body).0.len(), 3470);
+}
+
+#[test]
+fn the_signal_page_shows_the_real_signal_of_the_chosen_gemeente() {
+    let (Some(crime), Some(benefits)) = (
+        real(
+            "cbs-misdrijven-wijk-buurt-2016-2018-partial/misdrijven_wijk_buurt_2016_2018_partial.csv",
+        ),
+        real("cbs-uitkeringen-buurt-2016-2018-partial/uitkeringen_buurt_2016_2018_partial.csv"),
+    ) else {
+        return;
+    };
+    let cat = Catalogue::embedded();
+    let mut ds = Dataset::new(cat.clone());
+    for (i, p) in [crime, benefits].iter().enumerate() {
+        for b in import_path(p, &cat, &ImportOptions::default()).unwrap() {
+            ds.add_batch(&b, i as u32 + 1);
+        }
+    }
+    let addr = start_on(ds, None).unwrap();
+    let nl = get(addr, "/signaal?from=2016&to=2018");
+    assert_eq!(nl.status, 200);
+    // the country: 25, 128, 99 and 1,274 buurten (crates/index/tests/real.rs)
+    assert!(nl.body.contains("<td>1274</td>"), "national counts");
+    let a = get(addr, "/signaal?from=2016&to=2018&gemeente=Amsterdam");
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("<th scope=\"col\">Amsterdam</th>"));
+    assert!(a.body.contains("<td>1274</td>"), "the country beside it");
+    // Amsterdam's ten buurten where vulnerability and pressure both rose, and only those
+    let listed = a.body.matches("<a href=\"/buurt/BU0363").count();
+    assert_eq!(listed, 10, "Amsterdam's buurten in the list");
+    assert_eq!(a.body.matches("<a href=\"/buurt/BU").count(), 10);
 }

@@ -776,20 +776,48 @@ pub async fn signaal(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
-    let mut counts = [0usize; 4];
-    for a in &sig.areas {
-        if let Some(qd) = a.quadrant {
-            counts[QUADRANTS.iter().position(|x| *x == qd).expect("known")] += 1;
+    // The focused gemeente's buurten (and the country beside them).
+    let focus = html::focus();
+    let gm = focus
+        .gemeente
+        .as_ref()
+        .and_then(|(c, _)| AreaCode::parse(c).ok());
+    let here = |a: &&veerkracht_index::AreaSignal| gm.is_none() || a.code.gemeente() == gm;
+    let count = |areas: &mut dyn Iterator<Item = &veerkracht_index::AreaSignal>| {
+        let mut c = [0usize; 4];
+        for a in areas {
+            if let Some(qd) = a.quadrant {
+                c[QUADRANTS.iter().position(|x| *x == qd).expect("known")] += 1;
+            }
         }
-    }
+        c
+    };
+    let counts_here = count(&mut sig.areas.iter().filter(here));
+    let counts_all = count(&mut sig.areas.iter());
     let rows: Vec<Vec<String>> = QUADRANTS
         .iter()
-        .zip(counts)
-        .map(|(qd, n)| vec![esc(quadrant_label(lang, *qd)), n.to_string()])
+        .enumerate()
+        .map(|(k, qd)| {
+            let mut r = vec![esc(quadrant_label(lang, *qd)), counts_here[k].to_string()];
+            if gm.is_some() {
+                r.push(counts_all[k].to_string());
+            }
+            r
+        })
         .collect();
+    let place = focus
+        .gemeente
+        .as_ref()
+        .map(|(_, n)| n.clone())
+        .unwrap_or_else(|| lang.t("buurten", "buurten").to_string());
+    let mut head = vec![lang.t("kwadrant", "quadrant"), place.as_str()];
+    if gm.is_some() {
+        head.push(lang.t("Nederland (alle buurten)", "Netherlands (all buurten)"));
+    }
     let onder: Vec<Vec<String>> = sig
         .areas
         .iter()
+        .filter(here)
         .filter(|a| a.quadrant == Some(Quadrant::VeerkrachtOnderDruk))
         .map(|a| {
             vec![
@@ -806,11 +834,16 @@ pub async fn signaal(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
             ]
         })
         .collect();
+    let keep = if gm.is_some() {
+        format!("&amp;{}", focus.query())
+    } else {
+        String::new()
+    };
     let body = format!(
-        "<p>{intro}</p><p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
+        "<p>{intro}</p><p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}{keep}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
         intro = lang.t("Steeg de kwetsbaarheid samen met de druk? Verandering per buurt in standaarddeviaties van de eerste editie; relatief = ten opzichte van de rest van de gemeente.", "Did vulnerability rise together with pressure? Change per buurt in standard deviations of the first edition; relative = against the rest of the municipality."),
         map = lang.t("Bekijk op de kaart", "Show on the map"),
-        t1 = html::table(&format!("{from}–{to}"), &[lang.t("kwadrant", "quadrant"), lang.t("buurten", "buurten")], &rows),
+        t1 = html::table(&format!("{from}–{to}"), &head, &rows),
         t2 = html::table(lang.t("Buurten waar kwetsbaarheid én druk stegen", "Buurten where vulnerability and pressure both rose"), &[lang.t("buurt", "buurt"), "Δ kwetsbaarheid", "Δ druk", lang.t("relatief", "relative")], &onder),
     );
     Html(html::page(
