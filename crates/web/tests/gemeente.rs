@@ -13,10 +13,11 @@ use veerkracht_ingest::{ImportOptions, import_path};
 use veerkracht_testkit::real;
 
 fn real_dataset() -> Option<Dataset> {
-    // KWB 2024 for 172 gemeenten (not Utrecht), and the shapes (with names) of every wijk
+    // KWB 2024 for 172 gemeenten and Utrecht's own, and the shapes (with names) of every wijk
     // and gemeente of the country
-    let (Some(kwb), Some(wijken), Some(gemeenten)) = (
+    let (Some(kwb), Some(utrecht), Some(wijken), Some(gemeenten)) = (
         real("cbs-kwb-2024-85984NED-partial/kwb2024_partial.csv"),
+        real("cbs-kwb-utrecht-2023-2024/kwb2024_utrecht.csv"),
         real("geo-wijken-gemeenten-2024-nl/wijken_2024.geojson"),
         real("geo-wijken-gemeenten-2024-nl/gemeenten_2024_with_indicators.geojson"),
     ) else {
@@ -24,7 +25,7 @@ fn real_dataset() -> Option<Dataset> {
     };
     let cat = Catalogue::embedded();
     let mut ds = Dataset::new(cat.clone());
-    for (i, p) in [kwb, wijken, gemeenten].iter().enumerate() {
+    for (i, p) in [kwb, utrecht, wijken, gemeenten].iter().enumerate() {
         for b in import_path(p, &cat, &ImportOptions::default()).unwrap() {
             ds.add_batch(&b, i as u32 + 1);
         }
@@ -215,4 +216,87 @@ fn the_signal_page_shows_the_real_signal_of_the_chosen_gemeente() {
     let listed = a.body.matches("<a href=\"/buurt/BU0363").count();
     assert_eq!(listed, 10, "Amsterdam's buurten in the list");
     assert_eq!(a.body.matches("<a href=\"/buurt/BU").count(), 10);
+}
+
+/// The gemeente chooser, zoom, pan, a click and search, in headless Chromium (the Debian
+/// packages and `BROWSER_PYTHON` with selenium that `.ci/run` installs); screenshots in
+/// `target/screenshots/`. Required under CI.
+#[test]
+fn choose_utrecht_zoom_click_a_wijk_and_search_in_chromium() {
+    use std::path::PathBuf;
+    use std::process::Command;
+    let python = std::env::var_os("BROWSER_PYTHON").map(PathBuf::from);
+    let ok = python.as_ref().is_some_and(|p| {
+        Command::new(p)
+            .args(["-c", "import selenium"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) && std::path::Path::new("/usr/bin/chromedriver").exists();
+    if !veerkracht_testkit::require(
+        ok,
+        "BROWSER_PYTHON with selenium and Debian's chromium + chromium-driver (.ci/run installs them)",
+    ) {
+        return;
+    }
+    let Some(addr) = server() else { return };
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/gemeente.py");
+    let run = Command::new(python.unwrap())
+        .arg(&script)
+        .arg(format!("http://{addr}"))
+        .arg(&shots)
+        .output()
+        .expect("run the browser script");
+    assert!(
+        run.status.success(),
+        "browser script failed: {}\n{}",
+        String::from_utf8_lossy(&run.stderr),
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let out: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&run.stdout).trim()).expect("JSON");
+    eprintln!("{out:#}");
+    assert_eq!(out["country_areas"], 3470);
+    assert_eq!(out["focus_areas"], 10, "Utrecht's wijken");
+    assert!(out["faint_areas"].as_u64().unwrap() > 10);
+    assert!(
+        out["focus_codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.as_str().unwrap().starts_with("WK0344"))
+    );
+    assert!(out["heading"].as_str().unwrap().ends_with("— Utrecht"));
+    assert_eq!(out["zoom_button"], 0.5);
+    assert_eq!(out["zoom_key"], 0.25);
+    let pan = out["pan"].as_array().unwrap();
+    assert!(
+        pan[0].as_f64().unwrap() < 0.0 && pan[1].as_f64().unwrap() < 0.0,
+        "dragging right and down moves the view left and up: {pan:?}"
+    );
+    assert!(
+        !out["url_after_drag"].as_str().unwrap().contains("/buurt/"),
+        "a drag does not follow the link it started on"
+    );
+    assert_eq!(out["home"], true);
+    assert!(out["clicked"].as_str().unwrap().starts_with("WK0344"));
+    assert_eq!(out["found"], "WK034406", "Wijk 06 Binnenstad of Utrecht");
+    assert_eq!(
+        out["console_errors"].as_array().unwrap().len(),
+        0,
+        "{}",
+        out["console_errors"]
+    );
+    for f in [
+        "11-gemeente-utrecht.png",
+        "12-ingezoomd.png",
+        "13-wijkprofiel.png",
+    ] {
+        let p = shots.join(f);
+        assert!(
+            std::fs::metadata(&p).is_ok_and(|m| m.len() > 10_000),
+            "{} saved",
+            p.display()
+        );
+    }
 }
