@@ -11,8 +11,9 @@
 //! edition), signed so that positive = more vulnerability or pressure; a
 //! component's Δ is the weighted mean of its indicators' Δ. Areas are matched by
 //! code; an area new in the last edition that lies within one area of the first
-//! (a split, found by the geometry crosswalk) is compared with that predecessor;
-//! other boundary changes get no signal and say so. Areas the definition's eligibility
+//! (a split, found by the geometry crosswalk), or that has the name of an area of the
+//! first in the same gemeente (a recoding), is compared with that predecessor; other
+//! boundary changes get no signal and say so. Areas the definition's eligibility
 //! rules do not score by their population (too few inhabitants or households, an
 //! institution) in either edition get no signal, and the spreads are taken over the others.
 
@@ -137,15 +138,17 @@ pub fn signal(
         pa.areas.iter().enumerate().map(|(i, a)| (a.0, i)).collect();
     // Areas new in `to` that lie (≥ 90 %) inside one area of `from` are compared with it:
     // rates are intensive, so the predecessor's rate is the best estimate for its part.
-    let predecessors: HashMap<AreaCode, AreaCode> =
+    // A new code with the name of an old one in the same gemeente (a recoding) is that area.
+    let predecessors: HashMap<AreaCode, (AreaCode, veerkracht_dataset::Method)> =
         if pb.areas.iter().any(|a| !idx_a.contains_key(&a.0)) {
             veerkracht_dataset::crosswalk(ds, from, to, level)
                 .into_iter()
                 .filter(|l| {
-                    l.method == veerkracht_dataset::Method::GeometryOverlap
-                        && l.share.is_some_and(|s| s >= 0.9)
+                    (l.method == veerkracht_dataset::Method::GeometryOverlap
+                        && l.share.is_some_and(|s| s >= 0.9))
+                        || l.method == veerkracht_dataset::Method::Name
                 })
-                .filter_map(|l| l.from.map(|f| (l.to, f)))
+                .filter_map(|l| l.from.map(|f| (l.to, (f, l.method))))
                 .collect()
         } else {
             HashMap::new()
@@ -208,7 +211,7 @@ pub fn signal(
             };
             let Some(&ia) = idx_a
                 .get(&code)
-                .or_else(|| predecessor.as_ref().and_then(|p| idx_a.get(p)))
+                .or_else(|| predecessor.as_ref().and_then(|p| idx_a.get(&p.0)))
             else {
                 return AreaSignal {
                     code,
@@ -265,7 +268,10 @@ pub fn signal(
                         "druk"
                     }
                 )),
-                (false, Some(p)) => Some(format!(
+                (false, Some((p, veerkracht_dataset::Method::Name))) => Some(format!(
+                    "vergeleken met {p} in {from} (andere code, zelfde naam in de gemeente)"
+                )),
+                (false, Some((p, _))) => Some(format!(
                     "vergeleken met voorganger {p} in {from} (ligt er geheel binnen; geometrie)"
                 )),
                 (false, None) => None,
