@@ -528,3 +528,30 @@ fn the_plans_page_without_multi_user_mode_names_the_real_option() {
     assert!(r.body.contains("--multi-user --partner-db"), "{}", r.body);
     assert!(!r.body.contains("--werkruimte"));
 }
+
+#[test]
+fn the_corporation_and_hotspot_pages_follow_the_gemeente_focus() {
+    let ds = common::demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let r = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
+    let n = r
+        .areas
+        .iter()
+        .filter(|a| a.corporatiebuurt == Some(true))
+        .count();
+    assert!(n > 0);
+    let p = get("/corporatie?gemeente=GM9001");
+    assert_eq!(p.status, 200);
+    assert!(
+        p.body.contains(&format!("({n})</caption>")),
+        "the gemeente's {n} corporatiebuurten listed"
+    );
+    assert!(
+        p.body.contains("value=\"Veerstad (GM9001)\""),
+        "the chooser shows it"
+    );
+    let national = get("/corporatie");
+    assert!(!national.body.contains("Corporatiebuurten in "));
+    let h = get("/hotspots?gemeente=GM9001");
+    assert!(h.body.contains("berekend over alle gebieden"));
+}

@@ -709,8 +709,54 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
             ]
         })
         .collect();
+    // The focused gemeente's corporatiebuurten, with their score (the comparison above is
+    // over all buurten).
+    let focus = html::focus();
+    let own = match focus
+        .gemeente
+        .as_ref()
+        .and_then(|(c, n)| AreaCode::parse(c).ok().map(|g| (g, n)))
+    {
+        Some((g, name)) => {
+            let st3 = st.clone();
+            let Ok(idx) =
+                tokio::task::spawn_blocking(move || st3.index(edition, Level::Buurt)).await
+            else {
+                return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+            };
+            let rows: Vec<Vec<String>> = idx
+                .0
+                .areas
+                .iter()
+                .filter(|a| a.code.gemeente() == Some(g) && a.corporatiebuurt == Some(true))
+                .map(|a| {
+                    vec![
+                        format!(
+                            "<a href=\"/buurt/{}?edition={edition}\">{}</a>",
+                            url(&a.code.to_string()),
+                            esc(&a.name)
+                        ),
+                        num(lang, a.score, 1),
+                        a.class
+                            .map(|k| esc(class_label(lang, k)))
+                            .unwrap_or_else(|| esc(a.status.label_nl())),
+                    ]
+                })
+                .collect();
+            html::table(
+                &format!(
+                    "{} {name} ({})",
+                    lang.t("Corporatiebuurten in", "Corporation buurten in"),
+                    rows.len()
+                ),
+                &[lang.t("buurt", "buurt"), "score", lang.t("klasse", "class")],
+                &rows,
+            )
+        }
+        None => String::new(),
+    };
     let body = format!(
-        "<p>{intro}</p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/compare?edition={edition}\">JSON</a> · <a href=\"/api/v1/compare?edition={edition}&amp;format=csv\">CSV</a></p>",
+        "<p>{intro}</p>{own}{t1}{t2}<p class=\"note\"><a href=\"/api/v1/compare?edition={edition}\">JSON</a> · <a href=\"/api/v1/compare?edition={edition}&amp;format=csv\">CSV</a></p>",
         intro = esc(&format!(
             "{} {} {} {} {} {}.",
             c.n_corp,
@@ -885,6 +931,16 @@ pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response 
     else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
+    // The focused gemeente's areas (the statistic itself is computed over all areas).
+    let focus = html::focus();
+    let gm = focus
+        .gemeente
+        .as_ref()
+        .and_then(|(c, _)| AreaCode::parse(c).ok());
+    let labels: HashMap<AreaCode, &str> = labels
+        .into_iter()
+        .filter(|(c, _)| gm.is_none() || c.gemeente() == gm)
+        .collect();
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     for l in labels.values() {
         *counts.entry(l).or_default() += 1;
@@ -922,7 +978,10 @@ pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response 
         intro = lang.t("Liggen buurten met een lage of hoge veerkrachtscore bij elkaar? Lokale Moran (LISA) van de score, queen-buren, 999 permutaties, α = 0,05; gelijk aan PySAL esda.", "Do buurten with a low or high resilience score lie together? Local Moran (LISA) of the score, queen contiguity, 999 permutations, α = 0.05; equal to PySAL esda."),
         moran = global.map(|(i, p)| format!("Moran's I = {} (p_sim = {})", num(lang, Some(i), 3), num(lang, Some(p), 3))).unwrap_or_default(),
         map = lang.t("Bekijk de clusters op de kaart", "Show the clusters on the map"),
-        t1 = html::table(lang.t("Clusters", "Clusters"), &[lang.t("cluster", "cluster"), lang.t("gebieden", "areas")], &rows),
+        t1 = html::table(&match &focus.gemeente {
+            Some((_, n)) => format!("{} — {n} ({})", lang.t("Clusters", "Clusters"), lang.t("berekend over alle gebieden", "computed over all areas")),
+            None => lang.t("Clusters", "Clusters").to_string(),
+        }, &[lang.t("cluster", "cluster"), lang.t("gebieden", "areas")], &rows),
         t2 = html::table(lang.t("Significante gebieden", "Significant areas"), &[lang.t("gebied", "area"), lang.t("cluster", "cluster")], &list),
     );
     Html(html::page(
