@@ -3,6 +3,7 @@
 //! `auth`, `views`, `simulation`, `partner_ui`, `planning`), never another route module.
 
 pub(crate) mod accounts;
+pub(crate) mod analyses;
 pub(crate) mod api;
 pub(crate) mod huurmix;
 pub(crate) mod pages;
@@ -20,6 +21,7 @@ use crate::AppState;
 pub(crate) fn all() -> axum::Router<Arc<AppState>> {
     axum::Router::new()
         .merge(pages::routes())
+        .merge(analyses::routes())
         .merge(profile::routes())
         .merge(huurmix::routes())
         .merge(scenarios::routes())

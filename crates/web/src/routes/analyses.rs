@@ -1,0 +1,375 @@
+//! The overview pages that follow the gemeente focus: *Corporatiebuurten* (`/corporatie`),
+//! *Veerkrachtsignaal* (`/signaal`) and *Hotspots* (`/hotspots`). Each reads its state from
+//! the query string (shareable URLs) and offers the same data as CSV/JSON through the API links
+//! it shows.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Html;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use veerkracht_dataset::AreaCode;
+use veerkracht_dataset::Edition;
+use veerkracht_dataset::Level;
+use veerkracht_index::signal::Quadrant;
+
+use crate::AppState;
+use crate::html;
+use crate::html::Lang;
+use crate::html::esc;
+use crate::html::num;
+use crate::html::url;
+use crate::http::Q;
+use crate::labels::QUADRANTS;
+use crate::labels::class_label;
+use crate::labels::cluster_label;
+use crate::labels::quadrant_label;
+use crate::views::bad_page;
+use crate::views::edition_of;
+use crate::views::level_of;
+use crate::views::lisa_of;
+
+/// The overview routes.
+pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/corporatie", get(corporatie))
+        .route("/signaal", get(signaal))
+        .route("/hotspots", get(hotspots))
+}
+
+/// GET /corporatie
+pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let edition = match edition_of(&st, q.get("edition").map(String::as_str), Level::Buurt) {
+        Ok(e) => e,
+        Err(e) => return bad_page(lang, &st, &e),
+    };
+    let st2 = st.clone();
+    let Ok(c) = tokio::task::spawn_blocking(move || st2.compare(edition)).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    let iv = |d: &Option<veerkracht_index::compare::Difference>| match d {
+        Some(d) => format!(
+            "{} [{}; {}]",
+            num(lang, Some(d.estimate), 1),
+            num(lang, Some(d.low), 1),
+            num(lang, Some(d.high), 1)
+        ),
+        None => "—".into(),
+    };
+    let rows: Vec<Vec<String>> = c
+        .variables
+        .iter()
+        .map(|v| {
+            vec![
+                esc(&v.label_nl),
+                num(lang, v.mean_corp, 1),
+                num(lang, v.mean_rest, 1),
+                iv(&v.diff_mean),
+                iv(&v.diff_matched),
+                v.matched_pairs.to_string(),
+            ]
+        })
+        .collect();
+    let sens: Vec<Vec<String>> = c
+        .sensitivity
+        .iter()
+        .map(|t| {
+            vec![
+                format!("{} %", num(lang, Some(t.threshold), 1)),
+                t.n_corp.to_string(),
+                iv(&t.diff_mean_score),
+            ]
+        })
+        .collect();
+    // The focused gemeente's corporatiebuurten, with their score (the comparison above is
+    // over all buurten).
+    let focus = html::focus();
+    let own = match focus
+        .gemeente
+        .as_ref()
+        .and_then(|(c, n)| AreaCode::parse(c).ok().map(|g| (g, n)))
+    {
+        Some((g, name)) => {
+            let st3 = st.clone();
+            let Ok(idx) =
+                tokio::task::spawn_blocking(move || st3.index(edition, Level::Buurt)).await
+            else {
+                return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+            };
+            let rows: Vec<Vec<String>> = idx
+                .0
+                .areas
+                .iter()
+                .filter(|a| a.code.gemeente() == Some(g) && a.corporatiebuurt == Some(true))
+                .map(|a| {
+                    vec![
+                        format!(
+                            "<a href=\"/buurt/{}?edition={edition}\">{}</a>",
+                            url(&a.code.to_string()),
+                            esc(&a.name)
+                        ),
+                        num(lang, a.score, 1),
+                        a.class
+                            .map(|k| esc(class_label(lang, k)))
+                            .unwrap_or_else(|| esc(a.status.label_nl())),
+                    ]
+                })
+                .collect();
+            html::table(
+                &format!(
+                    "{} {name} ({})",
+                    lang.t("Corporatiebuurten in", "Corporation buurten in"),
+                    rows.len()
+                ),
+                &[lang.t("buurt", "buurt"), "score", lang.t("klasse", "class")],
+                &rows,
+            )
+        }
+        None => String::new(),
+    };
+    let body = format!(
+        "<p>{intro}</p>{own}{t1}{t2}<p class=\"note\"><a href=\"/api/v1/compare?edition={edition}\">JSON</a> · <a href=\"/api/v1/compare?edition={edition}&amp;format=csv\">CSV</a></p>",
+        intro = esc(&format!(
+            "{} {} {} {} {} {}.",
+            c.n_corp,
+            lang.t("corporatiebuurten (meer dan", "corporation buurten (more than"),
+            num(lang, Some(c.threshold), 1),
+            lang.t("% corporatiebezit) tegenover", "% corporation-owned) against"),
+            c.classified - c.n_corp,
+            lang.t("overige buurten, editie", "other buurten, edition").to_string() + &format!(" {edition}")
+        )),
+        t1 = html::table(
+            lang.t("Verschil in gemiddelden met 95 %-bootstrapinterval; gematcht: zelfde gemeente en stedelijkheid, dichtstbij in omvang", "Difference in means with 95 % bootstrap interval; matched: same municipality and urbanity, nearest in size"),
+            &[lang.t("variabele", "variable"), lang.t("corporatiebuurten", "corporation buurten"), lang.t("overige", "others"), lang.t("verschil [95 %]", "difference [95 %]"), lang.t("gematcht [95 %]", "matched [95 %]"), lang.t("paren", "pairs")],
+            &rows,
+        ),
+        t2 = html::table(
+            lang.t("Gevoeligheid voor de grens", "Sensitivity to the threshold"),
+            &[lang.t("grens", "threshold"), lang.t("corporatiebuurten", "corporation buurten"), lang.t("verschil score [95 %]", "score difference [95 %]")],
+            &sens,
+        ),
+    );
+    Html(html::page(
+        lang,
+        lang.t(
+            "Corporatiebuurten tegenover overige buurten",
+            "Corporation buurten against other buurten",
+        ),
+        "/corporatie",
+        &format!("edition={edition}"),
+        &st.origin,
+        st.synthetic,
+        &body,
+    ))
+    .into_response()
+}
+
+/// GET /signaal
+pub async fn signaal(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let eds = st.editions(Level::Buurt);
+    if eds.len() < 2 {
+        return bad_page(lang, &st, "the signal needs two editions");
+    }
+    let parse = |k: &str, d: Edition| -> Result<Edition, String> {
+        match q.get(k) {
+            None => Ok(d),
+            Some(s) => s
+                .parse()
+                .ok()
+                .filter(|e| eds.contains(e))
+                .ok_or_else(|| format!("{k} '{s}' is not an edition; editions: {eds:?}")),
+        }
+    };
+    let (from, to) = match (
+        parse("from", eds[0]),
+        parse("to", *eds.last().expect("two")),
+    ) {
+        (Ok(a), Ok(b)) if a < b => (a, b),
+        (Ok(a), Ok(b)) => return bad_page(lang, &st, &format!("from {a} must be before to {b}")),
+        (Err(e), _) | (_, Err(e)) => return bad_page(lang, &st, &e),
+    };
+    let st2 = st.clone();
+    let Ok(sig) = tokio::task::spawn_blocking(move || st2.signal(from, to, Level::Buurt)).await
+    else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    // The focused gemeente's buurten (and the country beside them).
+    let focus = html::focus();
+    let gm = focus
+        .gemeente
+        .as_ref()
+        .and_then(|(c, _)| AreaCode::parse(c).ok());
+    let here = |a: &&veerkracht_index::AreaSignal| gm.is_none() || a.code.gemeente() == gm;
+    let count = |areas: &mut dyn Iterator<Item = &veerkracht_index::AreaSignal>| {
+        let mut c = [0usize; 4];
+        for a in areas {
+            if let Some(qd) = a.quadrant {
+                c[QUADRANTS.iter().position(|x| *x == qd).expect("known")] += 1;
+            }
+        }
+        c
+    };
+    let counts_here = count(&mut sig.areas.iter().filter(here));
+    let counts_all = count(&mut sig.areas.iter());
+    let rows: Vec<Vec<String>> = QUADRANTS
+        .iter()
+        .enumerate()
+        .map(|(k, qd)| {
+            let mut r = vec![esc(quadrant_label(lang, *qd)), counts_here[k].to_string()];
+            if gm.is_some() {
+                r.push(counts_all[k].to_string());
+            }
+            r
+        })
+        .collect();
+    let place = focus
+        .gemeente
+        .as_ref()
+        .map(|(_, n)| n.clone())
+        .unwrap_or_else(|| lang.t("buurten", "buurten").to_string());
+    let mut head = vec![lang.t("kwadrant", "quadrant"), place.as_str()];
+    if gm.is_some() {
+        head.push(lang.t("Nederland (alle buurten)", "Netherlands (all buurten)"));
+    }
+    let onder: Vec<Vec<String>> = sig
+        .areas
+        .iter()
+        .filter(here)
+        .filter(|a| a.quadrant == Some(Quadrant::VeerkrachtOnderDruk))
+        .map(|a| {
+            vec![
+                format!(
+                    "<a href=\"/buurt/{}?edition={to}\">{}</a>",
+                    url(&a.code.to_string()),
+                    esc(&a.name)
+                ),
+                num(lang, a.d_vulnerability, 2),
+                num(lang, a.d_pressure, 2),
+                a.quadrant_rel
+                    .map(|x| esc(quadrant_label(lang, x)))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let keep = if gm.is_some() {
+        format!("&amp;{}", focus.query())
+    } else {
+        String::new()
+    };
+    let body = format!(
+        "<p>{intro}</p><p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}{keep}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
+        intro = lang.t("Steeg de kwetsbaarheid samen met de druk? Verandering per buurt in standaarddeviaties van de eerste editie; relatief = ten opzichte van de rest van de gemeente.", "Did vulnerability rise together with pressure? Change per buurt in standard deviations of the first edition; relative = against the rest of the municipality."),
+        map = lang.t("Bekijk op de kaart", "Show on the map"),
+        t1 = html::table(&format!("{from}–{to}"), &head, &rows),
+        t2 = html::table(lang.t("Buurten waar kwetsbaarheid én druk stegen", "Buurten where vulnerability and pressure both rose"), &[lang.t("buurt", "buurt"), "Δ kwetsbaarheid", "Δ druk", lang.t("relatief", "relative")], &onder),
+    );
+    Html(html::page(
+        lang,
+        lang.t("Veerkrachtsignaal", "Resilience signal"),
+        "/signaal",
+        &format!("from={from}&amp;to={to}"),
+        &st.origin,
+        st.synthetic,
+        &body,
+    ))
+    .into_response()
+}
+
+/// GET /hotspots
+pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let level = match level_of(q.get("level").map(String::as_str)) {
+        Ok(l) => l,
+        Err(e) => return bad_page(lang, &st, &e),
+    };
+    let edition = match edition_of(&st, q.get("edition").map(String::as_str), level) {
+        Ok(e) => e,
+        Err(e) => return bad_page(lang, &st, &e),
+    };
+    let st2 = st.clone();
+    let Ok((labels, global, names)) = tokio::task::spawn_blocking(move || {
+        let idx = st2.index(edition, level);
+        let (labels, global) = lisa_of(&st2, &idx.0);
+        let names: HashMap<AreaCode, String> = idx
+            .0
+            .areas
+            .iter()
+            .map(|a| (a.code, a.name.clone()))
+            .collect();
+        (labels, global, names)
+    })
+    .await
+    else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    // The focused gemeente's areas (the statistic itself is computed over all areas).
+    let focus = html::focus();
+    let gm = focus
+        .gemeente
+        .as_ref()
+        .and_then(|(c, _)| AreaCode::parse(c).ok());
+    let labels: HashMap<AreaCode, &str> = labels
+        .into_iter()
+        .filter(|(c, _)| gm.is_none() || c.gemeente() == gm)
+        .collect();
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for l in labels.values() {
+        *counts.entry(l).or_default() += 1;
+    }
+    let rows: Vec<Vec<String>> = counts
+        .iter()
+        .map(|(l, n)| vec![esc(cluster_label(lang, l)), n.to_string()])
+        .collect();
+    let mut sig: Vec<(&AreaCode, &&str)> = labels
+        .iter()
+        .filter(|(_, l)| !matches!(**l, "niet significant" | "geen buren"))
+        .collect();
+    sig.sort();
+    let list: Vec<Vec<String>> = sig
+        .iter()
+        .map(|(c, l)| {
+            vec![
+                format!(
+                    "<a href=\"/buurt/{}?edition={edition}\">{}</a>",
+                    url(&c.to_string()),
+                    esc(names.get(*c).map(String::as_str).unwrap_or(""))
+                ),
+                esc(cluster_label(lang, l)),
+            ]
+        })
+        .collect();
+    let lvl = if level == Level::Wijk {
+        "wijk"
+    } else {
+        "buurt"
+    };
+    let body = format!(
+        "<p>{intro}</p><p>{moran}</p><p><a href=\"/?var=lisa&amp;edition={edition}&amp;level={lvl}\">{map}</a></p>{t1}{t2}\
+<p class=\"note\"><a href=\"/api/v1/spatial/lisa?edition={edition}&amp;level={lvl}\">JSON</a> · <a href=\"/api/v1/spatial/lisa?edition={edition}&amp;level={lvl}&amp;format=csv\">CSV</a></p>",
+        intro = lang.t("Liggen buurten met een lage of hoge veerkrachtscore bij elkaar? Lokale Moran (LISA) van de score, queen-buren, 999 permutaties, α = 0,05; gelijk aan PySAL esda.", "Do buurten with a low or high resilience score lie together? Local Moran (LISA) of the score, queen contiguity, 999 permutations, α = 0.05; equal to PySAL esda."),
+        moran = global.map(|(i, p)| format!("Moran's I = {} (p_sim = {})", num(lang, Some(i), 3), num(lang, Some(p), 3))).unwrap_or_default(),
+        map = lang.t("Bekijk de clusters op de kaart", "Show the clusters on the map"),
+        t1 = html::table(&match &focus.gemeente {
+            Some((_, n)) => format!("{} — {n} ({})", lang.t("Clusters", "Clusters"), lang.t("berekend over alle gebieden", "computed over all areas")),
+            None => lang.t("Clusters", "Clusters").to_string(),
+        }, &[lang.t("cluster", "cluster"), lang.t("gebieden", "areas")], &rows),
+        t2 = html::table(lang.t("Significante gebieden", "Significant areas"), &[lang.t("gebied", "area"), lang.t("cluster", "cluster")], &list),
+    );
+    Html(html::page(
+        lang,
+        lang.t("Hotspots", "Hot spots"),
+        "/hotspots",
+        &format!("edition={edition}&amp;level={lvl}"),
+        &st.origin,
+        st.synthetic,
+        &body,
+    ))
+    .into_response()
+}
