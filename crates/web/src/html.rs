@@ -296,6 +296,11 @@ svg.map { touch-action:none; }
 svg.map path { fill-rule:evenodd; }
 svg.map .faint path { opacity:.35; }
 form.zoek { margin:.4rem 0; }
+figure.chart { margin:.5rem 0 1rem; max-width:46rem; }
+figure.chart svg.chart { width:100%; height:auto; display:block; }
+figure.chart figcaption { color:var(--muted); font-size:.9rem; }
+svg.chart a:focus circle, svg.chart a:hover circle { stroke:#000; stroke-width:2; }
+p.switch a[aria-current] { font-weight:700; text-decoration:underline; }
 nav a[aria-current=page] { font-weight:700; text-decoration:underline; }
 a:focus-visible, button:focus-visible, select:focus-visible, path:focus-visible { outline:3px solid #000; outline-offset:2px; }
 .skip { position:absolute; left:-999px; } .skip:focus { left:1rem; top:1rem; background:#fff; padding:.3rem; }

@@ -29,6 +29,7 @@
 // `tests/layers.rs`): plain HTTP and HTML helpers; the multi-user configuration; the state;
 // the guard; the views and services the routes share; the route groups; the API document.
 mod auth;
+mod chart;
 pub mod heavy;
 mod html;
 mod http;

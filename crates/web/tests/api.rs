@@ -555,3 +555,50 @@ fn the_corporation_and_hotspot_pages_follow_the_gemeente_focus() {
     let h = get("/hotspots?gemeente=GM9001");
     assert!(h.body.contains("berekend over alle gebieden"));
 }
+
+#[test]
+fn the_signal_page_leads_with_the_quadrant_scatter() {
+    let ds = common::demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let s = veerkracht_index::signal(
+        &def,
+        &ds,
+        2019,
+        2024,
+        veerkracht_dataset::Level::Buurt,
+        def.method.signal_dead_band,
+    );
+    let classified = s.areas.iter().filter(|a| a.quadrant.is_some()).count();
+    let rel = s.areas.iter().filter(|a| a.quadrant_rel.is_some()).count();
+    let p = get("/signaal");
+    assert_eq!(p.status, 200);
+    let fig = &p.body[p.body.find("data-testid=\"signaal-grafiek\"").unwrap()..];
+    let svg = &fig[..fig.find("</svg>").unwrap()];
+    assert_eq!(
+        svg.matches("<circle").count(),
+        classified,
+        "one dot per classified buurt"
+    );
+    // each dot links to its profile and says its numbers
+    let a = s.areas.iter().find(|a| a.quadrant.is_some()).unwrap();
+    let shown = format!("{:.2}", a.d_vulnerability.unwrap()).replace('.', ",");
+    assert!(svg.contains(&format!("<a href=\"/buurt/{}?edition=2024\">", a.code)));
+    assert!(svg.contains(&format!("({}): Δ kwetsbaarheid (SD) {shown}", a.code)));
+    // the numbers again in a table, and the relative view
+    assert!(
+        p.body
+            .contains(&format!("De cijfers van de grafiek ({classified})"))
+    );
+    let r = get("/signaal?as=relatief");
+    let fig = &r.body[r.body.find("data-testid=\"signaal-grafiek\"").unwrap()..];
+    assert_eq!(
+        fig[..fig.find("</svg>").unwrap()]
+            .matches("<circle")
+            .count(),
+        rel
+    );
+    assert!(
+        r.body
+            .contains("aria-label=\"Veerkrachtsignaal 2019–2024, ten opzichte van de gemeente\"")
+    );
+}

@@ -80,7 +80,29 @@ fn map_click_profile_and_api_agree_in_chromium() {
         "{}",
         out["console_errors"]
     );
+    // the signal page's scatter: one dot per classified buurt, with its numbers
+    let ds = common::demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let sig = veerkracht_index::signal(
+        &def,
+        &ds,
+        2019,
+        2024,
+        veerkracht_dataset::Level::Buurt,
+        def.method.signal_dead_band,
+    );
+    let classified = sig.areas.iter().filter(|a| a.quadrant.is_some()).count();
+    assert_eq!(out["signal_dots"], classified);
+    assert!(
+        out["signal_title"]
+            .as_str()
+            .unwrap()
+            .contains("Δ kwetsbaarheid (SD)"),
+        "{}",
+        out["signal_title"]
+    );
     for f in [
+        "07b-signaal-grafiek.png",
         "01-kaart.png",
         "02-buurtprofiel.png",
         "04-kaart-lisa.png",

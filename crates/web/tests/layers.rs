@@ -9,7 +9,7 @@ use std::path::Path;
 /// (a module of its own layer only when it is listed before it).
 const LAYERS: &[&[&str]] = &[
     &["html", "http", "heavy"],
-    &["labels", "map", "multi_user"],
+    &["labels", "map", "chart", "multi_user"],
     &["state"],
     &["auth"],
     &["views", "simulation"],

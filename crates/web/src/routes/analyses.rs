@@ -18,6 +18,7 @@ use veerkracht_dataset::Level;
 use veerkracht_index::signal::Quadrant;
 
 use crate::AppState;
+use crate::chart;
 use crate::html;
 use crate::html::Lang;
 use crate::html::esc;
@@ -27,6 +28,7 @@ use crate::http::Q;
 use crate::labels::QUADRANTS;
 use crate::labels::class_label;
 use crate::labels::cluster_label;
+use crate::labels::quadrant_colour;
 use crate::labels::quadrant_label;
 use crate::views::bad_page;
 use crate::views::edition_of;
@@ -263,10 +265,118 @@ pub async fn signaal(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     } else {
         String::new()
     };
+    // The quadrant scatter: Δ vulnerability × Δ pressure, absolute or relative to the
+    // gemeente (`?as=relatief`), the dead band grey, the chosen gemeente's buurten emphasised.
+    let relative = q.get("as").map(String::as_str) == Some("relatief");
+    let points: Vec<chart::Point> = sig
+        .areas
+        .iter()
+        .filter_map(|a| {
+            let (x, y, qd) = if relative {
+                (a.d_vulnerability_rel?, a.d_pressure_rel?, a.quadrant_rel?)
+            } else {
+                (a.d_vulnerability?, a.d_pressure?, a.quadrant?)
+            };
+            Some((a, x, y, qd))
+        })
+        .map(|(a, x, y, qd)| chart::Point {
+            code: a.code.as_str(),
+            name: &a.name,
+            x,
+            y,
+            colour: quadrant_colour(qd),
+            highlight: gm.is_some() && a.code.gemeente() == gm,
+        })
+        .collect();
+    let (x_title, y_title) = (
+        lang.t("Δ kwetsbaarheid (SD)", "Δ vulnerability (SD)"),
+        lang.t("Δ druk (SD)", "Δ pressure (SD)"),
+    );
+    let chart_title = format!(
+        "{} {from}–{to}{}",
+        lang.t("Veerkrachtsignaal", "Resilience signal"),
+        if relative {
+            lang.t(
+                ", ten opzichte van de gemeente",
+                ", relative to the gemeente",
+            )
+        } else {
+            ""
+        }
+    );
+    let scatter = chart::quadrant_scatter(
+        lang,
+        &chart_title,
+        x_title,
+        y_title,
+        &points,
+        sig.tau,
+        [
+            lang.t(
+                "kwetsbaarheid ↑ en druk ↑",
+                "vulnerability ↑ and pressure ↑",
+            ),
+            lang.t("druk ↑", "pressure ↑"),
+            lang.t("kwetsbaarheid ↑", "vulnerability ↑"),
+            lang.t("stabiel of verbetering", "stable or better"),
+        ],
+        &format!("edition={to}"),
+    );
+    let switch = format!(
+        "<p class=\"switch\">{} <a href=\"/signaal?from={from}&amp;to={to}{keep}\"{}>{}</a> · <a href=\"/signaal?from={from}&amp;to={to}&amp;as=relatief{keep}\"{}>{}</a></p>",
+        lang.t("Toon:", "Show:"),
+        if relative {
+            ""
+        } else {
+            " aria-current=\"true\""
+        },
+        lang.t("absoluut", "absolute"),
+        if relative {
+            " aria-current=\"true\""
+        } else {
+            ""
+        },
+        lang.t("ten opzichte van de gemeente", "relative to the gemeente"),
+    );
+    // the chart's numbers as a table (screen readers, print), the chosen gemeente's only
+    let data_rows: Vec<Vec<String>> = points
+        .iter()
+        .filter(|p| gm.is_none() || p.highlight)
+        .map(|p| {
+            vec![
+                format!(
+                    "<a href=\"/buurt/{}?edition={to}\">{}</a>",
+                    url(p.code),
+                    esc(p.name)
+                ),
+                num(lang, Some(p.x), 2),
+                num(lang, Some(p.y), 2),
+            ]
+        })
+        .collect();
+    let data = format!(
+        "<details><summary>{} ({})</summary>{}</details>",
+        lang.t("De cijfers van de grafiek", "The chart's numbers"),
+        data_rows.len(),
+        html::table(
+            &chart_title,
+            &[lang.t("buurt", "buurt"), x_title, y_title],
+            &data_rows
+        )
+    );
     let body = format!(
-        "<p>{intro}</p><p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}{keep}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
+        "<p>{intro}</p>{switch}<figure class=\"chart\" data-testid=\"signaal-grafiek\">{scatter}<figcaption>{caption}</figcaption></figure>{data}<p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}{keep}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
         intro = lang.t("Steeg de kwetsbaarheid samen met de druk? Verandering per buurt in standaarddeviaties van de eerste editie; relatief = ten opzichte van de rest van de gemeente.", "Did vulnerability rise together with pressure? Change per buurt in standard deviations of the first edition; relative = against the rest of the municipality."),
         map = lang.t("Bekijk op de kaart", "Show on the map"),
+        caption = esc(&format!(
+            "{} {} {}",
+            points.len(),
+            lang.t(
+                "buurten; elke stip is een buurt (klik voor het profiel). Grijs: verandering binnen ±",
+                "buurten; each dot is a buurt (click for its profile). Grey: change within ±"
+            ),
+            num(lang, Some(sig.tau), 1) + lang.t(" SD, telt als stabiel.", " SD, counted as stable.")
+        )),
         t1 = html::table(&format!("{from}–{to}"), &head, &rows),
         t2 = html::table(lang.t("Buurten waar kwetsbaarheid én druk stegen", "Buurten where vulnerability and pressure both rose"), &[lang.t("buurt", "buurt"), "Δ kwetsbaarheid", "Δ druk", lang.t("relatief", "relative")], &onder),
     );

@@ -11,6 +11,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -81,6 +82,17 @@ def main():
             d.get(base + path)
             wait.until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
             d.save_screenshot(os.path.join(shots, name))
+        # 7b. The signal page leads with its quadrant scatter: a dot per classified buurt, each
+        # with its numbers in a title (hover) and a link to its profile.
+        d.get(base + "/signaal")
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.chart circle")))
+        out["signal_dots"] = len(d.find_elements(By.CSS_SELECTOR, "svg.chart circle"))
+        dot = d.find_elements(By.CSS_SELECTOR, "svg.chart circle")[0]
+        ActionChains(d).move_to_element(dot).perform()
+        out["signal_title"] = d.execute_script(
+            "return document.querySelector('svg.chart circle title').textContent")
+        d.execute_script("document.querySelector('figure.chart').scrollIntoView()")
+        d.save_screenshot(os.path.join(shots, "07b-signaal-grafiek.png"))
         # 8. Run a scenario against the baseline.
         d.get(base + "/scenarios")
         Select(d.find_element(By.NAME, "scenario")).select_by_value("spreiding")

@@ -1,0 +1,278 @@
+//! Charts as inline SVG, drawn on the server like the maps: no script, no asset from the
+//! internet, readable and printable without JavaScript. Every mark carries its numbers in a
+//! `<title>` (hover and screen readers) and, where it stands for an area, links to its profile;
+//! the caller puts the same numbers in a table below the chart.
+//!
+//! Why written here and not with a charting library: the charts need what a plotting library
+//! does not give (a link and a title per mark, classes the CSS and the browser tests address,
+//! Dutch number formats, the page's colour-blind-safe palette), and what they draw is a few
+//! hundred lines; `plotters` (SVG backend) would add a dependency that we would still have to
+//! post-process, and a JavaScript library would make reading depend on a script.
+
+use std::fmt::Write as _;
+
+use crate::html::{Lang, esc, num, url};
+
+/// Width and height of the chart's coordinate space.
+const W: f64 = 640.0;
+const H: f64 = 440.0;
+/// Margins: left, right, top, bottom (room for tick labels and axis titles).
+const M: (f64, f64, f64, f64) = (64.0, 16.0, 16.0, 52.0);
+
+/// One point of a scatter chart.
+pub struct Point<'a> {
+    /// Area code (the link to its profile).
+    pub code: &'a str,
+    /// Shown in the title: the area's name.
+    pub name: &'a str,
+    pub x: f64,
+    pub y: f64,
+    /// Fill colour.
+    pub colour: &'a str,
+    /// Drawn emphasised (the chosen gemeente's areas); the others pale when any is.
+    pub highlight: bool,
+}
+
+/// A scatter chart of `points` with axis titles, a grey band of ± `band` around both zero
+/// lines (changes counted as stable) and the names of the four quadrants in its corners
+/// (top right, top left, bottom right, bottom left). `query` is added to each profile link.
+#[allow(clippy::too_many_arguments)]
+pub fn quadrant_scatter(
+    lang: Lang,
+    title: &str,
+    x_title: &str,
+    y_title: &str,
+    points: &[Point],
+    band: f64,
+    corners: [&str; 4],
+    query: &str,
+) -> String {
+    let finite: Vec<&Point> = points
+        .iter()
+        .filter(|p| p.x.is_finite() && p.y.is_finite())
+        .collect();
+    let range = |f: fn(&Point) -> f64| {
+        let (mut lo, mut hi) = (-band, band);
+        for p in &finite {
+            lo = lo.min(f(p));
+            hi = hi.max(f(p));
+        }
+        let pad = (hi - lo).max(1e-9) * 0.05;
+        (lo - pad, hi + pad)
+    };
+    let (x0, x1) = range(|p| p.x);
+    let (y0, y1) = range(|p| p.y);
+    let (pw, ph) = (W - M.0 - M.1, H - M.2 - M.3);
+    let sx = |x: f64| M.0 + (x - x0) / (x1 - x0) * pw;
+    let sy = |y: f64| M.2 + (y1 - y) / (y1 - y0) * ph;
+    let mut s = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        esc(title)
+    );
+    // the stable band and the zero lines
+    let _ = write!(
+        s,
+        "<rect class=\"band\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#eeeeee\"/>\
+<rect class=\"band\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#eeeeee\"/>",
+        sx(-band),
+        M.2,
+        sx(band) - sx(-band),
+        ph,
+        M.0,
+        sy(band),
+        pw,
+        sy(-band) - sy(band)
+    );
+    // ticks and grid
+    for t in ticks(x0, x1) {
+        let x = sx(t);
+        let _ = write!(
+            s,
+            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
+<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            M.2,
+            M.2 + ph,
+            M.2 + ph + 14.0,
+            num(lang, Some(t), decimals(x0, x1))
+        );
+    }
+    for t in ticks(y0, y1) {
+        let y = sy(t);
+        let _ = write!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            M.0,
+            M.0 + pw,
+            M.0 - 6.0,
+            y + 4.0,
+            num(lang, Some(t), decimals(y0, y1))
+        );
+    }
+    let _ = write!(
+        s,
+        "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#595959\"/>\
+<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#595959\"/>",
+        sx(0.0),
+        M.2,
+        sx(0.0),
+        M.2 + ph,
+        M.0,
+        sy(0.0),
+        M.0 + pw,
+        sy(0.0)
+    );
+    // quadrant names in the corners
+    let corner = |s: &mut String, x: f64, y: f64, anchor: &str, text: &str| {
+        let _ = write!(
+            s,
+            "<text class=\"corner\" x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\" font-size=\"12\" font-weight=\"600\" fill=\"#303030\">{}</text>",
+            esc(text)
+        );
+    };
+    corner(&mut s, M.0 + pw - 6.0, M.2 + 16.0, "end", corners[0]);
+    corner(&mut s, M.0 + 6.0, M.2 + 16.0, "start", corners[1]);
+    corner(&mut s, M.0 + pw - 6.0, M.2 + ph - 8.0, "end", corners[2]);
+    corner(&mut s, M.0 + 6.0, M.2 + ph - 8.0, "start", corners[3]);
+    // axis titles
+    let _ = write!(
+        s,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\" fill=\"#1a1a1a\">{}</text>\
+<text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\" fill=\"#1a1a1a\">{}</text>",
+        M.0 + pw / 2.0,
+        H - 12.0,
+        esc(x_title),
+        M.2 + ph / 2.0,
+        esc(y_title)
+    );
+    // the points: pale first, the highlighted ones on top
+    let any_highlight = finite.iter().any(|p| p.highlight);
+    let q = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    for pass in [false, true] {
+        for p in finite.iter().filter(|p| p.highlight == pass) {
+            let pale = any_highlight && !p.highlight;
+            let _ = write!(
+                s,
+                "<a href=\"/buurt/{}{q}\"><circle class=\"dot{}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"0.6\"{}><title>{} ({}): {} {}, {} {}</title></circle></a>",
+                url(p.code),
+                if pale { " pale" } else { "" },
+                sx(p.x),
+                sy(p.y),
+                if pale { "3" } else { "4.5" },
+                p.colour,
+                if pale { " opacity=\"0.35\"" } else { "" },
+                esc(p.name),
+                esc(p.code),
+                esc(x_title),
+                num(lang, Some(p.x), 2),
+                esc(y_title),
+                num(lang, Some(p.y), 2),
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Round tick values (steps of 1, 2 or 5 × 10^k) inside `[lo, hi]`, three to six of them.
+pub fn ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {
+        return Vec::new();
+    }
+    let raw = (hi - lo) / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    // the round step whose number of ticks is nearest five
+    let count = |step: f64| ((hi / step).floor() - (lo / step).ceil() + 1.0).max(0.0);
+    let step = [0.5, 1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .min_by(|a, b| (count(*a) - 5.0).abs().total_cmp(&(count(*b) - 5.0).abs()))
+        .unwrap_or(mag);
+    let mut t = (lo / step).ceil() * step;
+    let mut out = Vec::new();
+    while t <= hi + step * 1e-9 && out.len() < 50 {
+        // -0 and float dust as 0
+        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
+        t += step;
+    }
+    out
+}
+
+/// Decimals for tick labels of a range (enough to tell the ticks apart).
+fn decimals(lo: f64, hi: f64) -> usize {
+    let span = (hi - lo).abs();
+    if span >= 20.0 {
+        0
+    } else if span >= 2.0 {
+        1
+    } else {
+        2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_inside() {
+        assert_eq!(ticks(-2.2, 0.7), vec![-2.0, -1.5, -1.0, -0.5, 0.0, 0.5]);
+        let t = ticks(-0.35, 1.2);
+        assert!((3..=8).contains(&t.len()), "{t:?}");
+        assert!(t.iter().all(|x| (-0.35..=1.2).contains(x)));
+        assert_eq!(ticks(0.0, 100.0), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert!(ticks(1.0, 1.0).is_empty());
+        assert!(ticks(f64::NAN, 1.0).is_empty());
+    }
+
+    #[test]
+    fn every_point_is_a_link_with_its_numbers_and_the_highlight_is_on_top() {
+        let pts = [
+            Point {
+                code: "BU1",
+                name: "A",
+                x: 0.5,
+                y: -0.2,
+                colour: "#000",
+                highlight: false,
+            },
+            Point {
+                code: "BU2",
+                name: "B",
+                x: f64::NAN,
+                y: 0.0,
+                colour: "#000",
+                highlight: false,
+            },
+            Point {
+                code: "BU3",
+                name: "C",
+                x: -1.0,
+                y: 1.0,
+                colour: "#111",
+                highlight: true,
+            },
+        ];
+        let s = quadrant_scatter(
+            Lang::Nl,
+            "t",
+            "Δ k",
+            "Δ d",
+            &pts,
+            0.1,
+            ["a", "b", "c", "d"],
+            "",
+        );
+        assert_eq!(s.matches("<circle").count(), 2, "the NaN point is left out");
+        assert!(s.contains("<title>A (BU1): Δ k 0,50, Δ d -0,20</title>"));
+        assert!(
+            s.find("BU1").unwrap() < s.find("BU3").unwrap(),
+            "highlight drawn last"
+        );
+        assert!(s.contains("class=\"dot pale\""));
+    }
+}
