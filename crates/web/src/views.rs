@@ -155,8 +155,23 @@ pub fn lisa_of(
     st: &AppState,
     r: &IndexResult,
 ) -> (HashMap<AreaCode, &'static str>, Option<(f64, f64)>) {
+    let (labels, global, _) = lisa_detail(st, r);
+    (labels, global)
+}
+
+/// As [`lisa_of`], with each area's standardised score `z` and the mean of its neighbours'
+/// (`lag`) for the Moran scatter plot.
+#[allow(clippy::type_complexity)]
+pub fn lisa_detail(
+    st: &AppState,
+    r: &IndexResult,
+) -> (
+    HashMap<AreaCode, &'static str>,
+    Option<(f64, f64)>,
+    HashMap<AreaCode, (f64, f64)>,
+) {
     let Some(ed) = st.ds.edition(r.edition) else {
-        return (HashMap::new(), None);
+        return (HashMap::new(), None, HashMap::new());
     };
     let mut codes = Vec::new();
     let mut vals = Vec::new();
@@ -169,14 +184,14 @@ pub fn lisa_of(
         }
     }
     if codes.len() < 4 {
-        return (HashMap::new(), None);
+        return (HashMap::new(), None, HashMap::new());
     }
     let nb =
         veerkracht_spatial::build::contiguity(&polys, veerkracht_spatial::Contiguity::Queen, 0.0);
     let Ok(w) =
         veerkracht_spatial::Weights::new(codes.iter().map(|c| c.to_string()).collect(), nb, None)
     else {
-        return (HashMap::new(), None);
+        return (HashMap::new(), None, HashMap::new());
     };
     let w = w.transformed(veerkracht_spatial::Transform::Row);
     let o = veerkracht_spatial::LocalOptions {
@@ -193,6 +208,11 @@ pub fn lisa_of(
             .map(|(i, c)| (*c, l.label_nl(i)))
             .collect(),
         Some((m.I, m.p_sim.unwrap_or(f64::NAN))),
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (*c, (l.z[i], l.lag[i])))
+            .collect(),
     )
 }
 

@@ -602,3 +602,40 @@ fn the_signal_page_leads_with_the_quadrant_scatter() {
             .contains("aria-label=\"Veerkrachtsignaal 2019–2024, ten opzichte van de gemeente\"")
     );
 }
+
+#[test]
+fn the_hotspot_page_shows_the_moran_scatter_plot() {
+    let ds = common::demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let r = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
+    let scored = r.areas.iter().filter(|a| a.score.is_some()).count();
+    let p = get("/hotspots");
+    assert_eq!(p.status, 200);
+    let fig = &p.body[p.body.find("data-testid=\"moran-grafiek\"").unwrap()..];
+    let svg = &fig[..fig.find("</svg>").unwrap()];
+    assert_eq!(
+        svg.matches("<circle").count(),
+        scored,
+        "a dot per scored buurt"
+    );
+    assert!(svg.contains("score (gestandaardiseerd)"));
+    // the dots' mean slope is Moran's I: the cloud rises (the demo index is clustered)
+    let pts: Vec<(f64, f64)> = svg
+        .split("<circle")
+        .skip(1)
+        .map(|c| {
+            let attr = |k: &str| -> f64 {
+                let i = c.find(&format!("{k}=\"")).unwrap() + k.len() + 2;
+                c[i..i + c[i..].find('"').unwrap()].parse().unwrap()
+            };
+            (attr("cx"), -attr("cy"))
+        })
+        .collect();
+    let n = pts.len() as f64;
+    let (mx, my) = (
+        pts.iter().map(|p| p.0).sum::<f64>() / n,
+        pts.iter().map(|p| p.1).sum::<f64>() / n,
+    );
+    let cov: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    assert!(cov > 0.0, "positive spatial autocorrelation");
+}

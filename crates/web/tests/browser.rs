@@ -101,7 +101,17 @@ fn map_click_profile_and_api_agree_in_chromium() {
         "{}",
         out["signal_title"]
     );
+    let scored = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt)
+        .areas
+        .iter()
+        .filter(|a| a.score.is_some())
+        .count();
+    assert_eq!(
+        out["moran_dots"], scored,
+        "a dot per scored buurt on the Moran plot"
+    );
     for f in [
+        "05b-moran-spreidingsdiagram.png",
         "07b-signaal-grafiek.png",
         "01-kaart.png",
         "02-buurtprofiel.png",

@@ -27,13 +27,14 @@ use crate::html::url;
 use crate::http::Q;
 use crate::labels::QUADRANTS;
 use crate::labels::class_label;
+use crate::labels::cluster_colour;
 use crate::labels::cluster_label;
 use crate::labels::quadrant_colour;
 use crate::labels::quadrant_label;
 use crate::views::bad_page;
 use crate::views::edition_of;
 use crate::views::level_of;
-use crate::views::lisa_of;
+use crate::views::lisa_detail;
 
 /// The overview routes.
 pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
@@ -404,16 +405,16 @@ pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response 
         Err(e) => return bad_page(lang, &st, &e),
     };
     let st2 = st.clone();
-    let Ok((labels, global, names)) = tokio::task::spawn_blocking(move || {
+    let Ok((labels, global, names, zlag)) = tokio::task::spawn_blocking(move || {
         let idx = st2.index(edition, level);
-        let (labels, global) = lisa_of(&st2, &idx.0);
+        let (labels, global, zlag) = lisa_detail(&st2, &idx.0);
         let names: HashMap<AreaCode, String> = idx
             .0
             .areas
             .iter()
             .map(|a| (a.code, a.name.clone()))
             .collect();
-        (labels, global, names)
+        (labels, global, names, zlag)
     })
     .await
     else {
@@ -425,6 +426,79 @@ pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response 
         .gemeente
         .as_ref()
         .and_then(|(c, _)| AreaCode::parse(c).ok());
+    // The Moran scatter plot: each area's standardised score against its neighbours' mean,
+    // coloured by its significant cluster (grey: not significant).
+    let mut order: Vec<&AreaCode> = zlag.keys().collect();
+    order.sort();
+    let points: Vec<chart::Point> = order
+        .iter()
+        .map(|c| {
+            let (z, lag) = zlag[*c];
+            let l = labels.get(*c).copied().unwrap_or("niet significant");
+            chart::Point {
+                code: c.as_str(),
+                name: names.get(*c).map(String::as_str).unwrap_or(""),
+                x: z,
+                y: lag,
+                colour: match l {
+                    "niet significant" | "geen buren" => "#8c8c8c",
+                    _ => cluster_colour(l),
+                },
+                highlight: gm.is_some() && c.gemeente() == gm,
+            }
+        })
+        .collect();
+    let scatter = chart::quadrant_scatter(
+        lang,
+        lang.t(
+            "Moran-spreidingsdiagram van de score",
+            "Moran scatter plot of the score",
+        ),
+        lang.t("score (gestandaardiseerd)", "score (standardised)"),
+        lang.t("gemiddelde van de buren", "mean of the neighbours"),
+        &points,
+        0.0,
+        [
+            cluster_label(lang, "hoog-hoog"),
+            cluster_label(lang, "laag-hoog"),
+            cluster_label(lang, "hoog-laag"),
+            cluster_label(lang, "laag-laag"),
+        ],
+        &format!("edition={edition}"),
+    );
+    let n_points = points.len();
+    let data_rows: Vec<Vec<String>> = points
+        .iter()
+        .filter(|p| gm.is_none() || p.highlight)
+        .map(|p| {
+            vec![
+                format!(
+                    "<a href=\"/buurt/{}?edition={edition}\">{}</a>",
+                    url(p.code),
+                    esc(p.name)
+                ),
+                num(lang, Some(p.x), 2),
+                num(lang, Some(p.y), 2),
+            ]
+        })
+        .collect();
+    let data = format!(
+        "<details><summary>{} ({})</summary>{}</details>",
+        lang.t("De cijfers van de grafiek", "The chart's numbers"),
+        data_rows.len(),
+        html::table(
+            lang.t(
+                "Moran-spreidingsdiagram van de score",
+                "Moran scatter plot of the score"
+            ),
+            &[
+                lang.t("gebied", "area"),
+                lang.t("score (gestandaardiseerd)", "score (standardised)"),
+                lang.t("gemiddelde van de buren", "mean of the neighbours"),
+            ],
+            &data_rows
+        )
+    );
     let labels: HashMap<AreaCode, &str> = labels
         .into_iter()
         .filter(|(c, _)| gm.is_none() || c.gemeente() == gm)
@@ -461,11 +535,18 @@ pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response 
         "buurt"
     };
     let body = format!(
-        "<p>{intro}</p><p>{moran}</p><p><a href=\"/?var=lisa&amp;edition={edition}&amp;level={lvl}\">{map}</a></p>{t1}{t2}\
+        "<p>{intro}</p><p>{moran}</p><figure class=\"chart\" data-testid=\"moran-grafiek\">{scatter}<figcaption>{caption}</figcaption></figure>{data}<p><a href=\"/?var=lisa&amp;edition={edition}&amp;level={lvl}\">{map}</a></p>{t1}{t2}\
 <p class=\"note\"><a href=\"/api/v1/spatial/lisa?edition={edition}&amp;level={lvl}\">JSON</a> · <a href=\"/api/v1/spatial/lisa?edition={edition}&amp;level={lvl}&amp;format=csv\">CSV</a></p>",
         intro = lang.t("Liggen buurten met een lage of hoge veerkrachtscore bij elkaar? Lokale Moran (LISA) van de score, queen-buren, 999 permutaties, α = 0,05; gelijk aan PySAL esda.", "Do buurten with a low or high resilience score lie together? Local Moran (LISA) of the score, queen contiguity, 999 permutations, α = 0.05; equal to PySAL esda."),
         moran = global.map(|(i, p)| format!("Moran's I = {} (p_sim = {})", num(lang, Some(i), 3), num(lang, Some(p), 3))).unwrap_or_default(),
         map = lang.t("Bekijk de clusters op de kaart", "Show the clusters on the map"),
+        caption = esc(&format!(
+            "{n_points} {}",
+            lang.t(
+                "gebieden; elke stip is een gebied (klik voor het profiel), gekleurd naar zijn significante cluster, grijs: niet significant. De helling van de puntenwolk is Moran's I.",
+                "areas; each dot is an area (click for its profile), coloured by its significant cluster, grey: not significant. The slope of the cloud is Moran's I."
+            )
+        )),
         t1 = html::table(&match &focus.gemeente {
             Some((_, n)) => format!("{} — {n} ({})", lang.t("Clusters", "Clusters"), lang.t("berekend over alle gebieden", "computed over all areas")),
             None => lang.t("Clusters", "Clusters").to_string(),

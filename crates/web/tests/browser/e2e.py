@@ -93,6 +93,11 @@ def main():
             "return document.querySelector('svg.chart circle title').textContent")
         d.execute_script("document.querySelector('figure.chart').scrollIntoView()")
         d.save_screenshot(os.path.join(shots, "07b-signaal-grafiek.png"))
+        d.get(base + "/hotspots")
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.chart circle")))
+        out["moran_dots"] = len(d.find_elements(By.CSS_SELECTOR, "svg.chart circle"))
+        d.execute_script("document.querySelector('figure.chart').scrollIntoView()")
+        d.save_screenshot(os.path.join(shots, "05b-moran-spreidingsdiagram.png"))
         # 8. Run a scenario against the baseline.
         d.get(base + "/scenarios")
         Select(d.find_element(By.NAME, "scenario")).select_by_value("spreiding")
