@@ -178,6 +178,136 @@ pub fn quadrant_scatter(
     s
 }
 
+/// One line of a line chart: a value (or a gap) per category, and a title per point.
+pub struct Series<'a> {
+    /// Legend text.
+    pub name: &'a str,
+    /// One value per category (`None`: no point, the line breaks).
+    pub values: Vec<Option<f64>>,
+    /// The title of each point (hover, screen readers); the value is added to it.
+    pub titles: Vec<String>,
+    pub colour: &'a str,
+    /// Drawn dashed (a reference line: a mean, a comparison).
+    pub dashed: bool,
+}
+
+/// A line chart over categories (editions) with a fixed value range, a legend above the plot,
+/// and a circle with a `<title>` at every value.
+pub fn lines(
+    lang: Lang,
+    title: &str,
+    categories: &[String],
+    series: &[Series],
+    (y0, y1): (f64, f64),
+    y_title: &str,
+) -> String {
+    let (w, h) = (W, 300.0);
+    let (pw, ph) = (w - M.0 - M.1, h - M.2 - M.3 - 24.0);
+    let top = M.2 + 24.0;
+    let n = categories.len().max(1);
+    let sx = |i: usize| M.0 + (i as f64 + 0.5) / n as f64 * pw;
+    let sy = |y: f64| top + (y1 - y.clamp(y0, y1)) / (y1 - y0) * ph;
+    let mut s = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        esc(title)
+    );
+    for t in ticks(y0, y1) {
+        let y = sy(t);
+        let _ = write!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            M.0,
+            M.0 + pw,
+            M.0 - 6.0,
+            y + 4.0,
+            num(lang, Some(t), decimals(y0, y1))
+        );
+    }
+    for (i, c) in categories.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            sx(i),
+            top + ph + 16.0,
+            esc(c)
+        );
+    }
+    let _ = write!(
+        s,
+        "<text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\" fill=\"#1a1a1a\">{}</text>",
+        top + ph / 2.0,
+        esc(y_title)
+    );
+    // legend
+    let mut lx = M.0;
+    for se in series {
+        let _ = write!(
+            s,
+            "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{}\" stroke-width=\"2.5\"{}/>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+            M.2 + 6.0,
+            lx + 22.0,
+            M.2 + 6.0,
+            se.colour,
+            if se.dashed {
+                " stroke-dasharray=\"5 3\""
+            } else {
+                ""
+            },
+            lx + 27.0,
+            M.2 + 10.0,
+            esc(se.name)
+        );
+        lx += 40.0 + 7.0 * se.name.chars().count() as f64;
+    }
+    for se in series {
+        let mut d = String::new();
+        let mut pen = false;
+        for (i, v) in se.values.iter().enumerate() {
+            match v {
+                Some(v) if v.is_finite() => {
+                    let _ = write!(
+                        d,
+                        "{}{:.1} {:.1}",
+                        if pen { "L" } else { "M" },
+                        sx(i),
+                        sy(*v)
+                    );
+                    pen = true;
+                }
+                _ => pen = false,
+            }
+        }
+        let _ = write!(
+            s,
+            "<path class=\"line\" d=\"{d}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\"{}/>",
+            se.colour,
+            if se.dashed {
+                " stroke-dasharray=\"5 3\""
+            } else {
+                ""
+            }
+        );
+        for (i, v) in se.values.iter().enumerate() {
+            if let Some(v) = v.filter(|v| v.is_finite()) {
+                let _ = write!(
+                    s,
+                    "<circle class=\"dot\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\" fill=\"{}\" tabindex=\"0\"><title>{}: {}</title></circle>",
+                    sx(i),
+                    sy(v),
+                    if se.dashed { "3" } else { "4.5" },
+                    se.colour,
+                    esc(se.titles.get(i).map(String::as_str).unwrap_or("")),
+                    num(lang, Some(v), 1)
+                );
+            }
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 /// Round tick values (steps of 1, 2 or 5 × 10^k) inside `[lo, hi]`, three to six of them.
 pub fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {

@@ -61,7 +61,21 @@ pub fn profile_json(st: &AppState, code: AreaCode, edition: Edition) -> Option<V
         .filter_map(|e| {
             let ri = st.index(e, level);
             let x = ri.0.areas.iter().find(|x| x.code == code)?;
-            Some(json!({"editie": e, "score": x.score, "klasse": x.class.map(|c| c.label_nl())}))
+            let band = ri.1.areas.iter().find(|b| b.code == code);
+            let gm_mean = mean(
+                &mut ri
+                    .0
+                    .areas
+                    .iter()
+                    .filter(|y| y.gemeente.is_some() && y.gemeente == x.gemeente)
+                    .filter_map(|y| y.score),
+            );
+            Some(json!({
+                "editie": e, "score": x.score, "klasse": x.class.map(|c| c.label_nl()),
+                "status": x.status, "rang": x.rank,
+                "rang_p5": band.map(|b| b.rank_p5), "rang_p95": band.map(|b| b.rank_p95),
+                "gemeente": gm_mean,
+            }))
         })
         .collect();
     let gemeente_name = a

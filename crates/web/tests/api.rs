@@ -639,3 +639,41 @@ fn the_hotspot_page_shows_the_moran_scatter_plot() {
     let cov: f64 = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
     assert!(cov > 0.0, "positive spatial autocorrelation");
 }
+
+#[test]
+fn the_profile_draws_its_trend_beside_the_gemeente() {
+    let ds = common::demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let code = "BU90010312";
+    let mut scores = Vec::new();
+    for e in 2019..=2024 {
+        let r = veerkracht_index::compute(&def, &ds, e, veerkracht_dataset::Level::Buurt);
+        scores.push(
+            r.areas
+                .iter()
+                .find(|a| a.code.as_str() == code)
+                .unwrap()
+                .score,
+        );
+    }
+    let p = get(&format!("/buurt/{code}"));
+    let fig = &p.body[p.body.find("data-testid=\"trend-grafiek\"").unwrap()..];
+    let svg = &fig[..fig.find("</svg>").unwrap()];
+    let own = scores.iter().flatten().count();
+    assert_eq!(own, 6);
+    assert_eq!(
+        svg.matches("<circle").count(),
+        own + 6,
+        "the buurt and the gemeente mean per edition"
+    );
+    // each of the buurt's points says its edition, rank and band, and the score as the page does
+    let last = format!("{:.1}", scores[5].unwrap()).replace('.', ",");
+    assert!(svg.contains("2024 "), "edition in the title");
+    assert!(svg.contains(&format!("score: {last}</title>")), "{last}");
+    assert!(svg.contains("90 %-band"));
+    // the table below has the rank band and the gemeente mean too
+    assert!(
+        p.body
+            .contains("<th scope=\"col\">gemiddelde gemeente</th>")
+    );
+}

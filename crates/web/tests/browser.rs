@@ -110,7 +110,12 @@ fn map_click_profile_and_api_agree_in_chromium() {
         out["moran_dots"], scored,
         "a dot per scored buurt on the Moran plot"
     );
+    assert!(
+        out["trend_dots"].as_u64().unwrap() >= 4,
+        "the profile's trend chart: the buurt and the gemeente per edition"
+    );
     for f in [
+        "02b-buurtprofiel-trend.png",
         "05b-moran-spreidingsdiagram.png",
         "07b-signaal-grafiek.png",
         "01-kaart.png",

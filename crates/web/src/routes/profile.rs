@@ -358,7 +358,86 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
         ],
         &rows,
     ));
-    // Trend.
+    // Trend: the score over the editions beside the gemeente's mean, the rank band in each
+    // point's title; the numbers in the table below.
+    if let Some(t) = p["trend"].as_array().filter(|t| t.len() >= 2) {
+        let cats: Vec<String> = t.iter().map(|x| x["editie"].to_string()).collect();
+        let own_titles: Vec<String> = t
+            .iter()
+            .map(|x| {
+                let band = match (x["rang_p5"].as_f64(), x["rang_p95"].as_f64()) {
+                    (Some(a), Some(b)) => format!(
+                        " ({} {}–{})",
+                        lang.t("90 %-band", "90 % band"),
+                        num(lang, Some(a), 0),
+                        num(lang, Some(b), 0)
+                    ),
+                    _ => String::new(),
+                };
+                match x["rang"].as_u64() {
+                    Some(r) => format!(
+                        "{} {}: {} {r}{band}, score",
+                        x["editie"],
+                        esc(p["naam"].as_str().unwrap_or("")),
+                        lang.t("rang", "rank")
+                    ),
+                    None => format!(
+                        "{} {}: score",
+                        x["editie"],
+                        esc(p["naam"].as_str().unwrap_or(""))
+                    ),
+                }
+            })
+            .collect();
+        let gm_titles: Vec<String> = t
+            .iter()
+            .map(|x| {
+                format!(
+                    "{} {}",
+                    x["editie"],
+                    lang.t("gemiddelde gemeente", "gemeente mean")
+                )
+            })
+            .collect();
+        let own_name = p["naam"].as_str().unwrap_or("").to_string();
+        let chart = crate::chart::lines(
+            lang,
+            lang.t(
+                "Veerkrachtscore over de edities",
+                "Resilience score over the editions",
+            ),
+            &cats,
+            &[
+                crate::chart::Series {
+                    name: &own_name,
+                    values: t.iter().map(|x| x["score"].as_f64()).collect(),
+                    titles: own_titles,
+                    colour: "#0b5394",
+                    dashed: false,
+                },
+                crate::chart::Series {
+                    name: lang.t("gemiddelde gemeente", "gemeente mean"),
+                    values: t.iter().map(|x| x["gemeente"].as_f64()).collect(),
+                    titles: gm_titles,
+                    colour: "#E69F00",
+                    dashed: true,
+                },
+            ],
+            (0.0, 100.0),
+            lang.t(
+                "score (0–100, hoger = meer veerkracht)",
+                "score (0–100, higher = more resilience)",
+            ),
+        );
+        let _ = write!(
+            s,
+            "<figure class=\"chart\" data-testid=\"trend-grafiek\">{chart}<figcaption>{}</figcaption></figure>",
+            esc(lang.t(
+                "Score per editie (doorgetrokken) en het gemiddelde van de gemeente (gestreept); de rang en zijn 90 %-band staan bij elk punt en in de tabel.",
+                "Score per edition (solid) and the gemeente's mean (dashed); the rank and its 90 % band are on each point and in the table."
+            ))
+        );
+    }
     let rows: Vec<Vec<String>> = p["trend"]
         .as_array()
         .map(|a| {
@@ -368,6 +447,14 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
                         t["editie"].to_string(),
                         f(&t["score"], 1),
                         esc(t["klasse"].as_str().unwrap_or("—")),
+                        f(&t["rang"], 0),
+                        match (t["rang_p5"].as_f64(), t["rang_p95"].as_f64()) {
+                            (Some(a), Some(b)) => {
+                                format!("{}–{}", num(lang, Some(a), 0), num(lang, Some(b), 0))
+                            }
+                            _ => "—".into(),
+                        },
+                        f(&t["gemeente"], 1),
                     ]
                 })
                 .collect()
@@ -379,6 +466,9 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
             lang.t("editie", "edition"),
             "score",
             lang.t("klasse", "class"),
+            lang.t("rang", "rank"),
+            lang.t("90 %-band van de rang", "90 % rank band"),
+            lang.t("gemiddelde gemeente", "gemeente mean"),
         ],
         &rows,
     ));

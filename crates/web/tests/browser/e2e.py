@@ -58,6 +58,11 @@ def main():
         out["profile_score_text"] = score_el.text
         out["waarom_rows"] = len(d.find_elements(By.XPATH, "//table[caption[starts-with(., 'Waarom')]]/tbody/tr"))
         d.save_screenshot(os.path.join(shots, "02-buurtprofiel.png"))
+        trend = d.find_elements(By.CSS_SELECTOR, "[data-testid=trend-grafiek] circle")
+        out["trend_dots"] = len(trend)
+        if trend:
+            d.execute_script("document.querySelector('[data-testid=trend-grafiek]').scrollIntoView()")
+            d.save_screenshot(os.path.join(shots, "02b-buurtprofiel-trend.png"))
         # 4. The same number from the API.
         with urllib.request.urlopen(f"{base}/api/v1/areas/{code}") as r:
             api = json.load(r)
