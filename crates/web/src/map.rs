@@ -84,7 +84,7 @@ pub fn svg_view(
     }
     let _ = write!(
         out,
-        "<svg class=\"map\" viewBox=\"0 0 {W} {h}\" role=\"img\" aria-label=\"{}\" tabindex=\"0\" xmlns=\"http://www.w3.org/2000/svg\">",
+        "<svg class=\"map\" viewBox=\"0 0 {W} {h}\" role=\"group\" aria-label=\"{}\" tabindex=\"0\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(aria_label)
     );
     if shapes.iter().chain(faint).any(|s| s.fill == NOT_SCORED) {

@@ -1,7 +1,8 @@
 //! Browser end-to-end test: headless Chromium (Debian `chromium` + `chromium-driver`) driven by
 //! selenium (`BROWSER_PYTHON`, a Python with selenium; `.ci/run` makes `.ci/venv-browser`)
 //! loads the map, clicks a buurt, opens its profile, checks the shown number against the API,
-//! switches language and map layer, and saves screenshots to `target/screenshots/`.
+//! switches language and map layer, runs axe-core (vendored) on every page it visits, and saves
+//! screenshots to `target/screenshots/`.
 //! Required under CI.
 
 mod common;
@@ -110,6 +111,16 @@ fn map_click_profile_and_api_agree_in_chromium() {
         out["moran_dots"], scored,
         "a dot per scored buurt on the Moran plot"
     );
+    // Accessibility: axe-core (vendored) finds no WCAG 2.0/2.1 A or AA violation on any page.
+    let axe = out["axe"].as_object().expect("axe ran");
+    assert!(axe.len() >= 12, "axe ran on {} pages", axe.len());
+    for (page, violations) in axe {
+        assert_eq!(
+            violations.as_array().map(Vec::len),
+            Some(0),
+            "{page}: {violations}"
+        );
+    }
     assert!(
         out["trend_dots"].as_u64().unwrap() >= 4,
         "the profile's trend chart: the buurt and the gemeente per edition"

@@ -18,6 +18,25 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
+AXE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vendor", "axe-core-4.10.3", "axe.min.js")
+AXE_RUN = """
+var done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then(function (r) { done(r.violations.map(function (v) {
+    return {id: v.id, impact: v.impact, nodes: v.nodes.map(function (n) { return n.target.join(' '); }).slice(0, 5)};
+  })); })
+  .catch(function (e) { done([{id: 'axe-error', impact: 'error', nodes: [String(e)]}]); });
+"""
+
+
+def axe(d, out, name):
+    """Runs axe-core (vendored, WCAG 2.0/2.1 A and AA) on the page in the browser."""
+    with open(AXE, encoding="utf-8") as f:
+        d.execute_script(f.read())
+    d.set_script_timeout(60)
+    out.setdefault("axe", {})[name] = d.execute_async_script(AXE_RUN)
+
+
 def main():
     base, shots = sys.argv[1].rstrip("/"), sys.argv[2]
     os.makedirs(shots, exist_ok=True)
@@ -41,6 +60,7 @@ def main():
         out["title"] = d.title
         out["html_lang"] = d.find_element(By.TAG_NAME, "html").get_attribute("lang")
         d.save_screenshot(os.path.join(shots, "01-kaart.png"))
+        axe(d, out, "/")
         # 2. Keyboard: Tab from the top reaches the skip link, then the menu.
         body = d.find_element(By.TAG_NAME, "body")
         body.send_keys(Keys.TAB)
@@ -58,6 +78,7 @@ def main():
         out["profile_score_text"] = score_el.text
         out["waarom_rows"] = len(d.find_elements(By.XPATH, "//table[caption[starts-with(., 'Waarom')]]/tbody/tr"))
         d.save_screenshot(os.path.join(shots, "02-buurtprofiel.png"))
+        axe(d, out, "/buurt/" + code)
         trend = d.find_elements(By.CSS_SELECTOR, "[data-testid=trend-grafiek] circle")
         out["trend_dots"] = len(trend)
         if trend:
@@ -87,6 +108,7 @@ def main():
             d.get(base + path)
             wait.until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
             d.save_screenshot(os.path.join(shots, name))
+            axe(d, out, path)
         # 7b. The signal page leads with its quadrant scatter: a dot per classified buurt, each
         # with its numbers in a title (hover) and a link to its profile.
         d.get(base + "/signaal")
@@ -110,6 +132,11 @@ def main():
         d.find_element(By.CSS_SELECTOR, "form.controls button").click()
         WebDriverWait(d, 60).until(ec.presence_of_element_located((By.XPATH, "//caption[starts-with(., 'Regio in')]")))
         out["scenario_rows"] = len(d.find_elements(By.XPATH, "//table[caption[starts-with(., 'Regio in')]]/tbody/tr"))
+        axe(d, out, "/scenarios (doorgerekend)")
+        for path in ["/?gemeente=GM9001", "/zoek?q=Het", "/buurt/BU90010903", "/?var=lisa"]:
+            d.get(base + path)
+            wait.until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
+            axe(d, out, path)
         d.save_screenshot(os.path.join(shots, "10-scenario-spreiding.png"))
         out["console_errors"] = [e["message"] for e in d.get_log("browser") if e.get("level") == "SEVERE"]
     finally:
