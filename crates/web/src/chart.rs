@@ -308,6 +308,142 @@ pub fn lines(
     s
 }
 
+/// The five numbers of a box: 5th, 25th, 50th, 75th and 95th percentile, and the count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub p5: f64,
+    pub q1: f64,
+    pub median: f64,
+    pub q3: f64,
+    pub p95: f64,
+    pub n: usize,
+}
+
+impl Spread {
+    /// The spread of `values` (None when empty); percentiles by linear interpolation.
+    pub fn of(values: &[f64]) -> Option<Spread> {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        let q = |p: f64| {
+            let h = (v.len() - 1) as f64 * p;
+            let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+            v[lo] + (v[hi] - v[lo]) * (h - lo as f64)
+        };
+        Some(Spread {
+            p5: q(0.05),
+            q1: q(0.25),
+            median: q(0.5),
+            q3: q(0.75),
+            p95: q(0.95),
+            n: v.len(),
+        })
+    }
+}
+
+/// A box plot: for each group (a component) one box per series (corporatiebuurten, the
+/// others) from the 25th to the 75th percentile, the median as a line and whiskers to the
+/// 5th and 95th; the numbers in each box's `<title>`.
+pub fn boxes(
+    lang: Lang,
+    title: &str,
+    groups: &[(String, Vec<Option<Spread>>)],
+    series: &[(&str, &str)],
+    (y0, y1): (f64, f64),
+    y_title: &str,
+) -> String {
+    let (w, h) = (W, 320.0);
+    let top = M.2 + 24.0;
+    let (pw, ph) = (w - M.0 - M.1, h - top - M.3);
+    let sy = |y: f64| top + (y1 - y.clamp(y0, y1)) / (y1 - y0) * ph;
+    let gw = pw / groups.len().max(1) as f64;
+    let bw = (gw * 0.7 / series.len().max(1) as f64).min(48.0);
+    let mut s = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        esc(title)
+    );
+    for t in ticks(y0, y1) {
+        let y = sy(t);
+        let _ = write!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            M.0,
+            M.0 + pw,
+            M.0 - 6.0,
+            y + 4.0,
+            num(lang, Some(t), decimals(y0, y1))
+        );
+    }
+    let _ = write!(
+        s,
+        "<text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\" fill=\"#1a1a1a\">{}</text>",
+        top + ph / 2.0,
+        esc(y_title)
+    );
+    let mut lx = M.0;
+    for (name, colour) in series {
+        let _ = write!(
+            s,
+            "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{colour}\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+            M.2 + 1.0,
+            lx + 19.0,
+            M.2 + 10.0,
+            esc(name)
+        );
+        lx += 40.0 + 7.0 * name.chars().count() as f64;
+    }
+    for (g, (label, spreads)) in groups.iter().enumerate() {
+        let gx = M.0 + g as f64 * gw;
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+            gx + gw / 2.0,
+            top + ph + 18.0,
+            esc(label)
+        );
+        let width = bw * series.len() as f64;
+        for (k, sp) in spreads.iter().enumerate() {
+            let Some(sp) = sp else { continue };
+            let (name, colour) = series[k];
+            let x = gx + (gw - width) / 2.0 + k as f64 * bw;
+            let cx = x + bw / 2.0;
+            let _ = write!(
+                s,
+                "<g class=\"box\" tabindex=\"0\"><title>{label} — {name}: {} {}, {} {}–{}, 90 % {}–{} (n = {})</title>\
+<line x1=\"{cx:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{:.1}\" stroke=\"#404040\"/>\
+<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{colour}\" stroke=\"#404040\"/>\
+<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#000000\" stroke-width=\"2\"/></g>",
+                lang.t("mediaan", "median"),
+                num(lang, Some(sp.median), 1),
+                lang.t("middelste helft", "middle half"),
+                num(lang, Some(sp.q1), 1),
+                num(lang, Some(sp.q3), 1),
+                num(lang, Some(sp.p5), 1),
+                num(lang, Some(sp.p95), 1),
+                sp.n,
+                sy(sp.p95),
+                sy(sp.p5),
+                x + 2.0,
+                sy(sp.q3),
+                bw - 4.0,
+                (sy(sp.q1) - sy(sp.q3)).max(1.0),
+                x + 2.0,
+                sy(sp.median),
+                x + bw - 2.0,
+                sy(sp.median),
+                label = esc(label),
+                name = esc(name),
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 /// Round tick values (steps of 1, 2 or 5 × 10^k) inside `[lo, hi]`, three to six of them.
 pub fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {
@@ -347,6 +483,15 @@ fn decimals(lo: f64, hi: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spreads_interpolate_like_numpy() {
+        // numpy.percentile([1, 2, 3, 4, 10], [5, 25, 50, 75, 95]) = 1.2, 2, 3, 4, 8.8
+        let s = Spread::of(&[4.0, 1.0, 10.0, 3.0, 2.0, f64::NAN]).unwrap();
+        assert!((s.p5 - 1.2).abs() < 1e-12 && (s.p95 - 8.8).abs() < 1e-12);
+        assert_eq!((s.q1, s.median, s.q3, s.n), (2.0, 3.0, 4.0, 5));
+        assert!(Spread::of(&[]).is_none());
+    }
 
     #[test]
     fn ticks_are_round_and_inside() {

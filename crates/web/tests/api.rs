@@ -677,3 +677,43 @@ fn the_profile_draws_its_trend_beside_the_gemeente() {
             .contains("<th scope=\"col\">gemiddelde gemeente</th>")
     );
 }
+
+#[test]
+fn the_corporation_page_leads_with_the_spread_of_score_and_components() {
+    let ds = common::demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let r = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
+    let p = get("/corporatie");
+    assert_eq!(p.status, 200);
+    let fig = &p.body[p.body.find("data-testid=\"corporatie-grafiek\"").unwrap()..];
+    let svg = &fig[..fig.find("</svg>").unwrap()];
+    // the score and four components, two groups each
+    assert_eq!(
+        svg.matches("<g class=\"box\"").count(),
+        2 * (1 + def.component.len())
+    );
+    // the corporatiebuurten' median score, as the box says it
+    let mut v: Vec<f64> = r
+        .areas
+        .iter()
+        .filter(|a| a.corporatiebuurt == Some(true))
+        .filter_map(|a| a.score)
+        .collect();
+    v.sort_by(f64::total_cmp);
+    let h = (v.len() - 1) as f64 * 0.5;
+    let med =
+        v[h.floor() as usize] + (v[h.ceil() as usize] - v[h.floor() as usize]) * (h - h.floor());
+    let shown = format!("{med:.1}").replace('.', ",");
+    assert!(
+        svg.contains(&format!(
+            "<title>score — corporatiebuurten: mediaan {shown},"
+        )),
+        "median {shown}"
+    );
+    assert!(svg.contains(&format!("(n = {})", v.len())));
+    assert!(
+        p.body.find("corporatie-grafiek").unwrap()
+            < p.body.find("Verschil in gemiddelden").unwrap(),
+        "the picture first"
+    );
+}

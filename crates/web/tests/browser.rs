@@ -125,7 +125,13 @@ fn map_click_profile_and_api_agree_in_chromium() {
         out["trend_dots"].as_u64().unwrap() >= 4,
         "the profile's trend chart: the buurt and the gemeente per edition"
     );
+    assert_eq!(
+        out["corporatie_boxes"],
+        2 * (1 + def.component.len()),
+        "score and components, corporatiebuurten and the others"
+    );
     for f in [
+        "06b-corporatie-spreiding.png",
         "02b-buurtprofiel-trend.png",
         "05b-moran-spreidingsdiagram.png",
         "07b-signaal-grafiek.png",

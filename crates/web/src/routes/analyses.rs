@@ -53,9 +53,132 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
         Err(e) => return bad_page(lang, &st, &e),
     };
     let st2 = st.clone();
-    let Ok(c) = tokio::task::spawn_blocking(move || st2.compare(edition)).await else {
+    let Ok((c, idx)) = tokio::task::spawn_blocking(move || {
+        (st2.compare(edition), st2.index(edition, Level::Buurt))
+    })
+    .await
+    else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
+    // The picture first: the score and each component's spread, corporatiebuurten against the
+    // other buurten (box: middle half, line: median, whiskers: 90 %).
+    let mut groups: Vec<(String, Vec<Option<chart::Spread>>)> = Vec::new();
+    let spread = |f: &dyn Fn(&veerkracht_index::AreaScore) -> Option<f64>, corp: bool| {
+        let v: Vec<f64> = idx
+            .0
+            .areas
+            .iter()
+            .filter(|a| a.corporatiebuurt == Some(corp))
+            .filter_map(f)
+            .collect();
+        chart::Spread::of(&v)
+    };
+    groups.push((
+        lang.t("score", "score").to_string(),
+        vec![spread(&|a| a.score, true), spread(&|a| a.score, false)],
+    ));
+    for comp in &st.def.component {
+        let id = comp.id.clone();
+        let get = move |a: &veerkracht_index::AreaScore| {
+            a.components
+                .iter()
+                .find(|x| x.component == id)
+                .and_then(|x| x.score)
+        };
+        let label = match lang {
+            Lang::Nl => &comp.label_nl,
+            Lang::En => &comp.label_en,
+        };
+        groups.push((
+            format!("{} {label}", comp.id),
+            vec![spread(&get, true), spread(&get, false)],
+        ));
+    }
+    // under the boxes only the component's letter (the names are in the caption and table)
+    let short: Vec<(String, Vec<Option<chart::Spread>>)> = groups
+        .iter()
+        .map(|(g, v)| (g.split(' ').next().unwrap_or(g).to_string(), v.clone()))
+        .collect();
+    let names = st
+        .def
+        .component
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c.id,
+                match lang {
+                    Lang::Nl => &c.label_nl,
+                    Lang::En => &c.label_en,
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let series = [
+        (
+            lang.t("corporatiebuurten", "corporation buurten"),
+            "#D55E00",
+        ),
+        (lang.t("overige buurten", "other buurten"), "#56B4E9"),
+    ];
+    let boxes = chart::boxes(
+        lang,
+        lang.t(
+            "Score en componenten: corporatiebuurten tegenover overige buurten",
+            "Score and components: corporation buurten against the others",
+        ),
+        &short,
+        &series,
+        (0.0, 100.0),
+        lang.t(
+            "score (0–100, hoger = meer veerkracht)",
+            "score (0–100, higher = more resilience)",
+        ),
+    );
+    let box_rows: Vec<Vec<String>> = groups
+        .iter()
+        .flat_map(|(g, sp)| {
+            sp.iter().zip(&series).map(move |(x, (name, _))| {
+                let f = |v: Option<f64>| num(lang, v, 1);
+                vec![
+                    esc(g),
+                    esc(name),
+                    x.map_or("0".into(), |x| x.n.to_string()),
+                    f(x.map(|x| x.p5)),
+                    f(x.map(|x| x.q1)),
+                    f(x.map(|x| x.median)),
+                    f(x.map(|x| x.q3)),
+                    f(x.map(|x| x.p95)),
+                ]
+            })
+        })
+        .collect();
+    let picture = format!(
+        "<figure class=\"chart\" data-testid=\"corporatie-grafiek\">{boxes}<figcaption>{}</figcaption></figure><details><summary>{}</summary>{}</details>",
+        esc(&format!(
+            "{names}. {}",
+            lang.t(
+                "Doos: de middelste helft van de buurten; streep: de mediaan; snorharen: 90 % van de buurten. Buurten zonder score tellen niet mee.",
+                "Box: the middle half of the buurten; line: the median; whiskers: 90 % of the buurten. Buurten without a score are left out."
+            )
+        )),
+        lang.t("De cijfers van de grafiek", "The chart's numbers"),
+        html::table(
+            lang.t("Spreiding per groep", "Spread per group"),
+            &[
+                lang.t("onderdeel", "part"),
+                lang.t("groep", "group"),
+                "n",
+                "p5",
+                "p25",
+                lang.t("mediaan", "median"),
+                "p75",
+                "p95"
+            ],
+            &box_rows
+        )
+    );
     let iv = |d: &Option<veerkracht_index::compare::Difference>| match d {
         Some(d) => format!(
             "{} [{}; {}]",
@@ -137,7 +260,7 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
         None => String::new(),
     };
     let body = format!(
-        "<p>{intro}</p>{own}{t1}{t2}<p class=\"note\"><a href=\"/api/v1/compare?edition={edition}\">JSON</a> · <a href=\"/api/v1/compare?edition={edition}&amp;format=csv\">CSV</a></p>",
+        "<p>{intro}</p>{picture}{own}{t1}{t2}<p class=\"note\"><a href=\"/api/v1/compare?edition={edition}\">JSON</a> · <a href=\"/api/v1/compare?edition={edition}&amp;format=csv\">CSV</a></p>",
         intro = esc(&format!(
             "{} {} {} {} {} {}.",
             c.n_corp,
