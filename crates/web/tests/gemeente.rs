@@ -213,9 +213,23 @@ fn the_signal_page_shows_the_real_signal_of_the_chosen_gemeente() {
     assert!(a.body.contains("<th scope=\"col\">Amsterdam</th>"));
     assert!(a.body.contains("<td>1286</td>"), "the country beside it");
     // Amsterdam's ten buurten where vulnerability and pressure both rose, and only those
-    let listed = a.body.matches("<a href=\"/buurt/BU0363").count();
+    let list = &a.body[a
+        .body
+        .find("Buurten waar kwetsbaarheid én druk stegen</caption>")
+        .unwrap()..];
+    let list = &list[..list.find("</table>").unwrap()];
+    let listed = list.matches("<a href=\"/buurt/BU0363").count();
     assert_eq!(listed, 10, "Amsterdam's buurten in the list");
-    assert_eq!(a.body.matches("<a href=\"/buurt/BU").count(), 10);
+    assert_eq!(list.matches("<a href=\"/buurt/BU").count(), 10);
+    // the scatter draws every classified buurt, Amsterdam's emphasised, the others pale
+    let fig = &a.body[a.body.find("data-testid=\"signaal-grafiek\"").unwrap()..];
+    let svg = &fig[..fig.find("</svg>").unwrap()];
+    assert_eq!(svg.matches("<circle").count(), 1540);
+    assert_eq!(
+        svg.matches("<circle class=\"dot\"").count(),
+        397,
+        "Amsterdam's classified buurten"
+    );
 }
 
 /// The gemeente chooser, zoom, pan, a click and search, in headless Chromium (the Debian
