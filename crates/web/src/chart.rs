@@ -444,6 +444,174 @@ pub fn boxes(
     s
 }
 
+/// One series of a fan chart: per category the 5th, 50th and 95th percentile, or `None`
+/// (withheld or not computed: a gap, never a zero).
+pub struct Fan<'a> {
+    pub name: &'a str,
+    pub values: Vec<Option<(f64, f64, f64)>>,
+    pub colour: &'a str,
+}
+
+/// A fan chart: per series the median as a line and the 5–95 % band as a shaded area over
+/// the categories (years); each median point has its band in a `<title>`.
+pub fn fans(
+    lang: Lang,
+    title: &str,
+    categories: &[String],
+    series: &[Fan],
+    y_title: &str,
+    decimals_shown: usize,
+) -> String {
+    let (w, h) = (W, 280.0);
+    let top = M.2 + 24.0;
+    let (pw, ph) = (w - M.0 - M.1, h - top - M.3);
+    let all: Vec<f64> = series
+        .iter()
+        .flat_map(|f| f.values.iter().flatten().flat_map(|v| [v.0, v.2]))
+        .filter(|v| v.is_finite())
+        .collect();
+    let (mut y0, mut y1) = all
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+    if !(y1 >= y0) {
+        (y0, y1) = (0.0, 1.0);
+    }
+    let pad = ((y1 - y0) * 0.08).max(y1.abs() * 0.01).max(1e-9);
+    let (y0, y1) = (y0 - pad, y1 + pad);
+    let n = categories.len().max(1);
+    let sx = |i: usize| M.0 + (i as f64 + 0.5) / n as f64 * pw;
+    let sy = |y: f64| top + (y1 - y) / (y1 - y0) * ph;
+    let mut s = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        esc(title)
+    );
+    for t in ticks(y0, y1) {
+        let y = sy(t);
+        let _ = write!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            M.0,
+            M.0 + pw,
+            M.0 - 6.0,
+            y + 4.0,
+            num(
+                lang,
+                Some(t),
+                decimals(y0, y1).max(if y1 - y0 < 0.2 { 3 } else { 0 })
+            )
+        );
+    }
+    let step = n.div_ceil(12).max(1);
+    for (i, c) in categories.iter().enumerate() {
+        if i % step == 0 {
+            let _ = write!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
+                sx(i),
+                top + ph + 16.0,
+                esc(c)
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        "<text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+        top + ph / 2.0,
+        esc(y_title)
+    );
+    let mut lx = M.0;
+    for f in series {
+        let _ = write!(
+            s,
+            "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{}\" opacity=\"0.35\"/>\
+<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{}\" stroke-width=\"2.5\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+            M.2 + 1.0,
+            f.colour,
+            M.2 + 6.0,
+            lx + 14.0,
+            M.2 + 6.0,
+            f.colour,
+            lx + 19.0,
+            M.2 + 10.0,
+            esc(f.name)
+        );
+        lx += 40.0 + 7.0 * f.name.chars().count() as f64;
+    }
+    for f in series {
+        let _ = write!(s, "<g class=\"fan\">");
+        // the band, in runs of consecutive values (a withheld year breaks it)
+        let mut run: Vec<(usize, (f64, f64, f64))> = Vec::new();
+        let flush = |s: &mut String, run: &mut Vec<(usize, (f64, f64, f64))>| {
+            if run.len() >= 2 {
+                let mut d = String::new();
+                for (k, (i, v)) in run.iter().enumerate() {
+                    let _ = write!(
+                        d,
+                        "{}{:.1} {:.1}",
+                        if k == 0 { "M" } else { "L" },
+                        sx(*i),
+                        sy(v.2)
+                    );
+                }
+                for (i, v) in run.iter().rev() {
+                    let _ = write!(d, "L{:.1} {:.1}", sx(*i), sy(v.0));
+                }
+                let _ = write!(
+                    s,
+                    "<path class=\"band\" d=\"{d}Z\" fill=\"{}\" opacity=\"0.25\"/>",
+                    f.colour
+                );
+                let mut m = String::new();
+                for (k, (i, v)) in run.iter().enumerate() {
+                    let _ = write!(
+                        m,
+                        "{}{:.1} {:.1}",
+                        if k == 0 { "M" } else { "L" },
+                        sx(*i),
+                        sy(v.1)
+                    );
+                }
+                let _ = write!(
+                    s,
+                    "<path class=\"line\" d=\"{m}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\"/>",
+                    f.colour
+                );
+            }
+            run.clear();
+        };
+        for (i, v) in f.values.iter().enumerate() {
+            match v {
+                Some(v) if v.0.is_finite() && v.1.is_finite() && v.2.is_finite() => {
+                    run.push((i, *v))
+                }
+                _ => flush(&mut s, &mut run),
+            }
+        }
+        flush(&mut s, &mut run);
+        for (i, v) in f.values.iter().enumerate() {
+            if let Some((lo, mid, hi)) = v {
+                let _ = write!(
+                    s,
+                    "<circle class=\"dot\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{}\" tabindex=\"0\"><title>{} {}: {} [{}; {}]</title></circle>",
+                    sx(i),
+                    sy(*mid),
+                    f.colour,
+                    esc(f.name),
+                    esc(categories.get(i).map(String::as_str).unwrap_or("")),
+                    num(lang, Some(*mid), decimals_shown),
+                    num(lang, Some(*lo), decimals_shown),
+                    num(lang, Some(*hi), decimals_shown),
+                );
+            }
+        }
+        s.push_str("</g>");
+    }
+    s.push_str("</svg>");
+    s
+}
+
 /// Round tick values (steps of 1, 2 or 5 × 10^k) inside `[lo, hi]`, three to six of them.
 pub fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {

@@ -717,3 +717,42 @@ fn the_corporation_page_leads_with_the_spread_of_score_and_components() {
         "the picture first"
     );
 }
+
+#[test]
+fn a_scenario_run_draws_fan_charts_of_the_region_over_the_years() {
+    let p = get("/scenarios?scenario=spreiding&runs=20");
+    assert_eq!(p.status, 200, "{}", &p.body[..p.body.len().min(400)]);
+    for key in ["aandeel_kwetsbaar", "wachttijd_kwetsbaar", "gem_huur"] {
+        let fig = &p.body[p
+            .body
+            .find(&format!("data-testid=\"waaier-{key}\""))
+            .unwrap()..];
+        let svg = &fig[..fig.find("</svg>").unwrap()];
+        assert_eq!(
+            svg.matches("<g class=\"fan\"").count(),
+            2,
+            "{key}: baseline and scenario"
+        );
+        let dots = svg.matches("<circle").count();
+        assert!(
+            dots >= 2 * 5 && dots.is_multiple_of(2),
+            "{key}: a median per year and side ({dots})"
+        );
+        assert!(svg.contains("class=\"band\""), "{key}: the 5–95 % band");
+    }
+    // the last year's median of the share, as the region table shows it
+    let fig = &p.body[p
+        .body
+        .find("data-testid=\"waaier-aandeel_kwetsbaar\"")
+        .unwrap()..];
+    let svg = &fig[..fig.find("</svg>").unwrap()];
+    let last = svg.rsplit("<title>scenario ").next().unwrap();
+    let median = &last[last.find(": ").unwrap() + 2..last.find(" [").unwrap()];
+    let table = &p.body[p.body.find("Regio in").unwrap()..];
+    let row = &table[table.find("aandeel kwetsbare huishoudens").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains(&format!("<td>{median} <span")),
+        "{median} in {row}"
+    );
+}

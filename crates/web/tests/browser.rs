@@ -130,7 +130,9 @@ fn map_click_profile_and_api_agree_in_chromium() {
         2 * (1 + def.component.len()),
         "score and components, corporatiebuurten and the others"
     );
+    assert_eq!(out["fans"], 6, "three fan charts, baseline and scenario");
     for f in [
+        "10b-scenario-waaiers.png",
         "06b-corporatie-spreiding.png",
         "02b-buurtprofiel-trend.png",
         "05b-moran-spreidingsdiagram.png",

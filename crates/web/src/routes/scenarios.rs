@@ -334,9 +334,78 @@ pub(crate) fn result_html(lang: Lang, v: &Value) -> String {
         ],
         &rows,
     ));
-    // Over the years: the three numbers partners ask first.
-    let mut rows = Vec::new();
+    // Over the years: the three numbers partners ask first, as fan charts (median and 5–95 %
+    // band of the runs; a withheld year is a gap, never a zero), then as a table.
     let first = v["startjaar"].as_i64().unwrap_or(0);
+    let years: Vec<String> = (first..=last).map(|y| y.to_string()).collect();
+    let quantiles = |key: &str, side: &str| -> Vec<Option<(f64, f64, f64)>> {
+        (first..=last)
+            .map(|year| {
+                let q = &regio
+                    .iter()
+                    .find(|r| r["indicator"] == key && r["jaar"].as_i64() == Some(year))?[side];
+                Some((q["p5"].as_f64()?, q["p50"].as_f64()?, q["p95"].as_f64()?))
+            })
+            .collect()
+    };
+    s.push_str("<div class=\"fans\">");
+    for (key, nl, en, unit_nl, unit_en, d) in [
+        (
+            "aandeel_kwetsbaar",
+            "Aandeel kwetsbare huishoudens",
+            "Share of vulnerable households",
+            "aandeel",
+            "share",
+            3,
+        ),
+        (
+            "wachttijd_kwetsbaar",
+            "Wachttijd kwetsbare woningzoekenden",
+            "Waiting time of vulnerable seekers",
+            "jaren",
+            "years",
+            2,
+        ),
+        (
+            "gem_huur",
+            "Gemiddelde huur",
+            "Mean rent",
+            "euro per maand",
+            "euro a month",
+            0,
+        ),
+    ] {
+        let fan = crate::chart::fans(
+            lang,
+            lang.t(nl, en),
+            &years,
+            &[
+                crate::chart::Fan {
+                    name: lang.t("basis", "baseline"),
+                    values: quantiles(key, "basis"),
+                    colour: "#56B4E9",
+                },
+                crate::chart::Fan {
+                    name: lang.t("scenario", "scenario"),
+                    values: quantiles(key, "scenario"),
+                    colour: "#D55E00",
+                },
+            ],
+            lang.t(unit_nl, unit_en),
+            d,
+        );
+        let _ = write!(
+            s,
+            "<figure class=\"chart\" data-testid=\"waaier-{key}\"><h3>{}</h3>{fan}<figcaption>{}</figcaption></figure>",
+            esc(lang.t(nl, en)),
+            esc(lang.t(
+                "Lijn: mediaan van de runs; vlak: 5–95 % van de runs. Een ontbrekend jaar is afgeschermd of niet berekend (geen nul).",
+                "Line: median of the runs; area: 5–95 % of the runs. A missing year is withheld or not computed (not zero)."
+            ))
+        );
+    }
+    s.push_str("</div>");
+    let mut rows = Vec::new();
     for year in first..=last {
         let cell = |key: &str, side: &str, d: usize| {
             regio

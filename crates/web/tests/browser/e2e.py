@@ -137,6 +137,9 @@ def main():
         d.find_element(By.CSS_SELECTOR, "form.controls button").click()
         WebDriverWait(d, 60).until(ec.presence_of_element_located((By.XPATH, "//caption[starts-with(., 'Regio in')]")))
         out["scenario_rows"] = len(d.find_elements(By.XPATH, "//table[caption[starts-with(., 'Regio in')]]/tbody/tr"))
+        out["fans"] = len(d.find_elements(By.CSS_SELECTOR, "svg.chart g.fan"))
+        d.execute_script("document.querySelector('div.fans').scrollIntoView()")
+        d.save_screenshot(os.path.join(shots, "10b-scenario-waaiers.png"))
         axe(d, out, "/scenarios (doorgerekend)")
         for path in ["/?gemeente=GM9001", "/zoek?q=Het", "/buurt/BU90010903", "/?var=lisa"]:
             d.get(base + path)
