@@ -612,6 +612,102 @@ pub fn fans(
     s
 }
 
+/// One bar of a horizontal bar chart.
+pub struct Bar<'a> {
+    pub label: &'a str,
+    /// `None`: no bar, "geen waarde" written instead (never a zero-length bar).
+    pub value: Option<f64>,
+    pub colour: &'a str,
+}
+
+/// A horizontal bar chart on a fixed range (`x0` to `x1`), the value written at each bar's end
+/// and in its `<title>`.
+pub fn hbars(
+    lang: Lang,
+    title: &str,
+    bars: &[Bar],
+    (x0, x1): (f64, f64),
+    x_title: &str,
+    decimals_shown: usize,
+) -> String {
+    // room for the longest label (about 6.6 units a character at 12 px), then the bars
+    let longest = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_w = (longest as f64 * 6.6 + 16.0).clamp(120.0, 480.0);
+    let pw = 360.0;
+    let width = label_w + pw + M.1 + 40.0;
+    let row = 26.0;
+    let h = M.2 + row * bars.len() as f64 + 44.0;
+    let sx = |x: f64| label_w + (x.clamp(x0, x1) - x0) / (x1 - x0) * pw;
+    let mut s = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {width:.0} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        esc(title)
+    );
+    let bottom = M.2 + row * bars.len() as f64;
+    for t in ticks(x0, x1) {
+        let x = sx(t);
+        let _ = write!(
+            s,
+            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
+<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            M.2,
+            bottom + 14.0,
+            num(lang, Some(t), decimals(x0, x1))
+        );
+    }
+    let _ = write!(
+        s,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+        label_w + pw / 2.0,
+        bottom + 34.0,
+        esc(x_title)
+    );
+    for (k, b) in bars.iter().enumerate() {
+        let y = M.2 + row * k as f64;
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+            label_w - 8.0,
+            y + row * 0.62,
+            esc(b.label)
+        );
+        match b.value.filter(|v| v.is_finite()) {
+            Some(v) => {
+                let (a, z) = (sx(x0.max(0.0).min(x1)), sx(v));
+                let _ = write!(
+                    s,
+                    "<g class=\"bar\" tabindex=\"0\"><title>{}: {}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"/></g>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+                    esc(b.label),
+                    num(lang, Some(v), decimals_shown),
+                    a.min(z),
+                    y + 4.0,
+                    (z - a).abs().max(1.0),
+                    row - 8.0,
+                    b.colour,
+                    a.max(z) + 5.0,
+                    y + row * 0.62,
+                    num(lang, Some(v), decimals_shown)
+                );
+            }
+            None => {
+                let _ = write!(
+                    s,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#595959\">{}</text>",
+                    label_w + 4.0,
+                    y + row * 0.62,
+                    lang.t("geen waarde", "no value")
+                );
+            }
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 /// Round tick values (steps of 1, 2 or 5 × 10^k) inside `[lo, hi]`, three to six of them.
 pub fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {

@@ -297,6 +297,7 @@ svg.map path { fill-rule:evenodd; }
 svg.map .faint path { opacity:.35; }
 form.zoek { margin:.4rem 0; }
 figure.chart { margin:.5rem 0 1rem; max-width:46rem; }
+figure.chart.wide { max-width:66rem; }
 figure.chart svg.chart { width:100%; height:auto; display:block; }
 figure.chart figcaption { color:var(--muted); font-size:.9rem; }
 svg.chart a:focus circle, svg.chart a:hover circle { stroke:#000; stroke-width:2; }

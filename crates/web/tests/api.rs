@@ -756,3 +756,57 @@ fn a_scenario_run_draws_fan_charts_of_the_region_over_the_years() {
         "{median} in {row}"
     );
 }
+
+#[test]
+fn the_profile_draws_its_waarom_and_its_comparison() {
+    let ds = common::demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let r = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
+    let a = r
+        .areas
+        .iter()
+        .find(|a| a.code.as_str() == "BU90010312")
+        .unwrap();
+    let p = get("/buurt/BU90010312");
+    let fig = &p.body[p.body.find("data-testid=\"waarom-grafiek\"").unwrap()..];
+    let svg = &fig[..fig.find("</svg>").unwrap()];
+    let with_value = a
+        .contributions
+        .iter()
+        .filter(|c| c.contribution.is_some())
+        .count();
+    assert_eq!(svg.matches("<g class=\"bar\"").count(), with_value);
+    assert_eq!(
+        svg.matches("geen waarde").count(),
+        a.contributions.len() - with_value,
+        "an indicator without a value is said, not drawn as zero"
+    );
+    // the bars add up to the score, as the table does
+    let sum: f64 = svg
+        .split("<g class=\"bar\" tabindex=\"0\"><title>")
+        .skip(1)
+        .map(|b| {
+            let t = &b[..b.find("</title>").unwrap()];
+            t.rsplit(": ")
+                .next()
+                .unwrap()
+                .replace(',', ".")
+                .parse::<f64>()
+                .unwrap()
+        })
+        .sum();
+    assert!(
+        (sum - a.score.unwrap()).abs() < 0.05 * with_value as f64,
+        "{sum} vs {:?}",
+        a.score
+    );
+    let fig = &p.body[p.body.find("data-testid=\"vergelijking-grafiek\"").unwrap()..];
+    let svg = &fig[..fig.find("</svg>").unwrap()];
+    assert_eq!(
+        svg.matches("<g class=\"bar\"").count(),
+        5,
+        "this buurt and four groups"
+    );
+    let shown = format!("{:.1}", a.score.unwrap()).replace('.', ",");
+    assert!(svg.contains(&format!("<title>deze buurt: {shown}</title>")));
+}

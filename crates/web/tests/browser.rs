@@ -131,7 +131,12 @@ fn map_click_profile_and_api_agree_in_chromium() {
         "score and components, corporatiebuurten and the others"
     );
     assert_eq!(out["fans"], 6, "three fan charts, baseline and scenario");
+    assert!(
+        out["waarom_bars"].as_u64().unwrap() >= 8,
+        "the waarom as bars"
+    );
     for f in [
+        "02c-buurtprofiel-waarom.png",
         "10b-scenario-waaiers.png",
         "06b-corporatie-spreiding.png",
         "02b-buurtprofiel-trend.png",

@@ -341,6 +341,43 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
                 .collect()
         })
         .unwrap_or_default();
+    // The picture of the "waarom": each indicator's contribution in score points.
+    if let Some(w) = p["waarom"].as_array().filter(|w| !w.is_empty()) {
+        let names: Vec<String> = w
+            .iter()
+            .map(|c| c["naam"].as_str().unwrap_or("").to_string())
+            .collect();
+        let bars: Vec<crate::chart::Bar> = w
+            .iter()
+            .zip(&names)
+            .map(|(c, n)| crate::chart::Bar {
+                label: n,
+                value: c["bijdrage"].as_f64(),
+                colour: "#3b528b",
+            })
+            .collect();
+        let top = crate::chart::ticks(0.0, max_contrib * 1.1)
+            .last()
+            .copied()
+            .filter(|t| *t >= max_contrib)
+            .unwrap_or(max_contrib * 1.1);
+        let _ = write!(
+            s,
+            "<figure class=\"chart wide\" data-testid=\"waarom-grafiek\">{}<figcaption>{}</figcaption></figure>",
+            crate::chart::hbars(
+                lang,
+                lang.t("Waarom deze score", "Why this score"),
+                &bars,
+                (0.0, top),
+                lang.t("bijdrage aan de score (punten)", "contribution to the score (points)"),
+                1,
+            ),
+            esc(lang.t(
+                "Samen maken de bijdragen de score; een indicator zonder waarde draagt niet bij en staat als 'geen waarde'.",
+                "Together the contributions make the score; an indicator without a value contributes nothing and says 'no value'."
+            ))
+        );
+    }
     s.push_str(&html::table(
         lang.t(
             "Waarom deze score: bijdrage van elke indicator (samen de score)",
@@ -509,6 +546,43 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
             f(&v["vergelijkbaar"], 1),
         ],
     ];
+    // The picture: this buurt's score against the groups, then the same numbers as a table.
+    let labels: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+    let keys = [
+        &sc["waarde"],
+        &v["gemeente"],
+        &v["alle"],
+        &v["corporatiebuurten"],
+        &v["vergelijkbaar"],
+    ];
+    let bars: Vec<crate::chart::Bar> = labels
+        .iter()
+        .zip(keys)
+        .enumerate()
+        .map(|(k, (l, x))| crate::chart::Bar {
+            label: l,
+            value: x.as_f64(),
+            colour: if k == 0 { "#0b5394" } else { "#9ecae1" },
+        })
+        .collect();
+    let _ = write!(
+        s,
+        "<figure class=\"chart\" data-testid=\"vergelijking-grafiek\">{}</figure>",
+        crate::chart::hbars(
+            lang,
+            lang.t(
+                "Deze buurt tegenover groepen buurten",
+                "This buurt against groups of buurten"
+            ),
+            &bars,
+            (0.0, 100.0),
+            lang.t(
+                "score (0–100, hoger = meer veerkracht)",
+                "score (0–100, higher = more resilience)"
+            ),
+            1,
+        )
+    );
     s.push_str(&html::table(
         lang.t("Vergelijking", "Comparison"),
         &[lang.t("groep", "group"), "score"],

@@ -79,6 +79,9 @@ def main():
         out["waarom_rows"] = len(d.find_elements(By.XPATH, "//table[caption[starts-with(., 'Waarom')]]/tbody/tr"))
         d.save_screenshot(os.path.join(shots, "02-buurtprofiel.png"))
         axe(d, out, "/buurt/" + code)
+        out["waarom_bars"] = len(d.find_elements(By.CSS_SELECTOR, "[data-testid=waarom-grafiek] g.bar"))
+        d.execute_script("document.querySelector('[data-testid=waarom-grafiek]').scrollIntoView()")
+        d.save_screenshot(os.path.join(shots, "02c-buurtprofiel-waarom.png"))
         trend = d.find_elements(By.CSS_SELECTOR, "[data-testid=trend-grafiek] circle")
         out["trend_dots"] = len(trend)
         if trend:
