@@ -708,6 +708,112 @@ pub fn hbars(
     s
 }
 
+/// Grouped vertical bars: per category one bar per series, the value above each bar and in
+/// its `<title>`; `None` is written "afgeschermd" (withheld), never drawn as zero.
+pub fn columns(
+    lang: Lang,
+    title: &str,
+    categories: &[String],
+    series: &[(&str, &str, Vec<Option<f64>>)],
+    y_title: &str,
+) -> String {
+    let (w, h) = (W, 300.0);
+    let top = M.2 + 24.0;
+    let (pw, ph) = (w - M.0 - M.1, h - top - M.3);
+    let y1 = series
+        .iter()
+        .flat_map(|x| x.2.iter().flatten())
+        .fold(0.0f64, |m, v| m.max(*v));
+    let y1 = ticks(0.0, (y1 * 1.15).max(1.0))
+        .last()
+        .copied()
+        .filter(|t| *t >= y1 * 1.05)
+        .unwrap_or((y1 * 1.15).max(1.0));
+    let sy = |y: f64| top + (y1 - y.clamp(0.0, y1)) / y1 * ph;
+    let gw = pw / categories.len().max(1) as f64;
+    let bw = (gw * 0.75 / series.len().max(1) as f64).min(60.0);
+    let mut s = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        esc(title)
+    );
+    for t in ticks(0.0, y1) {
+        let y = sy(t);
+        let _ = write!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            M.0,
+            M.0 + pw,
+            M.0 - 6.0,
+            y + 4.0,
+            num(lang, Some(t), 0)
+        );
+    }
+    let _ = write!(
+        s,
+        "<text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+        top + ph / 2.0,
+        esc(y_title)
+    );
+    let mut lx = M.0;
+    for (name, colour, _) in series {
+        let _ = write!(
+            s,
+            "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{colour}\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+            M.2 + 1.0,
+            lx + 19.0,
+            M.2 + 10.0,
+            esc(name)
+        );
+        lx += 40.0 + 7.0 * name.chars().count() as f64;
+    }
+    for (g, c) in categories.iter().enumerate() {
+        let gx = M.0 + g as f64 * gw;
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+            gx + gw / 2.0,
+            top + ph + 18.0,
+            esc(c)
+        );
+        let width = bw * series.len() as f64;
+        for (k, (name, colour, values)) in series.iter().enumerate() {
+            let x = gx + (gw - width) / 2.0 + k as f64 * bw;
+            match values.get(g).copied().flatten() {
+                Some(v) => {
+                    let _ = write!(
+                        s,
+                        "<g class=\"column\" tabindex=\"0\"><title>{} — {}: {}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{colour}\"/></g>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#1a1a1a\">{}</text>",
+                        esc(c),
+                        esc(name),
+                        num(lang, Some(v), 0),
+                        x + 2.0,
+                        sy(v),
+                        bw - 4.0,
+                        (sy(0.0) - sy(v)).max(0.5),
+                        x + bw / 2.0,
+                        sy(v) - 4.0,
+                        num(lang, Some(v), 0)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        s,
+                        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#595959\">{}</text>",
+                        x + bw / 2.0,
+                        sy(0.0) - 4.0,
+                        lang.t("afgeschermd", "withheld")
+                    );
+                }
+            }
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 /// Round tick values (steps of 1, 2 or 5 × 10^k) inside `[lo, hi]`, three to six of them.
 pub fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {

@@ -810,3 +810,70 @@ fn the_profile_draws_its_waarom_and_its_comparison() {
     let shown = format!("{:.1}", a.score.unwrap()).replace('.', ",");
     assert!(svg.contains(&format!("<title>deze buurt: {shown}</title>")));
 }
+
+#[test]
+fn the_rent_mix_page_draws_points_classes_and_segments_before_and_after() {
+    let values = |svg: &str| -> Vec<f64> {
+        svg.split("<g class=\"column\" tabindex=\"0\"><title>")
+            .skip(1)
+            .map(|b| {
+                let t = &b[..b.find("</title>").unwrap()];
+                t.rsplit(": ")
+                    .next()
+                    .unwrap()
+                    .replace('.', "")
+                    .parse::<f64>()
+                    .unwrap()
+            })
+            .collect()
+    };
+    let chart = |body: &str, id: &str| -> String {
+        let fig = &body[body.find(&format!("data-testid=\"{id}\"")).unwrap()..];
+        fig[..fig.find("</svg>").unwrap()].to_string()
+    };
+    let p = get("/huurmix");
+    assert_eq!(p.status, 200);
+    let points = values(&chart(&p.body, "punten-grafiek"));
+    assert_eq!(points.len(), 4, "four points classes");
+    let segments = values(&chart(&p.body, "segment-grafiek"));
+    assert_eq!(segments.len(), 3);
+    assert_eq!(
+        points.iter().sum::<f64>(),
+        segments.iter().sum::<f64>(),
+        "every valued dwelling in both"
+    );
+    // After the what-if: a segment whose count rests on a withheld transition (fewer than k
+    // dwellings moving) is written "afgeschermd", never drawn as a number.
+    let w = get("/huurmix?naar=B");
+    let svg = chart(&w.body, "segment-grafiek");
+    let both = values(&svg);
+    let withheld = svg.matches(">afgeschermd</text>").count();
+    assert_eq!(
+        both.len() + withheld,
+        6,
+        "now and after, three segments each"
+    );
+    assert!(svg.contains("<title>sociaal — nu: "), "now is always drawn");
+    if withheld == 0 {
+        let (now, after): (Vec<f64>, Vec<f64>) = (
+            both.iter().step_by(2).copied().collect(),
+            both.iter().skip(1).step_by(2).copied().collect(),
+        );
+        assert_eq!(now.iter().sum::<f64>(), after.iter().sum::<f64>());
+    }
+    let api = get("/api/v1/huurmix?naar=B").json();
+    let t = &api["wat_als"]["totaal"];
+    let hidden = [
+        "sociaal_naar_midden",
+        "midden_naar_vrij",
+        "sociaal_naar_vrij",
+    ]
+    .iter()
+    .filter(|k| t[**k].is_null())
+    .count();
+    assert_eq!(
+        withheld > 0,
+        hidden > 0,
+        "withheld in the chart exactly when the API withholds a transition: {t}"
+    );
+}

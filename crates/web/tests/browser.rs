@@ -132,10 +132,15 @@ fn map_click_profile_and_api_agree_in_chromium() {
     );
     assert_eq!(out["fans"], 6, "three fan charts, baseline and scenario");
     assert!(
+        out["huurmix_columns"].as_u64().unwrap() >= 7,
+        "points classes and segments now (and after, where not withheld)"
+    );
+    assert!(
         out["waarom_bars"].as_u64().unwrap() >= 8,
         "the waarom as bars"
     );
     for f in [
+        "09b-huurmix-grafieken.png",
         "02c-buurtprofiel-waarom.png",
         "10b-scenario-waaiers.png",
         "06b-corporatie-spreiding.png",

@@ -235,6 +235,62 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
             "",
         ));
     }
+    // Pictures of the whole portfolio: its points per class, and its segments now and after
+    // the what-if (withheld figures are written as such, never drawn as zero).
+    let t = &p.totaal;
+    let f = |x: Option<u64>| x.map(|v| v as f64);
+    let klassen: Vec<String> = PUNTEN_KLASSEN.iter().map(|k| k.0.to_string()).collect();
+    let points = crate::chart::columns(
+        lang,
+        lang.t("Woningen per puntenklasse", "Dwellings per points class"),
+        &klassen,
+        &[(
+            lang.t("woningen", "dwellings"),
+            "#3b528b",
+            t.punten_verdeling.iter().map(|x| f(*x)).collect(),
+        )],
+        lang.t("woningen", "dwellings"),
+    );
+    let segs = [
+        lang.t("sociaal", "social").to_string(),
+        lang.t("midden", "mid").to_string(),
+        lang.t("vrij", "free").to_string(),
+    ];
+    let now = vec![f(t.sociaal), f(t.middenhuur), f(t.vrije_sector)];
+    let mut series = vec![(lang.t("nu", "now"), "#56B4E9", now.clone())];
+    if let Some(w) = p.wat_als.as_ref() {
+        let d = &w.totaal;
+        let (sm, mv, sv) = (
+            f(d.sociaal_naar_midden),
+            f(d.midden_naar_vrij),
+            f(d.sociaal_naar_vrij),
+        );
+        let after = vec![
+            now[0].zip(sm).zip(sv).map(|((a, b), c)| a - b - c),
+            now[1].zip(sm).zip(mv).map(|((a, b), c)| a + b - c),
+            now[2].zip(mv).zip(sv).map(|((a, b), c)| a + b + c),
+        ];
+        series.push((
+            lang.t("na de wat-als", "after the what-if"),
+            "#D55E00",
+            after,
+        ));
+    }
+    let segments = crate::chart::columns(
+        lang,
+        lang.t("Woningen per segment", "Dwellings per segment"),
+        &segs,
+        &series,
+        lang.t("woningen", "dwellings"),
+    );
+    let _ = write!(
+        s,
+        "<div class=\"charts\"><figure class=\"chart\" data-testid=\"punten-grafiek\">{points}</figure><figure class=\"chart\" data-testid=\"segment-grafiek\">{segments}<figcaption>{}</figcaption></figure></div>",
+        esc(lang.t(
+            "De hele voorraad; sociaal ≤ 143, midden 144–186, vrij ≥ 187 punten. Na de wat-als: elke woning met een slechter label naar het gekozen label.",
+            "The whole stock; social ≤ 143, mid 144–186, free ≥ 187 points. After the what-if: every dwelling with a worse label to the chosen label."
+        ))
+    );
     // Table per buurt.
     let names: HashMap<String, String> = edition
         .map(|e| {
