@@ -877,3 +877,32 @@ fn the_rent_mix_page_draws_points_classes_and_segments_before_and_after() {
         "withheld in the chart exactly when the API withholds a transition: {t}"
     );
 }
+
+#[test]
+fn the_corporation_page_draws_the_gap_over_the_editions() {
+    let ds = common::demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let p = get("/corporatie");
+    let fig = &p.body[p.body.find("data-testid=\"kloof-grafiek\"").unwrap()..];
+    let svg = &fig[..fig.find("</svg>").unwrap()];
+    assert_eq!(
+        svg.matches("<circle").count(),
+        12,
+        "two lines over six editions"
+    );
+    // 2019: the corporatiebuurten' mean score, as the engine computes it
+    let r = veerkracht_index::compute(&def, &ds, 2019, veerkracht_dataset::Level::Buurt);
+    let v: Vec<f64> = r
+        .areas
+        .iter()
+        .filter(|a| a.corporatiebuurt == Some(true))
+        .filter_map(|a| a.score)
+        .collect();
+    let mean = format!("{:.1}", v.iter().sum::<f64>() / v.len() as f64).replace('.', ",");
+    assert!(
+        svg.contains(&format!(
+            "<title>2019 corporatiebuurten, gemiddelde score: {mean}</title>"
+        )),
+        "{mean}"
+    );
+}

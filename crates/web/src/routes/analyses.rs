@@ -53,8 +53,30 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
         Err(e) => return bad_page(lang, &st, &e),
     };
     let st2 = st.clone();
-    let Ok((c, idx)) = tokio::task::spawn_blocking(move || {
-        (st2.compare(edition), st2.index(edition, Level::Buurt))
+    let Ok((c, idx, trend)) = tokio::task::spawn_blocking(move || {
+        let trend: Vec<(Edition, Option<f64>, Option<f64>)> = st2
+            .editions(Level::Buurt)
+            .into_iter()
+            .map(|e| {
+                let idx = st2.index(e, Level::Buurt);
+                let mean = |corp: bool| {
+                    let v: Vec<f64> = idx
+                        .0
+                        .areas
+                        .iter()
+                        .filter(|a| a.corporatiebuurt == Some(corp))
+                        .filter_map(|a| a.score)
+                        .collect();
+                    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+                };
+                (e, mean(true), mean(false))
+            })
+            .collect();
+        (
+            st2.compare(edition),
+            st2.index(edition, Level::Buurt),
+            trend,
+        )
     })
     .await
     else {
@@ -179,6 +201,83 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
             &box_rows
         )
     );
+    // The gap over the editions: the mean score of corporatiebuurten and of the others.
+    let gap = if trend.len() >= 2 {
+        let cats: Vec<String> = trend.iter().map(|t| t.0.to_string()).collect();
+        let titles = |who: &str| -> Vec<String> {
+            trend
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{} {who}, {}",
+                        t.0,
+                        lang.t("gemiddelde score", "mean score")
+                    )
+                })
+                .collect()
+        };
+        let (corp_name, rest_name) = (
+            lang.t("corporatiebuurten", "corporation buurten"),
+            lang.t("overige buurten", "other buurten"),
+        );
+        let chart = chart::lines(
+            lang,
+            lang.t(
+                "Gemiddelde score over de edities: corporatiebuurten en overige buurten",
+                "Mean score over the editions: corporation buurten and the others",
+            ),
+            &cats,
+            &[
+                chart::Series {
+                    name: corp_name,
+                    values: trend.iter().map(|t| t.1).collect(),
+                    titles: titles(corp_name),
+                    colour: "#D55E00",
+                    dashed: false,
+                },
+                chart::Series {
+                    name: rest_name,
+                    values: trend.iter().map(|t| t.2).collect(),
+                    titles: titles(rest_name),
+                    colour: "#56B4E9",
+                    dashed: false,
+                },
+            ],
+            (0.0, 100.0),
+            lang.t("gemiddelde score (0–100)", "mean score (0–100)"),
+        );
+        let rows: Vec<Vec<String>> = trend
+            .iter()
+            .map(|t| {
+                vec![
+                    t.0.to_string(),
+                    num(lang, t.1, 1),
+                    num(lang, t.2, 1),
+                    num(lang, t.2.zip(t.1).map(|(r, c)| r - c), 1),
+                ]
+            })
+            .collect();
+        format!(
+            "<figure class=\"chart\" data-testid=\"kloof-grafiek\">{chart}<figcaption>{}</figcaption></figure><details><summary>{}</summary>{}</details>",
+            esc(lang.t(
+                "De afstand tussen de lijnen is de kloof; de buurten worden per editie opnieuw ingedeeld (corporatiebezit van die editie).",
+                "The distance between the lines is the gap; buurten are classified again in each edition (the corporation share of that edition)."
+            )),
+            lang.t("De cijfers van de grafiek", "The chart's numbers"),
+            html::table(
+                lang.t("Gemiddelde score per editie", "Mean score per edition"),
+                &[
+                    lang.t("editie", "edition"),
+                    corp_name,
+                    rest_name,
+                    lang.t("kloof", "gap"),
+                ],
+                &rows
+            )
+        )
+    } else {
+        String::new()
+    };
     let iv = |d: &Option<veerkracht_index::compare::Difference>| match d {
         Some(d) => format!(
             "{} [{}; {}]",
@@ -260,7 +359,7 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
         None => String::new(),
     };
     let body = format!(
-        "<p>{intro}</p>{picture}{own}{t1}{t2}<p class=\"note\"><a href=\"/api/v1/compare?edition={edition}\">JSON</a> · <a href=\"/api/v1/compare?edition={edition}&amp;format=csv\">CSV</a></p>",
+        "<p>{intro}</p>{picture}{gap}{own}{t1}{t2}<p class=\"note\"><a href=\"/api/v1/compare?edition={edition}\">JSON</a> · <a href=\"/api/v1/compare?edition={edition}&amp;format=csv\">CSV</a></p>",
         intro = esc(&format!(
             "{} {} {} {} {} {}.",
             c.n_corp,
