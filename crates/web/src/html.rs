@@ -106,7 +106,7 @@ pub struct Focus {
     /// The gemeente (code, name), when one is chosen.
     pub gemeente: Option<(String, String)>,
     /// Every gemeente of the workspace (code, name), by name.
-    pub choices: std::sync::Arc<Vec<(String, String)>>,
+    pub choices: std::sync::Arc<Vec<(veerkracht_dataset::AreaCode, String)>>,
     /// What the user typed, when it named no gemeente, with the reason.
     pub error: Option<String>,
 }
@@ -182,7 +182,7 @@ pub fn page(
     let chooser = if FOCUS_PAGES.contains(&active) && !focus.choices.is_empty() {
         let mut opts = String::new();
         for (c, n) in focus.choices.iter() {
-            let _ = write!(opts, "<option value=\"{} ({})\">", esc(n), esc(c));
+            let _ = write!(opts, "<option value=\"{} ({c})\">", esc(n));
         }
         let current = focus
             .gemeente

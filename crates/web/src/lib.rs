@@ -128,11 +128,8 @@ async fn focus(
     };
     let f = html::Focus {
         gemeente,
-        choices: Arc::new(
-            list.iter()
-                .map(|(c, n)| (c.to_string(), n.clone()))
-                .collect(),
-        ),
+        // the state's own list, shared: no per-request copy
+        choices: list.clone(),
         error,
     };
     html::FOCUS.scope(f, next.run(req)).await

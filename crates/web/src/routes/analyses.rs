@@ -321,12 +321,6 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
         .and_then(|(c, n)| AreaCode::parse(c).ok().map(|g| (g, n)))
     {
         Some((g, name)) => {
-            let st3 = st.clone();
-            let Ok(idx) =
-                tokio::task::spawn_blocking(move || st3.index(edition, Level::Buurt)).await
-            else {
-                return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
-            };
             let rows: Vec<Vec<String>> = idx
                 .0
                 .areas
