@@ -96,19 +96,7 @@ pub fn quadrant_scatter(
             num(lang, Some(t), decimals(x0, x1))
         );
     }
-    for t in ticks(y0, y1) {
-        let y = sy(t);
-        let _ = write!(
-            s,
-            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
-<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
-            M.0,
-            M.0 + pw,
-            M.0 - 6.0,
-            y + 4.0,
-            num(lang, Some(t), decimals(y0, y1))
-        );
-    }
+    y_grid(&mut s, lang, (y0, y1), &sy, pw, decimals(y0, y1));
     let _ = write!(
         s,
         "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#595959\"/>\
@@ -211,19 +199,7 @@ pub fn lines(
         "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(title)
     );
-    for t in ticks(y0, y1) {
-        let y = sy(t);
-        let _ = write!(
-            s,
-            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
-<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
-            M.0,
-            M.0 + pw,
-            M.0 - 6.0,
-            y + 4.0,
-            num(lang, Some(t), decimals(y0, y1))
-        );
-    }
+    y_grid(&mut s, lang, (y0, y1), &sy, pw, decimals(y0, y1));
     for (i, c) in categories.iter().enumerate() {
         let _ = write!(
             s,
@@ -233,34 +209,14 @@ pub fn lines(
             esc(c)
         );
     }
-    let _ = write!(
-        s,
-        "<text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\" fill=\"#1a1a1a\">{}</text>",
-        top + ph / 2.0,
-        esc(y_title)
+    write_y_title(&mut s, top + ph / 2.0, y_title);
+    legend(
+        &mut s,
+        &series
+            .iter()
+            .map(|se| (se.name, se.colour, Swatch::Line(se.dashed)))
+            .collect::<Vec<_>>(),
     );
-    // legend
-    let mut lx = M.0;
-    for se in series {
-        let _ = write!(
-            s,
-            "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{}\" stroke-width=\"2.5\"{}/>\
-<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-            M.2 + 6.0,
-            lx + 22.0,
-            M.2 + 6.0,
-            se.colour,
-            if se.dashed {
-                " stroke-dasharray=\"5 3\""
-            } else {
-                ""
-            },
-            lx + 27.0,
-            M.2 + 10.0,
-            esc(se.name)
-        );
-        lx += 40.0 + 7.0 * se.name.chars().count() as f64;
-    }
     for se in series {
         let mut d = String::new();
         let mut pen = false;
@@ -364,38 +320,15 @@ pub fn boxes(
         "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(title)
     );
-    for t in ticks(y0, y1) {
-        let y = sy(t);
-        let _ = write!(
-            s,
-            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
-<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
-            M.0,
-            M.0 + pw,
-            M.0 - 6.0,
-            y + 4.0,
-            num(lang, Some(t), decimals(y0, y1))
-        );
-    }
-    let _ = write!(
-        s,
-        "<text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\" fill=\"#1a1a1a\">{}</text>",
-        top + ph / 2.0,
-        esc(y_title)
+    y_grid(&mut s, lang, (y0, y1), &sy, pw, decimals(y0, y1));
+    write_y_title(&mut s, top + ph / 2.0, y_title);
+    legend(
+        &mut s,
+        &series
+            .iter()
+            .map(|(n, c)| (*n, *c, Swatch::Square))
+            .collect::<Vec<_>>(),
     );
-    let mut lx = M.0;
-    for (name, colour) in series {
-        let _ = write!(
-            s,
-            "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{colour}\"/>\
-<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-            M.2 + 1.0,
-            lx + 19.0,
-            M.2 + 10.0,
-            esc(name)
-        );
-        lx += 40.0 + 7.0 * name.chars().count() as f64;
-    }
     for (g, (label, spreads)) in groups.iter().enumerate() {
         let gx = M.0 + g as f64 * gw;
         let _ = write!(
@@ -485,23 +418,8 @@ pub fn fans(
         "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(title)
     );
-    for t in ticks(y0, y1) {
-        let y = sy(t);
-        let _ = write!(
-            s,
-            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
-<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
-            M.0,
-            M.0 + pw,
-            M.0 - 6.0,
-            y + 4.0,
-            num(
-                lang,
-                Some(t),
-                decimals(y0, y1).max(if y1 - y0 < 0.2 { 3 } else { 0 })
-            )
-        );
-    }
+    let dec = decimals(y0, y1).max(if y1 - y0 < 0.2 { 3 } else { 0 });
+    y_grid(&mut s, lang, (y0, y1), &sy, pw, dec);
     let step = n.div_ceil(12).max(1);
     for (i, c) in categories.iter().enumerate() {
         if i % step == 0 {
@@ -514,31 +432,14 @@ pub fn fans(
             );
         }
     }
-    let _ = write!(
-        s,
-        "<text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-        top + ph / 2.0,
-        esc(y_title)
+    write_y_title(&mut s, top + ph / 2.0, y_title);
+    legend(
+        &mut s,
+        &series
+            .iter()
+            .map(|f| (f.name, f.colour, Swatch::Band))
+            .collect::<Vec<_>>(),
     );
-    let mut lx = M.0;
-    for f in series {
-        let _ = write!(
-            s,
-            "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{}\" opacity=\"0.35\"/>\
-<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{}\" stroke-width=\"2.5\"/>\
-<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-            M.2 + 1.0,
-            f.colour,
-            M.2 + 6.0,
-            lx + 14.0,
-            M.2 + 6.0,
-            f.colour,
-            lx + 19.0,
-            M.2 + 10.0,
-            esc(f.name)
-        );
-        lx += 40.0 + 7.0 * f.name.chars().count() as f64;
-    }
     for f in series {
         let _ = write!(s, "<g class=\"fan\">");
         // the band, in runs of consecutive values (a withheld year breaks it)
@@ -736,38 +637,15 @@ pub fn columns(
         "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(title)
     );
-    for t in ticks(0.0, y1) {
-        let y = sy(t);
-        let _ = write!(
-            s,
-            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
-<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
-            M.0,
-            M.0 + pw,
-            M.0 - 6.0,
-            y + 4.0,
-            num(lang, Some(t), 0)
-        );
-    }
-    let _ = write!(
-        s,
-        "<text transform=\"translate(16 {:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-        top + ph / 2.0,
-        esc(y_title)
+    y_grid(&mut s, lang, (0.0, y1), &sy, pw, 0);
+    write_y_title(&mut s, top + ph / 2.0, y_title);
+    legend(
+        &mut s,
+        &series
+            .iter()
+            .map(|(n, c, _)| (*n, *c, Swatch::Square))
+            .collect::<Vec<_>>(),
     );
-    let mut lx = M.0;
-    for (name, colour, _) in series {
-        let _ = write!(
-            s,
-            "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{colour}\"/>\
-<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-            M.2 + 1.0,
-            lx + 19.0,
-            M.2 + 10.0,
-            esc(name)
-        );
-        lx += 40.0 + 7.0 * name.chars().count() as f64;
-    }
     for (g, c) in categories.iter().enumerate() {
         let gx = M.0 + g as f64 * gw;
         let _ = write!(
@@ -812,6 +690,96 @@ pub fn columns(
     }
     s.push_str("</svg>");
     s
+}
+
+/// Horizontal grid lines and their labels at the round ticks of `(y0, y1)`, across the plot
+/// (`pw` wide from the left margin).
+fn y_grid(
+    s: &mut String,
+    lang: Lang,
+    (y0, y1): (f64, f64),
+    sy: &dyn Fn(f64) -> f64,
+    pw: f64,
+    dec: usize,
+) {
+    for t in ticks(y0, y1) {
+        let y = sy(t);
+        let _ = write!(
+            s,
+            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            M.0,
+            M.0 + pw,
+            M.0 - 6.0,
+            y + 4.0,
+            num(lang, Some(t), dec)
+        );
+    }
+}
+
+/// The y axis's title, turned, centred on `mid`.
+fn write_y_title(s: &mut String, mid: f64, title: &str) {
+    let _ = write!(
+        s,
+        "<text transform=\"translate(16 {mid:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+        esc(title)
+    );
+}
+
+/// How a legend entry shows its series.
+#[derive(Clone, Copy)]
+enum Swatch {
+    /// A line, dashed or not (line charts).
+    Line(bool),
+    /// A filled square (bars, boxes).
+    Square,
+    /// A pale square with a line through it (a band around a median).
+    Band,
+}
+
+/// The legend above the plot: one entry per (name, colour, swatch), left to right.
+fn legend(s: &mut String, items: &[(&str, &str, Swatch)]) {
+    let mut lx = M.0;
+    let y = M.2 + 6.0;
+    for (name, colour, swatch) in items {
+        let _ = match swatch {
+            Swatch::Line(dashed) => write!(
+                s,
+                "<line x1=\"{lx:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{colour}\" stroke-width=\"2.5\"{}/>",
+                lx + 22.0,
+                if *dashed {
+                    " stroke-dasharray=\"5 3\""
+                } else {
+                    ""
+                }
+            ),
+            Swatch::Square => write!(
+                s,
+                "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{colour}\"/>",
+                y - 5.0
+            ),
+            Swatch::Band => write!(
+                s,
+                "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{colour}\" opacity=\"0.35\"/>\
+<line x1=\"{lx:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{colour}\" stroke-width=\"2.5\"/>",
+                y - 5.0,
+                lx + 14.0
+            ),
+        };
+        let text_x = lx
+            + if matches!(swatch, Swatch::Line(_)) {
+                27.0
+            } else {
+                19.0
+            };
+        let _ = write!(
+            s,
+            "<text x=\"{text_x:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+            y + 4.0,
+            esc(name)
+        );
+        lx += 40.0 + 7.0 * name.chars().count() as f64;
+    }
 }
 
 /// Round tick values (steps of 1, 2 or 5 × 10^k) inside `[lo, hi]`, three to six of them.
