@@ -782,6 +782,49 @@ fn legend(s: &mut String, items: &[(&str, &str, Swatch)]) {
     }
 }
 
+/// The numbers of a scatter chart as a folded table below it (screen readers, print): area
+/// (linked to its profile with `query`), x and y; when some points are highlighted, only
+/// those.
+pub fn scatter_numbers(
+    lang: Lang,
+    title: &str,
+    heads: [&str; 3],
+    points: &[Point],
+    query: &str,
+) -> String {
+    let only_highlighted = points.iter().any(|p| p.highlight);
+    let q = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    let rows: Vec<Vec<String>> = points
+        .iter()
+        .filter(|p| !only_highlighted || p.highlight)
+        .map(|p| {
+            vec![
+                format!("<a href=\"/buurt/{}{q}\">{}</a>", url(p.code), esc(p.name)),
+                num(lang, Some(p.x), 2),
+                num(lang, Some(p.y), 2),
+            ]
+        })
+        .collect();
+    numbers(
+        lang,
+        Some(rows.len()),
+        &crate::html::table(title, &heads, &rows),
+    )
+}
+
+/// A chart's numbers, folded under "De cijfers van de grafiek" (with their count).
+pub fn numbers(lang: Lang, count: Option<usize>, table: &str) -> String {
+    format!(
+        "<details><summary>{}{}</summary>{table}</details>",
+        lang.t("De cijfers van de grafiek", "The chart's numbers"),
+        count.map(|n| format!(" ({n})")).unwrap_or_default()
+    )
+}
+
 /// Round tick values (steps of 1, 2 or 5 × 10^k) inside `[lo, hi]`, three to six of them.
 pub fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {

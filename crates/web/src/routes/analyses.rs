@@ -177,7 +177,7 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
         })
         .collect();
     let picture = format!(
-        "<figure class=\"chart\" data-testid=\"corporatie-grafiek\">{boxes}<figcaption>{}</figcaption></figure><details><summary>{}</summary>{}</details>",
+        "<figure class=\"chart\" data-testid=\"corporatie-grafiek\">{boxes}<figcaption>{}</figcaption></figure>{}",
         esc(&format!(
             "{names}. {}",
             lang.t(
@@ -185,8 +185,7 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
                 "Box: the middle half of the buurten; line: the median; whiskers: 90 % of the buurten. Buurten without a score are left out."
             )
         )),
-        lang.t("De cijfers van de grafiek", "The chart's numbers"),
-        html::table(
+        chart::numbers(lang, None, &html::table(
             lang.t("Spreiding per groep", "Spread per group"),
             &[
                 lang.t("onderdeel", "part"),
@@ -199,7 +198,7 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
                 "p95"
             ],
             &box_rows
-        )
+        ))
     );
     // The gap over the editions: the mean score of corporatiebuurten and of the others.
     let gap = if trend.len() >= 2 {
@@ -258,13 +257,12 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
             })
             .collect();
         format!(
-            "<figure class=\"chart\" data-testid=\"kloof-grafiek\">{chart}<figcaption>{}</figcaption></figure><details><summary>{}</summary>{}</details>",
+            "<figure class=\"chart\" data-testid=\"kloof-grafiek\">{chart}<figcaption>{}</figcaption></figure>{}",
             esc(lang.t(
                 "De afstand tussen de lijnen is de kloof; de buurten worden per editie opnieuw ingedeeld (corporatiebezit van die editie).",
                 "The distance between the lines is the gap; buurten are classified again in each edition (the corporation share of that edition)."
             )),
-            lang.t("De cijfers van de grafiek", "The chart's numbers"),
-            html::table(
+            chart::numbers(lang, None, &html::table(
                 lang.t("Gemiddelde score per editie", "Mean score per edition"),
                 &[
                     lang.t("editie", "edition"),
@@ -273,7 +271,7 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
                     lang.t("kloof", "gap"),
                 ],
                 &rows
-            )
+            ))
         )
     } else {
         String::new()
@@ -556,30 +554,12 @@ pub async fn signaal(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         lang.t("ten opzichte van de gemeente", "relative to the gemeente"),
     );
     // the chart's numbers as a table (screen readers, print), the chosen gemeente's only
-    let data_rows: Vec<Vec<String>> = points
-        .iter()
-        .filter(|p| gm.is_none() || p.highlight)
-        .map(|p| {
-            vec![
-                format!(
-                    "<a href=\"/buurt/{}?edition={to}\">{}</a>",
-                    url(p.code),
-                    esc(p.name)
-                ),
-                num(lang, Some(p.x), 2),
-                num(lang, Some(p.y), 2),
-            ]
-        })
-        .collect();
-    let data = format!(
-        "<details><summary>{} ({})</summary>{}</details>",
-        lang.t("De cijfers van de grafiek", "The chart's numbers"),
-        data_rows.len(),
-        html::table(
-            &chart_title,
-            &[lang.t("buurt", "buurt"), x_title, y_title],
-            &data_rows
-        )
+    let data = chart::scatter_numbers(
+        lang,
+        &chart_title,
+        [lang.t("buurt", "buurt"), x_title, y_title],
+        &points,
+        &format!("edition={to}"),
     );
     let body = format!(
         "<p>{intro}</p>{switch}<figure class=\"chart\" data-testid=\"signaal-grafiek\">{scatter}<figcaption>{caption}</figcaption></figure>{data}<p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}{keep}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
@@ -683,37 +663,19 @@ pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response 
         &format!("edition={edition}"),
     );
     let n_points = points.len();
-    let data_rows: Vec<Vec<String>> = points
-        .iter()
-        .filter(|p| gm.is_none() || p.highlight)
-        .map(|p| {
-            vec![
-                format!(
-                    "<a href=\"/buurt/{}?edition={edition}\">{}</a>",
-                    url(p.code),
-                    esc(p.name)
-                ),
-                num(lang, Some(p.x), 2),
-                num(lang, Some(p.y), 2),
-            ]
-        })
-        .collect();
-    let data = format!(
-        "<details><summary>{} ({})</summary>{}</details>",
-        lang.t("De cijfers van de grafiek", "The chart's numbers"),
-        data_rows.len(),
-        html::table(
-            lang.t(
-                "Moran-spreidingsdiagram van de score",
-                "Moran scatter plot of the score"
-            ),
-            &[
-                lang.t("gebied", "area"),
-                lang.t("score (gestandaardiseerd)", "score (standardised)"),
-                lang.t("gemiddelde van de buren", "mean of the neighbours"),
-            ],
-            &data_rows
-        )
+    let data = chart::scatter_numbers(
+        lang,
+        lang.t(
+            "Moran-spreidingsdiagram van de score",
+            "Moran scatter plot of the score",
+        ),
+        [
+            lang.t("gebied", "area"),
+            lang.t("score (gestandaardiseerd)", "score (standardised)"),
+            lang.t("gemiddelde van de buren", "mean of the neighbours"),
+        ],
+        &points,
+        &format!("edition={edition}"),
     );
     let labels: HashMap<AreaCode, &str> = labels
         .into_iter()
