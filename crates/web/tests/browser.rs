@@ -7,43 +7,14 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
-
-use veerkracht_testkit::require;
-
 #[test]
 fn map_click_profile_and_api_agree_in_chromium() {
-    let python = std::env::var_os("BROWSER_PYTHON").map(PathBuf::from);
-    let ok = python.as_ref().is_some_and(|p| {
-        Command::new(p)
-            .args(["-c", "import selenium"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) && std::path::Path::new("/usr/bin/chromedriver").exists();
-    if !require(
-        ok,
-        "BROWSER_PYTHON with selenium and Debian's chromium + chromium-driver (.ci/run installs them)",
-    ) {
+    let Some(python) = common::browser_python() else {
         return;
-    }
+    };
     let addr = common::server();
-    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/e2e.py");
-    let run = Command::new(python.unwrap())
-        .arg(&script)
-        .arg(format!("http://{addr}"))
-        .arg(&shots)
-        .output()
-        .expect("run the browser script");
-    assert!(
-        run.status.success(),
-        "browser script failed: {}\n{}",
-        String::from_utf8_lossy(&run.stderr),
-        String::from_utf8_lossy(&run.stdout)
-    );
-    let out: serde_json::Value =
-        serde_json::from_str(String::from_utf8_lossy(&run.stdout).trim()).expect("JSON");
+    let shots = common::screenshots();
+    let out = common::run_browser_script(&python, "e2e.py", addr, &shots, &[]);
     eprintln!("{out:#}");
     assert_eq!(out["map_areas"], 151, "every demo buurt is on the map");
     assert_eq!(out["legend_items"], 6);

@@ -237,38 +237,12 @@ fn the_signal_page_shows_the_real_signal_of_the_chosen_gemeente() {
 /// `target/screenshots/`. Required under CI.
 #[test]
 fn choose_utrecht_zoom_click_a_wijk_and_search_in_chromium() {
-    use std::path::PathBuf;
-    use std::process::Command;
-    let python = std::env::var_os("BROWSER_PYTHON").map(PathBuf::from);
-    let ok = python.as_ref().is_some_and(|p| {
-        Command::new(p)
-            .args(["-c", "import selenium"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) && std::path::Path::new("/usr/bin/chromedriver").exists();
-    if !veerkracht_testkit::require(
-        ok,
-        "BROWSER_PYTHON with selenium and Debian's chromium + chromium-driver (.ci/run installs them)",
-    ) {
+    let Some(python) = common::browser_python() else {
         return;
-    }
+    };
     let Some(addr) = server() else { return };
-    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/gemeente.py");
-    let run = Command::new(python.unwrap())
-        .arg(&script)
-        .arg(format!("http://{addr}"))
-        .arg(&shots)
-        .output()
-        .expect("run the browser script");
-    assert!(
-        run.status.success(),
-        "browser script failed: {}\n{}",
-        String::from_utf8_lossy(&run.stderr),
-        String::from_utf8_lossy(&run.stdout)
-    );
-    let out: serde_json::Value =
-        serde_json::from_str(String::from_utf8_lossy(&run.stdout).trim()).expect("JSON");
+    let shots = common::screenshots();
+    let out = common::run_browser_script(&python, "gemeente.py", addr, &shots, &[]);
     eprintln!("{out:#}");
     assert_eq!(out["country_areas"], 3470);
     assert_eq!(out["focus_areas"], 10, "Utrecht's wijken");

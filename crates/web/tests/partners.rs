@@ -981,42 +981,12 @@ fn concurrent_edits_get_a_clear_conflict() {
 /// shows both. Headless Chromium; required under CI.
 #[test]
 fn three_organisations_share_one_plan_in_chromium() {
-    use std::path::PathBuf;
-    use std::process::Command;
-    let python = std::env::var_os("BROWSER_PYTHON").map(PathBuf::from);
-    let ok = python.as_ref().is_some_and(|p| {
-        Command::new(p)
-            .args(["-c", "import selenium"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) && std::path::Path::new("/usr/bin/chromedriver").exists();
-    if !veerkracht_testkit::require(
-        ok,
-        "BROWSER_PYTHON with selenium and Debian's chromium + chromium-driver (.ci/run installs them)",
-    ) {
+    let Some(python) = common::browser_python() else {
         return;
-    }
+    };
     for srv in servers() {
-        let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../target/screenshots")
-            .join(srv.name.to_lowercase());
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/workspace.py");
-        let run = Command::new(python.as_ref().unwrap())
-            .arg(&script)
-            .arg(format!("http://{}", srv.addr))
-            .arg(&shots)
-            .arg(PW)
-            .output()
-            .expect("run the browser script");
-        assert!(
-            run.status.success(),
-            "{}: browser script failed: {}\n{}",
-            srv.name,
-            String::from_utf8_lossy(&run.stderr),
-            String::from_utf8_lossy(&run.stdout)
-        );
-        let out: Value =
-            serde_json::from_str(String::from_utf8_lossy(&run.stdout).trim()).expect("JSON");
+        let shots = common::screenshots().join(srv.name.to_lowercase());
+        let out = common::run_browser_script(&python, "workspace.py", srv.addr, &shots, &[PW]);
         eprintln!("{}: {out:#}", srv.name);
         assert_eq!(out["snapshot_shown"], true);
         assert_eq!(out["corp_measure_rows"], 1);

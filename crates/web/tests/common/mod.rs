@@ -137,3 +137,53 @@ pub fn dechunk(mut s: &str) -> String {
 pub fn get(path: &str) -> Resp {
     raw(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes())
 }
+
+/// The Python with selenium that drives headless Chromium (`BROWSER_PYTHON`, with Debian's
+/// chromium-driver); None when missing, which fails under CI (`.ci/run` installs them).
+pub fn browser_python() -> Option<std::path::PathBuf> {
+    let python = std::env::var_os("BROWSER_PYTHON").map(std::path::PathBuf::from);
+    let ok = python.as_ref().is_some_and(|p| {
+        std::process::Command::new(p)
+            .args(["-c", "import selenium"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) && std::path::Path::new("/usr/bin/chromedriver").exists();
+    veerkracht_testkit::require(
+        ok,
+        "BROWSER_PYTHON with selenium and Debian's chromium + chromium-driver (.ci/run installs them)",
+    )
+    .then(|| python.expect("checked"))
+}
+
+/// Runs `tests/browser/{script}` with the server's URL, the screenshot folder and `extra`
+/// arguments; the JSON object it prints. Panics with its output when it fails.
+pub fn run_browser_script(
+    python: &std::path::Path,
+    script: &str,
+    addr: SocketAddr,
+    shots: &std::path::Path,
+    extra: &[&str],
+) -> serde_json::Value {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser")
+        .join(script);
+    let run = std::process::Command::new(python)
+        .arg(&path)
+        .arg(format!("http://{addr}"))
+        .arg(shots)
+        .args(extra)
+        .output()
+        .expect("run the browser script");
+    assert!(
+        run.status.success(),
+        "{script} failed: {}\n{}",
+        String::from_utf8_lossy(&run.stderr),
+        String::from_utf8_lossy(&run.stdout)
+    );
+    serde_json::from_str(String::from_utf8_lossy(&run.stdout).trim()).expect("JSON")
+}
+
+/// `target/screenshots/` of the workspace.
+pub fn screenshots() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots")
+}
