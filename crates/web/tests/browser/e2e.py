@@ -9,8 +9,7 @@ import os
 import sys
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from driver import chromium
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -40,14 +39,7 @@ def axe(d, out, name):
 def main():
     base, shots = sys.argv[1].rstrip("/"), sys.argv[2]
     os.makedirs(shots, exist_ok=True)
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--window-size=1280,1000", "--lang=nl"]:
-        opts.add_argument(a)
-    service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    d = webdriver.Chrome(options=opts, service=service)
-    d.set_page_load_timeout(30)
+    d = chromium()
     out = {}
     try:
         wait = WebDriverWait(d, 20)

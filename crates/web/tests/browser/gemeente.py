@@ -9,8 +9,7 @@ import json
 import os
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from driver import chromium
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -26,14 +25,7 @@ def view_box(d):
 def main():
     base, shots = sys.argv[1].rstrip("/"), sys.argv[2]
     os.makedirs(shots, exist_ok=True)
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--window-size=1280,1000", "--lang=nl"]:
-        opts.add_argument(a)
-    service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    d = webdriver.Chrome(options=opts, service=service)
-    d.set_page_load_timeout(60)
+    d = chromium(page_load_timeout=60)
     out = {}
     try:
         wait = WebDriverWait(d, 30)

@@ -10,8 +10,7 @@ import json
 import os
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from driver import chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -20,13 +19,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 def main():
     base, shots, password = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
     os.makedirs(shots, exist_ok=True)
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--window-size=1280,1400", "--lang=nl"]:
-        opts.add_argument(a)
-    d = webdriver.Chrome(options=opts, service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")))
-    d.set_page_load_timeout(30)
+    d = chromium(height=1400)
     wait = WebDriverWait(d, 20)
     out = {}
 
