@@ -669,9 +669,8 @@ pub fn compute_prepared(
         let mut exclusions = p.population[i].clone();
         if let Some(e) = &def.eligibility {
             let w_avail: f64 = comps_available.iter().map(|&c| w_comp[c].1).sum();
-            let w_scored: f64 = scored.iter().map(|c| w_comp[c.0].1).sum();
             let share = if w_avail > 0.0 {
-                w_scored / w_avail
+                total_w / w_avail
             } else {
                 0.0
             };
