@@ -173,11 +173,7 @@ impl AppState {
     pub fn resolve_gemeente(&self, text: &str) -> Result<AreaCode, String> {
         let t = text.trim();
         let list = self.gemeenten();
-        let code_part = t
-            .rsplit_once('(')
-            .and_then(|(_, c)| c.strip_suffix(')'))
-            .unwrap_or(t)
-            .trim();
+        let code_part = code_of_choice(t);
         // "gm344", "0344", "344": a gemeente code with its zeros left out
         let digits = code_part
             .strip_prefix("GM")
@@ -313,4 +309,12 @@ impl AppState {
             .insert((from, to, level), r.clone());
         r
     }
+}
+
+/// The code in a suggestion's text, "Naam (CODE)", or the text itself (a code or a name).
+pub fn code_of_choice(text: &str) -> &str {
+    text.rsplit_once('(')
+        .and_then(|(_, c)| c.strip_suffix(')'))
+        .unwrap_or(text)
+        .trim()
 }

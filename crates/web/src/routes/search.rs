@@ -44,11 +44,7 @@ pub async fn zoek(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         axum::response::Redirect::to(&format!("/buurt/{code}{en}")).into_response()
     };
     // "Naam (CODE)" from the suggestions, or a code
-    let code_part = text
-        .rsplit_once('(')
-        .and_then(|(_, c)| c.strip_suffix(')'))
-        .unwrap_or(&text)
-        .trim();
+    let code_part = crate::state::code_of_choice(&text);
     let mut areas: Vec<(AreaCode, String)> = Vec::new();
     for level in [Level::Buurt, Level::Wijk] {
         if let Some(e) = st.latest(level) {
