@@ -118,7 +118,9 @@ pub mod synth;
 pub use budget::{Budget, Estimate, estimate};
 pub use engine::{Accounts, Kanaal, Letting, Metrics, RunOutput, run};
 pub use model::{Inputs, Model};
-pub use output::{Comparison, Quantiles, Results, simulate, simulate_stoppable};
+pub use output::{
+    Comparison, Quantiles, Results, simulate, simulate_runs_stoppable, simulate_stoppable,
+};
 pub use rules::{Aannames, Regels};
 pub use scenario::Scenario;
 pub use stop::{Stop, Stopped};

@@ -98,6 +98,23 @@ pub fn simulate_stoppable(
     tick: &(dyn Fn() + Sync),
     stop: &Stop,
 ) -> Result<Results, Stopped> {
+    simulate_runs_stoppable(m, 0..runs, seed, threads, tick, stop)
+}
+
+/// The runs numbered `runs` (say 10..50) of [`simulate_stoppable`]: run r is the same
+/// whichever batch it is computed in, so results computed in parts and joined in order with
+/// [`Results::append`] equal one batch of all the runs (the scenario page shows a first
+/// picture from a few runs and refines it this way).
+pub fn simulate_runs_stoppable(
+    m: &Model,
+    runs: std::ops::Range<usize>,
+    seed: u64,
+    threads: usize,
+    tick: &(dyn Fn() + Sync),
+    stop: &Stop,
+) -> Result<Results, Stopped> {
+    let first = runs.start;
+    let runs = runs.end.saturating_sub(runs.start);
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, RunOutput)>> = Mutex::new(Vec::with_capacity(runs));
     let threads = threads.clamp(1, runs.max(1));
@@ -116,10 +133,11 @@ pub fn simulate_stoppable(
                     if r >= runs {
                         break;
                     }
+                    let run = (first + r) as u64;
                     let out = if parts.is_empty() {
-                        engine::run_stoppable(m, seed, r as u64, false, stop)
+                        engine::run_stoppable(m, seed, run, false, stop)
                     } else {
-                        engine::run_markets_stoppable(m, parts, seed, r as u64, false, stop)
+                        engine::run_markets_stoppable(m, parts, seed, run, false, stop)
                     };
                     let Ok(out) = out else {
                         break;
@@ -152,6 +170,25 @@ pub fn simulate_stoppable(
 }
 
 impl Results {
+    /// Adds the runs of `more` (the next runs of the same model and seed) after these.
+    /// Errors, changing nothing, when `more` is of another scenario, seed or shape.
+    pub fn append(&mut self, more: Results) -> Result<(), String> {
+        if more.scenario != self.scenario
+            || more.seed != self.seed
+            || more.startjaar != self.startjaar
+            || more.jaren != self.jaren
+            || more.buurten != self.buurten
+            || more.metrics != self.metrics
+        {
+            return Err(format!(
+                "runs of '{}' (seed {}) cannot be joined to runs of '{}' (seed {})",
+                more.scenario, more.seed, self.scenario, self.seed
+            ));
+        }
+        self.runs.extend(more.runs);
+        Ok(())
+    }
+
     /// Index of a region metric by name.
     pub fn regio_index(&self, name: &str) -> Option<usize> {
         self.metrics.regio.iter().position(|x| x == name)

@@ -321,6 +321,37 @@ fn results_do_not_depend_on_threads() {
 }
 
 #[test]
+fn runs_computed_in_parts_and_appended_equal_one_batch() {
+    let m = model(scenario("spreiding"));
+    let stop = veerkracht_sim::Stop::new();
+    let whole = simulate(&m, 6, 9, 2, &|| {});
+    let mut parts = veerkracht_sim::simulate_runs_stoppable(&m, 0..1, 9, 2, &|| {}, &stop).unwrap();
+    for r in [1..3, 3..6] {
+        let more = veerkracht_sim::simulate_runs_stoppable(&m, r, 9, 1, &|| {}, &stop).unwrap();
+        parts.append(more).unwrap();
+    }
+    assert_eq!(parts.runs.len(), 6);
+    for (x, y) in whole.runs.iter().zip(&parts.runs) {
+        assert!(
+            x.regio
+                .iter()
+                .zip(&y.regio)
+                .all(|(p, q)| p.to_bits() == q.to_bits())
+        );
+        assert!(
+            x.buurt
+                .iter()
+                .zip(&y.buurt)
+                .all(|(p, q)| p.to_bits() == q.to_bits())
+        );
+    }
+    // runs of another seed are refused, and nothing is added
+    let other = veerkracht_sim::simulate_runs_stoppable(&m, 6..7, 10, 1, &|| {}, &stop).unwrap();
+    assert!(parts.append(other).unwrap_err().contains("seed 10"));
+    assert_eq!(parts.runs.len(), 6);
+}
+
+#[test]
 fn turnover_is_calibrated_in_the_running_model() {
     let r = results("basis", 20);
     let (v, h) = (

@@ -9,10 +9,17 @@
 //!
 //! The work itself is bounded before it starts by [`Budget`] (memory and work units, from
 //! `veerkracht_sim::estimate`), and stopped within one simulated year once the request ends.
+//!
+//! A progressive computation ([`Job`], the scenario page's "Doorrekenen") outlives the request
+//! that starts it: the page asks for its state every fraction of a second and shows the
+//! picture so far. Its request "ends" when nobody has asked for [`JOB_IDLE`] or the time limit
+//! passes; then its stop is set, as for a request that hangs up. It holds the client's permit
+//! like any heavy request, so a client still has at most `per_client` computing at once.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use veerkracht_sim::{Budget, Stop};
@@ -98,6 +105,8 @@ pub struct Heavy {
     slots: Arc<Semaphore>,
     clients: Mutex<HashMap<String, usize>>,
     computing: AtomicUsize,
+    /// Progressive computations, running or finished a short while ago.
+    pub jobs: Jobs,
 }
 
 /// The right of one client to run one heavy request; given back when dropped (by the
@@ -130,6 +139,7 @@ impl Heavy {
             slots: Arc::new(Semaphore::new(limits.total.max(1))),
             clients: Mutex::default(),
             computing: AtomicUsize::new(0),
+            jobs: Jobs::default(),
         }
     }
 
@@ -178,5 +188,179 @@ pub struct StopOnDrop(pub Arc<Stop>);
 impl Drop for StopOnDrop {
     fn drop(&mut self) {
         self.0.stop();
+    }
+}
+
+/// A progressive computation is stopped when nobody has asked for its state this long (the
+/// page that started it was closed).
+pub const JOB_IDLE: Duration = Duration::from_secs(10);
+
+/// How long a finished computation's answer is kept for the page to fetch.
+pub const JOB_KEPT: Duration = Duration::from_secs(120);
+
+/// Most finished computations kept at once (the oldest go first).
+pub const JOBS_KEPT: usize = 256;
+
+/// Why a progressive computation ended without its full answer: HTTP status and the message
+/// in Dutch and English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobFailure {
+    pub status: u16,
+    pub nl: String,
+    pub en: String,
+}
+
+/// What a progressive computation has so far.
+#[derive(Debug, Clone, Default)]
+pub struct JobState {
+    /// runs finished (of each side)
+    pub done: usize,
+    /// runs asked for
+    pub total: usize,
+    /// the answer from the runs finished so far (None before the first part)
+    pub result: Option<Arc<serde_json::Value>>,
+    /// set when it ended without its full answer
+    pub failure: Option<JobFailure>,
+    /// seconds from the start to the first answer and to the full answer
+    pub first_seconds: Option<f64>,
+    pub full_seconds: Option<f64>,
+}
+
+impl JobState {
+    /// Running, finished with all runs, or ended with a failure.
+    pub fn status(&self) -> &'static str {
+        if self.failure.is_some() {
+            "fout"
+        } else if self.done >= self.total && self.result.is_some() {
+            "klaar"
+        } else {
+            "bezig"
+        }
+    }
+}
+
+/// One progressive computation of one client.
+pub struct Job {
+    /// 32 hex characters from the operating system's random source
+    pub id: String,
+    pub client: String,
+    /// set to stop the work (idle, time limit, cancelled)
+    pub stop: Arc<Stop>,
+    state: Mutex<JobState>,
+    started: Instant,
+    seen: Mutex<Instant>,
+    ended: Mutex<Option<Instant>>,
+}
+
+impl Job {
+    /// Its state now.
+    pub fn state(&self) -> JobState {
+        self.state.lock().expect("no panics while holding").clone()
+    }
+
+    /// A new answer from `done` runs (the work calls this after each part).
+    pub fn progress(&self, done: usize, result: serde_json::Value) {
+        let mut s = self.state.lock().expect("no panics while holding");
+        if s.failure.is_some() {
+            return;
+        }
+        let t = self.started.elapsed().as_secs_f64();
+        s.done = done;
+        s.result = Some(Arc::new(result));
+        s.first_seconds.get_or_insert(t);
+        if done >= s.total {
+            s.full_seconds = Some(t);
+            *self.ended.lock().expect("no panics while holding") = Some(Instant::now());
+        }
+    }
+
+    /// Ends it with a failure (the first one counts) and stops the work.
+    pub fn fail(&self, failure: JobFailure) {
+        self.stop.stop();
+        let mut s = self.state.lock().expect("no panics while holding");
+        if s.failure.is_none() && s.status() == "bezig" {
+            s.failure = Some(failure);
+            *self.ended.lock().expect("no panics while holding") = Some(Instant::now());
+        }
+    }
+
+    /// Whether it has ended (all runs, or a failure).
+    pub fn ended(&self) -> bool {
+        self.ended
+            .lock()
+            .expect("no panics while holding")
+            .is_some()
+    }
+
+    /// Seconds since it started.
+    pub fn age(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Time since its state was last asked for.
+    pub fn idle(&self) -> Duration {
+        self.seen.lock().expect("no panics while holding").elapsed()
+    }
+}
+
+/// The server's progressive computations by id.
+#[derive(Default)]
+pub struct Jobs {
+    map: Mutex<HashMap<String, Arc<Job>>>,
+}
+
+impl Jobs {
+    /// Registers a new computation of `total` runs for `client` (dropping finished ones older
+    /// than [`JOB_KEPT`], and the oldest finished beyond [`JOBS_KEPT`]).
+    pub fn create(&self, client: &str, total: usize) -> Arc<Job> {
+        let b = veerkracht_partners::auth::random_bytes::<16>();
+        let id: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        let now = Instant::now();
+        let job = Arc::new(Job {
+            id: id.clone(),
+            client: client.to_string(),
+            stop: Arc::new(Stop::new()),
+            state: Mutex::new(JobState {
+                total,
+                ..JobState::default()
+            }),
+            started: now,
+            seen: Mutex::new(now),
+            ended: Mutex::new(None),
+        });
+        let mut m = self.map.lock().expect("no panics while holding");
+        let ended_at = |j: &Job| *j.ended.lock().expect("no panics while holding");
+        m.retain(|_, j| ended_at(j).is_none_or(|t| t.elapsed() < JOB_KEPT));
+        let mut finished: Vec<(Instant, String)> = m
+            .iter()
+            .filter_map(|(k, j)| ended_at(j).map(|t| (t, k.clone())))
+            .collect();
+        if finished.len() >= JOBS_KEPT {
+            finished.sort();
+            for (_, k) in finished.iter().take(finished.len() + 1 - JOBS_KEPT) {
+                m.remove(k);
+            }
+        }
+        m.insert(id, job.clone());
+        job
+    }
+
+    /// The computation `id` of `client` (None for another client's: its id is no key to
+    /// it), marked as seen.
+    pub fn get(&self, id: &str, client: &str) -> Option<Arc<Job>> {
+        let m = self.map.lock().expect("no panics while holding");
+        let j = m.get(id).filter(|j| j.client == client)?.clone();
+        *j.seen.lock().expect("no panics while holding") = Instant::now();
+        Some(j)
+    }
+
+    /// How many are registered (running or kept).
+    pub fn len(&self) -> usize {
+        self.map.lock().expect("no panics while holding").len()
+    }
+
+    /// Whether none is registered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }

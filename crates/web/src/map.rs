@@ -366,9 +366,13 @@ pub fn class_of(v: f64, breaks: &[f64; 4]) -> usize {
 /// `svg.map`, by changing its viewBox; a drag does not follow the link it started on.
 pub const SCRIPT: &str = r#"(function () {
   "use strict";
-  document.querySelectorAll(".map-wrap").forEach(function (wrap) {
+  // maps put in place later (the scenario page's result) announce themselves with the
+  // event veerkracht:nieuw; a map is set up once (data-klaar), however often this runs
+  function init() {
+  document.querySelectorAll(".map-wrap:not([data-klaar])").forEach(function (wrap) {
     var svg = wrap.querySelector("svg.map");
     if (!svg) return;
+    wrap.setAttribute("data-klaar", "");
     var b = svg.viewBox.baseVal, home = [b.x, b.y, b.width, b.height], v = home.slice();
     function set() { svg.setAttribute("viewBox", v.map(function (x) { return x.toFixed(1); }).join(" ")); }
     function zoom(f, cx, cy) {
@@ -424,6 +428,9 @@ pub const SCRIPT: &str = r#"(function () {
     svg.addEventListener("pointercancel", up);
     svg.addEventListener("click", function (e) { if (moved > 4) { e.preventDefault(); moved = 0; } }, true);
   });
+  }
+  init();
+  document.addEventListener("veerkracht:nieuw", init);
 })();
 "#;
 

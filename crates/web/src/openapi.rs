@@ -64,6 +64,25 @@ pub(crate) async fn document() -> Response {
                         "413": {"description": "Body larger than 64 KB"}, "422": {"description": "Invalid scenario (problem details)"},
                         "503": {"description": "Took too long (problem details)"}}}}),
             );
+            paths.insert(
+                "/api/v1/scenarios/jobs".into(),
+                json!({"post": {"summary": "Starts a progressive scenario computation (same body as /api/v1/scenarios/run): 202 at once with its id; its state shows the answer from the first 4 runs, refined as the runs double",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                        "required": ["scenario"], "additionalProperties": false, "properties": {
+                            "scenario": {"type": "string"}, "basis": {"type": "string"},
+                            "runs": {"type": "integer", "minimum": 1, "maximum": 500}, "seed": {"type": "integer"}}}}}},
+                    "responses": {"202": {"description": "Started: id, toestand (state URL)"}, "400": {"description": "Invalid request (problem details)"},
+                        "422": {"description": "Invalid scenario (problem details)"}, "429": {"description": "Your earlier computations are still running"}}}}),
+            );
+            paths.insert(
+                "/api/v1/scenarios/jobs/{id}".into(),
+                json!({"get": {"summary": "State of a progressive computation: status (bezig, klaar, fout), runs_klaar, runs, resultaat (the answer from the runs done so far, as /api/v1/scenarios/run), seconden_eerste, seconden; nobody asking for 10 s stops it",
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "OK"}, "404": {"description": "Unknown, another client's, or finished over 2 minutes ago (problem details)"}}},
+                  "delete": {"summary": "Stops a progressive computation",
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "Stopped"}, "404": {"description": "Unknown (problem details)"}}}}),
+            );
         }
         paths.insert(
             path.to_string(),

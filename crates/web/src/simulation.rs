@@ -130,6 +130,15 @@ impl Failure {
         }
     }
 
+    /// As the failure of a progressive computation (status and both messages).
+    pub fn job_failure(&self) -> crate::heavy::JobFailure {
+        crate::heavy::JobFailure {
+            status: self.response().status().as_u16(),
+            nl: self.message(Lang::Nl),
+            en: self.message(Lang::En),
+        }
+    }
+
     /// The message for a page.
     pub fn message(&self, lang: Lang) -> String {
         match self {
@@ -160,17 +169,23 @@ impl Failure {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn run_pair(
+/// A scenario and its baseline, built and checked against the budget, ready to run.
+pub(crate) struct Prepared {
+    a: Model,
+    b: Model,
+    omschrijving: String,
+    warnings: Vec<String>,
+}
+
+/// Builds a scenario `a` and its baseline `base` for `runs` runs with `seed` and checks what
+/// both will cost against `budget` before either starts.
+pub(crate) fn prepare(
     a: &str,
     base: &str,
     runs: usize,
     seed: u64,
-    privacy: &veerkracht_privacy::Options,
-    voorraad: Option<&SegmentPins>,
     budget: &veerkracht_sim::Budget,
-    stop: &veerkracht_sim::Stop,
-) -> Result<Pair, Failure> {
+) -> Result<Prepared, Failure> {
     let (sa, sb) = (
         scenario(a).map_err(Failure::Invalid)?,
         scenario(base).map_err(Failure::Invalid)?,
@@ -195,28 +210,83 @@ pub(crate) fn run_pair(
     let mb = Model::build(sb, inp, seed).map_err(|e| Failure::Invalid(e.to_string()))?;
     let mut warnings = ma.warnings.clone();
     warnings.extend(mb.warnings.iter().cloned());
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // what both runs will cost, known before either starts
-    let need = veerkracht_sim::estimate(&ma, runs, threads, false)
-        .plus(veerkracht_sim::estimate(&mb, runs, threads, false));
+    let need = veerkracht_sim::estimate(&ma, runs, threads(), false)
+        .plus(veerkracht_sim::estimate(&mb, runs, threads(), false));
     budget
         .check(
             &need,
             &format!("scenario '{}' with its baseline", ma.scenario.naam),
         )
         .map_err(|e| Failure::TooLarge(e.to_string()))?;
-    let ra = veerkracht_sim::simulate_stoppable(&ma, runs, seed, threads, &|| {}, stop)
-        .map_err(|_| Failure::Stopped)?;
-    let rb = veerkracht_sim::simulate_stoppable(&mb, runs, seed, threads, &|| {}, stop)
-        .map_err(|_| Failure::Stopped)?;
-    let fa = afscherming(&ra, privacy, voorraad);
-    let fb = afscherming(&rb, privacy, voorraad);
-    Ok(Pair {
-        a: (ra, fa),
-        b: (rb, fb),
+    Ok(Prepared {
+        a: ma,
+        b: mb,
         omschrijving,
         warnings,
     })
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+impl Prepared {
+    /// Runs `runs` (a range of run numbers) of the scenario and of the baseline.
+    fn simulate(
+        &self,
+        runs: std::ops::Range<usize>,
+        seed: u64,
+        stop: &veerkracht_sim::Stop,
+    ) -> Result<(Results, Results), Failure> {
+        let ra = veerkracht_sim::simulate_runs_stoppable(
+            &self.a,
+            runs.clone(),
+            seed,
+            threads(),
+            &|| {},
+            stop,
+        )
+        .map_err(|_| Failure::Stopped)?;
+        let rb =
+            veerkracht_sim::simulate_runs_stoppable(&self.b, runs, seed, threads(), &|| {}, stop)
+                .map_err(|_| Failure::Stopped)?;
+        Ok((ra, rb))
+    }
+
+    /// The pair from the results so far, with their suppression.
+    fn pair(
+        &self,
+        ra: Results,
+        rb: Results,
+        privacy: &veerkracht_privacy::Options,
+        voorraad: Option<&SegmentPins>,
+    ) -> Pair {
+        let fa = afscherming(&ra, privacy, voorraad);
+        let fb = afscherming(&rb, privacy, voorraad);
+        Pair {
+            a: (ra, fa),
+            b: (rb, fb),
+            omschrijving: self.omschrijving.clone(),
+            warnings: self.warnings.clone(),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_pair(
+    a: &str,
+    base: &str,
+    runs: usize,
+    seed: u64,
+    privacy: &veerkracht_privacy::Options,
+    voorraad: Option<&SegmentPins>,
+    budget: &veerkracht_sim::Budget,
+    stop: &veerkracht_sim::Stop,
+) -> Result<Pair, Failure> {
+    let p = prepare(a, base, runs, seed, budget)?;
+    let (ra, rb) = p.simulate(0..runs, seed, stop)?;
+    Ok(p.pair(ra, rb, privacy, voorraad))
 }
 
 /// A scenario (a) and its baseline (b), each with its suppression.
@@ -225,6 +295,109 @@ pub(crate) struct Pair {
     b: (Results, Afscherming),
     omschrijving: String,
     warnings: Vec<String>,
+}
+
+/// Runs of the first picture of a progressive computation; each later part doubles the runs
+/// done, up to those asked for.
+pub const FIRST_RUNS: usize = 4;
+
+/// The run counts after each part of a progressive computation of `runs` runs: 4, 8, 16, …,
+/// `runs`.
+pub fn parts(runs: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut n = FIRST_RUNS.min(runs);
+    while n < runs {
+        out.push(n);
+        n *= 2;
+    }
+    out.push(runs);
+    out
+}
+
+/// Starts a progressive computation of a scenario against a baseline for one client (see
+/// [`crate::heavy::Job`]): it answers at once with the job, whose state shows the picture from
+/// the first [`FIRST_RUNS`] runs within a second on the demo region and is refined as the runs
+/// double. Once all runs are done its answer is byte for byte what [`compute`] gives for the
+/// same runs and seed. Refused like [`compute`] (invalid, busy); too large shows as the job's
+/// failure.
+pub(crate) fn start_job(
+    st: Arc<AppState>,
+    client: String,
+    a: String,
+    base: String,
+    runs: usize,
+    seed: u64,
+) -> Result<Arc<crate::heavy::Job>, Failure> {
+    scenario(&a).map_err(Failure::Invalid)?;
+    scenario(&base).map_err(Failure::Invalid)?;
+    runs_in_range(runs).map_err(Failure::Invalid)?;
+    let Some(mut permit) = st.heavy.admit(&client) else {
+        return Err(Failure::Busy);
+    };
+    let job = st.heavy.jobs.create(&client, runs);
+    let secs = st.heavy.limits.seconds;
+    // the watchdog: the time limit, and nobody asking any more
+    let watched = job.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            if watched.ended() {
+                break;
+            }
+            if watched.age() > Duration::from_secs(secs) {
+                watched.fail(Failure::TooLong(secs).job_failure());
+                break;
+            }
+            if watched.idle() > crate::heavy::JOB_IDLE {
+                watched.fail(Failure::Stopped.job_failure());
+                break;
+            }
+        }
+    });
+    let work = job.clone();
+    tokio::spawn(async move {
+        permit.slot().await;
+        let job = work.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            // held until the work has stopped
+            let _permit = permit;
+            let voorraad = st
+                .stock
+                .as_ref()
+                .map(|_| veerkracht_huurmix::segment_pins(&st.rent_mix(), &st.published_mix()));
+            let p = prepare(&a, &base, runs, seed, &st.heavy.limits.budget)?;
+            let mut so_far: Option<(Results, Results)> = None;
+            let mut from = 0;
+            for to in parts(runs) {
+                let (ra, rb) = p.simulate(from..to, seed, &work.stop)?;
+                let (ra, rb) = match so_far.take() {
+                    None => (ra, rb),
+                    Some((mut xa, mut xb)) => {
+                        xa.append(ra).map_err(|_| Failure::Internal)?;
+                        xb.append(rb).map_err(|_| Failure::Internal)?;
+                        (xa, xb)
+                    }
+                };
+                let pair = p.pair(ra, rb, &st.privacy, voorraad.as_ref());
+                work.progress(to, result_json(&pair));
+                let Pair {
+                    a: (ra, _),
+                    b: (rb, _),
+                    ..
+                } = pair;
+                so_far = Some((ra, rb));
+                from = to;
+            }
+            Ok::<(), Failure>(())
+        })
+        .await;
+        match done {
+            Ok(Ok(())) => {}
+            Ok(Err(f)) => job.fail(f.job_failure()),
+            Err(_) => job.fail(Failure::Internal.job_failure()),
+        }
+    });
+    Ok(job)
 }
 
 pub(crate) fn q_json(q: &Quantiles) -> Value {
@@ -498,4 +671,16 @@ pub fn buurt_comparison(st: &AppState, name: &str, buurt: &str) -> Result<Value,
         },
         "rijen": rows,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parts_double_from_the_first_picture_to_the_runs_asked_for() {
+        assert_eq!(super::parts(200), vec![4, 8, 16, 32, 64, 128, 200]);
+        assert_eq!(super::parts(20), vec![4, 8, 16, 20]);
+        assert_eq!(super::parts(8), vec![4, 8]);
+        assert_eq!(super::parts(3), vec![3]);
+        assert_eq!(super::parts(1), vec![1]);
+    }
 }

@@ -906,3 +906,114 @@ fn the_corporation_page_draws_the_gap_over_the_editions() {
         "{mean}"
     );
 }
+
+fn send(method: &str, path: &str) -> common::Resp {
+    raw(format!(
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .as_bytes())
+}
+
+#[test]
+fn a_progressive_scenario_computation_refines_to_the_batch_answer() {
+    // the same runs and seed as a batch run: the last answer is byte for byte the batch's
+    let batch = post(
+        "/api/v1/scenarios/run",
+        r#"{"scenario": "spreiding", "runs": 20, "seed": 5}"#,
+    );
+    assert_eq!(batch.status, 200, "{}", batch.body);
+    let r = post(
+        "/api/v1/scenarios/jobs",
+        r#"{"scenario": "spreiding", "runs": 20, "seed": 5}"#,
+    );
+    assert_eq!(r.status, 202, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 32);
+    let mut seen_runs = Vec::new();
+    let last = loop {
+        let s = get(&format!("/api/v1/scenarios/jobs/{id}")).json();
+        let done = s["runs_klaar"].as_u64().unwrap();
+        if !s["resultaat"].is_null() {
+            // every answer so far is the answer of exactly the runs done
+            assert_eq!(s["resultaat"]["runs"].as_u64(), Some(done), "{s}");
+            if seen_runs.last() != Some(&done) {
+                seen_runs.push(done);
+            }
+        }
+        match s["status"].as_str().unwrap() {
+            "bezig" => std::thread::sleep(std::time::Duration::from_millis(20)),
+            "klaar" => break s,
+            other => panic!("{other}: {s}"),
+        }
+    };
+    assert_eq!(last["runs"], 20);
+    assert!(last["seconden_eerste"].as_f64().unwrap() <= last["seconden"].as_f64().unwrap());
+    assert!(
+        seen_runs.iter().all(|n| [4, 8, 16, 20].contains(n)) && seen_runs.last() == Some(&20),
+        "parts of 4, 8, 16 and 20 runs: {seen_runs:?}"
+    );
+    assert_eq!(
+        last["resultaat"].to_string(),
+        batch.json().to_string(),
+        "the full answer equals the batch run"
+    );
+    // the page's result block: charts and the final note
+    let f = get(&format!("/scenarios/berekening/{id}"));
+    assert_eq!(f.status, 200);
+    assert!(
+        f.body
+            .starts_with("<div class=\"berekening\" data-status=\"klaar\" data-runs-klaar=\"20\""),
+        "{}",
+        &f.body[..200]
+    );
+    assert!(f.body.contains("data-testid=\"waaier-aandeel_kwetsbaar\""));
+    // the map of the per-buurt difference: every simulated buurt with a shape, the withheld
+    // ones hatched (as many as the API withholds), never drawn as "no change"
+    let buurten = batch.json()["buurten"].as_array().unwrap().clone();
+    let withheld = buurten
+        .iter()
+        .filter(|b| b["afgeschermd"].as_object().is_some_and(|o| !o.is_empty()))
+        .count();
+    assert!(withheld > 0 && withheld < buurten.len(), "{withheld}");
+    let needle = format!(
+        "data-testid=\"verschilkaart\" data-getekend=\"{}\" data-afgeschermd=\"{withheld}\"",
+        buurten.len() - withheld
+    );
+    assert!(f.body.contains(&needle), "{needle}");
+    let map = &f.body[f.body.find("verschilkaart").unwrap()..];
+    assert_eq!(
+        map.matches("url(#geen-score)").count(),
+        withheld,
+        "one hatched shape per withheld buurt"
+    );
+    // unknown ids, bad bodies and stopping
+    problem(&get("/api/v1/scenarios/jobs/0123"), 404, "no computation");
+    problem(&get("/scenarios/berekening/0123"), 404, "no computation");
+    problem(
+        &post("/api/v1/scenarios/jobs", r#"{"scenario": "onbekend"}"#),
+        422,
+        "unknown scenario 'onbekend'",
+    );
+    problem(
+        &post(
+            "/api/v1/scenarios/jobs",
+            r#"{"scenario": "basis", "runs": 501}"#,
+        ),
+        400,
+        "runs must be between 1 and 500",
+    );
+    let r = post(
+        "/api/v1/scenarios/jobs",
+        r#"{"scenario": "middenhuur", "runs": 500, "seed": 2}"#,
+    );
+    assert_eq!(r.status, 202, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        send("DELETE", &format!("/api/v1/scenarios/jobs/{id}")).status,
+        204
+    );
+    let s = get(&format!("/api/v1/scenarios/jobs/{id}")).json();
+    assert_eq!(s["status"], "fout", "{s}");
+    assert_eq!(s["fout"]["status"], 503);
+    assert!(s["runs_klaar"].as_u64().unwrap() < 500);
+}

@@ -46,6 +46,21 @@ fn map_click_profile_and_api_agree_in_chromium() {
         out["scenario_rows"].as_u64().unwrap() >= 5,
         "a scenario ran in the browser"
     );
+    // "Doorrekenen" with the page's script: the first picture from the first 4 runs (or a
+    // later part when the browser looked later), refined to all 50; the address names the
+    // choice; the map of differences has its withheld buurten hatched and zooms
+    let first = out["scenario_first_runs"].as_u64().unwrap();
+    assert!([4, 8, 16, 32, 50].contains(&first), "{first}");
+    assert_eq!(out["scenario_done_runs"], 50);
+    assert_eq!(out["scenario_url"], "/scenarios?scenario=spreiding&runs=50");
+    let k = &out["verschilkaart"];
+    assert!(k[1].as_u64().unwrap() > 0, "withheld buurten hatched: {k}");
+    assert_eq!(
+        k[0].as_u64().unwrap() + k[1].as_u64().unwrap(),
+        k[2].as_u64().unwrap(),
+        "every simulated buurt with a shape is on the map: {k}"
+    );
+    assert_eq!(out["verschilkaart_zoomt"], true);
     assert_eq!(
         out["console_errors"].as_array().unwrap().len(),
         0,

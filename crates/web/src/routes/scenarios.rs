@@ -131,6 +131,204 @@ pub async fn api_run(
     }
 }
 
+/// POST /api/v1/scenarios/jobs — starts a progressive computation (same body as
+/// `/api/v1/scenarios/run`); 202 with its id at once, its state at `/api/v1/scenarios/jobs/{id}`.
+pub async fn api_job_start(
+    State(st): State<Arc<AppState>>,
+    auth: Option<axum::Extension<crate::auth::Auth>>,
+    conn: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    body: Result<Json<RunRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Json(req) = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "Ongeldige vraag / invalid request",
+                &format!(
+                    "{e}; expected JSON {{\"scenario\": NAME or TOML, \"basis\"?: NAME, \"runs\"?: 1–{MAX_RUNS}, \"seed\"?: N}}"
+                ),
+            );
+        }
+    };
+    let runs = req.runs.unwrap_or(100);
+    if let Err(r) = check_runs(runs) {
+        return r;
+    }
+    match crate::simulation::start_job(
+        st,
+        client_of(&auth, &conn),
+        req.scenario,
+        req.basis.unwrap_or_else(|| "basis".into()),
+        runs,
+        req.seed.unwrap_or(1),
+    ) {
+        Ok(job) => {
+            let mut r = crate::http::json_response(json!({
+                "id": job.id,
+                "status": "bezig",
+                "runs": runs,
+                "toestand": format!("/api/v1/scenarios/jobs/{}", job.id),
+                "pagina": format!("/scenarios/berekening/{}", job.id),
+            }));
+            *r.status_mut() = StatusCode::ACCEPTED;
+            r
+        }
+        Err(f) => f.response(),
+    }
+}
+
+fn job_of(
+    st: &AppState,
+    id: &str,
+    auth: &Option<axum::Extension<crate::auth::Auth>>,
+    conn: &Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+) -> Result<Arc<crate::heavy::Job>, Response> {
+    st.heavy.jobs.get(id, &client_of(auth, conn)).ok_or_else(|| {
+        problem(
+            StatusCode::NOT_FOUND,
+            "Onbekende berekening / unknown job",
+            "no computation with this id for you (finished ones are kept 2 minutes); start one with POST /api/v1/scenarios/jobs",
+        )
+    })
+}
+
+/// GET /api/v1/scenarios/jobs/{id} — the state: status (bezig, klaar, fout), runs done of
+/// runs, the answer from the runs done so far (`resultaat`, the same form as
+/// `/api/v1/scenarios/run`), and the seconds to the first and the full answer. Asking keeps it
+/// running; nobody asking for 10 s stops it.
+pub async fn api_job(
+    State(st): State<Arc<AppState>>,
+    auth: Option<axum::Extension<crate::auth::Auth>>,
+    conn: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let job = match job_of(&st, &id, &auth, &conn) {
+        Ok(j) => j,
+        Err(r) => return r,
+    };
+    let s = job.state();
+    crate::http::json_response(json!({
+        "id": job.id,
+        "status": s.status(),
+        "runs_klaar": s.done,
+        "runs": s.total,
+        "seconden_eerste": s.first_seconds,
+        "seconden": s.full_seconds,
+        "fout": s.failure.as_ref().map(|f| json!({"status": f.status, "nl": f.nl, "en": f.en})),
+        "resultaat": s.result.as_deref(),
+    }))
+}
+
+/// DELETE /api/v1/scenarios/jobs/{id} — stops it (204).
+pub async fn api_job_stop(
+    State(st): State<Arc<AppState>>,
+    auth: Option<axum::Extension<crate::auth::Auth>>,
+    conn: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    match job_of(&st, &id, &auth, &conn) {
+        Ok(job) => {
+            job.fail(crate::simulation::Failure::Stopped.job_failure());
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+/// GET /scenarios/berekening/{id}?lang= — the result block of the page for a progressive
+/// computation so far (progress, then the charts and tables of the runs done): the piece the
+/// page's script puts in place every fraction of a second. Its root carries `data-status`.
+pub async fn job_fragment(
+    State(st): State<Arc<AppState>>,
+    auth: Option<axum::Extension<crate::auth::Auth>>,
+    conn: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::from_query(q.get("lang"));
+    let job = match job_of(&st, &id, &auth, &conn) {
+        Ok(j) => j,
+        Err(r) => return r,
+    };
+    let s = job.state();
+    let mut out = format!(
+        "<div class=\"berekening\" data-status=\"{}\" data-runs-klaar=\"{}\" data-runs=\"{}\">",
+        s.status(),
+        s.done,
+        s.total
+    );
+    match (&s.failure, s.status()) {
+        (Some(f), _) => {
+            let _ = write!(
+                out,
+                "<p class=\"fout\" role=\"alert\">{}</p>",
+                esc(if lang == Lang::En { &f.en } else { &f.nl })
+            );
+        }
+        (None, "bezig") => {
+            let _ = write!(
+                out,
+                "<p class=\"voortgang\" role=\"status\"><progress value=\"{}\" max=\"{}\"></progress> {} {} {} {}</p>",
+                s.done,
+                s.total,
+                s.done,
+                lang.t("van", "of"),
+                s.total,
+                lang.t(
+                    "runs klaar; het beeld wordt scherper naarmate er meer runs klaar zijn.",
+                    "runs done; the picture sharpens as more runs finish."
+                )
+            );
+        }
+        _ => {
+            let _ = write!(
+                out,
+                "<p class=\"voortgang\" role=\"status\">{} {} {} ({} {} s, {} {} s).</p>",
+                lang.t("Klaar:", "Done:"),
+                s.total,
+                lang.t("runs", "runs"),
+                lang.t("eerste beeld na", "first picture after"),
+                num(lang, s.first_seconds, 2),
+                lang.t("alles na", "all after"),
+                num(lang, s.full_seconds, 2),
+            );
+        }
+    }
+    if let Some(v) = &s.result {
+        out.push_str(&result_html(&st, lang, v));
+    }
+    out.push_str("</div>");
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        out,
+    )
+        .into_response()
+}
+
+/// GET /assets/scenario.js — the scenario page's "Doorrekenen" without leaving the page.
+pub async fn script() -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+/// The page's script: on "Doorrekenen" it starts a progressive computation and puts its
+/// result block in place until it is done (without a script the form asks for the page with
+/// the full result, which takes the whole run time).
+const SCRIPT: &str = include_str!("scenario.js");
+
 /// GET /api/v1/scenarios — the shipped scenarios.
 pub async fn api_list() -> Response {
     let list: Vec<Value> = veerkracht_sim::DEMO_SCENARIOS
@@ -201,7 +399,7 @@ pub async fn page(
     }
     let _ = write!(
         s,
-        "<form class=\"controls\" method=\"get\" action=\"/scenarios\">{lf}<label>{l1}<select name=\"scenario\">{opts}</select></label>\
+        "<form class=\"controls\" method=\"get\" action=\"/scenarios\" data-doorrekenen>{lf}<label>{l1}<select name=\"scenario\">{opts}</select></label>\
 <label>{l2}<select name=\"runs\"><option value=\"50\"{r50}>50</option><option value=\"100\"{r100}>100</option><option value=\"200\"{r200}>200</option></select></label>\
 <button type=\"submit\">{go}</button></form>",
         lf = if lang == Lang::En {
@@ -224,7 +422,7 @@ pub async fn page(
     {
         let _ = write!(
             s,
-            "<details><summary>{}</summary><form method=\"post\" action=\"/scenarios{}\">\
+            "<details><summary>{}</summary><form method=\"post\" action=\"/scenarios{}\" data-doorrekenen>\
 <label>{}<textarea name=\"toml\" rows=\"18\" cols=\"90\" spellcheck=\"false\">{}</textarea></label>\
 <input type=\"hidden\" name=\"runs\" value=\"{runs}\"><button type=\"submit\">{}</button></form></details>",
             lang.t("Scenario aanpassen (TOML)", "Edit the scenario (TOML)"),
@@ -234,15 +432,19 @@ pub async fn page(
             lang.t("Doorrekenen", "Run"),
         );
     }
+    // the result: computed here for a chosen scenario (without script); with script the
+    // forms fill it progressively (/assets/scenario.js)
+    s.push_str("<div id=\"resultaat\">");
     if let Some(a) = a {
         match compute(st.clone(), client_of(&auth, &conn), a, base, runs, seed).await {
             Err(f) => {
                 status = f.response().status();
                 let _ = write!(s, "<p class=\"fout\">{}</p>", esc(&f.message(lang)));
             }
-            Ok(v) => s.push_str(&result_html(lang, &v)),
+            Ok(v) => s.push_str(&result_html(&st, lang, &v)),
         }
     }
+    s.push_str("</div><script src=\"/assets/map.js\" defer></script><script src=\"/assets/scenario.js\" defer></script>");
     let toggle = q
         .get("scenario")
         .map(|x| format!("scenario={}&amp;runs={runs}", crate::html::url(x)))
@@ -262,7 +464,7 @@ pub async fn page(
         .into_response()
 }
 
-pub(crate) fn result_html(lang: Lang, v: &Value) -> String {
+pub(crate) fn result_html(st: &AppState, lang: Lang, v: &Value) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
@@ -405,6 +607,7 @@ pub(crate) fn result_html(lang: Lang, v: &Value) -> String {
         );
     }
     s.push_str("</div>");
+    s.push_str(&difference_map(st, lang, v, last));
     let mut rows = Vec::new();
     for year in first..=last {
         let cell = |key: &str, side: &str, d: usize| {
@@ -530,6 +733,138 @@ pub(crate) fn result_html(lang: Lang, v: &Value) -> String {
     s
 }
 
+/// Classes of the map of differences (percentage points of the vulnerable share, scenario
+/// minus baseline): fixed breaks, so maps of two scenarios compare.
+const DIFF_BREAKS: [f64; 4] = [-2.0, -0.5, 0.5, 2.0];
+
+/// ColorBrewer PuOr (5 classes, colour-blind safe): lower purple, higher orange, about the
+/// same light grey; neither side means good or bad.
+const DIFF_COLOURS: [&str; 5] = ["#5e3c99", "#b2abd2", "#f7f7f7", "#fdb863", "#e66101"];
+
+/// The map of the per-buurt difference in the last year (median of scenario minus median of
+/// the baseline, in percentage points), on the buurt shapes of the served data; a buurt whose
+/// figure is withheld on either side is hatched, never coloured as no change. Empty when the
+/// served data have no shapes for the simulated buurten.
+fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64) -> String {
+    let Some(ed) = st
+        .editions(veerkracht_dataset::Level::Buurt)
+        .last()
+        .and_then(|e| st.ds.edition(*e))
+    else {
+        return String::new();
+    };
+    let mut shapes = Vec::new();
+    let mut rows = Vec::new();
+    let (mut withheld, mut drawn) = (0usize, 0usize);
+    for b in v["buurten"].as_array().into_iter().flatten() {
+        let code = b["code"].as_str().unwrap_or("");
+        let name = b["naam"].as_str().unwrap_or("");
+        let Some(g) = veerkracht_dataset::AreaCode::parse(code)
+            .ok()
+            .and_then(|c| ed.geometry(&c))
+        else {
+            continue;
+        };
+        let diff = match (
+            b["aandeel_kwetsbaar_scenario"]["p50"].as_f64(),
+            b["aandeel_kwetsbaar_basis"]["p50"].as_f64(),
+        ) {
+            (Some(x), Some(y)) if b["afgeschermd"].as_object().is_none_or(|o| o.is_empty()) => {
+                Some((x - y) * 100.0)
+            }
+            _ => None,
+        };
+        let (fill, txt) = match diff {
+            Some(d) => {
+                drawn += 1;
+                (
+                    DIFF_COLOURS[crate::map::class_of(d, &DIFF_BREAKS)],
+                    format!(
+                        "{} {}",
+                        num(lang, Some(d), 1),
+                        lang.t("procentpunt", "percentage points")
+                    ),
+                )
+            }
+            None => {
+                withheld += 1;
+                (
+                    html::NOT_SCORED,
+                    lang.t(
+                        "afgeschermd (minder dan k gesimuleerde huishoudens)",
+                        "withheld (fewer than k simulated households)",
+                    )
+                    .to_string(),
+                )
+            }
+        };
+        rows.push(vec![
+            format!("<a href=\"/buurt/{}\">{}</a>", html::url(code), esc(name)),
+            match diff {
+                Some(d) => num(lang, Some(d), 1),
+                None => lang.t("afgeschermd", "withheld").to_string(),
+            },
+        ]);
+        shapes.push(crate::map::Shape {
+            code: code.to_string(),
+            label: format!("{name} ({code}): {txt}"),
+            fill,
+            geometry: g,
+        });
+    }
+    if shapes.is_empty() {
+        return String::new();
+    }
+    let title = format!(
+        "{} {last}",
+        lang.t(
+            "Verschil in aandeel kwetsbare huishoudens per buurt (scenario − basis, mediaan), procentpunt,",
+            "Difference in the share of vulnerable households per buurt (scenario − baseline, median), percentage points,"
+        )
+    );
+    let pp = |x: f64| num(lang, Some(x), 1);
+    let legend: Vec<(&str, String)> = vec![
+        (DIFF_COLOURS[0], format!("< {}", pp(DIFF_BREAKS[0]))),
+        (
+            DIFF_COLOURS[1],
+            format!("{} – {}", pp(DIFF_BREAKS[0]), pp(DIFF_BREAKS[1])),
+        ),
+        (
+            DIFF_COLOURS[2],
+            format!(
+                "{} – {} ({})",
+                pp(DIFF_BREAKS[1]),
+                pp(DIFF_BREAKS[2]),
+                lang.t("ongeveer gelijk", "about the same")
+            ),
+        ),
+        (
+            DIFF_COLOURS[3],
+            format!("{} – {}", pp(DIFF_BREAKS[2]), pp(DIFF_BREAKS[3])),
+        ),
+        (DIFF_COLOURS[4], format!("≥ {}", pp(DIFF_BREAKS[3]))),
+        (
+            html::NOT_SCORED,
+            lang.t("afgeschermd", "withheld").to_string(),
+        ),
+    ];
+    format!(
+        "<figure class=\"chart kaart-verschil\" data-testid=\"verschilkaart\" data-getekend=\"{drawn}\" data-afgeschermd=\"{withheld}\"><h3>{}</h3><div class=\"map-wrap\">{}</div>{}<figcaption>{}</figcaption>{}</figure>",
+        esc(&title),
+        crate::map::svg_view(&shapes, &[], None, &title, "", lang.t("Kaart zoomen", "Zoom the map")),
+        crate::map::legend(&legend),
+        esc(lang.t(
+            "Vaste klassen, zodat kaarten van twee scenario's te vergelijken zijn. Gearceerd: het cijfer rust aan een van beide kanten gemiddeld op minder dan k gesimuleerde huishoudens en is afgeschermd (geen nul).",
+            "Fixed classes, so maps of two scenarios compare. Hatched: the figure rests on fewer than k simulated households on either side and is withheld (not zero)."
+        )),
+        crate::chart::numbers(
+            lang,
+            Some(rows.len()),
+            &html::table(&title, &[lang.t("buurt", "buurt"), lang.t("verschil (procentpunt)", "difference (percentage points)")], &rows),
+        )
+    )
+}
+
 /// POST /scenarios — runs an edited scenario (TOML from the form) against `basis`.
 pub async fn page_post(
     State(st): State<Arc<AppState>>,
@@ -582,7 +917,7 @@ pub async fn page_post(
             format!(
                 "<p><a href=\"/scenarios\">{}</a></p>{}",
                 lang.t("← terug naar de keuze", "← back to the choice"),
-                result_html(lang, &v)
+                result_html(&st, lang, &v)
             ),
         ),
         Err(fail) => {
@@ -612,4 +947,11 @@ pub(crate) fn routes() -> axum::Router<Arc<AppState>> {
         .route("/scenarios", get(page).post(page_post))
         .route("/api/v1/scenarios", get(api_list))
         .route("/api/v1/scenarios/run", post(api_run))
+        .route("/api/v1/scenarios/jobs", post(api_job_start))
+        .route(
+            "/api/v1/scenarios/jobs/{id}",
+            get(api_job).delete(api_job_stop),
+        )
+        .route("/scenarios/berekening/{id}", get(job_fragment))
+        .route("/assets/scenario.js", get(script))
 }

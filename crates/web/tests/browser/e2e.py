@@ -135,7 +135,21 @@ def main():
         Select(d.find_element(By.NAME, "scenario")).select_by_value("spreiding")
         Select(d.find_element(By.NAME, "runs")).select_by_value("50")
         d.find_element(By.CSS_SELECTOR, "form.controls button").click()
+        # with the page's script: a first picture from a few runs, refined until all are done
         WebDriverWait(d, 60).until(ec.presence_of_element_located((By.XPATH, "//caption[starts-with(., 'Regio in')]")))
+        out["scenario_first_runs"] = int(d.find_element(By.CSS_SELECTOR, "#resultaat .berekening").get_attribute("data-runs-klaar"))
+        WebDriverWait(d, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#resultaat .berekening[data-status=klaar]")))
+        out["scenario_done_runs"] = int(d.find_element(By.CSS_SELECTOR, "#resultaat .berekening").get_attribute("data-runs-klaar"))
+        out["scenario_url"] = d.current_url.replace(base, "")
+        kaart = d.find_element(By.CSS_SELECTOR, "[data-testid=verschilkaart]")
+        out["verschilkaart"] = [int(kaart.get_attribute("data-getekend")), int(kaart.get_attribute("data-afgeschermd")),
+                                len(kaart.find_elements(By.CSS_SELECTOR, "svg.map a"))]
+        # the map put in place by the script has working zoom tools
+        before = kaart.find_element(By.CSS_SELECTOR, "svg.map").get_dom_attribute("viewBox")
+        kaart.find_element(By.CSS_SELECTOR, "[data-map=in]").click()
+        out["verschilkaart_zoomt"] = kaart.find_element(By.CSS_SELECTOR, "svg.map").get_dom_attribute("viewBox") != before
+        d.execute_script("arguments[0].scrollIntoView()", kaart)
+        d.save_screenshot(os.path.join(shots, "10c-scenario-verschilkaart.png"))
         out["scenario_rows"] = len(d.find_elements(By.XPATH, "//table[caption[starts-with(., 'Regio in')]]/tbody/tr"))
         out["fans"] = len(d.find_elements(By.CSS_SELECTOR, "svg.chart g.fan"))
         d.execute_script("document.querySelector('div.fans').scrollIntoView()")
