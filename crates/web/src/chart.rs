@@ -816,6 +816,70 @@ pub fn scatter_numbers(
     )
 }
 
+/// The download links of a chart: the SVG (the page with `grafiek=ID`, cut out by the router)
+/// and, when given, its data as CSV from the API.
+pub fn downloads(lang: Lang, id: &str, csv: Option<&str>) -> String {
+    let here = crate::html::focus().here;
+    let sep = if here.contains('?') { "&amp;" } else { "?" };
+    let mut s = format!(
+        "<p class=\"downloads\">{}: <a href=\"{}{sep}grafiek={}\" download>SVG</a>",
+        lang.t("Downloaden", "Download"),
+        esc(&here),
+        url(id)
+    );
+    if let Some(c) = csv {
+        let _ = write!(
+            s,
+            " · <a href=\"{}\">{}</a>",
+            esc(c),
+            lang.t("cijfers (CSV)", "numbers (CSV)")
+        );
+    }
+    s.push_str("</p>");
+    s
+}
+
+/// The chart of the figure with `data-testid="ID"` in `page` (its first `<svg>`, charts have
+/// no nested SVG) as a standalone SVG document; or the ids of the figures the page has.
+pub fn cut_out(page: &str, id: &str) -> Result<String, Vec<String>> {
+    let needle = format!("data-testid=\"{id}\"");
+    let found = page.match_indices(&needle).map(|(i, _)| i).find(|i| {
+        page[..*i]
+            .rfind('<')
+            .is_some_and(|t| page[t..].starts_with("<figure"))
+    });
+    let svg = found.and_then(|i| {
+        let start = i + page[i..].find("<svg")?;
+        let end = start + page[start..].find("</svg>")? + "</svg>".len();
+        Some(&page[start..end])
+    });
+    match svg {
+        Some(svg) => {
+            let open_end = svg.find('>').unwrap_or(0) + 1;
+            Ok(format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}<style>text{{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif}}</style>{}",
+                &svg[..open_end],
+                &svg[open_end..]
+            ))
+        }
+        None => {
+            let mut have = Vec::new();
+            let mut rest = page;
+            while let Some(i) = rest.find("<figure") {
+                rest = &rest[i + 7..];
+                let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+                if let Some(t) = tag.find("data-testid=\"") {
+                    let v = &tag[t + 13..];
+                    if let Some(e) = v.find('"') {
+                        have.push(v[..e].to_string());
+                    }
+                }
+            }
+            Err(have)
+        }
+    }
+}
+
 /// A chart's numbers, folded under "De cijfers van de grafiek" (with their count).
 pub fn numbers(lang: Lang, count: Option<usize>, table: &str) -> String {
     format!(

@@ -109,6 +109,8 @@ pub struct Focus {
     pub choices: std::sync::Arc<Vec<(veerkracht_dataset::AreaCode, String)>>,
     /// What the user typed, when it named no gemeente, with the reason.
     pub error: Option<String>,
+    /// The page's own path and query (without `grafiek`), for the download links of its charts.
+    pub here: String,
 }
 
 impl Focus {

@@ -48,7 +48,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -68,6 +69,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     routes::all()
         .route("/api/v1/openapi.json", get(openapi::document))
         .fallback(routes::pages::not_found)
+        // `?grafiek=ID`: one chart of a page as an SVG file
+        .layer(axum::middleware::from_fn(chart_download))
         // the gemeente focus (`gemeente=` or `serve --gemeente`), for the pages' chooser and links
         .layer(axum::middleware::from_fn_with_state(state.clone(), focus))
         // multi-user mode: login, CSRF and own-stock access for every route
@@ -126,13 +129,129 @@ async fn focus(
             Err(e) => (None, Some(e)),
         },
     };
+    let here = {
+        let q: Vec<(String, String)> =
+            axum::extract::Query::<Vec<(String, String)>>::try_from_uri(req.uri())
+                .map(|q| q.0)
+                .unwrap_or_default();
+        let kept: Vec<&(String, String)> = q.iter().filter(|(k, _)| k != "grafiek").collect();
+        let path = req.uri().path();
+        if kept.is_empty() {
+            path.to_string()
+        } else {
+            format!(
+                "{path}?{}",
+                serde_urlencoded::to_string(&kept).unwrap_or_default()
+            )
+        }
+    };
     let f = html::Focus {
         gemeente,
         // the state's own list, shared: no per-request copy
         choices: list.clone(),
         error,
+        here,
     };
     html::FOCUS.scope(f, next.run(req)).await
+}
+
+/// Largest page whose chart is cut out for `?grafiek=` (a map page of the whole country is
+/// under 1 MB).
+const MAX_PAGE_FOR_CHART: usize = 16 * 1024 * 1024;
+
+/// `GET <page>?…&grafiek=ID`: the chart of the page (the first `<svg>` of the figure with
+/// `data-testid="ID"`) as a standalone SVG file to download, byte for byte what the page
+/// draws, with a font and the XML declaration added. The page is answered as without
+/// `grafiek` (same checks and figures); a page without that chart gives 404 naming the charts
+/// it has. Every figure links to this ([`chart::downloads`]).
+async fn chart_download(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path().to_string();
+    if req.method() != axum::http::Method::GET
+        || path.starts_with("/api/")
+        || path.starts_with("/assets/")
+    {
+        return next.run(req).await;
+    }
+    let q: Vec<(String, String)> =
+        axum::extract::Query::<Vec<(String, String)>>::try_from_uri(req.uri())
+            .map(|q| q.0)
+            .unwrap_or_default();
+    let Some(id) = q
+        .iter()
+        .find(|(k, _)| k == "grafiek")
+        .map(|(_, v)| v.clone())
+    else {
+        return next.run(req).await;
+    };
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    {
+        return http::problem(
+            StatusCode::BAD_REQUEST,
+            "Ongeldige parameter / invalid parameter",
+            "grafiek: the name of a chart of the page (a–z, 0–9, - and _, at most 64 characters), as in its download link",
+        );
+    }
+    let kept: Vec<&(String, String)> = q.iter().filter(|(k, _)| k != "grafiek").collect();
+    let uri = if kept.is_empty() {
+        path.clone()
+    } else {
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(&kept).unwrap_or_default()
+        )
+    };
+    if let Ok(u) = uri.parse() {
+        *req.uri_mut() = u;
+    }
+    // the page without compression: this layer sits inside the gzip layer
+    req.headers_mut().remove(header::ACCEPT_ENCODING);
+    let resp = next.run(req).await;
+    if !resp.status().is_success() {
+        return resp;
+    }
+    let Ok(body) = axum::body::to_bytes(resp.into_body(), MAX_PAGE_FOR_CHART).await else {
+        return http::problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Interne fout / internal error",
+            "the page could not be read",
+        );
+    };
+    let page = String::from_utf8_lossy(&body);
+    match chart::cut_out(&page, &id) {
+        Ok(svg) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "image/svg+xml; charset=utf-8".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"veerkracht-{id}.svg\""),
+                ),
+            ],
+            svg,
+        )
+            .into_response(),
+        Err(have) => http::problem(
+            StatusCode::NOT_FOUND,
+            "Onbekende grafiek / unknown chart",
+            &format!(
+                "this page has no chart '{id}'; its charts: {}",
+                if have.is_empty() {
+                    "none".to_string()
+                } else {
+                    have.join(", ")
+                }
+            ),
+        ),
+    }
 }
 
 /// How `serve` treats connections.

@@ -967,6 +967,26 @@ fn a_progressive_scenario_computation_refines_to_the_batch_answer() {
         &f.body[..200]
     );
     assert!(f.body.contains("data-testid=\"waaier-aandeel_kwetsbaar\""));
+    // its numbers as CSV: a row per region indicator and year, and per buurt
+    let c = get(&format!("/api/v1/scenarios/jobs/{id}?format=csv"));
+    assert_eq!(c.status, 200, "{}", c.body);
+    let v = batch.json();
+    assert_eq!(
+        c.body.lines().count(),
+        1 + v["regio"].as_array().unwrap().len() + v["buurten"].as_array().unwrap().len()
+    );
+    assert!(
+        f.body
+            .contains(&format!("href=\"/api/v1/scenarios/jobs/{id}?format=csv\""))
+    );
+    let svg = get(&format!("/scenarios/berekening/{id}?grafiek=verschilkaart"));
+    assert_eq!(svg.status, 200);
+    assert!(svg.body.contains("<svg class=\"map\""));
+    problem(
+        &get(&format!("/api/v1/scenarios/jobs/{id}?format=xml")),
+        400,
+        "use json or csv",
+    );
     // the map of the per-buurt difference: every simulated buurt with a shape, the withheld
     // ones hatched (as many as the API withholds), never drawn as "no change"
     let buurten = batch.json()["buurten"].as_array().unwrap().clone();
@@ -1016,4 +1036,88 @@ fn a_progressive_scenario_computation_refines_to_the_batch_answer() {
     assert_eq!(s["status"], "fout", "{s}");
     assert_eq!(s["fout"]["status"], 503);
     assert!(s["runs_klaar"].as_u64().unwrap() < 500);
+}
+
+#[test]
+fn every_chart_downloads_as_svg_and_links_its_numbers_as_csv() {
+    for (page, ids) in [
+        ("/signaal", &["signaal-grafiek"][..]),
+        ("/hotspots", &["moran-grafiek"][..]),
+        ("/corporatie", &["corporatie-grafiek", "kloof-grafiek"][..]),
+        (
+            "/huurmix?naar=B",
+            &["punten-grafiek", "segment-grafiek"][..],
+        ),
+        (
+            "/buurt/BU90010700",
+            &["waarom-grafiek", "trend-grafiek", "vergelijking-grafiek"][..],
+        ),
+    ] {
+        let p = get(page);
+        assert_eq!(p.status, 200, "{page}");
+        for id in ids {
+            // the page links to the download, with its own query kept
+            let sep = if page.contains('?') { "&amp;" } else { "?" };
+            let link = format!("href=\"{}{sep}grafiek={id}\" download", page);
+            assert!(p.body.contains(&link), "{page}: {link}");
+            let sep = if page.contains('?') { "&" } else { "?" };
+            let r = get(&format!("{page}{sep}grafiek={id}"));
+            assert_eq!(r.status, 200, "{page} {id}: {}", r.body);
+            assert_eq!(
+                r.header("content-type"),
+                Some("image/svg+xml; charset=utf-8")
+            );
+            assert_eq!(
+                r.header("content-disposition"),
+                Some(format!("attachment; filename=\"veerkracht-{id}.svg\"").as_str())
+            );
+            assert!(
+                r.body.starts_with(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg class=\"chart\""
+                )
+            );
+            assert!(r.body.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+            assert!(r.body.ends_with("</svg>"));
+            // the same drawing as on the page: as many marks (each has its numbers in a title)
+            let mark = "<title>";
+            let figure = &p.body[p.body.find(&format!("data-testid=\"{id}\"")).unwrap()..];
+            let svg = &figure[figure.find("<svg").unwrap()..figure.find("</svg>").unwrap()];
+            assert!(svg.matches(mark).count() > 0, "{page} {id}");
+            assert_eq!(
+                r.body.matches(mark).count(),
+                svg.matches(mark).count(),
+                "{page} {id}"
+            );
+        }
+        // every CSV link of the page's charts answers with CSV
+        for part in p.body.split("<p class=\"downloads\">").skip(1) {
+            let part = &part[..part.find("</p>").unwrap()];
+            if let Some(i) = part.find("<a href=\"/api/") {
+                let href = &part[i + 9..];
+                let href = href[..href.find('"').unwrap()].replace("&amp;", "&");
+                let c = get(&href);
+                assert_eq!(c.status, 200, "{page}: {href}: {}", c.body);
+                assert!(
+                    c.header("content-type").unwrap().starts_with("text/csv"),
+                    "{href}"
+                );
+                assert!(c.body.lines().count() > 2, "{href}");
+            }
+        }
+    }
+    problem(
+        &get("/signaal?grafiek=taart"),
+        404,
+        "its charts: signaal-grafiek",
+    );
+    problem(
+        &get("/signaal?grafiek=%3Cscript%3E"),
+        400,
+        "the name of a chart",
+    );
+    // a page's own errors come through unchanged
+    assert_eq!(
+        get("/signaal?from=1999&grafiek=signaal-grafiek").status,
+        400
+    );
 }

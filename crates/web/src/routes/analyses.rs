@@ -176,8 +176,13 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
             })
         })
         .collect();
+    let dl = crate::chart::downloads(
+        lang,
+        "corporatie-grafiek",
+        Some(&format!("/api/v1/compare?edition={edition}&format=csv")),
+    );
     let picture = format!(
-        "<figure class=\"chart\" data-testid=\"corporatie-grafiek\">{boxes}<figcaption>{}</figcaption></figure>{}",
+        "<figure class=\"chart\" data-testid=\"corporatie-grafiek\">{boxes}<figcaption>{}</figcaption>{dl}</figure>{}",
         esc(&format!(
             "{names}. {}",
             lang.t(
@@ -256,8 +261,13 @@ pub async fn corporatie(State(st): State<Arc<AppState>>, Query(q): Q) -> Respons
                 ]
             })
             .collect();
+        let dl = crate::chart::downloads(
+            lang,
+            "kloof-grafiek",
+            Some(&format!("/api/v1/compare?edition={edition}&format=csv")),
+        );
         format!(
-            "<figure class=\"chart\" data-testid=\"kloof-grafiek\">{chart}<figcaption>{}</figcaption></figure>{}",
+            "<figure class=\"chart\" data-testid=\"kloof-grafiek\">{chart}<figcaption>{}</figcaption>{dl}</figure>{}",
             esc(lang.t(
                 "De afstand tussen de lijnen is de kloof; de buurten worden per editie opnieuw ingedeeld (corporatiebezit van die editie).",
                 "The distance between the lines is the gap; buurten are classified again in each edition (the corporation share of that edition)."
@@ -561,8 +571,13 @@ pub async fn signaal(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         &points,
         &format!("edition={to}"),
     );
+    let dl = crate::chart::downloads(
+        lang,
+        "signaal-grafiek",
+        Some(&format!("/api/v1/signal?from={from}&to={to}&format=csv")),
+    );
     let body = format!(
-        "<p>{intro}</p>{switch}<figure class=\"chart\" data-testid=\"signaal-grafiek\">{scatter}<figcaption>{caption}</figcaption></figure>{data}<p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}{keep}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
+        "<p>{intro}</p>{switch}<figure class=\"chart\" data-testid=\"signaal-grafiek\">{scatter}<figcaption>{caption}</figcaption>{dl}</figure>{data}<p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}{keep}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
         intro = lang.t("Steeg de kwetsbaarheid samen met de druk? Verandering per buurt in standaarddeviaties van de eerste editie; relatief = ten opzichte van de rest van de gemeente.", "Did vulnerability rise together with pressure? Change per buurt in standard deviations of the first edition; relative = against the rest of the municipality."),
         map = lang.t("Bekijk op de kaart", "Show on the map"),
         caption = esc(&format!(
@@ -712,8 +727,15 @@ pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response 
     } else {
         "buurt"
     };
+    let dl = crate::chart::downloads(
+        lang,
+        "moran-grafiek",
+        Some(&format!(
+            "/api/v1/spatial/lisa?edition={edition}&level={lvl}&format=csv"
+        )),
+    );
     let body = format!(
-        "<p>{intro}</p><p>{moran}</p><figure class=\"chart\" data-testid=\"moran-grafiek\">{scatter}<figcaption>{caption}</figcaption></figure>{data}<p><a href=\"/?var=lisa&amp;edition={edition}&amp;level={lvl}\">{map}</a></p>{t1}{t2}\
+        "<p>{intro}</p><p>{moran}</p><figure class=\"chart\" data-testid=\"moran-grafiek\">{scatter}<figcaption>{caption}</figcaption>{dl}</figure>{data}<p><a href=\"/?var=lisa&amp;edition={edition}&amp;level={lvl}\">{map}</a></p>{t1}{t2}\
 <p class=\"note\"><a href=\"/api/v1/spatial/lisa?edition={edition}&amp;level={lvl}\">JSON</a> · <a href=\"/api/v1/spatial/lisa?edition={edition}&amp;level={lvl}&amp;format=csv\">CSV</a></p>",
         intro = lang.t("Liggen buurten met een lage of hoge veerkrachtscore bij elkaar? Lokale Moran (LISA) van de score, queen-buren, 999 permutaties, α = 0,05; gelijk aan PySAL esda.", "Do buurten with a low or high resilience score lie together? Local Moran (LISA) of the score, queen contiguity, 999 permutations, α = 0.05; equal to PySAL esda."),
         moran = global.map(|(i, p)| format!("Moran's I = {} (p_sim = {})", num(lang, Some(i), 3), num(lang, Some(p), 3))).unwrap_or_default(),

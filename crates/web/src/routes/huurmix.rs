@@ -118,7 +118,12 @@ pub async fn page(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     }
     let st2 = st.clone();
     let t2 = target.clone();
-    let Ok(body) = tokio::task::spawn_blocking(move || body(&st2, lang, t2.as_deref())).await
+    // the page's focus (its address, for the charts' download links) goes along
+    let focus = crate::html::focus();
+    let Ok(body) = tokio::task::spawn_blocking(move || {
+        crate::html::FOCUS.sync_scope(focus, || body(&st2, lang, t2.as_deref()))
+    })
+    .await
     else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
@@ -283,9 +288,15 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
         &series,
         lang.t("woningen", "dwellings"),
     );
+    let csv = match &target {
+        Some(t) => format!("/api/v1/huurmix?naar={}&format=csv", url(t)),
+        None => "/api/v1/huurmix?format=csv".to_string(),
+    };
+    let dl_points = crate::chart::downloads(lang, "punten-grafiek", Some(&csv));
+    let dl_segments = crate::chart::downloads(lang, "segment-grafiek", Some(&csv));
     let _ = write!(
         s,
-        "<div class=\"charts\"><figure class=\"chart\" data-testid=\"punten-grafiek\">{points}</figure><figure class=\"chart\" data-testid=\"segment-grafiek\">{segments}<figcaption>{}</figcaption></figure></div>",
+        "<div class=\"charts\"><figure class=\"chart\" data-testid=\"punten-grafiek\">{points}{dl_points}</figure><figure class=\"chart\" data-testid=\"segment-grafiek\">{segments}<figcaption>{}</figcaption>{dl_segments}</figure></div>",
         esc(lang.t(
             "De hele voorraad; sociaal ≤ 143, midden 144–186, vrij ≥ 187 punten. Na de wat-als: elke woning met een slechter label naar het gekozen label.",
             "The whole stock; social ≤ 143, mid 144–186, free ≥ 187 points. After the what-if: every dwelling with a worse label to the chosen label."

@@ -161,6 +161,15 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
     let mut s = String::new();
     let code = p["code"].as_str().unwrap_or("");
     let edition = p["editie"].as_u64().unwrap_or(0);
+    // the charts' numbers: the index of this buurt's level and edition as CSV
+    let index_csv = format!(
+        "/api/v1/index?edition={edition}&level={}&format=csv",
+        if code.starts_with("WK") {
+            "wijk"
+        } else {
+            "buurt"
+        }
+    );
     let _ = write!(
         s,
         "<p>{gm}: {gemeente} · {ed} {edition} · {corp}</p>",
@@ -361,9 +370,10 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
             .copied()
             .filter(|t| *t >= max_contrib)
             .unwrap_or(max_contrib * 1.1);
+        let dl = crate::chart::downloads(lang, "waarom-grafiek", Some(&index_csv));
         let _ = write!(
             s,
-            "<figure class=\"chart wide\" data-testid=\"waarom-grafiek\">{}<figcaption>{}</figcaption></figure>",
+            "<figure class=\"chart wide\" data-testid=\"waarom-grafiek\">{}<figcaption>{}</figcaption>{dl}</figure>",
             crate::chart::hbars(
                 lang,
                 lang.t("Waarom deze score", "Why this score"),
@@ -466,9 +476,10 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
                 "score (0–100, higher = more resilience)",
             ),
         );
+        let dl = crate::chart::downloads(lang, "trend-grafiek", Some(&index_csv));
         let _ = write!(
             s,
-            "<figure class=\"chart\" data-testid=\"trend-grafiek\">{chart}<figcaption>{}</figcaption></figure>",
+            "<figure class=\"chart\" data-testid=\"trend-grafiek\">{chart}<figcaption>{}</figcaption>{dl}</figure>",
             esc(lang.t(
                 "Score per editie (doorgetrokken) en het gemiddelde van de gemeente (gestreept); de rang en zijn 90 %-band staan bij elk punt en in de tabel.",
                 "Score per edition (solid) and the gemeente's mean (dashed); the rank and its 90 % band are on each point and in the table."
@@ -565,9 +576,10 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
             colour: if k == 0 { "#0b5394" } else { "#9ecae1" },
         })
         .collect();
+    let dl = crate::chart::downloads(lang, "vergelijking-grafiek", Some(&index_csv));
     let _ = write!(
         s,
-        "<figure class=\"chart\" data-testid=\"vergelijking-grafiek\">{}</figure>",
+        "<figure class=\"chart\" data-testid=\"vergelijking-grafiek\">{}{dl}</figure>",
         crate::chart::hbars(
             lang,
             lang.t(

@@ -202,12 +202,40 @@ pub async fn api_job(
     auth: Option<axum::Extension<crate::auth::Auth>>,
     conn: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     axum::extract::Path(id): axum::extract::Path<String>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let job = match job_of(&st, &id, &auth, &conn) {
         Ok(j) => j,
         Err(r) => return r,
     };
     let s = job.state();
+    match q.get("format").map(String::as_str) {
+        None | Some("json") => {}
+        Some("csv") => {
+            return match &s.result {
+                Some(v) => crate::http::csv_response(&result_rows(v), "scenario"),
+                None => problem(
+                    StatusCode::CONFLICT,
+                    "Nog geen cijfers / no numbers yet",
+                    "the first runs are not done yet; ask again in a moment",
+                ),
+            };
+        }
+        Some(other) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "Ongeldige parameter / invalid parameter",
+                &format!("format '{other}': use json or csv"),
+            );
+        }
+    }
+    if let Some(k) = q.keys().find(|k| *k != "format") {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "Ongeldige parameter / invalid parameter",
+            &format!("unknown parameter '{k}': this endpoint takes format (json, csv)"),
+        );
+    }
     crate::http::json_response(json!({
         "id": job.id,
         "status": s.status(),
@@ -218,6 +246,67 @@ pub async fn api_job(
         "fout": s.failure.as_ref().map(|f| json!({"status": f.status, "nl": f.nl, "en": f.en})),
         "resultaat": s.result.as_deref(),
     }))
+}
+
+/// The numbers of a scenario answer as CSV rows: per region indicator and year, then per buurt
+/// the vulnerable share in the last year; p5, p50 and p95 of the baseline, the scenario and
+/// (region) the difference; empty cells with the reason in `afgeschermd` where withheld.
+fn result_rows(v: &Value) -> Vec<serde_json::Map<String, Value>> {
+    let mut rows = Vec::new();
+    let mut row = |soort: &str,
+                   jaar: &Value,
+                   indicator: &str,
+                   code: &Value,
+                   naam: &Value,
+                   x: &Value,
+                   afg: String| {
+        let mut m = serde_json::Map::new();
+        m.insert("soort".into(), json!(soort));
+        m.insert("jaar".into(), jaar.clone());
+        m.insert("indicator".into(), json!(indicator));
+        m.insert("code".into(), code.clone());
+        m.insert("naam".into(), naam.clone());
+        for side in ["basis", "scenario", "verschil"] {
+            for p in ["p5", "p50", "p95"] {
+                m.insert(format!("{side}_{p}"), x[side][p].clone());
+            }
+        }
+        m.insert("afgeschermd".into(), json!(afg));
+        rows.push(m);
+    };
+    for r in v["regio"].as_array().into_iter().flatten() {
+        row(
+            "regio",
+            &r["jaar"],
+            r["indicator"].as_str().unwrap_or(""),
+            &Value::Null,
+            &Value::Null,
+            r,
+            r["afgeschermd"].as_str().unwrap_or("").to_string(),
+        );
+    }
+    for b in v["buurten"].as_array().into_iter().flatten() {
+        let x = json!({"basis": b["aandeel_kwetsbaar_basis"], "scenario": b["aandeel_kwetsbaar_scenario"]});
+        let afg = b["afgeschermd"]
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .map(|(k, w)| format!("{k}: {}", w.as_str().unwrap_or("")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+        row(
+            "buurt",
+            &b["jaar"],
+            "aandeel_kwetsbaar",
+            &b["code"],
+            &b["naam"],
+            &x,
+            afg,
+        );
+    }
+    rows
 }
 
 /// DELETE /api/v1/scenarios/jobs/{id} — stops it (204).
@@ -296,7 +385,12 @@ pub async fn job_fragment(
         }
     }
     if let Some(v) = &s.result {
-        out.push_str(&result_html(&st, lang, v));
+        out.push_str(&result_html(
+            &st,
+            lang,
+            v,
+            Some(&format!("/api/v1/scenarios/jobs/{}?format=csv", job.id)),
+        ));
     }
     out.push_str("</div>");
     (
@@ -441,7 +535,7 @@ pub async fn page(
                 status = f.response().status();
                 let _ = write!(s, "<p class=\"fout\">{}</p>", esc(&f.message(lang)));
             }
-            Ok(v) => s.push_str(&result_html(&st, lang, &v)),
+            Ok(v) => s.push_str(&result_html(&st, lang, &v, None)),
         }
     }
     s.push_str("</div><script src=\"/assets/map.js\" defer></script><script src=\"/assets/scenario.js\" defer></script>");
@@ -464,7 +558,9 @@ pub async fn page(
         .into_response()
 }
 
-pub(crate) fn result_html(st: &AppState, lang: Lang, v: &Value) -> String {
+/// The result block of a scenario answer; `csv`: where its numbers are as CSV (a progressive
+/// computation's), if anywhere.
+pub(crate) fn result_html(st: &AppState, lang: Lang, v: &Value, csv: Option<&str>) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
@@ -598,16 +694,17 @@ pub(crate) fn result_html(st: &AppState, lang: Lang, v: &Value) -> String {
         );
         let _ = write!(
             s,
-            "<figure class=\"chart\" data-testid=\"waaier-{key}\"><h3>{}</h3>{fan}<figcaption>{}</figcaption></figure>",
+            "<figure class=\"chart\" data-testid=\"waaier-{key}\"><h3>{}</h3>{fan}<figcaption>{}</figcaption>{}</figure>",
             esc(lang.t(nl, en)),
             esc(lang.t(
                 "Lijn: mediaan van de runs; vlak: 5–95 % van de runs. Een ontbrekend jaar is afgeschermd of niet berekend (geen nul).",
                 "Line: median of the runs; area: 5–95 % of the runs. A missing year is withheld or not computed (not zero)."
-            ))
+            )),
+            crate::chart::downloads(lang, &format!("waaier-{key}"), csv)
         );
     }
     s.push_str("</div>");
-    s.push_str(&difference_map(st, lang, v, last));
+    s.push_str(&difference_map(st, lang, v, last, csv));
     let mut rows = Vec::new();
     for year in first..=last {
         let cell = |key: &str, side: &str, d: usize| {
@@ -745,7 +842,7 @@ const DIFF_COLOURS: [&str; 5] = ["#5e3c99", "#b2abd2", "#f7f7f7", "#fdb863", "#e
 /// the baseline, in percentage points), on the buurt shapes of the served data; a buurt whose
 /// figure is withheld on either side is hatched, never coloured as no change. Empty when the
 /// served data have no shapes for the simulated buurten.
-fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64) -> String {
+fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64, csv: Option<&str>) -> String {
     let Some(ed) = st
         .editions(veerkracht_dataset::Level::Buurt)
         .last()
@@ -849,7 +946,7 @@ fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64) -> String {
         ),
     ];
     format!(
-        "<figure class=\"chart kaart-verschil\" data-testid=\"verschilkaart\" data-getekend=\"{drawn}\" data-afgeschermd=\"{withheld}\"><h3>{}</h3><div class=\"map-wrap\">{}</div>{}<figcaption>{}</figcaption>{}</figure>",
+        "<figure class=\"chart kaart-verschil\" data-testid=\"verschilkaart\" data-getekend=\"{drawn}\" data-afgeschermd=\"{withheld}\"><h3>{}</h3><div class=\"map-wrap\">{}</div>{}<figcaption>{}</figcaption>{}{}</figure>",
         esc(&title),
         crate::map::svg_view(&shapes, &[], None, &title, "", lang.t("Kaart zoomen", "Zoom the map")),
         crate::map::legend(&legend),
@@ -861,7 +958,8 @@ fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64) -> String {
             lang,
             Some(rows.len()),
             &html::table(&title, &[lang.t("buurt", "buurt"), lang.t("verschil (procentpunt)", "difference (percentage points)")], &rows),
-        )
+        ),
+        crate::chart::downloads(lang, "verschilkaart", csv),
     )
 }
 
@@ -917,7 +1015,7 @@ pub async fn page_post(
             format!(
                 "<p><a href=\"/scenarios\">{}</a></p>{}",
                 lang.t("← terug naar de keuze", "← back to the choice"),
-                result_html(&st, lang, &v)
+                result_html(&st, lang, &v, None)
             ),
         ),
         Err(fail) => {
