@@ -311,6 +311,16 @@ impl Comparison<'_> {
     /// Differences for every region metric both have, and every buurt metric when both kept
     /// the same buurten.
     pub fn rows(&self) -> Vec<Verschil> {
+        self.rows_of(true)
+    }
+
+    /// The region rows of [`Comparison::rows`] only (what a summary needs: the buurt rows
+    /// cost a quantile sort per buurt, metric and year).
+    pub fn regio_rows(&self) -> Vec<Verschil> {
+        self.rows_of(false)
+    }
+
+    fn rows_of(&self, buurten: bool) -> Vec<Verschil> {
         let (a, b) = (self.a, self.b);
         let runs = a.runs.len().min(b.runs.len());
         let years = a.jaren.min(b.jaren);
@@ -339,7 +349,7 @@ impl Comparison<'_> {
                     verschil: qd,
                 });
             }
-            if a.per_buurt() && b.per_buurt() && a.buurten == b.buurten {
+            if buurten && a.per_buurt() && b.per_buurt() && a.buurten == b.buurten {
                 for (bi, (code, naam)) in a.buurten.iter().enumerate() {
                     for (i, name) in a.metrics.buurt.iter().enumerate() {
                         let Some(j) = b.buurt_index(name) else {

@@ -345,4 +345,17 @@ code { font-size:.8rem; word-break:break-word; }
 }
 @media print { header nav, header a.lang, form.controls, .skip { display:none; } a { color:inherit; text-decoration:none; }
   h2.appendix { break-before: page; } table { break-inside: auto; } tr { break-inside: avoid; } main { max-width:none; } }
+/* A4 portrait (the buurt dossier, any page printed): tables take the page's width and wrap
+   their cells (long source names break), charts and maps scale to the width and stay whole */
+@page { size: A4 portrait; margin: 14mm 12mm; }
+@media print {
+  body { font-size: 10pt; margin: 0; }
+  main, header, footer { max-width: none; padding: 0; margin: 0; }
+  table { width: 100%; table-layout: fixed; font-size: 8.5pt; }
+  th, td { overflow-wrap: anywhere; word-break: break-word; padding: .15rem .3rem; }
+  figure.chart, figure.chart.wide { max-width: 100%; break-inside: avoid; }
+  svg.chart, svg.map { max-width: 100%; height: auto; }
+  .downloads, .map-tools, .legend-switch { display: none; }
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+}
 "#;

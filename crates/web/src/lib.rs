@@ -40,6 +40,7 @@ mod openapi;
 mod partner_ui;
 mod planning;
 mod routes;
+mod scenario_view;
 pub mod simulation;
 mod state;
 mod views;
@@ -292,6 +293,12 @@ pub fn serve_with(
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
+    // the scenario page's inputs (the demo region's stock and households, ~3 s of CPU) are
+    // made while the server starts, so the first "Doorrekenen" shows its picture within a
+    // second instead of waiting for them
+    std::thread::spawn(|| {
+        simulation::demo_inputs();
+    });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -66,7 +66,7 @@ pub(crate) async fn document() -> Response {
             );
             paths.insert(
                 "/api/v1/scenarios/jobs".into(),
-                json!({"post": {"summary": "Starts a progressive scenario computation (same body as /api/v1/scenarios/run): 202 at once with its id; its state shows the answer from the first 4 runs, refined as the runs double",
+                json!({"post": {"summary": "Starts a progressive scenario computation (same body as /api/v1/scenarios/run): 202 at once with its id; its state shows the answer from the first 4 runs, then from a quarter, half and all of the runs",
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
                         "required": ["scenario"], "additionalProperties": false, "properties": {
                             "scenario": {"type": "string"}, "basis": {"type": "string"},

@@ -75,6 +75,9 @@ pub fn profile_json(st: &AppState, code: AreaCode, edition: Edition) -> Option<V
                 "status": x.status, "rang": x.rank,
                 "rang_p5": band.map(|b| b.rank_p5), "rang_p95": band.map(|b| b.rank_p95),
                 "gemeente": gm_mean,
+                "componenten": st.def.component.iter().zip(&x.components)
+                    .map(|(c, v)| (c.id.clone(), json!(v.score)))
+                    .collect::<serde_json::Map<String, Value>>(),
             }))
         })
         .collect();

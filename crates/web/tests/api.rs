@@ -949,8 +949,8 @@ fn a_progressive_scenario_computation_refines_to_the_batch_answer() {
     assert_eq!(last["runs"], 20);
     assert!(last["seconden_eerste"].as_f64().unwrap() <= last["seconden"].as_f64().unwrap());
     assert!(
-        seen_runs.iter().all(|n| [4, 8, 16, 20].contains(n)) && seen_runs.last() == Some(&20),
-        "parts of 4, 8, 16 and 20 runs: {seen_runs:?}"
+        seen_runs.iter().all(|n| [4, 5, 10, 20].contains(n)) && seen_runs.last() == Some(&20),
+        "parts of 4, 5, 10 and 20 runs: {seen_runs:?}"
     );
     assert_eq!(
         last["resultaat"].to_string(),
@@ -1120,4 +1120,67 @@ fn every_chart_downloads_as_svg_and_links_its_numbers_as_csv() {
         get("/signaal?from=1999&grafiek=signaal-grafiek").status,
         400
     );
+}
+
+#[test]
+fn the_rent_mix_page_draws_segments_per_buurt_now_and_after_the_what_if() {
+    let p = get("/huurmix?naar=B");
+    assert_eq!(p.status, 200);
+    let fig = &p.body[p.body.find("data-testid=\"segmenten-per-buurt\"").unwrap()..];
+    let fig = &fig[..fig.find("</figure>").unwrap()];
+    let attr = |name: &str| -> usize {
+        let i = fig.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        fig[i..i + fig[i..].find('"').unwrap()].parse().unwrap()
+    };
+    let (buurten, withheld) = (attr("data-buurten"), attr("data-afgeschermd"));
+    let api = get("/api/v1/huurmix?naar=B").json();
+    assert_eq!(buurten, api["buurten"].as_object().unwrap().len());
+    assert!(
+        withheld > 0 && withheld < buurten,
+        "{withheld} of {buurten}"
+    );
+    // three parts per drawn bar; a thick bar for every buurt not withheld, a thin one under
+    // those whose what-if is published
+    let thick = fig.matches("height=\"11.0\"").count();
+    let thin = fig.matches("height=\"6.0\"").count();
+    assert_eq!(thick, 3 * (buurten - withheld));
+    assert!(
+        thin > 0 && thin <= thick && thin.is_multiple_of(3),
+        "{thin}"
+    );
+    assert!(fig.matches(">afgeschermd</text>").count() >= withheld);
+    // without a what-if only the thick bars
+    let p = get("/huurmix");
+    let fig = &p.body[p.body.find("data-testid=\"segmenten-per-buurt\"").unwrap()..];
+    let fig = &fig[..fig.find("</figure>").unwrap()];
+    assert_eq!(fig.matches("height=\"6.0\"").count(), 0);
+}
+
+#[test]
+fn the_profile_draws_each_components_trend() {
+    let api = get("/api/v1/areas/BU90010700").json();
+    let p = get("/buurt/BU90010700");
+    let fig = &p.body[p.body.find("data-testid=\"componenten-grafiek\"").unwrap()..];
+    let fig = &fig[..fig.find("</figure>").unwrap()];
+    // one point per component and edition with a value, each with its number
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let mut expected = 0;
+    for e in api["trend"].as_array().unwrap() {
+        for c in &def.component {
+            if e["componenten"][c.id.as_str()].as_f64().is_some() {
+                expected += 1;
+            }
+        }
+    }
+    assert!(expected >= def.component.len() * 2, "{expected}");
+    assert_eq!(fig.matches("<circle class=\"dot\"").count(), expected);
+    assert_eq!(
+        fig.matches("<path class=\"line\"").count(),
+        def.component.len()
+    );
+    // the legend wraps inside the chart: no legend text starts beyond its width
+    for part in fig.split("<text x=\"").skip(1) {
+        let x: f64 = part[..part.find('"').unwrap()].parse().unwrap();
+        assert!(x < 640.0, "{x}");
+    }
 }

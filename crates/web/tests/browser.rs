@@ -50,7 +50,7 @@ fn map_click_profile_and_api_agree_in_chromium() {
     // later part when the browser looked later), refined to all 50; the address names the
     // choice; the map of differences has its withheld buurten hatched and zooms
     let first = out["scenario_first_runs"].as_u64().unwrap();
-    assert!([4, 8, 16, 32, 50].contains(&first), "{first}");
+    assert!([4, 12, 25, 50].contains(&first), "{first}");
     assert_eq!(out["scenario_done_runs"], 50);
     assert_eq!(out["scenario_url"], "/scenarios?scenario=spreiding&runs=50");
     let k = &out["verschilkaart"];
@@ -61,6 +61,15 @@ fn map_click_profile_and_api_agree_in_chromium() {
         "every simulated buurt with a shape is on the map: {k}"
     );
     assert_eq!(out["verschilkaart_zoomt"], true);
+    // the dossier fits A4 portrait: nothing sticks out at the printable width
+    let o = &out["dossier_overflow"];
+    assert_eq!(o["bad"].as_array().unwrap().len(), 0, "{o}");
+    assert!(o["scroll"].as_u64() <= o["width"].as_u64(), "{o}");
+    assert!(
+        out["dossier_pdf_pages"].as_u64().unwrap() >= 2,
+        "profile and method appendix"
+    );
+    assert_eq!(out["dossier_pdf_a4"], true, "every page A4 portrait");
     assert_eq!(
         out["console_errors"].as_array().unwrap().len(),
         0,
@@ -80,6 +89,9 @@ fn map_click_profile_and_api_agree_in_chromium() {
     );
     let classified = sig.areas.iter().filter(|a| a.quadrant.is_some()).count();
     assert_eq!(out["signal_dots"], classified);
+    assert_eq!(out["signal_svg"]["error"], 0, "{}", out["signal_svg"]);
+    assert_eq!(out["signal_svg"]["root"], "svg");
+    assert_eq!(out["signal_svg"]["dots"], classified);
     assert!(
         out["signal_title"]
             .as_str()

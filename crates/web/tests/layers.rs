@@ -12,7 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["labels", "map", "chart", "multi_user"],
     &["state"],
     &["auth"],
-    &["views", "simulation"],
+    &["views", "simulation", "scenario_view"],
     &["partner_ui"],
     &["planning"],
     &["routes"],

@@ -302,7 +302,8 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
             "The whole stock; social ≤ 143, mid 144–186, free ≥ 187 points. After the what-if: every dwelling with a worse label to the chosen label."
         ))
     );
-    // Table per buurt.
+    // Segments per buurt as stacked bars (now, and after the what-if as a thin bar); a buurt
+    // whose counts are withheld says so, never a bar of zero.
     let names: HashMap<String, String> = edition
         .map(|e| {
             st.ds
@@ -312,6 +313,69 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
                 .collect()
         })
         .unwrap_or_default();
+    let stacks: Vec<crate::chart::Stack> = p
+        .buurten
+        .iter()
+        .map(|(code, b)| {
+            let w = |f: &str| b.is_withheld(f) || b.is_withheld("aantal");
+            let counts = if w("sociaal") || w("middenhuur") || w("vrije_sector") {
+                None
+            } else {
+                b.sociaal
+                    .zip(b.middenhuur)
+                    .zip(b.vrije_sector)
+                    .map(|((a, m), v)| [a as f64, m as f64, v as f64])
+            };
+            let shares = |c: [f64; 3]| {
+                let n: f64 = c.iter().sum();
+                (n > 0.0).then(|| c.map(|x| 100.0 * x / n))
+            };
+            let after = p.wat_als.as_ref().map(|wa| {
+                let d = wa.buurten.get(code)?;
+                if !d.afgeschermd.is_empty() {
+                    return None;
+                }
+                let [a, m, v] = counts?;
+                let (sm, mv, sv) = (
+                    d.sociaal_naar_midden? as f64,
+                    d.midden_naar_vrij? as f64,
+                    d.sociaal_naar_vrij? as f64,
+                );
+                shares([a - sm - sv, m + sm - mv, v + mv + sv])
+            });
+            crate::chart::Stack {
+                code,
+                label: names.get(code).cloned().unwrap_or_else(|| code.clone()),
+                now: counts.and_then(shares),
+                after,
+            }
+        })
+        .collect();
+    let stacked_title = lang.t(
+        "Huursegmenten per buurt (aandeel van de corporatiewoningen)",
+        "Rent segments per buurt (share of the corporation dwellings)",
+    );
+    let _ = write!(
+        s,
+        "<figure class=\"chart wide\" data-testid=\"segmenten-per-buurt\" data-buurten=\"{}\" data-afgeschermd=\"{}\">{}<figcaption>{}</figcaption>{}</figure>",
+        stacks.len(),
+        stacks.iter().filter(|x| x.now.is_none()).count(),
+        crate::chart::stacked_hbars(
+            lang,
+            stacked_title,
+            &stacks,
+            [
+                (lang.t("sociaal", "social"), "#0072B2"),
+                (lang.t("midden", "mid"), "#E69F00"),
+                (lang.t("vrij", "free"), "#CC79A7"),
+            ],
+        ),
+        esc(lang.t(
+            "Dikke balk: nu; dunne balk eronder: na de wat-als (als gekozen). Afgeschermd: de buurt heeft te weinig woningen om aantallen te tonen. De cijfers staan in de tabel hieronder.",
+            "Thick bar: now; thin bar below: after the what-if (when chosen). Withheld: the buurt has too few dwellings to show counts. The numbers are in the table below."
+        )),
+        crate::chart::downloads(lang, "segmenten-per-buurt", Some(&csv)),
+    );
     let row = |link: String, b: &PublishedBuurt| {
         let w = |f: &str| b.is_withheld(f);
         let share = |x: Option<u64>, f: &str| {

@@ -485,6 +485,62 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
                 "Score per edition (solid) and the gemeente's mean (dashed); the rank and its 90 % band are on each point and in the table."
             ))
         );
+        // each component's trend: one line per component, the same 0–100 scale
+        const OKABE_ITO: [&str; 7] = [
+            "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
+        ];
+        let names: Vec<String> = st
+            .def
+            .component
+            .iter()
+            .map(|c| match lang {
+                Lang::Nl => c.label_nl.clone(),
+                Lang::En => c.label_en.clone(),
+            })
+            .collect();
+        let series: Vec<crate::chart::Series> = st
+            .def
+            .component
+            .iter()
+            .zip(&names)
+            .enumerate()
+            .map(|(k, (c, name))| crate::chart::Series {
+                name,
+                values: t
+                    .iter()
+                    .map(|x| x["componenten"][c.id.as_str()].as_f64())
+                    .collect(),
+                titles: t
+                    .iter()
+                    .map(|x| format!("{} {name}", x["editie"]))
+                    .collect(),
+                colour: OKABE_ITO[k % OKABE_ITO.len()],
+                dashed: k >= OKABE_ITO.len(),
+            })
+            .collect();
+        let chart = crate::chart::lines(
+            lang,
+            lang.t(
+                "Componenten over de edities",
+                "Components over the editions",
+            ),
+            &cats,
+            &series,
+            (0.0, 100.0),
+            lang.t(
+                "componentscore (0–100, hoger = meer veerkracht)",
+                "component score (0–100, higher = more resilience)",
+            ),
+        );
+        let dl = crate::chart::downloads(lang, "componenten-grafiek", Some(&index_csv));
+        let _ = write!(
+            s,
+            "<figure class=\"chart\" data-testid=\"componenten-grafiek\">{chart}<figcaption>{}</figcaption>{dl}</figure>",
+            esc(lang.t(
+                "Elke component van de score per editie; een ontbrekend punt: te weinig gegevens in die editie (geen nul).",
+                "Each component of the score per edition; a missing point: too little data in that edition (not zero)."
+            ))
+        );
     }
     let rows: Vec<Vec<String>> = p["trend"]
         .as_array()

@@ -1,7 +1,7 @@
 // veerkracht: the scenario page's "Doorrekenen" without leaving the page (issue 17).
 // Starts a progressive computation (POST /api/v1/scenarios/jobs) and puts its result block
 // (/scenarios/berekening/{id}) in #resultaat every 150 ms until it is done: a first picture
-// from a few runs, sharpening as the runs double. Without this script the forms load the
+// from 4 runs, sharpening at a quarter, half and all of the runs. Without this script the forms load the
 // page with the full result. No inline code: the page's CSP allows scripts from this server.
 (function () {
   "use strict";

@@ -115,6 +115,17 @@ def main():
             "return document.querySelector('svg.chart circle title').textContent")
         d.execute_script("document.querySelector('figure.chart').scrollIntoView()")
         d.save_screenshot(os.path.join(shots, "07b-signaal-grafiek.png"))
+        # the chart's download: an SVG document the browser parses, with as many dots
+        d.set_script_timeout(30)
+        out["signal_svg"] = d.execute_async_script("""
+            var done = arguments[arguments.length - 1];
+            var a = document.querySelector('[data-testid=signaal-grafiek] .downloads a[download]');
+            fetch(a.href).then(function (r) { return r.text(); }).then(function (t) {
+              var doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+              done({error: doc.getElementsByTagName('parsererror').length,
+                    dots: doc.getElementsByTagName('circle').length,
+                    root: doc.documentElement.nodeName});
+            }).catch(function (e) { done({error: String(e)}); });""")
         d.get(base + "/huurmix?naar=B")
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.chart g.column")))
         out["huurmix_columns"] = len(d.find_elements(By.CSS_SELECTOR, "svg.chart g.column"))
@@ -160,6 +171,33 @@ def main():
             wait.until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
             axe(d, out, path)
         d.save_screenshot(os.path.join(shots, "10-scenario-spreiding.png"))
+        # 9. The buurt dossier printed on A4 portrait: laid out at the printable width (210 mm
+        # less 2 × 12 mm margins = 186 mm = 703 CSS px) with print styles, nothing may stick
+        # out on the right; the PDF is kept beside the screenshots.
+        d.get(base + "/buurt/BU90010700/dossier")
+        wait.until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                          {"width": 703, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+        out["dossier_overflow"] = d.execute_script("""
+            var w = document.documentElement.clientWidth, bad = [];
+            document.querySelectorAll('body *').forEach(function (e) {
+              var r = e.getBoundingClientRect();
+              if (r.width > 0 && r.right > w + 1 && !e.closest('svg')) bad.push(e.tagName + ' ' + (e.className || '') + ' ' + Math.round(r.right));
+            });
+            return {width: w, scroll: document.documentElement.scrollWidth, bad: bad.slice(0, 10)};""")
+        d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        pdf = d.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+        import base64
+        data = base64.b64decode(pdf["data"])
+        with open(os.path.join(shots, "11-buurtdossier-A4.pdf"), "wb") as f:
+            f.write(data)
+        out["dossier_pdf_pages"] = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+        import re
+        boxes = [tuple(float(x) for x in m.split()) for m in re.findall(rb"/MediaBox \[([^\]]*)\]", data)]
+        # A4 portrait is 595.28 × 841.89 points
+        out["dossier_pdf_a4"] = bool(boxes) and all(abs(b[2] - b[0] - 595.3) < 2 and abs(b[3] - b[1] - 841.9) < 2 for b in boxes)
         out["console_errors"] = [e["message"] for e in d.get_log("browser") if e.get("level") == "SEVERE"]
     finally:
         d.quit()

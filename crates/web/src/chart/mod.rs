@@ -13,6 +13,9 @@ use std::fmt::Write as _;
 
 use crate::html::{Lang, esc, num, url};
 
+mod bars;
+pub use bars::{Bar, Spread, Stack, boxes, columns, hbars, stacked_hbars};
+
 /// Width and height of the chart's coordinate space.
 const W: f64 = 640.0;
 const H: f64 = 440.0;
@@ -189,9 +192,14 @@ pub fn lines(
     (y0, y1): (f64, f64),
     y_title: &str,
 ) -> String {
-    let (w, h) = (W, 300.0);
-    let (pw, ph) = (w - M.0 - M.1, h - M.2 - M.3 - 24.0);
-    let top = M.2 + 24.0;
+    let items: Vec<(&str, &str, Swatch)> = series
+        .iter()
+        .map(|se| (se.name, se.colour, Swatch::Line(se.dashed)))
+        .collect();
+    let extra = 16.0 * (legend_lines(&items) - 1) as f64;
+    let (w, h) = (W, 300.0 + extra);
+    let (pw, ph) = (w - M.0 - M.1, 300.0 - M.2 - M.3 - 24.0);
+    let top = M.2 + 24.0 + extra;
     let n = categories.len().max(1);
     let sx = |i: usize| M.0 + (i as f64 + 0.5) / n as f64 * pw;
     let sy = |y: f64| top + (y1 - y.clamp(y0, y1)) / (y1 - y0) * ph;
@@ -210,13 +218,7 @@ pub fn lines(
         );
     }
     write_y_title(&mut s, top + ph / 2.0, y_title);
-    legend(
-        &mut s,
-        &series
-            .iter()
-            .map(|se| (se.name, se.colour, Swatch::Line(se.dashed)))
-            .collect::<Vec<_>>(),
-    );
+    legend(&mut s, &items);
     for se in series {
         let mut d = String::new();
         let mut pen = false;
@@ -258,119 +260,6 @@ pub fn lines(
                     num(lang, Some(v), 1)
                 );
             }
-        }
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// The five numbers of a box: 5th, 25th, 50th, 75th and 95th percentile, and the count.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Spread {
-    pub p5: f64,
-    pub q1: f64,
-    pub median: f64,
-    pub q3: f64,
-    pub p95: f64,
-    pub n: usize,
-}
-
-impl Spread {
-    /// The spread of `values` (None when empty); percentiles by linear interpolation.
-    pub fn of(values: &[f64]) -> Option<Spread> {
-        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-        if v.is_empty() {
-            return None;
-        }
-        v.sort_by(f64::total_cmp);
-        let q = |p: f64| {
-            let h = (v.len() - 1) as f64 * p;
-            let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-            v[lo] + (v[hi] - v[lo]) * (h - lo as f64)
-        };
-        Some(Spread {
-            p5: q(0.05),
-            q1: q(0.25),
-            median: q(0.5),
-            q3: q(0.75),
-            p95: q(0.95),
-            n: v.len(),
-        })
-    }
-}
-
-/// A box plot: for each group (a component) one box per series (corporatiebuurten, the
-/// others) from the 25th to the 75th percentile, the median as a line and whiskers to the
-/// 5th and 95th; the numbers in each box's `<title>`.
-pub fn boxes(
-    lang: Lang,
-    title: &str,
-    groups: &[(String, Vec<Option<Spread>>)],
-    series: &[(&str, &str)],
-    (y0, y1): (f64, f64),
-    y_title: &str,
-) -> String {
-    let (w, h) = (W, 320.0);
-    let top = M.2 + 24.0;
-    let (pw, ph) = (w - M.0 - M.1, h - top - M.3);
-    let sy = |y: f64| top + (y1 - y.clamp(y0, y1)) / (y1 - y0) * ph;
-    let gw = pw / groups.len().max(1) as f64;
-    let bw = (gw * 0.7 / series.len().max(1) as f64).min(48.0);
-    let mut s = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
-        esc(title)
-    );
-    y_grid(&mut s, lang, (y0, y1), &sy, pw, decimals(y0, y1));
-    write_y_title(&mut s, top + ph / 2.0, y_title);
-    legend(
-        &mut s,
-        &series
-            .iter()
-            .map(|(n, c)| (*n, *c, Swatch::Square))
-            .collect::<Vec<_>>(),
-    );
-    for (g, (label, spreads)) in groups.iter().enumerate() {
-        let gx = M.0 + g as f64 * gw;
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-            gx + gw / 2.0,
-            top + ph + 18.0,
-            esc(label)
-        );
-        let width = bw * series.len() as f64;
-        for (k, sp) in spreads.iter().enumerate() {
-            let Some(sp) = sp else { continue };
-            let (name, colour) = series[k];
-            let x = gx + (gw - width) / 2.0 + k as f64 * bw;
-            let cx = x + bw / 2.0;
-            let _ = write!(
-                s,
-                "<g class=\"box\" tabindex=\"0\"><title>{label} — {name}: {} {}, {} {}–{}, 90 % {}–{} (n = {})</title>\
-<line x1=\"{cx:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{:.1}\" stroke=\"#404040\"/>\
-<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{colour}\" stroke=\"#404040\"/>\
-<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#000000\" stroke-width=\"2\"/></g>",
-                lang.t("mediaan", "median"),
-                num(lang, Some(sp.median), 1),
-                lang.t("middelste helft", "middle half"),
-                num(lang, Some(sp.q1), 1),
-                num(lang, Some(sp.q3), 1),
-                num(lang, Some(sp.p5), 1),
-                num(lang, Some(sp.p95), 1),
-                sp.n,
-                sy(sp.p95),
-                sy(sp.p5),
-                x + 2.0,
-                sy(sp.q3),
-                bw - 4.0,
-                (sy(sp.q1) - sy(sp.q3)).max(1.0),
-                x + 2.0,
-                sy(sp.median),
-                x + bw - 2.0,
-                sy(sp.median),
-                label = esc(label),
-                name = esc(name),
-            );
         }
     }
     s.push_str("</svg>");
@@ -513,185 +402,6 @@ pub fn fans(
     s
 }
 
-/// One bar of a horizontal bar chart.
-pub struct Bar<'a> {
-    pub label: &'a str,
-    /// `None`: no bar, "geen waarde" written instead (never a zero-length bar).
-    pub value: Option<f64>,
-    pub colour: &'a str,
-}
-
-/// A horizontal bar chart on a fixed range (`x0` to `x1`), the value written at each bar's end
-/// and in its `<title>`.
-pub fn hbars(
-    lang: Lang,
-    title: &str,
-    bars: &[Bar],
-    (x0, x1): (f64, f64),
-    x_title: &str,
-    decimals_shown: usize,
-) -> String {
-    // room for the longest label (about 6.6 units a character at 12 px), then the bars
-    let longest = bars
-        .iter()
-        .map(|b| b.label.chars().count())
-        .max()
-        .unwrap_or(0);
-    let label_w = (longest as f64 * 6.6 + 16.0).clamp(120.0, 480.0);
-    let pw = 360.0;
-    let width = label_w + pw + M.1 + 40.0;
-    let row = 26.0;
-    let h = M.2 + row * bars.len() as f64 + 44.0;
-    let sx = |x: f64| label_w + (x.clamp(x0, x1) - x0) / (x1 - x0) * pw;
-    let mut s = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {width:.0} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
-        esc(title)
-    );
-    let bottom = M.2 + row * bars.len() as f64;
-    for t in ticks(x0, x1) {
-        let x = sx(t);
-        let _ = write!(
-            s,
-            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
-<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
-            M.2,
-            bottom + 14.0,
-            num(lang, Some(t), decimals(x0, x1))
-        );
-    }
-    let _ = write!(
-        s,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-        label_w + pw / 2.0,
-        bottom + 34.0,
-        esc(x_title)
-    );
-    for (k, b) in bars.iter().enumerate() {
-        let y = M.2 + row * k as f64;
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-            label_w - 8.0,
-            y + row * 0.62,
-            esc(b.label)
-        );
-        match b.value.filter(|v| v.is_finite()) {
-            Some(v) => {
-                let (a, z) = (sx(x0.max(0.0).min(x1)), sx(v));
-                let _ = write!(
-                    s,
-                    "<g class=\"bar\" tabindex=\"0\"><title>{}: {}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"/></g>\
-<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-                    esc(b.label),
-                    num(lang, Some(v), decimals_shown),
-                    a.min(z),
-                    y + 4.0,
-                    (z - a).abs().max(1.0),
-                    row - 8.0,
-                    b.colour,
-                    a.max(z) + 5.0,
-                    y + row * 0.62,
-                    num(lang, Some(v), decimals_shown)
-                );
-            }
-            None => {
-                let _ = write!(
-                    s,
-                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#595959\">{}</text>",
-                    label_w + 4.0,
-                    y + row * 0.62,
-                    lang.t("geen waarde", "no value")
-                );
-            }
-        }
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// Grouped vertical bars: per category one bar per series, the value above each bar and in
-/// its `<title>`; `None` is written "afgeschermd" (withheld), never drawn as zero.
-pub fn columns(
-    lang: Lang,
-    title: &str,
-    categories: &[String],
-    series: &[(&str, &str, Vec<Option<f64>>)],
-    y_title: &str,
-) -> String {
-    let (w, h) = (W, 300.0);
-    let top = M.2 + 24.0;
-    let (pw, ph) = (w - M.0 - M.1, h - top - M.3);
-    let y1 = series
-        .iter()
-        .flat_map(|x| x.2.iter().flatten())
-        .fold(0.0f64, |m, v| m.max(*v));
-    let y1 = ticks(0.0, (y1 * 1.15).max(1.0))
-        .last()
-        .copied()
-        .filter(|t| *t >= y1 * 1.05)
-        .unwrap_or((y1 * 1.15).max(1.0));
-    let sy = |y: f64| top + (y1 - y.clamp(0.0, y1)) / y1 * ph;
-    let gw = pw / categories.len().max(1) as f64;
-    let bw = (gw * 0.75 / series.len().max(1) as f64).min(60.0);
-    let mut s = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
-        esc(title)
-    );
-    y_grid(&mut s, lang, (0.0, y1), &sy, pw, 0);
-    write_y_title(&mut s, top + ph / 2.0, y_title);
-    legend(
-        &mut s,
-        &series
-            .iter()
-            .map(|(n, c, _)| (*n, *c, Swatch::Square))
-            .collect::<Vec<_>>(),
-    );
-    for (g, c) in categories.iter().enumerate() {
-        let gx = M.0 + g as f64 * gw;
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
-            gx + gw / 2.0,
-            top + ph + 18.0,
-            esc(c)
-        );
-        let width = bw * series.len() as f64;
-        for (k, (name, colour, values)) in series.iter().enumerate() {
-            let x = gx + (gw - width) / 2.0 + k as f64 * bw;
-            match values.get(g).copied().flatten() {
-                Some(v) => {
-                    let _ = write!(
-                        s,
-                        "<g class=\"column\" tabindex=\"0\"><title>{} — {}: {}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{colour}\"/></g>\
-<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#1a1a1a\">{}</text>",
-                        esc(c),
-                        esc(name),
-                        num(lang, Some(v), 0),
-                        x + 2.0,
-                        sy(v),
-                        bw - 4.0,
-                        (sy(0.0) - sy(v)).max(0.5),
-                        x + bw / 2.0,
-                        sy(v) - 4.0,
-                        num(lang, Some(v), 0)
-                    );
-                }
-                None => {
-                    let _ = write!(
-                        s,
-                        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#595959\">{}</text>",
-                        x + bw / 2.0,
-                        sy(0.0) - 4.0,
-                        lang.t("afgeschermd", "withheld")
-                    );
-                }
-            }
-        }
-    }
-    s.push_str("</svg>");
-    s
-}
-
 /// Horizontal grid lines and their labels at the round ticks of `(y0, y1)`, across the plot
 /// (`pw` wide from the left margin).
 fn y_grid(
@@ -737,11 +447,35 @@ enum Swatch {
     Band,
 }
 
-/// The legend above the plot: one entry per (name, colour, swatch), left to right.
+/// Width of one legend entry.
+fn legend_entry_w(name: &str) -> f64 {
+    40.0 + 7.0 * name.chars().count() as f64
+}
+
+/// How many lines the legend takes (entries wrap at the chart's right edge).
+fn legend_lines(items: &[(&str, &str, Swatch)]) -> usize {
+    let mut lines = 1;
+    let mut lx = M.0;
+    for (name, _, _) in items {
+        if lx > M.0 && lx + legend_entry_w(name) > W - M.1 {
+            lines += 1;
+            lx = M.0;
+        }
+        lx += legend_entry_w(name);
+    }
+    lines
+}
+
+/// The legend above the plot: one entry per (name, colour, swatch), left to right, wrapping
+/// to a new line at the chart's right edge (see [`legend_lines`]).
 fn legend(s: &mut String, items: &[(&str, &str, Swatch)]) {
     let mut lx = M.0;
-    let y = M.2 + 6.0;
+    let mut y = M.2 + 6.0;
     for (name, colour, swatch) in items {
+        if lx > M.0 && lx + legend_entry_w(name) > W - M.1 {
+            lx = M.0;
+            y += 16.0;
+        }
         let _ = match swatch {
             Swatch::Line(dashed) => write!(
                 s,
@@ -778,7 +512,7 @@ fn legend(s: &mut String, items: &[(&str, &str, Swatch)]) {
             y + 4.0,
             esc(name)
         );
-        lx += 40.0 + 7.0 * name.chars().count() as f64;
+        lx += legend_entry_w(name);
     }
 }
 
