@@ -1046,11 +1046,16 @@ fn every_chart_downloads_as_svg_and_links_its_numbers_as_csv() {
         ("/corporatie", &["corporatie-grafiek", "kloof-grafiek"][..]),
         (
             "/huurmix?naar=B",
-            &["punten-grafiek", "segment-grafiek"][..],
+            &["punten-grafiek", "segment-grafiek", "segmenten-per-buurt"][..],
         ),
         (
             "/buurt/BU90010700",
-            &["waarom-grafiek", "trend-grafiek", "vergelijking-grafiek"][..],
+            &[
+                "waarom-grafiek",
+                "trend-grafiek",
+                "componenten-grafiek",
+                "vergelijking-grafiek",
+            ][..],
         ),
     ] {
         let p = get(page);
@@ -1183,4 +1188,42 @@ fn the_profile_draws_each_components_trend() {
         let x: f64 = part[..part.find('"').unwrap()].parse().unwrap();
         assert!(x < 640.0, "{x}");
     }
+}
+
+#[test]
+fn the_corporation_page_draws_each_difference_with_its_interval() {
+    let api = get("/api/v1/compare").json();
+    let p = get("/corporatie");
+    let fig = &p.body[p.body.find("data-testid=\"verschil-grafiek\"").unwrap()..];
+    let fig = &fig[..fig.find("</figure>").unwrap()];
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let vars: Vec<String> = std::iter::once("score".to_string())
+        .chain(def.component.iter().map(|c| format!("component_{}", c.id)))
+        .collect();
+    let mut drawn = 0;
+    for v in &vars {
+        let row = api["variabelen"]
+            .as_array()
+            .or(api["variables"].as_array())
+            .unwrap()
+            .iter()
+            .find(|x| x["variable"] == v.as_str() || x["variabele"] == v.as_str())
+            .unwrap_or_else(|| panic!("{v} in {api}"));
+        let d = &row["diff_mean"];
+        if d.is_null() {
+            continue;
+        }
+        drawn += 1;
+        // the numbers on the chart are the API's, rounded to one decimal
+        let f = |x: &serde_json::Value| format!("{:.1}", x.as_f64().unwrap()).replace('.', ",");
+        let text = format!(
+            "{} [{}; {}]",
+            f(&d["estimate"]),
+            f(&d["low"]),
+            f(&d["high"])
+        );
+        assert!(fig.contains(&text), "{v}: {text}");
+    }
+    assert!(drawn >= 3, "{drawn}");
+    assert_eq!(fig.matches("<g class=\"interval").count(), drawn);
 }

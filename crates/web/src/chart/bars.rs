@@ -401,3 +401,115 @@ pub fn columns(
     s.push_str("</svg>");
     s
 }
+
+/// One row of an interval chart: a label and an estimate with its interval (low, estimate,
+/// high); `None`: not computed (too few areas), written as such.
+pub struct Interval<'a> {
+    pub label: &'a str,
+    pub value: Option<(f64, f64, f64)>,
+}
+
+/// A difference per row with its interval (a forest plot): a dot at the estimate, a line
+/// from low to high, a vertical line at zero; an interval that excludes zero is drawn dark,
+/// one that includes it pale. Numbers in each row's `<title>` and at its end.
+pub fn intervals(lang: Lang, title: &str, rows: &[Interval], x_title: &str) -> String {
+    let longest = rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_w = (longest as f64 * 6.6 + 16.0).clamp(120.0, 360.0);
+    let pw = 340.0;
+    let width = label_w + pw + 120.0;
+    let row = 26.0;
+    let h = M.2 + row * rows.len() as f64 + 44.0;
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for (a, _, b) in rows.iter().filter_map(|r| r.value) {
+        if a.is_finite() && b.is_finite() {
+            lo = lo.min(a);
+            hi = hi.max(b);
+        }
+    }
+    let pad = ((hi - lo) * 0.08).max(0.5);
+    let (x0, x1) = (lo - pad, hi + pad);
+    let sx = |x: f64| label_w + (x.clamp(x0, x1) - x0) / (x1 - x0) * pw;
+    let bottom = M.2 + row * rows.len() as f64;
+    let mut s = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {width:.0} {h:.0}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        esc(title)
+    );
+    for t in ticks(x0, x1) {
+        let x = sx(t);
+        let _ = write!(
+            s,
+            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
+<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            M.2,
+            bottom + 14.0,
+            num(lang, Some(t), decimals(x0, x1))
+        );
+    }
+    let _ = write!(
+        s,
+        "<line x1=\"{z:.1}\" y1=\"{:.1}\" x2=\"{z:.1}\" y2=\"{bottom:.1}\" stroke=\"#595959\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+        M.2,
+        label_w + pw / 2.0,
+        bottom + 34.0,
+        esc(x_title),
+        z = sx(0.0)
+    );
+    for (k, r) in rows.iter().enumerate() {
+        let y = M.2 + row * k as f64 + row / 2.0;
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+            label_w - 8.0,
+            y + 4.0,
+            esc(r.label)
+        );
+        match r
+            .value
+            .filter(|v| v.0.is_finite() && v.1.is_finite() && v.2.is_finite())
+        {
+            Some((a, e, b)) => {
+                let sure = a > 0.0 || b < 0.0;
+                let colour = if sure { "#0b5394" } else { "#8c8c8c" };
+                let text = format!(
+                    "{} [{}; {}]",
+                    num(lang, Some(e), 1),
+                    num(lang, Some(a), 1),
+                    num(lang, Some(b), 1)
+                );
+                let _ = write!(
+                    s,
+                    "<g class=\"interval{}\" tabindex=\"0\"><title>{}: {text}</title>\
+<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{colour}\" stroke-width=\"2.5\"/>\
+<circle cx=\"{:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{colour}\"/></g>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#1a1a1a\">{text}</text>",
+                    if sure { " zeker" } else { "" },
+                    esc(r.label),
+                    sx(a),
+                    sx(b),
+                    sx(e),
+                    label_w + pw + 6.0,
+                    y + 4.0,
+                );
+            }
+            None => {
+                let _ = write!(
+                    s,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"#595959\">{}</text>",
+                    label_w + 4.0,
+                    y + 4.0,
+                    lang.t(
+                        "niet berekend (te weinig buurten)",
+                        "not computed (too few buurten)"
+                    )
+                );
+            }
+        }
+    }
+    s.push_str("</svg>");
+    s
+}

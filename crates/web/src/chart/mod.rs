@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use crate::html::{Lang, esc, num, url};
 
 mod bars;
-pub use bars::{Bar, Spread, Stack, boxes, columns, hbars, stacked_hbars};
+pub use bars::{Bar, Interval, Spread, Stack, boxes, columns, hbars, intervals, stacked_hbars};
 
 /// Width and height of the chart's coordinate space.
 const W: f64 = 640.0;
