@@ -765,8 +765,9 @@ mod tests {
         assert_eq!(h.bedrag(250.0).unwrap(), 1572.20);
         // docs/domain.md §11 item 2: 255 points → 1,572.20 + 5 × 6.47
         assert_eq!(h.bedrag(255.0).unwrap(), 1604.55);
-        // not typed yet: an error, never a guess
-        assert!(h.bedrag(120.0).is_err());
+        // between the anchors: the full table (woningwaardering 2.0.6's amounts)
+        assert_eq!(h.bedrag(120.0).unwrap(), 730.69);
+        assert_eq!(h.bedrag(40.0).unwrap(), 235.96);
     }
 
     #[test]
@@ -795,6 +796,17 @@ mod tests {
         assert_eq!(h.bedrag(186.0).unwrap(), 1184.82);
         let s = t().segmentgrenzen(Date::new(2025, 6, 1)).unwrap();
         assert_eq!(s.liberalisatiegrens, Some(900.07));
+        // the full 2025 table (woningwaardering 4.0.0's amounts): the liberalisatiegrens is
+        // the amount of 143 points, as in every year of the Wet betaalbare huur
+        assert_eq!(h.bedrag(143.0).unwrap(), 900.07);
+        assert_eq!(h.bedrag(40.0).unwrap(), 241.44);
+        assert_eq!(h.bedrag(120.0).unwrap(), 747.65);
+        assert_eq!(h.bedrag(250.0).unwrap(), 1608.68);
+        let onz = t()
+            .huurtabel(Stelsel::Onzelfstandig, Date::new(2025, 6, 1))
+            .unwrap();
+        assert!(onz.volledig);
+        assert!(onz.bedrag(100.0).is_ok());
     }
 
     #[test]

@@ -187,12 +187,25 @@ fn peildatum_selects_tables() {
         "{:?}",
         r.warnings
     );
-    // before 2026 only anchor points of the rent tables are typed: an error, not a guess
+    // 2025: the complete table of 1 January 2025 applies (not 2026's, not an anchor guess)
     let o = Options {
         peildatum: Date::new(2025, 7, 1),
         ..opts()
     };
-    assert!(waardeer_json(&schema_example().to_string(), &o).is_err());
+    let r25 = waardeer_json(&schema_example().to_string(), &o).unwrap();
+    let t = veerkracht_wws::tables::Tables::embedded();
+    let table = |d: Date| {
+        t.huurtabel(veerkracht_wws::model::Stelsel::Zelfstandig, d)
+            .unwrap()
+    };
+    assert_eq!(
+        r25.maximale_huur,
+        table(Date::new(2025, 7, 1)).bedrag(r25.punten).unwrap()
+    );
+    assert_ne!(
+        r25.maximale_huur,
+        table(Date::new(2026, 7, 1)).bedrag(r25.punten).unwrap()
+    );
 }
 
 #[test]
