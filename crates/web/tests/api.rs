@@ -1053,6 +1053,7 @@ fn every_chart_downloads_as_svg_and_links_its_numbers_as_csv() {
             &[
                 "waarom-grafiek",
                 "trend-grafiek",
+                "rang-grafiek",
                 "componenten-grafiek",
                 "vergelijking-grafiek",
             ][..],
@@ -1226,4 +1227,28 @@ fn the_corporation_page_draws_each_difference_with_its_interval() {
     }
     assert!(drawn >= 3, "{drawn}");
     assert_eq!(fig.matches("<g class=\"interval").count(), drawn);
+}
+
+#[test]
+fn the_profile_draws_its_rank_band_over_the_editions() {
+    let api = get("/api/v1/areas/BU90010700").json();
+    let p = get("/buurt/BU90010700");
+    let fig = &p.body[p.body.find("data-testid=\"rang-grafiek\"").unwrap()..];
+    let fig = &fig[..fig.find("</figure>").unwrap()];
+    // one dot per edition with a rank, titled with the API's rank and band
+    let mut n = 0;
+    for e in api["trend"].as_array().unwrap() {
+        let (Some(r), Some(lo), Some(hi)) = (
+            e["rang"].as_f64(),
+            e["rang_p5"].as_f64(),
+            e["rang_p95"].as_f64(),
+        ) else {
+            continue;
+        };
+        n += 1;
+        let t = format!("{}: {r:.0} [{lo:.0}; {hi:.0}]", e["editie"]);
+        assert!(fig.contains(&t), "{t}");
+    }
+    assert!(n >= 2, "{n}");
+    assert_eq!(fig.matches("<circle class=\"dot\"").count(), n);
 }

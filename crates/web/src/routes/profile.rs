@@ -485,6 +485,43 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
                 "Score per edition (solid) and the gemeente's mean (dashed); the rank and its 90 % band are on each point and in the table."
             ))
         );
+        // the rank with its 90 % band over the editions (from the index's uncertainty runs)
+        let ranks: Vec<Option<(f64, f64, f64)>> = t
+            .iter()
+            .map(|x| {
+                Some((
+                    x["rang_p5"].as_f64()?,
+                    x["rang"].as_f64()?,
+                    x["rang_p95"].as_f64()?,
+                ))
+            })
+            .collect();
+        if ranks.iter().any(Option::is_some) {
+            let band_chart = crate::chart::fans(
+                lang,
+                lang.t(
+                    "Rang met 90 %-band over de edities",
+                    "Rank with its 90 % band over the editions",
+                ),
+                &cats,
+                &[crate::chart::Fan {
+                    name: &own_name,
+                    values: ranks,
+                    colour: "#0b5394",
+                }],
+                lang.t("rang (1 = meeste aandacht)", "rank (1 = most attention)"),
+                0,
+            );
+            let dl = crate::chart::downloads(lang, "rang-grafiek", Some(&index_csv));
+            let _ = write!(
+                s,
+                "<figure class=\"chart\" data-testid=\"rang-grafiek\">{band_chart}<figcaption>{}</figcaption>{dl}</figure>",
+                esc(lang.t(
+                    "Lijn: de rang onder de gescoorde gebieden van dit niveau (1 = meeste aandacht); vlak: 90 % van de rangen over de onzekerheidsruns (gewichten, ontbrekende waarden, steekproefruis). Een smalle band: de plaats staat vast; een brede: de plaats is onzeker. Een editie zonder punt: geen rang (geen score of eerst controleren).",
+                    "Line: the rank among the scored areas of this level (1 = most attention); area: 90 % of the ranks over the uncertainty runs (weights, missing values, sampling noise). A narrow band: the place is firm; a wide one: uncertain. An edition without a point: no rank (no score or check first)."
+                ))
+            );
+        }
         // each component's trend: one line per component, the same 0–100 scale
         const OKABE_ITO: [&str; 7] = [
             "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
