@@ -61,6 +61,15 @@ fn map_click_profile_and_api_agree_in_chromium() {
         "every simulated buurt with a shape is on the map: {k}"
     );
     assert_eq!(out["verschilkaart_zoomt"], true);
+    // the newer charts are drawn in the browser too
+    assert!(
+        out["rang-grafiek"].as_u64().unwrap() >= 2,
+        "{}",
+        out["rang-grafiek"]
+    );
+    assert!(out["componenten-grafiek"].as_u64().unwrap() >= 8);
+    assert!(out["corporatie_intervals"].as_u64().unwrap() >= 3);
+    assert!(out["huurmix_stack_parts"].as_u64().unwrap() >= 30);
     // the dossier fits A4 portrait: nothing sticks out at the printable width
     let o = &out["dossier_overflow"];
     assert_eq!(o["bad"].as_array().unwrap().len(), 0, "{o}");

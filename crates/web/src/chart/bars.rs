@@ -238,7 +238,7 @@ pub fn stacked_hbars(lang: Lang, title: &str, rows: &[Stack], parts: [(&str, &st
         .clamp(120.0, 360.0);
     let pw = 400.0;
     let twin = rows.iter().any(|r| r.after.is_some());
-    let row_h = if twin { 24.0 } else { 16.0 };
+    let row_h = if twin { 30.0 } else { 16.0 };
     let top = M.2 + 24.0;
     let h = top + row_h * rows.len() as f64 + 36.0;
     let width = label_w + pw + M.1 + 8.0;
@@ -289,18 +289,23 @@ pub fn stacked_hbars(lang: Lang, title: &str, rows: &[Stack], parts: [(&str, &st
             y + 11.0,
             esc(&r.label)
         );
-        let withheld = |s: &mut String, y: f64| {
+        let withheld = |s: &mut String, y: f64, after: bool| {
             let _ = write!(
                 s,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#595959\">{}</text>",
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{}\" fill=\"#595959\">{}</text>",
                 sx(0.0) + 2.0,
                 y,
-                lang.t("afgeschermd", "withheld")
+                if after { 9 } else { 10 },
+                if after {
+                    lang.t("na de wat-als: afgeschermd", "after the what-if: withheld")
+                } else {
+                    lang.t("afgeschermd", "withheld")
+                }
             );
         };
         match &r.now {
             Some(v) => bar(&mut s, y + 2.0, 11.0, v, &r.label, ""),
-            None => withheld(&mut s, y + 11.0),
+            None => withheld(&mut s, y + 11.0, false),
         }
         match &r.after {
             Some(Some(v)) => bar(
@@ -311,7 +316,7 @@ pub fn stacked_hbars(lang: Lang, title: &str, rows: &[Stack], parts: [(&str, &st
                 &r.label,
                 lang.t("na de wat-als, ", "after the what-if, "),
             ),
-            Some(None) if r.now.is_some() => withheld(&mut s, y + 21.0),
+            Some(None) if r.now.is_some() => withheld(&mut s, y + 24.0, true),
             _ => {}
         }
     }

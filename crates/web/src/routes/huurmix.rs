@@ -351,15 +351,18 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
             }
         })
         .collect();
+    // the buurten with published counts are drawn; the withheld ones are counted under the
+    // chart (a column of "afgeschermd" rows would hide the picture) and are in the table
+    let withheld_buurten = stacks.iter().filter(|x| x.now.is_none()).count();
+    let stacks: Vec<crate::chart::Stack> = stacks.into_iter().filter(|x| x.now.is_some()).collect();
     let stacked_title = lang.t(
         "Huursegmenten per buurt (aandeel van de corporatiewoningen)",
         "Rent segments per buurt (share of the corporation dwellings)",
     );
     let _ = write!(
         s,
-        "<figure class=\"chart wide\" data-testid=\"segmenten-per-buurt\" data-buurten=\"{}\" data-afgeschermd=\"{}\">{}<figcaption>{}</figcaption>{}</figure>",
-        stacks.len(),
-        stacks.iter().filter(|x| x.now.is_none()).count(),
+        "<figure class=\"chart wide\" data-testid=\"segmenten-per-buurt\" data-buurten=\"{}\" data-afgeschermd=\"{withheld_buurten}\">{}<figcaption>{} {}</figcaption>{}</figure>",
+        stacks.len() + withheld_buurten,
         crate::chart::stacked_hbars(
             lang,
             stacked_title,
@@ -371,9 +374,13 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
             ],
         ),
         esc(lang.t(
-            "Dikke balk: nu; dunne balk eronder: na de wat-als (als gekozen). Afgeschermd: de buurt heeft te weinig woningen om aantallen te tonen. De cijfers staan in de tabel hieronder.",
-            "Thick bar: now; thin bar below: after the what-if (when chosen). Withheld: the buurt has too few dwellings to show counts. The numbers are in the table below."
+            "Dikke balk: nu; dunne balk eronder: na de wat-als (als gekozen). De cijfers staan in de tabel hieronder.",
+            "Thick bar: now; thin bar below: after the what-if (when chosen). The numbers are in the table below."
         )),
+        esc(&match lang {
+            Lang::Nl => format!("Niet getekend: {withheld_buurten} buurten met te weinig woningen om aantallen te tonen (afgeschermd, geen nul)."),
+            Lang::En => format!("Not drawn: {withheld_buurten} buurten with too few dwellings to show counts (withheld, not zero)."),
+        }),
         crate::chart::downloads(lang, "segmenten-per-buurt", Some(&csv)),
     );
     let row = |link: String, b: &PublishedBuurt| {

@@ -79,6 +79,13 @@ def main():
         if trend:
             d.execute_script("document.querySelector('[data-testid=trend-grafiek]').scrollIntoView()")
             d.save_screenshot(os.path.join(shots, "02b-buurtprofiel-trend.png"))
+        for testid, shot in [("rang-grafiek", "02d-buurtprofiel-rangband.png"),
+                             ("componenten-grafiek", "02e-buurtprofiel-componenten.png")]:
+            el = d.find_elements(By.CSS_SELECTOR, f"[data-testid={testid}]")
+            out[testid] = len(d.find_elements(By.CSS_SELECTOR, f"[data-testid={testid}] circle"))
+            if el:
+                d.execute_script("arguments[0].scrollIntoView()", el[0])
+                d.save_screenshot(os.path.join(shots, shot))
         # 4. The same number from the API.
         with urllib.request.urlopen(f"{base}/api/v1/areas/{code}") as r:
             api = json.load(r)
@@ -131,11 +138,17 @@ def main():
         out["huurmix_columns"] = len(d.find_elements(By.CSS_SELECTOR, "svg.chart g.column"))
         d.execute_script("document.querySelector('div.charts').scrollIntoView()")
         d.save_screenshot(os.path.join(shots, "09b-huurmix-grafieken.png"))
+        d.execute_script("document.querySelector('[data-testid=segmenten-per-buurt]').scrollIntoView()")
+        d.save_screenshot(os.path.join(shots, "09c-huurmix-segmenten-per-buurt.png"))
+        out["huurmix_stack_parts"] = len(d.find_elements(By.CSS_SELECTOR, "[data-testid=segmenten-per-buurt] rect.part"))
         d.get(base + "/corporatie")
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.chart g.box")))
         out["corporatie_boxes"] = len(d.find_elements(By.CSS_SELECTOR, "svg.chart g.box"))
         d.execute_script("document.querySelector('figure.chart').scrollIntoView()")
         d.save_screenshot(os.path.join(shots, "06b-corporatie-spreiding.png"))
+        out["corporatie_intervals"] = len(d.find_elements(By.CSS_SELECTOR, "[data-testid=verschil-grafiek] g.interval"))
+        d.execute_script("document.querySelector('[data-testid=verschil-grafiek]').scrollIntoView()")
+        d.save_screenshot(os.path.join(shots, "06c-corporatie-verschil.png"))
         d.get(base + "/hotspots")
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.chart circle")))
         out["moran_dots"] = len(d.find_elements(By.CSS_SELECTOR, "svg.chart circle"))
