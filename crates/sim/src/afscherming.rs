@@ -576,6 +576,7 @@ mod tests {
                 regio: Vec::new(),
                 buurt: NAMES.iter().map(|s| s.to_string()).collect(),
             },
+            first_run: 0,
             runs: runs
                 .iter()
                 .map(|bs| RunOutput {

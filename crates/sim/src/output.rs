@@ -69,6 +69,9 @@ pub struct Results {
     pub metrics: Metrics,
     /// one output per run, in run order
     pub runs: Vec<RunOutput>,
+    /// the number of the first run in `runs` (0 for a whole batch; see
+    /// [`simulate_runs_stoppable`])
+    pub first_run: usize,
     /// the seed of every run's ChaCha8 stream
     pub seed: u64,
     /// per stream (the order of the `plaatsingen_{stroom}` metrics): urgent or regular
@@ -164,6 +167,7 @@ pub fn simulate_runs_stoppable(
             .collect(),
         metrics: Metrics::of(m),
         runs: done.into_iter().map(|(_, o)| o).collect(),
+        first_run: first,
         seed,
         stroom_urgent: m.stroom_urgent.clone(),
     })
@@ -171,7 +175,8 @@ pub fn simulate_runs_stoppable(
 
 impl Results {
     /// Adds the runs of `more` (the next runs of the same model and seed) after these.
-    /// Errors, changing nothing, when `more` is of another scenario, seed or shape.
+    /// Errors, changing nothing, when `more` is of another scenario, seed or shape, or does
+    /// not start at the run after the last of these (no gap, no overlap).
     pub fn append(&mut self, more: Results) -> Result<(), String> {
         if more.scenario != self.scenario
             || more.seed != self.seed
@@ -179,10 +184,18 @@ impl Results {
             || more.jaren != self.jaren
             || more.buurten != self.buurten
             || more.metrics != self.metrics
+            || more.stroom_urgent != self.stroom_urgent
         {
             return Err(format!(
                 "runs of '{}' (seed {}) cannot be joined to runs of '{}' (seed {})",
                 more.scenario, more.seed, self.scenario, self.seed
+            ));
+        }
+        let next = self.first_run + self.runs.len();
+        if more.first_run != next {
+            return Err(format!(
+                "runs from {} cannot follow runs {}..{next}: the next run is {next}",
+                more.first_run, self.first_run
             ));
         }
         self.runs.extend(more.runs);

@@ -345,9 +345,13 @@ fn runs_computed_in_parts_and_appended_equal_one_batch() {
                 .all(|(p, q)| p.to_bits() == q.to_bits())
         );
     }
-    // runs of another seed are refused, and nothing is added
+    // runs of another seed, a gap or an overlap are refused, and nothing is added
     let other = veerkracht_sim::simulate_runs_stoppable(&m, 6..7, 10, 1, &|| {}, &stop).unwrap();
     assert!(parts.append(other).unwrap_err().contains("seed 10"));
+    let gap = veerkracht_sim::simulate_runs_stoppable(&m, 7..8, 9, 1, &|| {}, &stop).unwrap();
+    assert!(parts.append(gap).unwrap_err().contains("the next run is 6"));
+    let again = veerkracht_sim::simulate_runs_stoppable(&m, 3..6, 9, 1, &|| {}, &stop).unwrap();
+    assert!(parts.append(again).is_err());
     assert_eq!(parts.runs.len(), 6);
 }
 

@@ -100,6 +100,7 @@ pub(crate) fn own_stock_path(path: &str) -> bool {
         || path.starts_with("/api/v1/huurmix")
         || path.starts_with("/api/v1/rentmix")
         || path == "/scenarios"
+        || path.starts_with("/scenarios/")
         || path.starts_with("/api/v1/scenarios")
 }
 

@@ -195,11 +195,16 @@ impl Drop for StopOnDrop {
 /// page that started it was closed).
 pub const JOB_IDLE: Duration = Duration::from_secs(10);
 
-/// How long a finished computation's answer is kept for the page to fetch.
-pub const JOB_KEPT: Duration = Duration::from_secs(120);
+/// How long a finished computation's answer is kept (for the page, its chart downloads and
+/// its CSV).
+pub const JOB_KEPT: Duration = Duration::from_secs(15 * 60);
 
 /// Most finished computations kept at once (the oldest go first).
 pub const JOBS_KEPT: usize = 256;
+
+/// Most finished computations kept per client (its oldest go first, so one client cannot
+/// push out the others' answers).
+pub const JOBS_KEPT_PER_CLIENT: usize = 8;
 
 /// Why a progressive computation ended without its full answer: HTTP status and the message
 /// in Dutch and English.
@@ -331,6 +336,18 @@ impl Jobs {
         let mut m = self.map.lock().expect("no panics while holding");
         let ended_at = |j: &Job| *j.ended.lock().expect("no panics while holding");
         m.retain(|_, j| ended_at(j).is_none_or(|t| t.elapsed() < JOB_KEPT));
+        // this client's oldest finished ones first, then anyone's
+        let mut own: Vec<(Instant, String)> = m
+            .iter()
+            .filter(|(_, j)| j.client == client)
+            .filter_map(|(k, j)| ended_at(j).map(|t| (t, k.clone())))
+            .collect();
+        if own.len() >= JOBS_KEPT_PER_CLIENT {
+            own.sort();
+            for (_, k) in own.iter().take(own.len() + 1 - JOBS_KEPT_PER_CLIENT) {
+                m.remove(k);
+            }
+        }
         let mut finished: Vec<(Instant, String)> = m
             .iter()
             .filter_map(|(k, j)| ended_at(j).map(|t| (t, k.clone())))

@@ -128,8 +128,9 @@ pub fn result_rows(v: &Value) -> Vec<serde_json::Map<String, Value>> {
     rows
 }
 
-/// The result block of a scenario answer; `csv`: where its numbers are as CSV (a progressive
-/// computation's), if anywhere.
+/// The result block of a scenario answer; `csv`: where its numbers are as CSV (a finished
+/// progressive computation's). Only then do its charts get download links: the answer is
+/// kept, so a download does not run the simulation again.
 pub fn result_html(st: &AppState, lang: Lang, v: &Value, csv: Option<&str>) -> String {
     let mut s = String::new();
     let _ = write!(
@@ -270,7 +271,8 @@ pub fn result_html(st: &AppState, lang: Lang, v: &Value, csv: Option<&str>) -> S
                 "Lijn: mediaan van de runs; vlak: 5–95 % van de runs. Een ontbrekend jaar is afgeschermd of niet berekend (geen nul).",
                 "Line: median of the runs; area: 5–95 % of the runs. A missing year is withheld or not computed (not zero)."
             )),
-            crate::chart::downloads(lang, &format!("waaier-{key}"), csv)
+            csv.map(|c| crate::chart::downloads(lang, &format!("waaier-{key}"), Some(c)))
+                .unwrap_or_default()
         );
     }
     s.push_str("</div>");
@@ -432,16 +434,15 @@ fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64, csv: Option<&
         else {
             continue;
         };
+        let is_withheld = b["afgeschermd"].as_object().is_some_and(|o| !o.is_empty());
         let diff = match (
             b["aandeel_kwetsbaar_scenario"]["p50"].as_f64(),
             b["aandeel_kwetsbaar_basis"]["p50"].as_f64(),
         ) {
-            (Some(x), Some(y)) if b["afgeschermd"].as_object().is_none_or(|o| o.is_empty()) => {
-                Some((x - y) * 100.0)
-            }
+            (Some(x), Some(y)) if !is_withheld => Some((x - y) * 100.0),
             _ => None,
         };
-        let (fill, txt) = match diff {
+        let (fill, txt, cell) = match diff {
             Some(d) => {
                 drawn += 1;
                 (
@@ -451,9 +452,10 @@ fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64, csv: Option<&
                         num(lang, Some(d), 1),
                         lang.t("procentpunt", "percentage points")
                     ),
+                    num(lang, Some(d), 1),
                 )
             }
-            None => {
+            None if is_withheld => {
                 withheld += 1;
                 (
                     html::NOT_SCORED,
@@ -462,15 +464,19 @@ fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64, csv: Option<&
                         "withheld (fewer than k simulated households)",
                     )
                     .to_string(),
+                    lang.t("afgeschermd", "withheld").to_string(),
                 )
             }
+            // not withheld, but no median (no households in the runs): no value, not zero
+            None => (
+                html::NO_DATA,
+                lang.t("geen waarde", "no value").to_string(),
+                lang.t("geen waarde", "no value").to_string(),
+            ),
         };
         rows.push(vec![
             format!("<a href=\"/buurt/{}\">{}</a>", html::url(code), esc(name)),
-            match diff {
-                Some(d) => num(lang, Some(d), 1),
-                None => lang.t("afgeschermd", "withheld").to_string(),
-            },
+            cell,
         ]);
         shapes.push(crate::map::Shape {
             code: code.to_string(),
@@ -491,7 +497,7 @@ fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64, csv: Option<&
     );
     let pp = |x: f64| num(lang, Some(x), 1);
     let legend: Vec<(&str, String)> = vec![
-        (DIFF_COLOURS[0], format!("< {}", pp(DIFF_BREAKS[0]))),
+        (DIFF_COLOURS[0], format!("≤ {}", pp(DIFF_BREAKS[0]))),
         (
             DIFF_COLOURS[1],
             format!("{} – {}", pp(DIFF_BREAKS[0]), pp(DIFF_BREAKS[1])),
@@ -509,7 +515,7 @@ fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64, csv: Option<&
             DIFF_COLOURS[3],
             format!("{} – {}", pp(DIFF_BREAKS[2]), pp(DIFF_BREAKS[3])),
         ),
-        (DIFF_COLOURS[4], format!("≥ {}", pp(DIFF_BREAKS[3]))),
+        (DIFF_COLOURS[4], format!("> {}", pp(DIFF_BREAKS[3]))),
         (
             html::NOT_SCORED,
             lang.t("afgeschermd", "withheld").to_string(),
@@ -529,6 +535,7 @@ fn difference_map(st: &AppState, lang: Lang, v: &Value, last: i64, csv: Option<&
             Some(rows.len()),
             &html::table(&title, &[lang.t("buurt", "buurt"), lang.t("verschil (procentpunt)", "difference (percentage points)")], &rows),
         ),
-        crate::chart::downloads(lang, "verschilkaart", csv),
+        csv.map(|c| crate::chart::downloads(lang, "verschilkaart", Some(c)))
+            .unwrap_or_default(),
     )
 }

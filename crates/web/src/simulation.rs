@@ -361,7 +361,26 @@ pub(crate) fn start_job(
     });
     let work = job.clone();
     tokio::spawn(async move {
-        permit.slot().await;
+        // wait for a computing slot, but not for a job that was stopped meanwhile (idle,
+        // time limit, cancelled): its permit goes back at once
+        {
+            // one wait, kept across the checks (the semaphore is fair: its place in the queue)
+            let slot = permit.slot();
+            tokio::pin!(slot);
+            loop {
+                tokio::select! {
+                    _ = &mut slot => break,
+                    _ = tokio::time::sleep(Duration::from_millis(100)) => {
+                        if work.stop.stopped() {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        if work.stop.stopped() {
+            return;
+        }
         let job = work.clone();
         let done = tokio::task::spawn_blocking(move || {
             // held until the work has stopped
@@ -371,6 +390,9 @@ pub(crate) fn start_job(
                 .as_ref()
                 .map(|_| veerkracht_huurmix::segment_pins(&st.rent_mix(), &st.published_mix()));
             let p = prepare(&a, &base, runs, seed, &st.heavy.limits.budget)?;
+            if work.stop.stopped() {
+                return Err(Failure::Stopped);
+            }
             let mut so_far: Option<(Results, Results)> = None;
             let mut from = 0;
             for to in parts(runs) {

@@ -1028,6 +1028,33 @@ fn a_progressive_scenario_computation_refines_to_the_batch_answer() {
     );
     assert_eq!(r.status, 202, "{}", r.body);
     let id = r.json()["id"].as_str().unwrap().to_string();
+    // while it runs: no CSV (it would look final), and the page's "anything new?" is 204
+    // as long as the picture it shows is the latest
+    problem(
+        &get(&format!("/api/v1/scenarios/jobs/{id}?format=csv")),
+        409,
+        "the CSV holds the full answer only",
+    );
+    let done = loop {
+        let s = get(&format!("/api/v1/scenarios/jobs/{id}")).json();
+        if !s["resultaat"].is_null() {
+            break s["runs_klaar"].as_u64().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let f = get(&format!("/scenarios/berekening/{id}?gezien={done}"));
+    assert!(
+        f.status == 204 || !f.body.contains(&format!("data-runs-klaar=\"{done}\"")),
+        "{} {}",
+        f.status,
+        &f.body[..f.body.len().min(200)]
+    );
+    let f = get(&format!("/scenarios/berekening/{id}"));
+    assert!(f.body.contains("<progress"), "shows its progress");
+    assert!(
+        !f.body.contains("grafiek="),
+        "no downloads before it is done"
+    );
     assert_eq!(
         send("DELETE", &format!("/api/v1/scenarios/jobs/{id}")).status,
         204

@@ -1782,3 +1782,38 @@ fn measure_partners_come_from_the_plan() {
         assert_eq!(p["measures"][0]["partners"].as_array().unwrap().len(), 1);
     }
 }
+
+#[test]
+fn the_scenario_page_starts_its_progressive_run_with_the_session_token() {
+    let srv = &servers()[0];
+    let mut corp = user(srv.addr, OrgKind::Corporatie, Role::Analist);
+    let page = corp.get("/scenarios");
+    assert_eq!(page.status, 200, "{}", page.body);
+    // the page's script finds the session's token on the result block (never in a URL), and
+    // the edit form posts it as a field
+    let token = between(&page.body, "<div id=\"resultaat\" data-csrf=\"", "\"");
+    assert_eq!(token, corp.csrf);
+    assert!(
+        page.body.contains("name=\"csrf\""),
+        "the edit form carries it"
+    );
+    let body = json!({"scenario": "spreiding", "runs": 4, "seed": 1});
+    // without the token: refused, as every change made with a cookie
+    let r = corp.send(
+        "POST",
+        "/api/v1/scenarios/jobs",
+        Some("application/json"),
+        body.to_string().as_bytes(),
+        &[],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    // with it (as the script sends it): started, and its result block is this user's
+    let r = corp.api("POST", "/api/v1/scenarios/jobs", &body);
+    assert_eq!(r.status, 202, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let f = corp.get(&format!("/scenarios/berekening/{id}"));
+    assert_eq!(f.status, 200, "{}", f.body);
+    // another organisation cannot read it (no own stock, and not its job)
+    let mut gem = user(srv.addr, OrgKind::Gemeente, Role::Analist);
+    assert_ne!(gem.get(&format!("/scenarios/berekening/{id}")).status, 200);
+}

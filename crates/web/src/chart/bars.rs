@@ -429,10 +429,12 @@ pub fn intervals(lang: Lang, title: &str, rows: &[Interval], x_title: &str) -> S
     let row = 26.0;
     let h = M.2 + row * rows.len() as f64 + 44.0;
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
-    for (a, _, b) in rows.iter().filter_map(|r| r.value) {
-        if a.is_finite() && b.is_finite() {
-            lo = lo.min(a);
-            hi = hi.max(b);
+    for (a, e, b) in rows.iter().filter_map(|r| r.value) {
+        for x in [a, e, b] {
+            if x.is_finite() {
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
         }
     }
     let pad = ((hi - lo) * 0.08).max(0.5);

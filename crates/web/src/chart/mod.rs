@@ -582,10 +582,12 @@ pub fn cut_out(page: &str, id: &str) -> Result<String, Vec<String>> {
             .rfind('<')
             .is_some_and(|t| page[t..].starts_with("<figure"))
     });
+    // the first <svg> inside that figure (never the next figure's)
     let svg = found.and_then(|i| {
-        let start = i + page[i..].find("<svg")?;
-        let end = start + page[start..].find("</svg>")? + "</svg>".len();
-        Some(&page[start..end])
+        let figure = &page[i..i + page[i..].find("</figure>")?];
+        let start = figure.find("<svg")?;
+        let end = start + figure[start..].find("</svg>")? + "</svg>".len();
+        Some(&figure[start..end])
     });
     match svg {
         Some(svg) => {

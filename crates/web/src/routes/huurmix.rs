@@ -341,7 +341,12 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
                     d.midden_naar_vrij? as f64,
                     d.sociaal_naar_vrij? as f64,
                 );
-                shares([a - sm - sv, m + sm - mv, v + mv + sv])
+                let after = [a - sm - sv, m + sm - mv, v + mv + sv];
+                // the published shifts never exceed the counts; if they ever did, no bar
+                if after.iter().any(|x| *x < 0.0) {
+                    return None;
+                }
+                shares(after)
             });
             crate::chart::Stack {
                 code,

@@ -1,8 +1,11 @@
 // veerkracht: the scenario page's "Doorrekenen" without leaving the page (issue 17).
 // Starts a progressive computation (POST /api/v1/scenarios/jobs) and puts its result block
-// (/scenarios/berekening/{id}) in #resultaat every 150 ms until it is done: a first picture
-// from 4 runs, sharpening at a quarter, half and all of the runs. Without this script the forms load the
-// page with the full result. No inline code: the page's CSP allows scripts from this server.
+// (/scenarios/berekening/{id}) in #resultaat until it is done: a first picture from 4 runs,
+// sharpening at a quarter, half and all of the runs. Every 150 ms it asks whether a newer
+// picture is there (`gezien` = the runs of the one shown; 204 = not yet), so the block is
+// replaced only when it changes. A new run stops the one it replaces. Without this script
+// (or when the server refuses the start) the forms load the page with the full result. No
+// inline code: the page's CSP allows scripts from this server only.
 (function () {
   "use strict";
   var out = document.getElementById("resultaat");
@@ -10,7 +13,18 @@
     return;
   }
   var lang = document.documentElement.lang === "en" ? "en" : "nl";
+  var csrf = out.getAttribute("data-csrf") || "";
   var current = null;
+  function headers(json) {
+    var h = {};
+    if (json) {
+      h["Content-Type"] = "application/json";
+    }
+    if (csrf) {
+      h["X-CSRF-Token"] = csrf;
+    }
+    return h;
+  }
   function fail(text) {
     var p = document.createElement("p");
     p.className = "fout";
@@ -19,19 +33,34 @@
     out.replaceChildren(p);
     out.removeAttribute("aria-busy");
   }
-  function poll(id) {
+  function stop(id) {
+    fetch("/api/v1/scenarios/jobs/" + encodeURIComponent(id), {
+      method: "DELETE",
+      credentials: "same-origin",
+      headers: headers(false)
+    }).catch(function () {});
+  }
+  function poll(id, seen) {
     if (current !== id) {
       return; // a newer computation replaced this one
     }
-    fetch("/scenarios/berekening/" + encodeURIComponent(id) + "?lang=" + lang, {
-      credentials: "same-origin",
-      cache: "no-store"
-    }).then(function (r) {
+    var url = "/scenarios/berekening/" + encodeURIComponent(id) + "?lang=" + lang;
+    if (seen !== null) {
+      url += "&gezien=" + seen;
+    }
+    fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      if (r.status === 204) {
+        return { same: true };
+      }
       return r.text().then(function (t) {
         return { ok: r.ok, text: t };
       });
     }).then(function (r) {
       if (current !== id) {
+        return;
+      }
+      if (r.same) {
+        window.setTimeout(function () { poll(id, seen); }, 150);
         return;
       }
       if (!r.ok) {
@@ -43,7 +72,8 @@
       var root = out.firstElementChild;
       var status = root ? root.getAttribute("data-status") : "fout";
       if (status === "bezig") {
-        window.setTimeout(function () { poll(id); }, 150);
+        var runs = root.getAttribute("data-runs-klaar");
+        window.setTimeout(function () { poll(id, runs); }, 150);
       } else {
         out.removeAttribute("aria-busy");
         document.dispatchEvent(new CustomEvent("veerkracht:berekend", { detail: status }));
@@ -53,28 +83,36 @@
     });
   }
   function start(form, body) {
-    var headers = { "Content-Type": "application/json" };
-    var csrf = form.querySelector("input[name=csrf]");
-    if (csrf) {
-      headers["X-CSRF-Token"] = csrf.value;
+    if (current !== null) {
+      stop(current);
+      current = null;
     }
     out.setAttribute("aria-busy", "true");
     fetch("/api/v1/scenarios/jobs", {
       method: "POST",
       credentials: "same-origin",
-      headers: headers,
+      headers: headers(true),
       body: JSON.stringify(body)
     }).then(function (r) {
-      return r.json().then(function (j) {
-        return { ok: r.ok, json: j };
+      return r.text().then(function (t) {
+        var j = null;
+        try {
+          j = JSON.parse(t);
+        } catch (e) {
+          j = null;
+        }
+        return { ok: r.ok, status: r.status, json: j };
       });
     }).then(function (r) {
-      if (!r.ok) {
-        fail(r.json.detail || r.json.title || "fout");
-        return;
+      if (r.ok && r.json && r.json.id) {
+        current = r.json.id;
+        poll(current, null);
+      } else if (r.status === 401 || r.status === 403) {
+        // not allowed this way (session, token): the form the ordinary way
+        form.submit();
+      } else {
+        fail((r.json && (r.json.detail || r.json.title)) || ("HTTP " + r.status));
       }
-      current = r.json.id;
-      poll(current);
     }).catch(function () {
       fail(lang === "en" ? "No connection to the server." : "Geen verbinding met de server.");
     });

@@ -161,12 +161,18 @@ pub async fn api_job(
     match q.get("format").map(String::as_str) {
         None | Some("json") => {}
         Some("csv") => {
-            return match &s.result {
-                Some(v) => crate::http::csv_response(&result_rows(v), "scenario"),
-                None => problem(
+            // only the full answer: a CSV of the first runs would look final
+            return match (&s.result, s.status()) {
+                (Some(v), "klaar") => crate::http::csv_response(&result_rows(v), "scenario"),
+                _ => problem(
                     StatusCode::CONFLICT,
-                    "Nog geen cijfers / no numbers yet",
-                    "the first runs are not done yet; ask again in a moment",
+                    "Nog niet klaar / not done yet",
+                    &format!(
+                        "{} of {} runs done ({}); the CSV holds the full answer only — ask again when status is klaar",
+                        s.done,
+                        s.total,
+                        s.status()
+                    ),
                 ),
             };
         }
@@ -229,6 +235,18 @@ pub async fn job_fragment(
         Err(r) => return r,
     };
     let s = job.state();
+    // the page's script says which picture it shows (`gezien` = runs of it): while the job
+    // is still at that picture, no content (the page keeps its map zoom and open tables)
+    if s.status() == "bezig"
+        && s.result.is_some()
+        && q.get("gezien").and_then(|g| g.parse::<usize>().ok()) == Some(s.done)
+    {
+        return (
+            StatusCode::NO_CONTENT,
+            [(axum::http::header::CACHE_CONTROL, "no-store")],
+        )
+            .into_response();
+    }
     let mut out = format!(
         "<div class=\"berekening\" data-status=\"{}\" data-runs-klaar=\"{}\" data-runs=\"{}\">",
         s.status(),
@@ -253,8 +271,8 @@ pub async fn job_fragment(
                 lang.t("van", "of"),
                 s.total,
                 lang.t(
-                    "runs klaar; het beeld wordt scherper naarmate er meer runs klaar zijn.",
-                    "runs done; the picture sharpens as more runs finish."
+                    "runs klaar. Voorlopig beeld: banden en ● gelden voor de runs tot nu toe en worden scherper naarmate er meer runs klaar zijn; downloaden kan als alles klaar is.",
+                    "runs done. Provisional picture: bands and ● hold for the runs so far and sharpen as more runs finish; downloads come when all are done."
                 )
             );
         }
@@ -273,11 +291,12 @@ pub async fn job_fragment(
         }
     }
     if let Some(v) = &s.result {
+        let csv = format!("/api/v1/scenarios/jobs/{}?format=csv", job.id);
         out.push_str(&result_html(
             &st,
             lang,
             v,
-            Some(&format!("/api/v1/scenarios/jobs/{}?format=csv", job.id)),
+            (s.status() == "klaar").then_some(csv.as_str()),
         ));
     }
     out.push_str("</div>");
@@ -397,6 +416,10 @@ pub async fn page(
         go = lang.t("Doorrekenen", "Run"),
     );
     // Edit: the chosen scenario's TOML in a form that posts to this page.
+    let csrf = auth
+        .as_ref()
+        .map(|a| crate::partner_ui::csrf_field(&a.0))
+        .unwrap_or_default();
     let shown = a.as_deref().unwrap_or("spreiding");
     if let Some((_, text)) = veerkracht_sim::DEMO_SCENARIOS
         .iter()
@@ -406,7 +429,7 @@ pub async fn page(
             s,
             "<details><summary>{}</summary><form method=\"post\" action=\"/scenarios{}\" data-doorrekenen>\
 <label>{}<textarea name=\"toml\" rows=\"18\" cols=\"90\" spellcheck=\"false\">{}</textarea></label>\
-<input type=\"hidden\" name=\"runs\" value=\"{runs}\"><button type=\"submit\">{}</button></form></details>",
+<input type=\"hidden\" name=\"runs\" value=\"{runs}\">{csrf}<button type=\"submit\">{}</button></form></details>",
             lang.t("Scenario aanpassen (TOML)", "Edit the scenario (TOML)"),
             if lang == Lang::En { "?lang=en" } else { "" },
             lang.t("Scenariobestand", "Scenario file"),
@@ -416,7 +439,15 @@ pub async fn page(
     }
     // the result: computed here for a chosen scenario (without script); with script the
     // forms fill it progressively (/assets/scenario.js)
-    s.push_str("<div id=\"resultaat\">");
+    // (the session's CSRF token for the script's POST in --multi-user mode; never in a URL)
+    let _ = write!(
+        s,
+        "<div id=\"resultaat\" data-csrf=\"{}\">",
+        esc(auth
+            .as_ref()
+            .and_then(|a| a.0.csrf.as_deref())
+            .unwrap_or(""))
+    );
     if let Some(a) = a {
         match compute(st.clone(), client_of(&auth, &conn), a, base, runs, seed).await {
             Err(f) => {
@@ -507,13 +538,16 @@ pub async fn page_post(
             frame(
                 fail.response().status(),
                 format!(
-                    "<p>{}</p><pre>{}</pre><form method=\"post\" action=\"/scenarios\"><textarea name=\"toml\" rows=\"18\" cols=\"90\">{}</textarea><input type=\"hidden\" name=\"runs\" value=\"{runs}\"><button type=\"submit\">{}</button></form>",
+                    "<p>{}</p><pre>{}</pre><form method=\"post\" action=\"/scenarios\"><textarea name=\"toml\" rows=\"18\" cols=\"90\">{}</textarea><input type=\"hidden\" name=\"runs\" value=\"{runs}\">{}<button type=\"submit\">{}</button></form>",
                     lang.t(
                         "Dit scenario is niet geldig:",
                         "This scenario is not valid:"
                     ),
                     esc(&msg),
                     esc(&f.toml),
+                    auth.as_ref()
+                        .map(|a| crate::partner_ui::csrf_field(&a.0))
+                        .unwrap_or_default(),
                     lang.t("Opnieuw", "Again")
                 ),
             )
