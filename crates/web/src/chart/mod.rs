@@ -307,7 +307,12 @@ pub fn fans(
         "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(title)
     );
-    let dec = decimals(y0, y1).max(if y1 - y0 < 0.2 { 3 } else { 0 });
+    // whole numbers (ranks, counts, euros) get whole ticks when the range allows
+    let dec = if decimals_shown == 0 && y1 - y0 >= 5.0 {
+        0
+    } else {
+        decimals(y0, y1).max(if y1 - y0 < 0.2 { 3 } else { 0 })
+    };
     y_grid(&mut s, lang, (y0, y1), &sy, pw, dec);
     let step = n.div_ceil(12).max(1);
     for (i, c) in categories.iter().enumerate() {
@@ -427,11 +432,14 @@ fn y_grid(
     }
 }
 
-/// The y axis's title, turned, centred on `mid`.
+/// The y axis's title, turned, centred on `mid`; a long one in a smaller font (down to 9),
+/// so that it stays beside the plot.
 fn write_y_title(s: &mut String, mid: f64, title: &str) {
+    let chars = title.chars().count().max(1) as f64;
+    let size = (12.0 * 34.0 / chars).clamp(9.0, 12.0);
     let _ = write!(
         s,
-        "<text transform=\"translate(16 {mid:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
+        "<text transform=\"translate(16 {mid:.1}) rotate(-90)\" text-anchor=\"middle\" font-size=\"{size:.1}\" fill=\"#1a1a1a\">{}</text>",
         esc(title)
     );
 }

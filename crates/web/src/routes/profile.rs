@@ -564,18 +564,15 @@ pub(crate) fn profile_html(st: &AppState, lang: Lang, p: &serde_json::Value) -> 
             &cats,
             &series,
             (0.0, 100.0),
-            lang.t(
-                "componentscore (0–100, hoger = meer veerkracht)",
-                "component score (0–100, higher = more resilience)",
-            ),
+            lang.t("componentscore (0–100)", "component score (0–100)"),
         );
         let dl = crate::chart::downloads(lang, "componenten-grafiek", Some(&index_csv));
         let _ = write!(
             s,
             "<figure class=\"chart\" data-testid=\"componenten-grafiek\">{chart}<figcaption>{}</figcaption>{dl}</figure>",
             esc(lang.t(
-                "Elke component van de score per editie; een ontbrekend punt: te weinig gegevens in die editie (geen nul).",
-                "Each component of the score per edition; a missing point: too little data in that edition (not zero)."
+                "Elke component van de score per editie (0–100, hoger = meer veerkracht); een ontbrekend punt: te weinig gegevens in die editie (geen nul).",
+                "Each component of the score per edition (0–100, higher = more resilience); a missing point: too little data in that edition (not zero)."
             ))
         );
     }
