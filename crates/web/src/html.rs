@@ -300,6 +300,9 @@ svg.map .faint path { opacity:.35; }
 form.zoek { margin:.4rem 0; }
 figure.chart { margin:.5rem 0 1rem; max-width:46rem; }
 figure.chart.wide { max-width:66rem; }
+.naast { display:flex; flex-wrap:wrap; gap:1rem 2rem; align-items:flex-start; }
+.naast > figure.chart { flex:1 1 26rem; min-width:0; }
+figure.chart.kaart svg.map { width:100%; height:auto; }
 figure.chart svg.chart { width:100%; height:auto; display:block; }
 figure.chart figcaption { color:var(--muted); font-size:.9rem; }
 svg.chart a:focus circle, svg.chart a:hover circle { stroke:#000; stroke-width:2; }

@@ -489,3 +489,168 @@ pub(crate) fn privacy_html(lang: Lang, o: &veerkracht_privacy::Options) -> Strin
     s.push_str("</ul>");
     s
 }
+
+/// What a map shows per area: its fill colour and the text after its name in the tooltip.
+pub(crate) type Fills = HashMap<AreaCode, (&'static str, String)>;
+
+/// The fills of the signal's quadrant map (the absolute quadrants, or those relative to the
+/// rest of the gemeente) and its legend; an area without a signal is grey with the reason.
+pub(crate) fn signal_fills(
+    lang: Lang,
+    sig: &veerkracht_index::SignalResult,
+    relative: bool,
+) -> (Fills, Vec<(&'static str, String)>) {
+    use crate::labels::{QUADRANTS, quadrant_colour, quadrant_label};
+    let mut fills = Fills::new();
+    for a in &sig.areas {
+        let q = if relative { a.quadrant_rel } else { a.quadrant };
+        let v = match q {
+            Some(qd) => (quadrant_colour(qd), quadrant_label(lang, qd).to_string()),
+            None => (html::NO_DATA, a.note.clone().unwrap_or_default()),
+        };
+        fills.insert(a.code, v);
+    }
+    let legend = QUADRANTS
+        .iter()
+        .map(|qd| (quadrant_colour(*qd), quadrant_label(lang, *qd).to_string()))
+        .chain(std::iter::once((
+            html::NO_DATA,
+            lang.t("geen signaal", "no signal").to_string(),
+        )))
+        .collect();
+    (fills, legend)
+}
+
+/// The fills of the LISA cluster map of an index result and its legend.
+pub(crate) fn lisa_fills(
+    lang: Lang,
+    r: &IndexResult,
+    labels: &HashMap<AreaCode, &'static str>,
+) -> (Fills, Vec<(&'static str, String)>) {
+    use crate::labels::{cluster_colour, cluster_label};
+    let mut fills = Fills::new();
+    for a in &r.areas {
+        let l = labels.get(&a.code).copied();
+        fills.insert(
+            a.code,
+            (
+                l.map_or(html::NO_DATA, cluster_colour),
+                l.map_or_else(
+                    || lang.t("geen score", "no score").to_string(),
+                    |l| cluster_label(lang, l).to_string(),
+                ),
+            ),
+        );
+    }
+    let legend = [
+        "hoog-hoog",
+        "laag-laag",
+        "hoog-laag",
+        "laag-hoog",
+        "niet significant",
+    ]
+    .iter()
+    .map(|l| (cluster_colour(l), cluster_label(lang, l).to_string()))
+    .collect();
+    (fills, legend)
+}
+
+/// The shapes of a map of `fills` over the level's areas of `edition` that have a shape:
+/// the request's gemeente focus (all areas without one), its surroundings within a fifth of
+/// the frame drawn faint, and the frame. An area without a fill has "geen waarde".
+pub(crate) fn focused_shapes<'a>(
+    st: &'a AppState,
+    lang: Lang,
+    level: Level,
+    edition: Edition,
+    fills: &Fills,
+    names: &HashMap<AreaCode, &str>,
+) -> (
+    Vec<crate::map::Shape<'a>>,
+    Vec<crate::map::Shape<'a>>,
+    Option<[f64; 4]>,
+) {
+    let Some(ed) = st.ds.edition(edition) else {
+        return (Vec::new(), Vec::new(), None);
+    };
+    let gm = html::focus()
+        .gemeente
+        .as_ref()
+        .and_then(|(c, _)| AreaCode::parse(c).ok());
+    let mut shapes = Vec::new();
+    let mut around = Vec::new();
+    for a in st.ds.areas(edition, level) {
+        let Some(g) = ed.geometry(&a.code) else {
+            continue;
+        };
+        let (fill, txt) = fills
+            .get(&a.code)
+            .cloned()
+            .unwrap_or((html::NO_DATA, lang.t("geen waarde", "no value").to_string()));
+        let shape = crate::map::Shape {
+            code: a.code.to_string(),
+            label: format!(
+                "{} ({}): {txt}",
+                names.get(&a.code).copied().unwrap_or(&a.name),
+                a.code
+            ),
+            fill,
+            geometry: g,
+        };
+        if gm.is_none() || a.code.gemeente() == gm {
+            shapes.push(shape);
+        } else {
+            around.push(shape);
+        }
+    }
+    let frame = crate::map::bounds(&shapes);
+    let faint = match frame {
+        Some(f) if gm.is_some() => {
+            // a fifth of the frame around it
+            let (mx, my) = ((f[2] - f[0]) * 0.2, (f[3] - f[1]) * 0.2);
+            let wide = [f[0] - mx, f[1] - my, f[2] + mx, f[3] + my];
+            around
+                .into_iter()
+                .filter(|s| {
+                    crate::map::bounds(std::slice::from_ref(s))
+                        .is_some_and(|b| crate::map::overlaps(&b, &wide))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    (shapes, faint, frame)
+}
+
+/// A map as a figure beside a chart: its title, legend, the map (zoom tools, each area a
+/// link with `query`), a caption and the download links (SVG, and `csv`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn map_figure(
+    lang: Lang,
+    id: &str,
+    title: &str,
+    legend: &[(&str, String)],
+    (shapes, faint, frame): (&[crate::map::Shape], &[crate::map::Shape], Option<[f64; 4]>),
+    query: &str,
+    caption: &str,
+    csv: &str,
+) -> String {
+    if shapes.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<figure class=\"chart kaart\" data-testid=\"{id}\"><h3>{}</h3>{}<div class=\"map-wrap\">{}</div><figcaption>{}</figcaption>{}</figure>",
+        esc(title),
+        crate::map::legend(legend),
+        crate::map::svg_view(
+            shapes,
+            faint,
+            frame,
+            title,
+            query,
+            lang.t("Kaart zoomen", "Zoom the map"),
+        ),
+        esc(caption),
+        crate::chart::downloads(lang, id, Some(csv)),
+    )
+}

@@ -558,16 +558,7 @@ fn the_corporation_and_hotspot_pages_follow_the_gemeente_focus() {
 
 #[test]
 fn the_signal_page_leads_with_the_quadrant_scatter() {
-    let ds = common::demo_dataset();
-    let def = veerkracht_index::Definition::veerkracht_basis();
-    let s = veerkracht_index::signal(
-        &def,
-        &ds,
-        2019,
-        2024,
-        veerkracht_dataset::Level::Buurt,
-        def.method.signal_dead_band,
-    );
+    let s = common::demo_signal();
     let classified = s.areas.iter().filter(|a| a.quadrant.is_some()).count();
     let rel = s.areas.iter().filter(|a| a.quadrant_rel.is_some()).count();
     let p = get("/signaal");
@@ -1280,4 +1271,59 @@ fn the_profile_draws_its_rank_band_over_the_editions() {
     }
     assert!(n >= 2, "{n}");
     assert_eq!(fig.matches("<circle class=\"dot\"").count(), n);
+}
+
+#[test]
+fn the_signal_and_hotspot_pages_show_their_map_beside_the_scatter() {
+    let ds = common::demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    let s = common::demo_signal();
+    let with_shape = |code: &veerkracht_dataset::AreaCode| {
+        ds.edition(2024).and_then(|e| e.geometry(code)).is_some()
+    };
+    let map_of = |body: &str, id: &str| -> String {
+        let fig = &body[body.find(&format!("data-testid=\"{id}\"")).unwrap()..];
+        fig[..fig.find("</figure>").unwrap()].to_string()
+    };
+    for (path, relative) in [("/signaal", false), ("/signaal?as=relatief", true)] {
+        let p = get(path);
+        assert_eq!(p.status, 200);
+        let map = map_of(&p.body, "signaal-kaart");
+        // every buurt with a shape, in its quadrant's words (absolute or relative as chosen)
+        let shaped: Vec<_> = s.areas.iter().filter(|a| with_shape(&a.code)).collect();
+        assert_eq!(
+            map.matches("<a href=\"/buurt/").count(),
+            shaped.len(),
+            "{path}"
+        );
+        // grey exactly for the buurten without a quadrant in the chosen view (never a
+        // quadrant colour for "no signal")
+        let grey = shaped
+            .iter()
+            .filter(|a| {
+                if relative {
+                    a.quadrant_rel.is_none()
+                } else {
+                    a.quadrant.is_none()
+                }
+            })
+            .count();
+        assert_eq!(map.matches("fill=\"#d9d9d9\"").count(), grey, "{path}");
+        assert!(grey < shaped.len());
+        // the scatter and the map side by side
+        assert!(p.body.contains(
+            "<div class=\"naast\"><figure class=\"chart\" data-testid=\"signaal-grafiek\""
+        ));
+    }
+    let p = get("/hotspots");
+    let map = map_of(&p.body, "lisa-kaart");
+    let idx = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
+    let shaped = idx.areas.iter().filter(|a| with_shape(&a.code)).count();
+    assert_eq!(map.matches("<a href=\"/buurt/").count(), shaped);
+    assert!(map.contains("class=\"legend\""));
+    // the map downloads as an SVG file too
+    let r = get("/hotspots?grafiek=lisa-kaart");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("<svg class=\"map\""));
+    assert_eq!(r.body.matches("<a href=\"/buurt/").count(), shaped);
 }

@@ -88,14 +88,7 @@ fn map_click_profile_and_api_agree_in_chromium() {
     // the signal page's scatter: one dot per classified buurt, with its numbers
     let ds = common::demo_dataset();
     let def = veerkracht_index::Definition::veerkracht_basis();
-    let sig = veerkracht_index::signal(
-        &def,
-        &ds,
-        2019,
-        2024,
-        veerkracht_dataset::Level::Buurt,
-        def.method.signal_dead_band,
-    );
+    let sig = common::demo_signal();
     let classified = sig.areas.iter().filter(|a| a.quadrant.is_some()).count();
     assert_eq!(out["signal_dots"], classified);
     assert_eq!(out["signal_svg"]["error"], 0, "{}", out["signal_svg"]);

@@ -620,8 +620,44 @@ pub async fn signaal(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         "signaal-grafiek",
         Some(&format!("/api/v1/signal?from={from}&to={to}&format=csv")),
     );
+    // the map of the quadrants beside the scatter (the same switch: absolute or relative);
+    // drawing the shapes is CPU work: off the async threads, with the request's focus
+    let (st3, sig3, focus3) = (st.clone(), sig.clone(), html::focus());
+    let quadrant_map = tokio::task::spawn_blocking(move || {
+        html::FOCUS.sync_scope(focus3, || {
+            let (fills, legend) = crate::views::signal_fills(lang, &sig3, relative);
+            let area_names: HashMap<AreaCode, &str> =
+                sig3.areas.iter().map(|a| (a.code, a.name.as_str())).collect();
+            let (shapes, faint, frame) =
+                crate::views::focused_shapes(&st3, lang, Level::Buurt, to, &fills, &area_names);
+            let map_title = format!(
+                "{} {from}–{to}{}",
+                lang.t("Veerkrachtsignaal per buurt", "Resilience signal per buurt"),
+                if relative {
+                    lang.t(" (ten opzichte van de gemeente)", " (relative to the gemeente)")
+                } else {
+                    ""
+                }
+            );
+            crate::views::map_figure(
+                lang,
+                "signaal-kaart",
+                &map_title,
+                &legend,
+                (&shapes, &faint, frame),
+                &format!("edition={to}"),
+                lang.t(
+                    "Elke buurt in de kleur van haar kwadrant; grijs: geen signaal (te weinig gegevens of niet in beide edities). Klik voor het profiel.",
+                    "Each buurt in the colour of its quadrant; grey: no signal (too little data or not in both editions). Click for its profile.",
+                ),
+                &format!("/api/v1/signal?from={from}&to={to}&format=csv"),
+            )
+        })
+    })
+    .await
+    .unwrap_or_default();
     let body = format!(
-        "<p>{intro}</p>{switch}<figure class=\"chart\" data-testid=\"signaal-grafiek\">{scatter}<figcaption>{caption}</figcaption>{dl}</figure>{data}<p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}{keep}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
+        "<p>{intro}</p>{switch}<div class=\"naast\"><figure class=\"chart\" data-testid=\"signaal-grafiek\">{scatter}<figcaption>{caption}</figcaption>{dl}</figure>{quadrant_map}</div>{data}<p><a href=\"/?var=signaal&amp;from={from}&amp;edition={to}{keep}\">{map}</a></p>{t1}{t2}<p class=\"note\"><a href=\"/api/v1/signal?from={from}&amp;to={to}\">JSON</a> · <a href=\"/api/v1/signal?from={from}&amp;to={to}&amp;format=csv\">CSV</a></p>",
         intro = lang.t("Steeg de kwetsbaarheid samen met de druk? Verandering per buurt in standaarddeviaties van de eerste editie; relatief = ten opzichte van de rest van de gemeente.", "Did vulnerability rise together with pressure? Change per buurt in standard deviations of the first edition; relative = against the rest of the municipality."),
         map = lang.t("Bekijk op de kaart", "Show on the map"),
         caption = esc(&format!(
@@ -778,8 +814,44 @@ pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response 
             "/api/v1/spatial/lisa?edition={edition}&level={lvl}&format=csv"
         )),
     );
+    // the LISA map beside the scatter (drawing thousands of shapes is CPU work: off the
+    // async threads, with the request's focus)
+    let (st3, labels3, names3, focus3) = (st.clone(), labels.clone(), names.clone(), html::focus());
+    let lisa_map = tokio::task::spawn_blocking(move || {
+        html::FOCUS.sync_scope(focus3, || {
+            let st = st3;
+            let idx = st.index(edition, level);
+            let (fills, legend) = crate::views::lisa_fills(lang, &idx.0, &labels3);
+            let area_names: HashMap<AreaCode, &str> =
+                names3.iter().map(|(c, n)| (*c, n.as_str())).collect();
+            let (shapes, faint, frame) =
+                crate::views::focused_shapes(&st, lang, level, edition, &fills, &area_names);
+            let map_title = format!(
+                "{} {edition}",
+                lang.t("Clusters van de score (LISA)", "Clusters of the score (LISA)")
+            );
+            crate::views::map_figure(
+                lang,
+                "lisa-kaart",
+                &map_title,
+                &legend,
+                (&shapes, &faint, frame),
+                &format!("edition={edition}"),
+                lang.t(
+                    "Dezelfde clusters als de kleuren van het spreidingsdiagram. Klik voor het profiel.",
+                    "The same clusters as the colours of the scatter plot. Click for its profile.",
+                ),
+                &format!(
+                    "/api/v1/spatial/lisa?edition={edition}&level={}&format=csv",
+                    if level == Level::Wijk { "wijk" } else { "buurt" }
+                ),
+            )
+        })
+    })
+    .await
+    .unwrap_or_default();
     let body = format!(
-        "<p>{intro}</p><p>{moran}</p><figure class=\"chart\" data-testid=\"moran-grafiek\">{scatter}<figcaption>{caption}</figcaption>{dl}</figure>{data}<p><a href=\"/?var=lisa&amp;edition={edition}&amp;level={lvl}\">{map}</a></p>{t1}{t2}\
+        "<p>{intro}</p><p>{moran}</p><div class=\"naast\"><figure class=\"chart\" data-testid=\"moran-grafiek\">{scatter}<figcaption>{caption}</figcaption>{dl}</figure>{lisa_map}</div>{data}<p><a href=\"/?var=lisa&amp;edition={edition}&amp;level={lvl}\">{map}</a></p>{t1}{t2}\
 <p class=\"note\"><a href=\"/api/v1/spatial/lisa?edition={edition}&amp;level={lvl}\">JSON</a> · <a href=\"/api/v1/spatial/lisa?edition={edition}&amp;level={lvl}&amp;format=csv\">CSV</a></p>",
         intro = lang.t("Liggen buurten met een lage of hoge veerkrachtscore bij elkaar? Lokale Moran (LISA) van de score, queen-buren, 999 permutaties, α = 0,05; gelijk aan PySAL esda.", "Do buurten with a low or high resilience score lie together? Local Moran (LISA) of the score, queen contiguity, 999 permutations, α = 0.05; equal to PySAL esda."),
         moran = global.map(|(i, p)| format!("Moran's I = {} (p_sim = {})", num(lang, Some(i), 3), num(lang, Some(p), 3))).unwrap_or_default(),

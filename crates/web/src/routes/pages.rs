@@ -28,15 +28,9 @@ use crate::html::num;
 use crate::html::url;
 use crate::http::Q;
 use crate::labels::CLASSES;
-use crate::labels::QUADRANTS;
 use crate::labels::class_index;
 use crate::labels::class_label;
-use crate::labels::cluster_colour;
-use crate::labels::cluster_label;
-use crate::labels::quadrant_colour;
-use crate::labels::quadrant_label;
 use crate::map;
-use crate::map::Shape;
 use crate::views::bad_page;
 use crate::views::edition_of;
 use crate::views::level_of;
@@ -154,7 +148,7 @@ pub(crate) fn kaart_body(
 ) -> Result<(String, String, String), String> {
     let idx = st.index(edition, level);
     let r = &idx.0;
-    let ed = st.ds.edition(edition).ok_or("edition without data")?;
+    st.ds.edition(edition).ok_or("edition without data")?;
     let names: HashMap<AreaCode, &str> =
         r.areas.iter().map(|a| (a.code, a.name.as_str())).collect();
     let mut fills: HashMap<AreaCode, (&'static str, String)> = HashMap::new();
@@ -297,21 +291,7 @@ pub(crate) fn kaart_body(
             return Err(format!("from {from} must be an edition before {edition}"));
         }
         let sig = st.signal(from, edition, level);
-        for a in &sig.areas {
-            let (fill, txt) = match a.quadrant {
-                Some(qd) => (quadrant_colour(qd), quadrant_label(lang, qd).to_string()),
-                None => (NO_DATA, a.note.clone().unwrap_or_default()),
-            };
-            fills.insert(a.code, (fill, txt));
-        }
-        legend = QUADRANTS
-            .iter()
-            .map(|qd| (quadrant_colour(*qd), quadrant_label(lang, *qd).to_string()))
-            .chain(std::iter::once((
-                NO_DATA,
-                lang.t("geen signaal", "no signal").to_string(),
-            )))
-            .collect();
+        (fills, legend) = crate::views::signal_fills(lang, &sig, false);
         var_title = format!(
             "{} {from}–{edition}",
             lang.t("Veerkrachtsignaal", "Resilience signal")
@@ -324,30 +304,7 @@ pub(crate) fn kaart_body(
             .to_string();
     } else if var == "lisa" {
         let (labels, global) = lisa_of(st, r);
-        for a in &r.areas {
-            let l = labels.get(&a.code).copied();
-            let fill = l.map_or(NO_DATA, cluster_colour);
-            fills.insert(
-                a.code,
-                (
-                    fill,
-                    l.map_or_else(
-                        || lang.t("geen score", "no score").to_string(),
-                        |l| cluster_label(lang, l).to_string(),
-                    ),
-                ),
-            );
-        }
-        legend = [
-            "hoog-hoog",
-            "laag-laag",
-            "hoog-laag",
-            "laag-hoog",
-            "niet significant",
-        ]
-        .iter()
-        .map(|l| (cluster_colour(l), cluster_label(lang, l).to_string()))
-        .collect();
+        (fills, legend) = crate::views::lisa_fills(lang, r, &labels);
         var_title = format!("LISA — {}", st.def.title_nl);
         note = format!(
             "{} {}",
@@ -370,47 +327,8 @@ pub(crate) fn kaart_body(
         .gemeente
         .as_ref()
         .and_then(|(c, _)| AreaCode::parse(c).ok());
-    let mut shapes = Vec::new();
-    let mut around = Vec::new();
-    for a in st.ds.areas(edition, level) {
-        let Some(g) = ed.geometry(&a.code) else {
-            continue;
-        };
-        let (fill, txt) = fills
-            .get(&a.code)
-            .cloned()
-            .unwrap_or((NO_DATA, lang.t("geen waarde", "no value").to_string()));
-        let shape = Shape {
-            code: a.code.to_string(),
-            label: format!(
-                "{} ({}): {txt}",
-                names.get(&a.code).copied().unwrap_or(&a.name),
-                a.code
-            ),
-            fill,
-            geometry: g,
-        };
-        if gm.is_none() || a.code.gemeente() == gm {
-            shapes.push(shape);
-        } else {
-            around.push(shape);
-        }
-    }
-    let frame = map::bounds(&shapes);
-    let faint: Vec<Shape> = match frame {
-        Some(f) if gm.is_some() => {
-            // a fifth of the frame around it
-            let (mx, my) = ((f[2] - f[0]) * 0.2, (f[3] - f[1]) * 0.2);
-            let wide = [f[0] - mx, f[1] - my, f[2] + mx, f[3] + my];
-            around
-                .into_iter()
-                .filter(|s| {
-                    map::bounds(std::slice::from_ref(s)).is_some_and(|b| map::overlaps(&b, &wide))
-                })
-                .collect()
-        }
-        _ => Vec::new(),
-    };
+    let (shapes, faint, frame) =
+        crate::views::focused_shapes(st, lang, level, edition, &fills, &names);
     // A level without shapes says so, and links to the one that has them.
     let lvl_name = |l: Level| if l == Level::Wijk { "wijk" } else { "buurt" };
     let other = if level == Level::Wijk {

@@ -187,3 +187,18 @@ pub fn run_browser_script(
 pub fn screenshots() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots")
 }
+
+/// The demo region's signal 2019 → 2024 at buurt level, as the pages compute it.
+#[allow(dead_code)]
+pub fn demo_signal() -> veerkracht_index::SignalResult {
+    let ds = demo_dataset();
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    veerkracht_index::signal(
+        &def,
+        &ds,
+        2019,
+        2024,
+        veerkracht_dataset::Level::Buurt,
+        def.method.signal_dead_band,
+    )
+}
