@@ -998,6 +998,10 @@ fn a_progressive_scenario_computation_refines_to_the_batch_answer() {
         "one hatched shape per withheld buurt"
     );
     // unknown ids, bad bodies and stopping
+    // a seed and baseline in the address go along with the page's form (script or not)
+    let page = get("/scenarios?seed=7&basis=spreiding");
+    assert!(page.body.contains("<input type=\"hidden\" name=\"seed\" value=\"7\"><input type=\"hidden\" name=\"basis\" value=\"spreiding\">"));
+    assert!(!get("/scenarios").body.contains("name=\"seed\""));
     problem(&get("/api/v1/scenarios/jobs/0123"), 404, "no computation");
     problem(&get("/scenarios/berekening/0123"), 404, "no computation");
     problem(

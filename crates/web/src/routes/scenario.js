@@ -122,12 +122,21 @@
       var data = new FormData(form);
       var runs = parseInt(data.get("runs") || "100", 10);
       var body = { runs: runs, seed: parseInt(data.get("seed") || "1", 10) };
+      if (data.get("basis")) {
+        body.basis = data.get("basis");
+      }
       if (data.get("toml") !== null) {
         body.scenario = data.get("toml");
       } else {
         body.scenario = data.get("scenario");
         // the address names the choice, as after the form without script
         var q = "?scenario=" + encodeURIComponent(body.scenario) + "&runs=" + runs;
+        if (body.seed !== 1) {
+          q += "&seed=" + body.seed;
+        }
+        if (body.basis) {
+          q += "&basis=" + encodeURIComponent(body.basis);
+        }
         if (lang === "en") {
           q += "&lang=en";
         }

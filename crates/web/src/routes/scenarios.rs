@@ -398,9 +398,26 @@ pub async fn page(
         };
         let _ = write!(opts, "<option value=\"{n}\"{sel}>{n}</option>");
     }
+    // a seed or baseline from the address goes along (with or without the script)
+    let keep = format!(
+        "{}{}",
+        if seed != 1 {
+            format!("<input type=\"hidden\" name=\"seed\" value=\"{seed}\">")
+        } else {
+            String::new()
+        },
+        if base != "basis" {
+            format!(
+                "<input type=\"hidden\" name=\"basis\" value=\"{}\">",
+                esc(&base)
+            )
+        } else {
+            String::new()
+        }
+    );
     let _ = write!(
         s,
-        "<form class=\"controls\" method=\"get\" action=\"/scenarios\" data-doorrekenen>{lf}<label>{l1}<select name=\"scenario\">{opts}</select></label>\
+        "<form class=\"controls\" method=\"get\" action=\"/scenarios\" data-doorrekenen>{lf}{keep}<label>{l1}<select name=\"scenario\">{opts}</select></label>\
 <label>{l2}<select name=\"runs\"><option value=\"50\"{r50}>50</option><option value=\"100\"{r100}>100</option><option value=\"200\"{r200}>200</option></select></label>\
 <button type=\"submit\">{go}</button></form>",
         lf = if lang == Lang::En {
