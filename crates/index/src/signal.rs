@@ -84,6 +84,24 @@ pub struct AreaSignal {
     pub note: Option<String>,
 }
 
+impl AreaSignal {
+    /// An area without a signal, and why.
+    fn without(code: AreaCode, name: String, gemeente: Option<AreaCode>, note: String) -> Self {
+        AreaSignal {
+            code,
+            name,
+            gemeente,
+            d_vulnerability: None,
+            d_pressure: None,
+            quadrant: None,
+            d_vulnerability_rel: None,
+            d_pressure_rel: None,
+            quadrant_rel: None,
+            note: Some(note),
+        }
+    }
+}
+
 /// The signal over a period.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SignalResult {
@@ -213,20 +231,14 @@ pub fn signal(
                 .get(&code)
                 .or_else(|| predecessor.as_ref().and_then(|p| idx_a.get(&p.0)))
             else {
-                return AreaSignal {
+                return AreaSignal::without(
                     code,
                     name,
                     gemeente,
-                    d_vulnerability: None,
-                    d_pressure: None,
-                    quadrant: None,
-                    d_vulnerability_rel: None,
-                    d_pressure_rel: None,
-                    quadrant_rel: None,
-                    note: Some(format!(
+                    format!(
                         "code bestaat niet in {from} (indeling gewijzigd; zie veerkracht crosswalk)"
-                    )),
-                };
+                    ),
+                );
             };
             // Eligibility: the population rules of the definition in either edition.
             let excluded: Vec<&str> = pa.population[ia]
@@ -241,18 +253,12 @@ pub fn signal(
                     v
                 });
             if !excluded.is_empty() {
-                return AreaSignal {
+                return AreaSignal::without(
                     code,
                     name,
                     gemeente,
-                    d_vulnerability: None,
-                    d_pressure: None,
-                    quadrant: None,
-                    d_vulnerability_rel: None,
-                    d_pressure_rel: None,
-                    quadrant_rel: None,
-                    note: Some(format!("geen signaal: {}", excluded.join(", "))),
-                };
+                    format!("geen signaal: {}", excluded.join(", ")),
+                );
             }
             let (dv, dp) = (delta(0, ia, ib), delta(1, ia, ib));
             let quadrant = match (dv, dp) {

@@ -294,27 +294,23 @@ fn check_every_letting(m: &Model, movers: bool) {
     }
 }
 
+/// The same runs, bit for bit: every region and buurt value and the number of offers.
+fn assert_same_runs(a: &Results, b: &Results) {
+    assert_eq!(a.runs.len(), b.runs.len());
+    for (x, y) in a.runs.iter().zip(&b.runs) {
+        let bits = |v: &[f32]| v.iter().map(|p| p.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&x.regio), bits(&y.regio));
+        assert_eq!(bits(&x.buurt), bits(&y.buurt));
+        assert_eq!(x.aanbiedingen, y.aanbiedingen);
+    }
+}
+
 #[test]
 fn results_do_not_depend_on_threads() {
     let m = model(scenario("spreiding"));
     let a = simulate(&m, 5, 3, 1, &|| {});
     let b = simulate(&m, 5, 3, 3, &|| {});
-    for (x, y) in a.runs.iter().zip(&b.runs) {
-        assert_eq!(x.regio.len(), y.regio.len());
-        assert!(
-            x.regio
-                .iter()
-                .zip(&y.regio)
-                .all(|(p, q)| p.to_bits() == q.to_bits())
-        );
-        assert!(
-            x.buurt
-                .iter()
-                .zip(&y.buurt)
-                .all(|(p, q)| p.to_bits() == q.to_bits())
-        );
-        assert_eq!(x.aanbiedingen, y.aanbiedingen);
-    }
+    assert_same_runs(&a, &b);
     // and a different seed gives different runs
     let c = simulate(&m, 1, 4, 1, &|| {});
     assert_ne!(a.runs[0].regio, c.runs[0].regio);
@@ -330,21 +326,7 @@ fn runs_computed_in_parts_and_appended_equal_one_batch() {
         let more = veerkracht_sim::simulate_runs_stoppable(&m, r, 9, 1, &|| {}, &stop).unwrap();
         parts.append(more).unwrap();
     }
-    assert_eq!(parts.runs.len(), 6);
-    for (x, y) in whole.runs.iter().zip(&parts.runs) {
-        assert!(
-            x.regio
-                .iter()
-                .zip(&y.regio)
-                .all(|(p, q)| p.to_bits() == q.to_bits())
-        );
-        assert!(
-            x.buurt
-                .iter()
-                .zip(&y.buurt)
-                .all(|(p, q)| p.to_bits() == q.to_bits())
-        );
-    }
+    assert_same_runs(&whole, &parts);
     // runs of another seed, a gap or an overlap are refused, and nothing is added
     let other = veerkracht_sim::simulate_runs_stoppable(&m, 6..7, 10, 1, &|| {}, &stop).unwrap();
     assert!(parts.append(other).unwrap_err().contains("seed 10"));

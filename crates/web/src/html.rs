@@ -114,6 +114,13 @@ pub struct Focus {
 }
 
 impl Focus {
+    /// The chosen gemeente's code, when one is chosen.
+    pub fn area(&self) -> Option<veerkracht_dataset::AreaCode> {
+        self.gemeente
+            .as_ref()
+            .and_then(|(c, _)| veerkracht_dataset::AreaCode::parse(c).ok())
+    }
+
     /// The query parameter that keeps the focus in links (`gemeente=GM0344`), or "".
     pub fn query(&self) -> String {
         self.gemeente

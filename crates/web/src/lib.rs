@@ -130,22 +130,7 @@ async fn focus(
             Err(e) => (None, Some(e)),
         },
     };
-    let here = {
-        let q: Vec<(String, String)> =
-            axum::extract::Query::<Vec<(String, String)>>::try_from_uri(req.uri())
-                .map(|q| q.0)
-                .unwrap_or_default();
-        let kept: Vec<&(String, String)> = q.iter().filter(|(k, _)| k != "grafiek").collect();
-        let path = req.uri().path();
-        if kept.is_empty() {
-            path.to_string()
-        } else {
-            format!(
-                "{path}?{}",
-                serde_urlencoded::to_string(&kept).unwrap_or_default()
-            )
-        }
-    };
+    let here = without_chart(req.uri()).1;
     let f = html::Focus {
         gemeente,
         // the state's own list, shared: no per-request copy
@@ -154,6 +139,29 @@ async fn focus(
         here,
     };
     html::FOCUS.scope(f, next.run(req)).await
+}
+
+/// The `grafiek` parameter of a request (a chart to download), and its path and query
+/// without it (the page itself).
+fn without_chart(uri: &axum::http::Uri) -> (Option<String>, String) {
+    let q: Vec<(String, String)> = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
+        .map(|q| q.0)
+        .unwrap_or_default();
+    let chart = q
+        .iter()
+        .find(|(k, _)| k == "grafiek")
+        .map(|(_, v)| v.clone());
+    let kept: Vec<&(String, String)> = q.iter().filter(|(k, _)| k != "grafiek").collect();
+    let path = uri.path();
+    let here = if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(&kept).unwrap_or_default()
+        )
+    };
+    (chart, here)
 }
 
 /// Largest page whose chart is cut out for `?grafiek=` (a map page of the whole country is
@@ -176,15 +184,8 @@ async fn chart_download(
     {
         return next.run(req).await;
     }
-    let q: Vec<(String, String)> =
-        axum::extract::Query::<Vec<(String, String)>>::try_from_uri(req.uri())
-            .map(|q| q.0)
-            .unwrap_or_default();
-    let Some(id) = q
-        .iter()
-        .find(|(k, _)| k == "grafiek")
-        .map(|(_, v)| v.clone())
-    else {
+    let (id, uri) = without_chart(req.uri());
+    let Some(id) = id else {
         return next.run(req).await;
     };
     if id.is_empty()
@@ -199,15 +200,6 @@ async fn chart_download(
             "grafiek: the name of a chart of the page (a–z, 0–9, - and _, at most 64 characters), as in its download link",
         );
     }
-    let kept: Vec<&(String, String)> = q.iter().filter(|(k, _)| k != "grafiek").collect();
-    let uri = if kept.is_empty() {
-        path.clone()
-    } else {
-        format!(
-            "{path}?{}",
-            serde_urlencoded::to_string(&kept).unwrap_or_default()
-        )
-    };
     if let Ok(u) = uri.parse() {
         *req.uri_mut() = u;
     }
@@ -293,12 +285,6 @@ pub fn serve_with(
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
-    // the scenario page's inputs (the demo region's stock and households, ~3 s of CPU) are
-    // made while the server starts, so the first "Doorrekenen" shows its picture within a
-    // second instead of waiting for them
-    std::thread::spawn(|| {
-        simulation::demo_inputs();
-    });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -62,11 +62,24 @@ pub(crate) fn names() -> Vec<&'static str> {
 /// `veerkracht_sim::afscherming`).
 /// The demo region's simulation inputs (generated once per process).
 pub(crate) fn demo_inputs() -> &'static Inputs {
-    static INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
-    INPUTS.get_or_init(|| {
+    DEMO_INPUTS.get_or_init(|| {
         let (v, k) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
         Inputs::with_embedded_rules(v, k)
     })
+}
+
+static DEMO_INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
+
+/// Starts making the demo inputs (~3 s of CPU) in the background when they are not made yet:
+/// the scenario page calls this when it is opened, so that its first "Doorrekenen" seconds
+/// later shows its picture at once, and a server whose scenario page is never opened never
+/// makes them.
+pub(crate) fn prepare_demo_inputs() {
+    if DEMO_INPUTS.get().is_none() {
+        tokio::task::spawn_blocking(|| {
+            demo_inputs();
+        });
+    }
 }
 
 /// Why a scenario request was not answered with results.
@@ -385,10 +398,7 @@ pub(crate) fn start_job(
         let done = tokio::task::spawn_blocking(move || {
             // held until the work has stopped
             let _permit = permit;
-            let voorraad = st
-                .stock
-                .as_ref()
-                .map(|_| veerkracht_huurmix::segment_pins(&st.rent_mix(), &st.published_mix()));
+            let voorraad = st.segment_pins();
             let p = prepare(&a, &base, runs, seed, &st.heavy.limits.budget)?;
             if work.stop.stopped() {
                 return Err(Failure::Stopped);
@@ -527,10 +537,7 @@ pub(crate) async fn compute(
             // held until the work has stopped, so that hanging up frees nothing early
             let _permit = permit;
             // the served rent mix of the same stock pins the simulation's dwelling counts
-            let voorraad = st
-                .stock
-                .as_ref()
-                .map(|_| veerkracht_huurmix::segment_pins(&st.rent_mix(), &st.published_mix()));
+            let voorraad = st.segment_pins();
             let budget = st.heavy.limits.budget;
             run_pair(
                 &a,
@@ -640,10 +647,7 @@ pub fn buurt_comparison(st: &AppState, name: &str, buurt: &str) -> Result<Value,
                 .join(", ")
         ));
     }
-    let voorraad = st
-        .stock
-        .as_ref()
-        .map(|_| veerkracht_huurmix::segment_pins(&st.rent_mix(), &st.published_mix()));
+    let voorraad = st.segment_pins();
     // a shipped scenario at PLAN_RUNS runs: within every budget; nobody stops it early
     let p = run_pair(
         name,

@@ -130,6 +130,15 @@ impl AppState {
             .clone()
     }
 
+    /// The dwellings per buurt and segment of the served stock as its rent mix publishes them,
+    /// which pin the simulation's counts of the same stock (so that the two publications
+    /// cannot be differenced); None without a stock.
+    pub fn segment_pins(&self) -> Option<veerkracht_huurmix::SegmentPins> {
+        self.stock
+            .as_ref()
+            .map(|_| veerkracht_huurmix::segment_pins(&self.rent_mix(), &self.published_mix()))
+    }
+
     /// Opens the pages on a gemeente (a name as CBS writes it, or a GMxxxx code).
     pub fn with_focus(mut self, gemeente: &str) -> Result<Self, String> {
         self.focus = Some(self.resolve_gemeente(gemeente)?);

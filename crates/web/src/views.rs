@@ -573,10 +573,7 @@ pub(crate) fn focused_shapes<'a>(
     let Some(ed) = st.ds.edition(edition) else {
         return (Vec::new(), Vec::new(), None);
     };
-    let gm = html::focus()
-        .gemeente
-        .as_ref()
-        .and_then(|(c, _)| AreaCode::parse(c).ok());
+    let gm = html::focus().area();
     let mut shapes = Vec::new();
     let mut around = Vec::new();
     for a in st.ds.areas(edition, level) {

@@ -87,9 +87,7 @@ fn an_area_without_a_score_says_why_everywhere() {
 
 #[test]
 fn profile_equals_the_index_engine() {
-    let ds = common::demo_dataset();
-    let def = veerkracht_index::Definition::veerkracht_basis();
-    let r = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
+    let r = common::demo_index();
     let a = r.areas.iter().find(|a| a.score.is_some()).unwrap();
     let v = get(&format!("/api/v1/areas/{}", a.code)).json();
     assert_eq!(v["score"]["waarde"].as_f64(), a.score);
@@ -531,9 +529,7 @@ fn the_plans_page_without_multi_user_mode_names_the_real_option() {
 
 #[test]
 fn the_corporation_and_hotspot_pages_follow_the_gemeente_focus() {
-    let ds = common::demo_dataset();
-    let def = veerkracht_index::Definition::veerkracht_basis();
-    let r = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
+    let r = common::demo_index();
     let n = r
         .areas
         .iter()
@@ -596,9 +592,7 @@ fn the_signal_page_leads_with_the_quadrant_scatter() {
 
 #[test]
 fn the_hotspot_page_shows_the_moran_scatter_plot() {
-    let ds = common::demo_dataset();
-    let def = veerkracht_index::Definition::veerkracht_basis();
-    let r = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
+    let r = common::demo_index();
     let scored = r.areas.iter().filter(|a| a.score.is_some()).count();
     let p = get("/hotspots");
     assert_eq!(p.status, 200);
@@ -671,9 +665,8 @@ fn the_profile_draws_its_trend_beside_the_gemeente() {
 
 #[test]
 fn the_corporation_page_leads_with_the_spread_of_score_and_components() {
-    let ds = common::demo_dataset();
+    let r = common::demo_index();
     let def = veerkracht_index::Definition::veerkracht_basis();
-    let r = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
     let p = get("/corporatie");
     assert_eq!(p.status, 200);
     let fig = &p.body[p.body.find("data-testid=\"corporatie-grafiek\"").unwrap()..];
@@ -750,9 +743,7 @@ fn a_scenario_run_draws_fan_charts_of_the_region_over_the_years() {
 
 #[test]
 fn the_profile_draws_its_waarom_and_its_comparison() {
-    let ds = common::demo_dataset();
-    let def = veerkracht_index::Definition::veerkracht_basis();
-    let r = veerkracht_index::compute(&def, &ds, 2024, veerkracht_dataset::Level::Buurt);
+    let r = common::demo_index();
     let a = r
         .areas
         .iter()

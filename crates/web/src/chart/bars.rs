@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{M, Swatch, W, decimals, legend, ticks, write_y_title, y_grid};
+use super::{M, Swatch, W, decimals, label_width, legend, ticks, write_y_title, x_grid, y_grid};
 use crate::html::{Lang, esc, num, url};
 
 /// The five numbers of a box: 5th, 25th, 50th, 75th and 95th percentile, and the count.
@@ -138,12 +138,7 @@ pub fn hbars(
     decimals_shown: usize,
 ) -> String {
     // room for the longest label (about 6.6 units a character at 12 px), then the bars
-    let longest = bars
-        .iter()
-        .map(|b| b.label.chars().count())
-        .max()
-        .unwrap_or(0);
-    let label_w = (longest as f64 * 6.6 + 16.0).clamp(120.0, 480.0);
+    let label_w = label_width(bars.iter().map(|b| b.label), 6.6, (120.0, 480.0));
     let pw = 360.0;
     let width = label_w + pw + M.1 + 40.0;
     let row = 26.0;
@@ -154,17 +149,7 @@ pub fn hbars(
         esc(title)
     );
     let bottom = M.2 + row * bars.len() as f64;
-    for t in ticks(x0, x1) {
-        let x = sx(t);
-        let _ = write!(
-            s,
-            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
-<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
-            M.2,
-            bottom + 14.0,
-            num(lang, Some(t), decimals(x0, x1))
-        );
-    }
+    x_grid(&mut s, lang, (x0, x1), &sx, (M.2, bottom));
     let _ = write!(
         s,
         "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#1a1a1a\">{}</text>",
@@ -228,14 +213,7 @@ pub struct Stack<'a> {
 /// second, thinner bar under each when rows have an `after`; each part has its share in a
 /// `<title>`, each label links to the area's profile.
 pub fn stacked_hbars(lang: Lang, title: &str, rows: &[Stack], parts: [(&str, &str); 3]) -> String {
-    let label_w = (rows
-        .iter()
-        .map(|r| r.label.chars().count())
-        .max()
-        .unwrap_or(0) as f64
-        * 6.2
-        + 16.0)
-        .clamp(120.0, 360.0);
+    let label_w = label_width(rows.iter().map(|r| r.label.as_str()), 6.2, (120.0, 360.0));
     let pw = 400.0;
     let twin = rows.iter().any(|r| r.after.is_some());
     let row_h = if twin { 30.0 } else { 16.0 };
@@ -418,12 +396,7 @@ pub struct Interval<'a> {
 /// from low to high, a vertical line at zero; an interval that excludes zero is drawn dark,
 /// one that includes it pale. Numbers in each row's `<title>` and at its end.
 pub fn intervals(lang: Lang, title: &str, rows: &[Interval], x_title: &str) -> String {
-    let longest = rows
-        .iter()
-        .map(|r| r.label.chars().count())
-        .max()
-        .unwrap_or(0);
-    let label_w = (longest as f64 * 6.6 + 16.0).clamp(120.0, 360.0);
+    let label_w = label_width(rows.iter().map(|r| r.label), 6.6, (120.0, 360.0));
     let pw = 340.0;
     let width = label_w + pw + 120.0;
     let row = 26.0;
@@ -445,17 +418,7 @@ pub fn intervals(lang: Lang, title: &str, rows: &[Interval], x_title: &str) -> S
         "<svg class=\"chart\" viewBox=\"0 0 {width:.0} {h:.0}\" role=\"group\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
         esc(title)
     );
-    for t in ticks(x0, x1) {
-        let x = sx(t);
-        let _ = write!(
-            s,
-            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
-<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
-            M.2,
-            bottom + 14.0,
-            num(lang, Some(t), decimals(x0, x1))
-        );
-    }
+    x_grid(&mut s, lang, (x0, x1), &sx, (M.2, bottom));
     let _ = write!(
         s,
         "<line x1=\"{z:.1}\" y1=\"{:.1}\" x2=\"{z:.1}\" y2=\"{bottom:.1}\" stroke=\"#595959\"/>\

@@ -87,18 +87,7 @@ pub fn quadrant_scatter(
         sy(-band) - sy(band)
     );
     // ticks and grid
-    for t in ticks(x0, x1) {
-        let x = sx(t);
-        let _ = write!(
-            s,
-            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
-<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
-            M.2,
-            M.2 + ph,
-            M.2 + ph + 14.0,
-            num(lang, Some(t), decimals(x0, x1))
-        );
-    }
+    x_grid(&mut s, lang, (x0, x1), &sx, (M.2, M.2 + ph));
     y_grid(&mut s, lang, (y0, y1), &sy, pw, decimals(y0, y1));
     let _ = write!(
         s,
@@ -208,15 +197,7 @@ pub fn lines(
         esc(title)
     );
     y_grid(&mut s, lang, (y0, y1), &sy, pw, decimals(y0, y1));
-    for (i, c) in categories.iter().enumerate() {
-        let _ = write!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
-            sx(i),
-            top + ph + 16.0,
-            esc(c)
-        );
-    }
+    x_categories(&mut s, categories, &sx, top + ph + 16.0, 1);
     write_y_title(&mut s, top + ph / 2.0, y_title);
     legend(&mut s, &items);
     for se in series {
@@ -315,17 +296,7 @@ pub fn fans(
     };
     y_grid(&mut s, lang, (y0, y1), &sy, pw, dec);
     let step = n.div_ceil(12).max(1);
-    for (i, c) in categories.iter().enumerate() {
-        if i % step == 0 {
-            let _ = write!(
-                s,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
-                sx(i),
-                top + ph + 16.0,
-                esc(c)
-            );
-        }
-    }
+    x_categories(&mut s, categories, &sx, top + ph + 16.0, step);
     write_y_title(&mut s, top + ph / 2.0, y_title);
     legend(
         &mut s,
@@ -430,6 +401,56 @@ fn y_grid(
             num(lang, Some(t), dec)
         );
     }
+}
+
+/// Vertical grid lines from `top` to `bottom` at the round ticks of `(x0, x1)`, each labelled
+/// under `bottom`.
+fn x_grid(
+    s: &mut String,
+    lang: Lang,
+    (x0, x1): (f64, f64),
+    sx: &dyn Fn(f64) -> f64,
+    (top, bottom): (f64, f64),
+) {
+    for t in ticks(x0, x1) {
+        let x = sx(t);
+        let _ = write!(
+            s,
+            "<line x1=\"{x:.1}\" y1=\"{top:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#d0d0d0\" stroke-width=\"0.5\"/>\
+<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            bottom + 14.0,
+            num(lang, Some(t), decimals(x0, x1))
+        );
+    }
+}
+
+/// Every `step`-th category's name at `y`, under its place `sx(i)`.
+fn x_categories(
+    s: &mut String,
+    categories: &[String],
+    sx: &dyn Fn(usize) -> f64,
+    y: f64,
+    step: usize,
+) {
+    for (i, c) in categories.iter().enumerate().step_by(step.max(1)) {
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#404040\">{}</text>",
+            sx(i),
+            esc(c)
+        );
+    }
+}
+
+/// The width of a column of labels: `per_char` units a character of the longest, plus 16,
+/// within `(min, max)`.
+fn label_width<'a>(
+    labels: impl Iterator<Item = &'a str>,
+    per_char: f64,
+    (min, max): (f64, f64),
+) -> f64 {
+    let longest = labels.map(|l| l.chars().count()).max().unwrap_or(0);
+    (longest as f64 * per_char + 16.0).clamp(min, max)
 }
 
 /// The y axis's title, turned, centred on `mid`; a long one in a smaller font (down to 9),

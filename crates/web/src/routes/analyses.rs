@@ -473,10 +473,7 @@ pub async fn signaal(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
     };
     // The focused gemeente's buurten (and the country beside them).
     let focus = html::focus();
-    let gm = focus
-        .gemeente
-        .as_ref()
-        .and_then(|(c, _)| AreaCode::parse(c).ok());
+    let gm = focus.area();
     let here = |a: &&veerkracht_index::AreaSignal| gm.is_none() || a.code.gemeente() == gm;
     let count = |areas: &mut dyn Iterator<Item = &veerkracht_index::AreaSignal>| {
         let mut c = [0usize; 4];
@@ -713,10 +710,7 @@ pub async fn hotspots(State(st): State<Arc<AppState>>, Query(q): Q) -> Response 
     };
     // The focused gemeente's areas (the statistic itself is computed over all areas).
     let focus = html::focus();
-    let gm = focus
-        .gemeente
-        .as_ref()
-        .and_then(|(c, _)| AreaCode::parse(c).ok());
+    let gm = focus.area();
     // The Moran scatter plot: each area's standardised score against its neighbours' mean,
     // coloured by its significant cluster (grey: not significant).
     let mut order: Vec<&AreaCode> = zlag.keys().collect();

@@ -323,10 +323,7 @@ pub(crate) fn kaart_body(
     }
     // The gemeente focus: its areas, and those around it drawn faint.
     let focus = html::focus();
-    let gm = focus
-        .gemeente
-        .as_ref()
-        .and_then(|(c, _)| AreaCode::parse(c).ok());
+    let gm = focus.area();
     let (shapes, faint, frame) =
         crate::views::focused_shapes(st, lang, level, edition, &fills, &names);
     // A level without shapes says so, and links to the one that has them.

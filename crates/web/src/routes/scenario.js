@@ -76,7 +76,6 @@
         window.setTimeout(function () { poll(id, runs); }, 150);
       } else {
         out.removeAttribute("aria-busy");
-        document.dispatchEvent(new CustomEvent("veerkracht:berekend", { detail: status }));
       }
     }).catch(function () {
       fail(lang === "en" ? "No connection to the server." : "Geen verbinding met de server.");

@@ -42,6 +42,24 @@ pub(crate) fn check_runs(runs: usize) -> Result<(), Response> {
     })
 }
 
+/// The body of a run or job request with its number of runs (default 100), or the 400 answer.
+fn run_request(
+    body: Result<Json<RunRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<(RunRequest, usize), Response> {
+    let Json(req) = body.map_err(|e| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "Ongeldige vraag / invalid request",
+            &format!(
+                "{e}; expected JSON {{\"scenario\": NAME or TOML, \"basis\"?: NAME, \"runs\"?: 1–{MAX_RUNS}, \"seed\"?: N}}"
+            ),
+        )
+    })?;
+    let runs = req.runs.unwrap_or(100);
+    check_runs(runs)?;
+    Ok((req, runs))
+}
+
 /// POST /api/v1/scenarios/run
 pub async fn api_run(
     State(st): State<Arc<AppState>>,
@@ -49,22 +67,10 @@ pub async fn api_run(
     conn: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     body: Result<Json<RunRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "Ongeldige vraag / invalid request",
-                &format!(
-                    "{e}; expected JSON {{\"scenario\": NAME or TOML, \"basis\"?: NAME, \"runs\"?: 1–{MAX_RUNS}, \"seed\"?: N}}"
-                ),
-            );
-        }
+    let (req, runs) = match run_request(body) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    let runs = req.runs.unwrap_or(100);
-    if let Err(r) = check_runs(runs) {
-        return r;
-    }
     match compute(
         st,
         client_of(&auth, &conn),
@@ -88,22 +94,10 @@ pub async fn api_job_start(
     conn: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     body: Result<Json<RunRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "Ongeldige vraag / invalid request",
-                &format!(
-                    "{e}; expected JSON {{\"scenario\": NAME or TOML, \"basis\"?: NAME, \"runs\"?: 1–{MAX_RUNS}, \"seed\"?: N}}"
-                ),
-            );
-        }
+    let (req, runs) = match run_request(body) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    let runs = req.runs.unwrap_or(100);
-    if let Err(r) = check_runs(runs) {
-        return r;
-    }
     match crate::simulation::start_job(
         st,
         client_of(&auth, &conn),
@@ -453,6 +447,9 @@ pub async fn page(
             esc(text),
             lang.t("Doorrekenen", "Run"),
         );
+    }
+    if a.is_none() {
+        crate::simulation::prepare_demo_inputs();
     }
     // the result: computed here for a chosen scenario (without script); with script the
     // forms fill it progressively (/assets/scenario.js)

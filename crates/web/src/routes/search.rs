@@ -35,10 +35,7 @@ pub async fn zoek(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
         return bad_page(lang, &st, "q: type 1 to 200 characters of a name or a code");
     }
     let focus = html::focus();
-    let gm = focus
-        .gemeente
-        .as_ref()
-        .and_then(|(c, _)| AreaCode::parse(c).ok());
+    let gm = focus.area();
     let en = if lang == Lang::En { "?lang=en" } else { "" };
     let go = |code: AreaCode| {
         axum::response::Redirect::to(&format!("/buurt/{code}{en}")).into_response()

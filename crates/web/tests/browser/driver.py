@@ -16,3 +16,8 @@ def chromium(height=1000, page_load_timeout=30):
     d = webdriver.Chrome(options=opts, service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")))
     d.set_page_load_timeout(page_load_timeout)
     return d
+
+
+def console_errors(d):
+    """The browser console's errors so far (a CSP violation is one)."""
+    return [e["message"] for e in d.get_log("browser") if e.get("level") == "SEVERE"]

@@ -4,12 +4,14 @@ chromium-driver, driven through WebDriver by selenium). Run by crates/web/tests/
 Usage: python e2e.py BASE_URL SCREENSHOT_DIR
 Prints one JSON object with what it saw; exits non-zero with a message when a step fails.
 """
+import base64
 import json
 import os
+import re
 import sys
 import urllib.request
 
-from driver import chromium
+from driver import chromium, console_errors
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -202,16 +204,14 @@ def main():
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         pdf = d.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
-        import base64
         data = base64.b64decode(pdf["data"])
         with open(os.path.join(shots, "11-buurtdossier-A4.pdf"), "wb") as f:
             f.write(data)
         out["dossier_pdf_pages"] = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
-        import re
         boxes = [tuple(float(x) for x in m.split()) for m in re.findall(rb"/MediaBox \[([^\]]*)\]", data)]
         # A4 portrait is 595.28 × 841.89 points
         out["dossier_pdf_a4"] = bool(boxes) and all(abs(b[2] - b[0] - 595.3) < 2 and abs(b[3] - b[1] - 841.9) < 2 for b in boxes)
-        out["console_errors"] = [e["message"] for e in d.get_log("browser") if e.get("level") == "SEVERE"]
+        out["console_errors"] = console_errors(d)
     finally:
         d.quit()
     print(json.dumps(out))

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 
-from driver import chromium
+from driver import chromium, console_errors
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -79,7 +79,7 @@ def main():
         q.send_keys(Keys.ENTER)
         wait.until(ec.url_contains("/buurt/"))
         out["found"] = d.current_url.split("/buurt/")[1].split("?")[0]
-        out["console_errors"] = [e["message"] for e in d.get_log("browser") if e.get("level") == "SEVERE"]
+        out["console_errors"] = console_errors(d)
     finally:
         d.quit()
     print(json.dumps(out))

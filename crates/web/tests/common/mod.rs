@@ -202,3 +202,15 @@ pub fn demo_signal() -> veerkracht_index::SignalResult {
         def.method.signal_dead_band,
     )
 }
+
+/// The demo region's index 2024 at buurt level, as the pages compute it.
+#[allow(dead_code)]
+pub fn demo_index() -> veerkracht_index::IndexResult {
+    let def = veerkracht_index::Definition::veerkracht_basis();
+    veerkracht_index::compute(
+        &def,
+        &demo_dataset(),
+        2024,
+        veerkracht_dataset::Level::Buurt,
+    )
+}
