@@ -335,9 +335,9 @@ pub fn parts(runs: usize) -> Vec<usize> {
 /// Starts a progressive computation of a scenario against a baseline for one client (see
 /// [`crate::heavy::Job`]): it answers at once with the job, whose state shows the picture from
 /// the first [`FIRST_RUNS`] runs within a second on the demo region and is refined at a
-/// quarter, half and all runs ([`parts`]). Once all runs are done its answer is byte for byte what [`compute`] gives for the
-/// same runs and seed. Refused like [`compute`] (invalid, busy); too large shows as the job's
-/// failure.
+/// quarter, half and all runs ([`parts`]). Once all runs are done its answer is byte for
+/// byte what [`compute`] gives for the same runs and seed. Refused like [`compute`] (invalid,
+/// busy); too large shows as the job's failure.
 pub(crate) fn start_job(
     st: Arc<AppState>,
     client: String,
