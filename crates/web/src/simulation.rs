@@ -70,14 +70,19 @@ pub(crate) fn demo_inputs() -> &'static Inputs {
 
 static DEMO_INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
 
-/// Starts making the demo inputs (~3 s of CPU) in the background when they are not made yet:
-/// the scenario page calls this when it is opened, so that its first "Doorrekenen" seconds
-/// later shows its picture at once, and a server whose scenario page is never opened never
-/// makes them.
-pub(crate) fn prepare_demo_inputs() {
-    if DEMO_INPUTS.get().is_none() {
-        tokio::task::spawn_blocking(|| {
+/// Starts making what a first scenario run needs and later ones find ready, in the
+/// background: the demo region's simulation inputs and, with a stock, its published rent
+/// mix (the pins of [`AppState::segment_pins`]: valuing the stock with every what-if and the
+/// joint suppression), together ~3 s of CPU on the demo region. The scenario page calls this
+/// when it is opened, so that its first "Doorrekenen" seconds later shows its picture at once;
+/// a server whose scenario page is never opened never pays for them.
+pub(crate) fn prepare_inputs(st: &Arc<AppState>) {
+    let ready = DEMO_INPUTS.get().is_some() && (st.stock.is_none() || st.published_ready());
+    if !ready {
+        let st = st.clone();
+        tokio::task::spawn_blocking(move || {
             demo_inputs();
+            st.segment_pins();
         });
     }
 }

@@ -130,6 +130,11 @@ impl AppState {
             .clone()
     }
 
+    /// Whether the published rent mix is computed already.
+    pub fn published_ready(&self) -> bool {
+        self.published.get().is_some()
+    }
+
     /// The dwellings per buurt and segment of the served stock as its rent mix publishes them,
     /// which pin the simulation's counts of the same stock (so that the two publications
     /// cannot be differenced); None without a stock.

@@ -449,7 +449,7 @@ pub async fn page(
         );
     }
     if a.is_none() {
-        crate::simulation::prepare_demo_inputs();
+        crate::simulation::prepare_inputs(&st);
     }
     // the result: computed here for a chosen scenario (without script); with script the
     // forms fill it progressively (/assets/scenario.js)
