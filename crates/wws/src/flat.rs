@@ -24,7 +24,6 @@ use serde_json::{Value, json};
 use crate::model::{
     Date, Eenheid, Element, Energieprestatie, Ruimte, Stelsel, Warning, WozEenheid,
 };
-use crate::tables::Tables;
 use crate::{Options, WwsError};
 
 /// Most rooms a flat row may have (each becomes a room of the unit: a fuzzer's row with
@@ -502,10 +501,10 @@ pub struct FlatWaardeerder<'o> {
 impl<'o> FlatWaardeerder<'o> {
     /// A valuer for rows under `opts` (its peildatum picks the tables), with empty memos.
     pub fn new(opts: &'o Options) -> Self {
-        let t = Tables::embedded();
+        let t = opts.tabellen();
         let wpd = Date::new(opts.peildatum.year - 1, 1, 1);
         let factor = t
-            .woz_factor(wpd)
+            .woz_factor_op(wpd, opts.peildatum)
             .filter(|f| f.waardepeildatum.year >= wpd.year);
         FlatWaardeerder {
             opts,
@@ -605,7 +604,7 @@ impl<'o> FlatWaardeerder<'o> {
             &woz,
             false,
             opts.peildatum,
-            Tables::embedded(),
+            opts.tabellen(),
             &mut warnings.1,
         ))
     }
@@ -662,7 +661,7 @@ fn set_list(l: &mut Vec<String>, v: &[&str]) {
 impl FlatUnit {
     /// The VERA unit this row stands for under the `[flat]` assumptions.
     pub fn to_vera(&self, opts: &Options) -> Value {
-        let a = &Tables::embedded().flat;
+        let a = &opts.tabellen().flat;
         let pd = opts.peildatum;
         let vertrekken = self.oppervlakte_m2 * a.aandeel_vertrekken;
         let overige = self.oppervlakte_m2 * a.aandeel_overige;
@@ -751,7 +750,7 @@ impl FlatUnit {
 
     /// [`FlatUnit::to_eenheid`] into `e`, reusing its allocations (for bulk runs).
     pub fn fill(&self, opts: &Options, e: &mut Eenheid) {
-        let a = &Tables::embedded().flat;
+        let a = &opts.tabellen().flat;
         let pd = opts.peildatum;
         let vertrekken = self.oppervlakte_m2 * a.aandeel_vertrekken;
         let overige = self.oppervlakte_m2 * a.aandeel_overige;

@@ -14,7 +14,7 @@
 //! valuation on every fixture, on generated units and on a flat stock.
 
 use crate::model::{Eenheid, Stelsel};
-use crate::round::{down, half_up, kwart, whole};
+use crate::round::{half_up, kwart, whole};
 use crate::tables::Tables;
 use crate::zel::{self, Ctx, Klasse, classificeer, oppervlakte_met_kasten};
 use crate::{Options, Punten, WwsError};
@@ -107,7 +107,7 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
     if !past(e, opts) {
         return Ok(None);
     }
-    let t = Tables::embedded();
+    let t = opts.tabellen();
     let pd = opts.peildatum;
     let mut ctx = Ctx {
         e,
@@ -136,7 +136,7 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
     let Ok((waarde, wpd, _)) = zel::woz_waarde(&mut ctx) else {
         return Ok(None);
     };
-    let Some(f) = t.woz_factor(wpd) else {
+    let Some(f) = t.woz_factor_op(wpd, pd) else {
         return Ok(None);
     };
     if f.waardepeildatum.year < wpd.year {
@@ -365,43 +365,21 @@ pub(crate) fn woz_en_totaal(
     warnings: &mut Vec<crate::model::Warning>,
 ) -> Result<Punten, WwsError> {
     let [ovz, ooz, vkv, bui, ene, keu, san, gpa, gvr] = prior;
-    let factor2 = if w.corop {
-        w.factor.onderdeel_2_corop
-    } else {
-        w.factor.onderdeel_2
-    };
-    let p1 = w.waarde / w.factor.onderdeel_1;
-    let p2 = w.waarde / w.opp / factor2;
+    // the same arithmetic as zel::woz (crate::woz), with the numbers in force at pd
+    let beleid = t.beleid(pd).woz;
+    let (p1, p2, _) = crate::woz::onderdelen(w.waarde, w.opp, &w.factor, w.corop, &beleid);
     let woz_punten = p1 + p2;
-    let mut minimum_punten = 0.0;
-    if let Some(bj) = w.bouwjaar
-        && (2015..=2019).contains(&bj)
-        && som(&prior) >= 110.0
-    {
-        minimum_punten = 40.0;
-    }
-    let woz = if woz_punten > 0.0 && woz_punten < minimum_punten {
-        kwart(som(&[p1, p2, minimum_punten - woz_punten]))
-    } else {
-        let overige = som(&prior);
-        let zonder_cap = overige + kwart(woz_punten);
-        let mut correctie = None;
-        if whole(zonder_cap) >= 187.0 && !w.corop {
-            let max_woz = overige * 33.0 / 67.0;
-            let capped = woz_punten.min(max_woz);
-            if capped < woz_punten {
-                let afr = (down(capped) - capped).min(0.0);
-                let mut c = capped - woz_punten + afr;
-                if whole(zonder_cap + c) < 187.0 {
-                    c = 186.0 - zonder_cap;
-                }
-                correctie = Some(c);
-            }
-        }
-        match correctie {
-            Some(c) => kwart(som(&[p1, p2, c])),
-            None => kwart(som(&[p1, p2])),
-        }
+    let woz = match crate::woz::correctie(
+        woz_punten,
+        w.bouwjaar,
+        || som(&prior),
+        || som(&prior),
+        w.corop,
+        &beleid,
+    ) {
+        crate::woz::Correctie::Geen => kwart(som(&[p1, p2])),
+        crate::woz::Correctie::Nieuwbouw(minimum) => kwart(som(&[p1, p2, minimum - woz_punten])),
+        crate::woz::Correctie::Cap { punten, .. } => kwart(som(&[p1, p2, punten])),
     };
 
     // BIJ: no zorgwoning, door bell or charging points; PMN: no monument, no new build
@@ -518,7 +496,7 @@ pub(crate) fn ruimten_delen(
     let mut ctx = Ctx {
         e,
         peildatum: opts.peildatum,
-        t: Tables::embedded(),
+        t: opts.tabellen(),
         warnings: Vec::new(),
         lean: true,
     };
@@ -550,7 +528,7 @@ pub(crate) fn ene_met_warnings(
     let mut ctx = Ctx {
         e,
         peildatum: opts.peildatum,
-        t: Tables::embedded(),
+        t: opts.tabellen(),
         warnings: Vec::new(),
         lean: true,
     };

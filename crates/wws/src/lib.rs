@@ -45,7 +45,9 @@ mod prune;
 pub mod result;
 pub mod round;
 pub mod tables;
+pub mod variant;
 pub mod whatif;
+mod woz;
 pub mod zel;
 
 pub use model::{Date, Eenheid, Stelsel, Warning, parse_many};
@@ -83,6 +85,19 @@ pub struct Options {
     pub strict: bool,
     /// stelsel when the unit has no `Woningwaarderingstelsel`
     pub default_stelsel: Stelsel,
+    /// the tables and policy numbers to value with; `None`: those of `data/wws/`
+    /// ([`Tables::embedded`]). A policy variant's tables come from [`variant::Variant`].
+    pub tabellen: Option<std::sync::Arc<Tables>>,
+}
+
+impl Options {
+    /// The tables to value with ([`Options::tabellen`], else the embedded ones).
+    pub fn tabellen(&self) -> &Tables {
+        match &self.tabellen {
+            Some(t) => t,
+            None => Tables::embedded(),
+        }
+    }
 }
 
 impl Default for Options {
@@ -91,6 +106,7 @@ impl Default for Options {
             peildatum: Date::new(2026, 7, 1),
             strict: false,
             default_stelsel: Stelsel::Zelfstandig,
+            tabellen: None,
         }
     }
 }
@@ -103,8 +119,8 @@ pub fn waardeer(e: &Eenheid, opts: &Options) -> Result<Resultaat, WwsError> {
 fn waardeer_mode(e: &Eenheid, opts: &Options, lean: bool) -> Result<Resultaat, WwsError> {
     let stelsel = e.stelsel.unwrap_or(opts.default_stelsel);
     let mut r = match stelsel {
-        Stelsel::Zelfstandig => zel::waardeer_mode(e, opts, Tables::embedded(), None, lean)?,
-        Stelsel::Onzelfstandig => onz::waardeer_mode(e, opts, Tables::embedded(), None, lean)?,
+        Stelsel::Zelfstandig => zel::waardeer_mode(e, opts, opts.tabellen(), None, lean)?,
+        Stelsel::Onzelfstandig => onz::waardeer_mode(e, opts, opts.tabellen(), None, lean)?,
     };
     if e.stelsel.is_none() {
         let w = Warning {

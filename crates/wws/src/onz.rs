@@ -154,7 +154,11 @@ fn groep(ctx: &mut Ctx, code: &'static str, prior: &[Groep]) -> Result<Groep, Ww
                     "monumenten ontbreekt (null): behandeld als geen monument; geef [] voor 'geen monument'",
                 );
             }
-            let p = ctx.t.opslag.rijksmonument_punten_oud_contract_onz;
+            let p = ctx
+                .t
+                .beleid(ctx.peildatum)
+                .opslag
+                .rijksmonument_punten_oud_contract_onz;
             zel::monument_opslagen(ctx, &mut g, p);
             finish(&mut g);
             let pct: f64 = g
@@ -529,7 +533,7 @@ fn bui(ctx: &mut Ctx, g: &mut Groep) {
 /// the COROP average; 10 without a relevant WOZ value.
 fn woz(ctx: &mut Ctx, g: &mut Groep) {
     let e = ctx.e;
-    let cfg = ctx.t.onz_woz;
+    let cfg = ctx.t.beleid(ctx.peildatum).onz_woz;
     let pd = ctx.peildatum;
     let geldig = [Date::new(pd.year - 1, 1, 1), Date::new(pd.year - 2, 1, 1)];
     let beste = e

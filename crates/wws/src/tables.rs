@@ -269,9 +269,60 @@ struct RawParams {
     energielabel: Vec<RawLabel>,
     segment: Vec<RawSegment>,
     opslag: RawOpslag,
+    woz_beleid: WozBeleid,
     energielabel_per_m2: Vec<RawLabelM2>,
     onz_woz: OnzWoz,
     flat: FlatAannames,
+}
+
+/// The policy numbers of rubriek 8 (WOZ) of zelfstandige woonruimten (`[woz_beleid]` in
+/// parameters.toml; the steps that use them are in `woz.rs`).
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WozBeleid {
+    /// WOZ points are at most this percentage of the total points …
+    pub cap_procent: f64,
+    /// … when the total without the cap is at least this many points (the cap never
+    /// brings the total below one point less)
+    pub cap_vanaf_punten: f64,
+    /// the new-build minimum of WOZ points …
+    pub nieuwbouw_minimum: f64,
+    /// … for at least this many points in rubrieken 1–7, 9, 10 and 12 …
+    pub nieuwbouw_drempel: f64,
+    /// … and a bouwjaar from this year …
+    pub nieuwbouw_bouwjaar_van: i32,
+    /// … to this year (inclusive)
+    pub nieuwbouw_bouwjaar_tot: i32,
+    /// euro of WOZ value that earns no points (0 in the law)
+    pub vrijstelling: f64,
+}
+
+/// Replacements of the WOZ factors from a peildatum on, whatever the WOZ waardepeildatum
+/// (a policy variant's `[woz] onderdeel_1` …); `None`: the dated `[[woz_factor]]` row.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WozFactorVervanging {
+    /// replaces [`WozFactor::onderdeel_1`]
+    pub onderdeel_1: Option<f64>,
+    /// replaces [`WozFactor::onderdeel_2`]
+    pub onderdeel_2: Option<f64>,
+    /// replaces [`WozFactor::onderdeel_2_corop`]
+    pub onderdeel_2_corop: Option<f64>,
+}
+
+/// The undated policy numbers, as rows in force from `geldig_vanaf` (the file's numbers
+/// hold for every peildatum; a policy variant adds a row from its date).
+#[derive(Debug, Clone)]
+pub struct Beleid {
+    /// the first peildatum the row applies to (the base row: the earliest peildatum)
+    pub geldig_vanaf: Date,
+    /// rubriek 8 (WOZ) of zelfstandige woonruimten
+    pub woz: WozBeleid,
+    /// replaced WOZ factors
+    pub woz_factor: WozFactorVervanging,
+    /// the price surcharges
+    pub opslag: Opslag,
+    /// the onzelfstandige WOZ rubriek's points
+    pub onz_woz: OnzWoz,
 }
 
 /// Assumptions of the flat portfolio form (`[flat]` in parameters.toml).
@@ -356,8 +407,9 @@ pub struct Tables {
     pub labels: Vec<LabelTabel>,
     /// the segment boundaries, sorted by `geldig_vanaf`
     pub segmenten: Vec<Segmentgrenzen>,
-    /// the price surcharges
-    pub opslag: Opslag,
+    /// the policy numbers without a date of their own ([`Tables::beleid`]), sorted by
+    /// `geldig_vanaf`; the first row holds for every earlier peildatum too
+    pub beleid: Vec<Beleid>,
     /// the source of the woonplaats → COROP table
     pub corop_bron: String,
     /// (woonplaatscode, corop code, corop naam), sorted by woonplaatscode
@@ -366,8 +418,6 @@ pub struct Tables {
     pub corop_woz_per_m2: Vec<(String, Vec<(i32, f64)>)>,
     /// the onzelfstandige energieprestatie tables (per m²), sorted by `geldig_vanaf`
     pub labels_m2: Vec<LabelTabelM2>,
-    /// the onzelfstandige WOZ rubriek's points
-    pub onz_woz: OnzWoz,
     /// the assumptions of the flat portfolio form
     pub flat: FlatAannames,
 }
@@ -388,6 +438,62 @@ fn bound(s: &str) -> Result<f64, WwsError> {
             .parse()
             .map_err(|_| WwsError::Table(format!("bad energie-index bound {x:?}"))),
     }
+}
+
+/// The bounds of `[woz_beleid]` (also a variant's `[woz]`), with the key named.
+pub(crate) fn check_woz_beleid(b: &WozBeleid) -> Result<(), WwsError> {
+    let bad = |k: &str, v: String, range: &str| {
+        Err(WwsError::Table(format!(
+            "woz_beleid.{k} = {v}: must be within {range}"
+        )))
+    };
+    if !(1.0..=99.0).contains(&b.cap_procent) {
+        return bad("cap_procent", b.cap_procent.to_string(), "1..=99 (percent)");
+    }
+    if !(1.0..=1000.0).contains(&b.cap_vanaf_punten) || b.cap_vanaf_punten.fract() != 0.0 {
+        return bad(
+            "cap_vanaf_punten",
+            b.cap_vanaf_punten.to_string(),
+            "1..=1000 whole points",
+        );
+    }
+    if !(0.0..=200.0).contains(&b.nieuwbouw_minimum) {
+        return bad(
+            "nieuwbouw_minimum",
+            b.nieuwbouw_minimum.to_string(),
+            "0..=200 points",
+        );
+    }
+    if !(0.0..=1000.0).contains(&b.nieuwbouw_drempel) {
+        return bad(
+            "nieuwbouw_drempel",
+            b.nieuwbouw_drempel.to_string(),
+            "0..=1000 points",
+        );
+    }
+    for (k, v) in [
+        ("nieuwbouw_bouwjaar_van", b.nieuwbouw_bouwjaar_van),
+        ("nieuwbouw_bouwjaar_tot", b.nieuwbouw_bouwjaar_tot),
+    ] {
+        if !(1000..=2200).contains(&v) {
+            return bad(k, v.to_string(), "1000..=2200");
+        }
+    }
+    if b.nieuwbouw_bouwjaar_van > b.nieuwbouw_bouwjaar_tot {
+        return bad(
+            "nieuwbouw_bouwjaar_van",
+            b.nieuwbouw_bouwjaar_van.to_string(),
+            "at most nieuwbouw_bouwjaar_tot",
+        );
+    }
+    if !(0.0..=10_000_000.0).contains(&b.vrijstelling) {
+        return bad(
+            "vrijstelling",
+            b.vrijstelling.to_string(),
+            "0..=10000000 euro",
+        );
+    }
+    Ok(())
 }
 
 impl Tables {
@@ -592,10 +698,17 @@ impl Tables {
         }
         labels_m2.sort_by_key(|l| l.geldig_vanaf);
 
+        check_woz_beleid(&p.woz_beleid)?;
         Ok(Tables {
             corop_woz_per_m2,
             labels_m2,
-            onz_woz: p.onz_woz,
+            beleid: vec![Beleid {
+                geldig_vanaf: Date::new(1900, 1, 1),
+                woz: p.woz_beleid,
+                woz_factor: WozFactorVervanging::default(),
+                opslag,
+                onz_woz: p.onz_woz,
+            }],
             flat: {
                 let f = p.flat;
                 if !(0.0..=1.0).contains(&(f.aandeel_vertrekken + f.aandeel_overige)) {
@@ -610,7 +723,6 @@ impl Tables {
             minimum_woz,
             labels,
             segmenten,
-            opslag,
             corop_bron: c.bron,
             corop: corop_rows,
         })
@@ -637,6 +749,26 @@ impl Tables {
             .rev()
             .find(|w| w.waardepeildatum <= waardepeildatum)
             .copied()
+    }
+
+    /// The WOZ factors for a WOZ waardepeildatum (as [`Tables::woz_factor`]) with the
+    /// replacements in force at `peildatum` ([`Beleid::woz_factor`]).
+    pub fn woz_factor_op(&self, waardepeildatum: Date, peildatum: Date) -> Option<WozFactor> {
+        let mut f = self.woz_factor(waardepeildatum)?;
+        let v = self.beleid(peildatum).woz_factor;
+        f.onderdeel_1 = v.onderdeel_1.unwrap_or(f.onderdeel_1);
+        f.onderdeel_2 = v.onderdeel_2.unwrap_or(f.onderdeel_2);
+        f.onderdeel_2_corop = v.onderdeel_2_corop.unwrap_or(f.onderdeel_2_corop);
+        Some(f)
+    }
+
+    /// The policy numbers in force at `peildatum` (the first row before its date).
+    pub fn beleid(&self, peildatum: Date) -> &Beleid {
+        self.beleid
+            .iter()
+            .rev()
+            .find(|b| b.geldig_vanaf <= peildatum)
+            .unwrap_or(&self.beleid[0])
     }
 
     /// Statutory minimum WOZ value at `peildatum` with its date.

@@ -2186,11 +2186,15 @@ pub(crate) fn woz_waarde(ctx: &mut Ctx) -> Result<(f64, Date, bool), WwsError> {
 pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), WwsError> {
     let e = ctx.e;
     let (waarde, waardepeildatum, minimum) = woz_waarde(ctx)?;
-    let f = ctx.t.woz_factor(waardepeildatum).ok_or_else(|| {
-        WwsError::Table(format!(
-            "no WOZ factors for waardepeildatum {waardepeildatum}"
-        ))
-    })?;
+    let f = ctx
+        .t
+        .woz_factor_op(waardepeildatum, ctx.peildatum)
+        .ok_or_else(|| {
+            WwsError::Table(format!(
+                "no WOZ factors for waardepeildatum {waardepeildatum}"
+            ))
+        })?;
+    let beleid = ctx.t.beleid(ctx.peildatum).woz;
     if f.waardepeildatum.year < waardepeildatum.year {
         ctx.warn(
             "eenheid.wozEenheden",
@@ -2236,13 +2240,7 @@ pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
         return Ok(());
     }
     let corop = corop_regel(ctx);
-    let factor2 = if corop {
-        f.onderdeel_2_corop
-    } else {
-        f.onderdeel_2
-    };
-    let p1 = waarde / f.onderdeel_1;
-    let p2 = waarde / opp / factor2;
+    let (p1, p2, factor2) = crate::woz::onderdelen(waarde, opp, &f, corop, &beleid);
     let woz_punten = p1 + p2;
 
     g.add(
@@ -2274,6 +2272,15 @@ pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
     g.add_under(&i1, "factor_I", "Factor I");
     g.last().meeteenheid = Some(Meeteenheid::Euro);
     g.last().aantal = Some(f.onderdeel_1);
+    if beleid.vrijstelling != 0.0 {
+        g.add_under(
+            &i1,
+            "vrijstelling",
+            "Vrijstelling WOZ-waarde (beleidsvariant)",
+        );
+        g.last().meeteenheid = Some(Meeteenheid::Euro);
+        g.last().aantal = Some(beleid.vrijstelling);
+    }
     let i2 = g.add("onderdeel_II", "Onderdeel II");
     g.last().punten = Some(p2);
     if minimum {
@@ -2296,15 +2303,14 @@ pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
     g.last().meeteenheid = Some(Meeteenheid::Euro);
     g.last().aantal = Some(factor2);
 
-    // §8: new builds 2015–2019 with ≥ 110 points in rubrieken 1–7, 9–10, 12 get at least 40
-    let mut minimum_punten = 0.0;
+    // §8: new builds (2015–2019 with ≥ 110 points in rubrieken 1–7, 9–10, 12) get at least
+    // 40; else the cap (33 % from 187 points, never below 186): crate::woz, numbers in
+    // [woz_beleid]
     if e.bouwjaar.is_none() {
         ctx.warn(WOZ_ZONDER_BOUWJAAR.0, WOZ_ZONDER_BOUWJAAR.1);
     }
-    if let Some(bj) = e.bouwjaar
-        && (2015..=2019).contains(&bj)
-    {
-        let kritisch: f64 = prior
+    let kritisch = || {
+        prior
             .iter()
             .filter(|g| {
                 matches!(
@@ -2313,43 +2319,41 @@ pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
                 )
             })
             .filter_map(|g| g.punten)
-            .sum();
-        if kritisch >= 110.0 {
-            minimum_punten = 40.0;
+            .sum::<f64>()
+    };
+    let overige = || prior.iter().filter_map(|g| g.punten).sum::<f64>();
+    match crate::woz::correctie(woz_punten, e.bouwjaar, kritisch, overige, corop, &beleid) {
+        crate::woz::Correctie::Geen => {}
+        crate::woz::Correctie::Nieuwbouw(minimum_punten) => {
+            g.add(
+                "nieuwbouw_minimum_punten",
+                Lazy(|| format!("Nieuwbouw: min. {} punten", minimum_punten as i64)),
+            );
+            g.last().punten = Some(minimum_punten - woz_punten);
         }
-    }
-    if woz_punten > 0.0 && woz_punten < minimum_punten {
-        g.add(
-            "nieuwbouw_minimum_punten",
-            Lazy(|| format!("Nieuwbouw: min. {} punten", minimum_punten as i64)),
-        );
-        g.last().punten = Some(minimum_punten - woz_punten);
-    } else {
-        // §8 cap: WOZ points at most 33 % of the total when the total is ≥ 187 points;
-        // never below 186 points through the cap.
-        let overige: f64 = prior.iter().filter_map(|g| g.punten).sum();
-        let zonder_cap = overige + kwart(woz_punten);
-        let totaal_zonder_cap = whole(zonder_cap);
-        if totaal_zonder_cap >= 187.0 && !corop {
-            let max_woz = overige * 33.0 / 67.0;
-            let capped = woz_punten.min(max_woz);
-            if capped < woz_punten {
-                let afr = (round::down(capped) - capped).min(0.0);
-                let mut correctie = capped - woz_punten + afr;
-                if whole(zonder_cap + correctie) < 187.0 {
-                    correctie = 186.0 - zonder_cap;
-                    g.add(
-                        "maximering_woz_punten",
-                        "Maximering WOZ-punten tot 186 punten totaal",
-                    );
-                } else {
-                    g.add(
-                        "maximering_woz_punten",
-                        "Maximering WOZ-punten tot 33% van totaal",
-                    );
-                }
-                g.last().punten = Some(correctie);
+        crate::woz::Correctie::Cap { punten, bodem } => {
+            if bodem {
+                g.add(
+                    "maximering_woz_punten",
+                    Lazy(|| {
+                        format!(
+                            "Maximering WOZ-punten tot {} punten totaal",
+                            beleid.cap_vanaf_punten as i64 - 1
+                        )
+                    }),
+                );
+            } else {
+                g.add(
+                    "maximering_woz_punten",
+                    Lazy(|| {
+                        format!(
+                            "Maximering WOZ-punten tot {}% van totaal",
+                            beleid.cap_procent
+                        )
+                    }),
+                );
             }
+            g.last().punten = Some(punten);
         }
     }
     finish(g);
@@ -2471,7 +2475,7 @@ pub(crate) fn bij(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep], stelsel: Stelse
 
 pub(crate) fn pmn(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), WwsError> {
     let e = ctx.e;
-    let o = ctx.t.opslag.clone();
+    let o = ctx.t.beleid(ctx.peildatum).opslag.clone();
     if e.monumenten.is_none() {
         ctx.warn(MONUMENTEN_NULL.0, MONUMENTEN_NULL.1);
     }
@@ -2502,7 +2506,7 @@ pub(crate) fn pmn(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
 /// dorpsgezicht (bouwjaar before 1965, not also a monument: +5 %).
 pub(crate) fn monument_opslagen(ctx: &mut Ctx, g: &mut Groep, punten_oud_contract: f64) {
     let e = ctx.e;
-    let o = ctx.t.opslag.clone();
+    let o = ctx.t.beleid(ctx.peildatum).opslag.clone();
     if e.has_monument("RIJ") {
         let datum = match e.datum_afsluiten_huurovereenkomst {
             Some(d) => d,

@@ -136,7 +136,12 @@ fn outdoor_space_domain_11_8() {
 fn nieuwbouwopslag_domain_11_9() {
     // the arithmetic of the example: 147 points, max €905.50 → €996.05
     let t = Tables::embedded();
-    let opslag = veerkracht_wws::round::cents(905.50 * t.opslag.nieuwbouw);
+    let opslag = veerkracht_wws::round::cents(
+        905.50
+            * t.beleid(veerkracht_wws::Date::new(2026, 7, 1))
+                .opslag
+                .nieuwbouw,
+    );
     assert_eq!(veerkracht_wws::round::cents(905.50 + opslag), 996.05);
 
     // a unit in the middenhuur segment, first let after 1 July 2024, construction started

@@ -117,6 +117,7 @@ fn peer_fixtures() {
         peildatum: Date::new(2026, 7, 1),
         strict: false,
         default_stelsel: Stelsel::Zelfstandig,
+        tabellen: None,
     };
     let all = pairs(&root);
     assert_eq!(all.len(), 337, "expected 337 fixture pairs");

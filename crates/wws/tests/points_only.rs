@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use veerkracht_wws::flat::{FlatUnit, parse_csv, waardeer_punten_csv};
@@ -55,29 +55,13 @@ fn check_units(label: &str, units: &[(Eenheid, Vec<veerkracht_wws::Warning>)]) -
     units.len()
 }
 
-fn inputs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for f in rd.flatten() {
-        let p = f.path();
-        if p.is_dir() {
-            inputs(&p, out);
-        } else if p.extension().is_some_and(|x| x == "json")
-            && p.parent().is_some_and(|d| d.ends_with("input"))
-        {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn points_only_equals_full_on_fixtures() {
     let Some(root) = common::peer("fixtures/tests/data") else {
         return;
     };
     let mut files = Vec::new();
-    inputs(&root, &mut files);
+    common::inputs(&root, &mut files);
     files.sort();
     assert!(files.len() >= 337, "{} fixture inputs", files.len());
     let units: Vec<_> = files
@@ -134,60 +118,9 @@ fn points_only_equals_full_on_generated_units() {
     eprintln!("points-only = full on {total} generated units");
 }
 
-/// A seeded flat stock in the demo's format: every woningtype, bouwjaar 1900–2025, every
-/// label (and none), 1–8 kamers, optional worktop and outdoor overrides.
-pub fn flat_stock(n: usize, seed: u64) -> String {
-    let mut s = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    let mut next = move |m: u64| {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (s >> 33) % m
-    };
-    let labels = [
-        "A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G", "",
-    ];
-    let mut out = String::from(
-        "eenheid_id;buurtcode;woningtype;bouwjaar;oppervlakte_m2;kamers;energielabel;woz_waarde;kale_huur;aanrecht_mm;buitenruimte_m2\n",
-    );
-    for i in 0..n {
-        let egw = next(3) == 0;
-        let opp = 18 + next(160);
-        let frac = if next(4) == 0 {
-            format!(",{}", next(10))
-        } else {
-            String::new()
-        };
-        let aanrecht = match next(5) {
-            0 => "900".to_string(),
-            1 => "2400".to_string(),
-            _ => String::new(),
-        };
-        let buiten = match next(6) {
-            0 => "0".to_string(),
-            1 => format!("{}", next(60)),
-            _ => String::new(),
-        };
-        out.push_str(&format!(
-            "T{i:07};BU{:08};{};{};{opp}{frac};{};{};{};{},{:02};{aanrecht};{buiten}\n",
-            next(500),
-            if egw { "EGW" } else { "MGW" },
-            1900 + next(126),
-            1 + next(8),
-            labels[next(labels.len() as u64) as usize],
-            40_000 + next(900_000),
-            300 + next(1200),
-            next(100),
-        ));
-    }
-    out
-}
-
 #[test]
 fn points_only_equals_full_on_flat_stock() {
-    let text = flat_stock(6000, 7);
+    let text = common::flat_stock(6000, 7);
     let units: Vec<FlatUnit> = parse_csv(&text).unwrap();
     assert_eq!(units.len(), 6000);
     let opts = Options::default();
@@ -223,7 +156,7 @@ fn points_only_equals_full_on_flat_stock() {
 
 #[test]
 fn flat_unit_built_directly_equals_the_parsed_vera_unit() {
-    let text = flat_stock(3000, 11);
+    let text = common::flat_stock(3000, 11);
     let opts = Options::default();
     let mut reused = Eenheid::default();
     for u in parse_csv(&text).unwrap() {
@@ -238,7 +171,7 @@ fn flat_unit_built_directly_equals_the_parsed_vera_unit() {
 
 #[test]
 fn flat_bulk_is_the_sequential_result_for_any_thread_count() {
-    let text = flat_stock(2500, 3);
+    let text = common::flat_stock(2500, 3);
     let opts = Options::default();
     let seq: Vec<(String, Punten)> = parse_csv(&text)
         .unwrap()
@@ -341,7 +274,7 @@ fn flat_edge_units(n: usize, seed: u64) -> Vec<FlatUnit> {
 #[test]
 fn flat_shortcut_equals_the_unit_path_bit_for_bit() {
     use veerkracht_wws::flat::FlatWaardeerder;
-    let mut units = parse_csv(&flat_stock(4000, 5)).unwrap();
+    let mut units = parse_csv(&common::flat_stock(4000, 5)).unwrap();
     units.extend(flat_edge_units(4000, 9));
     let mut checked = 0;
     for (pd, strict) in [
@@ -397,7 +330,7 @@ fn flat_shortcut_equals_the_unit_path_bit_for_bit() {
 fn csv_row_of_points_equals_that_of_the_full_result() {
     let opts = Options::default();
     let mut n = 0;
-    for u in parse_csv(&flat_stock(1500, 13)).unwrap() {
+    for u in parse_csv(&common::flat_stock(1500, 13)).unwrap() {
         let full = u.waardeer(&opts).unwrap();
         let mut p = u.waardeer_punten(&opts).unwrap();
         p.warnings.insert(0, veerkracht_wws::flat::schatting());
@@ -410,7 +343,7 @@ fn csv_row_of_points_equals_that_of_the_full_result() {
         return;
     };
     let mut files = Vec::new();
-    inputs(&dir, &mut files);
+    common::inputs(&dir, &mut files);
     for f in files {
         for (e, _) in parse_many(&std::fs::read_to_string(&f).unwrap(), false).unwrap() {
             let (Ok(full), Ok(p)) = (waardeer(&e, &opts), waardeer_punten(&e, &opts)) else {
