@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use veerkracht_huurmix::{Mix, PublishedBuurt, publish};
 use veerkracht_wws::flat::{FlatUnit, parse_csv};
 use veerkracht_wws::mix::PUNTEN_KLASSEN;
+use veerkracht_wws::variant::Variant;
 use veerkracht_wws::whatif::{self, WhatIf, Wijziging};
 use veerkracht_wws::{
     Date, Eenheid, Options, Punten, Resultaat, Segment, Warning, WwsError, csv_header, parse_many,
@@ -33,7 +34,11 @@ Voorbeelden / examples:
   veerkracht wws --what-if 'energielabel(A)' woning.json
   veerkracht wws --what-if 'energielabel(A)' --bulk voorraad.csv
   veerkracht wws --rent-mix                           huurmix per buurt van de demoregio (synthetische demodata)
-  veerkracht wws --rent-mix --stock voorraad.csv";
+  veerkracht wws --rent-mix --stock voorraad.csv
+  veerkracht wws --variant data/wws/varianten/woz-cap-25.toml --rent-mix
+                                                      effect van een beleidsvariant per buurt
+  veerkracht wws --variant woz-cap-25 woning.json     meegeleverde variant bij naam (data/wws/varianten/)
+  veerkracht wws --variant mijn-variant.toml --bulk voorraad.csv --out effect.csv";
 
 #[derive(Args)]
 #[command(after_help = WWS_EXAMPLES)]
@@ -64,6 +69,12 @@ pub struct WwsArgs {
     /// The rent mix per buurt of a flat portfolio CSV (default: the demo region's stock).
     #[arg(long, conflicts_with = "what_if")]
     rent_mix: bool,
+    /// A policy variant of the WWS (TOML, schema in data/wws/README.md), or the name of a
+    /// shipped one (`woz-cap-25`, … in data/wws/varianten/): value under today's rules and
+    /// under the variant and compare (per unit, per portfolio, or per buurt with
+    /// --rent-mix). Repeatable: applied in order.
+    #[arg(long = "variant", value_name = "FILE|NAME")]
+    variant: Vec<String>,
     /// Threads for --bulk (default: all cores); the output is the same for any number.
     #[arg(long, value_name = "N", requires = "bulk")]
     threads: Option<usize>,
@@ -82,11 +93,13 @@ pub fn wws(ctx: &Context, a: WwsArgs) -> Result<()> {
         strict: a.strict,
         ..Options::default()
     };
+    let variants = load_variants(&a.variant)?;
+    let na = veerkracht_huurmix::variant::options_with(&opts, &variants)?;
     if a.rent_mix {
-        return rent_mix(ctx, &a, &opts);
+        return rent_mix(ctx, &a, &opts, &variants);
     }
-    if !a.what_if.is_empty() {
-        return what_if(ctx, &a, &opts);
+    if !a.what_if.is_empty() || !variants.is_empty() {
+        return what_if(ctx, &a, &opts, &na, &variants);
     }
     if let Some(p) = &a.bulk {
         let Some(out) = &a.out else {
@@ -103,6 +116,49 @@ pub fn wws(ctx: &Context, a: WwsArgs) -> Result<()> {
         );
     };
     single(ctx, p, &opts)
+}
+
+/// The variants named by `--variant`: a file, or the name of a shipped one.
+fn load_variants(specs: &[String]) -> Result<Vec<Variant>> {
+    specs
+        .iter()
+        .map(|s| {
+            let p = Path::new(s);
+            if p.exists() {
+                return Ok(Variant::parse(&p.display().to_string(), &read(p)?)?);
+            }
+            let name = if s.ends_with(".toml") {
+                s.clone()
+            } else {
+                format!("{s}.toml")
+            };
+            match Variant::meegeleverd(&name) {
+                Some(v) => Ok(v?),
+                None => bail!(
+                    "--variant {s:?}: no such file, and not a shipped variant ({})",
+                    veerkracht_wws::variant::MEEGELEVERD
+                        .iter()
+                        .map(|(f, _)| f.trim_end_matches(".toml"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        })
+        .collect()
+}
+
+/// "energielabel(A) + variant «WOZ-cap 25 %»": what a comparison changes.
+fn beschrijving(specs: &[String], variants: &[Variant]) -> String {
+    specs
+        .iter()
+        .cloned()
+        .chain(
+            variants
+                .iter()
+                .map(|v| format!("variant «{}» (vanaf {})", v.naam, v.geldig_vanaf)),
+        )
+        .collect::<Vec<_>>()
+        .join(" + ")
 }
 
 fn read(p: &Path) -> Result<String> {
@@ -601,7 +657,14 @@ fn unit_values(p: &Path, opts: &Options) -> Result<(Vec<Value>, bool)> {
     Ok((out, false))
 }
 
-fn what_if(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
+fn what_if(
+    ctx: &Context,
+    a: &WwsArgs,
+    opts: &Options,
+    na: &Options,
+    variants: &[Variant],
+) -> Result<()> {
+    let wat = beschrijving(&a.what_if, variants);
     let specs: Vec<Change> = a
         .what_if
         .iter()
@@ -610,23 +673,24 @@ fn what_if(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
     let (input, portfolio) = match (&a.unit, &a.bulk) {
         (Some(p), None) => (p, false),
         (None, Some(p)) => (p, true),
-        _ => bail!("--what-if needs UNIT.json or --bulk FILE"),
+        _ => bail!("--what-if and --variant need UNIT.json, --bulk FILE or --rent-mix"),
     };
     let (units, flat) = unit_values(input, opts)?;
     if units.is_empty() {
         bail!("{}: geen eenheden gevonden", input.display());
     }
     if !portfolio && units.len() == 1 {
-        let w = whatif::what_if(&units[0], &changes_for(&specs, &units[0], opts), opts)
+        let w = whatif::what_if_onder(&units[0], &changes_for(&specs, &units[0], opts), opts, na)
             .with_context(|| input.display().to_string())?;
         if ctx.json {
             let mut j = w.to_json();
             j["id"] = json!(w.voor.id);
             j["wijzigingen"] = json!(a.what_if);
+            j["varianten"] = variants_json(variants);
             j["peildatum"] = json!(opts.peildatum.to_string());
             return output::json(&j);
         }
-        print_what_if(&w, &a.what_if, opts);
+        print_what_if(&w, &wat, opts);
         return Ok(());
     }
     let bar = output::progress(units.len() as u64, "wat-als");
@@ -637,7 +701,10 @@ fn what_if(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
             .and_then(Value::as_str)
             .map(str::to_string)
             .unwrap_or_else(|| format!("#{}", i + 1));
-        results.push((id, whatif::what_if(u, &changes_for(&specs, u, opts), opts)));
+        results.push((
+            id,
+            whatif::what_if_onder(u, &changes_for(&specs, u, opts), opts, na),
+        ));
         if i % 256 == 0 {
             bar.set_position(i as u64);
         }
@@ -715,6 +782,7 @@ fn what_if(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
             "flat": flat,
             "peildatum": opts.peildatum.to_string(),
             "wijzigingen": a.what_if,
+            "varianten": variants_json(variants),
             "units": results.len(),
             "valued": n,
             "errors": errors.iter().map(|(id, e)| json!({"id": id, "error": e})).collect::<Vec<_>>(),
@@ -730,7 +798,7 @@ fn what_if(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
     }
     println!(
         "Wat-als {} op {} ({} eenheden{}, peildatum {})",
-        a.what_if.join(" + "),
+        wat,
         input.display(),
         results.len(),
         if flat {
@@ -779,10 +847,10 @@ fn what_if(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
     Ok(())
 }
 
-fn print_what_if(w: &WhatIf, specs: &[String], opts: &Options) {
+fn print_what_if(w: &WhatIf, wat: &str, opts: &Options) {
     println!(
         "Wat-als {} voor {} (peildatum {})",
-        specs.join(" + "),
+        wat,
         w.voor.id.as_deref().unwrap_or("(zonder id)"),
         opts.peildatum
     );
@@ -835,7 +903,21 @@ fn print_what_if(w: &WhatIf, specs: &[String], opts: &Options) {
 // ---------------------------------------------------------------------------------------
 // rent mix
 
-fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
+/// The variants as JSON: name, file, date, description and the keys they set.
+fn variants_json(variants: &[Variant]) -> Value {
+    json!(variants
+        .iter()
+        .map(|v| json!({
+            "naam": v.naam,
+            "bestand": v.bestand,
+            "geldig_vanaf": v.geldig_vanaf.to_string(),
+            "omschrijving": v.omschrijving,
+            "wijzigingen": v.wijzigingen.iter().map(|(k, x)| json!({"sleutel": k, "waarde": x})).collect::<Vec<_>>(),
+        }))
+        .collect::<Vec<_>>())
+}
+
+fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options, variants: &[Variant]) -> Result<()> {
     let privacy = output::privacy(a.min_cel)?;
     let (bron, text, synthetic) = match &a.stock {
         Some(p) => (p.display().to_string(), read(p)?, false),
@@ -877,6 +959,13 @@ fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
     bar.finish_and_clear();
     // every count passes through the suppression (veerkracht-privacy), as on /huurmix
     let p = publish(&mix, None, &privacy);
+    if !variants.is_empty() {
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let c = veerkracht_huurmix::variant::vergelijk_csv(&text, opts, variants, threads)
+            .with_context(|| bron.clone())?;
+        let pv = veerkracht_huurmix::variant::publish(&c, &mix, &p, &privacy);
+        return print_variant_mix(ctx, &bron, synthetic, opts, &privacy, &pv, variants);
+    }
     if ctx.json {
         return output::json(&json!({
             "bron": bron,
@@ -975,6 +1064,143 @@ fn rent_mix(ctx: &Context, a: &WwsArgs, opts: &Options) -> Result<()> {
         for (id, e) in errors.iter().take(5) {
             println!("  {id}: {e}");
         }
+    }
+    Ok(())
+}
+
+/// `veerkracht wws --variant … --rent-mix`: the variant's effect per buurt, suppressed.
+fn print_variant_mix(
+    ctx: &Context,
+    bron: &str,
+    synthetic: bool,
+    opts: &Options,
+    privacy: &veerkracht_privacy::Options,
+    pv: &veerkracht_huurmix::variant::PublishedVergelijking,
+    variants: &[Variant],
+) -> Result<()> {
+    use veerkracht_huurmix::variant::{PublishedTelling, SEGMENTEN};
+    if ctx.json {
+        return output::json(&json!({
+            "bron": bron,
+            "synthetisch": synthetic,
+            "peildatum": opts.peildatum.to_string(),
+            "schatting": "platte voorraadvorm: aannames uit [flat] in data/wws/parameters.toml",
+            "varianten": variants_json(variants),
+            "afscherming": veerkracht_huurmix::afscherming_json(privacy),
+            "buurten": pv.buurten,
+            "totaal": pv.totaal,
+            "wissels": pv.wissels,
+            "kwantielen_maximale_huur": pv.kwantielen.as_ref().map(|k| k.iter().map(|(q, a, b)| json!({"percentiel": q, "nu": a, "variant": b})).collect::<Vec<_>>()),
+            "fouten": pv.fouten,
+        }));
+    }
+    println!(
+        "Beleidsvariant {} — {bron}, peildatum {} (schatting uit de platte voorraadvorm)",
+        beschrijving(&[], variants),
+        opts.peildatum
+    );
+    for v in variants {
+        println!("  {}: {}", v.naam, v.omschrijving);
+        for (k, x) in &v.wijzigingen {
+            println!("    {k} = {x}");
+        }
+    }
+    const MARK: &str = "·";
+    let count = |t: &PublishedTelling, k: &str| {
+        t.aantal(k)
+            .map_or_else(|| MARK.to_string(), |x| x.to_string())
+    };
+    let mean =
+        |x: Option<f64>, show: &dyn Fn(f64) -> String| x.map_or_else(|| MARK.to_string(), show);
+    let num = |x: f64| format!("{x:.1}").replace('.', ",");
+    let mut rows = vec![
+        [
+            "buurt",
+            "woningen",
+            "gem. punten",
+            "Δ punten",
+            "gem. max. huur",
+            "Δ max. huur",
+            "sociaal nu→var.",
+            "midden nu→var.",
+            "vrij nu→var.",
+            "huur omlaag",
+            "huur omhoog",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+    ];
+    let row = |naam: &str, t: &PublishedTelling| {
+        let mut r = vec![
+            naam.to_string(),
+            count(t, "aantal"),
+            mean(t.gemiddelde_punten_na, &num),
+            mean(t.delta_punten_gemiddeld, &|x| {
+                signed((x * 100.0).round() / 100.0, pts)
+            }),
+            mean(t.gemiddelde_maximale_huur_na, &euro),
+            mean(t.delta_maximale_huur_gemiddeld, &|x| signed(x, euro)),
+        ];
+        for s in SEGMENTEN {
+            r.push(format!(
+                "{}→{}",
+                count(t, &format!("voor.{s}")),
+                count(t, &format!("na.{s}"))
+            ));
+        }
+        r.push(count(t, "omlaag"));
+        r.push(count(t, "omhoog"));
+        r
+    };
+    for (naam, t) in &pv.buurten {
+        rows.push(row(naam, t));
+    }
+    rows.push(row("totaal", &pv.totaal));
+    print!("{}", output::table(&rows));
+    let wissels: Vec<String> = SEGMENTEN
+        .iter()
+        .flat_map(|a| {
+            SEGMENTEN
+                .iter()
+                .filter(move |b| *b != a)
+                .map(move |b| (a, b))
+        })
+        .map(|(a, b)| {
+            format!(
+                "{} → {}: {}",
+                a.replace('_', " "),
+                b.replace('_', " "),
+                pv.wissels
+                    .get(&format!("{a}_naar_{b}"))
+                    .copied()
+                    .flatten()
+                    .map_or_else(|| MARK.to_string(), |x| x.to_string())
+            )
+        })
+        .collect();
+    println!(
+        "segmentwissels (143/144 en 186/187 punten): {}",
+        wissels.join(", ")
+    );
+    if let Some(k) = &pv.kwantielen {
+        let q: Vec<String> = k
+            .iter()
+            .map(|(q, a, b)| format!("P{q} {} → {}", euro(*a as f64), euro(*b as f64)))
+            .collect();
+        println!(
+            "maximale huur (hele euro's), nu → variant: {}",
+            q.join(", ")
+        );
+    }
+    println!(
+        "{MARK} = afgeschermd: minder dan {} woningen, of af te leiden; de aantallen nu zijn die van de huurmix (zelfde afscherming, --min-cel N)",
+        privacy.k
+    );
+    if pv.fouten > 0 {
+        println!(
+            "fouten: {} woningen niet te waarderen onder de variant",
+            pv.fouten
+        );
     }
     Ok(())
 }

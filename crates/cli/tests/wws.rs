@@ -342,3 +342,133 @@ fn bulk_is_the_same_on_any_number_of_threads_and_keeps_going_past_a_bad_line() {
         .collect();
     assert_eq!(ids, ["u1", "#2", "u2"]);
 }
+
+fn variant_file(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/wws/varianten")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn a_policy_variant_per_buurt_on_the_demo_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let mix = ok_json(dir.path(), &["wws", "--rent-mix", "--json"]);
+    let file = variant_file("woz-vrijstelling.toml");
+    let v = ok_json(
+        dir.path(),
+        &["wws", "--variant", &file, "--rent-mix", "--json"],
+    );
+    assert_eq!(v["varianten"][0]["naam"], "WOZ-vrijstelling € 100.000");
+    assert_eq!(
+        v["varianten"][0]["wijzigingen"][0]["sleutel"],
+        "woz.vrijstelling"
+    );
+    let t = &v["totaal"];
+    let n = t["aantallen"]["aantal"].as_u64().unwrap();
+    // the same dwellings and segments today as the rent mix publishes
+    assert_eq!(n, mix["totaal"]["aantal"].as_u64().unwrap());
+    for s in ["sociaal", "middenhuur", "vrije_sector"] {
+        assert_eq!(t["aantallen"][format!("voor.{s}")], mix["totaal"][s], "{s}");
+    }
+    let na: u64 = ["sociaal", "middenhuur", "vrije_sector"]
+        .iter()
+        .map(|s| t["aantallen"][format!("na.{s}")].as_u64().unwrap())
+        .sum();
+    assert_eq!(na, n);
+    // less WOZ value counts: lower maximum rents, dwellings move down a segment
+    assert!(t["delta_maximale_huur_gemiddeld"].as_f64().unwrap() < -10.0);
+    assert!(v["wissels"]["middenhuur_naar_sociaal"].as_u64().unwrap() > 0);
+    assert_eq!(v["wissels"]["sociaal_naar_middenhuur"], 0);
+    for b in v["buurten"].as_object().unwrap().values().chain([t]) {
+        for (k, x) in b["aantallen"].as_object().unwrap() {
+            assert!(
+                x.is_null() || x.as_u64().is_some_and(|x| x == 0 || x >= 10),
+                "{k} = {x} in {b}"
+            );
+            if x.is_null() {
+                assert!(b["afgeschermd"][k].is_string(), "{k} in {b}");
+            }
+        }
+    }
+    // a shipped variant by its name gives the same answer
+    let by_name = ok_json(
+        dir.path(),
+        &[
+            "wws",
+            "--variant",
+            "woz-vrijstelling",
+            "--rent-mix",
+            "--json",
+        ],
+    );
+    assert_eq!(by_name["buurten"], v["buurten"]);
+    let text = ok(
+        dir.path(),
+        &["wws", "--variant", "woz-vrijstelling", "--rent-mix"],
+    );
+    assert!(
+        text.contains("segmentwissels") && text.contains("middenhuur → sociaal"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_variant_names_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("mijn.toml");
+    std::fs::write(
+        &p,
+        "[variant]\nnaam = \"x\"\nomschrijving = \"y\"\ngeldig_vanaf = 2026-01-01\n\n[woz]\ncap_procnt = 20\n",
+    )
+    .unwrap();
+    let err = one_line_error(&run(
+        dir.path(),
+        &["wws", "--variant", p.to_str().unwrap(), "--rent-mix"],
+    ));
+    assert!(
+        err.contains("mijn.toml:7") && err.contains("cap_procnt"),
+        "{err}"
+    );
+    let err = one_line_error(&run(
+        dir.path(),
+        &["wws", "--variant", "geen-variant", "--rent-mix"],
+    ));
+    assert!(
+        err.contains("woz-cap-25"),
+        "the shipped ones are listed: {err}"
+    );
+}
+
+#[test]
+fn a_policy_variant_on_one_unit() {
+    let Some(root) = veerkracht_testkit::peer("fixtures/tests/data") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let unit = root.join("zelfstandige_woonruimten/input/41123000005.json");
+    let w = ok_json(
+        dir.path(),
+        &[
+            "wws",
+            "--variant",
+            "woz-cap-25",
+            unit.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    // 292 → 290 points (WOZ 74.75 → 72: the 25 % cap), € 1,955.52 → € 1,941.80
+    assert_eq!(
+        (w["puntenVoor"].as_f64(), w["puntenNa"].as_f64()),
+        (Some(292.0), Some(290.0))
+    );
+    assert_eq!(w["deltaMaximaleHuur"].as_f64(), Some(-13.72));
+    let woz = w["rubrieken"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "WOZ")
+        .unwrap();
+    assert_eq!(woz["delta"].as_f64(), Some(-2.75));
+}

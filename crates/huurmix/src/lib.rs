@@ -40,6 +40,8 @@
 
 #![warn(missing_docs)]
 
+pub mod variant;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -179,7 +181,7 @@ fn band(punten: f64) -> usize {
         .unwrap_or(4)
 }
 
-fn segment_index(s: Option<Segment>) -> usize {
+pub(crate) fn segment_index(s: Option<Segment>) -> usize {
     match s {
         Some(Segment::Sociaal) => 0,
         Some(Segment::Middenhuur) => 1,

@@ -331,25 +331,80 @@ pub fn waardeer_punten_csv_stream<T, F, S>(
     opts: &Options,
     threads: usize,
     f: F,
-    mut sink: S,
+    sink: S,
 ) -> Result<usize, WwsError>
 where
     T: Send,
     F: Fn(&FlatUnit, Result<crate::Punten, WwsError>) -> T + Sync,
     S: FnMut(Vec<T>),
 {
+    let (rows, _) = rows_csv_stream(
+        text,
+        threads,
+        || FlatWaardeerder::new(opts),
+        |w, u| f(u, w.punten(u)),
+        sink,
+    )?;
+    Ok(rows)
+}
+
+/// Values every row of a flat CSV twice, under `voor` and under `na` (e.g. today's rules
+/// and a policy variant, [`crate::variant`]), on `threads` threads, in rounds as
+/// [`waardeer_punten_csv_stream`]; `f` maps a row and its two valuations, `sink` takes
+/// every round's results in row order. Returns the number of rows.
+pub fn vergelijk_csv_stream<T, F, S>(
+    text: &str,
+    voor: &Options,
+    na: &Options,
+    threads: usize,
+    f: F,
+    sink: S,
+) -> Result<usize, WwsError>
+where
+    T: Send,
+    F: Fn(&FlatUnit, Result<crate::Punten, WwsError>, Result<crate::Punten, WwsError>) -> T + Sync,
+    S: FnMut(Vec<T>),
+{
+    let (rows, _) = rows_csv_stream(
+        text,
+        threads,
+        || (FlatWaardeerder::new(voor), FlatWaardeerder::new(na)),
+        |(a, b), u| f(u, a.punten(u), b.punten(u)),
+        sink,
+    )?;
+    Ok(rows)
+}
+
+/// Reads a flat CSV in rounds of a few megabytes per thread and maps every row with
+/// `row(state, unit)`, one `state` per thread (made by `state`); hands every round's results
+/// to `sink` in row order and returns the number of rows and the states. On an unreadable
+/// row the rounds before it have been handed over and the error is that of [`parse_csv`]
+/// (with its line number).
+pub fn rows_csv_stream<W, T, M, R, S>(
+    text: &str,
+    threads: usize,
+    state: M,
+    row: R,
+    mut sink: S,
+) -> Result<(usize, Vec<W>), WwsError>
+where
+    W: Send,
+    T: Send,
+    M: Fn() -> W,
+    R: Fn(&mut W, &FlatUnit) -> T + Sync,
+    S: FnMut(Vec<T>),
+{
     let mut lines = data_lines(text);
     let Some((hi, header)) = lines.next() else {
-        return Ok(0);
+        return Ok((0, Vec::new()));
     };
     let h = Header::parse(header)?;
     // the data after the header line
     let start = header.as_ptr() as usize - text.as_ptr() as usize + header.len();
     let body = &text[start..];
     let threads = threads.max(1);
-    let mut waardeerders: Vec<FlatWaardeerder> =
-        (0..threads).map(|_| FlatWaardeerder::new(opts)).collect();
-    let block = |w: &mut FlatWaardeerder, part: &str| -> Result<Vec<T>, WwsError> {
+    let mut states: Vec<W> = (0..threads).map(|_| state()).collect();
+    let block = |w: &mut W, part: &str| -> Result<Vec<T>, WwsError> {
         let mut out = Vec::with_capacity(part.len() / 48);
         let mut fields = Vec::new();
         let mut u: Option<FlatUnit> = None;
@@ -365,8 +420,7 @@ where
                     u.as_ref().expect("set")
                 }
             };
-            let p = w.punten(u);
-            out.push(f(u, p));
+            out.push(row(w, u));
         }
         Ok(out)
     };
@@ -382,12 +436,12 @@ where
         let parts = crate::bulk::blocks(&body[pos..end], threads);
         pos = end;
         let results: Vec<Result<Vec<T>, WwsError>> = if parts.len() == 1 {
-            vec![block(&mut waardeerders[0], parts[0])]
+            vec![block(&mut states[0], parts[0])]
         } else {
             std::thread::scope(|s| {
                 let handles: Vec<_> = parts
                     .iter()
-                    .zip(waardeerders.iter_mut())
+                    .zip(states.iter_mut())
                     .map(|(part, w)| {
                         let block = &block;
                         s.spawn(move || block(w, part))
@@ -410,7 +464,7 @@ where
             }
         }
     }
-    Ok(rows)
+    Ok((rows, states))
 }
 
 /// A small fast hash for the memo keys of [`FlatWaardeerder`] (integers only; not

@@ -130,19 +130,40 @@ fn set_pointer(root: &mut Value, pointer: &str, v: Value) -> Result<(), WwsError
 
 /// Values `unit` before and after applying `changes`.
 pub fn what_if(unit: &Value, changes: &[Wijziging], opts: &Options) -> Result<WhatIf, WwsError> {
+    what_if_onder(unit, changes, opts, opts)
+}
+
+/// Values `unit` under `voor` and, with `changes` applied, under `na` (e.g. a policy
+/// variant's tables, [`crate::variant`]; with no changes: the variant's effect alone).
+pub fn what_if_onder(
+    unit: &Value,
+    changes: &[Wijziging],
+    voor: &Options,
+    na: &Options,
+) -> Result<WhatIf, WwsError> {
     let mut after = unit.clone();
     for c in changes {
         set_pointer(&mut after, &c.pointer, c.waarde.clone())?;
     }
-    let (e0, _) = Eenheid::from_json_value(unit, opts.strict)?;
-    let (e1, _) = Eenheid::from_json_value(&after, opts.strict)?;
-    compare(&e0, &e1, opts)
+    let (e0, _) = Eenheid::from_json_value(unit, voor.strict)?;
+    let (e1, _) = Eenheid::from_json_value(&after, na.strict)?;
+    compare_onder(&e0, &e1, voor, na)
 }
 
 /// Values two versions of a unit and compares them.
 pub fn compare(voor: &Eenheid, na: &Eenheid, opts: &Options) -> Result<WhatIf, WwsError> {
-    let r0 = waardeer(voor, opts)?;
-    let r1 = waardeer(na, opts)?;
+    compare_onder(voor, na, opts, opts)
+}
+
+/// Values `voor` under `opts_voor` and `na` under `opts_na` and compares them.
+pub fn compare_onder(
+    voor: &Eenheid,
+    na: &Eenheid,
+    opts_voor: &Options,
+    opts_na: &Options,
+) -> Result<WhatIf, WwsError> {
+    let r0 = waardeer(voor, opts_voor)?;
+    let r1 = waardeer(na, opts_na)?;
     let rubrieken = r0
         .groepen
         .iter()
