@@ -97,6 +97,7 @@ pub(crate) fn multi_user_path(path: &str) -> bool {
 /// Pages and API answers that show the corporation's own stock or allocation microdata.
 pub(crate) fn own_stock_path(path: &str) -> bool {
     path == "/huurmix"
+        || path.starts_with("/huurmix/")
         || path.starts_with("/api/v1/huurmix")
         || path.starts_with("/api/v1/rentmix")
         || path == "/scenarios"

@@ -271,6 +271,55 @@ pub fn page(
     )
 }
 
+/// A share in percent, when both counts are shown.
+pub fn pct(k: Option<u64>, n: Option<u64>) -> Option<f64> {
+    match (k, n) {
+        (Some(k), Some(n)) if n > 0 => Some(100.0 * k as f64 / n as f64),
+        _ => None,
+    }
+}
+
+/// The mark of a withheld figure on a page.
+pub fn mark(lang: Lang) -> String {
+    format!(
+        "<span class=\"afgeschermd\" title=\"{}\">·</span>",
+        lang.t("afgeschermd", "withheld")
+    )
+}
+
+/// A count on a page: the number, or the mark.
+pub fn count_html(lang: Lang, v: Option<u64>) -> String {
+    v.map_or_else(|| mark(lang), |x| x.to_string())
+}
+
+/// A mean on a page: the number, the mark when withheld, "—" when there is none.
+pub fn mean_html(lang: Lang, v: Option<f64>, withheld: bool, d: usize) -> String {
+    if withheld {
+        mark(lang)
+    } else {
+        num(lang, v, d)
+    }
+}
+
+/// The legend under every table with withheld figures.
+pub fn legend_html(lang: Lang, k: u64) -> String {
+    format!(
+        "<p class=\"note\" data-testid=\"afscherming\">{} {}</p>",
+        mark(lang),
+        match lang {
+            Lang::Nl => format!(
+                "= afgeschermd: minder dan {k} woningen, of af te leiden uit een totaal en de getoonde cellen. Gemiddelden en aandelen over een afgeschermd aantal zijn ook afgeschermd."
+            ),
+            Lang::En => format!(
+                "= withheld: fewer than {k} dwellings, or derivable from a total and the cells shown. Means and shares over a withheld count are withheld too."
+            ),
+        }
+    )
+}
+
+/// Map fill of a buurt whose share is withheld.
+pub const WITHHELD_FILL: &str = "#a6a6a6";
+
 /// A simple table: header cells and rows of already-escaped HTML cells.
 pub fn table(caption: &str, head: &[&str], rows: &[Vec<String>]) -> String {
     let mut s = format!("<table><caption>{}</caption><thead><tr>", esc(caption));

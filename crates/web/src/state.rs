@@ -53,6 +53,20 @@ pub struct AppState {
     /// The gemeente the pages open on (`serve --gemeente`); a page's `gemeente=` overrides it.
     pub focus: Option<AreaCode>,
     gemeenten: std::sync::OnceLock<Arc<Vec<(AreaCode, String)>>>,
+    /// Policy variants of the WWS compared with today's rules on the stock, newest last (at
+    /// most [`VARIANTS_KEPT`]), by the variant's text.
+    variants: Mutex<Vec<(String, Arc<PolicyVariant>)>>,
+}
+
+/// How many compared policy variants the server keeps (the shipped ones and pasted ones).
+pub const VARIANTS_KEPT: usize = 16;
+
+/// A policy variant of the WWS and its effect on the served stock, as it may be published.
+pub struct PolicyVariant {
+    /// the variant as read
+    pub variant: veerkracht_wws::variant::Variant,
+    /// its effect per buurt, suppressed (pinned to the published rent mix)
+    pub published: veerkracht_huurmix::variant::PublishedVergelijking,
 }
 
 impl AppState {
@@ -74,6 +88,7 @@ impl AppState {
             heavy: Arc::new(crate::heavy::Heavy::new(crate::heavy::Limits::default())),
             focus: None,
             gemeenten: std::sync::OnceLock::new(),
+            variants: Mutex::default(),
         }
     }
 
@@ -142,6 +157,45 @@ impl AppState {
         self.stock
             .as_ref()
             .map(|_| veerkracht_huurmix::segment_pins(&self.rent_mix(), &self.published_mix()))
+    }
+
+    /// A policy variant (TOML `text`, named `file` in errors) compared with today's rules on
+    /// the served stock and suppressed, kept for later requests of the same text. Err: the
+    /// variant's error (file, line, key) or "no stock". Blocking: call off the async threads.
+    pub fn policy_variant(&self, file: &str, text: &str) -> Result<Arc<PolicyVariant>, String> {
+        let Some(stock) = self.stock.as_ref() else {
+            return Err("no stock loaded (serve --stock FILE)".into());
+        };
+        let key = format!("{file}\n{text}");
+        if let Ok(v) = self.variants.lock()
+            && let Some((_, p)) = v.iter().find(|(k, _)| *k == key)
+        {
+            return Ok(p.clone());
+        }
+        let variant =
+            veerkracht_wws::variant::Variant::parse(file, text).map_err(|e| e.to_string())?;
+        let opts = veerkracht_wws::Options::default();
+        let c = veerkracht_huurmix::variant::vergelijk(
+            &stock.units,
+            &opts,
+            std::slice::from_ref(&variant),
+        )
+        .map_err(|e| e.to_string())?;
+        let published = veerkracht_huurmix::variant::publish(
+            &c,
+            &self.rent_mix(),
+            &self.published_mix(),
+            &self.privacy,
+        );
+        let p = Arc::new(PolicyVariant { variant, published });
+        if let Ok(mut v) = self.variants.lock() {
+            v.retain(|(k, _)| *k != key);
+            if v.len() >= VARIANTS_KEPT {
+                v.remove(0);
+            }
+            v.push((key, p.clone()));
+        }
+        Ok(p)
     }
 
     /// Opens the pages on a gemeente (a name as CBS writes it, or a GMxxxx code).

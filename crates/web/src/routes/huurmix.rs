@@ -30,6 +30,7 @@ use crate::html::SEQUENTIAL;
 use crate::html::esc;
 use crate::html::num;
 use crate::html::url;
+use crate::html::{WITHHELD_FILL, count_html, legend_html, mark, mean_html, pct};
 use crate::http::Answer;
 use crate::http::Params;
 use crate::http::Problem;
@@ -38,55 +39,6 @@ use crate::http::QueryNames;
 use crate::http::query;
 use crate::map;
 use crate::map::Shape;
-
-/// A share in percent, when both counts are shown.
-pub(crate) fn pct(k: Option<u64>, n: Option<u64>) -> Option<f64> {
-    match (k, n) {
-        (Some(k), Some(n)) if n > 0 => Some(100.0 * k as f64 / n as f64),
-        _ => None,
-    }
-}
-
-/// The mark of a withheld figure on a page.
-pub(crate) fn mark(lang: Lang) -> String {
-    format!(
-        "<span class=\"afgeschermd\" title=\"{}\">·</span>",
-        lang.t("afgeschermd", "withheld")
-    )
-}
-
-/// A count on a page: the number, or the mark.
-pub(crate) fn count_html(lang: Lang, v: Option<u64>) -> String {
-    v.map_or_else(|| mark(lang), |x| x.to_string())
-}
-
-/// A mean on a page: the number, the mark when withheld, "—" when there is none.
-pub(crate) fn mean_html(lang: Lang, v: Option<f64>, withheld: bool, d: usize) -> String {
-    if withheld {
-        mark(lang)
-    } else {
-        num(lang, v, d)
-    }
-}
-
-/// The legend under every table with withheld figures.
-pub(crate) fn legend_html(lang: Lang, k: u64) -> String {
-    format!(
-        "<p class=\"note\" data-testid=\"afscherming\">{} {}</p>",
-        mark(lang),
-        match lang {
-            Lang::Nl => format!(
-                "= afgeschermd: minder dan {k} woningen, of af te leiden uit een totaal en de getoonde cellen. Gemiddelden en aandelen over een afgeschermd aantal zijn ook afgeschermd."
-            ),
-            Lang::En => format!(
-                "= withheld: fewer than {k} dwellings, or derivable from a total and the cells shown. Means and shares over a withheld count are withheld too."
-            ),
-        }
-    )
-}
-
-/// Map fill of a buurt whose share is withheld.
-pub(crate) const WITHHELD_FILL: &str = "#a6a6a6";
 
 /// GET /huurmix[?naar=LABEL]
 pub async fn page(State(st): State<Arc<AppState>>, Query(q): Q) -> Response {
@@ -565,6 +517,16 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
         s.push_str(&legend_html(lang, k));
         let _ = write!(s, "<p class=\"note\">{}</p>", lang.t("Verduurzaming verhoogt punten en daarmee de maximale huur; woningen die over de segmentgrens gaan, verlaten de sociale voorraad tenzij de corporatie de huur aftopt.", "Retrofits raise points and so the maximum rent; dwellings that cross a segment boundary leave the social stock unless the corporation caps the rent."));
     }
+    let _ = write!(
+        s,
+        "<h2>{}</h2><p><a href=\"/huurmix/beleid{}\" data-testid=\"naar-beleidsvarianten\">{}</a></p>",
+        lang.t("Wat als de regels anders zijn?", "What if the rules were different?"),
+        if lang == Lang::En { "?lang=en" } else { "" },
+        lang.t(
+            "Beleidsvarianten van het woningwaarderingsstelsel: het effect per buurt van een andere WOZ-cap, labelpunten of huurprijstabel →",
+            "Policy variants of the WWS points system: the effect per buurt of another WOZ cap, label points or rent table →"
+        )
+    );
     let _ = write!(
         s,
         "<p class=\"note\"><a href=\"/api/v1/huurmix\">JSON</a> · <a href=\"/api/v1/huurmix?format=csv\">CSV</a> · <a href=\"/methode#afscherming\">{}</a></p>",

@@ -5,6 +5,7 @@
 pub(crate) mod accounts;
 pub(crate) mod analyses;
 pub(crate) mod api;
+pub(crate) mod beleid;
 pub(crate) mod huurmix;
 pub(crate) mod pages;
 pub(crate) mod plans;
@@ -24,6 +25,7 @@ pub(crate) fn all() -> axum::Router<Arc<AppState>> {
         .merge(analyses::routes())
         .merge(profile::routes())
         .merge(huurmix::routes())
+        .merge(beleid::routes())
         .merge(scenarios::routes())
         .merge(api::routes())
         .merge(plans::routes())
