@@ -333,6 +333,37 @@ fn wws_opts(s: &Scenario) -> veerkracht_wws::Options {
     }
 }
 
+/// The options of the scenario's policy variant with its year, if it has one: the variant's
+/// changes hold at the simulation's WWS peildatum (its own `geldig_vanaf` is replaced by
+/// that date; in a scenario the variant starts in `beleidsvariant.jaar`).
+fn variant_opts(
+    s: &Scenario,
+    opts: &veerkracht_wws::Options,
+    sfile: &str,
+) -> Result<Option<(i32, veerkracht_wws::Options)>, SimError> {
+    let Some(b) = &s.beleidsvariant else {
+        return Ok(None);
+    };
+    let fail = |e: String| {
+        SimError::new(
+            sfile,
+            "beleidsvariant",
+            e,
+            "name a shipped variant (data/wws/varianten/) or give its TOML",
+        )
+    };
+    let mut v = b.lees().map_err(fail)?;
+    v.geldig_vanaf = opts.peildatum;
+    let t = v.apply(opts.tabellen()).map_err(|e| fail(e.to_string()))?;
+    Ok(Some((
+        b.jaar,
+        veerkracht_wws::Options {
+            tabellen: Some(std::sync::Arc::new(t)),
+            ..opts.clone()
+        },
+    )))
+}
+
 /// Maximum rents of the WWS table in money of the rules' period: the rules' huurtoeslag
 /// maximum over the table's rent at the social ceiling.
 fn rent_factor(
@@ -824,22 +855,40 @@ impl Model {
         // --- interventions
         m.rent_factor = factor;
         m.count_households();
-        m.prepare_interventions(&units, &opts, &sfile, &buurt_index)?;
+        let variant = variant_opts(&m.scenario, &opts, &sfile)?;
+        let retrofits = m.prepare_interventions(
+            &units,
+            &opts,
+            variant.as_ref().map(|(y, o)| (*y, o)),
+            &sfile,
+            &buurt_index,
+        )?;
+        if let Some((jaar, vo)) = &variant {
+            m.prepare_variant(&units, &opts, *jaar, vo, &retrofits)?;
+        }
         m.warnings = warnings;
         Ok(m)
     }
 
+    /// Prepares the interventions; those from the policy variant's year on are valued under
+    /// it (`variant`: year, options). Returns the retrofits (year index, dwelling, label).
     fn prepare_interventions(
         &mut self,
         units: &[FlatUnit],
-        opts: &veerkracht_wws::Options,
+        opts_today: &veerkracht_wws::Options,
+        variant: Option<(i32, &veerkracht_wws::Options)>,
         sfile: &str,
         buurt_index: &HashMap<String, u32>,
-    ) -> Result<(), SimError> {
+    ) -> Result<Vec<(usize, u32, String)>, SimError> {
         let ingrepen = self.scenario.ingreep.clone();
         let start = self.scenario.startjaar;
         let mut used = vec![false; self.d_buurt.len()];
+        let mut retrofits = Vec::new();
         for (i, g) in ingrepen.iter().enumerate() {
+            let opts = match variant {
+                Some((y, o)) if g.jaar >= y => o,
+                _ => opts_today,
+            };
             let key = |k: &str| format!("ingreep[{i}].{k}");
             let b = *buurt_index.get(&g.buurt).ok_or_else(|| {
                 SimError::new(
@@ -922,6 +971,7 @@ impl Model {
                             SimError::new(sfile, key("energielabel"), e, "check the label")
                         })?;
                         out.push((d, p, r, s));
+                        retrofits.push(((g.jaar - start) as usize, d, to.to_string()));
                     }
                     Actie::Verduurzaam(out)
                 }
@@ -1009,6 +1059,52 @@ impl Model {
             };
             self.acties[year].push(actie);
         }
+        Ok(retrofits)
+    }
+
+    /// The policy variant from its year on: every dwelling of the stock (with the label of a
+    /// retrofit of an earlier year) valued under today's rules and under the variant; those
+    /// whose maximum rent or segment differ are re-valued at the start of the year, before
+    /// that year's interventions (as a retrofit is: the sitting tenant's rent stays, capped
+    /// at the new maximum; lettings follow the new maximum and segment; a dwelling that
+    /// leaves the social segment leaves DAEB, one that enters it keeps its DAEB status).
+    fn prepare_variant(
+        &mut self,
+        units: &[FlatUnit],
+        opts_today: &veerkracht_wws::Options,
+        jaar: i32,
+        opts_variant: &veerkracht_wws::Options,
+        retrofits: &[(usize, u32, String)],
+    ) -> Result<(), SimError> {
+        let year = (jaar - self.scenario.startjaar) as usize;
+        let mut label: HashMap<u32, &str> = HashMap::new();
+        for (y, d, l) in retrofits {
+            if *y < year {
+                label.insert(*d, l);
+            }
+        }
+        let mut out = Vec::new();
+        for (d, u) in units.iter().enumerate() {
+            let d = d as u32;
+            let mut u = u.clone();
+            if let Some(l) = label.get(&d) {
+                u.energielabel = Some(l.to_string());
+            }
+            let fail = |e: String| {
+                SimError::new(
+                    format!("scenario '{}'", self.scenario.naam),
+                    "beleidsvariant",
+                    format!("dwelling {}: {e}", u.id),
+                    "check the variant against the stock",
+                )
+            };
+            let today = value(&u, opts_today, self.rent_factor).map_err(fail)?;
+            let (p, r, s) = value(&u, opts_variant, self.rent_factor).map_err(fail)?;
+            if (today.1, today.2) != (r, s) {
+                out.push((d, p, r, s));
+            }
+        }
+        self.acties[year].insert(0, Actie::Verduurzaam(out));
         Ok(())
     }
 

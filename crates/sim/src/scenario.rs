@@ -60,6 +60,9 @@ pub struct Scenario {
     /// `[[ingreep]]`: the interventions, each in its year and buurt
     #[serde(default)]
     pub ingreep: Vec<Ingreep>,
+    /// `[beleidsvariant]`: a policy variant of the WWS from a year on; `None` = today's rules
+    #[serde(default)]
+    pub beleidsvariant: Option<Beleidsvariant>,
     /// `[uitvoer]`: what the runs keep
     #[serde(default)]
     pub uitvoer: Uitvoer,
@@ -310,6 +313,61 @@ pub struct Ingreep {
     /// zorgwoningen: stream ids the units are for (default bw_mo)
     #[serde(default)]
     pub voor: Vec<String>,
+}
+
+/// A policy variant of the WWS (`veerkracht_wws::variant`) from a year on: from the first
+/// of January of `jaar` every dwelling is valued under it (points, maximum rent, segment; the
+/// sitting tenant's rent stays, capped at the new maximum, and lettings follow the new
+/// maximum and segment), and so are the year's interventions and later ones.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Beleidsvariant {
+    /// the calendar year it takes effect (within the horizon)
+    pub jaar: i32,
+    /// a shipped variant by name (`woz-cap-25`, … in `data/wws/varianten/`) …
+    #[serde(default)]
+    pub variant: Option<String>,
+    /// … or the variant itself (TOML text, at most `MAX_VARIANT_TEKST` bytes)
+    #[serde(default)]
+    pub tekst: Option<String>,
+}
+
+/// The longest variant text a scenario may hold inline (bytes).
+pub const MAX_VARIANT_TEKST: usize = 16 * 1024;
+
+impl Beleidsvariant {
+    /// The variant, read and validated (errors name the scenario's key).
+    pub fn lees(&self) -> Result<veerkracht_wws::variant::Variant, String> {
+        match (&self.variant, &self.tekst) {
+            (Some(n), None) => {
+                let file = if n.ends_with(".toml") {
+                    n.clone()
+                } else {
+                    format!("{n}.toml")
+                };
+                match veerkracht_wws::variant::Variant::meegeleverd(&file) {
+                    Some(v) => v.map_err(|e| e.to_string()),
+                    None => Err(format!(
+                        "beleidsvariant.variant {n:?} is not a shipped variant ({})",
+                        veerkracht_wws::variant::MEEGELEVERD
+                            .iter()
+                            .map(|(f, _)| f.trim_end_matches(".toml"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                }
+            }
+            (None, Some(t)) if t.len() <= MAX_VARIANT_TEKST => {
+                veerkracht_wws::variant::Variant::parse("beleidsvariant.tekst", t)
+                    .map_err(|e| e.to_string())
+            }
+            (None, Some(t)) => Err(format!(
+                "beleidsvariant.tekst has {} bytes; at most {MAX_VARIANT_TEKST}",
+                t.len()
+            )),
+            _ => Err("beleidsvariant: give either variant (a shipped name) or tekst (TOML)".into()),
+        }
+    }
 }
 
 /// Output options.
@@ -615,6 +673,32 @@ impl Scenario {
                 format!("{} interventions", s.ingreep.len()),
                 &format!("give at most {MAX_INGREPEN} [[ingreep]] sections"),
             ));
+        }
+        if let Some(b) = &s.beleidsvariant {
+            let place = |k: &str| at(&format!("beleidsvariant.{k}"), "[beleidsvariant]", 0);
+            if b.jaar < s.startjaar || b.jaar >= s.startjaar + s.jaren as i32 {
+                return Err(err(
+                    place("jaar"),
+                    format!(
+                        "{} is outside the horizon {}–{}",
+                        b.jaar,
+                        s.startjaar,
+                        s.startjaar + s.jaren as i32 - 1
+                    ),
+                    "use a year within startjaar and startjaar + jaren − 1",
+                ));
+            }
+            if let Err(e) = b.lees() {
+                return Err(err(
+                    place(if b.tekst.is_some() {
+                        "tekst"
+                    } else {
+                        "variant"
+                    }),
+                    e,
+                    "name a shipped variant (data/wws/varianten/) or give its TOML (schema in data/wws/README.md)",
+                ));
+            }
         }
         for (i, g) in s.ingreep.iter().enumerate() {
             let place = |k: &str| at(&format!("ingreep[{i}].{k}"), "[[ingreep]]", i);

@@ -132,7 +132,15 @@ fn invariants_hold_at_every_letting() {
     let mut inp = inputs().clone();
     inp.aannames.verloop.doorstroom = 0.3;
     let movers = Model::build(s, &inp, 7).unwrap_or_else(|e| panic!("{e}"));
-    for (mi, m) in [plain, movers].iter().enumerate() {
+    // and with a policy variant from 2027 that moves dwellings down into the social segment
+    // (the revaluation runs before that year's retrofit, which is valued under the variant)
+    let v = Scenario::parse(
+        &format!("{STRESS}\n[beleidsvariant]\njaar = 2027\nvariant = \"woz-vrijstelling\"\n"),
+        "alles-variant.toml",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let variant = model(v);
+    for (mi, m) in [plain, movers, variant].iter().enumerate() {
         check_every_letting(m, mi == 1);
     }
 }
@@ -705,4 +713,118 @@ fn per_buurt_figures_on_fewer_than_k_are_withheld_and_nothing_leaks() {
         }
         assert!(r.regio_q(y, regio_hh).gemiddelde > 1000.0);
     }
+}
+
+/// The baseline with a policy variant of the WWS from its second year.
+fn with_variant(variant: &str) -> Scenario {
+    let text = DEMO_SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == "basis")
+        .unwrap()
+        .1
+        .to_string();
+    let text = format!(
+        "{}\n[beleidsvariant]\njaar = 2026\nvariant = \"{variant}\"\n",
+        text.replace("naam = \"basis\"", "naam = \"variant\"")
+    );
+    Scenario::parse(&text, "variant.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_policy_variant_revalues_the_stock_from_its_year_on() {
+    let base = model(scenario("basis"));
+    let m = model(with_variant("woz-vrijstelling"));
+    // year 0 as the baseline; year 1 starts with the revaluation, before the year's interventions
+    assert_eq!(m.acties[0], base.acties[0]);
+    let Some(veerkracht_sim::model::Actie::Verduurzaam(xs)) = m.acties[1].first() else {
+        panic!(
+            "no revaluation in 2026: {:?}",
+            m.acties[1].first().map(|_| ())
+        );
+    };
+    // the WOZ vrijstelling lowers nearly every dwelling's maximum rent (23,178 of 23,223 on
+    // the demo stock, veerkracht wws --variant woz-vrijstelling --rent-mix)
+    assert!(xs.len() > 20_000, "{}", xs.len());
+    // each revalued dwelling as veerkracht-wws values it under the variant, in the model's money
+    let (v, _) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
+    let units = veerkracht_wws::flat::parse_csv(&v.1).unwrap();
+    let mut variant = veerkracht_wws::variant::Variant::meegeleverd("woz-vrijstelling.toml")
+        .unwrap()
+        .unwrap();
+    variant.geldig_vanaf = veerkracht_wws::Date::new(2026, 1, 1);
+    let opts = veerkracht_wws::Options {
+        peildatum: veerkracht_wws::Date::new(2026, 1, 1),
+        tabellen: Some(veerkracht_wws::variant::Variant::tables(&[variant]).unwrap()),
+        ..Default::default()
+    };
+    for &(d, p, r, s) in xs.iter().step_by(997) {
+        let w = units[d as usize].waardeer_punten(&opts).unwrap();
+        assert_eq!(p, w.punten as f32);
+        assert_eq!(r, (w.maximale_huur_inclusief_opslag * m.rent_factor) as f32);
+        assert_eq!(
+            s == 0,
+            w.segment == Some(veerkracht_wws::Segment::Sociaal),
+            "{d}"
+        );
+        assert!(
+            r <= base.d_max_rent[d as usize],
+            "{d}: {r} > {}",
+            base.d_max_rent[d as usize]
+        );
+    }
+    // over the runs: more social rent and lower rents than the baseline at the end
+    let (a, b) = (
+        simulate(&base, 4, 11, 2, &|| {}),
+        simulate(&m, 4, 11, 2, &|| {}),
+    );
+    let last = a.jaren - 1;
+    let soc = a.regio_index("aandeel_sociaal").unwrap();
+    let huur = a.regio_index("gem_huur").unwrap();
+    assert!(
+        b.regio_q(last, soc).p50 > a.regio_q(last, soc).p50 + 0.03,
+        "{} vs {}",
+        b.regio_q(last, soc).p50,
+        a.regio_q(last, soc).p50
+    );
+    assert!(b.regio_q(last, huur).p50 < a.regio_q(last, huur).p50);
+    // the first year is the baseline's, run for run
+    assert_eq!(a.regio(0, 0, soc), b.regio(0, 0, soc));
+}
+
+#[test]
+fn a_bad_policy_variant_in_a_scenario_names_the_key() {
+    let base = DEMO_SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == "basis")
+        .unwrap()
+        .1;
+    let e = Scenario::parse(
+        &format!("{base}\n[beleidsvariant]\njaar = 2026\nvariant = \"bestaat-niet\"\n"),
+        "x.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("beleidsvariant.variant") && e.contains("woz-cap-25"),
+        "{e}"
+    );
+    let e = Scenario::parse(
+        &format!("{base}\n[beleidsvariant]\njaar = 2040\nvariant = \"woz-cap-25\"\n"),
+        "x.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("beleidsvariant.jaar") && e.contains("2040"),
+        "{e}"
+    );
+    let e = Scenario::parse(
+        &format!(
+            "{base}\n[beleidsvariant]\njaar = 2026\ntekst = \"\"\"\n[variant]\nnaam = \"x\"\nomschrijving = \"\"\ngeldig_vanaf = 2026-01-01\n[woz]\ncap_procent = 200\n\"\"\"\n"
+        ),
+        "x.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("woz.cap_procent = 200"), "{e}");
 }
