@@ -122,7 +122,7 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
         *k = classificeer(r);
     }
     let klassen = &klassen[..e.ruimten.len()];
-    let Some([ovz, ooz, vkv, bui]) = ruimten_deel(e, klassen) else {
+    let Some([ovz, ooz, vkv, bui]) = ruimten_deel(e, klassen, &t.beleid(pd).rubrieken) else {
         return Ok(None);
     };
     let Some(ene) = ene_deel(&mut ctx) else {
@@ -165,7 +165,11 @@ pub(crate) fn punten(e: &Eenheid, opts: &Options) -> Result<Option<Punten>, WwsE
 
 /// OVZ, OOZ, VKV and BUI of the rooms (`None`: a case the kern leaves to zel). These
 /// rubrieken give no warnings in the kern's cases.
-pub(crate) fn ruimten_deel(e: &Eenheid, klassen: &[Option<Klasse>]) -> Option<[f64; 4]> {
+pub(crate) fn ruimten_deel(
+    e: &Eenheid,
+    klassen: &[Option<Klasse>],
+    rb: &crate::tables::Rubrieken,
+) -> Option<[f64; 4]> {
     let rk = || e.ruimten.iter().zip(klassen.iter().copied());
 
     // OVZ: vertrekken (zel::ovz)
@@ -176,14 +180,14 @@ pub(crate) fn ruimten_deel(e: &Eenheid, klassen: &[Option<Klasse>]) -> Option<[f
         }
         m2 += half_up(oppervlakte_met_kasten(r), 2);
     }
-    let ovz = kwart(whole(m2));
+    let ovz = kwart(whole(m2) * rb.ovz_per_m2);
 
     // OOZ: overige ruimten, no zolder (zel::ooz)
     let totaal: f64 = rk()
         .filter(|(_, k)| *k == Some(Klasse::Overig))
         .map(|(r, _)| half_up(oppervlakte_met_kasten(r), 2))
         .sum();
-    let ooz = kwart(whole(totaal) * 0.75);
+    let ooz = kwart(whole(totaal) * rb.ooz_per_m2);
 
     // VKV (zel::vkv_lines, private rooms, divisor 1, capped)
     let mut l = Regels::new();
@@ -229,15 +233,15 @@ pub(crate) fn ruimten_deel(e: &Eenheid, klassen: &[Option<Klasse>]) -> Option<[f
         prive_m2 += half_up(r.oppervlakte.unwrap_or(0.0), 2);
     }
     let bui = if buiten {
-        let p = whole(prive_m2) * 0.35 / 1.0;
-        let totaal = som(&[p, 2.0]);
-        if totaal > 15.0 {
-            kwart(som(&[p, 2.0, 15.0 - totaal]))
+        let p = whole(prive_m2) * rb.bui_prive_per_m2 / 1.0;
+        let totaal = som(&[p, rb.bui_aanwezig]);
+        if totaal > rb.bui_max {
+            kwart(som(&[p, rb.bui_aanwezig, rb.bui_max - totaal]))
         } else {
-            kwart(som(&[p, 2.0]))
+            kwart(som(&[p, rb.bui_aanwezig]))
         }
     } else {
-        kwart(som(&[-5.0]))
+        kwart(som(&[rb.bui_geen]))
     };
     Some([ovz, ooz, vkv, bui])
 }
@@ -492,7 +496,11 @@ pub(crate) fn ruimten_delen(
         *k = classificeer(r);
     }
     let klassen = &klassen[..e.ruimten.len()];
-    let [ovz, ooz, vkv, bui] = ruimten_deel(e, klassen)?;
+    let [ovz, ooz, vkv, bui] = ruimten_deel(
+        e,
+        klassen,
+        &opts.tabellen().beleid(opts.peildatum).rubrieken,
+    )?;
     let mut ctx = Ctx {
         e,
         peildatum: opts.peildatum,

@@ -196,7 +196,7 @@ fn ovz_lines(g: &mut Groep, e: &Eenheid) -> f64 {
 
 fn ovz(ctx: &mut Ctx, g: &mut Groep) {
     let totaal = ovz_lines(g, ctx.e);
-    g.punten = Some(whole(totaal));
+    g.punten = Some(whole(totaal) * ctx.t.beleid(ctx.peildatum).rubrieken.ovz_per_m2);
 }
 
 /// Rubriek 2: overige ruimten, 0.75 per attributed m²; zolder without fixed stair deducted.
@@ -230,7 +230,8 @@ fn ooz(ctx: &mut Ctx, g: &mut Groep) {
         w.meeteenheid = Some(Meeteenheid::M2);
         w.aantal = Some(half_up(oppervlakte_met_kasten(r), 2));
     }
-    let punten = whole(totaal) * 0.75;
+    let rb = ctx.t.beleid(ctx.peildatum).rubrieken;
+    let punten = whole(totaal) * rb.ooz_per_m2;
     if let Some(s) = &subtotaal
         && let Some(w) = g.line_mut(s)
     {
@@ -238,8 +239,8 @@ fn ooz(ctx: &mut Ctx, g: &mut Groep) {
     }
     for r in &zolders {
         let z = toe_te_rekenen_oppervlakte(r);
-        let max = 5.0 / f64::from(onz_of(r));
-        let c = ((whole(totaal) - whole(totaal - z)) * 0.75).min(max);
+        let max = rb.zolder_correctie_max / f64::from(onz_of(r));
+        let c = ((whole(totaal) - whole(totaal - z)) * rb.ooz_per_m2).min(max);
         g.add(
             &format!("{}__correctie_zolder_zonder_vaste_trap", r.criterium_id()),
             "Correctie: zolder zonder vaste trap",
@@ -469,6 +470,7 @@ fn san(ctx: &mut Ctx, g: &mut Groep) {
 /// at most 15; no deduction when there is none.
 fn bui(ctx: &mut Ctx, g: &mut Groep) {
     let e = ctx.e;
+    let rb = ctx.t.beleid(ctx.peildatum).rubrieken;
     let mut prive = false;
     for (i, r) in e.ruimten.iter().enumerate() {
         if classificeer(r) != Some(Klasse::Buiten) {
@@ -496,9 +498,9 @@ fn bui(ctx: &mut Ctx, g: &mut Groep) {
         }
         let punten = if is_prive(r) {
             prive = true;
-            opp * 0.35
+            opp * rb.bui_prive_per_m2
         } else {
-            opp * 0.75 / f64::from(zel::deler(r))
+            opp * rb.bui_gedeeld_per_m2 / f64::from(zel::deler(r))
         };
         let laag = gedeeld_met_laag(
             g,
@@ -519,12 +521,15 @@ fn bui(ctx: &mut Ctx, g: &mut Groep) {
             "prive_buitenruimten_aanwezig",
             "Privé buitenruimten aanwezig",
         );
-        g.last().punten = Some(2.0);
+        g.last().punten = Some(rb.bui_aanwezig);
     }
     let totaal: f64 = g.woningwaarderingen.iter().filter_map(|w| w.punten).sum();
-    if totaal > 15.0 {
-        g.add("maximaal_15_punten", "Maximaal 15 punten");
-        g.last().punten = Some(15.0 - totaal);
+    if totaal > rb.bui_max {
+        g.add(
+            "maximaal_15_punten",
+            Lazy(|| format!("Maximaal {} punten", rb.bui_max)),
+        );
+        g.last().punten = Some(rb.bui_max - totaal);
     }
     finish(g);
 }

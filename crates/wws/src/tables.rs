@@ -270,6 +270,7 @@ struct RawParams {
     segment: Vec<RawSegment>,
     opslag: RawOpslag,
     woz_beleid: WozBeleid,
+    rubrieken: Rubrieken,
     energielabel_per_m2: Vec<RawLabelM2>,
     onz_woz: OnzWoz,
     flat: FlatAannames,
@@ -297,6 +298,29 @@ pub struct WozBeleid {
     pub vrijstelling: f64,
 }
 
+/// Point values of the area rubrieken and the buitenruimten (`[rubrieken]` in
+/// parameters.toml), zelfstandig and onzelfstandig alike.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Rubrieken {
+    /// rubriek 1, vertrekken: points per whole m²
+    pub ovz_per_m2: f64,
+    /// rubriek 2, overige ruimten: points per whole m²
+    pub ooz_per_m2: f64,
+    /// a zolder without a fixed stair loses at most this many points
+    pub zolder_correctie_max: f64,
+    /// points when a private outdoor space is present
+    pub bui_aanwezig: f64,
+    /// points per whole m² of private outdoor space
+    pub bui_prive_per_m2: f64,
+    /// points per whole m² of shared outdoor space (÷ the addresses)
+    pub bui_gedeeld_per_m2: f64,
+    /// at most this many buitenruimte points
+    pub bui_max: f64,
+    /// points without any outdoor space
+    pub bui_geen: f64,
+}
+
 /// Replacements of the WOZ factors from a peildatum on, whatever the WOZ waardepeildatum
 /// (a policy variant's `[woz] onderdeel_1` …); `None`: the dated `[[woz_factor]]` row.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -317,6 +341,8 @@ pub struct Beleid {
     pub geldig_vanaf: Date,
     /// rubriek 8 (WOZ) of zelfstandige woonruimten
     pub woz: WozBeleid,
+    /// the point values of the area rubrieken and the buitenruimten
+    pub rubrieken: Rubrieken,
     /// replaced WOZ factors
     pub woz_factor: WozFactorVervanging,
     /// the price surcharges
@@ -438,6 +464,27 @@ fn bound(s: &str) -> Result<f64, WwsError> {
             .parse()
             .map_err(|_| WwsError::Table(format!("bad energie-index bound {x:?}"))),
     }
+}
+
+/// The bounds of `[rubrieken]` (also a variant's), with the key named.
+pub(crate) fn check_rubrieken(r: &Rubrieken) -> Result<(), WwsError> {
+    for (k, v, lo, hi) in [
+        ("ovz_per_m2", r.ovz_per_m2, 0.0, 10.0),
+        ("ooz_per_m2", r.ooz_per_m2, 0.0, 10.0),
+        ("zolder_correctie_max", r.zolder_correctie_max, 0.0, 100.0),
+        ("bui_aanwezig", r.bui_aanwezig, 0.0, 100.0),
+        ("bui_prive_per_m2", r.bui_prive_per_m2, 0.0, 10.0),
+        ("bui_gedeeld_per_m2", r.bui_gedeeld_per_m2, 0.0, 10.0),
+        ("bui_max", r.bui_max, 0.0, 200.0),
+        ("bui_geen", r.bui_geen, -100.0, 0.0),
+    ] {
+        if !(lo..=hi).contains(&v) {
+            return Err(WwsError::Table(format!(
+                "rubrieken.{k} = {v}: must be within {lo}..={hi}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The bounds of `[woz_beleid]` (also a variant's `[woz]`), with the key named.
@@ -705,6 +752,10 @@ impl Tables {
             beleid: vec![Beleid {
                 geldig_vanaf: Date::new(1900, 1, 1),
                 woz: p.woz_beleid,
+                rubrieken: {
+                    check_rubrieken(&p.rubrieken)?;
+                    p.rubrieken
+                },
                 woz_factor: WozFactorVervanging::default(),
                 opslag,
                 onz_woz: p.onz_woz,

@@ -20,6 +20,7 @@
 //! | section | keys |
 //! |---|---|
 //! | `[woz]` | `cap_procent` (1–99), `cap_vanaf_punten` (1–1000), `nieuwbouw_minimum` (0–200), `nieuwbouw_drempel` (0–1000), `nieuwbouw_bouwjaar_van`/`_tot` (1000–2200), `vrijstelling` (0–10,000,000 euro), `onderdeel_1`, `onderdeel_2`, `onderdeel_2_corop` (1–10,000,000 euro), `minimum_waarde` (0–10,000,000 euro) |
+//! | `[rubrieken]` | `ovz_per_m2`, `ooz_per_m2`, `bui_prive_per_m2`, `bui_gedeeld_per_m2` (0–10), `zolder_correctie_max`, `bui_aanwezig` (0–100), `bui_max` (0–200), `bui_geen` (−100–0) |
 //! | `[energielabel]` (ZEL) | `epv = [egw, mgw]`, `punten = { "A" = [egw, mgw], … }` (−100–200), `bouwjaar` rows as in parameters.toml |
 //! | `[energielabel_per_m2]` (ONZ) | `epv_per_m2`, `punten = { "A" = x, … }` (−10–10 per m²) |
 //! | `[segment]` | `sociaal_max`, `midden_max` (1–1000 points, sociaal < midden), `liberalisatiegrens` (0–10,000 euro) |
@@ -96,6 +97,19 @@ struct RawWoz {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
+struct RawRubrieken {
+    ovz_per_m2: Num,
+    ooz_per_m2: Num,
+    zolder_correctie_max: Num,
+    bui_aanwezig: Num,
+    bui_prive_per_m2: Num,
+    bui_gedeeld_per_m2: Num,
+    bui_max: Num,
+    bui_geen: Num,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 struct RawLabels {
     epv: Option<Spanned<(f64, f64)>>,
     punten: Option<BTreeMap<String, Spanned<(f64, f64)>>>,
@@ -159,6 +173,8 @@ struct Raw {
     #[serde(default)]
     woz: RawWoz,
     #[serde(default)]
+    rubrieken: RawRubrieken,
+    #[serde(default)]
     energielabel: RawLabels,
     #[serde(default)]
     energielabel_per_m2: RawLabelsM2,
@@ -176,6 +192,7 @@ struct Raw {
 #[derive(Debug, Clone, PartialEq)]
 enum Zet {
     Woz(&'static str, f64),
+    Rubriek(&'static str, f64),
     Label {
         label: Option<String>,
         egw: f64,
@@ -399,6 +416,23 @@ impl Variant {
             if let Some(x) = c.num(&format!("woz.{k}"), v, lo, hi, unit, whole)? {
                 zet.push(Zet::Woz(k, x));
                 note(&format!("woz.{k}"), x.to_string());
+            }
+        }
+
+        let r = &raw.rubrieken;
+        for (k, v, lo, hi) in [
+            ("ovz_per_m2", &r.ovz_per_m2, 0.0, 10.0),
+            ("ooz_per_m2", &r.ooz_per_m2, 0.0, 10.0),
+            ("zolder_correctie_max", &r.zolder_correctie_max, 0.0, 100.0),
+            ("bui_aanwezig", &r.bui_aanwezig, 0.0, 100.0),
+            ("bui_prive_per_m2", &r.bui_prive_per_m2, 0.0, 10.0),
+            ("bui_gedeeld_per_m2", &r.bui_gedeeld_per_m2, 0.0, 10.0),
+            ("bui_max", &r.bui_max, 0.0, 200.0),
+            ("bui_geen", &r.bui_geen, -100.0, 0.0),
+        ] {
+            if let Some(x) = c.num(&format!("rubrieken.{k}"), v, lo, hi, "points", false)? {
+                zet.push(Zet::Rubriek(k, x));
+                note(&format!("rubrieken.{k}"), x.to_string());
             }
         }
 
@@ -730,7 +764,12 @@ impl Variant {
         let opslag: Vec<&Zet> = self
             .zet
             .iter()
-            .filter(|z| matches!(z, Zet::Opslag(..) | Zet::OpslagDatum(..) | Zet::OnzWoz(..)))
+            .filter(|z| {
+                matches!(
+                    z,
+                    Zet::Opslag(..) | Zet::OpslagDatum(..) | Zet::OnzWoz(..) | Zet::Rubriek(..)
+                )
+            })
             .collect();
         if !woz.is_empty() || !opslag.is_empty() {
             vanaf(
@@ -785,6 +824,20 @@ impl Variant {
                                 "nieuwbouw_in_exploitatie_na" => o.nieuwbouw_in_exploitatie_na = *x,
                                 other => unreachable!("opslag key {other} is validated"),
                             },
+                            Zet::Rubriek(k, x) => {
+                                let r = &mut b.rubrieken;
+                                match *k {
+                                    "ovz_per_m2" => r.ovz_per_m2 = *x,
+                                    "ooz_per_m2" => r.ooz_per_m2 = *x,
+                                    "zolder_correctie_max" => r.zolder_correctie_max = *x,
+                                    "bui_aanwezig" => r.bui_aanwezig = *x,
+                                    "bui_prive_per_m2" => r.bui_prive_per_m2 = *x,
+                                    "bui_gedeeld_per_m2" => r.bui_gedeeld_per_m2 = *x,
+                                    "bui_max" => r.bui_max = *x,
+                                    "bui_geen" => r.bui_geen = *x,
+                                    other => unreachable!("rubrieken key {other} is validated"),
+                                }
+                            }
                             Zet::OnzWoz(k, x) => {
                                 let z = &mut b.onz_woz;
                                 match *k {
@@ -800,6 +853,8 @@ impl Variant {
                         }
                     }
                     crate::tables::check_woz_beleid(&b.woz).map_err(|e| fail(e.to_string()))?;
+                    crate::tables::check_rubrieken(&b.rubrieken)
+                        .map_err(|e| fail(e.to_string()))?;
                     if b.opslag.nieuwbouw_punten_min > b.opslag.nieuwbouw_punten_max {
                         return Err(fail(
                             "opslag.nieuwbouw_punten_min must be at most nieuwbouw_punten_max"
@@ -945,7 +1000,11 @@ impl Variant {
                     }
                     t.huur.sort_by_key(|h| (h.stelsel.code(), h.geldig_vanaf));
                 }
-                Zet::Woz(..) | Zet::Opslag(..) | Zet::OpslagDatum(..) | Zet::OnzWoz(..) => {}
+                Zet::Woz(..)
+                | Zet::Rubriek(..)
+                | Zet::Opslag(..)
+                | Zet::OpslagDatum(..)
+                | Zet::OnzWoz(..) => {}
             }
         }
         for s in &t.segmenten {

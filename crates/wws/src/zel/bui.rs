@@ -21,13 +21,16 @@ pub(crate) fn voldoet_minimum_gemeenschappelijke_buitenruimte(r: &Ruimte) -> boo
         || r.breedte.is_some_and(|b| b < 1500.0))
 }
 
-/// Private outdoor space: 2 + 0.35 per whole m² (docs/domain.md §11 item 8).
+/// Private outdoor space under the rules of `data/wws/` (2026): 2 + 0.35 per whole m², at
+/// most 15 (docs/domain.md §11 item 8).
 pub fn punten_prive_buitenruimte(m2: f64) -> f64 {
-    (2.0 + whole(m2) * 0.35).min(15.0)
+    let r = Tables::embedded().beleid[0].rubrieken;
+    (r.bui_aanwezig + whole(m2) * r.bui_prive_per_m2).min(r.bui_max)
 }
 
 pub(crate) fn bui(ctx: &mut Ctx, g: &mut Groep) {
     let e = ctx.e;
+    let rb = ctx.t.beleid(ctx.peildatum).rubrieken;
     // (n addresses, id of the gedeeld-met line, summed m²)
     let mut lagen: Vec<(u32, LineId, f64)> = Vec::new();
     let mut prive_gewaardeerd = false;
@@ -82,17 +85,21 @@ pub(crate) fn bui(ctx: &mut Ctx, g: &mut Groep) {
     }
     if lagen.is_empty() {
         g.add("geen_buitenruimten", "Geen buitenruimten");
-        g.last().punten = Some(-5.0);
+        g.last().punten = Some(rb.bui_geen);
     } else if prive_gewaardeerd {
         g.add(
             "prive_buitenruimten_aanwezig",
             "Privé buitenruimten aanwezig",
         );
-        g.last().punten = Some(2.0);
+        g.last().punten = Some(rb.bui_aanwezig);
     }
     for (n, lid, som) in &lagen {
         let m2 = whole(*som);
-        let factor = if *n == 1 { 0.35 } else { 0.75 };
+        let factor = if *n == 1 {
+            rb.bui_prive_per_m2
+        } else {
+            rb.bui_gedeeld_per_m2
+        };
         if let Some(w) = g.line_mut(lid) {
             w.punten = Some(m2 * factor / f64::from(*n));
             w.aantal = Some(m2);
@@ -100,9 +107,12 @@ pub(crate) fn bui(ctx: &mut Ctx, g: &mut Groep) {
         }
     }
     let totaal: f64 = g.woningwaarderingen.iter().filter_map(|w| w.punten).sum();
-    if totaal > 15.0 {
-        g.add("maximering", "Maximaal 15 punten");
-        g.last().punten = Some(15.0 - totaal);
+    if totaal > rb.bui_max {
+        g.add(
+            "maximering",
+            Lazy(|| format!("Maximaal {} punten", rb.bui_max)),
+        );
+        g.last().punten = Some(rb.bui_max - totaal);
     }
     finish(g);
 }

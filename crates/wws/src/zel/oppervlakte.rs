@@ -19,7 +19,8 @@ pub(crate) fn ovz(ctx: &mut Ctx, g: &mut Groep) {
         w.meeteenheid = Some(Meeteenheid::M2);
         w.aantal = Some(a);
     }
-    g.punten = Some(kwart(whole(som)));
+    let per_m2 = ctx.t.beleid(ctx.peildatum).rubrieken.ovz_per_m2;
+    g.punten = Some(kwart(whole(som) * per_m2));
 }
 
 /// Total area (2 decimals per room) of the overige ruimten not shared with other addresses.
@@ -42,6 +43,7 @@ pub(crate) fn is_zolder_zonder_vaste_trap(r: &Ruimte) -> bool {
 // a fixed stair: the points of its area are deducted up to 5 points.
 pub(crate) fn ooz(ctx: &mut Ctx, g: &mut Groep) {
     let e = ctx.e;
+    let rb = ctx.t.beleid(ctx.peildatum).rubrieken;
     let totaal: f64 = overige_ruimten(e)
         .map(|r| half_up(oppervlakte_met_kasten(r), 2))
         .sum();
@@ -54,7 +56,7 @@ pub(crate) fn ooz(ctx: &mut Ctx, g: &mut Groep) {
         let w = g.last();
         w.meeteenheid = Some(Meeteenheid::M2);
         w.aantal = Some(half_up(totaal, 2));
-        w.punten = Some(whole(totaal) * 0.75);
+        w.punten = Some(whole(totaal) * rb.ooz_per_m2);
         Some(id)
     } else {
         None
@@ -73,7 +75,8 @@ pub(crate) fn ooz(ctx: &mut Ctx, g: &mut Groep) {
         }
         if is_zolder_zonder_vaste_trap(r) {
             let zolder = half_up(oppervlakte_met_kasten(r), 2);
-            let correctie = ((whole(totaal) - whole(totaal - zolder)) * 0.75).min(5.0);
+            let correctie = ((whole(totaal) - whole(totaal - zolder)) * rb.ooz_per_m2)
+                .min(rb.zolder_correctie_max);
             g.add(
                 &format!("{}__correctie_zolder_zonder_vaste_trap", r.criterium_id()),
                 "Correctie: zolder zonder vaste trap",
@@ -84,6 +87,6 @@ pub(crate) fn ooz(ctx: &mut Ctx, g: &mut Groep) {
     if zonder_trap {
         finish(g);
     } else {
-        g.punten = Some(kwart(whole(totaal) * 0.75));
+        g.punten = Some(kwart(whole(totaal) * rb.ooz_per_m2));
     }
 }
