@@ -675,6 +675,10 @@ fn what_if(
         (None, Some(p)) => (p, true),
         _ => bail!("--what-if and --variant need UNIT.json, --bulk FILE or --rent-mix"),
     };
+    if portfolio && is_csv(input) && a.what_if.is_empty() {
+        // a variant over a flat stock: both valuations by the flat shortcut, on all cores
+        return variant_bulk_flat(ctx, a, input, opts, na, variants);
+    }
     let (units, flat) = unit_values(input, opts)?;
     if units.is_empty() {
         bail!("{}: geen eenheden gevonden", input.display());
@@ -1201,6 +1205,240 @@ fn print_variant_mix(
             "fouten: {} woningen niet te waarderen onder de variant",
             pv.fouten
         );
+    }
+    Ok(())
+}
+
+/// `veerkracht wws --variant … --bulk FLAT.csv [--out EFFECT.csv]`: every row valued today
+/// and under the variants by the flat shortcut (the numbers of the full valuation) on all
+/// cores; per row Δ points per rubriek, Δ maximum rent and the segments, in row order; the
+/// summary as for `--what-if`. The output file replaces `--out` only when all went well.
+fn variant_bulk_flat(
+    ctx: &Context,
+    a: &WwsArgs,
+    input: &Path,
+    opts: &Options,
+    na: &Options,
+    variants: &[Variant],
+) -> Result<()> {
+    let text = read(input)?;
+    let threads = a
+        .threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
+        .max(1);
+    let groepen: Vec<&'static str> = veerkracht_wws::zel::GROEPEN.iter().map(|g| g.0).collect();
+    let mut writer = match &a.out {
+        Some(out) => {
+            let (temp, file) = veerkracht_export::atomic::TempFile::beside(out)
+                .with_context(|| format!("{}: cannot write", out.display()))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            write!(
+                w,
+                "id,buurtcode,punten_voor,punten_na,delta_punten,maximale_huur_voor,maximale_huur_na,delta_maximale_huur,segment_voor,segment_na"
+            )?;
+            for g in &groepen {
+                write!(w, ",delta_{g}")?;
+            }
+            writeln!(w, ",fout")?;
+            Some((temp, w))
+        }
+        None => None,
+    };
+    let q = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let rough = text.lines().count().saturating_sub(1) as u64;
+    let bar = output::progress(rough, "waarderen");
+    // (Δ points, Δ max rent in cents, segment change, Δ per rubriek) of the rows valued
+    let (mut n, mut changed, mut dp, mut dh) = (0usize, 0usize, 0.0f64, 0i64);
+    let mut per_rubriek = vec![0.0f64; groepen.len()];
+    let mut wissels: BTreeMap<(&'static str, &'static str), usize> = BTreeMap::new();
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut io_error = None;
+    type Rij = (
+        String,
+        Option<(f64, i64, Option<Segment>, Option<Segment>, Vec<f64>)>,
+        Option<String>,
+    );
+    veerkracht_wws::flat::vergelijk_csv_stream(
+        &text,
+        opts,
+        na,
+        threads,
+        |u, voor, na| -> Rij {
+            voortgang(&bar);
+            let id = q(&u.id);
+            match (voor, na) {
+                (Ok(v), Ok(w)) => {
+                    let d: Vec<f64> = groepen
+                        .iter()
+                        .map(|g| {
+                            let p = |x: &Punten| {
+                                x.groepen
+                                    .iter()
+                                    .find(|y| y.0 == *g)
+                                    .and_then(|y| y.1)
+                                    .unwrap_or(0.0)
+                            };
+                            p(&w) - p(&v)
+                        })
+                        .collect();
+                    let cents = |x: f64| (x * 100.0).round() as i64;
+                    let dm = cents(w.maximale_huur_inclusief_opslag)
+                        - cents(v.maximale_huur_inclusief_opslag);
+                    let mut line = format!(
+                        "{id},{},{},{},{},{:.2},{:.2},{:.2},{},{}",
+                        q(u.buurtcode.as_deref().unwrap_or("")),
+                        v.punten,
+                        w.punten,
+                        w.punten - v.punten,
+                        v.maximale_huur_inclusief_opslag,
+                        w.maximale_huur_inclusief_opslag,
+                        dm as f64 / 100.0,
+                        v.segment.map(Segment::naam).unwrap_or(""),
+                        w.segment.map(Segment::naam).unwrap_or(""),
+                    );
+                    for x in &d {
+                        line.push_str(&format!(",{x}"));
+                    }
+                    line.push(',');
+                    (
+                        line,
+                        Some((w.punten - v.punten, dm, v.segment, w.segment, d)),
+                        None,
+                    )
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    let msg = e.to_string();
+                    let line = format!(
+                        "{id}{}{}",
+                        ",".repeat(9 + groepen.len()),
+                        q(&format!("fout: {msg}"))
+                    );
+                    (line, None, Some(format!("{}\t{msg}", u.id)))
+                }
+            }
+        },
+        |rows: Vec<Rij>| {
+            for (line, x, err) in rows {
+                if let Some((_, w)) = &mut writer
+                    && io_error.is_none()
+                    && let Err(e) = w
+                        .write_all(line.as_bytes())
+                        .and_then(|()| w.write_all(b"\n"))
+                {
+                    io_error = Some(e);
+                }
+                match (x, err) {
+                    (Some((p, m, s0, s1, d)), _) => {
+                        n += 1;
+                        dp += p;
+                        dh += m;
+                        if p != 0.0 {
+                            changed += 1;
+                        }
+                        for (t, x) in per_rubriek.iter_mut().zip(d) {
+                            *t += x;
+                        }
+                        if s0 != s1 {
+                            *wissels
+                                .entry((segment_naam(s0), segment_naam(s1)))
+                                .or_default() += 1;
+                        }
+                    }
+                    (None, Some(e)) => {
+                        let (id, m) = e.split_once('\t').unwrap_or((&e, ""));
+                        errors.push((id.to_string(), m.to_string()));
+                    }
+                    (None, None) => {}
+                }
+            }
+        },
+    )
+    .with_context(|| input.display().to_string())?;
+    bar.finish_and_clear();
+    if let Some(e) = io_error {
+        return Err(anyhow!(
+            "{}: {e}",
+            a.out
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        ));
+    }
+    if let (Some((temp, mut w)), Some(out)) = (writer, &a.out) {
+        w.flush()?;
+        let file = w
+            .into_inner()
+            .map_err(|e| anyhow!("{}: {e}", out.display()))?;
+        file.sync_all()
+            .with_context(|| format!("{}: cannot write", out.display()))?;
+        drop(file);
+        temp.persist(out)
+            .with_context(|| format!("{}: cannot write", out.display()))?;
+    }
+    let mean = |x: f64| if n > 0 { x / n as f64 } else { 0.0 };
+    let dh = dh as f64 / 100.0;
+    let wat = beschrijving(&[], variants);
+    if ctx.json {
+        return output::json(&json!({
+            "input": input.display().to_string(),
+            "flat": true,
+            "peildatum": opts.peildatum.to_string(),
+            "varianten": variants_json(variants),
+            "valued": n,
+            "errors": errors.iter().map(|(id, e)| json!({"id": id, "error": e})).collect::<Vec<_>>(),
+            "units_with_change": changed,
+            "delta_punten_totaal": dp,
+            "delta_punten_gemiddeld": mean(dp),
+            "delta_maximale_huur_totaal": dh,
+            "delta_maximale_huur_gemiddeld": mean(dh),
+            "rubrieken": groepen.iter().zip(&per_rubriek).map(|(c, d)| json!({"code": c, "delta_totaal": d, "delta_gemiddeld": mean(*d)})).collect::<Vec<_>>(),
+            "segmentwijzigingen": wissels.iter().map(|((v, na), k)| json!({"voor": v, "na": na, "aantal": k})).collect::<Vec<_>>(),
+            "out": a.out.as_ref().map(|p| p.display().to_string()),
+        }));
+    }
+    println!(
+        "Wat-als {wat} op {} ({n} eenheden gewaardeerd, schatting uit de platte voorraadvorm, peildatum {})",
+        input.display(),
+        opts.peildatum
+    );
+    println!(
+        "  {changed} met andere punten; gemiddeld {} punten, maximale huur {} per maand (totaal {} per maand)",
+        signed((mean(dp) * 100.0).round() / 100.0, pts),
+        signed(mean(dh), euro),
+        signed(dh, euro)
+    );
+    for (c, d) in groepen
+        .iter()
+        .zip(&per_rubriek)
+        .filter(|x| mean(*x.1).abs() >= 0.005)
+    {
+        println!(
+            "  {c}: gemiddeld {} punten",
+            signed((mean(*d) * 100.0).round() / 100.0, pts)
+        );
+    }
+    if wissels.is_empty() {
+        println!("  geen segmentwijzigingen");
+    }
+    for ((v, na), k) in &wissels {
+        println!("  {k} eenheden van {v} naar {na}");
+    }
+    if !errors.is_empty() {
+        println!("fouten: {} eenheden niet gewaardeerd, bijv.:", errors.len());
+        for (id, e) in errors.iter().take(5) {
+            println!("  {id}: {e}");
+        }
+    }
+    if let Some(out) = &a.out {
+        println!("per eenheid: {}", out.display());
     }
     Ok(())
 }

@@ -472,3 +472,79 @@ fn a_policy_variant_on_one_unit() {
         .unwrap();
     assert_eq!(woz["delta"].as_f64(), Some(-2.75));
 }
+
+#[test]
+fn a_policy_variant_over_a_flat_stock_per_dwelling() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["demo", "--out", "demo"]);
+    let stock = "demo/veerstad-corporatie-voorraad.csv";
+    let s = ok_json(
+        dir.path(),
+        &[
+            "wws",
+            "--variant",
+            "woz-cap-25",
+            "--bulk",
+            stock,
+            "--out",
+            "effect.csv",
+            "--json",
+        ],
+    );
+    assert_eq!(s["valued"], 23_223);
+    let csv = std::fs::read_to_string(dir.path().join("effect.csv")).unwrap();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| head.iter().position(|h| *h == n).unwrap();
+    let (dm, dw, dp, s0, s1) = (
+        col("delta_maximale_huur"),
+        col("delta_WOZ"),
+        col("delta_punten"),
+        col("segment_voor"),
+        col("segment_na"),
+    );
+    let (mut sum_dm, mut sum_woz, mut moves, mut rows) = (0.0, 0.0, 0, 0);
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        rows += 1;
+        sum_dm += f[dm].parse::<f64>().unwrap();
+        sum_woz += f[dw].parse::<f64>().unwrap();
+        // only the WOZ rubriek changes under a WOZ cap, and never upwards
+        assert!(f[dw].parse::<f64>().unwrap() <= 0.0, "{l}");
+        assert!(f[dp].parse::<f64>().unwrap() <= 0.0, "{l}");
+        moves += usize::from(f[s0] != f[s1]);
+    }
+    assert_eq!(rows, 23_223);
+    assert!((sum_dm - s["delta_maximale_huur_totaal"].as_f64().unwrap()).abs() < 0.01);
+    let woz = s["rubrieken"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "WOZ")
+        .unwrap();
+    assert!((sum_woz - woz["delta_totaal"].as_f64().unwrap()).abs() < 1e-6);
+    let counted: u64 = s["segmentwijzigingen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["aantal"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted as usize, moves);
+    // the same dwellings move as the rent mix's comparison says (vrije sector → middenhuur)
+    let mix = ok_json(
+        dir.path(),
+        &[
+            "wws",
+            "--variant",
+            "woz-cap-25",
+            "--rent-mix",
+            "--stock",
+            stock,
+            "--json",
+        ],
+    );
+    assert_eq!(
+        mix["wissels"]["vrije_sector_naar_middenhuur"].as_u64(),
+        Some(counted)
+    );
+}
