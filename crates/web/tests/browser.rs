@@ -70,6 +70,17 @@ fn map_click_profile_and_api_agree_in_chromium() {
     assert!(out["componenten-grafiek"].as_u64().unwrap() >= 8);
     assert!(out["corporatie_intervals"].as_u64().unwrap() >= 3);
     assert!(out["huurmix_stack_parts"].as_u64().unwrap() >= 30);
+    // the policy variant page draws its map and its charts
+    assert!(
+        out["variant_map_areas"].as_u64().unwrap() >= 100,
+        "{}",
+        out["variant_map_areas"]
+    );
+    assert!(
+        out["variant_columns"].as_u64().unwrap() >= 3,
+        "{}",
+        out["variant_columns"]
+    );
     // the dossier fits A4 portrait: nothing sticks out at the printable width
     let o = &out["dossier_overflow"];
     assert_eq!(o["bad"].as_array().unwrap().len(), 0, "{o}");

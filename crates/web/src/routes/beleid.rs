@@ -317,7 +317,7 @@ pub(crate) fn result_html(
         |x: Option<f64>, f: &str, d: usize| mean_html(lang, x, t.afgeschermd.contains_key(f), d);
     let _ = write!(
         s,
-        "<p data-testid=\"variant-totaal\">{n} {woningen} ({peil} {pd}): {gem} {dp} {pts}, {max} {dm} ({nu} {m0} → {m1}). {omlaag} {lower}, {omhoog} {higher}.</p>",
+        "<p data-testid=\"variant-totaal\">{n} {woningen} ({peil} {pd}): {gem} {dp} {pts}, {max} {dm} ({nu} € {m0} → € {m1}). {omlaag} {lower}, {omhoog} {higher}.</p>",
         n = count_html(lang, t.aantal("aantal")),
         woningen = lang.t("woningen", "dwellings"),
         peil = lang.t("peildatum", "reference date"),

@@ -108,7 +108,8 @@ def main():
         # 7. Hot spots and the corporation comparison render.
         for name, path in [("05-hotspots.png", "/hotspots"), ("06-corporatiebuurten.png", "/corporatie"),
                            ("07-signaal.png", "/signaal"), ("08-methode.png", "/methode"),
-                           ("09-huurmix-naar-B.png", "/huurmix?naar=B")]:
+                           ("09-huurmix-naar-B.png", "/huurmix?naar=B"),
+                           ("09d-beleidsvariant.png", "/huurmix/beleid?variant=woz-vrijstelling")]:
             d.get(base + path)
             wait.until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
             d.save_screenshot(os.path.join(shots, name))
@@ -143,6 +144,13 @@ def main():
         d.execute_script("document.querySelector('[data-testid=segmenten-per-buurt]').scrollIntoView()")
         d.save_screenshot(os.path.join(shots, "09c-huurmix-segmenten-per-buurt.png"))
         out["huurmix_stack_parts"] = len(d.find_elements(By.CSS_SELECTOR, "[data-testid=segmenten-per-buurt] rect.part"))
+        # the policy variant page: its map of Δ maximum rent per buurt and its charts
+        d.get(base + "/huurmix/beleid?variant=woz-vrijstelling")
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=variant-kaart] svg.map path")))
+        out["variant_map_areas"] = len(d.find_elements(By.CSS_SELECTOR, "[data-testid=variant-kaart] svg.map path"))
+        out["variant_columns"] = len(d.find_elements(By.CSS_SELECTOR, "[data-testid=variant-segmenten] svg.chart g.column"))
+        d.execute_script("document.querySelector('[data-testid=variant-kaart]').scrollIntoView()")
+        d.save_screenshot(os.path.join(shots, "09e-beleidsvariant-kaart.png"))
         d.get(base + "/corporatie")
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.chart g.box")))
         out["corporatie_boxes"] = len(d.find_elements(By.CSS_SELECTOR, "svg.chart g.box"))
