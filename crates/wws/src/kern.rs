@@ -291,13 +291,20 @@ pub(crate) fn keu_san_deel(ctx: &mut Ctx) -> Option<[f64; 2]> {
         let aanrecht = if aantal == 0 {
             0.0
         } else {
-            zel::punten_aanrecht(Stelsel::Zelfstandig, totaal, r)
+            zel::punten_aanrecht(
+                Stelsel::Zelfstandig,
+                totaal,
+                r,
+                &ctx.t.beleid(ctx.peildatum).keuken,
+            )
         };
         if aantal > 0 {
             l.push(aanrecht);
         }
         let mut extra = 0.0;
-        for (code, _, _, p) in zel::KEUKEN_EXTRA {
+        let tabel = &ctx.t.beleid(ctx.peildatum).keuken;
+        for (code, _, _) in zel::KEUKEN_EXTRA {
+            let p = tabel.extra(code);
             let n = r.installaties.iter().filter(|c| *c == code).count();
             if n == 0 {
                 continue;

@@ -271,6 +271,8 @@ struct RawParams {
     opslag: RawOpslag,
     woz_beleid: WozBeleid,
     rubrieken: Rubrieken,
+    keuken: Keuken,
+    sanitair: Sanitair,
     energielabel_per_m2: Vec<RawLabelM2>,
     onz_woz: OnzWoz,
     flat: FlatAannames,
@@ -321,6 +323,106 @@ pub struct Rubrieken {
     pub bui_geen: f64,
 }
 
+/// Rubriek keuken (`[keuken]` in parameters.toml): the worktop's points by its length and
+/// the points per extra voorziening (VERA installatie code).
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Keuken {
+    /// a shorter worktop earns nothing (mm)
+    pub aanrecht_min_mm: f64,
+    /// from this length (mm) `aanrecht_lang` points, else `aanrecht_kort`
+    pub aanrecht_lang_mm: f64,
+    /// points of a worktop from `aanrecht_min_mm` up to `aanrecht_lang_mm`
+    pub aanrecht_kort: f64,
+    /// points of a worktop from `aanrecht_lang_mm`
+    pub aanrecht_lang: f64,
+    /// ONZ: a worktop longer than this (mm) …
+    pub onz_aanrecht_3m_mm: f64,
+    /// … earns this many points
+    pub onz_aanrecht_3m: f64,
+    /// ONZ: a worktop longer than this (mm), shared by at least `onz_aanrecht_5m_kamers` …
+    pub onz_aanrecht_5m_mm: f64,
+    /// … earns this many points
+    pub onz_aanrecht_5m: f64,
+    /// … rooms
+    pub onz_aanrecht_5m_kamers: u32,
+    /// points per extra voorziening, by VERA code
+    pub extra: std::collections::BTreeMap<String, f64>,
+}
+
+impl Keuken {
+    /// The points of an extra voorziening (0 for a code the table does not hold).
+    pub fn extra(&self, code: &str) -> f64 {
+        self.extra.get(code).copied().unwrap_or(0.0)
+    }
+}
+
+/// Rubriek sanitair (`[sanitair]` in parameters.toml): points per extra voorziening.
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Sanitair {
+    /// points per extra voorziening of a bathroom, by VERA code
+    pub extra: std::collections::BTreeMap<String, f64>,
+}
+
+impl Sanitair {
+    /// The points of an extra voorziening (0 for a code the table does not hold).
+    pub fn extra(&self, code: &str) -> f64 {
+        self.extra.get(code).copied().unwrap_or(0.0)
+    }
+}
+
+/// The bounds of `[keuken]` and `[sanitair]` (also a variant's), with the key named.
+pub(crate) fn check_keuken_sanitair(k: &Keuken, s: &Sanitair) -> Result<(), WwsError> {
+    let bad = |key: &str, v: f64, range: &str| {
+        Err(WwsError::Table(format!(
+            "{key} = {v}: must be within {range}"
+        )))
+    };
+    for (key, v) in [
+        ("keuken.aanrecht_min_mm", k.aanrecht_min_mm),
+        ("keuken.aanrecht_lang_mm", k.aanrecht_lang_mm),
+        ("keuken.onz_aanrecht_3m_mm", k.onz_aanrecht_3m_mm),
+        ("keuken.onz_aanrecht_5m_mm", k.onz_aanrecht_5m_mm),
+    ] {
+        if !(0.0..=100_000.0).contains(&v) {
+            return bad(key, v, "0..=100000 mm");
+        }
+    }
+    for (key, v) in [
+        ("keuken.aanrecht_kort", k.aanrecht_kort),
+        ("keuken.aanrecht_lang", k.aanrecht_lang),
+        ("keuken.onz_aanrecht_3m", k.onz_aanrecht_3m),
+        ("keuken.onz_aanrecht_5m", k.onz_aanrecht_5m),
+    ] {
+        if !(0.0..=100.0).contains(&v) {
+            return bad(key, v, "0..=100 points");
+        }
+    }
+    if k.aanrecht_min_mm > k.aanrecht_lang_mm {
+        return bad(
+            "keuken.aanrecht_min_mm",
+            k.aanrecht_min_mm,
+            "at most keuken.aanrecht_lang_mm",
+        );
+    }
+    if k.onz_aanrecht_5m_kamers > 1000 {
+        return bad(
+            "keuken.onz_aanrecht_5m_kamers",
+            f64::from(k.onz_aanrecht_5m_kamers),
+            "0..=1000 rooms",
+        );
+    }
+    for (t, m) in [("keuken.extra", &k.extra), ("sanitair.extra", &s.extra)] {
+        for (code, v) in m {
+            if !(0.0..=50.0).contains(v) {
+                return bad(&format!("{t}.{code}"), *v, "0..=50 points");
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Replacements of the WOZ factors from a peildatum on, whatever the WOZ waardepeildatum
 /// (a policy variant's `[woz] onderdeel_1` …); `None`: the dated `[[woz_factor]]` row.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -343,6 +445,10 @@ pub struct Beleid {
     pub woz: WozBeleid,
     /// the point values of the area rubrieken and the buitenruimten
     pub rubrieken: Rubrieken,
+    /// rubriek keuken: worktop and extra voorzieningen
+    pub keuken: Keuken,
+    /// rubriek sanitair: extra voorzieningen
+    pub sanitair: Sanitair,
     /// replaced WOZ factors
     pub woz_factor: WozFactorVervanging,
     /// the price surcharges
@@ -756,6 +862,11 @@ impl Tables {
                     check_rubrieken(&p.rubrieken)?;
                     p.rubrieken
                 },
+                keuken: {
+                    check_keuken_sanitair(&p.keuken, &p.sanitair)?;
+                    p.keuken
+                },
+                sanitair: p.sanitair,
                 woz_factor: WozFactorVervanging::default(),
                 opslag,
                 onz_woz: p.onz_woz,

@@ -21,6 +21,7 @@
 //! |---|---|
 //! | `[woz]` | `cap_procent` (1–99), `cap_vanaf_punten` (1–1000), `nieuwbouw_minimum` (0–200), `nieuwbouw_drempel` (0–1000), `nieuwbouw_bouwjaar_van`/`_tot` (1000–2200), `vrijstelling` (0–10,000,000 euro), `onderdeel_1`, `onderdeel_2`, `onderdeel_2_corop` (1–10,000,000 euro), `minimum_waarde` (0–10,000,000 euro) |
 //! | `[rubrieken]` | `ovz_per_m2`, `ooz_per_m2`, `bui_prive_per_m2`, `bui_gedeeld_per_m2` (0–10), `zolder_correctie_max`, `bui_aanwezig` (0–100), `bui_max` (0–200), `bui_geen` (−100–0) |
+//! | `[keuken]` | `aanrecht_min_mm`, `aanrecht_lang_mm`, `onz_aanrecht_3m_mm`, `onz_aanrecht_5m_mm` (0–100,000 mm), `aanrecht_kort`, `aanrecht_lang`, `onz_aanrecht_3m`, `onz_aanrecht_5m` (0–100), `onz_aanrecht_5m_kamers` (0–1000); `[keuken.extra]` and `[sanitair.extra]`: `CODE = points` (0–50) for the codes of parameters.toml |
 //! | `[energielabel]` (ZEL) | `epv = [egw, mgw]`, `punten = { "A" = [egw, mgw], … }` (−100–200), `bouwjaar` rows as in parameters.toml |
 //! | `[energielabel_per_m2]` (ONZ) | `epv_per_m2`, `punten = { "A" = x, … }` (−10–10 per m²) |
 //! | `[segment]` | `sociaal_max`, `midden_max` (1–1000 points, sociaal < midden), `liberalisatiegrens` (0–10,000 euro) |
@@ -110,6 +111,27 @@ struct RawRubrieken {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
+struct RawKeuken {
+    aanrecht_min_mm: Num,
+    aanrecht_lang_mm: Num,
+    aanrecht_kort: Num,
+    aanrecht_lang: Num,
+    onz_aanrecht_3m_mm: Num,
+    onz_aanrecht_3m: Num,
+    onz_aanrecht_5m_mm: Num,
+    onz_aanrecht_5m: Num,
+    onz_aanrecht_5m_kamers: Num,
+    extra: Option<BTreeMap<String, Spanned<f64>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSanitair {
+    extra: Option<BTreeMap<String, Spanned<f64>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 struct RawLabels {
     epv: Option<Spanned<(f64, f64)>>,
     punten: Option<BTreeMap<String, Spanned<(f64, f64)>>>,
@@ -175,6 +197,10 @@ struct Raw {
     #[serde(default)]
     rubrieken: RawRubrieken,
     #[serde(default)]
+    keuken: RawKeuken,
+    #[serde(default)]
+    sanitair: RawSanitair,
+    #[serde(default)]
     energielabel: RawLabels,
     #[serde(default)]
     energielabel_per_m2: RawLabelsM2,
@@ -193,6 +219,9 @@ struct Raw {
 enum Zet {
     Woz(&'static str, f64),
     Rubriek(&'static str, f64),
+    Keuken(&'static str, f64),
+    KeukenExtra(String, f64),
+    SanitairExtra(String, f64),
     Label {
         label: Option<String>,
         egw: f64,
@@ -433,6 +462,114 @@ impl Variant {
             if let Some(x) = c.num(&format!("rubrieken.{k}"), v, lo, hi, "points", false)? {
                 zet.push(Zet::Rubriek(k, x));
                 note(&format!("rubrieken.{k}"), x.to_string());
+            }
+        }
+
+        let k = &raw.keuken;
+        for (key, v, lo, hi, unit, whole) in [
+            (
+                "aanrecht_min_mm",
+                &k.aanrecht_min_mm,
+                0.0,
+                100_000.0,
+                "mm",
+                false,
+            ),
+            (
+                "aanrecht_lang_mm",
+                &k.aanrecht_lang_mm,
+                0.0,
+                100_000.0,
+                "mm",
+                false,
+            ),
+            (
+                "aanrecht_kort",
+                &k.aanrecht_kort,
+                0.0,
+                100.0,
+                "points",
+                false,
+            ),
+            (
+                "aanrecht_lang",
+                &k.aanrecht_lang,
+                0.0,
+                100.0,
+                "points",
+                false,
+            ),
+            (
+                "onz_aanrecht_3m_mm",
+                &k.onz_aanrecht_3m_mm,
+                0.0,
+                100_000.0,
+                "mm",
+                false,
+            ),
+            (
+                "onz_aanrecht_3m",
+                &k.onz_aanrecht_3m,
+                0.0,
+                100.0,
+                "points",
+                false,
+            ),
+            (
+                "onz_aanrecht_5m_mm",
+                &k.onz_aanrecht_5m_mm,
+                0.0,
+                100_000.0,
+                "mm",
+                false,
+            ),
+            (
+                "onz_aanrecht_5m",
+                &k.onz_aanrecht_5m,
+                0.0,
+                100.0,
+                "points",
+                false,
+            ),
+            (
+                "onz_aanrecht_5m_kamers",
+                &k.onz_aanrecht_5m_kamers,
+                0.0,
+                1000.0,
+                "rooms",
+                true,
+            ),
+        ] {
+            if let Some(x) = c.num(&format!("keuken.{key}"), v, lo, hi, unit, whole)? {
+                zet.push(Zet::Keuken(key, x));
+                note(&format!("keuken.{key}"), x.to_string());
+            }
+        }
+        let base = &crate::tables::Tables::embedded().beleid[0];
+        for (section, m, known) in [
+            ("keuken.extra", &k.extra, &base.keuken.extra),
+            ("sanitair.extra", &raw.sanitair.extra, &base.sanitair.extra),
+        ] {
+            for (code, v) in m.iter().flatten() {
+                if !known.contains_key(code) {
+                    return Err(c.err(
+                        v.span(),
+                        format!(
+                            "{section}: unknown voorziening {code:?} (one of {})",
+                            known.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
+                let key = format!("{section}.{code}");
+                let x = c
+                    .num(&key, &Some(v.clone()), 0.0, 50.0, "points", false)?
+                    .expect("given");
+                zet.push(if section == "keuken.extra" {
+                    Zet::KeukenExtra(code.clone(), x)
+                } else {
+                    Zet::SanitairExtra(code.clone(), x)
+                });
+                note(&key, x.to_string());
             }
         }
 
@@ -767,7 +904,13 @@ impl Variant {
             .filter(|z| {
                 matches!(
                     z,
-                    Zet::Opslag(..) | Zet::OpslagDatum(..) | Zet::OnzWoz(..) | Zet::Rubriek(..)
+                    Zet::Opslag(..)
+                        | Zet::OpslagDatum(..)
+                        | Zet::OnzWoz(..)
+                        | Zet::Rubriek(..)
+                        | Zet::Keuken(..)
+                        | Zet::KeukenExtra(..)
+                        | Zet::SanitairExtra(..)
                 )
             })
             .collect();
@@ -838,6 +981,29 @@ impl Variant {
                                     other => unreachable!("rubrieken key {other} is validated"),
                                 }
                             }
+                            Zet::Keuken(k, x) => {
+                                let kk = &mut b.keuken;
+                                match *k {
+                                    "aanrecht_min_mm" => kk.aanrecht_min_mm = *x,
+                                    "aanrecht_lang_mm" => kk.aanrecht_lang_mm = *x,
+                                    "aanrecht_kort" => kk.aanrecht_kort = *x,
+                                    "aanrecht_lang" => kk.aanrecht_lang = *x,
+                                    "onz_aanrecht_3m_mm" => kk.onz_aanrecht_3m_mm = *x,
+                                    "onz_aanrecht_3m" => kk.onz_aanrecht_3m = *x,
+                                    "onz_aanrecht_5m_mm" => kk.onz_aanrecht_5m_mm = *x,
+                                    "onz_aanrecht_5m" => kk.onz_aanrecht_5m = *x,
+                                    "onz_aanrecht_5m_kamers" => {
+                                        kk.onz_aanrecht_5m_kamers = *x as u32
+                                    }
+                                    other => unreachable!("keuken key {other} is validated"),
+                                }
+                            }
+                            Zet::KeukenExtra(code, x) => {
+                                b.keuken.extra.insert(code.clone(), *x);
+                            }
+                            Zet::SanitairExtra(code, x) => {
+                                b.sanitair.extra.insert(code.clone(), *x);
+                            }
                             Zet::OnzWoz(k, x) => {
                                 let z = &mut b.onz_woz;
                                 match *k {
@@ -854,6 +1020,8 @@ impl Variant {
                     }
                     crate::tables::check_woz_beleid(&b.woz).map_err(|e| fail(e.to_string()))?;
                     crate::tables::check_rubrieken(&b.rubrieken)
+                        .map_err(|e| fail(e.to_string()))?;
+                    crate::tables::check_keuken_sanitair(&b.keuken, &b.sanitair)
                         .map_err(|e| fail(e.to_string()))?;
                     if b.opslag.nieuwbouw_punten_min > b.opslag.nieuwbouw_punten_max {
                         return Err(fail(
@@ -1002,6 +1170,9 @@ impl Variant {
                 }
                 Zet::Woz(..)
                 | Zet::Rubriek(..)
+                | Zet::Keuken(..)
+                | Zet::KeukenExtra(..)
+                | Zet::SanitairExtra(..)
                 | Zet::Opslag(..)
                 | Zet::OpslagDatum(..)
                 | Zet::OnzWoz(..) => {}

@@ -80,6 +80,25 @@ bui_gedeeld_per_m2 = 0.75
 bui_max = 15
 bui_geen = -5
 
+[keuken]
+aanrecht_min_mm = 1000
+aanrecht_lang_mm = 2000
+aanrecht_kort = 4
+aanrecht_lang = 7
+onz_aanrecht_3m_mm = 3000
+onz_aanrecht_3m = 10
+onz_aanrecht_5m_mm = 5000
+onz_aanrecht_5m = 13
+onz_aanrecht_5m_kamers = 8
+
+[keuken.extra]
+ICM = 2.0
+IVA = 1.5
+
+[sanitair.extra]
+DOW = 1.25
+KAS = 0.75
+
 [energielabel]
 epv = [32, 28]
 bouwjaar = [
@@ -604,9 +623,10 @@ fn more_woz_points_can_cost_a_point_through_the_caps_rounding() {
     assert!(groep(&b, "WOZ") > groep(&a, "WOZ") - 1.0);
 }
 
-const DUBBEL: &str = "[variant]\nnaam = \"dubbel\"\nomschrijving = \"\"\ngeldig_vanaf = 2026-01-01\n[rubrieken]\novz_per_m2 = 2\nooz_per_m2 = 1.5\nbui_prive_per_m2 = 0.7\nbui_gedeeld_per_m2 = 1.5\nbui_aanwezig = 4\nbui_max = 30\nbui_geen = -10\nzolder_correctie_max = 10\n";
+const DUBBEL: &str = "[variant]\nnaam = \"dubbel\"\nomschrijving = \"\"\ngeldig_vanaf = 2026-01-01\n[rubrieken]\novz_per_m2 = 2\nooz_per_m2 = 1.5\nbui_prive_per_m2 = 0.7\nbui_gedeeld_per_m2 = 1.5\nbui_aanwezig = 4\nbui_max = 30\nbui_geen = -10\nzolder_correctie_max = 10\n[keuken]\naanrecht_kort = 8\naanrecht_lang = 14\naanrecht_lang_mm = 2500\nonz_aanrecht_3m = 20\n[keuken.extra]\nIVA = 3\nICM = 4\n[sanitair.extra]\nDOW = 2.5\nHRA = 1.5\n";
 
-/// `[rubrieken]` reaches the full rules (ZEL and ONZ) and the points-only kern alike.
+/// `[rubrieken]`, `[keuken]` and `[sanitair]` reach the full rules (ZEL and ONZ) and the
+/// points-only kern alike.
 #[test]
 fn area_and_outdoor_points_by_hand_and_on_both_paths() {
     let o = with(&[Variant::parse("dubbel.toml", DUBBEL).unwrap()]);

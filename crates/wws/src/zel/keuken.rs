@@ -5,64 +5,53 @@ use super::*;
 
 pub(crate) const OPEN_KEUKEN: [&str; 2] = ["WOK", "WSK"];
 
-/// Extra kitchen facilities and their points (beleidsboek §5, tabel extra voorzieningen).
-pub(crate) const KEUKEN_EXTRA: [(&str, &str, &str, f64); 16] = [
+/// Extra kitchen facilities: VERA code, criterium id, name (their points: `[keuken.extra]` in
+/// data/wws/parameters.toml; beleidsboek §5, tabel extra voorzieningen).
+pub(crate) const KEUKEN_EXTRA: [(&str, &str, &str); 16] = [
     (
         "IAF",
         "inbouw_afzuiginstallatie",
         "Inbouw afzuiginstallatie",
-        0.75,
     ),
     (
         "IKI",
         "inbouw_kookplaat_inductie",
         "Inbouw kookplaat inductie",
-        1.75,
     ),
     (
         "IKK",
         "inbouw_kookplaat_keramisch",
         "Inbouw kookplaat keramisch",
-        1.0,
     ),
-    ("IKG", "inbouw_kookplaat_gas", "Inbouw kookplaat gas", 0.5),
-    ("IKO", "inbouw_koelkast", "Inbouw koelkast", 1.0),
-    ("IVR", "inbouw_vrieskast", "Inbouw vrieskast", 0.75),
+    ("IKG", "inbouw_kookplaat_gas", "Inbouw kookplaat gas"),
+    ("IKO", "inbouw_koelkast", "Inbouw koelkast"),
+    ("IVR", "inbouw_vrieskast", "Inbouw vrieskast"),
     (
         "IKV",
         "inbouw_koelvriescombinatie",
         "Inbouw koelvriescombinatie",
-        1.75,
     ),
-    (
-        "IOE",
-        "inbouw_oven_elektrisch",
-        "Inbouw oven elektrisch",
-        1.0,
-    ),
-    ("IOG", "inbouw_oven_gas", "Inbouw oven gas", 0.5),
-    ("IMA", "inbouw_magnetron", "Inbouw magnetron", 1.0),
+    ("IOE", "inbouw_oven_elektrisch", "Inbouw oven elektrisch"),
+    ("IOG", "inbouw_oven_gas", "Inbouw oven gas"),
+    ("IMA", "inbouw_magnetron", "Inbouw magnetron"),
     (
         "ICM",
         "inbouw_combi_magnetron_en_of_oven",
         "Inbouw combi magnetron/oven",
-        2.0,
     ),
-    ("IVA", "inbouw_vaatwasmachine", "Inbouw vaatwasmachine", 1.5),
+    ("IVA", "inbouw_vaatwasmachine", "Inbouw vaatwasmachine"),
     (
         "EKA",
         "extra_keukenkastruimte_boven_het_minimum",
         "Extra keukenkastruimte boven het minimum",
-        0.75,
     ),
-    ("EHM", "eenhandsmengkraan", "Éénhandsmengkraan", 0.25),
+    ("EHM", "eenhandsmengkraan", "Éénhandsmengkraan"),
     (
         "TME",
         "thermostatische_mengkraan",
         "Thermostatische mengkraan",
-        0.5,
     ),
-    ("KWA", "kokend_waterfunctie", "Kokend waterfunctie", 0.5),
+    ("KWA", "kokend_waterfunctie", "Kokend waterfunctie"),
 ];
 
 pub(crate) fn heeft_valide_aanrecht(r: &Ruimte) -> bool {
@@ -71,14 +60,20 @@ pub(crate) fn heeft_valide_aanrecht(r: &Ruimte) -> bool {
         .any(|el| el.code.as_deref() == Some("AAN") && el.lengte.is_some_and(|l| l >= 1000.0))
 }
 
-/// Points for a total worktop length (mm), ZEL: < 1 m 0, 1–2 m 4, ≥ 2 m 7.
+/// Points for a total worktop length (mm), ZEL, under the rules of `data/wws/` (2026):
+/// < 1 m 0, 1–2 m 4, ≥ 2 m 7.
 pub fn punten_aanrecht_zel(lengte_mm: f64) -> f64 {
-    if lengte_mm < 1000.0 {
+    aanrecht_zel(lengte_mm, &Tables::embedded().beleid[0].keuken)
+}
+
+/// Worktop points (ZEL) under `k`.
+fn aanrecht_zel(lengte_mm: f64, k: &crate::tables::Keuken) -> f64 {
+    if lengte_mm < k.aanrecht_min_mm {
         0.0
-    } else if lengte_mm >= 2000.0 {
-        7.0
+    } else if lengte_mm >= k.aanrecht_lang_mm {
+        k.aanrecht_lang
     } else {
-        4.0
+        k.aanrecht_kort
     }
 }
 
@@ -104,19 +99,27 @@ pub(crate) fn is_keuken(ctx: &mut Ctx, r: &Ruimte) -> bool {
 
 /// Worktop points: ZEL < 1 m 0, 1–2 m 4, ≥ 2 m 7; ONZ also > 3 m 10 and > 5 m with
 /// ≥ 8 rooms sharing 13.
-pub(crate) fn punten_aanrecht(stelsel: Stelsel, lengte: f64, r: &Ruimte) -> f64 {
-    if lengte < 1000.0 {
+pub(crate) fn punten_aanrecht(
+    stelsel: Stelsel,
+    lengte: f64,
+    r: &Ruimte,
+    k: &crate::tables::Keuken,
+) -> f64 {
+    if lengte < k.aanrecht_min_mm {
         return 0.0;
     }
     if stelsel == Stelsel::Onzelfstandig {
-        if lengte > 5000.0 && r.gedeeld_met_aantal_onzelfstandige_woonruimten.unwrap_or(0) >= 8 {
-            return 13.0;
+        if lengte > k.onz_aanrecht_5m_mm
+            && r.gedeeld_met_aantal_onzelfstandige_woonruimten.unwrap_or(0)
+                >= k.onz_aanrecht_5m_kamers
+        {
+            return k.onz_aanrecht_5m;
         }
-        if lengte > 3000.0 {
-            return 10.0;
+        if lengte > k.onz_aanrecht_3m_mm {
+            return k.onz_aanrecht_3m;
         }
     }
-    punten_aanrecht_zel(lengte)
+    aanrecht_zel(lengte, k)
 }
 
 /// Values one room as a kitchen under `parent`; every point divided by `deler`.
@@ -156,7 +159,7 @@ pub(crate) fn keuken_ruimte(
     let aanrecht_punten = if aanrechten.is_empty() {
         0.0
     } else {
-        punten_aanrecht(stelsel, totaal, r)
+        punten_aanrecht(stelsel, totaal, r, &ctx.t.beleid(ctx.peildatum).keuken)
     };
     let el_naam = |el: &crate::model::Element| {
         format!(
@@ -202,7 +205,9 @@ pub(crate) fn keuken_ruimte(
     }
     let xid = g.child_id(&rid, "extra_voorzieningen");
     let mut extra = 0.0;
-    for (code, seg, naam, p) in KEUKEN_EXTRA {
+    let tabel = &ctx.t.beleid(ctx.peildatum).keuken;
+    for (code, seg, naam) in KEUKEN_EXTRA {
+        let p = tabel.extra(code);
         let n = r.installaties.iter().filter(|c| *c == code).count();
         if n == 0 {
             continue;

@@ -369,6 +369,24 @@ pub(crate) fn finish(g: &mut Groep) {
 
 #[cfg(test)]
 mod tests {
+
+    /// The extra voorzieningen of `data/wws/` are exactly the codes the rules name.
+    #[test]
+    fn extra_voorzieningen_tables_name_the_rules_codes() {
+        let b = &Tables::embedded().beleid[0];
+        let codes = |m: &std::collections::BTreeMap<String, f64>| {
+            m.keys().cloned().collect::<std::collections::BTreeSet<_>>()
+        };
+        let keuken: std::collections::BTreeSet<String> =
+            KEUKEN_EXTRA.iter().map(|x| x.0.to_string()).collect();
+        let sanitair: std::collections::BTreeSet<String> =
+            SANITAIR_EXTRA.iter().map(|x| x.0.to_string()).collect();
+        assert_eq!(codes(&b.keuken.extra), keuken);
+        assert_eq!(codes(&b.sanitair.extra), sanitair);
+        assert_eq!(b.keuken.extra("ICM"), 2.0);
+        assert_eq!(b.sanitair.extra("DOW"), 1.25);
+    }
+
     use super::*;
 
     #[test]

@@ -114,34 +114,32 @@ pub(crate) fn bad_douche_punten(
     ]
 }
 
-pub(crate) const SANITAIR_EXTRA: [(&str, &str, &str, f64); 8] = [
+/// Extra sanitary facilities: VERA code, criterium id, name (their points: `[sanitair.extra]`
+/// in data/wws/parameters.toml).
+pub(crate) const SANITAIR_EXTRA: [(&str, &str, &str); 8] = [
     (
         "BUB",
         "bubbelfunctie_van_het_bad",
         "Bubbelfunctie van het bad",
-        1.5,
     ),
-    ("DOW", "douchewand", "Douchewand", 1.25),
-    ("HRA", "handdoekenradiator", "Handdoekenradiator", 0.75),
+    ("DOW", "douchewand", "Douchewand"),
+    ("HRA", "handdoekenradiator", "Handdoekenradiator"),
     (
         "IKW",
         "ingebouwd_kastje_met_in_of_opgebouwde_wastafel",
         "Ingebouwd kastje met in- of opgebouwde wastafel",
-        1.0,
     ),
-    ("KAS", "kastruimte", "Kastruimte", 0.75),
+    ("KAS", "kastruimte", "Kastruimte"),
     (
         "STW",
         "stopcontact_bij_wastafel",
         "Stopcontact bij wastafel",
-        0.25,
     ),
-    ("EHM", "eenhandsmengkraan", "Éénhandsmengkraan", 0.25),
+    ("EHM", "eenhandsmengkraan", "Éénhandsmengkraan"),
     (
         "TME",
         "thermostatische_mengkraan",
         "Thermostatische mengkraan",
-        0.5,
     ),
 ];
 
@@ -334,7 +332,9 @@ pub(crate) fn sanitair_regels(
             );
         } else if extra {
             let mut tot = 0.0;
-            for (k, seg, naam, p) in SANITAIR_EXTRA {
+            let tabel = &ctx.t.beleid(ctx.peildatum).sanitair;
+            for (k, seg, naam) in SANITAIR_EXTRA {
+                let p = tabel.extra(k);
                 let a = n(k);
                 if a == 0 {
                     continue;
