@@ -833,10 +833,20 @@ fn what_if(
     if rows.len() > 1 {
         print!("{}", output::table(&rows));
     }
-    if segment_changes.is_empty() {
+    print_moves_and_errors(&segment_changes, &errors, a.out.as_deref());
+    Ok(())
+}
+
+/// The end of a portfolio comparison's summary: segment changes, failed units, the file.
+fn print_moves_and_errors<A: std::fmt::Display, B: std::fmt::Display>(
+    moves: &BTreeMap<(&str, &str), usize>,
+    errors: &[(A, B)],
+    out: Option<&Path>,
+) {
+    if moves.is_empty() {
         println!("  geen segmentwijzigingen");
     }
-    for ((v, na), k) in &segment_changes {
+    for ((v, na), k) in moves {
         println!("  {k} eenheden van {v} naar {na}");
     }
     if !errors.is_empty() {
@@ -845,10 +855,9 @@ fn what_if(
             println!("  {id}: {e}");
         }
     }
-    if let Some(out) = &a.out {
+    if let Some(out) = out {
         println!("per eenheid: {}", out.display());
     }
-    Ok(())
 }
 
 fn print_what_if(w: &WhatIf, wat: &str, opts: &Options) {
@@ -1425,20 +1434,6 @@ fn variant_bulk_flat(
             signed((mean(*d) * 100.0).round() / 100.0, pts)
         );
     }
-    if wissels.is_empty() {
-        println!("  geen segmentwijzigingen");
-    }
-    for ((v, na), k) in &wissels {
-        println!("  {k} eenheden van {v} naar {na}");
-    }
-    if !errors.is_empty() {
-        println!("fouten: {} eenheden niet gewaardeerd, bijv.:", errors.len());
-        for (id, e) in errors.iter().take(5) {
-            println!("  {id}: {e}");
-        }
-    }
-    if let Some(out) = &a.out {
-        println!("per eenheid: {}", out.display());
-    }
+    print_moves_and_errors(&wissels, &errors, a.out.as_deref());
     Ok(())
 }

@@ -320,6 +320,18 @@ pub fn legend_html(lang: Lang, k: u64) -> String {
 /// Map fill of a buurt whose share is withheld.
 pub const WITHHELD_FILL: &str = "#a6a6a6";
 
+/// A buurt's name and code as a link to its profile (the code as text when it is not one).
+pub fn buurt_link(code: &str, name: &str) -> String {
+    match veerkracht_dataset::AreaCode::parse(code) {
+        Ok(c) => format!(
+            "<a href=\"/buurt/{}\">{}</a>",
+            url(&c.to_string()),
+            esc(&format!("{name} ({code})"))
+        ),
+        Err(_) => esc(code),
+    }
+}
+
 /// A simple table: header cells and rows of already-escaped HTML cells.
 pub fn table(caption: &str, head: &[&str], rows: &[Vec<String>]) -> String {
     let mut s = format!("<table><caption>{}</caption><thead><tr>", esc(caption));

@@ -497,15 +497,7 @@ pub(crate) fn result_html(
         .iter()
         .map(|(code, b)| {
             let name = names.get(code).cloned().unwrap_or_default();
-            let link = match AreaCode::parse(code) {
-                Ok(c) => format!(
-                    "<a href=\"/buurt/{}\">{}</a>",
-                    url(&c.to_string()),
-                    esc(&format!("{name} ({code})"))
-                ),
-                Err(_) => esc(code),
-            };
-            row(link, b)
+            row(html::buurt_link(code, &name), b)
         })
         .collect();
     rows.push(row(

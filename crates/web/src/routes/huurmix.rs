@@ -14,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::Html;
 use axum::response::IntoResponse;
 use axum::response::Response;
-use veerkracht_dataset::AreaCode;
 use veerkracht_dataset::Level;
 use veerkracht_huurmix::LABELS;
 use veerkracht_huurmix::PublishedBuurt;
@@ -385,15 +384,7 @@ pub(crate) fn body(st: &AppState, lang: Lang, target: Option<&str>) -> String {
         .iter()
         .map(|(code, b)| {
             let name = names.get(code).cloned().unwrap_or_default();
-            let link = match AreaCode::parse(code) {
-                Ok(c) => format!(
-                    "<a href=\"/buurt/{}\">{}</a>",
-                    url(&c.to_string()),
-                    esc(&format!("{name} ({code})"))
-                ),
-                Err(_) => esc(code),
-            };
-            row(link, b)
+            row(html::buurt_link(code, &name), b)
         })
         .collect();
     rows.push(row(
