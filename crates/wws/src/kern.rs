@@ -196,12 +196,16 @@ pub(crate) fn ruimten_deel(
         if r.verwarmd != Some(true) || k != Some(Klasse::Vertrek) {
             continue;
         }
-        l.push(if zel::open_keuken(r) > 0 { 4.0 } else { 2.0 });
+        l.push(if zel::open_keuken(r) > 0 {
+            rb.vkv_open_keuken
+        } else {
+            rb.vkv_verwarmd
+        });
         if r.verkoeld == Some(true) {
             verkoeld += 1;
-            l.push(1.0);
-            if verkoeld > 2 {
-                l.push(-1.0);
+            l.push(rb.vkv_verkoeld);
+            if verkoeld > rb.vkv_verkoeld_max {
+                l.push(-rb.vkv_verkoeld);
             }
         }
     }
@@ -210,10 +214,10 @@ pub(crate) fn ruimten_deel(
         if r.verwarmd != Some(true) || !matches!(k, Some(Klasse::Overig | Klasse::Verkeer)) {
             continue;
         }
-        l.push(1.0);
+        l.push(rb.vkv_overig);
         overig += 1;
-        if overig > 4 {
-            l.push(-1.0);
+        if overig > rb.vkv_overig_max {
+            l.push(-rb.vkv_overig);
         }
     }
     let vkv = l.punten()?;

@@ -277,6 +277,7 @@ fn vkv(ctx: &mut Ctx, g: &mut Groep) {
             }
         },
         true,
+        &ctx.t.beleid(ctx.peildatum).rubrieken,
     );
     finish(g);
 }

@@ -321,6 +321,18 @@ pub struct Rubrieken {
     pub bui_max: f64,
     /// points without any outdoor space
     pub bui_geen: f64,
+    /// rubriek 3: points of a heated vertrek …
+    pub vkv_verwarmd: f64,
+    /// … with an open kitchen
+    pub vkv_open_keuken: f64,
+    /// points more for a cooled vertrek …
+    pub vkv_verkoeld: f64,
+    /// … for at most this many rooms
+    pub vkv_verkoeld_max: u32,
+    /// points of a heated overige or verkeersruimte …
+    pub vkv_overig: f64,
+    /// … for at most this many rooms
+    pub vkv_overig_max: u32,
 }
 
 /// Rubriek keuken (`[keuken]` in parameters.toml): the worktop's points by its length and
@@ -583,6 +595,17 @@ pub(crate) fn check_rubrieken(r: &Rubrieken) -> Result<(), WwsError> {
         ("bui_gedeeld_per_m2", r.bui_gedeeld_per_m2, 0.0, 10.0),
         ("bui_max", r.bui_max, 0.0, 200.0),
         ("bui_geen", r.bui_geen, -100.0, 0.0),
+        ("vkv_verwarmd", r.vkv_verwarmd, 0.0, 100.0),
+        ("vkv_open_keuken", r.vkv_open_keuken, 0.0, 100.0),
+        ("vkv_verkoeld", r.vkv_verkoeld, 0.0, 100.0),
+        (
+            "vkv_verkoeld_max",
+            f64::from(r.vkv_verkoeld_max),
+            0.0,
+            1000.0,
+        ),
+        ("vkv_overig", r.vkv_overig, 0.0, 100.0),
+        ("vkv_overig_max", f64::from(r.vkv_overig_max), 0.0, 1000.0),
     ] {
         if !(lo..=hi).contains(&v) {
             return Err(WwsError::Table(format!(

@@ -20,7 +20,7 @@
 //! | section | keys |
 //! |---|---|
 //! | `[woz]` | `cap_procent` (1–99), `cap_vanaf_punten` (1–1000), `nieuwbouw_minimum` (0–200), `nieuwbouw_drempel` (0–1000), `nieuwbouw_bouwjaar_van`/`_tot` (1000–2200), `vrijstelling` (0–10,000,000 euro), `onderdeel_1`, `onderdeel_2`, `onderdeel_2_corop` (1–10,000,000 euro), `minimum_waarde` (0–10,000,000 euro) |
-//! | `[rubrieken]` | `ovz_per_m2`, `ooz_per_m2`, `bui_prive_per_m2`, `bui_gedeeld_per_m2` (0–10), `zolder_correctie_max`, `bui_aanwezig` (0–100), `bui_max` (0–200), `bui_geen` (−100–0) |
+//! | `[rubrieken]` | `ovz_per_m2`, `ooz_per_m2`, `bui_prive_per_m2`, `bui_gedeeld_per_m2` (0–10), `zolder_correctie_max`, `bui_aanwezig`, `vkv_verwarmd`, `vkv_open_keuken`, `vkv_verkoeld`, `vkv_overig` (0–100), `bui_max` (0–200), `bui_geen` (−100–0), `vkv_verkoeld_max`, `vkv_overig_max` (0–1000 rooms) |
 //! | `[keuken]` | `aanrecht_min_mm`, `aanrecht_lang_mm`, `onz_aanrecht_3m_mm`, `onz_aanrecht_5m_mm` (0–100,000 mm), `aanrecht_kort`, `aanrecht_lang`, `onz_aanrecht_3m`, `onz_aanrecht_5m` (0–100), `onz_aanrecht_5m_kamers` (0–1000); `[keuken.extra]` and `[sanitair.extra]`: `CODE = points` (0–50) for the codes of parameters.toml |
 //! | `[energielabel]` (ZEL) | `epv = [egw, mgw]`, `punten = { "A" = [egw, mgw], … }` (−100–200), `bouwjaar` rows as in parameters.toml |
 //! | `[energielabel_per_m2]` (ONZ) | `epv_per_m2`, `punten = { "A" = x, … }` (−10–10 per m²) |
@@ -107,6 +107,12 @@ struct RawRubrieken {
     bui_gedeeld_per_m2: Num,
     bui_max: Num,
     bui_geen: Num,
+    vkv_verwarmd: Num,
+    vkv_open_keuken: Num,
+    vkv_verkoeld: Num,
+    vkv_verkoeld_max: Num,
+    vkv_overig: Num,
+    vkv_overig_max: Num,
 }
 
 #[derive(Deserialize, Default)]
@@ -458,8 +464,15 @@ impl Variant {
             ("bui_gedeeld_per_m2", &r.bui_gedeeld_per_m2, 0.0, 10.0),
             ("bui_max", &r.bui_max, 0.0, 200.0),
             ("bui_geen", &r.bui_geen, -100.0, 0.0),
+            ("vkv_verwarmd", &r.vkv_verwarmd, 0.0, 100.0),
+            ("vkv_open_keuken", &r.vkv_open_keuken, 0.0, 100.0),
+            ("vkv_verkoeld", &r.vkv_verkoeld, 0.0, 100.0),
+            ("vkv_verkoeld_max", &r.vkv_verkoeld_max, 0.0, 1000.0),
+            ("vkv_overig", &r.vkv_overig, 0.0, 100.0),
+            ("vkv_overig_max", &r.vkv_overig_max, 0.0, 1000.0),
         ] {
-            if let Some(x) = c.num(&format!("rubrieken.{k}"), v, lo, hi, "points", false)? {
+            let whole = k.ends_with("_max") && k.starts_with("vkv");
+            if let Some(x) = c.num(&format!("rubrieken.{k}"), v, lo, hi, "points", whole)? {
                 zet.push(Zet::Rubriek(k, x));
                 note(&format!("rubrieken.{k}"), x.to_string());
             }
@@ -978,6 +991,12 @@ impl Variant {
                                     "bui_gedeeld_per_m2" => r.bui_gedeeld_per_m2 = *x,
                                     "bui_max" => r.bui_max = *x,
                                     "bui_geen" => r.bui_geen = *x,
+                                    "vkv_verwarmd" => r.vkv_verwarmd = *x,
+                                    "vkv_open_keuken" => r.vkv_open_keuken = *x,
+                                    "vkv_verkoeld" => r.vkv_verkoeld = *x,
+                                    "vkv_verkoeld_max" => r.vkv_verkoeld_max = *x as u32,
+                                    "vkv_overig" => r.vkv_overig = *x,
+                                    "vkv_overig_max" => r.vkv_overig_max = *x as u32,
                                     other => unreachable!("rubrieken key {other} is validated"),
                                 }
                             }

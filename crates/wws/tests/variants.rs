@@ -79,6 +79,12 @@ bui_prive_per_m2 = 0.35
 bui_gedeeld_per_m2 = 0.75
 bui_max = 15
 bui_geen = -5
+vkv_verwarmd = 2
+vkv_open_keuken = 4
+vkv_verkoeld = 1
+vkv_verkoeld_max = 2
+vkv_overig = 1
+vkv_overig_max = 4
 
 [keuken]
 aanrecht_min_mm = 1000
@@ -623,7 +629,7 @@ fn more_woz_points_can_cost_a_point_through_the_caps_rounding() {
     assert!(groep(&b, "WOZ") > groep(&a, "WOZ") - 1.0);
 }
 
-const DUBBEL: &str = "[variant]\nnaam = \"dubbel\"\nomschrijving = \"\"\ngeldig_vanaf = 2026-01-01\n[rubrieken]\novz_per_m2 = 2\nooz_per_m2 = 1.5\nbui_prive_per_m2 = 0.7\nbui_gedeeld_per_m2 = 1.5\nbui_aanwezig = 4\nbui_max = 30\nbui_geen = -10\nzolder_correctie_max = 10\n[keuken]\naanrecht_kort = 8\naanrecht_lang = 14\naanrecht_lang_mm = 2500\nonz_aanrecht_3m = 20\n[keuken.extra]\nIVA = 3\nICM = 4\n[sanitair.extra]\nDOW = 2.5\nHRA = 1.5\n";
+const DUBBEL: &str = "[variant]\nnaam = \"dubbel\"\nomschrijving = \"\"\ngeldig_vanaf = 2026-01-01\n[rubrieken]\novz_per_m2 = 2\nooz_per_m2 = 1.5\nbui_prive_per_m2 = 0.7\nbui_gedeeld_per_m2 = 1.5\nbui_aanwezig = 4\nbui_max = 30\nbui_geen = -10\nzolder_correctie_max = 10\nvkv_verwarmd = 3\nvkv_open_keuken = 5\nvkv_overig_max = 2\nvkv_verkoeld_max = 1\n[keuken]\naanrecht_kort = 8\naanrecht_lang = 14\naanrecht_lang_mm = 2500\nonz_aanrecht_3m = 20\n[keuken.extra]\nIVA = 3\nICM = 4\n[sanitair.extra]\nDOW = 2.5\nHRA = 1.5\n";
 
 /// `[rubrieken]`, `[keuken]` and `[sanitair]` reach the full rules (ZEL and ONZ) and the
 /// points-only kern alike.
@@ -633,11 +639,15 @@ fn area_and_outdoor_points_by_hand_and_on_both_paths() {
     if let Some(e) =
         fixture("onzelfstandige_woonruimten/stelselgroepen/aftrekpunten/input/geen_aftrek.json")
     {
-        // OVZ 8 m² × 2 = 16 (today 8); VKV 2; no outdoor space −10 (today −5); WOZ 45 (it
-        // counts m², not points); 16 + 2 − 10 + 45 = 53 points (today 50)
+        // OVZ 8 m² × 2 = 16 (today 8); VKV: one heated vertrek, 3 (today 2); no outdoor
+        // space −10 (today −5); WOZ 45 (it counts m², not points); 16 + 3 − 10 + 45 = 54
+        // points (today 50)
         let r = waardeer(&e, &o).unwrap();
-        assert_eq!((groep(&r, "OVZ"), groep(&r, "BUI")), (16.0, -10.0));
-        assert_eq!(r.punten, 53.0);
+        assert_eq!(
+            (groep(&r, "OVZ"), groep(&r, "VKV"), groep(&r, "BUI")),
+            (16.0, 3.0, -10.0)
+        );
+        assert_eq!(r.punten, 54.0);
     }
     for (name, e) in fixture_units() {
         let full = waardeer(&e, &o).map(|r| Punten::of(&r));

@@ -144,6 +144,7 @@ pub(crate) fn gemeenschappelijk(ctx: &mut Ctx, g: &mut Groep, stelsel: Stelsel) 
         },
         &divisor,
         false,
+        &ctx.t.beleid(ctx.peildatum).rubrieken,
     );
     let layer_onz = |r: &Ruimte| if onz_stelsel { onz_of(r) } else { 1 };
     for r in &gedeeld {

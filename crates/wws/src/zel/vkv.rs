@@ -1,6 +1,7 @@
 //! Rubriek 3: verkoeling en verwarming. Heated vertrek 2 points (4 with an open kitchen:
 //! a woonkamer/keuken type or a room with a worktop of ≥ 1 m), cooled vertrek +1 (max 2),
-//! heated overige/verkeersruimte 1 (max 4).
+//! heated overige/verkeersruimte 1 (max 4); the numbers are `[rubrieken]` in
+//! data/wws/parameters.toml.
 
 #[allow(unused_imports)]
 use super::*;
@@ -38,6 +39,7 @@ pub(crate) fn vkv_lines(
     sub: &dyn Fn(&mut Groep, &Ruimte, &str, &str) -> LineId,
     divisor: &dyn Fn(&Ruimte) -> f64,
     maximeren: bool,
+    rb: &crate::tables::Rubrieken,
 ) {
     let mut ruimten: Vec<&Ruimte> = ruimten.to_vec();
     ruimten.sort_by_key(|r| deler(r));
@@ -62,24 +64,35 @@ pub(crate) fn vkv_lines(
             _ => Cow::Owned(seg_naam(r, &naam())),
         };
         g.add_under(&p, &seg, Lazy(naam));
-        g.last().punten = Some(if ok > 0 { 4.0 } else { 2.0 } / d);
+        g.last().punten = Some(
+            if ok > 0 {
+                rb.vkv_open_keuken
+            } else {
+                rb.vkv_verwarmd
+            } / d,
+        );
         if r.verkoeld == Some(true) {
             let gd = usize::from(!is_prive(r));
             verkoeld[gd] += 1;
             let p = sub(g, r, "verkoelde_vertrekken", "Verkoelde vertrekken");
             g.add_under(&p, &r.criterium_seg(), Lazy(|| r.weergavenaam()));
-            g.last().punten = Some(1.0 / d);
-            if maximeren && verkoeld[gd] > 2 {
+            g.last().punten = Some(rb.vkv_verkoeld / d);
+            if maximeren && verkoeld[gd] > rb.vkv_verkoeld_max {
                 g.add_under(
                     &p,
                     "max_aantal_punten",
-                    if gd == 1 {
-                        "Maximering"
-                    } else {
-                        "Maximaal 2 punten"
-                    },
+                    Lazy(|| {
+                        if gd == 1 {
+                            "Maximering".to_string()
+                        } else {
+                            format!(
+                                "Maximaal {} punten",
+                                f64::from(rb.vkv_verkoeld_max) * rb.vkv_verkoeld
+                            )
+                        }
+                    }),
                 );
-                g.last().punten = Some(-1.0 / d);
+                g.last().punten = Some(-rb.vkv_verkoeld / d);
             }
         }
     }
@@ -99,20 +112,25 @@ pub(crate) fn vkv_lines(
             "Verwarmde overige en verkeersruimten",
         );
         g.add_under(&p, &r.criterium_seg(), Lazy(|| r.weergavenaam()));
-        g.last().punten = Some(1.0 / d);
+        g.last().punten = Some(rb.vkv_overig / d);
         let gd = usize::from(!is_prive(r));
         overig[gd] += 1;
-        if maximeren && overig[gd] > 4 {
+        if maximeren && overig[gd] > rb.vkv_overig_max {
             g.add_under(
                 &p,
                 "max_aantal_punten",
-                if gd == 1 {
-                    "Maximering"
-                } else {
-                    "Maximaal 4 punten"
-                },
+                Lazy(|| {
+                    if gd == 1 {
+                        "Maximering".to_string()
+                    } else {
+                        format!(
+                            "Maximaal {} punten",
+                            f64::from(rb.vkv_overig_max) * rb.vkv_overig
+                        )
+                    }
+                }),
             );
-            g.last().punten = Some(-1.0 / d);
+            g.last().punten = Some(-rb.vkv_overig / d);
         }
     }
 }
@@ -130,6 +148,7 @@ pub(crate) fn vkv(ctx: &mut Ctx, g: &mut Groep) {
         &|g, _r, seg, naam| ensure(g, None, seg, naam),
         &|_| 1.0,
         true,
+        &ctx.t.beleid(ctx.peildatum).rubrieken,
     );
     finish(g);
 }
