@@ -373,6 +373,22 @@ impl Keuken {
 #[derive(Deserialize, Debug, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Sanitair {
+    /// (hangend, staand) toilet in a toiletruimte
+    pub toilet_toiletruimte: (f64, f64),
+    /// (hangend, staand) toilet in a bathroom
+    pub toilet_badkamer: (f64, f64),
+    /// a wastafel (outside a bathroom at most one's points per room)
+    pub wastafel: f64,
+    /// a meerpersoonswastafel (likewise)
+    pub meerpersoonswastafel: f64,
+    /// (zelfstandig, onzelfstandig) bath and shower in one room
+    pub bad_en_douche: (f64, f64),
+    /// (zelfstandig, onzelfstandig) bath
+    pub bad: (f64, f64),
+    /// (zelfstandig, onzelfstandig) shower
+    pub douche: (f64, f64),
+    /// (zelfstandig, onzelfstandig) drempelloze inrijdouche
+    pub drempelloze_inrijdouche: (f64, f64),
     /// points per extra voorziening of a bathroom, by VERA code
     pub extra: std::collections::BTreeMap<String, f64>,
 }
@@ -424,6 +440,28 @@ pub(crate) fn check_keuken_sanitair(k: &Keuken, s: &Sanitair) -> Result<(), WwsE
             f64::from(k.onz_aanrecht_5m_kamers),
             "0..=1000 rooms",
         );
+    }
+    for (key, (a, b)) in [
+        ("sanitair.toilet_toiletruimte", s.toilet_toiletruimte),
+        ("sanitair.toilet_badkamer", s.toilet_badkamer),
+        ("sanitair.wastafel", (s.wastafel, s.wastafel)),
+        (
+            "sanitair.meerpersoonswastafel",
+            (s.meerpersoonswastafel, s.meerpersoonswastafel),
+        ),
+        ("sanitair.bad_en_douche", s.bad_en_douche),
+        ("sanitair.bad", s.bad),
+        ("sanitair.douche", s.douche),
+        (
+            "sanitair.drempelloze_inrijdouche",
+            s.drempelloze_inrijdouche,
+        ),
+    ] {
+        for v in [a, b] {
+            if !(0.0..=50.0).contains(&v) {
+                return bad(key, v, "0..=50 points");
+            }
+        }
     }
     for (t, m) in [("keuken.extra", &k.extra), ("sanitair.extra", &s.extra)] {
         for (code, v) in m {

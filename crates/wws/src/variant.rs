@@ -22,6 +22,7 @@
 //! | `[woz]` | `cap_procent` (1–99), `cap_vanaf_punten` (1–1000), `nieuwbouw_minimum` (0–200), `nieuwbouw_drempel` (0–1000), `nieuwbouw_bouwjaar_van`/`_tot` (1000–2200), `vrijstelling` (0–10,000,000 euro), `onderdeel_1`, `onderdeel_2`, `onderdeel_2_corop` (1–10,000,000 euro), `minimum_waarde` (0–10,000,000 euro) |
 //! | `[rubrieken]` | `ovz_per_m2`, `ooz_per_m2`, `bui_prive_per_m2`, `bui_gedeeld_per_m2` (0–10), `zolder_correctie_max`, `bui_aanwezig`, `vkv_verwarmd`, `vkv_open_keuken`, `vkv_verkoeld`, `vkv_overig` (0–100), `bui_max` (0–200), `bui_geen` (−100–0), `vkv_verkoeld_max`, `vkv_overig_max` (0–1000 rooms) |
 //! | `[keuken]` | `aanrecht_min_mm`, `aanrecht_lang_mm`, `onz_aanrecht_3m_mm`, `onz_aanrecht_5m_mm` (0–100,000 mm), `aanrecht_kort`, `aanrecht_lang`, `onz_aanrecht_3m`, `onz_aanrecht_5m` (0–100), `onz_aanrecht_5m_kamers` (0–1000); `[keuken.extra]` and `[sanitair.extra]`: `CODE = points` (0–50) for the codes of parameters.toml |
+//! | `[sanitair]` | `wastafel`, `meerpersoonswastafel` (0–50), `toilet_toiletruimte`, `toilet_badkamer` (`[hangend, staand]`), `bad_en_douche`, `bad`, `douche`, `drempelloze_inrijdouche` (`[zelfstandig, onzelfstandig]`, 0–50) |
 //! | `[energielabel]` (ZEL) | `epv = [egw, mgw]`, `punten = { "A" = [egw, mgw], … }` (−100–200), `bouwjaar` rows as in parameters.toml |
 //! | `[energielabel_per_m2]` (ONZ) | `epv_per_m2`, `punten = { "A" = x, … }` (−10–10 per m²) |
 //! | `[segment]` | `sociaal_max`, `midden_max` (1–1000 points, sociaal < midden), `liberalisatiegrens` (0–10,000 euro) |
@@ -133,6 +134,14 @@ struct RawKeuken {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawSanitair {
+    toilet_toiletruimte: Option<Spanned<(f64, f64)>>,
+    toilet_badkamer: Option<Spanned<(f64, f64)>>,
+    wastafel: Num,
+    meerpersoonswastafel: Num,
+    bad_en_douche: Option<Spanned<(f64, f64)>>,
+    bad: Option<Spanned<(f64, f64)>>,
+    douche: Option<Spanned<(f64, f64)>>,
+    drempelloze_inrijdouche: Option<Spanned<(f64, f64)>>,
     extra: Option<BTreeMap<String, Spanned<f64>>>,
 }
 
@@ -227,6 +236,7 @@ enum Zet {
     Rubriek(&'static str, f64),
     Keuken(&'static str, f64),
     KeukenExtra(String, f64),
+    Sanitair(&'static str, (f64, f64)),
     SanitairExtra(String, f64),
     Label {
         label: Option<String>,
@@ -556,6 +566,36 @@ impl Variant {
             if let Some(x) = c.num(&format!("keuken.{key}"), v, lo, hi, unit, whole)? {
                 zet.push(Zet::Keuken(key, x));
                 note(&format!("keuken.{key}"), x.to_string());
+            }
+        }
+        let sn = &raw.sanitair;
+        for (key, v) in [
+            ("wastafel", &sn.wastafel),
+            ("meerpersoonswastafel", &sn.meerpersoonswastafel),
+        ] {
+            if let Some(x) = c.num(&format!("sanitair.{key}"), v, 0.0, 50.0, "points", false)? {
+                zet.push(Zet::Sanitair(key, (x, x)));
+                note(&format!("sanitair.{key}"), x.to_string());
+            }
+        }
+        for (key, v) in [
+            ("toilet_toiletruimte", &sn.toilet_toiletruimte),
+            ("toilet_badkamer", &sn.toilet_badkamer),
+            ("bad_en_douche", &sn.bad_en_douche),
+            ("bad", &sn.bad),
+            ("douche", &sn.douche),
+            ("drempelloze_inrijdouche", &sn.drempelloze_inrijdouche),
+        ] {
+            if let Some(v) = v {
+                let (a, b) = *v.get_ref();
+                if !(0.0..=50.0).contains(&a) || !(0.0..=50.0).contains(&b) {
+                    return Err(c.err(
+                        v.span(),
+                        format!("sanitair.{key} = [{a}, {b}]: both must be within 0..=50 points"),
+                    ));
+                }
+                zet.push(Zet::Sanitair(key, (a, b)));
+                note(&format!("sanitair.{key}"), format!("[{a}, {b}]"));
             }
         }
         let base = &crate::tables::Tables::embedded().beleid[0];
@@ -923,6 +963,7 @@ impl Variant {
                         | Zet::Rubriek(..)
                         | Zet::Keuken(..)
                         | Zet::KeukenExtra(..)
+                        | Zet::Sanitair(..)
                         | Zet::SanitairExtra(..)
                 )
             })
@@ -1019,6 +1060,22 @@ impl Variant {
                             }
                             Zet::KeukenExtra(code, x) => {
                                 b.keuken.extra.insert(code.clone(), *x);
+                            }
+                            Zet::Sanitair(k, (a, x)) => {
+                                let s = &mut b.sanitair;
+                                match *k {
+                                    "toilet_toiletruimte" => s.toilet_toiletruimte = (*a, *x),
+                                    "toilet_badkamer" => s.toilet_badkamer = (*a, *x),
+                                    "wastafel" => s.wastafel = *a,
+                                    "meerpersoonswastafel" => s.meerpersoonswastafel = *a,
+                                    "bad_en_douche" => s.bad_en_douche = (*a, *x),
+                                    "bad" => s.bad = (*a, *x),
+                                    "douche" => s.douche = (*a, *x),
+                                    "drempelloze_inrijdouche" => {
+                                        s.drempelloze_inrijdouche = (*a, *x)
+                                    }
+                                    other => unreachable!("sanitair key {other} is validated"),
+                                }
                             }
                             Zet::SanitairExtra(code, x) => {
                                 b.sanitair.extra.insert(code.clone(), *x);
@@ -1191,6 +1248,7 @@ impl Variant {
                 | Zet::Rubriek(..)
                 | Zet::Keuken(..)
                 | Zet::KeukenExtra(..)
+                | Zet::Sanitair(..)
                 | Zet::SanitairExtra(..)
                 | Zet::Opslag(..)
                 | Zet::OpslagDatum(..)

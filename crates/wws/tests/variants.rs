@@ -101,6 +101,16 @@ onz_aanrecht_5m_kamers = 8
 ICM = 2.0
 IVA = 1.5
 
+[sanitair]
+toilet_toiletruimte = [3.75, 3.0]
+toilet_badkamer = [2.75, 2.0]
+wastafel = 1.0
+meerpersoonswastafel = 1.5
+bad_en_douche = [7.0, 6.0]
+bad = [6.0, 5.0]
+douche = [4.0, 3.0]
+drempelloze_inrijdouche = [4.0, 3.0]
+
 [sanitair.extra]
 DOW = 1.25
 KAS = 0.75
@@ -629,7 +639,7 @@ fn more_woz_points_can_cost_a_point_through_the_caps_rounding() {
     assert!(groep(&b, "WOZ") > groep(&a, "WOZ") - 1.0);
 }
 
-const DUBBEL: &str = "[variant]\nnaam = \"dubbel\"\nomschrijving = \"\"\ngeldig_vanaf = 2026-01-01\n[rubrieken]\novz_per_m2 = 2\nooz_per_m2 = 1.5\nbui_prive_per_m2 = 0.7\nbui_gedeeld_per_m2 = 1.5\nbui_aanwezig = 4\nbui_max = 30\nbui_geen = -10\nzolder_correctie_max = 10\nvkv_verwarmd = 3\nvkv_open_keuken = 5\nvkv_overig_max = 2\nvkv_verkoeld_max = 1\n[keuken]\naanrecht_kort = 8\naanrecht_lang = 14\naanrecht_lang_mm = 2500\nonz_aanrecht_3m = 20\n[keuken.extra]\nIVA = 3\nICM = 4\n[sanitair.extra]\nDOW = 2.5\nHRA = 1.5\n";
+const DUBBEL: &str = "[variant]\nnaam = \"dubbel\"\nomschrijving = \"\"\ngeldig_vanaf = 2026-01-01\n[rubrieken]\novz_per_m2 = 2\nooz_per_m2 = 1.5\nbui_prive_per_m2 = 0.7\nbui_gedeeld_per_m2 = 1.5\nbui_aanwezig = 4\nbui_max = 30\nbui_geen = -10\nzolder_correctie_max = 10\nvkv_verwarmd = 3\nvkv_open_keuken = 5\nvkv_overig_max = 2\nvkv_verkoeld_max = 1\n[keuken]\naanrecht_kort = 8\naanrecht_lang = 14\naanrecht_lang_mm = 2500\nonz_aanrecht_3m = 20\n[keuken.extra]\nIVA = 3\nICM = 4\n[sanitair]\nwastafel = 2\ndouche = [5, 4]\ntoilet_badkamer = [3, 2.5]\n[sanitair.extra]\nDOW = 2.5\nHRA = 1.5\n";
 
 /// `[rubrieken]`, `[keuken]` and `[sanitair]` reach the full rules (ZEL and ONZ) and the
 /// points-only kern alike.

@@ -91,25 +91,28 @@ pub(crate) fn korte_aanrechten(r: &Ruimte) -> u32 {
         .count() as u32
 }
 
-/// (bad+douche, bad, douche, drempelloze inrijdouche) points: ZEL 7/6/4/4, ONZ 6/5/3/3.
+/// (bad+douche, bad, douche, drempelloze inrijdouche) points: ZEL 7/6/4/4, ONZ 6/5/3/3
+/// (`[sanitair]` in data/wws/parameters.toml).
 pub(crate) fn bad_douche_punten(
     stelsel: Stelsel,
+    s: &crate::tables::Sanitair,
 ) -> [(&'static str, &'static str, &'static str, f64); 4] {
     let z = stelsel == Stelsel::Zelfstandig;
+    let kies = |p: (f64, f64)| if z { p.0 } else { p.1 };
     [
         (
             "BDO",
             "bad_en_douche",
             "Bad en douche",
-            if z { 7.0 } else { 6.0 },
+            kies(s.bad_en_douche),
         ),
-        ("BAD", "bad", "Bad", if z { 6.0 } else { 5.0 }),
-        ("DOU", "douche", "Douche", if z { 4.0 } else { 3.0 }),
+        ("BAD", "bad", "Bad", kies(s.bad)),
+        ("DOU", "douche", "Douche", kies(s.douche)),
         (
             "DRD",
             "drempelloze_inrijdouche",
             "Drempelloze inrijdouche",
-            if z { 4.0 } else { 3.0 },
+            kies(s.drempelloze_inrijdouche),
         ),
     ]
 }
@@ -223,10 +226,13 @@ pub(crate) fn sanitair_regels(
             Cow::Owned(f())
         }
     };
+    // the tables outlive the context: no borrow of ctx (it warns below), no copy
+    let tables: &Tables = ctx.t;
+    let tabel = &tables.beleid(ctx.peildatum).sanitair;
     let toilet = if d == "TOI" {
-        Some((3.75, 3.0))
+        Some(tabel.toilet_toiletruimte)
     } else if badkamer {
-        Some((2.75, 2.0))
+        Some(tabel.toilet_badkamer)
     } else {
         None
     };
@@ -247,13 +253,19 @@ pub(crate) fn sanitair_regels(
         }
     }
     for (k, seg, max_seg, naam, per) in [
-        ("WAS", "wastafel", "max_punten_wastafel", "Wastafel", 1.0),
+        (
+            "WAS",
+            "wastafel",
+            "max_punten_wastafel",
+            "Wastafel",
+            tabel.wastafel,
+        ),
         (
             "MPW",
             "meerpersoonswastafel",
             "max_punten_meerpersoonswastafel",
             "Meerpersoonswastafel",
-            1.5,
+            tabel.meerpersoonswastafel,
         ),
     ] {
         let aantal = n(k);
@@ -303,7 +315,7 @@ pub(crate) fn sanitair_regels(
         bd[0] += k;
     }
     let mut bad_douche_pts = 0.0;
-    for (i, (_, seg, naam, p)) in bad_douche_punten(stelsel).iter().enumerate() {
+    for (i, (_, seg, naam, p)) in bad_douche_punten(stelsel, tabel).iter().enumerate() {
         if bd[i] > 0 {
             let pts = f64::from(bd[i]) * p;
             bad_douche_pts += pts;
@@ -332,7 +344,6 @@ pub(crate) fn sanitair_regels(
             );
         } else if extra {
             let mut tot = 0.0;
-            let tabel = &ctx.t.beleid(ctx.peildatum).sanitair;
             for (k, seg, naam) in SANITAIR_EXTRA {
                 let p = tabel.extra(k);
                 let a = n(k);
