@@ -550,6 +550,8 @@ pub struct FlatWaardeerder<'o> {
     ene: Memo<EneKey, Option<(f64, Vec<Warning>)>>,
     e: Eenheid,
     snel: usize,
+    /// the COROP rule's bouwjaar range and area bound at the peildatum
+    corop: (i32, i32, f64),
 }
 
 impl<'o> FlatWaardeerder<'o> {
@@ -567,6 +569,10 @@ impl<'o> FlatWaardeerder<'o> {
             ene: Memo::default(),
             e: Eenheid::default(),
             snel: 0,
+            corop: {
+                let b = t.beleid(opts.peildatum).woz;
+                (b.corop_bouwjaar_van, b.corop_bouwjaar_tot, b.corop_max_m2)
+            },
         }
     }
 
@@ -597,7 +603,8 @@ impl<'o> FlatWaardeerder<'o> {
         if opts.strict
             || !(u.woz_waarde.is_finite() && u.woz_waarde != 0.0)
             // zel::corop_regel would warn about the missing woonplaats
-            || ((2018..=2022).contains(&u.bouwjaar) && u.oppervlakte_m2.round() < 40.0)
+            || ((self.corop.0..=self.corop.1).contains(&u.bouwjaar)
+                && u.oppervlakte_m2.round() < self.corop.2)
         {
             return None;
         }

@@ -298,6 +298,56 @@ pub struct WozBeleid {
     pub nieuwbouw_bouwjaar_tot: i32,
     /// euro of WOZ value that earns no points (0 in the law)
     pub vrijstelling: f64,
+    /// the COROP rule: from this bouwjaar …
+    pub corop_bouwjaar_van: i32,
+    /// … to this one (inclusive) …
+    pub corop_bouwjaar_tot: i32,
+    /// … under this gebruiksoppervlakte (m²) …
+    pub corop_max_m2: f64,
+    /// … in these COROP areas (codes of corop.toml) at most 8
+    pub corop_gebieden: CoropGebieden,
+}
+
+/// Up to eight COROP codes (`"17"`, `"23"`), held inline so that [`WozBeleid`] stays `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CoropGebieden {
+    n: usize,
+    codes: [u16; 8],
+}
+
+impl CoropGebieden {
+    /// Whether `code` is one of them.
+    pub fn contains(&self, code: &str) -> bool {
+        code.parse::<u16>()
+            .is_ok_and(|c| self.codes[..self.n].contains(&c))
+    }
+}
+
+impl<'de> Deserialize<'de> for CoropGebieden {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v: Vec<String> = Vec::deserialize(d)?;
+        CoropGebieden::from_codes(&v).map_err(serde::de::Error::custom)
+    }
+}
+
+impl CoropGebieden {
+    /// From COROP codes (1–99, at most 8).
+    pub fn from_codes(v: &[String]) -> Result<CoropGebieden, String> {
+        if v.len() > 8 {
+            return Err(format!("{} COROP areas: at most 8", v.len()));
+        }
+        let mut g = CoropGebieden::default();
+        for s in v {
+            let c: u16 = s
+                .parse()
+                .ok()
+                .filter(|c| (1..=99).contains(c))
+                .ok_or_else(|| format!("{s:?} is not a COROP code (1–99)"))?;
+            g.codes[g.n] = c;
+            g.n += 1;
+        }
+        Ok(g)
+    }
 }
 
 /// Point values of the area rubrieken and the buitenruimten (`[rubrieken]` in
@@ -321,6 +371,12 @@ pub struct Rubrieken {
     pub bui_max: f64,
     /// points without any outdoor space
     pub bui_geen: f64,
+    /// rubriek 11: a zorgwoning gets this percentage of rubrieken 1–10 more
+    pub bij_zorgwoning_procent: f64,
+    /// an aanbelfunctie with video and audio
+    pub bij_aanbelfunctie: f64,
+    /// a charging point not valued in the parking rubriek (÷ the sharers)
+    pub bij_laadpunt: f64,
     /// rubriek 3: points of a heated vertrek …
     pub vkv_verwarmd: f64,
     /// … with an open kitchen
@@ -633,6 +689,14 @@ pub(crate) fn check_rubrieken(r: &Rubrieken) -> Result<(), WwsError> {
         ("bui_gedeeld_per_m2", r.bui_gedeeld_per_m2, 0.0, 10.0),
         ("bui_max", r.bui_max, 0.0, 200.0),
         ("bui_geen", r.bui_geen, -100.0, 0.0),
+        (
+            "bij_zorgwoning_procent",
+            r.bij_zorgwoning_procent,
+            0.0,
+            200.0,
+        ),
+        ("bij_aanbelfunctie", r.bij_aanbelfunctie, 0.0, 100.0),
+        ("bij_laadpunt", r.bij_laadpunt, 0.0, 100.0),
         ("vkv_verwarmd", r.vkv_verwarmd, 0.0, 100.0),
         ("vkv_open_keuken", r.vkv_open_keuken, 0.0, 100.0),
         ("vkv_verkoeld", r.vkv_verkoeld, 0.0, 100.0),
@@ -699,6 +763,17 @@ pub(crate) fn check_woz_beleid(b: &WozBeleid) -> Result<(), WwsError> {
             b.nieuwbouw_bouwjaar_van.to_string(),
             "at most nieuwbouw_bouwjaar_tot",
         );
+    }
+    for (k, v) in [
+        ("corop_bouwjaar_van", b.corop_bouwjaar_van),
+        ("corop_bouwjaar_tot", b.corop_bouwjaar_tot),
+    ] {
+        if !(1000..=2200).contains(&v) {
+            return bad(k, v.to_string(), "1000..=2200");
+        }
+    }
+    if !(0.0..=1000.0).contains(&b.corop_max_m2) {
+        return bad("corop_max_m2", b.corop_max_m2.to_string(), "0..=1000 m²");
     }
     if !(0.0..=10_000_000.0).contains(&b.vrijstelling) {
         return bad(

@@ -19,8 +19,8 @@
 //!
 //! | section | keys |
 //! |---|---|
-//! | `[woz]` | `cap_procent` (1–99), `cap_vanaf_punten` (1–1000), `nieuwbouw_minimum` (0–200), `nieuwbouw_drempel` (0–1000), `nieuwbouw_bouwjaar_van`/`_tot` (1000–2200), `vrijstelling` (0–10,000,000 euro), `onderdeel_1`, `onderdeel_2`, `onderdeel_2_corop` (1–10,000,000 euro), `minimum_waarde` (0–10,000,000 euro) |
-//! | `[rubrieken]` | `ovz_per_m2`, `ooz_per_m2`, `bui_prive_per_m2`, `bui_gedeeld_per_m2` (0–10), `zolder_correctie_max`, `bui_aanwezig`, `vkv_verwarmd`, `vkv_open_keuken`, `vkv_verkoeld`, `vkv_overig` (0–100), `bui_max` (0–200), `bui_geen` (−100–0), `vkv_verkoeld_max`, `vkv_overig_max` (0–1000 rooms) |
+//! | `[woz]` | `cap_procent` (1–99), `cap_vanaf_punten` (1–1000), `nieuwbouw_minimum` (0–200), `nieuwbouw_drempel` (0–1000), `nieuwbouw_bouwjaar_van`/`_tot` (1000–2200), `vrijstelling` (0–10,000,000 euro), `onderdeel_1`, `onderdeel_2`, `onderdeel_2_corop` (1–10,000,000 euro), `minimum_waarde` (0–10,000,000 euro), `corop_bouwjaar_van`/`_tot` (1000–2200), `corop_max_m2` (0–1000), `corop_gebieden` (COROP codes, at most 8) |
+//! | `[rubrieken]` | `ovz_per_m2`, `ooz_per_m2`, `bui_prive_per_m2`, `bui_gedeeld_per_m2` (0–10), `zolder_correctie_max`, `bui_aanwezig`, `bij_aanbelfunctie`, `bij_laadpunt`, `vkv_verwarmd`, `vkv_open_keuken`, `vkv_verkoeld`, `vkv_overig` (0–100), `bui_max` (0–200), `bui_geen` (−100–0), `bij_zorgwoning_procent` (0–200), `vkv_verkoeld_max`, `vkv_overig_max` (0–1000 rooms) |
 //! | `[keuken]` | `aanrecht_min_mm`, `aanrecht_lang_mm`, `onz_aanrecht_3m_mm`, `onz_aanrecht_5m_mm` (0–100,000 mm), `aanrecht_kort`, `aanrecht_lang`, `onz_aanrecht_3m`, `onz_aanrecht_5m` (0–100), `onz_aanrecht_5m_kamers` (0–1000); `[keuken.extra]` and `[sanitair.extra]`: `CODE = points` (0–50) for the codes of parameters.toml |
 //! | `[sanitair]` | `wastafel`, `meerpersoonswastafel` (0–50), `toilet_toiletruimte`, `toilet_badkamer` (`[hangend, staand]`), `bad_en_douche`, `bad`, `douche`, `drempelloze_inrijdouche` (`[zelfstandig, onzelfstandig]`, 0–50) |
 //! | `[energielabel]` (ZEL) | `epv = [egw, mgw]`, `punten = { "A" = [egw, mgw], … }` (−100–200), `bouwjaar` rows as in parameters.toml |
@@ -95,6 +95,10 @@ struct RawWoz {
     onderdeel_2: Num,
     onderdeel_2_corop: Num,
     minimum_waarde: Num,
+    corop_bouwjaar_van: Num,
+    corop_bouwjaar_tot: Num,
+    corop_max_m2: Num,
+    corop_gebieden: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -108,6 +112,9 @@ struct RawRubrieken {
     bui_gedeeld_per_m2: Num,
     bui_max: Num,
     bui_geen: Num,
+    bij_zorgwoning_procent: Num,
+    bij_aanbelfunctie: Num,
+    bij_laadpunt: Num,
     vkv_verwarmd: Num,
     vkv_open_keuken: Num,
     vkv_verkoeld: Num,
@@ -233,6 +240,7 @@ struct Raw {
 #[derive(Debug, Clone, PartialEq)]
 enum Zet {
     Woz(&'static str, f64),
+    CoropGebieden(crate::tables::CoropGebieden),
     Rubriek(&'static str, f64),
     Keuken(&'static str, f64),
     KeukenExtra(String, f64),
@@ -395,7 +403,7 @@ impl Variant {
 
         const EURO: f64 = 10_000_000.0;
         let w = &raw.woz;
-        let woz_keys: [(&'static str, &Num, f64, f64, &str, bool); 11] = [
+        let woz_keys: [(&'static str, &Num, f64, f64, &str, bool); 14] = [
             ("cap_procent", &w.cap_procent, 1.0, 99.0, "%", false),
             (
                 "cap_vanaf_punten",
@@ -456,6 +464,23 @@ impl Variant {
                 "euro",
                 false,
             ),
+            (
+                "corop_bouwjaar_van",
+                &w.corop_bouwjaar_van,
+                1000.0,
+                2200.0,
+                "",
+                true,
+            ),
+            (
+                "corop_bouwjaar_tot",
+                &w.corop_bouwjaar_tot,
+                1000.0,
+                2200.0,
+                "",
+                true,
+            ),
+            ("corop_max_m2", &w.corop_max_m2, 0.0, 1000.0, "m²", false),
         ];
         for (k, v, lo, hi, unit, whole) in woz_keys {
             if let Some(x) = c.num(&format!("woz.{k}"), v, lo, hi, unit, whole)? {
@@ -464,6 +489,12 @@ impl Variant {
             }
         }
 
+        if let Some(v) = &w.corop_gebieden {
+            let g = crate::tables::CoropGebieden::from_codes(v.get_ref())
+                .map_err(|e| c.err(v.span(), format!("woz.corop_gebieden: {e}")))?;
+            zet.push(Zet::CoropGebieden(g));
+            note("woz.corop_gebieden", v.get_ref().join(", "));
+        }
         let r = &raw.rubrieken;
         for (k, v, lo, hi) in [
             ("ovz_per_m2", &r.ovz_per_m2, 0.0, 10.0),
@@ -474,6 +505,14 @@ impl Variant {
             ("bui_gedeeld_per_m2", &r.bui_gedeeld_per_m2, 0.0, 10.0),
             ("bui_max", &r.bui_max, 0.0, 200.0),
             ("bui_geen", &r.bui_geen, -100.0, 0.0),
+            (
+                "bij_zorgwoning_procent",
+                &r.bij_zorgwoning_procent,
+                0.0,
+                200.0,
+            ),
+            ("bij_aanbelfunctie", &r.bij_aanbelfunctie, 0.0, 100.0),
+            ("bij_laadpunt", &r.bij_laadpunt, 0.0, 100.0),
             ("vkv_verwarmd", &r.vkv_verwarmd, 0.0, 100.0),
             ("vkv_open_keuken", &r.vkv_open_keuken, 0.0, 100.0),
             ("vkv_verkoeld", &r.vkv_verkoeld, 0.0, 100.0),
@@ -968,7 +1007,11 @@ impl Variant {
                 )
             })
             .collect();
-        if !woz.is_empty() || !opslag.is_empty() {
+        let gebieden = self.zet.iter().find_map(|z| match z {
+            Zet::CoropGebieden(g) => Some(*g),
+            _ => None,
+        });
+        if !woz.is_empty() || !opslag.is_empty() || gebieden.is_some() {
             vanaf(
                 &mut t.beleid,
                 d,
@@ -976,6 +1019,9 @@ impl Variant {
                 |b, d| b.geldig_vanaf = d,
                 |_| true,
                 |b| {
+                    if let Some(g) = gebieden {
+                        b.woz.corop_gebieden = g;
+                    }
                     for (k, x) in &woz {
                         let w = &mut b.woz;
                         match *k {
@@ -986,6 +1032,9 @@ impl Variant {
                             "nieuwbouw_bouwjaar_van" => w.nieuwbouw_bouwjaar_van = *x as i32,
                             "nieuwbouw_bouwjaar_tot" => w.nieuwbouw_bouwjaar_tot = *x as i32,
                             "vrijstelling" => w.vrijstelling = *x,
+                            "corop_bouwjaar_van" => w.corop_bouwjaar_van = *x as i32,
+                            "corop_bouwjaar_tot" => w.corop_bouwjaar_tot = *x as i32,
+                            "corop_max_m2" => w.corop_max_m2 = *x,
                             "onderdeel_1" => b.woz_factor.onderdeel_1 = Some(*x),
                             "onderdeel_2" => b.woz_factor.onderdeel_2 = Some(*x),
                             "onderdeel_2_corop" => b.woz_factor.onderdeel_2_corop = Some(*x),
@@ -1032,6 +1081,9 @@ impl Variant {
                                     "bui_gedeeld_per_m2" => r.bui_gedeeld_per_m2 = *x,
                                     "bui_max" => r.bui_max = *x,
                                     "bui_geen" => r.bui_geen = *x,
+                                    "bij_zorgwoning_procent" => r.bij_zorgwoning_procent = *x,
+                                    "bij_aanbelfunctie" => r.bij_aanbelfunctie = *x,
+                                    "bij_laadpunt" => r.bij_laadpunt = *x,
                                     "vkv_verwarmd" => r.vkv_verwarmd = *x,
                                     "vkv_open_keuken" => r.vkv_open_keuken = *x,
                                     "vkv_verkoeld" => r.vkv_verkoeld = *x,
@@ -1245,6 +1297,7 @@ impl Variant {
                     t.huur.sort_by_key(|h| (h.stelsel.code(), h.geldig_vanaf));
                 }
                 Zet::Woz(..)
+                | Zet::CoropGebieden(..)
                 | Zet::Rubriek(..)
                 | Zet::Keuken(..)
                 | Zet::KeukenExtra(..)

@@ -69,6 +69,10 @@ nieuwbouw_bouwjaar_van = 2015
 nieuwbouw_bouwjaar_tot = 2019
 vrijstelling = 0
 minimum_waarde = 85806
+corop_bouwjaar_van = 2018
+corop_bouwjaar_tot = 2022
+corop_max_m2 = 40
+corop_gebieden = ["17", "23"]
 
 [rubrieken]
 ovz_per_m2 = 1
@@ -79,6 +83,9 @@ bui_prive_per_m2 = 0.35
 bui_gedeeld_per_m2 = 0.75
 bui_max = 15
 bui_geen = -5
+bij_zorgwoning_procent = 35
+bij_aanbelfunctie = 0.25
+bij_laadpunt = 2
 vkv_verwarmd = 2
 vkv_open_keuken = 4
 vkv_verkoeld = 1
@@ -679,4 +686,53 @@ fn area_and_outdoor_points_by_hand_and_on_both_paths() {
         }
     }
     assert!(changed > 2000, "{changed}");
+}
+
+/// The COROP rule's areas and bouwjaren are data: without Groot-Amsterdam (23) a small new
+/// build there takes the ordinary factor II and the cap, as any dwelling.
+#[test]
+fn the_corop_rule_follows_its_data() {
+    let Some(e) = fixture(&format!("{CAP}corop_amsterdam_klein_nieuwbouw.json")) else {
+        return;
+    };
+    let today = waardeer(&e, &Options::default()).unwrap();
+    let line = |r: &Resultaat, id: &str| {
+        r.groep("WOZ")
+            .unwrap()
+            .woningwaarderingen
+            .iter()
+            .find(|w| w.id.ends_with(id))
+            .and_then(|w| w.aantal)
+    };
+    // today: COROP 23 takes factor II of the COROP rule (the lower divisor)
+    let f = Tables::embedded()
+        .woz_factor(veerkracht_wws::Date::new(2025, 1, 1))
+        .unwrap();
+    let factor_today = line(&today, "factor_II").unwrap();
+    assert!(factor_today < f.onderdeel_2, "{factor_today}");
+    let v = Variant::parse(
+        "utrecht.toml",
+        "[variant]\nnaam = \"alleen Utrecht\"\nomschrijving = \"\"\ngeldig_vanaf = 2026-01-01\n[woz]\ncorop_gebieden = [\"17\"]\n",
+    )
+    .unwrap();
+    let r = waardeer(&e, &with(&[v])).unwrap();
+    let factor = line(&r, "factor_II").unwrap();
+    assert!(factor > factor_today, "{factor} vs {factor_today}");
+    assert!(groep(&r, "WOZ") < groep(&today, "WOZ"));
+    // the points-only path agrees
+    let o = with(&[Variant::parse(
+        "utrecht.toml",
+        "[variant]\nnaam = \"alleen Utrecht\"\nomschrijving = \"\"\ngeldig_vanaf = 2026-01-01\n[woz]\ncorop_gebieden = [\"17\"]\n",
+    )
+    .unwrap()]);
+    assert!(Punten::of(&waardeer(&e, &o).unwrap()).same_numbers(&waardeer_punten(&e, &o).unwrap()));
+    let bad = Variant::parse(
+        "x.toml",
+        "[variant]\nnaam = \"x\"\nomschrijving = \"\"\ngeldig_vanaf = 2026-01-01\n[woz]\ncorop_gebieden = [\"Amsterdam\"]\n",
+    )
+    .unwrap_err();
+    assert!(
+        bad.to_string().contains("x.toml:6") && bad.to_string().contains("COROP"),
+        "{bad}"
+    );
 }

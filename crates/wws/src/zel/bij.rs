@@ -11,6 +11,7 @@ pub(crate) fn krijgt_punten_in_gpa(r: &Ruimte) -> bool {
 
 pub(crate) fn bij(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep], stelsel: Stelsel) {
     let e = ctx.e;
+    let rb = ctx.t.beleid(ctx.peildatum).rubrieken;
     let zonder: &[&str] = match stelsel {
         Stelsel::Zelfstandig => &["PMN", "BIJ"],
         Stelsel::Onzelfstandig => &["BIJ", "AFT", "PMO"],
@@ -32,16 +33,16 @@ pub(crate) fn bij(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep], stelsel: Stelse
             .sum::<f64>();
         g.add(
             "zorgwoning_puntenverhoging",
-            "Zorgwoning 35% puntenverhoging",
+            Lazy(|| format!("Zorgwoning {}% puntenverhoging", rb.bij_zorgwoning_procent)),
         );
-        g.last().punten = Some(kwart(totaal * 0.35));
+        g.last().punten = Some(kwart(totaal * (rb.bij_zorgwoning_procent / 100.0)));
     }
     if e.ruimten.iter().any(|r| r.has_installatie("ABF")) {
         g.add(
             "aanbelfunctie_met_video_en_audioverbinding",
             "Aanbelfunctie met video- en audioverbinding",
         );
-        g.last().punten = Some(0.25);
+        g.last().punten = Some(rb.bij_aanbelfunctie);
     }
     for r in &e.ruimten {
         let n = r
@@ -67,7 +68,7 @@ pub(crate) fn bij(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep], stelsel: Stelse
         w.meeteenheid = Some(Meeteenheid::Stuks);
         let a = w.aantal.unwrap_or(0.0) + f64::from(n);
         w.aantal = Some(a);
-        w.punten = Some(2.0 * a / d);
+        w.punten = Some(rb.bij_laadpunt * a / d);
     }
     finish(g);
 }

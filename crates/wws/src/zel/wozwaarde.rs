@@ -236,10 +236,11 @@ pub(crate) fn woz(ctx: &mut Ctx, g: &mut Groep, prior: &[Groep]) -> Result<(), W
 pub(crate) fn corop_regel(ctx: &mut Ctx) -> bool {
     let e = ctx.e;
     let Some(bj) = e.bouwjaar else { return false };
-    if !(2018..=2022).contains(&bj) {
+    let b = ctx.t.beleid(ctx.peildatum).woz;
+    if !(b.corop_bouwjaar_van..=b.corop_bouwjaar_tot).contains(&bj) {
         return false;
     }
-    if e.gebruiksoppervlakte.is_some_and(|o| o >= 40.0) {
+    if e.gebruiksoppervlakte.is_some_and(|o| o >= b.corop_max_m2) {
         return false;
     }
     let Some(code) = e.woonplaats_code.as_deref() else {
@@ -256,7 +257,7 @@ pub(crate) fn corop_regel(ctx: &mut Ctx) -> bool {
         );
         return false;
     };
-    if corop != "23" && corop != "17" {
+    if !b.corop_gebieden.contains(corop) {
         return false;
     }
     if e.gebruiksoppervlakte.is_none() {
