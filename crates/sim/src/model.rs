@@ -1086,8 +1086,9 @@ impl Model {
         let mut out = Vec::new();
         for (d, u) in units.iter().enumerate() {
             let d = d as u32;
+            let retrofit = label.get(&d);
             let mut u = u.clone();
-            if let Some(l) = label.get(&d) {
+            if let Some(l) = retrofit {
                 u.energielabel = Some(l.to_string());
             }
             let fail = |e: String| {
@@ -1098,9 +1099,17 @@ impl Model {
                     "check the variant against the stock",
                 )
             };
-            let today = value(&u, opts_today, self.rent_factor).map_err(fail)?;
+            // today's maximum rent and segment: the model's, unless an earlier retrofit
+            // changed the label
+            let today = match retrofit {
+                None => (self.d_max_rent[d as usize], self.d_seg[d as usize]),
+                Some(_) => {
+                    let t = value(&u, opts_today, self.rent_factor).map_err(fail)?;
+                    (t.1, t.2)
+                }
+            };
             let (p, r, s) = value(&u, opts_variant, self.rent_factor).map_err(fail)?;
-            if (today.1, today.2) != (r, s) {
+            if today != (r, s) {
                 out.push((d, p, r, s));
             }
         }

@@ -57,6 +57,21 @@ fn shipped(name: &str) -> Option<(&'static str, &'static str)> {
     MEEGELEVERD.iter().copied().find(|(f, _)| *f == file)
 }
 
+/// The shipped variants, read once: (short name, variant).
+fn shipped_variants() -> &'static [(&'static str, veerkracht_wws::variant::Variant)] {
+    static V: std::sync::OnceLock<Vec<(&'static str, veerkracht_wws::variant::Variant)>> =
+        std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        MEEGELEVERD
+            .iter()
+            .filter_map(|(f, text)| {
+                let v = veerkracht_wws::variant::Variant::parse(f, text).ok()?;
+                Some((f.trim_end_matches(".toml"), v))
+            })
+            .collect()
+    })
+}
+
 fn names_of_shipped() -> String {
     MEEGELEVERD
         .iter()
@@ -243,17 +258,17 @@ fn form(lang: Lang, chosen: Option<&str>, pasted: &str, csrf: &str) -> String {
         ""
     };
     let mut opts = String::new();
-    for (f, text) in MEEGELEVERD {
-        let naam = veerkracht_wws::variant::Variant::parse(f, text)
-            .map(|v| v.naam)
-            .unwrap_or_else(|_| f.to_string());
-        let short = f.trim_end_matches(".toml");
-        let sel = if chosen == Some(f) { " selected" } else { "" };
+    for (short, v) in shipped_variants() {
+        let sel = if chosen.map(|f| f.trim_end_matches(".toml")) == Some(*short) {
+            " selected"
+        } else {
+            ""
+        };
         let _ = write!(
             opts,
             "<option value=\"{}\"{sel}>{}</option>",
             esc(short),
-            esc(&naam)
+            esc(&v.naam)
         );
     }
     let example = MEEGELEVERD[0].1;
@@ -736,16 +751,15 @@ pub async fn api(State(st): State<Arc<AppState>>, Params(q): Params<BeleidQuery>
     }
     let csv = csv_wanted(q.format.as_deref())?;
     let Some(name) = q.variant else {
-        let list: Vec<Value> = MEEGELEVERD
+        let list: Vec<Value> = shipped_variants()
             .iter()
-            .filter_map(|(f, text)| {
-                let v = veerkracht_wws::variant::Variant::parse(f, text).ok()?;
-                Some(json!({
-                    "variant": f.trim_end_matches(".toml"),
+            .map(|(short, v)| {
+                json!({
+                    "variant": short,
                     "naam": v.naam,
                     "omschrijving": v.omschrijving,
                     "geldig_vanaf": v.geldig_vanaf.to_string(),
-                }))
+                })
             })
             .collect();
         return Ok(crate::http::json_response(json!({ "varianten": list })));

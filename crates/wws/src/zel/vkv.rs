@@ -78,21 +78,7 @@ pub(crate) fn vkv_lines(
             g.add_under(&p, &r.criterium_seg(), Lazy(|| r.weergavenaam()));
             g.last().punten = Some(rb.vkv_verkoeld / d);
             if maximeren && verkoeld[gd] > rb.vkv_verkoeld_max {
-                g.add_under(
-                    &p,
-                    "max_aantal_punten",
-                    Lazy(|| {
-                        if gd == 1 {
-                            "Maximering".to_string()
-                        } else {
-                            format!(
-                                "Maximaal {} punten",
-                                f64::from(rb.vkv_verkoeld_max) * rb.vkv_verkoeld
-                            )
-                        }
-                    }),
-                );
-                g.last().punten = Some(-rb.vkv_verkoeld / d);
+                maximering(g, &p, gd == 1, rb.vkv_verkoeld_max, rb.vkv_verkoeld, d);
             }
         }
     }
@@ -116,23 +102,26 @@ pub(crate) fn vkv_lines(
         let gd = usize::from(!is_prive(r));
         overig[gd] += 1;
         if maximeren && overig[gd] > rb.vkv_overig_max {
-            g.add_under(
-                &p,
-                "max_aantal_punten",
-                Lazy(|| {
-                    if gd == 1 {
-                        "Maximering".to_string()
-                    } else {
-                        format!(
-                            "Maximaal {} punten",
-                            f64::from(rb.vkv_overig_max) * rb.vkv_overig
-                        )
-                    }
-                }),
-            );
-            g.last().punten = Some(-rb.vkv_overig / d);
+            maximering(g, &p, gd == 1, rb.vkv_overig_max, rb.vkv_overig, d);
         }
     }
+}
+
+/// The line that takes back a room's `punten` beyond the first `max` rooms under `p`
+/// ("Maximaal N punten"; shared rooms: "Maximering").
+fn maximering(g: &mut Groep, p: &LineId, gedeeld: bool, max: u32, punten: f64, d: f64) {
+    g.add_under(
+        p,
+        "max_aantal_punten",
+        Lazy(|| {
+            if gedeeld {
+                "Maximering".to_string()
+            } else {
+                format!("Maximaal {} punten", f64::from(max) * punten)
+            }
+        }),
+    );
+    g.last().punten = Some(-punten / d);
 }
 
 pub(crate) fn vkv(ctx: &mut Ctx, g: &mut Groep) {
