@@ -1,0 +1,449 @@
+//! `veerkracht._core`: the Rust engines behind the `veerkracht` Python package (pyo3, abi3).
+//!
+//! Thin on purpose: every function takes and returns plain Python values (strings, lists,
+//! dicts of columns) and the pure-Python package in `python/veerkracht/` turns them into
+//! pandas DataFrames. Errors are raised as `veerkracht.VeerkrachtError` with the message the
+//! CLI prints for the same input. Heavy work runs with the GIL released.
+//!
+//! Bounds (checked on arrival, as the CLI does): runs 1–100,000 per call, threads 1–256,
+//! a scenario text ≤ 1 MB, at most 64 overrides.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use veerkracht_sim::{Aannames, Inputs, Model, Regels, Scenario, Stop};
+use veerkracht_wws::variant::Variant;
+use veerkracht_wws::{Date, Options, waardeer_many};
+
+create_exception!(
+    _core,
+    VeerkrachtError,
+    PyException,
+    "An input veerkracht cannot use; the message names the file, place and fix."
+);
+
+fn err(e: impl std::fmt::Display) -> PyErr {
+    VeerkrachtError::new_err(e.to_string())
+}
+
+const MAX_RUNS: usize = 100_000;
+const MAX_THREADS: usize = 256;
+const MAX_SCENARIO_BYTES: usize = 1 << 20;
+const MAX_OVERRIDES: usize = 64;
+
+/// Values VERA units (`EenhedenEenheid` JSON: one object, an array or NDJSON) under the rules
+/// of `peildatum` (ISO date, default 2026-07-01), with policy `variants` (shipped names or
+/// TOML texts) applied in order. Returns, per unit, `(True, result_json)` or
+/// `(False, message)`: one bad unit does not stop the others.
+#[pyfunction]
+#[pyo3(signature = (units_json, peildatum=None, variants=Vec::new()))]
+fn wws_value(
+    py: Python<'_>,
+    units_json: &str,
+    peildatum: Option<&str>,
+    variants: Vec<String>,
+) -> PyResult<Vec<(bool, String)>> {
+    let mut opts = Options::default();
+    if let Some(d) = peildatum {
+        opts.peildatum = d
+            .parse::<Date>()
+            .map_err(|_| err(format!("peildatum {d:?}: not a date (use YYYY-MM-DD)")))?;
+    }
+    if !variants.is_empty() {
+        let parsed = variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let name = if v.ends_with(".toml") {
+                    v.clone()
+                } else {
+                    format!("{v}.toml")
+                };
+                match Variant::meegeleverd(&name) {
+                    Some(r) => r,
+                    None if v.contains('=') => Variant::parse(&format!("variants[{i}]"), v),
+                    None => Err(veerkracht_wws::WwsError::Input(format!(
+                        "variant {v:?}: not a shipped variant ({}) and not TOML text",
+                        wws_variants().join(", ")
+                    ))),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(err)?;
+        opts.tabellen = Some(Variant::tables(&parsed).map_err(err)?);
+    }
+    let results = py
+        .detach(|| waardeer_many(units_json, &opts))
+        .map_err(err)?;
+    Ok(results
+        .into_iter()
+        .map(|r| match r {
+            Ok(v) => (true, v.to_json().to_string()),
+            Err(e) => (false, e.to_string()),
+        })
+        .collect())
+}
+
+/// The names of the shipped WWS policy variants (`data/wws/varianten/`).
+#[pyfunction]
+fn wws_variants() -> Vec<String> {
+    veerkracht_wws::variant::MEEGELEVERD
+        .iter()
+        .map(|(f, _)| f.trim_end_matches(".toml").to_string())
+        .collect()
+}
+
+/// The names of the shipped scenarios (`data/sim/scenarios/`).
+#[pyfunction]
+fn scenarios() -> Vec<String> {
+    veerkracht_sim::DEMO_SCENARIOS
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect()
+}
+
+/// A scenario's TOML text, a label for messages and the directory its paths are relative to:
+/// a shipped name, a path, or the text itself (anything with a newline).
+fn scenario_source(scenario: &str) -> PyResult<(String, String, PathBuf)> {
+    if scenario.len() > MAX_SCENARIO_BYTES {
+        return Err(err(format!(
+            "scenario: {} bytes, more than the limit of {MAX_SCENARIO_BYTES}",
+            scenario.len()
+        )));
+    }
+    if let Some((name, text)) = veerkracht_sim::DEMO_SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == scenario)
+    {
+        return Ok((
+            text.to_string(),
+            format!("data/sim/scenarios/{name}.toml"),
+            PathBuf::from("."),
+        ));
+    }
+    if scenario.contains('\n') {
+        return Ok((scenario.to_string(), "scenario".into(), PathBuf::from(".")));
+    }
+    let path = Path::new(scenario);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        err(format!(
+            "{scenario}: cannot read the scenario ({e}); shipped: {}",
+            scenarios().join(", ")
+        ))
+    })?;
+    let dir = path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    Ok((text, scenario.to_string(), dir))
+}
+
+/// Sets `key` (dotted: `toewijzing.loting`, `ingreep.0.aantal`) in a scenario's TOML tree;
+/// a missing table on the way is created, a missing array element is an error.
+fn set_key(root: &mut toml::Table, key: &str, value: toml::Value) -> Result<(), String> {
+    let parts: Vec<&str> = key.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(format!("override {key:?}: empty part in the key"));
+    }
+    let mut cur = root;
+    let mut i = 0;
+    while i + 1 < parts.len() {
+        if !cur.contains_key(parts[i]) && parts[i + 1].parse::<usize>().is_ok() {
+            return Err(format!(
+                "override {key:?}: the scenario has no {} list (0 entries), no number {}",
+                parts[i],
+                parts[i + 1]
+            ));
+        }
+        let entry = cur
+            .entry(parts[i].to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        match entry {
+            toml::Value::Table(t) => {
+                cur = t;
+                i += 1;
+            }
+            toml::Value::Array(a) => {
+                let idx: usize = parts[i + 1].parse().map_err(|_| {
+                    format!("override {key:?}: {} is a list, give an index", parts[i])
+                })?;
+                let len = a.len();
+                let Some(toml::Value::Table(t)) = a.get_mut(idx) else {
+                    return Err(format!(
+                        "override {key:?}: {} has {len} entries, no number {idx}",
+                        parts[i]
+                    ));
+                };
+                cur = t;
+                i += 2;
+            }
+            _ => return Err(format!("override {key:?}: {} is not a table", parts[i])),
+        }
+    }
+    let last = parts[parts.len() - 1];
+    if i + 1 != parts.len() {
+        return Err(format!("override {key:?}: ends in a list index"));
+    }
+    cur.insert(last.to_string(), value);
+    Ok(())
+}
+
+fn toml_value(key: &str, v: &Bound<'_, PyAny>) -> PyResult<toml::Value> {
+    if let Ok(b) = v.extract::<bool>() {
+        return Ok(toml::Value::Boolean(b));
+    }
+    if let Ok(i) = v.extract::<i64>() {
+        return Ok(toml::Value::Integer(i));
+    }
+    if let Ok(f) = v.extract::<f64>() {
+        if !f.is_finite() {
+            return Err(err(format!("override {key:?}: {f} is not a finite number")));
+        }
+        return Ok(toml::Value::Float(f));
+    }
+    if let Ok(s) = v.extract::<String>() {
+        return Ok(toml::Value::String(s));
+    }
+    if let Ok(l) = v.extract::<Vec<String>>() {
+        return Ok(toml::Value::Array(
+            l.into_iter().map(toml::Value::String).collect(),
+        ));
+    }
+    Err(err(format!(
+        "override {key:?}: give a number, a bool, a string or a list of strings"
+    )))
+}
+
+/// The scenario with `overrides` applied, validated as a scenario file is.
+fn build_scenario(
+    scenario: &str,
+    overrides: Option<&Bound<'_, PyDict>>,
+) -> PyResult<(Scenario, PathBuf)> {
+    let (text, label, dir) = scenario_source(scenario)?;
+    let Some(ov) = overrides.filter(|d| !d.is_empty()) else {
+        return Ok((Scenario::parse(&text, &label).map_err(err)?, dir));
+    };
+    if ov.len() > MAX_OVERRIDES {
+        return Err(err(format!(
+            "{} overrides, more than the limit of {MAX_OVERRIDES}",
+            ov.len()
+        )));
+    }
+    let mut root: toml::Table = text.parse().map_err(|e| err(format!("{label}: {e}")))?;
+    let mut sorted = BTreeMap::new();
+    for (k, v) in ov.iter() {
+        let key: String = k
+            .extract()
+            .map_err(|_| err("override keys must be strings"))?;
+        let value = toml_value(&key, &v)?;
+        sorted.insert(key, value);
+    }
+    for (k, v) in sorted {
+        set_key(&mut root, &k, v).map_err(|e| err(format!("{label}: {e}")))?;
+    }
+    let text = toml::to_string(&root).map_err(err)?;
+    let s = Scenario::parse(&text, &format!("{label} (with overrides)")).map_err(err)?;
+    Ok((s, dir))
+}
+
+fn read(dir: &Path, p: &str, what: &str) -> PyResult<(String, String)> {
+    let path = dir.join(p);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| err(format!("{}: cannot read the {what} ({e})", path.display())))?;
+    Ok((path.display().to_string(), text))
+}
+
+/// The inputs a scenario names (as `veerkracht simulate` reads them).
+fn inputs(s: &Scenario, dir: &Path) -> PyResult<Inputs> {
+    let mut inp = if s.invoer.voorraad == "demo" || s.invoer.kwb.iter().any(|k| k == "demo") {
+        let (v, k) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
+        Inputs::with_embedded_rules(v, k)
+    } else {
+        Inputs {
+            voorraad: (String::new(), String::new()),
+            kwb: Vec::new(),
+            regels: Regels::embedded(),
+            aannames: Aannames::embedded(),
+        }
+    };
+    if s.invoer.voorraad != "demo" {
+        inp.voorraad = read(dir, &s.invoer.voorraad, "stock (invoer.voorraad)")?;
+    }
+    if !s.invoer.kwb.iter().any(|k| k == "demo") {
+        inp.kwb = s
+            .invoer
+            .kwb
+            .iter()
+            .map(|k| read(dir, k, "KWB file (invoer.kwb)"))
+            .collect::<PyResult<_>>()?;
+    }
+    if s.invoer.aannames != "standaard" {
+        let (name, text) = read(dir, &s.invoer.aannames, "assumptions (invoer.aannames)")?;
+        inp.aannames = Aannames::parse(&text, &name).map_err(err)?;
+    }
+    if s.invoer.regels != "standaard" {
+        let (name, text) = read(dir, &s.invoer.regels, "rules (invoer.regels)")?;
+        inp.regels = Regels::parse(&text, &name).map_err(err)?;
+    }
+    Ok(inp)
+}
+
+fn check_runs(start: usize, end: usize, threads: usize) -> PyResult<()> {
+    if end <= start || end - start > MAX_RUNS {
+        return Err(err(format!(
+            "runs {start}..{end}: give 1–{MAX_RUNS} runs (start < end)"
+        )));
+    }
+    if !(1..=MAX_THREADS).contains(&threads) {
+        return Err(err(format!("threads {threads}: give 1–{MAX_THREADS}")));
+    }
+    Ok(())
+}
+
+/// Runs `run_start..run_end` of a scenario (shipped name, path or TOML text) with `overrides`
+/// (dotted scenario keys → values) and returns the region metrics of every run and year in
+/// long form: a dict of columns `run`, `jaar`, `indicator`, `waarde` plus `scenario`, `seed`.
+/// Run r uses ChaCha8 stream r of `seed`, so any split of the runs gives the same rows.
+#[pyfunction]
+#[pyo3(signature = (scenario, run_start, run_end, seed=1, threads=1, overrides=None))]
+fn simulate_runs<'py>(
+    py: Python<'py>,
+    scenario: &str,
+    run_start: usize,
+    run_end: usize,
+    seed: u64,
+    threads: usize,
+    overrides: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    check_runs(run_start, run_end, threads)?;
+    let (s, dir) = build_scenario(scenario, overrides)?;
+    let inp = inputs(&s, &dir)?;
+    let model = Model::build(s, &inp, seed).map_err(err)?;
+    veerkracht_sim::Budget::CLI
+        .check(
+            &veerkracht_sim::estimate(&model, run_end - run_start, threads, false),
+            &format!("scenario '{}'", model.scenario.naam),
+        )
+        .map_err(err)?;
+    let results = py
+        .detach(|| {
+            veerkracht_sim::simulate_runs_stoppable(
+                &model,
+                run_start..run_end,
+                seed,
+                threads,
+                &|| {},
+                &Stop::new(),
+            )
+        })
+        .map_err(|_| err("the simulation was stopped"))?;
+    let names = &results.metrics.regio;
+    let nm = names.len();
+    let n = results.runs.len() * results.jaren * nm;
+    let (mut run, mut jaar, mut ind, mut val) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (r, out) in results.runs.iter().enumerate() {
+        for y in 0..results.jaren {
+            for (i, name) in names.iter().enumerate() {
+                run.push(results.first_run + r);
+                jaar.push(results.startjaar + y as i32);
+                ind.push(name.as_str());
+                let v = out.regio[y * nm + i];
+                val.push(if v.is_finite() {
+                    Some(f64::from(v))
+                } else {
+                    None
+                });
+            }
+        }
+    }
+    let d = PyDict::new(py);
+    d.set_item("scenario", &results.scenario)?;
+    d.set_item("seed", seed)?;
+    d.set_item("run", run)?;
+    d.set_item("jaar", jaar)?;
+    d.set_item("indicator", ind)?;
+    d.set_item("waarde", val)?;
+    Ok(d)
+}
+
+/// Quantiles over runs `0..runs` of the region metrics, as `veerkracht simulate --out`
+/// writes the region rows, with the same small-cell rule (`min_cel`, default the CLI's
+/// `--min-cel`): a list of `(jaar, indicator, p5, p50, p95, gemiddelde, afgeschermd)`, the
+/// quantiles NaN and `afgeschermd` the reason when the figure is withheld.
+#[pyfunction]
+#[pyo3(signature = (scenario, runs, seed=1, threads=1, overrides=None, min_cel=None))]
+#[allow(clippy::type_complexity)]
+fn simulate_summary(
+    py: Python<'_>,
+    scenario: &str,
+    runs: usize,
+    seed: u64,
+    threads: usize,
+    overrides: Option<&Bound<'_, PyDict>>,
+    min_cel: Option<u64>,
+) -> PyResult<Vec<(i32, String, f64, f64, f64, f64, Option<&'static str>)>> {
+    check_runs(0, runs, threads)?;
+    let privacy = veerkracht_privacy::Options::with_k(
+        min_cel.unwrap_or(veerkracht_privacy::Options::default().k),
+    )
+    .map_err(|e| err(format!("min_cel: {e}")))?;
+    let (s, dir) = build_scenario(scenario, overrides)?;
+    let inp = inputs(&s, &dir)?;
+    let model = Model::build(s, &inp, seed).map_err(err)?;
+    let results = py.detach(|| veerkracht_sim::simulate(&model, runs, seed, threads, &|| {}));
+    // the stock's published rent mix pins the simulation's stock counts, as in the CLI
+    let stock = veerkracht_huurmix::Voorraad::parse(inp.voorraad.0.clone(), &inp.voorraad.1)
+        .ok()
+        .map(|v| {
+            let mix = veerkracht_huurmix::compute_mix(&v);
+            let p = veerkracht_huurmix::publish(&mix, None, &privacy);
+            veerkracht_huurmix::segment_pins(&mix, &p)
+        });
+    let afs = veerkracht_sim::afscherming::afscherming(&results, &privacy, stock.as_ref());
+    let mut out = Vec::new();
+    for y in 0..results.jaren {
+        for (i, name) in results.metrics.regio.iter().enumerate() {
+            let why = afs.regio(y, i).map(|w| w.code());
+            let q = if why.is_some() {
+                veerkracht_sim::Quantiles {
+                    p5: f64::NAN,
+                    p50: f64::NAN,
+                    p95: f64::NAN,
+                    gemiddelde: f64::NAN,
+                }
+            } else {
+                results.regio_q(y, i)
+            };
+            out.push((
+                results.startjaar + y as i32,
+                name.clone(),
+                q.p5,
+                q.p50,
+                q.p95,
+                q.gemiddelde,
+                why,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("VeerkrachtError", m.py().get_type::<VeerkrachtError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(wws_value, m)?)?;
+    m.add_function(wrap_pyfunction!(wws_variants, m)?)?;
+    m.add_function(wrap_pyfunction!(scenarios, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate_runs, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate_summary, m)?)?;
+    Ok(())
+}
