@@ -15,3 +15,14 @@ if command -v cargo-nextest >/dev/null 2>&1; then
 else
   cargo test --workspace --no-fail-fast "$@"
 fi
+# The Python package (issue 20): wheel, a new virtualenv, pytest with a Ray loopback
+# cluster, the example notebook. Needs VEERKRACHT_PY_TOOLS (a virtualenv with maturin;
+# .ci/run makes .ci/venv-python); with CI set it must run.
+if [ -n "${VEERKRACHT_PY_TOOLS:-}" ]; then
+  bash python/test.sh
+elif [ -n "${CI:-}" ]; then
+  echo "CI is set but VEERKRACHT_PY_TOOLS is not: the Python package tests cannot run (.ci/run sets it)" >&2
+  exit 1
+else
+  echo "note: the Python package tests were skipped (set VEERKRACHT_PY_TOOLS to a virtualenv with maturin==1.16.0)"
+fi

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -256,10 +257,19 @@ fn read(dir: &Path, p: &str, what: &str) -> PyResult<(String, String)> {
     Ok((path.display().to_string(), text))
 }
 
+/// The demo region's stock CSV and KWB texts, as (name, text) pairs.
+type SimulationFiles = ((String, String), Vec<(String, String)>);
+
 /// The inputs a scenario names (as `veerkracht simulate` reads them).
 fn inputs(s: &Scenario, dir: &Path) -> PyResult<Inputs> {
     let mut inp = if s.invoer.voorraad == "demo" || s.invoer.kwb.iter().any(|k| k == "demo") {
-        let (v, k) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
+        // generated once per process (deterministic): a sweep's tasks reuse it
+        static DEMO: OnceLock<SimulationFiles> = OnceLock::new();
+        let (v, k) = DEMO
+            .get_or_init(|| {
+                veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files()
+            })
+            .clone();
         Inputs::with_embedded_rules(v, k)
     } else {
         Inputs {

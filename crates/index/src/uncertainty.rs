@@ -466,16 +466,15 @@ pub fn uncertainty(
     index_with_uncertainty(def, ds, edition, level, o).1
 }
 
-/// The index (exactly what [`crate::compute()`] gives) together with its uncertainty
-/// analysis: the nominal run is part of the analysis, so asking for both costs one index
-/// computation, not two.
-pub fn index_with_uncertainty(
-    def: &Definition,
+/// The nominal index and the Monte Carlo engine of its design (normalisations ×
+/// treatments), with the number of normalisations.
+fn build<'a>(
+    def: &'a Definition,
     ds: &Dataset,
     edition: Edition,
     level: Level,
     o: &Options,
-) -> (crate::compute::IndexResult, Uncertainty) {
+) -> (crate::compute::IndexResult, Engine<'a>, usize) {
     let p: Prepared = prepare(def, ds, edition, level);
     let normalisations = design_normalisations(def, &o.normalisations);
     let none = Overrides {
@@ -589,7 +588,67 @@ pub fn index_with_uncertainty(
         scored,
         concentration: o.concentration,
     };
-    let (nn, nt) = (normalisations.len(), o.treatments.len());
+    (*nominal, engine, normalisations.len())
+}
+
+/// The ranks (1 = most attention needed, among the scored areas) of every scored area in
+/// the Monte Carlo runs `runs` of [`index_with_uncertainty`] with the same options: run r
+/// draws its choices from stream r of `o.seed`, so runs computed in parts and joined in order
+/// equal one batch. Returns the scored areas' codes (in code order, the order of
+/// [`Uncertainty::areas`]) and one rank vector per run. [`bands`] turns them into rank bands.
+pub fn rank_runs(
+    def: &Definition,
+    ds: &Dataset,
+    edition: Edition,
+    level: Level,
+    o: &Options,
+    runs: std::ops::Range<usize>,
+) -> (Vec<AreaCode>, Vec<Vec<u32>>) {
+    let (nominal, engine, nn) = build(def, ds, edition, level, o);
+    let nt = o.treatments.len();
+    let choices: Vec<Choice> = runs.map(|r| draw(o.seed, r as u64, nn, nt)).collect();
+    let codes = engine
+        .scored
+        .iter()
+        .map(|&i| nominal.areas[i].code)
+        .collect();
+    (codes, engine.ranks_many(&choices, o.threads))
+}
+
+/// Rank bands (median, 5th and 95th percentile over the runs) from per-run ranks as
+/// [`rank_runs`] gives them, with the nominal ranks: the numbers of [`Uncertainty::areas`].
+pub fn bands(codes: &[AreaCode], nominal_rank: &[usize], runs: &[Vec<u32>]) -> Vec<AreaBand> {
+    let n_runs = runs.len();
+    let mut buf = vec![0u32; n_runs];
+    (0..codes.len())
+        .map(|j| {
+            for (r, ranks) in runs.iter().enumerate() {
+                buf[r] = ranks[j];
+            }
+            let [rank_p5, median_rank, rank_p95] = quantiles(&mut buf, [0.05, 0.5, 0.95]);
+            AreaBand {
+                code: codes[j],
+                nominal_rank: nominal_rank[j],
+                median_rank,
+                rank_p5,
+                rank_p95,
+            }
+        })
+        .collect()
+}
+
+/// The index (exactly what [`crate::compute()`] gives) together with its uncertainty
+/// analysis: the nominal run is part of the analysis, so asking for both costs one index
+/// computation, not two.
+pub fn index_with_uncertainty(
+    def: &Definition,
+    ds: &Dataset,
+    edition: Edition,
+    level: Level,
+    o: &Options,
+) -> (crate::compute::IndexResult, Uncertainty) {
+    let (nominal, engine, nn) = build(def, ds, edition, level, o);
+    let nt = o.treatments.len();
     // Rank bands.
     let choices: Vec<Choice> = (0..o.runs)
         .map(|r| draw(o.seed, r as u64, nn, nt))
@@ -689,7 +748,7 @@ pub fn index_with_uncertainty(
         sobol,
         mean_rank_shift: mean_shift / o.runs.max(1) as f64,
     };
-    (*nominal, u)
+    (nominal, u)
 }
 
 #[cfg(test)]

@@ -505,6 +505,36 @@ fn uncertainty_bands_sobol_and_determinism() {
 }
 
 #[test]
+fn rank_runs_in_any_split_give_the_bands_of_one_batch() {
+    use veerkracht_index::uncertainty::{Options, bands, index_with_uncertainty, rank_runs};
+    let ds = demo();
+    let d = Definition::veerkracht_basis();
+    let o = Options {
+        runs: 60,
+        sobol_n: 0,
+        seed: 9,
+        ..Options::default()
+    };
+    let (_, whole) = index_with_uncertainty(&d, &ds, 2024, Level::Buurt, &o);
+    let (codes, mut ranks) = rank_runs(&d, &ds, 2024, Level::Buurt, &o, 0..25);
+    let (codes2, rest) = rank_runs(&d, &ds, 2024, Level::Buurt, &o, 25..60);
+    assert_eq!(codes, codes2);
+    ranks.extend(rest);
+    let nominal: Vec<usize> = whole.areas.iter().map(|a| a.nominal_rank).collect();
+    assert_eq!(bands(&codes, &nominal, &ranks), whole.areas);
+    // another seed gives other bands: the comparison can fail
+    let (_, other) = rank_runs(
+        &d,
+        &ds,
+        2024,
+        Level::Buurt,
+        &Options { seed: 10, ..o },
+        0..60,
+    );
+    assert_ne!(bands(&codes, &nominal, &other), whole.areas);
+}
+
+#[test]
 fn peer_groups_are_nearest_on_context() {
     let ds = demo();
     let groups = veerkracht_index::peers::peer_groups(
