@@ -12,7 +12,8 @@ VENV=target/py-clean
 rm -rf "$VENV"
 python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q --disable-pip-version-check --no-input \
-  "$WHEEL[test,ray,sobol]" "pandas==3.1.1" "pyarrow==26.0.1" "ray[default]==2.60.0" "SALib==1.6.0" "pytest==9.2.0"
+  "$WHEEL[test,ray,sobol,geo]" "pandas==3.1.1" "pyarrow==26.0.1" "ray[default]==2.60.0" "SALib==1.6.0" \
+  "pytest==9.2.0" "geopandas==1.2.0" "shapely==2.2.0" "esda==2.9.0" "libpysal==4.14.1"
 cargo build --release --locked -q -p veerkracht
 (cd python/tests && RAY_USAGE_STATS_ENABLED=0 "../../$VENV/bin/python" -m pytest -q -s -p no:cacheprovider .)
 "$VENV/bin/python" python/examples/quickstart.py ../shared/peers/woningwaardering/fixtures/tests/data > /dev/null

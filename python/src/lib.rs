@@ -8,6 +8,8 @@
 //! Bounds (checked on arrival, as the CLI does): runs 1–100,000 per call, threads 1–256,
 //! a scenario text ≤ 1 MB, at most 64 overrides.
 
+mod area;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -27,7 +29,7 @@ create_exception!(
     "An input veerkracht cannot use; the message names the file, place and fix."
 );
 
-fn err(e: impl std::fmt::Display) -> PyErr {
+pub(crate) fn err(e: impl std::fmt::Display) -> PyErr {
     VeerkrachtError::new_err(e.to_string())
 }
 
@@ -455,5 +457,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_runs, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_summary, m)?)?;
+    m.add_class::<area::Workspace>()?;
+    m.add_function(wrap_pyfunction!(area::contiguity, m)?)?;
+    m.add_function(wrap_pyfunction!(area::moran, m)?)?;
+    m.add_function(wrap_pyfunction!(area::moran_local, m)?)?;
+    m.add_function(wrap_pyfunction!(area::g_local, m)?)?;
     Ok(())
 }

@@ -128,6 +128,14 @@ def test_ray_cluster_equals_one_process_and_survives_a_killed_worker(single, var
         back = pd.read_parquet(tmp_path / "a")
         assert len(back) == len(single)
 
+        # the index's Monte Carlo runs, sharded the same way, give the bands of one batch
+        whole = vk.index.compute(vk.workspace.open(), edition=2024, runs=60, seed=3).dropna(subset=["rang_mediaan"])
+        sharded = vk.sweep.index_bands(None, runs=60, seed=3, shard_runs=9, edition=2024, address=cluster.address)
+        m = whole.merge(sharded, on="code", suffixes=("", "_ray"))
+        assert len(m) == len(whole) > 100
+        for c in ("rang_p5", "rang_mediaan", "rang_p95"):
+            assert (m[c].astype(float) - m[c + "_ray"].astype(float)).abs().max() < 1e-9, c
+
         # a worker node dies while its tasks run: they are retried on the other node
         killer = threading.Timer(4.0, cluster.kill_a_worker_node)
         killer.start()

@@ -26,7 +26,7 @@ import pandas as pd
 
 from . import _core
 
-__all__ = ["grid", "saltelli", "tasks", "run", "write_parquet", "sobol"]
+__all__ = ["grid", "saltelli", "tasks", "run", "write_parquet", "sobol", "index_bands"]
 
 MAX_VARIANTS = 1_000_000
 MAX_TASKS = 10_000_000
@@ -190,3 +190,54 @@ def sobol(
     return pd.DataFrame(
         {"lever": problem["names"], "S1": s["S1"], "S1_conf": s["S1_conf"], "ST": s["ST"], "ST_conf": s["ST_conf"]}
     )
+
+
+_WORKSPACES: dict = {}
+
+
+def _index_task(workspace: str | None, definition: str | None, level: str | None, edition: int | None, seed: int,
+                start: int, end: int):
+    from .index import rank_runs
+    from .workspace import open as open_workspace
+
+    if workspace not in _WORKSPACES:  # one load per worker process
+        _WORKSPACES[workspace] = open_workspace(workspace)
+    return rank_runs(_WORKSPACES[workspace], start, end, definition, level, edition, seed)
+
+
+def index_bands(
+    workspace: str | None,
+    runs: int,
+    seed: int = 1,
+    shard_runs: int = 100,
+    definition: str | None = None,
+    level: str | None = None,
+    edition: int | None = None,
+    address: str | None = None,
+    max_retries: int = 5,
+) -> pd.DataFrame:
+    """The index's Monte Carlo rank bands with the runs cut into tasks of `shard_runs` (in
+    this process, or as Ray tasks at `address`), joined in run order: the same numbers as
+    `veerkracht.index.compute(..., runs=runs, seed=seed)` (`workspace`: a .gpkg path, or
+    None for the demo region). Columns `code`, `rang`, `rang_p5`, `rang_mediaan`, `rang_p95`."""
+    import numpy as np
+
+    from .index import bands_from_ranks, compute
+    from .workspace import open as open_workspace
+
+    plan = [(s, min(s + shard_runs, runs)) for s in range(0, runs, shard_runs)]
+    args = (workspace, definition, level, edition, seed)
+    if address is None:
+        parts = [_index_task(*args, s, e) for s, e in plan]
+    else:
+        import ray
+
+        if not ray.is_initialized():
+            ray.init(address=address, log_to_driver=False)
+        remote = ray.remote(num_cpus=1, max_retries=max_retries, retry_exceptions=False)(_index_task)
+        parts = ray.get([remote.remote(*args, s, e) for s, e in plan])
+    codes = parts[0][0]
+    if any(p[0] != codes for p in parts):
+        raise _core.VeerkrachtError("index shards disagree on the scored areas")
+    nominal = compute(open_workspace(workspace), definition, level, edition)
+    return bands_from_ranks(codes, np.vstack([p[1] for p in parts]), nominal)
