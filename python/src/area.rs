@@ -255,6 +255,7 @@ impl Workspace {
     /// "bands": [AreaBand …] | null, "sobol": […] | null}`; `runs` > 0 adds Monte Carlo
     /// rank bands (`index_with_uncertainty`, the CLI's `--uncertainty`).
     #[pyo3(signature = (definition_=None, level_name=None, edition=None, runs=0, seed=1, sobol_n=0))]
+    #[allow(clippy::too_many_arguments)]
     fn index(
         &self,
         py: Python<'_>,
