@@ -170,11 +170,12 @@ def sobol(
     variants: Sequence[Mapping[str, Any]],
     bounds: Mapping[str, tuple[float, float]],
     indicator: str,
-    jaar: int | None = None,
+    jaar: int | Sequence[int] | None = None,
     seed: int = 1,
 ) -> pd.DataFrame:
-    """First-order (S1) and total (ST) Sobol indices with 95 % confidence intervals of one
-    metric — the mean over runs in `jaar` (default: the last year) — from a `saltelli` sweep.
+    """First-order (S1) and total (ST) Sobol indices with 95 % confidence intervals (SALib's
+    bootstrap) of one metric from a `saltelli` sweep. The output per variant is the mean over
+    runs and over `jaar` (one year, several, or None for the last year) of the metric.
     Returns one row per lever: `lever`, `S1`, `S1_conf`, `ST`, `ST_conf`."""
     from SALib.analyze import sobol as sobol_analyze
 
@@ -182,10 +183,10 @@ def sobol(
     sel = result[result["indicator"] == indicator]
     if sel.empty:
         raise _core.VeerkrachtError(f"sobol: no metric {indicator!r} in the result")
-    jaar = int(sel["jaar"].max()) if jaar is None else jaar
-    y = sel[sel["jaar"] == jaar].groupby("variant")["waarde"].mean().reindex(range(len(variants)))
+    years = [int(sel["jaar"].max())] if jaar is None else ([jaar] if isinstance(jaar, int) else list(jaar))
+    y = sel[sel["jaar"].isin(years)].groupby("variant")["waarde"].mean().reindex(range(len(variants)))
     if y.isna().any():
-        raise _core.VeerkrachtError(f"sobol: {indicator!r} is undefined in {jaar} for some variants")
+        raise _core.VeerkrachtError(f"sobol: {indicator!r} is undefined in {years} for some variants")
     s = sobol_analyze.analyze(problem, y.to_numpy(dtype=float), calc_second_order=False, seed=seed)
     return pd.DataFrame(
         {"lever": problem["names"], "S1": s["S1"], "S1_conf": s["S1_conf"], "ST": s["ST"], "ST_conf": s["ST_conf"]}
