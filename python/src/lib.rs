@@ -38,18 +38,9 @@ const MAX_THREADS: usize = 256;
 const MAX_SCENARIO_BYTES: usize = 1 << 20;
 const MAX_OVERRIDES: usize = 64;
 
-/// Values VERA units (`EenhedenEenheid` JSON: one object, an array or NDJSON) under the rules
-/// of `peildatum` (ISO date, default 2026-07-01), with policy `variants` (shipped names or
-/// TOML texts) applied in order. Returns, per unit, `(True, result_json)` or
-/// `(False, message)`: one bad unit does not stop the others.
-#[pyfunction]
-#[pyo3(signature = (units_json, peildatum=None, variants=Vec::new()))]
-fn wws_value(
-    py: Python<'_>,
-    units_json: &str,
-    peildatum: Option<&str>,
-    variants: Vec<String>,
-) -> PyResult<Vec<(bool, String)>> {
+/// The valuation options of a peildatum (ISO date) and policy variants (shipped names or TOML
+/// texts, applied in order).
+fn wws_options(peildatum: Option<&str>, variants: &[String]) -> PyResult<Options> {
     let mut opts = Options::default();
     if let Some(d) = peildatum {
         opts.peildatum = d
@@ -79,6 +70,22 @@ fn wws_value(
             .map_err(err)?;
         opts.tabellen = Some(Variant::tables(&parsed).map_err(err)?);
     }
+    Ok(opts)
+}
+
+/// Values VERA units (`EenhedenEenheid` JSON: one object, an array or NDJSON) under the rules
+/// of `peildatum` (ISO date, default 2026-07-01), with policy `variants` (shipped names or
+/// TOML texts) applied in order. Returns, per unit, `(True, result_json)` or
+/// `(False, message)`: one bad unit does not stop the others.
+#[pyfunction]
+#[pyo3(signature = (units_json, peildatum=None, variants=Vec::new()))]
+fn wws_value(
+    py: Python<'_>,
+    units_json: &str,
+    peildatum: Option<&str>,
+    variants: Vec<String>,
+) -> PyResult<Vec<(bool, String)>> {
+    let opts = wws_options(peildatum, &variants)?;
     let results = py
         .detach(|| waardeer_many(units_json, &opts))
         .map_err(err)?;
@@ -386,22 +393,20 @@ fn simulate_runs<'py>(
     Ok(d)
 }
 
-/// Quantiles over runs `0..runs` of the region metrics, as `veerkracht simulate --out`
-/// writes the region rows, with the same small-cell rule (`min_cel`, default the CLI's
-/// `--min-cel`): a list of `(jaar, indicator, p5, p50, p95, gemiddelde, afgeschermd)`, the
-/// quantiles NaN and `afgeschermd` the reason when the figure is withheld.
-#[pyfunction]
-#[pyo3(signature = (scenario, runs, seed=1, threads=1, overrides=None, min_cel=None))]
-#[allow(clippy::type_complexity)]
-fn simulate_summary(
+/// A scenario's runs `0..runs` and which of their figures may be published (the CLI's
+/// small-cell rule at `min_cel`).
+fn run_with_afscherming(
     py: Python<'_>,
     scenario: &str,
+    overrides: Option<&Bound<'_, PyDict>>,
     runs: usize,
     seed: u64,
     threads: usize,
-    overrides: Option<&Bound<'_, PyDict>>,
     min_cel: Option<u64>,
-) -> PyResult<Vec<(i32, String, f64, f64, f64, f64, Option<&'static str>)>> {
+) -> PyResult<(
+    veerkracht_sim::Results,
+    veerkracht_sim::afscherming::Afscherming,
+)> {
     check_runs(0, runs, threads)?;
     let privacy = veerkracht_privacy::Options::with_k(
         min_cel.unwrap_or(veerkracht_privacy::Options::default().k),
@@ -410,6 +415,12 @@ fn simulate_summary(
     let (s, dir) = build_scenario(scenario, overrides)?;
     let inp = inputs(&s, &dir)?;
     let model = Model::build(s, &inp, seed).map_err(err)?;
+    veerkracht_sim::Budget::CLI
+        .check(
+            &veerkracht_sim::estimate(&model, runs, threads, false),
+            &format!("scenario '{}'", model.scenario.naam),
+        )
+        .map_err(err)?;
     let results = py.detach(|| veerkracht_sim::simulate(&model, runs, seed, threads, &|| {}));
     // the stock's published rent mix pins the simulation's stock counts, as in the CLI
     let stock = veerkracht_huurmix::Voorraad::parse(inp.voorraad.0.clone(), &inp.voorraad.1)
@@ -420,32 +431,230 @@ fn simulate_summary(
             veerkracht_huurmix::segment_pins(&mix, &p)
         });
     let afs = veerkracht_sim::afscherming::afscherming(&results, &privacy, stock.as_ref());
-    let mut out = Vec::new();
-    for y in 0..results.jaren {
-        for (i, name) in results.metrics.regio.iter().enumerate() {
-            let why = afs.regio(y, i).map(|w| w.code());
-            let q = if why.is_some() {
-                veerkracht_sim::Quantiles {
-                    p5: f64::NAN,
-                    p50: f64::NAN,
-                    p95: f64::NAN,
-                    gemiddelde: f64::NAN,
-                }
+    Ok((results, afs))
+}
+
+/// Why a figure is withheld (`None`: shown), as the CLI decides it.
+fn withheld(
+    r: &veerkracht_sim::Results,
+    afs: &veerkracht_sim::afscherming::Afscherming,
+    jaar: i32,
+    code: &str,
+    indicator: &str,
+) -> Option<&'static str> {
+    let y = usize::try_from(jaar - r.startjaar).ok()?;
+    if code == "regio" {
+        return afs.regio(y, r.regio_index(indicator)?).map(|w| w.code());
+    }
+    let b = r.buurten.iter().position(|(c, _)| c == code)?;
+    afs.buurt(y, b, r.buurt_index(indicator)?).map(|w| w.code())
+}
+
+const NO_NUMBER: veerkracht_sim::Quantiles = veerkracht_sim::Quantiles {
+    p5: f64::NAN,
+    p50: f64::NAN,
+    p95: f64::NAN,
+    gemiddelde: f64::NAN,
+};
+
+/// One summary row: jaar, code, naam, indicator, p5, p50, p95, gemiddelde, afgeschermd.
+type SummaryRow = (
+    i32,
+    String,
+    String,
+    String,
+    f64,
+    f64,
+    f64,
+    f64,
+    Option<&'static str>,
+);
+
+/// Quantiles over runs `0..runs` of the region metrics (and with `per_buurt` every buurt
+/// metric), as `veerkracht simulate --out` writes them, with the same small-cell rule
+/// (`min_cel`, default the CLI's `--min-cel`): rows `(jaar, code, naam, indicator, p5, p50,
+/// p95, gemiddelde, afgeschermd)`, the quantiles NaN and `afgeschermd` the reason when the
+/// figure is withheld.
+#[pyfunction]
+#[pyo3(signature = (scenario, runs, seed=1, threads=1, overrides=None, min_cel=None, per_buurt=false))]
+#[allow(clippy::too_many_arguments)]
+fn simulate_summary(
+    py: Python<'_>,
+    scenario: &str,
+    runs: usize,
+    seed: u64,
+    threads: usize,
+    overrides: Option<&Bound<'_, PyDict>>,
+    min_cel: Option<u64>,
+    per_buurt: bool,
+) -> PyResult<Vec<SummaryRow>> {
+    let (results, afs) =
+        run_with_afscherming(py, scenario, overrides, runs, seed, threads, min_cel)?;
+    Ok(results
+        .rows()
+        .into_iter()
+        .filter(|(_, code, ..)| per_buurt || code == "regio")
+        .map(|(jaar, code, naam, ind, q)| {
+            let why = withheld(&results, &afs, jaar, &code, &ind);
+            let q = if why.is_some() { NO_NUMBER } else { q };
+            (jaar, code, naam, ind, q.p5, q.p50, q.p95, q.gemiddelde, why)
+        })
+        .collect())
+}
+
+/// One comparison row: jaar, code, naam, indicator, a_p50, b_p50, the difference's p5, p50,
+/// p95 and mean, zeker, afgeschermd.
+type CompareRow = (
+    i32,
+    String,
+    String,
+    String,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    Option<bool>,
+    Option<&'static str>,
+);
+
+/// Scenario B against A with the same runs and seed (common random numbers), as
+/// `veerkracht simulate compare A B`: per year, area (`regio` and, with `per_buurt`, each
+/// buurt) and metric both medians and the quantiles of the per-run difference B − A;
+/// withheld when either side's figure is.
+#[pyfunction]
+#[pyo3(signature = (a, b, runs, seed=1, threads=1, overrides_a=None, overrides_b=None, min_cel=None, per_buurt=false))]
+#[allow(clippy::too_many_arguments)]
+fn simulate_compare(
+    py: Python<'_>,
+    a: &str,
+    b: &str,
+    runs: usize,
+    seed: u64,
+    threads: usize,
+    overrides_a: Option<&Bound<'_, PyDict>>,
+    overrides_b: Option<&Bound<'_, PyDict>>,
+    min_cel: Option<u64>,
+    per_buurt: bool,
+) -> PyResult<Vec<CompareRow>> {
+    let (ra, afs_a) = run_with_afscherming(py, a, overrides_a, runs, seed, threads, min_cel)?;
+    let (rb, afs_b) = run_with_afscherming(py, b, overrides_b, runs, seed, threads, min_cel)?;
+    let cmp = veerkracht_sim::Comparison { a: &ra, b: &rb };
+    let rows = if per_buurt {
+        cmp.rows()
+    } else {
+        cmp.regio_rows()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|v| {
+            let why = withheld(&ra, &afs_a, v.jaar, &v.code, &v.indicator)
+                .or_else(|| withheld(&rb, &afs_b, v.jaar, &v.code, &v.indicator));
+            let shown = why.is_none();
+            let d = if shown { v.verschil } else { NO_NUMBER };
+            let zeker = shown.then(|| v.zeker());
+            let (ap, bp) = if shown {
+                (v.a.p50, v.b.p50)
             } else {
-                results.regio_q(y, i)
+                (f64::NAN, f64::NAN)
             };
-            out.push((
-                results.startjaar + y as i32,
-                name.clone(),
-                q.p5,
-                q.p50,
-                q.p95,
-                q.gemiddelde,
+            (
+                v.jaar,
+                v.code,
+                v.naam,
+                v.indicator,
+                ap,
+                bp,
+                d.p5,
+                d.p50,
+                d.p95,
+                d.gemiddelde,
+                zeker,
                 why,
-            ));
+            )
+        })
+        .collect())
+}
+
+/// Values a flat portfolio CSV (the `veerkracht wws --bulk FLAT.csv` form: one row per
+/// dwelling) by the points-only path on `threads` threads: columns `id`, `stelsel`,
+/// `punten`, `maximale_huur`, `huurprijsopslag`, `segment`, `fout`, one per stelselgroep.
+/// A row that cannot be read is an error naming its line and column (as the CLI).
+#[pyfunction]
+#[pyo3(signature = (csv_text, peildatum=None, variants=Vec::new(), threads=1))]
+fn wws_flat<'py>(
+    py: Python<'py>,
+    csv_text: &str,
+    peildatum: Option<&str>,
+    variants: Vec<String>,
+    threads: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    if !(1..=MAX_THREADS).contains(&threads) {
+        return Err(err(format!("threads {threads}: give 1–{MAX_THREADS}")));
+    }
+    let opts = wws_options(peildatum, &variants)?;
+    type Row = (String, Result<veerkracht_wws::Punten, String>);
+    let rows: Vec<Row> = py
+        .detach(|| {
+            veerkracht_wws::flat::waardeer_punten_csv(csv_text, &opts, threads, |u, p| {
+                (u.id.clone(), p.map_err(|e| e.to_string()))
+            })
+        })
+        .map_err(err)?;
+    let mut groups: Vec<&'static str> = Vec::new();
+    for (_, r) in &rows {
+        if let Ok(p) = r {
+            for (code, _) in &p.groepen {
+                if !groups.contains(code) {
+                    groups.push(code);
+                }
+            }
         }
     }
-    Ok(out)
+    let d = PyDict::new(py);
+    let ok = |f: &dyn Fn(&veerkracht_wws::Punten) -> Option<f64>| -> Vec<Option<f64>> {
+        rows.iter()
+            .map(|(_, r)| r.as_ref().ok().and_then(f))
+            .collect()
+    };
+    d.set_item(
+        "id",
+        rows.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "stelsel",
+        rows.iter()
+            .map(|(_, r)| r.as_ref().ok().map(|p| p.stelsel.code()))
+            .collect::<Vec<_>>(),
+    )?;
+    d.set_item("punten", ok(&|p| Some(p.punten)))?;
+    d.set_item("maximale_huur", ok(&|p| Some(p.maximale_huur)))?;
+    d.set_item("huurprijsopslag", ok(&|p| Some(p.huurprijsopslag)))?;
+    d.set_item(
+        "segment",
+        rows.iter()
+            .map(|(_, r)| r.as_ref().ok().and_then(|p| p.segment).map(|s| s.naam()))
+            .collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "fout",
+        rows.iter()
+            .map(|(_, r)| r.as_ref().err().cloned())
+            .collect::<Vec<_>>(),
+    )?;
+    for g in groups {
+        d.set_item(
+            g,
+            ok(&|p| {
+                p.groepen
+                    .iter()
+                    .find(|(c, _)| *c == g)
+                    .and_then(|(_, v)| *v)
+            }),
+        )?;
+    }
+    Ok(d)
 }
 
 #[pymodule]
@@ -457,6 +666,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_runs, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_summary, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate_compare, m)?)?;
+    m.add_function(wrap_pyfunction!(wws_flat, m)?)?;
     m.add_class::<area::Workspace>()?;
     m.add_function(wrap_pyfunction!(area::contiguity, m)?)?;
     m.add_function(wrap_pyfunction!(area::moran, m)?)?;

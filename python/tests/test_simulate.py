@@ -17,12 +17,13 @@ def test_summary_equals_the_cli(tmp_path):
         capture_output=True,
     )
     [f] = [p for p in out.iterdir() if p.suffix == ".csv" and "spreiding" in p.name]
-    rows = [r for r in csv.DictReader(f.open()) if r["code"] == "regio"]
-    ours = vk.simulate_summary("spreiding", runs=12, seed=7, threads=1)
+    rows = list(csv.DictReader(f.open()))
+    ours = vk.simulate_summary("spreiding", runs=12, seed=7, threads=1, per_buurt=True)
+    assert (ours["code"] != "regio").sum() > 1000
     assert len(rows) == len(ours) > 100
     assert ours["afgeschermd"].notna().sum() >= 1, "the comparison should include a withheld figure"
     for r, (_, o) in zip(rows, ours.iterrows()):
-        assert (int(r["jaar"]), r["indicator"]) == (o["jaar"], o["indicator"])
+        assert (int(r["jaar"]), r["code"], r["indicator"]) == (o["jaar"], o["code"], o["indicator"])
         assert (r["afgeschermd"] or None) == (None if pd.isna(o["afgeschermd"]) else o["afgeschermd"])
         for k in ("p5", "p50", "p95", "gemiddelde"):
             if r[k] == "":
@@ -59,3 +60,25 @@ def test_overrides_change_the_scenario_and_are_validated():
         vk.simulate("basis", runs=0)
     with pytest.raises(vk.VeerkrachtError, match="cannot read the scenario"):
         vk.simulate("geen-scenario", runs=1)
+
+
+def test_compare_equals_the_cli():
+    out = subprocess.run(
+        [cli(), "--json", "simulate", "compare", "basis", "spreiding", "--runs", "10", "--seed", "3"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    import json
+
+    rows = json.loads(out)["rijen"]
+    ours = vk.compare("basis", "spreiding", runs=10, seed=3, per_buurt=True)
+    assert len(ours) == len(rows) > 1000
+    assert ours["afgeschermd"].notna().sum() >= 1
+    for r, (_, o) in zip(rows, ours.iterrows()):
+        assert (r["jaar"], r["code"], r["indicator"]) == (o["jaar"], o["code"], o["indicator"])
+        assert r["afgeschermd"] == (None if pd.isna(o["afgeschermd"]) else o["afgeschermd"])
+        for k in ("a_p50", "b_p50", "verschil_p5", "verschil_p50", "verschil_p95", "verschil_gemiddelde"):
+            if r[k] is None:
+                assert pd.isna(o[k]), (r, k)
+            else:
+                assert o[k] == pytest.approx(r[k], rel=1e-12, abs=1e-12), (r, k)
+        assert r["zeker"] == (None if pd.isna(o["zeker"]) else bool(o["zeker"]))

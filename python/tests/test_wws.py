@@ -2,6 +2,8 @@
 import json
 import subprocess
 
+import pandas as pd
+
 import pytest
 
 import veerkracht as vk
@@ -111,3 +113,25 @@ def test_bad_input_is_a_clear_error_per_unit():
         vk.wws.value(good, variants=["woz-cap-26"])
     with pytest.raises(vk.VeerkrachtError, match="onbekend|unknown"):
         vk.wws.value(good, variants=['[variant]\nnaam = "x"\nomschrijving = "y"\ngeldig_vanaf = 2026-01-01\n[nope]\nx = 1\n'])
+
+
+def test_flat_rows_equal_the_cli(tmp_path):
+    subprocess.run([cli(), "demo", "--out", tmp_path / "demo"], check=True, capture_output=True)
+    stock = next((tmp_path / "demo").rglob("*voorraad*.csv"))
+    out = tmp_path / "punten.csv"
+    subprocess.run([cli(), "wws", "--bulk", stock, "--out", out], check=True, capture_output=True)
+    theirs = pd.read_csv(out)
+    ours = vk.wws.value_flat(stock.read_text(), threads=2)
+    assert len(ours) == len(theirs) > 10_000
+    assert ours["id"].astype(str).tolist() == theirs[theirs.columns[0]].astype(str).tolist()
+    assert ours["punten"].astype(float).tolist() == theirs["punten"].astype(float).tolist()
+    assert ours["maximale_huur"].astype(float).round(2).tolist() == theirs["maximale_huur"].astype(float).round(2).tolist()
+    df = pd.read_csv(stock, sep=";", dtype=str, keep_default_na=False)
+    cut = vk.wws.value_flat(df.head(50), variants=["woz-cap-25"])
+    assert len(cut) == 50 and cut["fout"].isna().all()
+    with pytest.raises(vk.VeerkrachtError, match="line 3.*bouwjaar"):
+        bad = stock.read_text().splitlines()
+        fields = bad[2].split(";")
+        fields[3] = "oud"  # bouwjaar
+        bad[2] = ";".join(fields)
+        vk.wws.value_flat("\n".join(bad[:5]))

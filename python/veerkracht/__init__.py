@@ -11,7 +11,7 @@ Errors in the input raise `VeerkrachtError` with the message the `veerkracht` CL
 """
 from ._core import VeerkrachtError, __version__, scenarios
 from . import index, spatial, sweep, workspace, wws
-from .simulate import simulate, simulate_summary
+from .simulate import compare, simulate, simulate_summary
 
-__all__ = ["VeerkrachtError", "__version__", "index", "scenarios", "simulate", "simulate_summary", "spatial",
+__all__ = ["VeerkrachtError", "__version__", "compare", "index", "scenarios", "simulate", "simulate_summary", "spatial",
            "sweep", "workspace", "wws"]

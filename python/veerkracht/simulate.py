@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import _core
 
-__all__ = ["simulate", "simulate_summary"]
+__all__ = ["simulate", "simulate_summary", "compare"]
 
 
 def simulate(
@@ -45,12 +45,42 @@ def simulate_summary(
     threads: int = 1,
     overrides: Mapping[str, Any] | None = None,
     min_cel: int | None = None,
+    per_buurt: bool = False,
 ) -> pd.DataFrame:
-    """Quantiles over runs of the region metrics, as `veerkracht simulate --out` writes the
-    region rows: `jaar`, `indicator`, `p5`, `p50`, `p95`, `gemiddelde`, `afgeschermd`.
+    """Quantiles over runs, as `veerkracht simulate --out` writes them: `jaar`, `code`
+    (`regio`, or a buurtcode with `per_buurt`), `naam`, `indicator`, `p5`, `p50`, `p95`,
+    `gemiddelde`, `afgeschermd`.
 
     The CLI's small-cell rule applies (`min_cel`, default its `--min-cel`): a figure that rests
-    on fewer simulated households or lettings has no quantiles and `afgeschermd` says why.
+    on fewer simulated households, dwellings or lettings has no quantiles and `afgeschermd` says
+    why (per-run values of buurten are never handed out).
     """
-    rows = _core.simulate_summary(scenario, runs, seed, threads, dict(overrides or {}), min_cel)
-    return pd.DataFrame(rows, columns=["jaar", "indicator", "p5", "p50", "p95", "gemiddelde", "afgeschermd"])
+    rows = _core.simulate_summary(scenario, runs, seed, threads, dict(overrides or {}), min_cel, per_buurt)
+    return pd.DataFrame(
+        rows, columns=["jaar", "code", "naam", "indicator", "p5", "p50", "p95", "gemiddelde", "afgeschermd"]
+    )
+
+
+def compare(
+    a: str,
+    b: str,
+    runs: int = 200,
+    seed: int = 1,
+    threads: int = 1,
+    overrides_a: Mapping[str, Any] | None = None,
+    overrides_b: Mapping[str, Any] | None = None,
+    min_cel: int | None = None,
+    per_buurt: bool = False,
+) -> pd.DataFrame:
+    """Scenario B against A with the same runs and seed (common random numbers), as
+    `veerkracht simulate compare A B`: `jaar`, `code`, `naam`, `indicator`, `a_p50`, `b_p50`,
+    `verschil_p5`, `verschil_p50`, `verschil_p95`, `verschil_gemiddelde` (of the per-run
+    difference B − A), `zeker` (its 90 % interval excludes 0), `afgeschermd`."""
+    rows = _core.simulate_compare(
+        a, b, runs, seed, threads, dict(overrides_a or {}), dict(overrides_b or {}), min_cel, per_buurt
+    )
+    return pd.DataFrame(
+        rows,
+        columns=["jaar", "code", "naam", "indicator", "a_p50", "b_p50", "verschil_p5", "verschil_p50",
+                 "verschil_p95", "verschil_gemiddelde", "zeker", "afgeschermd"],
+    )

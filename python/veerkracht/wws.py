@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import _core
 
-__all__ = ["value", "value_frame", "variants"]
+__all__ = ["value", "value_frame", "value_flat", "variants"]
 
 
 def _text(units: str | Mapping[str, Any] | Iterable[Mapping[str, Any]]) -> str:
@@ -69,3 +69,23 @@ def value_frame(
             row[g["criteriumGroep"]["stelselgroep"]["code"]] = g.get("punten")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def value_flat(
+    stock: "pd.DataFrame | str",
+    peildatum: str | None = None,
+    variants: list[str] | None = None,
+    threads: int = 1,
+) -> pd.DataFrame:
+    """Values the flat portfolio form (one row per dwelling: the columns of
+    `veerkracht wws --bulk FLAT.csv`, see docs/wws-schema.md) given as a DataFrame or CSV
+    text, by the fast points-only path: `id`, `stelsel`, `punten`, `maximale_huur`,
+    `huurprijsopslag`, `segment`, `fout`, and one column per stelselgroep. A row that cannot
+    be read raises `VeerkrachtError` naming its line and column."""
+    text = stock if isinstance(stock, str) else stock.to_csv(index=False)
+    cols = _core.wws_flat(text, peildatum, list(variants or []), threads)
+    df = pd.DataFrame(cols)
+    for c in df.columns:
+        if c not in ("id", "stelsel", "segment", "fout"):
+            df[c] = df[c].astype("Float64")
+    return df
