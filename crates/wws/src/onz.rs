@@ -650,8 +650,10 @@ fn woz(ctx: &mut Ctx, g: &mut Groep) {
     finish(g);
 }
 
-/// Aftrekpunten: −4 when the attributed vertrek area is under 8 m².
+/// Aftrekpunten: −4 when the attributed vertrek area is under 8 m² (`aft_punten`,
+/// `aft_grens_m2` in `[rubrieken]`).
 fn aft(ctx: &mut Ctx, g: &mut Groep, _prior: &[Groep]) {
+    let rb = ctx.t.beleid(ctx.peildatum).rubrieken;
     // the attributed area as the reference sums it: per room m² ÷ rooms, 2 decimals
     let totaal = half_up(
         ctx.e
@@ -671,13 +673,13 @@ fn aft(ctx: &mut Ctx, g: &mut Groep, _prior: &[Groep]) {
             .sum(),
         2,
     );
-    if totaal < 8.0 - 1e-9 {
+    if totaal < rb.aft_grens_m2 - 1e-9 {
         g.add(
             "oppervlakte_van_vertrekken_minder_dan_8m2",
             "Oppervlakte van vertrekken is minder dan 8 m²",
         );
         let w = g.last();
-        w.punten = Some(-4.0);
+        w.punten = Some(rb.aft_punten);
         w.meeteenheid = Some(Meeteenheid::M2);
         w.aantal = Some(totaal);
     }

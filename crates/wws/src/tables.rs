@@ -389,6 +389,18 @@ pub struct Rubrieken {
     pub vkv_overig: f64,
     /// … for at most this many rooms
     pub vkv_overig_max: u32,
+    /// rubriek 8 (parkeerruimten): points per parking place of type I (garage, PIP/PUP) …
+    pub gpa_type_i: f64,
+    /// … of type II (carport, PBD) …
+    pub gpa_type_ii: f64,
+    /// … of type III (the others)
+    pub gpa_type_iii: f64,
+    /// onzelfstandig: aftrekpunten when the attributed vertrek area is under this many m² …
+    pub aft_grens_m2: f64,
+    /// … this many points (negative)
+    pub aft_punten: f64,
+    /// rubriek 9 (gemeenschappelijke ruimten) of a zorgwoning: these points instead
+    pub gvr_zorgwoning: f64,
 }
 
 /// Rubriek keuken (`[keuken]` in parameters.toml): the worktop's points by its length and
@@ -708,6 +720,12 @@ pub(crate) fn check_rubrieken(r: &Rubrieken) -> Result<(), WwsError> {
         ),
         ("vkv_overig", r.vkv_overig, 0.0, 100.0),
         ("vkv_overig_max", f64::from(r.vkv_overig_max), 0.0, 1000.0),
+        ("gpa_type_i", r.gpa_type_i, 0.0, 100.0),
+        ("gpa_type_ii", r.gpa_type_ii, 0.0, 100.0),
+        ("gpa_type_iii", r.gpa_type_iii, 0.0, 100.0),
+        ("aft_grens_m2", r.aft_grens_m2, 0.0, 1000.0),
+        ("aft_punten", r.aft_punten, -100.0, 0.0),
+        ("gvr_zorgwoning", r.gvr_zorgwoning, 0.0, 100.0),
     ] {
         if !(lo..=hi).contains(&v) {
             return Err(WwsError::Table(format!(

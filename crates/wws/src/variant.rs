@@ -20,7 +20,7 @@
 //! | section | keys |
 //! |---|---|
 //! | `[woz]` | `cap_procent` (1–99), `cap_vanaf_punten` (1–1000), `nieuwbouw_minimum` (0–200), `nieuwbouw_drempel` (0–1000), `nieuwbouw_bouwjaar_van`/`_tot` (1000–2200), `vrijstelling` (0–10,000,000 euro), `onderdeel_1`, `onderdeel_2`, `onderdeel_2_corop` (1–10,000,000 euro), `minimum_waarde` (0–10,000,000 euro), `corop_bouwjaar_van`/`_tot` (1000–2200), `corop_max_m2` (0–1000), `corop_gebieden` (COROP codes, at most 8) |
-//! | `[rubrieken]` | `ovz_per_m2`, `ooz_per_m2`, `bui_prive_per_m2`, `bui_gedeeld_per_m2` (0–10), `zolder_correctie_max`, `bui_aanwezig`, `bij_aanbelfunctie`, `bij_laadpunt`, `vkv_verwarmd`, `vkv_open_keuken`, `vkv_verkoeld`, `vkv_overig` (0–100), `bui_max` (0–200), `bui_geen` (−100–0), `bij_zorgwoning_procent` (0–200), `vkv_verkoeld_max`, `vkv_overig_max` (0–1000 rooms) |
+//! | `[rubrieken]` | `ovz_per_m2`, `ooz_per_m2`, `bui_prive_per_m2`, `bui_gedeeld_per_m2` (0–10), `zolder_correctie_max`, `bui_aanwezig`, `bij_aanbelfunctie`, `bij_laadpunt`, `vkv_verwarmd`, `vkv_open_keuken`, `vkv_verkoeld`, `vkv_overig` (0–100), `bui_max` (0–200), `bui_geen` (−100–0), `bij_zorgwoning_procent` (0–200), `vkv_verkoeld_max`, `vkv_overig_max` (0–1000 rooms), `gpa_type_i`, `gpa_type_ii`, `gpa_type_iii` (0–100 per parking place), `aft_grens_m2` (0–1000), `aft_punten` (−100–0), `gvr_zorgwoning` (0–100) |
 //! | `[keuken]` | `aanrecht_min_mm`, `aanrecht_lang_mm`, `onz_aanrecht_3m_mm`, `onz_aanrecht_5m_mm` (0–100,000 mm), `aanrecht_kort`, `aanrecht_lang`, `onz_aanrecht_3m`, `onz_aanrecht_5m` (0–100), `onz_aanrecht_5m_kamers` (0–1000); `[keuken.extra]` and `[sanitair.extra]`: `CODE = points` (0–50) for the codes of parameters.toml |
 //! | `[sanitair]` | `wastafel`, `meerpersoonswastafel` (0–50), `toilet_toiletruimte`, `toilet_badkamer` (`[hangend, staand]`), `bad_en_douche`, `bad`, `douche`, `drempelloze_inrijdouche` (`[zelfstandig, onzelfstandig]`, 0–50) |
 //! | `[energielabel]` (ZEL) | `epv = [egw, mgw]`, `punten = { "A" = [egw, mgw], … }` (−100–200), `bouwjaar` rows as in parameters.toml |
@@ -121,6 +121,12 @@ struct RawRubrieken {
     vkv_verkoeld_max: Num,
     vkv_overig: Num,
     vkv_overig_max: Num,
+    gpa_type_i: Num,
+    gpa_type_ii: Num,
+    gpa_type_iii: Num,
+    aft_grens_m2: Num,
+    aft_punten: Num,
+    gvr_zorgwoning: Num,
 }
 
 #[derive(Deserialize, Default)]
@@ -519,6 +525,12 @@ impl Variant {
             ("vkv_verkoeld_max", &r.vkv_verkoeld_max, 0.0, 1000.0),
             ("vkv_overig", &r.vkv_overig, 0.0, 100.0),
             ("vkv_overig_max", &r.vkv_overig_max, 0.0, 1000.0),
+            ("gpa_type_i", &r.gpa_type_i, 0.0, 100.0),
+            ("gpa_type_ii", &r.gpa_type_ii, 0.0, 100.0),
+            ("gpa_type_iii", &r.gpa_type_iii, 0.0, 100.0),
+            ("aft_grens_m2", &r.aft_grens_m2, 0.0, 1000.0),
+            ("aft_punten", &r.aft_punten, -100.0, 0.0),
+            ("gvr_zorgwoning", &r.gvr_zorgwoning, 0.0, 100.0),
         ] {
             let whole = k.ends_with("_max") && k.starts_with("vkv");
             if let Some(x) = c.num(&format!("rubrieken.{k}"), v, lo, hi, "points", whole)? {
@@ -1090,6 +1102,12 @@ impl Variant {
                                     "vkv_verkoeld_max" => r.vkv_verkoeld_max = *x as u32,
                                     "vkv_overig" => r.vkv_overig = *x,
                                     "vkv_overig_max" => r.vkv_overig_max = *x as u32,
+                                    "gpa_type_i" => r.gpa_type_i = *x,
+                                    "gpa_type_ii" => r.gpa_type_ii = *x,
+                                    "gpa_type_iii" => r.gpa_type_iii = *x,
+                                    "aft_grens_m2" => r.aft_grens_m2 = *x,
+                                    "aft_punten" => r.aft_punten = *x,
+                                    "gvr_zorgwoning" => r.gvr_zorgwoning = *x,
                                     other => unreachable!("rubrieken key {other} is validated"),
                                 }
                             }

@@ -92,6 +92,12 @@ vkv_verkoeld = 1
 vkv_verkoeld_max = 2
 vkv_overig = 1
 vkv_overig_max = 4
+gpa_type_i = 9
+gpa_type_ii = 6
+gpa_type_iii = 4
+aft_grens_m2 = 8
+aft_punten = -4
+gvr_zorgwoning = 3
 
 [keuken]
 aanrecht_min_mm = 1000
@@ -686,6 +692,50 @@ fn area_and_outdoor_points_by_hand_and_on_both_paths() {
         }
     }
     assert!(changed > 2000, "{changed}");
+}
+
+/// Parking points per type and the ONZ aftrek are data too (`[rubrieken]`).
+#[test]
+fn parking_and_aftrek_points_follow_their_data() {
+    let v = Variant::parse(
+        "parkeren.toml",
+        "[variant]\nnaam = \"p\"\nomschrijving = \"p\"\ngeldig_vanaf = 2026-01-01\n\
+         [rubrieken]\ngpa_type_i = 12\ngpa_type_ii = 8\ngpa_type_iii = 5\n\
+         aft_grens_m2 = 9\naft_punten = -6\n",
+    )
+    .unwrap();
+    let o = with(&[v]);
+    if let Some(e) = fixture(
+        "zelfstandige_woonruimten/stelselgroepen/gemeenschappelijke_parkeerruimten/input/alle_types_1_keer.json",
+    ) {
+        // one place of each type, shared by 10 addresses: today (9 + 9 + 6 + 4) / 10 = 2.8 →
+        // 2.75; with 12 / 12 / 8 / 5: 3.7 → 3.75 (quarter points)
+        assert_eq!(
+            groep(&waardeer(&e, &Options::default()).unwrap(), "GPA"),
+            2.75
+        );
+        assert_eq!(groep(&waardeer(&e, &o).unwrap(), "GPA"), 3.75);
+    }
+    // the fixture has no stelsel field: its folder says onzelfstandig
+    let onz = |o: &Options| Options {
+        default_stelsel: veerkracht_wws::Stelsel::Onzelfstandig,
+        ..o.clone()
+    };
+    let (today, o) = (onz(&Options::default()), onz(&o));
+    let aft = |e: &Eenheid, o: &Options| {
+        let r = waardeer(e, o).unwrap();
+        assert_eq!(r.stelsel, veerkracht_wws::Stelsel::Onzelfstandig);
+        r.groep("AFT").and_then(|g| g.punten).unwrap_or(0.0)
+    };
+    let dir = "onzelfstandige_woonruimten/stelselgroepen/aftrekpunten/input/";
+    if let (Some(wel), Some(geen)) = (
+        fixture(&format!("{dir}wel_aftrek.json")),
+        fixture(&format!("{dir}geen_aftrek.json")),
+    ) {
+        assert_eq!((aft(&wel, &today), aft(&wel, &o)), (-4.0, -6.0));
+        // 8 m² of vertrekken: no aftrek under 8, −6 under 9
+        assert_eq!((aft(&geen, &today), aft(&geen, &o)), (0.0, -6.0));
+    }
 }
 
 /// The COROP rule's areas and bouwjaren are data: without Groot-Amsterdam (23) a small new

@@ -63,10 +63,11 @@ pub(crate) fn parkeerruimte(ctx: &mut Ctx, g: &mut Groep, r: &Ruimte, i: usize) 
     let laag = gedeeld_met_laag(g, None, adr, onz);
     let deler = f64::from(deler(r));
     let plekken = r.aantal.unwrap_or(1);
+    let rb = ctx.t.beleid(ctx.peildatum).rubrieken;
     let punten = match ty {
-        "Type I" => 9.0,
-        "Type II" => 6.0,
-        _ => 4.0,
+        "Type I" => rb.gpa_type_i,
+        "Type II" => rb.gpa_type_ii,
+        _ => rb.gpa_type_iii,
     };
     let naam = r.weergavenaam();
     let cid = format!("{naam}_{ty}").to_lowercase().replace(' ', "_");

@@ -24,10 +24,11 @@ pub(crate) fn gvr(ctx: &mut Ctx, g: &mut Groep) {
 /// rooms.
 pub(crate) fn gemeenschappelijk(ctx: &mut Ctx, g: &mut Groep, stelsel: Stelsel) {
     let e = ctx.e;
+    let rb = ctx.t.beleid(ctx.peildatum).rubrieken;
     let onz_stelsel = stelsel == Stelsel::Onzelfstandig;
     if e.doelgroep.as_deref() == Some("ZOR") {
         g.add("zorgwoning", "Zorgwoning");
-        g.last().punten = Some(3.0);
+        g.last().punten = Some(rb.gvr_zorgwoning);
         finish(g);
         return;
     }
@@ -68,7 +69,11 @@ pub(crate) fn gemeenschappelijk(ctx: &mut Ctx, g: &mut Groep, stelsel: Stelsel) 
             .iter()
             .map(|r| half_up(oppervlakte_met_kasten(r), 2))
             .sum();
-        let per_m2 = if *k == Klasse::Vertrek { 1.0 } else { 0.75 };
+        let per_m2 = if *k == Klasse::Vertrek {
+            rb.ovz_per_m2
+        } else {
+            rb.ooz_per_m2
+        };
         let deler = f64::from(adr * onz);
         let punten = whole(totaal) * per_m2 / deler;
         let laag = gedeeld_met_laag(g, None, *adr, *onz);
@@ -108,7 +113,8 @@ pub(crate) fn gemeenschappelijk(ctx: &mut Ctx, g: &mut Groep, stelsel: Stelsel) 
         if *k == Klasse::Overig {
             for r in ruimten.iter().filter(|r| is_zolder_zonder_vaste_trap(r)) {
                 let z = half_up(oppervlakte_met_kasten(r), 2);
-                let c = ((whole(totaal) - whole(totaal - z)) * 0.75).min(5.0);
+                let c = ((whole(totaal) - whole(totaal - z)) * rb.ooz_per_m2)
+                    .min(rb.zolder_correctie_max);
                 g.add_under(
                     &sub,
                     &format!("{}__correctie_zolder_zonder_vaste_trap", r.criterium_id()),
