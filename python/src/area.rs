@@ -54,11 +54,7 @@ fn demo_dataset() -> PyResult<Dataset> {
         ..ImportOptions::default()
     };
     let mut batches = Vec::new();
-    for f in &region.files {
-        let lower = f.name.to_lowercase();
-        if !(lower.ends_with(".csv") || lower.ends_with(".geojson")) || lower.contains("voorraad") {
-            continue;
-        }
+    for f in region.area_files() {
         batches.extend(import_bytes(&f.name, &f.bytes, &catalogue, &opts).map_err(err)?);
     }
     let mut ws = Store::in_memory().map_err(err)?;
@@ -428,7 +424,14 @@ pub fn contiguity(
     Ok(py.detach(|| veerkracht_spatial::build::contiguity(&polys, rule, tolerance)))
 }
 
-fn weights(ids: Vec<String>, neighbours: Vec<Vec<usize>>, transform: &str) -> PyResult<Weights> {
+/// The weights of `ids` (binary from `neighbours`, then `transform`), after checking the
+/// values `y` of the same units: one per unit, all finite.
+fn weights(
+    y: &[f64],
+    ids: Vec<String>,
+    neighbours: Vec<Vec<usize>>,
+    transform: &str,
+) -> PyResult<Weights> {
     if ids.len() > MAX_UNITS {
         return Err(err(format!("{} units, more than {MAX_UNITS}", ids.len())));
     }
@@ -441,12 +444,6 @@ fn weights(ids: Vec<String>, neighbours: Vec<Vec<usize>>, transform: &str) -> Py
             "neighbour index {j} is not below the {n} units"
         )));
     }
-    Ok(Weights::new(ids, neighbours, None)
-        .map_err(err)?
-        .transformed(t))
-}
-
-fn values(y: &[f64], n: usize) -> PyResult<()> {
     if y.len() != n {
         return Err(err(format!("{} values for {n} units", y.len())));
     }
@@ -455,13 +452,20 @@ fn values(y: &[f64], n: usize) -> PyResult<()> {
             "value {i} is missing or not finite: drop the unit (and its links) first"
         )));
     }
+    Ok(Weights::new(ids, neighbours, None)
+        .map_err(err)?
+        .transformed(t))
+}
+
+fn check_permutations(permutations: usize) -> PyResult<()> {
+    if permutations > MAX_PERMUTATIONS {
+        return Err(err(format!("permutations: at most {MAX_PERMUTATIONS}")));
+    }
     Ok(())
 }
 
 fn local_options(permutations: usize, seed: u64, alpha: f64) -> PyResult<LocalOptions> {
-    if permutations > MAX_PERMUTATIONS {
-        return Err(err(format!("permutations: at most {MAX_PERMUTATIONS}")));
-    }
+    check_permutations(permutations)?;
     if !(0.0 < alpha && alpha < 1.0) {
         return Err(err(format!("alpha {alpha}: give a number between 0 and 1")));
     }
@@ -485,11 +489,8 @@ pub fn moran(
     permutations: usize,
     seed: u64,
 ) -> PyResult<String> {
-    let w = weights(ids, neighbours, transform)?;
-    values(&y, w.n())?;
-    if permutations > MAX_PERMUTATIONS {
-        return Err(err(format!("permutations: at most {MAX_PERMUTATIONS}")));
-    }
+    let w = weights(&y, ids, neighbours, transform)?;
+    check_permutations(permutations)?;
     let m = py.detach(|| veerkracht_spatial::moran(&y, &w, permutations, seed));
     serde_json::to_string(&m).map_err(err)
 }
@@ -508,8 +509,7 @@ pub fn moran_local(
     seed: u64,
     alpha: f64,
 ) -> PyResult<String> {
-    let w = weights(ids, neighbours, transform)?;
-    values(&y, w.n())?;
+    let w = weights(&y, ids, neighbours, transform)?;
     let o = local_options(permutations, seed, alpha)?;
     let l = py.detach(|| veerkracht_spatial::moran_local(&y, &w, &o));
     serde_json::to_string(&l).map_err(err)
@@ -535,8 +535,7 @@ pub fn g_local(
         "B" => false,
         o => return Err(err(format!("transform {o:?}: local G takes R or B"))),
     };
-    let w = weights(ids, neighbours, "B")?;
-    values(&y, w.n())?;
+    let w = weights(&y, ids, neighbours, "B")?;
     let o = local_options(permutations, seed, alpha)?;
     let g = py.detach(|| veerkracht_spatial::g_local(&y, &w, row, star, &o));
     serde_json::to_string(&g).map_err(err)

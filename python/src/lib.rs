@@ -18,7 +18,7 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use veerkracht_sim::{Aannames, Inputs, Model, Regels, Scenario, Stop};
+use veerkracht_sim::{Inputs, Model, Scenario, SimError, Stop};
 use veerkracht_wws::variant::Variant;
 use veerkracht_wws::{Date, Options, waardeer_many};
 
@@ -259,55 +259,53 @@ fn build_scenario(
     Ok((s, dir))
 }
 
-fn read(dir: &Path, p: &str, what: &str) -> PyResult<(String, String)> {
-    let path = dir.join(p);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| err(format!("{}: cannot read the {what} ({e})", path.display())))?;
-    Ok((path.display().to_string(), text))
-}
-
 /// The demo region's stock CSV and KWB texts, as (name, text) pairs.
 type SimulationFiles = ((String, String), Vec<(String, String)>);
 
-/// The inputs a scenario names (as `veerkracht simulate` reads them).
-fn inputs(s: &Scenario, dir: &Path) -> PyResult<Inputs> {
-    let mut inp = if s.invoer.voorraad == "demo" || s.invoer.kwb.iter().any(|k| k == "demo") {
-        // generated once per process (deterministic): a sweep's tasks reuse it
-        static DEMO: OnceLock<SimulationFiles> = OnceLock::new();
-        let (v, k) = DEMO
-            .get_or_init(|| {
+/// A scenario (with overrides) built into a model with the inputs it names (as `veerkracht
+/// simulate` reads them: files relative to the scenario's), refused before any run when
+/// `runs` on `threads` exceed the CLI's memory budget. Returns the stock (name, text) too.
+fn model(
+    scenario: &str,
+    overrides: Option<&Bound<'_, PyDict>>,
+    seed: u64,
+    runs: usize,
+    threads: usize,
+) -> PyResult<(Model, (String, String))> {
+    let (s, dir) = build_scenario(scenario, overrides)?;
+    let inp = Inputs::resolve(
+        &s,
+        || {
+            // generated once per process (deterministic): a sweep's tasks reuse it
+            static DEMO: OnceLock<SimulationFiles> = OnceLock::new();
+            DEMO.get_or_init(|| {
                 veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files()
             })
-            .clone();
-        Inputs::with_embedded_rules(v, k)
-    } else {
-        Inputs {
-            voorraad: (String::new(), String::new()),
-            kwb: Vec::new(),
-            regels: Regels::embedded(),
-            aannames: Aannames::embedded(),
-        }
-    };
-    if s.invoer.voorraad != "demo" {
-        inp.voorraad = read(dir, &s.invoer.voorraad, "stock (invoer.voorraad)")?;
-    }
-    if !s.invoer.kwb.iter().any(|k| k == "demo") {
-        inp.kwb = s
-            .invoer
-            .kwb
-            .iter()
-            .map(|k| read(dir, k, "KWB file (invoer.kwb)"))
-            .collect::<PyResult<_>>()?;
-    }
-    if s.invoer.aannames != "standaard" {
-        let (name, text) = read(dir, &s.invoer.aannames, "assumptions (invoer.aannames)")?;
-        inp.aannames = Aannames::parse(&text, &name).map_err(err)?;
-    }
-    if s.invoer.regels != "standaard" {
-        let (name, text) = read(dir, &s.invoer.regels, "rules (invoer.regels)")?;
-        inp.regels = Regels::parse(&text, &name).map_err(err)?;
-    }
-    Ok(inp)
+            .clone()
+        },
+        |p, what| {
+            let path = dir.join(p);
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                SimError::new(
+                    &name,
+                    "file",
+                    format!("cannot read the {what} ({e})"),
+                    "give a path relative to the scenario's file",
+                )
+            })?;
+            Ok::<_, SimError>((name, text))
+        },
+    )
+    .map_err(err)?;
+    let model = Model::build(s, &inp, seed).map_err(err)?;
+    veerkracht_sim::Budget::CLI
+        .check(
+            &veerkracht_sim::estimate(&model, runs, threads, false),
+            &format!("scenario '{}'", model.scenario.naam),
+        )
+        .map_err(err)?;
+    Ok((model, inp.voorraad))
 }
 
 fn check_runs(start: usize, end: usize, threads: usize) -> PyResult<()> {
@@ -338,15 +336,7 @@ fn simulate_runs<'py>(
     overrides: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     check_runs(run_start, run_end, threads)?;
-    let (s, dir) = build_scenario(scenario, overrides)?;
-    let inp = inputs(&s, &dir)?;
-    let model = Model::build(s, &inp, seed).map_err(err)?;
-    veerkracht_sim::Budget::CLI
-        .check(
-            &veerkracht_sim::estimate(&model, run_end - run_start, threads, false),
-            &format!("scenario '{}'", model.scenario.naam),
-        )
-        .map_err(err)?;
+    let (model, _) = model(scenario, overrides, seed, run_end - run_start, threads)?;
     let results = py
         .detach(|| {
             veerkracht_sim::simulate_runs_stoppable(
@@ -412,42 +402,12 @@ fn run_with_afscherming(
         min_cel.unwrap_or(veerkracht_privacy::Options::default().k),
     )
     .map_err(|e| err(format!("min_cel: {e}")))?;
-    let (s, dir) = build_scenario(scenario, overrides)?;
-    let inp = inputs(&s, &dir)?;
-    let model = Model::build(s, &inp, seed).map_err(err)?;
-    veerkracht_sim::Budget::CLI
-        .check(
-            &veerkracht_sim::estimate(&model, runs, threads, false),
-            &format!("scenario '{}'", model.scenario.naam),
-        )
-        .map_err(err)?;
+    let (model, stock) = model(scenario, overrides, seed, runs, threads)?;
     let results = py.detach(|| veerkracht_sim::simulate(&model, runs, seed, threads, &|| {}));
     // the stock's published rent mix pins the simulation's stock counts, as in the CLI
-    let stock = veerkracht_huurmix::Voorraad::parse(inp.voorraad.0.clone(), &inp.voorraad.1)
-        .ok()
-        .map(|v| {
-            let mix = veerkracht_huurmix::compute_mix(&v);
-            let p = veerkracht_huurmix::publish(&mix, None, &privacy);
-            veerkracht_huurmix::segment_pins(&mix, &p)
-        });
+    let stock = veerkracht_huurmix::stock_pins(&stock.0, &stock.1, &privacy);
     let afs = veerkracht_sim::afscherming::afscherming(&results, &privacy, stock.as_ref());
     Ok((results, afs))
-}
-
-/// Why a figure is withheld (`None`: shown), as the CLI decides it.
-fn withheld(
-    r: &veerkracht_sim::Results,
-    afs: &veerkracht_sim::afscherming::Afscherming,
-    jaar: i32,
-    code: &str,
-    indicator: &str,
-) -> Option<&'static str> {
-    let y = usize::try_from(jaar - r.startjaar).ok()?;
-    if code == "regio" {
-        return afs.regio(y, r.regio_index(indicator)?).map(|w| w.code());
-    }
-    let b = r.buurten.iter().position(|(c, _)| c == code)?;
-    afs.buurt(y, b, r.buurt_index(indicator)?).map(|w| w.code())
 }
 
 const NO_NUMBER: veerkracht_sim::Quantiles = veerkracht_sim::Quantiles {
@@ -495,7 +455,7 @@ fn simulate_summary(
         .into_iter()
         .filter(|(_, code, ..)| per_buurt || code == "regio")
         .map(|(jaar, code, naam, ind, q)| {
-            let why = withheld(&results, &afs, jaar, &code, &ind);
+            let why = afs.withheld_row(&results, jaar, &code, &ind);
             let q = if why.is_some() { NO_NUMBER } else { q };
             (jaar, code, naam, ind, q.p5, q.p50, q.p95, q.gemiddelde, why)
         })
@@ -549,8 +509,9 @@ fn simulate_compare(
     Ok(rows
         .into_iter()
         .map(|v| {
-            let why = withheld(&ra, &afs_a, v.jaar, &v.code, &v.indicator)
-                .or_else(|| withheld(&rb, &afs_b, v.jaar, &v.code, &v.indicator));
+            let why = afs_a
+                .withheld_row(&ra, v.jaar, &v.code, &v.indicator)
+                .or_else(|| afs_b.withheld_row(&rb, v.jaar, &v.code, &v.indicator));
             let shown = why.is_none();
             let d = if shown { v.verschil } else { NO_NUMBER };
             let zeker = shown.then(|| v.zeker());

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from . import _core
+from .simulate import simulate
 
 __all__ = ["grid", "saltelli", "tasks", "run", "write_parquet", "sobol", "index_bands"]
 
@@ -91,20 +92,14 @@ def tasks(n_variants: int, runs: int, shard_runs: int) -> list[tuple[int, int, i
 
 
 def _task(scenario: str, overrides: Mapping[str, Any], variant: int, seed: int, start: int, end: int) -> pd.DataFrame:
-    cols = _core.simulate_runs(scenario, start, end, seed, 1, dict(overrides))
-    df = pd.DataFrame({k: cols[k] for k in ("run", "jaar", "indicator", "waarde")})
+    df = simulate(scenario, runs=end - start, seed=seed, threads=1, overrides=overrides, run_start=start)
     df.insert(0, "variant", variant)
     return df
 
 
-def _merge(parts: list[pd.DataFrame], variants: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+def _merge(parts: list[pd.DataFrame]) -> pd.DataFrame:
     df = pd.concat(parts, ignore_index=True)
-    df = df.sort_values(["variant", "run", "jaar", "indicator"], kind="mergesort", ignore_index=True)
-    df["variant"] = df["variant"].astype("int64")
-    df["run"] = df["run"].astype("int64")
-    df["jaar"] = df["jaar"].astype("int64")
-    df["waarde"] = df["waarde"].astype("Float64")
-    return df
+    return df.sort_values(["variant", "run", "jaar", "indicator"], kind="mergesort", ignore_index=True)
 
 
 def run(
@@ -132,7 +127,7 @@ def run(
     plan = tasks(len(variants), runs, shard_runs or runs)
     if address is None:
         parts = [_task(scenario, variants[v], v, seed, s, e) for v, s, e in plan]
-        return _merge(parts, variants)
+        return _merge(parts)
     import ray
 
     if not ray.is_initialized():
@@ -141,7 +136,7 @@ def run(
     scenario_ref = ray.put(scenario)
     refs = [remote.remote(scenario_ref, dict(variants[v]), v, seed, s, e) for v, s, e in plan]
     parts = ray.get(refs)
-    return _merge(parts, variants)
+    return _merge(parts)
 
 
 def write_parquet(result: pd.DataFrame, variants: Sequence[Mapping[str, Any]], path: str) -> None:

@@ -11,9 +11,9 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use serde_json::{Map, Value, json};
-use veerkracht_sim::afscherming::{Afscherming, SegmentPins, afscherming};
+use veerkracht_sim::afscherming::{Afscherming, afscherming};
 use veerkracht_sim::output::Verschil;
-use veerkracht_sim::{Aannames, Comparison, Inputs, Model, Quantiles, Regels, Results, Scenario};
+use veerkracht_sim::{Comparison, Inputs, Model, Quantiles, Results, Scenario};
 
 use crate::output;
 use crate::workspace::Context;
@@ -74,46 +74,18 @@ fn load_scenario(arg: &str) -> Result<(Scenario, PathBuf)> {
     Ok((s, dir))
 }
 
-fn read(dir: &Path, p: &str, what: &str) -> Result<(String, String)> {
-    let path = dir.join(p);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: cannot read the {what}", path.display()))?;
-    Ok((path.display().to_string(), text))
-}
-
-/// The inputs a scenario names.
+/// The inputs a scenario names; files are relative to `dir`.
 fn inputs(s: &Scenario, dir: &Path) -> Result<Inputs> {
-    let mut inp = if s.invoer.voorraad == "demo" || s.invoer.kwb.iter().any(|k| k == "demo") {
-        let (v, k) = veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files();
-        Inputs::with_embedded_rules(v, k)
-    } else {
-        Inputs {
-            voorraad: (String::new(), String::new()),
-            kwb: Vec::new(),
-            regels: Regels::embedded(),
-            aannames: Aannames::embedded(),
-        }
-    };
-    if s.invoer.voorraad != "demo" {
-        inp.voorraad = read(dir, &s.invoer.voorraad, "stock (invoer.voorraad)")?;
-    }
-    if !s.invoer.kwb.iter().any(|k| k == "demo") {
-        inp.kwb = s
-            .invoer
-            .kwb
-            .iter()
-            .map(|k| read(dir, k, "KWB file (invoer.kwb)"))
-            .collect::<Result<_>>()?;
-    }
-    if s.invoer.aannames != "standaard" {
-        let (name, text) = read(dir, &s.invoer.aannames, "assumptions (invoer.aannames)")?;
-        inp.aannames = Aannames::parse(&text, &name)?;
-    }
-    if s.invoer.regels != "standaard" {
-        let (name, text) = read(dir, &s.invoer.regels, "rules (invoer.regels)")?;
-        inp.regels = Regels::parse(&text, &name)?;
-    }
-    Ok(inp)
+    Inputs::resolve(
+        s,
+        || veerkracht_demo::generate(veerkracht_demo::DEFAULT_SEED).simulation_files(),
+        |p, what| {
+            let path = dir.join(p);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("{}: cannot read the {what}", path.display()))?;
+            Ok::<_, anyhow::Error>((path.display().to_string(), text))
+        },
+    )
 }
 
 /// A scenario run: the model, the results, the seconds it took and which per-buurt figures
@@ -149,7 +121,7 @@ fn run_scenario(arg: &str, a: &SimulateArgs, label: &str) -> Result<Run> {
     let results = veerkracht_sim::simulate(&model, a.runs, a.seed, threads, &|| bar.inc(1));
     bar.finish_and_clear();
     let secs = t.elapsed().as_secs_f64();
-    let stock = rent_mix_of(&inp.voorraad, &privacy);
+    let stock = veerkracht_huurmix::stock_pins(&inp.voorraad.0, &inp.voorraad.1, &privacy);
     let afscherming = afscherming(&results, &privacy, stock.as_ref());
     Ok(Run {
         model,
@@ -157,37 +129,6 @@ fn run_scenario(arg: &str, a: &SimulateArgs, label: &str) -> Result<Run> {
         secs,
         afscherming,
     })
-}
-
-/// The dwellings and segment dwellings per buurt as `veerkracht wws --rent-mix` publishes
-/// them for the same stock, so that the simulation's counts of the stock agree with it.
-fn rent_mix_of(
-    voorraad: &(String, String),
-    privacy: &veerkracht_privacy::Options,
-) -> Option<SegmentPins> {
-    let stock = veerkracht_huurmix::Voorraad::parse(voorraad.0.clone(), &voorraad.1).ok()?;
-    let mix = veerkracht_huurmix::compute_mix(&stock);
-    let p = veerkracht_huurmix::publish(&mix, None, privacy);
-    Some(veerkracht_huurmix::segment_pins(&mix, &p))
-}
-
-/// Why a row's figure is withheld (`None`: shown; a region figure only when the region
-/// itself is below k).
-fn withheld(
-    r: &Results,
-    afs: &Afscherming,
-    jaar: i32,
-    code: &str,
-    indicator: &str,
-) -> Option<&'static str> {
-    let y = usize::try_from(jaar - r.startjaar).ok()?;
-    if code == "regio" {
-        let m = r.regio_index(indicator)?;
-        return afs.regio(y, m).map(|w| w.code());
-    }
-    let b = r.buurten.iter().position(|(c, _)| c == code)?;
-    let m = r.buurt_index(indicator)?;
-    afs.buurt(y, b, m).map(|w| w.code())
 }
 
 fn num(x: f64) -> Value {
@@ -213,7 +154,7 @@ fn result_rows(r: &Results, afs: &Afscherming) -> Vec<Map<String, Value>> {
     r.rows()
         .into_iter()
         .map(|(jaar, code, naam, ind, q)| {
-            let why = withheld(r, afs, jaar, &code, &ind);
+            let why = afs.withheld_row(r, jaar, &code, &ind);
             let mut m = Map::new();
             m.insert("scenario".into(), json!(r.scenario));
             m.insert("jaar".into(), json!(jaar));
@@ -233,8 +174,13 @@ fn compare_rows(ra: &Run, rb: &Run, rows: &[Verschil]) -> Vec<Map<String, Value>
     rows.iter()
         .map(|v| {
             // withheld when either side is
-            let why = withheld(a, &ra.afscherming, v.jaar, &v.code, &v.indicator)
-                .or_else(|| withheld(b, &rb.afscherming, v.jaar, &v.code, &v.indicator));
+            let why = ra
+                .afscherming
+                .withheld_row(a, v.jaar, &v.code, &v.indicator)
+                .or_else(|| {
+                    rb.afscherming
+                        .withheld_row(b, v.jaar, &v.code, &v.indicator)
+                });
             let shown = why.is_none();
             let mut m = Map::new();
             m.insert("a".into(), json!(a.scenario));
@@ -534,8 +480,14 @@ fn compare(ctx: &Context, a: &SimulateArgs) -> Result<()> {
             .iter()
             .find(|v| v.jaar == jaar && v.code == "regio" && v.indicator == key)
         {
-            if withheld(ra, &run_a.afscherming, v.jaar, &v.code, &v.indicator)
-                .or_else(|| withheld(rb, &run_b.afscherming, v.jaar, &v.code, &v.indicator))
+            if run_a
+                .afscherming
+                .withheld_row(ra, v.jaar, &v.code, &v.indicator)
+                .or_else(|| {
+                    run_b
+                        .afscherming
+                        .withheld_row(rb, v.jaar, &v.code, &v.indicator)
+                })
                 .is_some()
             {
                 t.push(vec![
@@ -570,8 +522,14 @@ fn compare(ctx: &Context, a: &SimulateArgs) -> Result<()> {
             .filter(|v| v.jaar == jaar && v.code != "regio" && v.indicator == key)
             .filter(|v| v.verschil.p50.is_finite())
             .filter(|v| {
-                withheld(ra, &run_a.afscherming, v.jaar, &v.code, &v.indicator).is_none()
-                    && withheld(rb, &run_b.afscherming, v.jaar, &v.code, &v.indicator).is_none()
+                run_a
+                    .afscherming
+                    .withheld_row(ra, v.jaar, &v.code, &v.indicator)
+                    .is_none()
+                    && run_b
+                        .afscherming
+                        .withheld_row(rb, v.jaar, &v.code, &v.indicator)
+                        .is_none()
             })
             .collect();
         if bs.is_empty() {

@@ -71,11 +71,7 @@ pub fn demo_workspace(catalogue: &Catalogue) -> Result<Workspace> {
         ..ImportOptions::default()
     };
     let mut batches = Vec::new();
-    for f in &region.files {
-        let lower = f.name.to_lowercase();
-        if !(lower.ends_with(".csv") || lower.ends_with(".geojson")) || lower.contains("voorraad") {
-            continue; // the stock file is read by the WWS and simulation engines, not the area dataset
-        }
+    for f in region.area_files() {
         let b = import_bytes(&f.name, &f.bytes, catalogue, &opts)
             .with_context(|| format!("demo file {}", f.name))?;
         batches.extend(b);

@@ -66,6 +66,15 @@ pub struct DemoRegion {
 }
 
 impl DemoRegion {
+    /// The files an area workspace imports (CSV and GeoJSON, not the corporation stock, which
+    /// the WWS and simulation engines read instead).
+    pub fn area_files(&self) -> impl Iterator<Item = &DemoFile> {
+        self.files.iter().filter(|f| {
+            let lower = f.name.to_lowercase();
+            (lower.ends_with(".csv") || lower.ends_with(".geojson")) && !lower.contains("voorraad")
+        })
+    }
+
     /// Writes every file into `dir` (created if missing), overwriting existing files.
     ///
     /// # Errors

@@ -781,6 +781,20 @@ pub fn segment_pins(m: &Mix, p: &PublishedMix) -> SegmentPins {
         .collect()
 }
 
+/// The dwellings and segment dwellings per buurt of a stock file (name, text) as
+/// `veerkracht wws --rent-mix` publishes them, for a simulation of the same stock to pin its
+/// counts to; `None` when the text is not a stock this crate reads.
+pub fn stock_pins(
+    name: &str,
+    text: &str,
+    opts: &veerkracht_privacy::Options,
+) -> Option<SegmentPins> {
+    let stock = Voorraad::parse(name.to_string(), text).ok()?;
+    let mix = compute_mix(&stock);
+    let p = publish(&mix, None, opts);
+    Some(segment_pins(&mix, &p))
+}
+
 /// The published columns of one what-if: improved dwellings and the three segment changes.
 type WhatIfCols = [usize; 4];
 

@@ -106,6 +106,24 @@ impl Afscherming {
         self.regio.get(year * self.nr + metric).copied().flatten()
     }
 
+    /// Why the figure of a result row (`jaar`, `code` = a buurtcode or `regio`, metric name) is
+    /// withheld, as its reason's code (`None`: shown, or no such row).
+    pub fn withheld_row(
+        &self,
+        r: &crate::Results,
+        jaar: i32,
+        code: &str,
+        indicator: &str,
+    ) -> Option<&'static str> {
+        let y = usize::try_from(jaar - r.startjaar).ok()?;
+        if code == "regio" {
+            return self.regio(y, r.regio_index(indicator)?).map(|w| w.code());
+        }
+        let b = r.buurten.iter().position(|(c, _)| c == code)?;
+        self.buurt(y, b, r.buurt_index(indicator)?)
+            .map(|w| w.code())
+    }
+
     /// What a reader of all years could still solve ([`Frame::audit_with`]); empty: nothing.
     pub fn audit(&self) -> Vec<String> {
         self.frames

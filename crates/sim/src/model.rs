@@ -87,6 +87,44 @@ impl Inputs {
             aannames: Aannames::embedded(),
         }
     }
+
+    /// The inputs a scenario's `[invoer]` names: `demo` takes the stock and KWB texts from
+    /// `demo()` (the caller generates them; the engine knows no demo), `standaard` the embedded
+    /// rules and assumptions, anything else a file that `read(path, what)` returns as (name,
+    /// text) — the caller does the I/O, relative to the scenario's file.
+    pub fn resolve<E: From<SimError>>(
+        s: &crate::Scenario,
+        demo: impl FnOnce() -> ((String, String), Vec<(String, String)>),
+        mut read: impl FnMut(&str, &str) -> Result<(String, String), E>,
+    ) -> Result<Inputs, E> {
+        let demo_used = s.invoer.voorraad == "demo" || s.invoer.kwb.iter().any(|k| k == "demo");
+        let (voorraad, kwb) = if demo_used {
+            demo()
+        } else {
+            ((String::new(), String::new()), Vec::new())
+        };
+        let mut inp = Inputs::with_embedded_rules(voorraad, kwb);
+        if s.invoer.voorraad != "demo" {
+            inp.voorraad = read(&s.invoer.voorraad, "stock (invoer.voorraad)")?;
+        }
+        if !s.invoer.kwb.iter().any(|k| k == "demo") {
+            inp.kwb = s
+                .invoer
+                .kwb
+                .iter()
+                .map(|k| read(k, "KWB file (invoer.kwb)"))
+                .collect::<Result<_, E>>()?;
+        }
+        if s.invoer.aannames != "standaard" {
+            let (name, text) = read(&s.invoer.aannames, "assumptions (invoer.aannames)")?;
+            inp.aannames = Aannames::parse(&text, &name)?;
+        }
+        if s.invoer.regels != "standaard" {
+            let (name, text) = read(&s.invoer.regels, "rules (invoer.regels)")?;
+            inp.regels = Regels::parse(&text, &name)?;
+        }
+        Ok(inp)
+    }
 }
 
 /// One buurt.
