@@ -38,6 +38,13 @@ def axe(d, out, name):
     out.setdefault("axe", {})[name] = d.execute_async_script(AXE_RUN)
 
 
+def runs_klaar(d):
+    """The runs done so far, read in one script call: the page replaces the element while it
+    refines the picture, so a found element can be stale before its attribute is read."""
+    return int(d.execute_script(
+        "return document.querySelector('#resultaat .berekening').getAttribute('data-runs-klaar')"))
+
+
 def main():
     base, shots = sys.argv[1].rstrip("/"), sys.argv[2]
     os.makedirs(shots, exist_ok=True)
@@ -171,9 +178,9 @@ def main():
         d.find_element(By.CSS_SELECTOR, "form.controls button").click()
         # with the page's script: a first picture from a few runs, refined until all are done
         WebDriverWait(d, 60).until(ec.presence_of_element_located((By.XPATH, "//caption[starts-with(., 'Regio in')]")))
-        out["scenario_first_runs"] = int(d.find_element(By.CSS_SELECTOR, "#resultaat .berekening").get_attribute("data-runs-klaar"))
+        out["scenario_first_runs"] = runs_klaar(d)
         WebDriverWait(d, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#resultaat .berekening[data-status=klaar]")))
-        out["scenario_done_runs"] = int(d.find_element(By.CSS_SELECTOR, "#resultaat .berekening").get_attribute("data-runs-klaar"))
+        out["scenario_done_runs"] = runs_klaar(d)
         out["scenario_url"] = d.current_url.replace(base, "")
         kaart = d.find_element(By.CSS_SELECTOR, "[data-testid=verschilkaart]")
         out["verschilkaart"] = [int(kaart.get_attribute("data-getekend")), int(kaart.get_attribute("data-afgeschermd")),
